@@ -1,0 +1,177 @@
+# cgijail: one plain GNU Makefile. Objects in build/.
+# Targets: all run test unit integration asan fuzz fuzz-smoke bench deps
+#          install lint clean
+
+PREFIX	?= /usr/local
+CC	?= cc
+BUILD	?= build
+PORT	?= 8000
+
+PKGS	:= libseccomp libcap libbsd-overlay
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+
+WARN	:= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wpointer-arith -Wno-unused-parameter
+ifeq ($(CI),true)
+WARN	+= -Werror
+endif
+HARDEN	:= -D_FORTIFY_SOURCE=3 -fstack-protector-strong \
+	   -fstack-clash-protection -fPIE
+OPT	?= -O2 -g
+CFLAGS	+= -std=c17 -D_GNU_SOURCE -DLIBBSD_OPENBSD_VIS $(OPT) $(WARN) $(HARDEN) -Iinclude \
+	   $(PKG_CFLAGS) -MMD -MP
+LDFLAGS	+= -pie -Wl,-z,relro,-z,now
+LDLIBS	+= $(PKG_LIBS)
+
+DAEMON_SRCS  := $(sort $(wildcard daemon/*.c))
+SANDBOX_SRCS := $(sort $(wildcard sandbox/*.c))
+LIB_SRCS     := $(filter-out daemon/main.c,$(DAEMON_SRCS)) $(SANDBOX_SRCS)
+ASM_SRCS     := $(sort $(wildcard sandbox/*.S))
+LIB_OBJS     := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(ASM_SRCS:%.S=$(BUILD)/obj/%.o)
+MAIN_OBJ     := $(BUILD)/obj/daemon/main.o
+UNIT_SRCS    := $(sort $(wildcard tests/unit/check_*.c))
+UNIT_BINS    := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+HELPER_SRCS  := $(sort $(wildcard tests/helpers/*.c))
+HELPER_BINS  := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
+FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+# the pure modules a fuzz target may link
+FUZZ_LIB     := daemon/http.c daemon/cgi.c daemon/config.c daemon/msg.c \
+		daemon/log.c sandbox/filter.c
+FUZZ_TIME    ?= 30
+
+.PHONY: all run test unit integration asan fuzz fuzz-smoke bench deps \
+	install lint clean helpers
+
+all: $(BUILD)/cgijail helpers cgi-bin/hello-c
+
+# the compiled example script served by `make run`
+cgi-bin/hello-c: cgi-bin/hello.c
+	$(CC) -std=c17 -O2 -Wall -Wextra $(HARDEN) -o $@ $<
+	chmod 755 $@
+
+$(BUILD)/cgijail: $(MAIN_OBJ) $(BUILD)/libcgijail.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libcgijail.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# the default seccomp policy is embedded with .incbin
+$(BUILD)/obj/sandbox/%.o: sandbox/%.S policy/default.policy
+	@mkdir -p $(dir $@)
+	$(CC) -I. -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcgijail.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(BUILD)/libcgijail.a $(LDLIBS) $(CHECK_LIBS)
+
+# small static programs the integration tests drop into a docroot
+helpers: $(HELPER_BINS)
+$(BUILD)/helpers/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra -static -o $@ $<
+
+# ---- running ---------------------------------------------------------
+
+run: deps all
+	$(BUILD)/cgijail -b 127.0.0.1 -d . $(PORT)
+
+# ---- tests -----------------------------------------------------------
+
+test: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) integration
+	$(MAKE) asan
+	$(MAKE) fuzz-smoke
+	@echo "make test: all suites passed"
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; CK_FORK=yes $$t; done
+
+integration: all
+	python3 tests/integration/run.py --daemon $(abspath $(BUILD))/cgijail \
+	    --helpers $(abspath $(BUILD))/helpers
+
+# the whole suite again against an ASan+UBSan build
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	      -fno-sanitize-recover=undefined
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g $(ASAN_FLAGS)" \
+	    LDFLAGS="$(ASAN_FLAGS)" all unit-asan
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    python3 tests/integration/run.py \
+	    --daemon $(abspath build-asan)/cgijail \
+	    --helpers $(abspath build)/helpers --sanitizer
+
+unit-asan: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; \
+	    ASAN_OPTIONS=detect_leaks=1 CK_FORK=yes $$t; done
+
+# libFuzzer targets, built with clang
+FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -DLIBBSD_OPENBSD_VIS -g -O1 -Iinclude $(PKG_CFLAGS) \
+	       -fsanitize=fuzzer,address,undefined -DCGIJAIL_FUZZ
+fuzz: $(FUZZ_BINS)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS)
+
+fuzz-smoke: fuzz
+	@set -e; for f in $(FUZZ_BINS); do n=$$(basename $$f); \
+	    c=tests/fuzz/corpus/$${n#fuzz_}; mkdir -p $(BUILD)/fuzz/work-$$n; \
+	    echo "== $$n for $(FUZZ_TIME)s"; \
+	    $$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+	        $(BUILD)/fuzz/work-$$n $$c 2>&1 | \
+	        grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' ; \
+	    test $${PIPESTATUS[0]} -eq 0; done
+
+bench: deps all
+	bash bench/static.sh
+	bash bench/cgi.sh
+
+# ---- setup -----------------------------------------------------------
+
+DEB_PKGS := gcc make pkg-config libseccomp-dev libcap-dev libbsd-dev check \
+	    curl clang libclang-rt-14-dev python3 perl iproute2
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	        grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" != 0 ]; then \
+	        echo "cgijail: missing Debian packages:$$missing"; \
+	        echo "cgijail: run 'make deps' as root, or apt-get install them"; \
+	        exit 1; fi; \
+	    echo "cgijail: installing$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	        apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/cgijail
+	install -m 0755 $(BUILD)/cgijail $(DESTDIR)$(PREFIX)/sbin/cgijail
+	install -m 0644 policy/*.policy $(DESTDIR)$(PREFIX)/share/cgijail/
+	-install -m 0644 man/cgijail.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	-install -m 0644 man/cgijail.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+
+lint:
+	cppcheck --quiet --enable=warning,portability --inline-suppr \
+	    --error-exitcode=1 -Iinclude daemon sandbox
+	shellcheck bench/*.sh cgi-bin/*.sh 2>/dev/null || true
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD) build-asan -name '*.d' 2>/dev/null)

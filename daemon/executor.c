@@ -1,0 +1,1294 @@
+/*
+ * executor.c: the executor role, privileged but deaf.  Takes fixed-format
+ * run requests from the front only, re-validates every script itself,
+ * spawns it through the sandbox, enforces the wall-clock timeout and
+ * reports how it ended.  Trusts neither the front nor the scripts.
+ */
+#include <sys/capability.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <poll.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgi.h"
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+#include "msg.h"
+#include "proc.h"
+#include "sandbox.h"
+
+#define EXEC_QUEUE_MAX		256	/* requests waiting for a slot */
+#define EXEC_QUEUE_WAIT_SEC	10	/* then they get MSG_EXEC_BUSY */
+#define EXEC_SCRIPTS_CAP	1024	/* sanity bound on max-scripts */
+#define EXEC_REAP_WAIT_MS	2000	/* bounded wait for killed children */
+#define EXEC_READ_BATCH		16	/* front messages per wakeup */
+#define EXEC_SEND_WAIT_MS	2000	/* a front that reads nothing */
+#define EXEC_FD_RESERVE		64	/* fds kept free for the rest */
+#define EXEC_REASON_MAX	sizeof(((struct msg_exec_started *)0)->es_reason)
+
+/* epoll tags: kind in the top bits, then child slot and generation */
+enum exec_ev {
+	EXEC_EV_FRONT = 1,
+	EXEC_EV_PARENT,
+	EXEC_EV_TICK,
+	EXEC_EV_PIDFD,
+	EXEC_EV_TIMER
+};
+
+struct exec_child {
+	int			 ec_used;
+	uint32_t		 ec_gen;
+	uint64_t		 ec_reqid;
+	struct sandbox_child	 ec_sch;
+	int			 ec_timerfd;	/* -1: no timeout */
+	int			 ec_kill;	/* 0 or an enum msg_exec_end */
+	const char		*ec_kill_why;
+	struct timespec		 ec_start;
+	char			 ec_script[MSG_SCRIPT_MAX];
+};
+
+struct exec_queued {
+	struct msg_exec_req	 eq_req;
+	uint64_t		 eq_reqid;
+	int			 eq_fds[MSG_FDS_MAX];
+	struct timespec		 eq_since;
+};
+
+/* what validation found: the files execve and the script will see */
+struct exec_script {
+	size_t		 sc_policy;
+	char		*sc_interp;		/* NULL: run the file itself */
+	char		 sc_file[PATH_MAX];	/* SCRIPT_FILENAME */
+	char		 sc_cwd[PATH_MAX];
+};
+
+struct exec {
+	struct config		*ex_cfg;
+	struct sandbox		 ex_sb;
+	int			 ex_docroot_fd;
+	int			 ex_epfd;
+	int			 ex_front;
+	int			 ex_parent;
+	int			 ex_tick;
+	int			 ex_front_gone;
+	int			 ex_stopping;
+	int			 ex_in_queue_run;
+	struct exec_child	*ex_child;
+	size_t			 ex_nslots;	/* = max-scripts */
+	size_t			 ex_nrunning;
+	uint32_t		 ex_gen;
+	struct exec_queued	*ex_queue[EXEC_QUEUE_MAX];
+	size_t			 ex_qlen;
+	size_t			 ex_qmax;
+	struct cgi_env		 ex_env;
+	union {
+		struct msg_exec_req	 req;
+		struct msg_shutdown	 shut;
+		char			 buf[MSG_PAYLOAD_MAX];
+	}			 ex_rx;
+};
+
+static struct exec	 exec_state;
+
+static void	exec_send_started(struct exec *, uint64_t, const char *,
+		    enum msg_exec_result, int, const char *);
+static void	exec_child_reap(struct exec *, struct exec_child *, int);
+static void	exec_queue_run(struct exec *);
+static void	exec_finish(struct exec *, const char *)
+		    __attribute__((noreturn));
+
+/* "cgi[ID] /cgi-bin/x: ..." with the request id on the log line too */
+static void __attribute__((format(printf, 4, 5)))
+exec_reqlog(enum log_level lvl, uint64_t reqid, const char *script,
+    const char *fmt, ...)
+{
+	char	buf[MSG_LOG_TEXT_MAX];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	log_set_reqid(reqid);
+	log_line_fmt(lvl, "cgi[%llu] %s: %s", (unsigned long long)reqid,
+	    script, buf);
+	log_set_reqid(0);
+}
+
+static uint64_t
+exec_usec_since(const struct timespec *t0)
+{
+	struct timespec	now;
+	int64_t		us;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	us = (int64_t)(now.tv_sec - t0->tv_sec) * 1000000 +
+	    (now.tv_nsec - t0->tv_nsec) / 1000;
+	return us < 0 ? 0 : (uint64_t)us;
+}
+
+static uint64_t
+exec_tag(enum exec_ev kind, size_t slot, uint32_t gen)
+{
+	return (uint64_t)kind << 48 | (uint64_t)slot << 32 | gen;
+}
+
+static void
+exec_close_fds(int *fds, int nfds)
+{
+	int	i;
+
+	for (i = 0; i < nfds; i++)
+		if (fds[i] != -1) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+}
+
+static void
+exec_setup_process(void)
+{
+	static const int	 sigs[] = { SIGPIPE, SIGINT, SIGTERM, SIGHUP,
+				    SIGUSR1, SIGUSR2 };
+	struct rlimit		 rl;
+	size_t			 i;
+
+	prctl(PR_SET_NAME, "cgijail-exec", 0, 0, 0);
+	/* never outlive the parent: it is what restarts and stops us */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
+		fatal("PR_SET_PDEATHSIG");
+	/*
+	 * A terminal's ^C or a service manager's SIGTERM reaches the whole
+	 * group; the parent stops us in order (MSG_SHUTDOWN, then the
+	 * front's EOF).  The sandbox resets every disposition in the child.
+	 */
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], SIG_IGN);
+	/* an inherited SIG_IGN would auto-reap and break waitid() */
+	signal(SIGCHLD, SIG_DFL);
+	/* queued requests hold three fds each */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static void
+exec_sandbox_init(struct exec *ex)
+{
+	const char	*paths[SANDBOX_POLICY_MAX];
+	char		 err[FILTER_ERR_MAX + 256];
+	size_t		 i, n;
+
+	n = ex->ex_cfg->cf_ncgidir;
+	if (n > SANDBOX_POLICY_MAX)
+		n = SANDBOX_POLICY_MAX;
+	for (i = 0; i < n; i++)
+		paths[i] = ex->ex_cfg->cf_cgidir[i].cd_policy;
+	/* cgi-route targets use policy 0: make sure there is one */
+	if (n == 0)
+		paths[n++] = "";
+	err[0] = '\0';
+	if (sandbox_init(&ex->ex_sb, ex->ex_cfg, paths, n, err,
+	    sizeof(err)) == -1)
+		fatalx("sandbox: %s", err[0] ? err : "initialisation failed");
+	/* the jail shows the document root at its own absolute path */
+	ex->ex_docroot_fd = open(ex->ex_sb.sb_docroot,
+	    O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (ex->ex_docroot_fd == -1)
+		fatal("document root %s", ex->ex_sb.sb_docroot);
+}
+
+/*
+ * What a spawn needs, and nothing else.  The child drops all of these
+ * itself before execve; here they bound what a compromised executor has.
+ */
+static const cap_value_t exec_caps_keep[] = {
+	CAP_SYS_ADMIN,		/* clone namespaces, mount /proc and /tmp */
+	CAP_SETUID,		/* become the script user */
+	CAP_SETGID,		/* its group, no supplementary groups */
+	CAP_SETPCAP,		/* the child empties its bounding set */
+	CAP_SYS_CHROOT,		/* jail steps that chroot */
+	CAP_KILL,		/* kill scripts that run as another uid */
+	CAP_DAC_OVERRIDE,	/* cgroup files and scripts not ours */
+	CAP_DAC_READ_SEARCH,	/* validate scripts in 0711 trees */
+	CAP_FOWNER,		/* chmod of per-request cgroup/tmp dirs */
+};
+#define EXEC_NCAPS	(sizeof(exec_caps_keep) / sizeof(exec_caps_keep[0]))
+
+static void
+exec_reduce_caps(void)
+{
+	cap_flag_value_t	 v;
+	cap_t			 cur, want;
+	cap_value_t		 c;
+	size_t			 i;
+
+	if ((cur = cap_get_proc()) == NULL || (want = cap_init()) == NULL)
+		fatal("cap_get_proc");
+	for (i = 0; i < EXEC_NCAPS; i++) {
+		c = exec_caps_keep[i];
+		if (cap_get_flag(cur, c, CAP_PERMITTED, &v) == -1 ||
+		    v != CAP_SET)
+			log_warnx("capability %s not available",
+			    cap_to_name(c));
+		else if (cap_set_flag(want, CAP_PERMITTED, 1, &c,
+		    CAP_SET) == -1 || cap_set_flag(want, CAP_EFFECTIVE, 1, &c,
+		    CAP_SET) == -1)
+			fatal("cap_set_flag");
+	}
+	for (c = 0; c < cap_max_bits(); c++)
+		if (cap_get_flag(want, c, CAP_PERMITTED, &v) == 0 &&
+		    v != CAP_SET && cap_drop_bound(c) == -1)
+			fatal("cap_drop_bound %d", (int)c);
+	if (cap_reset_ambient() == -1 || cap_set_proc(want) == -1)
+		fatal("cap_set_proc");
+	cap_free(cur);
+	cap_free(want);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		fatal("PR_SET_NO_NEW_PRIVS");
+}
+
+/*
+ * A deny list on top of everything else: what no executor and no script
+ * ever needs.  The scripts inherit it, so it must stay a subset of what
+ * every script policy kills anyway.
+ */
+static const char *const exec_deny[] = {
+	"kexec_load", "kexec_file_load",		/* replace the kernel */
+	"init_module", "finit_module", "delete_module",	/* kernel code */
+	"bpf", "perf_event_open",			/* attack surface */
+	"ptrace", "process_vm_readv", "process_vm_writev", /* other procs */
+	"reboot", "swapon", "swapoff", "acct",		/* host state */
+	"settimeofday", "clock_settime", "adjtimex", "clock_adjtime",
+	"iopl", "ioperm",				/* raw port I/O */
+	"keyctl", "add_key", "request_key",		/* kernel keyrings */
+	"io_uring_setup", "io_uring_enter", "io_uring_register",
+	"userfaultfd",					/* race amplifier */
+	"open_by_handle_at", "name_to_handle_at",	/* bypass paths */
+};
+
+static void
+exec_install_filter(void)
+{
+	scmp_filter_ctx	ctx;
+	size_t		i;
+	int		nr, rc;
+
+	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+		fatalx("seccomp_init failed");
+	/* only the native arch is in the filter: x32 and i386 are killed */
+	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+	    SCMP_ACT_KILL_PROCESS)) != 0)
+		fatalx("seccomp badarch: %s", strerror(-rc));
+	for (i = 0; i < sizeof(exec_deny) / sizeof(exec_deny[0]); i++) {
+		nr = seccomp_syscall_resolve_name(exec_deny[i]);
+		if (nr == __NR_SCMP_ERROR)
+			fatalx("seccomp: unknown syscall %s", exec_deny[i]);
+		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, nr,
+		    0)) != 0)
+			fatalx("seccomp rule %s: %s", exec_deny[i],
+			    strerror(-rc));
+	}
+	if ((rc = seccomp_load(ctx)) != 0)
+		fatalx("seccomp_load: %s", strerror(-rc));
+	seccomp_release(ctx);
+}
+
+static void
+exec_watch(struct exec *ex, int op, int fd, uint32_t events, uint64_t tag)
+{
+	struct epoll_event	ev = { .events = events, .data.u64 = tag };
+
+	if (epoll_ctl(ex->ex_epfd, op, fd, &ev) == -1)
+		fatal("epoll_ctl");
+}
+
+/* slots for max-scripts children; a queue that cannot exhaust our fds */
+static void
+exec_setup_tables(struct exec *ex)
+{
+	struct rlimit	rl;
+	size_t		n, fds, i;
+
+	n = ex->ex_cfg->cf_max_scripts < 1 ? 1 :
+	    (size_t)ex->ex_cfg->cf_max_scripts;
+	n = n > EXEC_SCRIPTS_CAP ? EXEC_SCRIPTS_CAP : n;
+	fds = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 1024;
+	fds = fds > EXEC_FD_RESERVE + 4 ? fds - EXEC_FD_RESERVE : 4;
+	/* a child holds a pidfd and a timerfd, a queued request 3 pipes */
+	n = n > fds / 2 ? fds / 2 : n;
+	ex->ex_nslots = n;
+	ex->ex_qmax = (fds - 2 * n) / MSG_FDS_MAX;
+	ex->ex_qmax = ex->ex_qmax > EXEC_QUEUE_MAX ? EXEC_QUEUE_MAX :
+	    ex->ex_qmax;
+	if ((ex->ex_child = calloc(n, sizeof(*ex->ex_child))) == NULL)
+		fatal("executor tables");
+	for (i = 0; i < n; i++)
+		ex->ex_child[i].ec_timerfd = -1;
+}
+
+static void
+exec_setup_events(struct exec *ex)
+{
+	ex->ex_front = PROC_FD_PEER;
+	ex->ex_parent = PROC_FD_PARENT;
+	/* reads from the front never block; the parent channel may */
+	if (fcntl(ex->ex_front, F_SETFL, O_NONBLOCK) == -1)
+		fatal("front channel");
+	if ((ex->ex_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
+	    (ex->ex_tick = timerfd_create(CLOCK_MONOTONIC,
+	    TFD_NONBLOCK | TFD_CLOEXEC)) == -1)
+		fatal("executor events");
+	exec_watch(ex, EPOLL_CTL_ADD, ex->ex_front, EPOLLIN,
+	    exec_tag(EXEC_EV_FRONT, 0, 0));
+	exec_watch(ex, EPOLL_CTL_ADD, ex->ex_parent, EPOLLIN,
+	    exec_tag(EXEC_EV_PARENT, 0, 0));
+	exec_watch(ex, EPOLL_CTL_ADD, ex->ex_tick, EPOLLIN,
+	    exec_tag(EXEC_EV_TICK, 0, 0));
+}
+
+/* ---- replies to the front ------------------------------------------ */
+
+/*
+ * Replies are a few hundred bytes and the front reads them from its
+ * event loop; one that takes none for seconds is broken, and waiting
+ * longer would stall every timeout here.  It is treated as gone.
+ */
+static void
+exec_send(struct exec *ex, enum msg_type type, uint64_t reqid,
+    const void *p, size_t len)
+{
+	struct pollfd	pfd = { .fd = ex->ex_front, .events = POLLOUT };
+	struct timespec	t0;
+	int		left;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!ex->ex_front_gone) {
+		if (msg_send(ex->ex_front, type, reqid, p, len, NULL, 0) == 0)
+			return;
+		left = EXEC_SEND_WAIT_MS - (int)(exec_usec_since(&t0) / 1000);
+		if ((errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == ENOBUFS || errno == EINTR) && left > 0) {
+			poll(&pfd, 1, left);
+			continue;
+		}
+		log_warn("front channel");
+		ex->ex_front_gone = 1;
+	}
+}
+
+static void
+exec_reply_started(struct exec *ex, uint64_t reqid, enum msg_exec_result res,
+    pid_t pid, int err, const char *reason)
+{
+	struct msg_exec_started	es;
+
+	memset(&es, 0, sizeof(es));
+	es.es_result = res;
+	es.es_pid = pid;
+	es.es_errno = err;
+	strlcpy(es.es_reason, reason, sizeof(es.es_reason));
+	exec_send(ex, MSG_EXEC_STARTED, reqid, &es, sizeof(es));
+}
+
+/* every refusal is answered and logged with its reason */
+static void
+exec_send_started(struct exec *ex, uint64_t reqid, const char *script,
+    enum msg_exec_result res, int err, const char *reason)
+{
+	static const char *const what[MSG_EXEC_RESULT_MAX] = {
+		"started", "not found", "forbidden", "failed", "busy"
+	};
+	enum log_level	lvl;
+
+	exec_reply_started(ex, reqid, res, 0, err, reason);
+	lvl = res == MSG_EXEC_NOTFOUND ? LOG_LVL_INFO : LOG_LVL_WARN;
+	exec_reqlog(lvl, reqid, script, "%s: %s",
+	    (int)res >= 0 && res < MSG_EXEC_RESULT_MAX ? what[res] : "?",
+	    reason);
+}
+
+/* ---- script validation --------------------------------------------- */
+
+/* a normalised absolute path: no empty, "." or ".." segment */
+static int
+exec_path_clean(const char *p)
+{
+	const char	*seg;
+	size_t		 len;
+
+	if (p[0] != '/')
+		return 0;
+	while (*p == '/') {
+		seg = ++p;
+		len = strcspn(seg, "/");
+		if (len == 0 || (len == 1 && seg[0] == '.') ||
+		    (len == 2 && seg[0] == '.' && seg[1] == '.'))
+			return 0;
+		p = seg + len;
+	}
+	return 1;
+}
+
+/*
+ * Where the front says the script is must be where the configuration
+ * allows scripts: beneath a cgi-dir, or exactly a cgi-route target.
+ * Sets the base directory (relative to the docroot) and the rest.
+ */
+static int
+exec_match(const struct config *cfg, const char *script, size_t *policy,
+    char *base, size_t basesz, const char **rest)
+{
+	const char	*u;
+	size_t		 i, ulen;
+
+	for (i = 0; i < cfg->cf_ncgidir && i < SANDBOX_POLICY_MAX; i++) {
+		u = cfg->cf_cgidir[i].cd_urlpath;
+		ulen = strlen(u);
+		while (ulen > 0 && u[ulen - 1] == '/')
+			ulen--;
+		if (strncmp(script, u, ulen) != 0 || script[ulen] != '/' ||
+		    script[ulen + 1] == '\0')
+			continue;
+		*policy = i;
+		*rest = script + ulen + 1;
+		/* relative to the docroot: no leading '/' */
+		strlcpy(base, ulen == 0 ? "." : u + 1,
+		    ulen == 0 ? basesz : ulen);
+		return 0;
+	}
+	for (i = 0; i < cfg->cf_nroute; i++)
+		if (strcmp(script, cfg->cf_route[i].cr_script) == 0) {
+			*policy = 0;
+			*rest = script + 1;
+			strlcpy(base, ".", basesz);
+			return 0;
+		}
+	return -1;
+}
+
+static int
+exec_openat2(int dirfd, const char *path, uint64_t flags)
+{
+	struct open_how	how;
+	int		fd, tries;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = flags | O_PATH | O_CLOEXEC;
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+	/* EAGAIN: a concurrent rename made ".." ambiguous; retry a little */
+	for (tries = 0; tries < 4; tries++) {
+		fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+		if (fd != -1 || (errno != EAGAIN && errno != EINTR))
+			break;
+	}
+	return fd;
+}
+
+static enum msg_exec_result
+exec_open_error(int err, const char **why)
+{
+	switch (err) {
+	case ENOENT:
+	case ENOTDIR:
+	case ENAMETOOLONG:
+		*why = "no such file";
+		return MSG_EXEC_NOTFOUND;
+	case EXDEV:
+		*why = "resolves outside its CGI directory";
+		return MSG_EXEC_FORBIDDEN;
+	case ELOOP:
+		*why = "symbolic link loop or magic link";
+		return MSG_EXEC_FORBIDDEN;
+	case EACCES:
+	case EPERM:
+		*why = "permission denied";
+		return MSG_EXEC_FORBIDDEN;
+	default:
+		*why = "cannot open";
+		return MSG_EXEC_FAILED;
+	}
+}
+
+/* the script user must not be able to replace anything in the path */
+static enum msg_exec_result
+exec_check_dir(const struct exec *ex, int fd, const char **why)
+{
+	struct stat	st;
+
+	if (fstat(fd, &st) == -1) {
+		*why = "cannot stat directory";
+		return MSG_EXEC_FAILED;
+	}
+	if (st.st_mode & S_IWOTH) {
+		*why = "directory writable by other";
+		return MSG_EXEC_FORBIDDEN;
+	}
+	if (st.st_uid == ex->ex_sb.sb_uid) {
+		*why = "directory owned by the script user";
+		return MSG_EXEC_FORBIDDEN;
+	}
+	return MSG_EXEC_OK;
+}
+
+static enum msg_exec_result
+exec_check_file(const struct exec *ex, int fd, int interp, const char **why)
+{
+	struct stat	st;
+
+	*why = NULL;
+	if (fstat(fd, &st) == -1)
+		*why = "cannot stat";
+	else if (S_ISDIR(st.st_mode))
+		*why = "is a directory";
+	else if (!S_ISREG(st.st_mode))
+		*why = "not a regular file";
+	/* nobody is neither owner nor group: only the "other" bits count */
+	else if (!interp && !(st.st_mode & S_IXOTH))
+		*why = "not executable";
+	else if (interp && !(st.st_mode & S_IROTH))
+		*why = "not readable by the script user";
+	else if (st.st_mode & (S_ISUID | S_ISGID))
+		*why = "setuid or setgid";
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		*why = "writable by group/other";
+	else if (st.st_uid == ex->ex_sb.sb_uid)
+		*why = "owned by the script user";
+	return *why == NULL ? MSG_EXEC_OK : MSG_EXEC_FORBIDDEN;
+}
+
+/*
+ * Open base, then each directory below it one component at a time, each
+ * beneath the previous: a symlink cannot lead out of the CGI directory,
+ * and every directory on the way is checked.  Returns the file's fd.
+ */
+static enum msg_exec_result
+exec_walk(const struct exec *ex, const char *base, const char *rest,
+    int interp, const char **why, int *err)
+{
+	char			 comp[NAME_MAX + 1];
+	enum msg_exec_result	 res;
+	size_t			 len;
+	int			 fd, nfd;
+
+	fd = exec_openat2(ex->ex_docroot_fd, base, O_DIRECTORY);
+	for (;;) {
+		if (fd == -1) {
+			*err = errno;
+			return exec_open_error(*err, why);
+		}
+		if ((res = exec_check_dir(ex, fd, why)) != MSG_EXEC_OK) {
+			close(fd);
+			*err = EACCES;
+			return res;
+		}
+		if ((len = strcspn(rest, "/")) > NAME_MAX) {
+			close(fd);
+			*err = ENAMETOOLONG;
+			return exec_open_error(*err, why);
+		}
+		memcpy(comp, rest, len);
+		comp[len] = '\0';
+		if (rest[len] == '\0')
+			break;
+		nfd = exec_openat2(fd, comp, O_DIRECTORY);
+		close(fd);
+		fd = nfd;
+		rest += len + 1;
+	}
+	nfd = exec_openat2(fd, comp, 0);
+	close(fd);
+	if (nfd == -1) {
+		*err = errno;
+		return exec_open_error(*err, why);
+	}
+	res = exec_check_file(ex, nfd, interp, why);
+	close(nfd);
+	*err = res == MSG_EXEC_OK ? 0 : EACCES;
+	return res;
+}
+
+/* an `interpreter .EXT PATH` line for this file name, or NULL */
+static char *
+exec_interpreter(struct config *cfg, const char *script)
+{
+	const char	*slash, *dot;
+	size_t		 i;
+
+	slash = strrchr(script, '/');
+	dot = strrchr(slash != NULL ? slash : script, '.');
+	if (dot == NULL)
+		return NULL;
+	for (i = 0; i < cfg->cf_ninterp; i++)
+		if (strcmp(dot, cfg->cf_interp[i].ci_ext) == 0)
+			return cfg->cf_interp[i].ci_path;
+	return NULL;
+}
+
+static enum msg_exec_result
+exec_validate_script(struct exec *ex, const char *script,
+    struct exec_script *sc, const char **why, int *err)
+{
+	const char	*docroot = ex->ex_sb.sb_docroot, *rest;
+	char		 base[CONFIG_URLPATH_MAX], *slash;
+	int		 n;
+
+	*err = EACCES;
+	if (!exec_path_clean(script)) {
+		*why = "not a normalised path";
+		return MSG_EXEC_FORBIDDEN;
+	}
+	if (exec_match(ex->ex_cfg, script, &sc->sc_policy, base, sizeof(base),
+	    &rest) == -1) {
+		*why = "not beneath a CGI directory";
+		return MSG_EXEC_FORBIDDEN;
+	}
+	sc->sc_interp = exec_interpreter(ex->ex_cfg, script);
+	n = snprintf(sc->sc_file, sizeof(sc->sc_file), "%s%s",
+	    strcmp(docroot, "/") == 0 ? "" : docroot, script);
+	if (n < 0 || (size_t)n >= sizeof(sc->sc_file)) {
+		*err = ENAMETOOLONG;
+		*why = "path too long";
+		return MSG_EXEC_NOTFOUND;
+	}
+	strlcpy(sc->sc_cwd, sc->sc_file, sizeof(sc->sc_cwd));
+	slash = strrchr(sc->sc_cwd, '/');
+	slash[slash == sc->sc_cwd ? 1 : 0] = '\0';
+	return exec_walk(ex, base, rest, sc->sc_interp != NULL, why, err);
+}
+
+/* ---- running children ---------------------------------------------- */
+
+static struct exec_child *
+exec_child_by_reqid(struct exec *ex, uint64_t reqid)
+{
+	size_t	i;
+
+	for (i = 0; i < ex->ex_nslots; i++)
+		if (ex->ex_child[i].ec_used &&
+		    ex->ex_child[i].ec_reqid == reqid)
+			return &ex->ex_child[i];
+	return NULL;
+}
+
+static struct exec_child *
+exec_child_alloc(struct exec *ex)
+{
+	size_t	i;
+
+	for (i = 0; i < ex->ex_nslots; i++)
+		if (!ex->ex_child[i].ec_used)
+			return &ex->ex_child[i];
+	return NULL;
+}
+
+/* the pidfd is the sandbox's: sandbox_release() closes it */
+static void
+exec_child_free(struct exec *ex, struct exec_child *c)
+{
+	if (c->ec_timerfd != -1) {
+		close(c->ec_timerfd);
+		c->ec_timerfd = -1;
+	}
+	c->ec_used = 0;
+	ex->ex_nrunning--;
+}
+
+static int
+exec_arm_timeout(struct exec *ex, struct exec_child *c)
+{
+	struct itimerspec	its;
+	uint64_t		sec = ex->ex_cfg->cf_timeout_sec;
+
+	if (sec == 0)
+		return 0;
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_sec = sec > INT32_MAX ? INT32_MAX : (time_t)sec;
+	return timerfd_settime(c->ec_timerfd, 0, &its, NULL);
+}
+
+static void
+exec_spawn_failed(struct exec *ex, uint64_t reqid, const char *script,
+    const struct sandbox_failure *fail)
+{
+	const char	*step = sandbox_step_name(fail->sf_step), *hint = "";
+	char		 reason[EXEC_REASON_MAX];
+
+	/* the file was checked: ENOENT now is a missing #! interpreter */
+	if (fail->sf_step == SBX_STEP_EXEC && fail->sf_errno == ENOENT)
+		hint = " (bad #! interpreter?)";
+	if (fail->sf_step == SBX_STEP_EXEC)
+		snprintf(reason, sizeof(reason), "exec failed: %s%s",
+		    strerror(fail->sf_errno), hint);
+	else
+		snprintf(reason, sizeof(reason), "%s: %s", step,
+		    strerror(fail->sf_errno));
+	exec_reqlog(LOG_LVL_WARN, reqid, script,
+	    "sandbox step %s failed: %s%s", step, strerror(fail->sf_errno),
+	    hint);
+	exec_reply_started(ex, reqid, MSG_EXEC_FAILED, 0, fail->sf_errno,
+	    reason);
+}
+
+/* the pidfd and the timeout go into the loop; else the child dies now */
+static int
+exec_child_watch(struct exec *ex, struct exec_child *c, size_t slot)
+{
+	struct epoll_event	ev = { .events = EPOLLIN };
+
+	ev.data.u64 = exec_tag(EXEC_EV_PIDFD, slot, c->ec_gen);
+	if (epoll_ctl(ex->ex_epfd, EPOLL_CTL_ADD, c->ec_sch.sch_pidfd,
+	    &ev) == -1)
+		return -1;
+	if (c->ec_timerfd == -1)
+		return 0;
+	ev.data.u64 = exec_tag(EXEC_EV_TIMER, slot, c->ec_gen);
+	if (epoll_ctl(ex->ex_epfd, EPOLL_CTL_ADD, c->ec_timerfd, &ev) == -1 ||
+	    exec_arm_timeout(ex, c) == -1)
+		return -1;
+	return 0;
+}
+
+/* a free slot with its timer, before anything runs; NULL if no timer */
+static struct exec_child *
+exec_child_claim(struct exec *ex, uint64_t reqid, const char *script)
+{
+	struct exec_child	*c;
+
+	if ((c = exec_child_alloc(ex)) == NULL)
+		fatalx("no free child slot");	/* callers checked */
+	c->ec_timerfd = -1;
+	if (ex->ex_cfg->cf_timeout_sec > 0 && (c->ec_timerfd = timerfd_create(
+	    CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) == -1)
+		return NULL;
+	memset(&c->ec_sch, 0, sizeof(c->ec_sch));
+	c->ec_sch.sch_pidfd = -1;
+	c->ec_used = 1;
+	c->ec_gen = ++ex->ex_gen;
+	c->ec_reqid = reqid;
+	c->ec_kill = 0;
+	c->ec_kill_why = NULL;
+	strlcpy(c->ec_script, script, sizeof(c->ec_script));
+	ex->ex_nrunning++;
+	clock_gettime(CLOCK_MONOTONIC, &c->ec_start);
+	return c;
+}
+
+static void
+exec_spawn(struct exec *ex, uint64_t reqid, const char *script,
+    struct exec_script *sc, const int *fds)
+{
+	struct sandbox_failure	 fail = { SBX_STEP_NONE, 0 };
+	struct sandbox_spawn	 ss;
+	struct exec_child	*c;
+	char			*argv[3];
+
+	if ((c = exec_child_claim(ex, reqid, script)) == NULL) {
+		exec_send_started(ex, reqid, script, MSG_EXEC_FAILED, errno,
+		    "no timer for the timeout");
+		return;
+	}
+	/* never anything from the query string (CVE-2012-1823) */
+	argv[0] = sc->sc_interp != NULL ? sc->sc_interp : sc->sc_file;
+	argv[1] = sc->sc_interp != NULL ? sc->sc_file : NULL;
+	argv[2] = NULL;
+	ss = (struct sandbox_spawn){ fds[0], fds[1], fds[2], argv[0], argv,
+	    ex->ex_env.ce_envp, sc->sc_cwd, sc->sc_policy, reqid };
+	if (sandbox_spawn(&ex->ex_sb, &ss, &c->ec_sch, &fail) == -1) {
+		c->ec_sch.sch_pidfd = -1;
+		exec_child_free(ex, c);
+		exec_spawn_failed(ex, reqid, script, &fail);
+		return;
+	}
+	if (exec_child_watch(ex, c, (size_t)(c - ex->ex_child)) == -1) {
+		/* it cannot be supervised: it must not run */
+		log_warn("cgi[%llu] supervise", (unsigned long long)reqid);
+		sandbox_kill(&ex->ex_sb, &c->ec_sch);
+		c->ec_kill = MSG_END_KILLED;
+		c->ec_kill_why = "cannot supervise";
+	}
+	exec_reply_started(ex, reqid, MSG_EXEC_OK, c->ec_sch.sch_pid, 0, "");
+	exec_reqlog(LOG_LVL_DEBUG, reqid, script, "started, pid %d",
+	    (int)c->ec_sch.sch_pid);
+	if (c->ec_kill == MSG_END_KILLED)
+		exec_child_reap(ex, c, 0);
+}
+
+/* validate, build the environment, spawn; the fds are ours to close */
+static void
+exec_start(struct exec *ex, uint64_t reqid, const struct msg_exec_req *req,
+    int *fds)
+{
+	struct exec_script	 sc;
+	enum msg_exec_result	 res;
+	const char		*why = "invalid";
+	int			 err = 0;
+
+	res = exec_validate_script(ex, req->er_script, &sc, &why, &err);
+	if (res != MSG_EXEC_OK)
+		exec_send_started(ex, reqid, req->er_script, res, err, why);
+	else if (cgi_env_build(&ex->ex_env, req, ex->ex_cfg, sc.sc_file,
+	    ex->ex_sb.sb_docroot) == -1)
+		exec_send_started(ex, reqid, req->er_script, MSG_EXEC_FAILED,
+		    E2BIG, "environment too large");
+	else
+		exec_spawn(ex, reqid, req->er_script, &sc, fds);
+	exec_close_fds(fds, MSG_FDS_MAX);
+}
+
+static const char *
+exec_signal_why(int sig, uint32_t flags)
+{
+	if (sig == SIGSYS)
+		return "seccomp policy violation";
+	if (sig == SIGKILL && (flags & MSG_DONE_F_OOM))
+		return "memory limit";
+	if (sig == SIGXCPU)
+		return "CPU time limit";
+	if (sig == SIGXFSZ)
+		return "file size limit";
+	return NULL;
+}
+
+static void
+exec_log_outcome(const struct exec *ex, const struct exec_child *c,
+    const struct msg_exec_done *ed)
+{
+	const char	*why, *abbrev;
+	char		 sig[64];
+	unsigned long long us = (unsigned long long)ed->ed_usec;
+
+	if (ed->ed_end == MSG_END_EXIT) {
+		exec_reqlog(LOG_LVL_INFO, c->ec_reqid, c->ec_script,
+		    "exit %d (%llu us)", ed->ed_code, us);
+		return;
+	}
+	if (ed->ed_end == MSG_END_TIMEOUT) {
+		exec_reqlog(LOG_LVL_INFO, c->ec_reqid, c->ec_script,
+		    "timed out after %llu s, killed (%llu us)",
+		    (unsigned long long)ex->ex_cfg->cf_timeout_sec, us);
+		return;
+	}
+	if (ed->ed_end == MSG_END_KILLED) {
+		exec_reqlog(LOG_LVL_INFO, c->ec_reqid, c->ec_script,
+		    "killed: %s (%llu us)", c->ec_kill_why, us);
+		return;
+	}
+	abbrev = sigabbrev_np(ed->ed_code);
+	why = exec_signal_why(ed->ed_code, ed->ed_flags);
+	if (why != NULL && ed->ed_code == SIGKILL)
+		strlcpy(sig, why, sizeof(sig));
+	else
+		snprintf(sig, sizeof(sig), "SIG%s%s%s",
+		    abbrev != NULL ? abbrev : "?", why != NULL ? ": " : "",
+		    why != NULL ? why : "");
+	exec_reqlog(LOG_LVL_INFO, c->ec_reqid, c->ec_script,
+	    "killed by signal %d (%s)%s (%llu us)", ed->ed_code, sig,
+	    ed->ed_flags & MSG_DONE_F_PIDS ? ", process limit reached" : "",
+	    us);
+}
+
+/* how it ended: our kill only if it really died of our SIGKILL */
+static void
+exec_done_from(const struct exec_child *c, const siginfo_t *si,
+    struct msg_exec_done *ed)
+{
+	ed->ed_code = si->si_status;
+	if (si->si_code == CLD_EXITED)
+		ed->ed_end = MSG_END_EXIT;
+	else if (c->ec_kill != 0 && si->si_status == SIGKILL)
+		ed->ed_end = c->ec_kill;
+	else
+		ed->ed_end = MSG_END_SIGNAL;
+}
+
+/*
+ * The child (pid 1 of its namespace, so everything it started is gone
+ * too) ended: reap, release its cgroups, report, start the next one.
+ * nohang: from the event loop; 0: wait for a child we just killed.
+ */
+static void
+exec_child_reap(struct exec *ex, struct exec_child *c, int nohang)
+{
+	struct msg_exec_done	ed;
+	siginfo_t		si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PIDFD, (id_t)c->ec_sch.sch_pidfd, &si, WEXITED |
+	    (nohang ? WNOHANG : 0)) == -1) {
+		if (errno == EINTR || errno == EAGAIN)
+			return;
+		/* nothing left to wait for: report it as killed */
+		log_warn("cgi[%llu] waitid", (unsigned long long)c->ec_reqid);
+		si.si_code = CLD_KILLED;
+		si.si_status = SIGKILL;
+	} else if (si.si_pid == 0)
+		return;		/* not yet */
+	memset(&ed, 0, sizeof(ed));
+	ed.ed_usec = exec_usec_since(&c->ec_start);
+	epoll_ctl(ex->ex_epfd, EPOLL_CTL_DEL, c->ec_sch.sch_pidfd, NULL);
+	ed.ed_flags = sandbox_release(&ex->ex_sb, &c->ec_sch);
+	c->ec_sch.sch_pidfd = -1;
+	exec_done_from(c, &si, &ed);
+	exec_send(ex, MSG_EXEC_DONE, c->ec_reqid, &ed, sizeof(ed));
+	exec_log_outcome(ex, c, &ed);
+	exec_child_free(ex, c);
+	exec_queue_run(ex);
+}
+
+static void
+exec_child_kill(struct exec *ex, struct exec_child *c, int end,
+    const char *why)
+{
+	if (c->ec_kill == 0) {
+		c->ec_kill = end;
+		c->ec_kill_why = why;
+	}
+	if (sandbox_kill(&ex->ex_sb, &c->ec_sch) == -1 && errno != ESRCH)
+		exec_reqlog(LOG_LVL_WARN, c->ec_reqid, c->ec_script,
+		    "kill: %s", strerror(errno));
+}
+
+static void
+exec_child_timeout(struct exec *ex, struct exec_child *c)
+{
+	uint64_t	ticks;
+
+	if (read(c->ec_timerfd, &ticks, sizeof(ticks)) != sizeof(ticks))
+		return;
+	exec_child_kill(ex, c, MSG_END_TIMEOUT, "timeout");
+}
+
+/* ---- the wait queue ------------------------------------------------- */
+
+static void
+exec_tick_arm(struct exec *ex, int on)
+{
+	struct itimerspec	its;
+
+	memset(&its, 0, sizeof(its));
+	if (on) {
+		its.it_value.tv_sec = 1;
+		its.it_interval.tv_sec = 1;
+	}
+	timerfd_settime(ex->ex_tick, 0, &its, NULL);
+}
+
+static struct exec_queued *
+exec_queue_take(struct exec *ex, size_t i)
+{
+	struct exec_queued	*q = ex->ex_queue[i];
+
+	memmove(&ex->ex_queue[i], &ex->ex_queue[i + 1],
+	    (ex->ex_qlen - i - 1) * sizeof(ex->ex_queue[0]));
+	if (--ex->ex_qlen == 0)
+		exec_tick_arm(ex, 0);
+	return q;
+}
+
+static void
+exec_queue_drop(struct exec *ex, size_t i, enum msg_exec_result res,
+    int err, const char *why)
+{
+	struct exec_queued	*q = exec_queue_take(ex, i);
+
+	exec_send_started(ex, q->eq_reqid, q->eq_req.er_script, res, err,
+	    why);
+	exec_close_fds(q->eq_fds, MSG_FDS_MAX);
+	free(q);
+}
+
+static int
+exec_queue_push(struct exec *ex, uint64_t reqid,
+    const struct msg_exec_req *req, const int *fds)
+{
+	struct exec_queued	*q;
+
+	if (ex->ex_qlen >= ex->ex_qmax || (q = malloc(sizeof(*q))) == NULL)
+		return -1;
+	memcpy(&q->eq_req, req, sizeof(q->eq_req));
+	memcpy(q->eq_fds, fds, sizeof(q->eq_fds));
+	q->eq_reqid = reqid;
+	clock_gettime(CLOCK_MONOTONIC, &q->eq_since);
+	ex->ex_queue[ex->ex_qlen++] = q;
+	if (ex->ex_qlen == 1)
+		exec_tick_arm(ex, 1);
+	return 0;
+}
+
+static void
+exec_queue_run(struct exec *ex)
+{
+	struct exec_queued	*q;
+
+	/* a start that ends at once reaps and comes back here: no recursion */
+	if (ex->ex_in_queue_run)
+		return;
+	ex->ex_in_queue_run = 1;
+	while (!ex->ex_stopping && ex->ex_qlen > 0 &&
+	    ex->ex_nrunning < ex->ex_nslots) {
+		q = exec_queue_take(ex, 0);
+		exec_start(ex, q->eq_reqid, &q->eq_req, q->eq_fds);
+		free(q);
+	}
+	ex->ex_in_queue_run = 0;
+}
+
+/* FIFO: the oldest is first; each waits at most EXEC_QUEUE_WAIT_SEC */
+static void
+exec_queue_expire(struct exec *ex)
+{
+	uint64_t	ticks;
+
+	if (read(ex->ex_tick, &ticks, sizeof(ticks)) != sizeof(ticks))
+		return;
+	while (ex->ex_qlen > 0 && exec_usec_since(&ex->ex_queue[0]->eq_since) >=
+	    (uint64_t)EXEC_QUEUE_WAIT_SEC * 1000000)
+		exec_queue_drop(ex, 0, MSG_EXEC_BUSY, EBUSY,
+		    "max-scripts reached, waited too long");
+}
+
+static ssize_t
+exec_queue_find(const struct exec *ex, uint64_t reqid)
+{
+	size_t	i;
+
+	for (i = 0; i < ex->ex_qlen; i++)
+		if (ex->ex_queue[i]->eq_reqid == reqid)
+			return (ssize_t)i;
+	return -1;
+}
+
+/* ---- messages ------------------------------------------------------- */
+
+static void
+exec_handle_req(struct exec *ex, uint64_t reqid, const struct msg_exec_req *req,
+    int *fds, int nfds)
+{
+	if (nfds != MSG_FDS_MAX)
+		fatalx("protocol violation: exec request with %d fds", nfds);
+	if (reqid == 0 || memchr(req->er_script, '\0',
+	    sizeof(req->er_script)) == NULL)
+		fatalx("protocol violation: bad exec request");
+	if (exec_child_by_reqid(ex, reqid) != NULL ||
+	    exec_queue_find(ex, reqid) != -1)
+		fatalx("protocol violation: duplicate request id %llu",
+		    (unsigned long long)reqid);
+	if (ex->ex_stopping)
+		exec_send_started(ex, reqid, req->er_script, MSG_EXEC_BUSY,
+		    ESHUTDOWN, "shutting down");
+	else if (ex->ex_qlen == 0 && ex->ex_nrunning < ex->ex_nslots) {
+		exec_start(ex, reqid, req, fds);
+		return;
+	} else if (exec_queue_push(ex, reqid, req, fds) == 0)
+		return;		/* the queue owns the fds now */
+	else
+		exec_send_started(ex, reqid, req->er_script, MSG_EXEC_BUSY,
+		    EBUSY, "max-scripts reached, queue full");
+	exec_close_fds(fds, nfds);
+}
+
+/* the client is gone; an unknown id may just have ended */
+static void
+exec_handle_kill(struct exec *ex, uint64_t reqid)
+{
+	struct exec_child	*c;
+	ssize_t			 i;
+
+	if ((c = exec_child_by_reqid(ex, reqid)) != NULL)
+		exec_child_kill(ex, c, MSG_END_KILLED, "client gone");
+	else if ((i = exec_queue_find(ex, reqid)) != -1)
+		exec_queue_drop(ex, (size_t)i, MSG_EXEC_FAILED, ECANCELED,
+		    "cancelled while queued: client gone");
+}
+
+static void
+exec_dispatch_front(struct exec *ex)
+{
+	struct msg_hdr	hdr;
+	int		fds[MSG_FDS_MAX], nfds, n, rc;
+
+	for (n = 0; n < EXEC_READ_BATCH; n++) {
+		nfds = 0;
+		rc = msg_recv(ex->ex_front, PROC_FRONT, &hdr, &ex->ex_rx,
+		    fds, &nfds);
+		if (rc == -1)
+			return;		/* transient; msg_recv is fatal else */
+		if (rc == 0)
+			exec_finish(ex, "front channel closed");
+		if (hdr.mh_type == MSG_EXEC_REQ)
+			exec_handle_req(ex, hdr.mh_reqid, &ex->ex_rx.req, fds,
+			    nfds);
+		else if (hdr.mh_type == MSG_EXEC_KILL && nfds == 0)
+			exec_handle_kill(ex, hdr.mh_reqid);
+		else
+			fatalx("protocol violation: message type %u from "
+			    "the front", (unsigned)hdr.mh_type);
+	}
+}
+
+/*
+ * MSG_SHUTDOWN changes nothing here: the front drains its requests for
+ * the grace period, then exits, and its EOF ends us (exec_finish).
+ */
+static void
+exec_dispatch_parent(struct exec *ex)
+{
+	struct msg_hdr	hdr;
+	int		fds[MSG_FDS_MAX], nfds = 0, rc;
+
+	rc = msg_recv(ex->ex_parent, PROC_PARENT, &hdr, &ex->ex_rx, fds,
+	    &nfds);
+	if (rc == -1)
+		return;
+	if (rc == 0)
+		exec_finish(ex, "parent channel closed");
+	if (hdr.mh_type != MSG_SHUTDOWN || nfds != 0)
+		fatalx("protocol violation: message type %u from the parent",
+		    (unsigned)hdr.mh_type);
+	log_debug("shutdown requested: serving until the front exits");
+}
+
+/* ---- the end -------------------------------------------------------- */
+
+/* wait (bounded) for killed children so their cgroups can go */
+static void
+exec_reap_all(struct exec *ex, int ms)
+{
+	struct pollfd	*pfd;
+	struct timespec	 t0;
+	size_t		 i;
+	int		 left;
+
+	if ((pfd = calloc(ex->ex_nslots, sizeof(*pfd))) == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (ex->ex_nrunning > 0) {
+		left = ms - (int)(exec_usec_since(&t0) / 1000);
+		if (left <= 0)
+			break;
+		for (i = 0; i < ex->ex_nslots; i++) {
+			pfd[i].fd = ex->ex_child[i].ec_used ?
+			    ex->ex_child[i].ec_sch.sch_pidfd : -1;
+			pfd[i].events = POLLIN;
+		}
+		if (poll(pfd, ex->ex_nslots, left) == -1 && errno != EINTR)
+			break;
+		for (i = 0; i < ex->ex_nslots; i++)
+			if (ex->ex_child[i].ec_used && pfd[i].revents)
+				exec_child_reap(ex, &ex->ex_child[i], 1);
+	}
+	free(pfd);
+	if (ex->ex_nrunning > 0)
+		log_warnx("%zu scripts still running at exit",
+		    ex->ex_nrunning);
+}
+
+static void
+exec_finish(struct exec *ex, const char *why)
+{
+	size_t	i;
+
+	ex->ex_stopping = 1;
+	ex->ex_front_gone = 1;	/* nobody will read a reply now */
+	while (ex->ex_qlen > 0)
+		exec_queue_drop(ex, 0, MSG_EXEC_BUSY, ESHUTDOWN,
+		    "shutting down");
+	for (i = 0; i < ex->ex_nslots; i++)
+		if (ex->ex_child[i].ec_used)
+			exec_child_kill(ex, &ex->ex_child[i], MSG_END_KILLED,
+			    "server stopping");
+	exec_reap_all(ex, EXEC_REAP_WAIT_MS);
+	sandbox_fini(&ex->ex_sb);
+	log_debug("executor exiting: %s", why);
+	exit(0);
+}
+
+static void
+exec_dispatch_child(struct exec *ex, uint64_t tag)
+{
+	enum exec_ev		 kind = (enum exec_ev)(tag >> 48);
+	size_t			 slot = (size_t)(tag >> 32) & 0xffff;
+	struct exec_child	*c;
+
+	/* an earlier event of this batch may have freed the slot */
+	if (slot >= ex->ex_nslots)
+		return;
+	c = &ex->ex_child[slot];
+	if (!c->ec_used || c->ec_gen != (uint32_t)tag)
+		return;
+	if (kind == EXEC_EV_PIDFD)
+		exec_child_reap(ex, c, 1);
+	else if (kind == EXEC_EV_TIMER)
+		exec_child_timeout(ex, c);
+}
+
+static void __attribute__((noreturn))
+exec_loop(struct exec *ex)
+{
+	struct epoll_event	evs[32];
+	int			i, n;
+
+	for (;;) {
+		n = epoll_wait(ex->ex_epfd, evs, 32, -1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			fatal("epoll_wait");
+		for (i = 0; i < n; i++) {
+			switch ((enum exec_ev)(evs[i].data.u64 >> 48)) {
+			case EXEC_EV_FRONT:
+				exec_dispatch_front(ex);
+				break;
+			case EXEC_EV_PARENT:
+				exec_dispatch_parent(ex);
+				break;
+			case EXEC_EV_TICK:
+				exec_queue_expire(ex);
+				break;
+			default:
+				exec_dispatch_child(ex, evs[i].data.u64);
+			}
+		}
+		if (ex->ex_front_gone)
+			exec_finish(ex, "the front stopped reading");
+	}
+}
+
+void
+exec_main(struct config *cfg)
+{
+	struct exec	*ex = &exec_state;
+	char		 cg[16];
+
+	ex->ex_cfg = cfg;
+	exec_setup_process();
+	exec_sandbox_init(ex);
+	exec_reduce_caps();
+	exec_install_filter();
+	exec_setup_tables(ex);
+	exec_setup_events(ex);
+	snprintf(cg, sizeof(cg), ex->ex_sb.sb_cg_version > 0 ? "v%d" : "none",
+	    ex->ex_sb.sb_cg_version);
+	log_info("executor ready: cgroup %s, landlock ABI %d, script network "
+	    "%s", cg, ex->ex_sb.sb_landlock_abi, cfg->cf_script_network ?
+	    "on" : "off");
+	exec_loop(ex);
+}

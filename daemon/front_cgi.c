@@ -1,0 +1,715 @@
+/*
+ * front_cgi.c: the CGI relay, in the front.  Makes the script's three
+ * pipes, asks the executor to run it (typed fields only), streams the
+ * request body in, parses the script's hostile response head, frames the
+ * body for the client with backpressure, and logs every stderr line.
+ */
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "front.h"
+#include "log.h"
+#include "msg.h"
+#include "proc.h"
+
+#define CGI_REDIRECTS_MAX	10
+#define CGI_TAIL_MAX		2048	/* stderr kept for --debug pages */
+
+static void	front_cgi_finish(struct front_conn *);
+static void	front_cgi_fail(struct front_conn *, int status);
+
+struct front_conn *
+front_cgi_lookup(uint64_t reqid)
+{
+	struct front_conn	*c;
+
+	for (c = front_cgi_conns(); c != NULL; c = c->c_next)
+		if (c->c_cgi != NULL && c->c_reqid == reqid && !c->c_dead)
+			return c;
+	return NULL;
+}
+
+/* request headers for HTTP_*: names [A-Za-z0-9-] only, as msg.h says */
+static void
+front_cgi_pack_headers(const struct http_request *r, char *dst, size_t dstsz)
+{
+	size_t	 i, off = 0, nl, vl;
+	const char *n, *v;
+
+	for (i = 0; i < r->hr_nfields; i++) {
+		n = http_field_name(r, i);
+		v = http_field_value(r, i);
+		nl = strlen(n);
+		vl = strlen(v);
+		if (nl == 0 || nl > 64 || strspn(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789-") != nl)
+			continue;
+		if (off + nl + vl + 3 > dstsz)
+			break;
+		memcpy(dst + off, n, nl + 1);
+		off += nl + 1;
+		memcpy(dst + off, v, vl + 1);
+		off += vl + 1;
+	}
+	dst[off] = '\0';
+}
+
+static int
+front_cgi_fill_req(struct front_conn *c, struct msg_exec_req *er,
+    const char *script, const char *path_info, const char *query,
+    int64_t clen)
+{
+	const struct http_request	*r = c->c_req;
+	const char			*ct;
+
+	memset(er, 0, sizeof(*er));
+	ct = http_field_get(r, "Content-Type");
+	if (strlcpy(er->er_method, r->hr_method_str, sizeof(er->er_method)) >=
+	    sizeof(er->er_method) ||
+	    strlcpy(er->er_script, script, sizeof(er->er_script)) >=
+	    sizeof(er->er_script) ||
+	    strlcpy(er->er_path_info, path_info, sizeof(er->er_path_info)) >=
+	    sizeof(er->er_path_info) ||
+	    strlcpy(er->er_query, query, sizeof(er->er_query)) >=
+	    sizeof(er->er_query) ||
+	    strlcpy(er->er_request_uri, r->hr_target,
+	    sizeof(er->er_request_uri)) >= sizeof(er->er_request_uri) ||
+	    strlcpy(er->er_content_type, ct ? ct : "",
+	    sizeof(er->er_content_type)) >= sizeof(er->er_content_type))
+		return -1;
+	snprintf(er->er_protocol, sizeof(er->er_protocol), "HTTP/1.%d",
+	    r->hr_minor);
+	strlcpy(er->er_server_name, r->hr_host[0] ? r->hr_host :
+	    c->c_local_addr, sizeof(er->er_server_name));
+	strlcpy(er->er_peer_addr, c->c_peer_addr, sizeof(er->er_peer_addr));
+	strlcpy(er->er_local_addr, c->c_local_addr,
+	    sizeof(er->er_local_addr));
+	er->er_peer_port = c->c_peer_port;
+	er->er_local_port = c->c_local_port;
+	er->er_content_length = clen;
+	front_cgi_pack_headers(r, er->er_headers, sizeof(er->er_headers));
+	return 0;
+}
+
+static int
+front_cgi_pipes(struct front_cgi *fc, int child[3])
+{
+	int	in[2], out[2], err[2];
+
+	if (pipe2(in, O_CLOEXEC) == -1)
+		return -1;
+	if (pipe2(out, O_CLOEXEC) == -1) {
+		close(in[0]);
+		close(in[1]);
+		return -1;
+	}
+	if (pipe2(err, O_CLOEXEC) == -1) {
+		close(in[0]);
+		close(in[1]);
+		close(out[0]);
+		close(out[1]);
+		return -1;
+	}
+	/* only our ends are non-blocking: the script gets ordinary pipes */
+	fcntl(in[1], F_SETFL, O_NONBLOCK);
+	fcntl(out[0], F_SETFL, O_NONBLOCK);
+	fcntl(err[0], F_SETFL, O_NONBLOCK);
+	fc->fc_in.fe_fd = in[1];
+	fc->fc_out.fe_fd = out[0];
+	fc->fc_err.fe_fd = err[0];
+	child[0] = in[0];
+	child[1] = out[1];
+	child[2] = err[1];
+	return 0;
+}
+
+void
+front_cgi_start(struct front_conn *c, const char *script,
+    const char *path_info, const char *query)
+{
+	struct msg_exec_req	*er;
+	struct front_cgi	*fc;
+	struct http_request	*r = c->c_req;
+	int			 child[3], i, rc;
+
+	if (r->hr_chunked) {
+		c->c_close_after = 1;
+		front_error(c, 411);
+		return;
+	}
+	if ((fc = calloc(1, sizeof(*fc))) == NULL ||
+	    (er = malloc(sizeof(*er))) == NULL) {
+		free(fc);
+		front_conn_close(c);
+		return;
+	}
+	fc->fc_in = (struct front_ev){ FRONT_EV_CGI_IN, -1, 0, c };
+	fc->fc_out = (struct front_ev){ FRONT_EV_CGI_OUT, -1, 0, c };
+	fc->fc_err = (struct front_ev){ FRONT_EV_CGI_ERR, -1, 0, c };
+	fc->fc_body_left = r->hr_content_length > 0 ? r->hr_content_length : 0;
+	fc->fc_resp_left = -1;
+	strlcpy(fc->fc_script, script, sizeof(fc->fc_script));
+	c->c_cgi = fc;
+	c->c_state = FRONT_S_CGI;
+	if (front_cgi_fill_req(c, er, script, path_info, query,
+	    r->hr_content_length) == -1) {
+		free(er);
+		front_cgi_fail(c, 414);
+		return;
+	}
+	if (front_cgi_pipes(fc, child) == -1) {
+		free(er);
+		front_cgi_fail(c, 503);
+		return;
+	}
+	rc = msg_send(front_exec_fd, MSG_EXEC_REQ, c->c_reqid, er,
+	    sizeof(*er), child, 3);
+	free(er);
+	for (i = 0; i < 3; i++)
+		close(child[i]);
+	if (rc == -1) {
+		log_warn("cgi[%llu] %s: executor channel",
+		    (unsigned long long)c->c_reqid, script);
+		front_cgi_fail(c, 503);
+		return;
+	}
+	front_ev_set(&fc->fc_out, EPOLLIN);
+	front_ev_set(&fc->fc_err, EPOLLIN);
+	if (fc->fc_body_left > 0)
+		front_ev_set(&fc->fc_in, EPOLLOUT);
+	else
+		front_ev_del(&fc->fc_in);
+	front_ev_set(&c->c_ev, fc->fc_body_left > 0 ? EPOLLIN | EPOLLRDHUP :
+	    EPOLLRDHUP);
+	c->c_deadline_ms = 0;	/* the executor owns the script's time */
+}
+
+/* tear down the relay; the script is told to die if it still runs */
+void
+front_cgi_abort(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+	struct msg_exec_kill	 ek = { 0 };
+
+	if (fc == NULL)
+		return;
+	if (!fc->fc_done)
+		msg_send(front_exec_fd, MSG_EXEC_KILL, c->c_reqid, &ek,
+		    sizeof(ek), NULL, 0);
+	front_ev_del(&fc->fc_in);
+	front_ev_del(&fc->fc_out);
+	front_ev_del(&fc->fc_err);
+	free(fc->fc_obuf);
+	free(fc->fc_resp);
+	free(fc);
+	c->c_cgi = NULL;
+}
+
+static void
+front_cgi_debug_page(struct front_conn *c, int status, const char *tail)
+{
+	char		 esc[6 * CGI_TAIL_MAX + 1], *page;
+	const char	*reason = http_reason(status);
+	int		 n;
+
+	if (http_html_escape(esc, sizeof(esc), tail) == -1)
+		esc[0] = '\0';
+	n = asprintf(&page, "<!DOCTYPE html>\n<html><head><title>%d %s"
+	    "</title></head><body><h1>%d %s</h1><pre>%s</pre></body>"
+	    "</html>\n", status, reason, status, reason, esc);
+	if (n == -1) {
+		front_error(c, status);
+		return;
+	}
+	front_begin_head(c, status, NULL);
+	front_out_printf(c, "Content-Type: text/html\r\nContent-Length: "
+	    "%d\r\n\r\n", n);
+	if (!c->c_head_only) {
+		front_out_append(c, page, (size_t)n);
+		c->c_body_bytes = (uint64_t)n;
+	}
+	free(page);
+	c->c_state = FRONT_S_RESPOND;
+	front_flush(c);
+}
+
+/* a failure before the response head: a fixed page, the script is gone */
+static void
+front_cgi_fail(struct front_conn *c, int status)
+{
+	struct front_cgi	*fc = c->c_cgi;
+	char			 tail[CGI_TAIL_MAX + 1] = "";
+
+	if (fc != NULL && fc->fc_body_left > 0)
+		c->c_close_after = 1;	/* unread body: no next request */
+	if (fc != NULL)
+		strlcpy(tail, fc->fc_tail, sizeof(tail));
+	front_cgi_abort(c);
+	c->c_state = FRONT_S_RESPOND;
+	if (front_cfg->cf_debug && status >= 500 && tail[0] != '\0')
+		front_cgi_debug_page(c, status, tail);
+	else
+		front_error(c, status);
+}
+
+/* the response is complete (or aborted): back to HTTP */
+static void
+front_cgi_finish(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+
+	if (fc->fc_body_left > 0)
+		c->c_close_after = 1;
+	front_cgi_abort(c);
+	c->c_state = FRONT_S_RESPOND;
+	front_ev_set(&c->c_ev, EPOLLOUT);
+	front_flush(c);
+}
+
+static void
+front_cgi_stderr_line(struct front_conn *c, const char *line, size_t len)
+{
+	struct front_cgi	*fc = c->c_cgi;
+	size_t			 tl;
+
+	if (fc->fc_err_logged < FRONT_STDERR_MAX) {
+		char esc[4 * 1024 + 1];
+
+		log_escape(esc, sizeof(esc), line, len);
+		log_info("cgi[%llu] %s: %s", (unsigned long long)c->c_reqid,
+		    fc->fc_script, esc);
+	} else
+		fc->fc_err_dropped += len + 1;
+	fc->fc_err_logged += len + 1;
+	/* the tail, for --debug 500 pages */
+	tl = strlen(fc->fc_tail);
+	if (len >= CGI_TAIL_MAX)
+		len = CGI_TAIL_MAX - 1;
+	if (tl + len + 1 >= CGI_TAIL_MAX) {
+		size_t cut = tl + len + 1 - (CGI_TAIL_MAX - 1);
+
+		memmove(fc->fc_tail, fc->fc_tail + cut, tl - cut + 1);
+		tl -= cut;
+	}
+	memcpy(fc->fc_tail + tl, line, len);
+	fc->fc_tail[tl + len] = '\n';
+	fc->fc_tail[tl + len + 1] = '\0';
+}
+
+static void
+front_cgi_read_stderr(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+	char			*nl;
+	ssize_t			 n;
+	size_t			 len;
+
+	n = read(fc->fc_err.fe_fd, fc->fc_ebuf + fc->fc_elen,
+	    sizeof(fc->fc_ebuf) - fc->fc_elen);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		if (fc->fc_elen > 0)
+			front_cgi_stderr_line(c, fc->fc_ebuf, fc->fc_elen);
+		fc->fc_elen = 0;
+		if (fc->fc_err_dropped > 0)
+			log_warnx("cgi[%llu] %s: %zu more bytes of stderr "
+			    "not logged", (unsigned long long)c->c_reqid,
+			    fc->fc_script, fc->fc_err_dropped);
+		front_ev_del(&fc->fc_err);
+		return;
+	}
+	fc->fc_elen += (size_t)n;
+	while ((nl = memchr(fc->fc_ebuf, '\n', fc->fc_elen)) != NULL) {
+		len = (size_t)(nl - fc->fc_ebuf);
+		front_cgi_stderr_line(c, fc->fc_ebuf, len);
+		memmove(fc->fc_ebuf, nl + 1, fc->fc_elen - len - 1);
+		fc->fc_elen -= len + 1;
+	}
+	if (fc->fc_elen == sizeof(fc->fc_ebuf)) {	/* over-long line */
+		front_cgi_stderr_line(c, fc->fc_ebuf, fc->fc_elen);
+		fc->fc_elen = 0;
+	}
+}
+
+/* request body: client bytes in c_in go to the script's stdin */
+static void
+front_cgi_write_stdin(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+	size_t			 len;
+	ssize_t			 n;
+
+	len = c->c_inlen;
+	if ((int64_t)len > fc->fc_body_left)
+		len = (size_t)fc->fc_body_left;
+	if (len > 0 && fc->fc_in.fe_fd != -1) {
+		n = write(fc->fc_in.fe_fd, c->c_in, len);
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n == -1)	/* the script stopped reading: drop the rest */
+			front_ev_del(&fc->fc_in);
+		else
+			len = (size_t)n;
+	}
+	/* consumed: written, or dropped because stdin is closed */
+	memmove(c->c_in, c->c_in + len, c->c_inlen - len);
+	c->c_inlen -= len;
+	fc->fc_body_left -= (int64_t)len;
+	if (fc->fc_body_left == 0)
+		front_ev_del(&fc->fc_in);	/* EOF for the script */
+	else if (fc->fc_in.fe_fd != -1)
+		front_ev_set(&fc->fc_in, c->c_inlen > 0 ? EPOLLOUT : 0);
+	front_ev_set(&c->c_ev, fc->fc_body_left > 0 &&
+	    c->c_inlen < sizeof(c->c_in) ? EPOLLIN | EPOLLRDHUP :
+	    EPOLLRDHUP | (c->c_outlen > c->c_outoff ? EPOLLOUT : 0));
+}
+
+void
+front_cgi_client_readable(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+	ssize_t			 n;
+
+	if (fc == NULL || fc->fc_body_left == 0 ||
+	    c->c_inlen >= sizeof(c->c_in)) {
+		char probe;
+
+		/* only a hang-up is expected here: is the client gone? */
+		n = recv(c->c_ev.fe_fd, &probe, 1, MSG_PEEK);
+		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
+			front_conn_close(c);
+		else
+			front_ev_set(&c->c_ev, EPOLLRDHUP |
+			    (c->c_outlen > c->c_outoff ? EPOLLOUT : 0));
+		return;
+	}
+	n = recv(c->c_ev.fe_fd, c->c_in + c->c_inlen,
+	    sizeof(c->c_in) - c->c_inlen, 0);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		front_conn_close(c);	/* client gone mid-body */
+		return;
+	}
+	c->c_inlen += (size_t)n;
+	c->c_deadline_ms = 0;
+	front_cgi_write_stdin(c);
+}
+
+/* the HTTP head from the script's parsed CGI head */
+static void
+front_cgi_send_head(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+	struct cgi_response	*cr = fc->fc_resp;
+	size_t			 i;
+	int			 nobody = cr->cr_status == 204 ||
+	    cr->cr_status == 304 || cr->cr_status < 200;
+
+	front_begin_head(c, cr->cr_status, cr->cr_reason);
+	if (cr->cr_location != NULL)
+		front_out_printf(c, "Location: %s\r\n", cr->cr_location);
+	for (i = 0; i < cr->cr_nfields; i++)
+		front_out_printf(c, "%s: %s\r\n", cgi_field_name(cr, i),
+		    cgi_field_value(cr, i));
+	if (nobody) {
+		fc->fc_resp_left = 0;
+	} else if (cr->cr_content_length >= 0) {
+		front_out_printf(c, "Content-Length: %lld\r\n",
+		    (long long)cr->cr_content_length);
+		fc->fc_resp_left = cr->cr_content_length;
+	} else if (c->c_req->hr_minor >= 1 && !c->c_close_after) {
+		front_out_printf(c, "Transfer-Encoding: chunked\r\n");
+		fc->fc_chunked = 1;
+	} else {
+		/* HTTP/1.0: the end of the body is the end of the connection */
+		if (!c->c_close_after)
+			front_out_printf(c, "Connection: close\r\n");
+		c->c_close_after = 1;
+	}
+	front_out_append(c, "\r\n", 2);
+	fc->fc_head_sent = 1;
+	if (c->c_head_only || nobody)
+		fc->fc_resp_left = 0;
+}
+
+/* body bytes from the script, framed for the client */
+static void
+front_cgi_body(struct front_conn *c, const char *buf, size_t len)
+{
+	struct front_cgi	*fc = c->c_cgi;
+	char			 hex[24];
+
+	if (c->c_head_only || len == 0)
+		return;
+	if (fc->fc_resp_left >= 0) {
+		if ((int64_t)len > fc->fc_resp_left) {
+			log_warnx("cgi[%llu] %s: body longer than its "
+			    "Content-Length, truncated",
+			    (unsigned long long)c->c_reqid, fc->fc_script);
+			len = (size_t)fc->fc_resp_left;
+			c->c_close_after = 1;
+		}
+		fc->fc_resp_left -= (int64_t)len;
+	}
+	if (len == 0)
+		return;
+	if (fc->fc_chunked) {
+		snprintf(hex, sizeof(hex), "%zx\r\n", len);
+		front_out_append(c, hex, strlen(hex));
+	}
+	front_out_append(c, buf, len);
+	if (fc->fc_chunked)
+		front_out_append(c, "\r\n", 2);
+	c->c_body_bytes += len;
+}
+
+static void
+front_cgi_local_redirect(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+	struct http_request	*r = c->c_req;
+	const char		*loc = fc->fc_resp->cr_location, *q;
+	char			 path[HTTP_TARGET_MAX + 1];
+	size_t			 plen;
+
+	if (++c->c_redirects > CGI_REDIRECTS_MAX) {
+		log_warnx("cgi[%llu] %s: too many local redirects",
+		    (unsigned long long)c->c_reqid, fc->fc_script);
+		front_cgi_fail(c, 500);
+		return;
+	}
+	q = strchr(loc, '?');
+	plen = q ? (size_t)(q - loc) : strlen(loc);
+	if (http_path_normalize(loc, plen, path, sizeof(path)) != 0 ||
+	    strlcpy(r->hr_query, q ? q + 1 : "", sizeof(r->hr_query)) >=
+	    sizeof(r->hr_query)) {
+		front_cgi_fail(c, 500);
+		return;
+	}
+	if (fc->fc_body_left > 0)
+		c->c_close_after = 1;
+	front_cgi_abort(c);
+	/* RFC 3875 6.2.2: the server serves the new path as a GET */
+	strlcpy(r->hr_path, path, sizeof(r->hr_path));
+	if (r->hr_method != HTTP_M_HEAD) {
+		r->hr_method = HTTP_M_GET;
+		strlcpy(r->hr_method_str, "GET", sizeof(r->hr_method_str));
+	}
+	r->hr_content_length = -1;
+	c->c_state = FRONT_S_HEAD;
+	front_route(c, r->hr_path, r->hr_query, c->c_redirects);
+}
+
+static void
+front_cgi_parse_head(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+	const char		*why = "";
+	int			 rc;
+
+	rc = cgi_parse_response(fc->fc_resp, fc->fc_obuf, fc->fc_olen, &why);
+	if (rc == 0) {
+		if (fc->fc_olen >= CGI_RESP_HEAD_MAX)
+			rc = -1, why = "response header block too large";
+		else
+			return;
+	}
+	if (rc < 0) {
+		log_warnx("cgi[%llu] %s: malformed response header: %s",
+		    (unsigned long long)c->c_reqid, fc->fc_script, why);
+		front_cgi_fail(c, 500);
+		return;
+	}
+	if (fc->fc_resp->cr_kind == CGI_RESP_LOCAL_REDIRECT) {
+		front_cgi_local_redirect(c);
+		return;
+	}
+	front_cgi_send_head(c);
+	front_cgi_body(c, fc->fc_obuf + rc, fc->fc_olen - (size_t)rc);
+	free(fc->fc_obuf);
+	fc->fc_obuf = NULL;
+	fc->fc_olen = 0;
+}
+
+/* the script's stdout ended: finish the body, or explain the failure */
+static void
+front_cgi_stdout_eof(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+
+	fc->fc_out_eof = 1;
+	front_ev_del(&fc->fc_out);
+	if (!fc->fc_head_sent) {
+		if (!fc->fc_done)
+			return;	/* wait: DONE tells exit status or timeout */
+		if (fc->fc_end == MSG_END_TIMEOUT)
+			front_cgi_fail(c, front_cfg->cf_timeout_status);
+		else {
+			log_warnx("cgi[%llu] %s: exited without a response "
+			    "header", (unsigned long long)c->c_reqid,
+			    fc->fc_script);
+			front_cgi_fail(c, 500);
+		}
+		return;
+	}
+	if (fc->fc_resp_left > 0) {
+		/* shorter than its Content-Length: the client must know */
+		log_warnx("cgi[%llu] %s: body shorter than its "
+		    "Content-Length", (unsigned long long)c->c_reqid,
+		    fc->fc_script);
+		front_cgi_abort(c);
+		front_conn_close(c);
+		return;
+	}
+	if (fc->fc_chunked && !c->c_head_only)
+		front_out_append(c, "0\r\n\r\n", 5);
+	front_cgi_finish(c);
+}
+
+static void
+front_cgi_read_stdout(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+	char			 buf[16384];
+	ssize_t			 n;
+
+	if (!fc->fc_head_sent) {
+		if (fc->fc_obuf == NULL && (fc->fc_obuf =
+		    malloc(CGI_RESP_HEAD_MAX + 1)) == NULL) {
+			front_cgi_fail(c, 500);
+			return;
+		}
+		if (fc->fc_resp == NULL && (fc->fc_resp =
+		    malloc(sizeof(*fc->fc_resp))) == NULL) {
+			front_cgi_fail(c, 500);
+			return;
+		}
+		if (fc->fc_olen == 0)
+			cgi_response_reset(fc->fc_resp);
+		n = read(fc->fc_out.fe_fd, fc->fc_obuf + fc->fc_olen,
+		    CGI_RESP_HEAD_MAX - fc->fc_olen);
+	} else
+		n = read(fc->fc_out.fe_fd, buf, sizeof(buf));
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		front_cgi_stdout_eof(c);
+		return;
+	}
+	if (!fc->fc_head_sent) {
+		fc->fc_olen += (size_t)n;
+		front_cgi_parse_head(c);
+	} else
+		front_cgi_body(c, buf, (size_t)n);
+	if (c->c_cgi == NULL || c->c_dead)
+		return;
+	/* backpressure: a slow client slows the script */
+	if (c->c_outlen - c->c_outoff >= FRONT_OUT_MAX)
+		front_ev_set(&c->c_cgi->fc_out, 0);
+	front_flush(c);
+}
+
+void
+front_cgi_output_drained(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+
+	if (fc != NULL && fc->fc_out.fe_fd != -1)
+		front_ev_set(&fc->fc_out, EPOLLIN);
+}
+
+void
+front_cgi_event(struct front_conn *c, struct front_ev *ev, uint32_t events)
+{
+	if (c->c_cgi == NULL)
+		return;
+	if (ev->fe_kind == FRONT_EV_CGI_IN)
+		front_cgi_write_stdin(c);
+	else if (ev->fe_kind == FRONT_EV_CGI_OUT)
+		front_cgi_read_stdout(c);
+	else
+		front_cgi_read_stderr(c);
+}
+
+static int
+front_cgi_result_status(int result)
+{
+	switch (result) {
+	case MSG_EXEC_NOTFOUND:
+		return 404;
+	case MSG_EXEC_FORBIDDEN:
+		return 403;
+	case MSG_EXEC_BUSY:
+		return 503;
+	default:
+		return 500;
+	}
+}
+
+static void
+front_cgi_started(struct front_conn *c, const struct msg_exec_started *es)
+{
+	struct front_cgi	*fc = c->c_cgi;
+
+	if (es->es_result != MSG_EXEC_OK) {
+		fc->fc_done = 1;	/* nothing runs: nothing to kill */
+		front_cgi_fail(c, front_cgi_result_status(es->es_result));
+		return;
+	}
+	fc->fc_started = 1;
+	if (c->c_req->hr_expect_continue && fc->fc_body_left > 0 &&
+	    c->c_inlen == 0 && c->c_req->hr_minor == 1) {
+		front_out_append(c, "HTTP/1.1 100 Continue\r\n\r\n", 25);
+		front_flush(c);
+	}
+}
+
+static void
+front_cgi_done(struct front_conn *c, const struct msg_exec_done *ed)
+{
+	struct front_cgi	*fc = c->c_cgi;
+
+	fc->fc_done = 1;
+	fc->fc_end = ed->ed_end;
+	fc->fc_code = ed->ed_code;
+	fc->fc_flags = ed->ed_flags;
+	if (fc->fc_out_eof && !fc->fc_head_sent)
+		front_cgi_stdout_eof(c);
+}
+
+void
+front_cgi_dispatch_exec(void)
+{
+	struct msg_hdr		 hdr;
+	union {
+		struct msg_exec_started	st;
+		struct msg_exec_done	dn;
+		char			buf[MSG_PAYLOAD_MAX];
+	}			 pl;
+	struct front_conn	*c;
+	int			 fds[MSG_FDS_MAX], nfds, rc, i;
+
+	for (i = 0; i < 64; i++) {
+		rc = msg_recv(front_exec_fd, PROC_EXECUTOR, &hdr, &pl, fds,
+		    &nfds);
+		if (rc == -1 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (rc <= 0)
+			fatalx("executor channel closed");
+		if ((c = front_cgi_lookup(hdr.mh_reqid)) == NULL)
+			continue;	/* that request is already over */
+		if (hdr.mh_type == MSG_EXEC_STARTED)
+			front_cgi_started(c, &pl.st);
+		else if (hdr.mh_type == MSG_EXEC_DONE)
+			front_cgi_done(c, &pl.dn);
+	}
+}

@@ -1,0 +1,1175 @@
+/*
+ * http.c: HTTP/1.1 request head parser, chunked body decoder and the small
+ * RFC 9110 helpers (reasons, dates, ranges, etags, escaping).  Pure code: no
+ * I/O, no allocation.  Runs in the front; every byte it sees is hostile.
+ */
+
+#include <arpa/inet.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "http.h"
+
+_Static_assert(HTTP_HEAD_MAX < UINT16_MAX, "field offsets are uint16_t");
+_Static_assert(HTTP_REQ_MAX < INT32_MAX, "consumed count fits an int");
+
+enum http_pstate {
+	HP_LEAD = 0,		/* skipping empty lines */
+	HP_LINE,		/* in the request line */
+	HP_FIELDS,		/* in the field lines */
+	HP_DONE			/* hr_result holds the verdict */
+};
+
+static const struct {
+	const char		*name;
+	enum http_method	 method;
+} http_methods[] = {
+	{ "GET", HTTP_M_GET },		{ "HEAD", HTTP_M_HEAD },
+	{ "POST", HTTP_M_POST },	{ "PUT", HTTP_M_PUT },
+	{ "DELETE", HTTP_M_DELETE },	{ "OPTIONS", HTTP_M_OPTIONS },
+	{ "PATCH", HTTP_M_PATCH },	{ "TRACE", HTTP_M_TRACE },
+	{ "CONNECT", HTTP_M_CONNECT }
+};
+
+static int	http_scan_byte(struct http_request *, const char *, size_t);
+static int	http_host_parse(const char *, size_t, int, char *, size_t);
+
+/* Locale-free character classes: the C library's depend on setlocale. */
+static int
+http_is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+http_is_alpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int
+http_is_tchar(int c)
+{
+	return http_is_alpha(c) || http_is_digit(c) ||
+	    (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+static int
+http_hexval(int c)
+{
+	if (http_is_digit(c))
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* field-value bytes: VCHAR, obs-text, SP, HT (RFC 9110 5.5) */
+static int
+http_is_vbyte(int c)
+{
+	return c == '\t' || (c >= 0x20 && c != 0x7f);
+}
+
+int
+http_is_token(const char *s, size_t n)
+{
+	size_t	i;
+
+	if (s == NULL || n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!http_is_tchar((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+void
+http_request_reset(struct http_request *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->hr_pstate = HP_LEAD;
+	req->hr_content_length = -1;
+}
+
+int
+http_parse_request(struct http_request *req, const char *buf, size_t len)
+{
+	size_t	i;
+	int	rc;
+
+	if (req->hr_pstate == HP_DONE)
+		return req->hr_result;
+	for (i = req->hr_scan; i < len; i++) {
+		if ((rc = http_scan_byte(req, buf, i)) != 0) {
+			req->hr_scan = i + 1;
+			req->hr_pstate = HP_DONE;
+			req->hr_result = rc;
+			return rc;
+		}
+	}
+	if (len > req->hr_scan)
+		req->hr_scan = len;
+	return 0;
+}
+
+static int
+http_version(const char *v, size_t n, int *minor)
+{
+	if (n != 8 || memcmp(v, "HTTP/", 5) != 0 || !http_is_digit(v[5]) ||
+	    v[6] != '.' || !http_is_digit(v[7]))
+		return -400;
+	if (v[5] != '1' || (v[7] != '0' && v[7] != '1'))
+		return -505;
+	*minor = v[7] - '0';
+	return 0;
+}
+
+/* p[0..n) is a path and maybe "?query"; the target chars are checked */
+static int
+http_origin_form(struct http_request *req, const char *p, size_t n)
+{
+	const char	*q;
+	size_t		 plen;
+
+	q = memchr(p, '?', n);
+	plen = q != NULL ? (size_t)(q - p) : n;
+	if (q != NULL) {
+		memcpy(req->hr_query, q + 1, n - plen - 1);
+		req->hr_query[n - plen - 1] = '\0';
+	}
+	if (plen == 0) {
+		p = "/";
+		plen = 1;
+	}
+	if (http_path_normalize(p, plen, req->hr_path,
+	    sizeof(req->hr_path)) != 0)
+		return -400;
+	return 0;
+}
+
+/* RFC 9112 3.2.2: the target's authority replaces the Host field */
+static int
+http_absolute_form(struct http_request *req, const char *t, size_t n)
+{
+	size_t	off, alen;
+
+	if (n >= 7 && strncasecmp(t, "http://", 7) == 0)
+		off = 7;
+	else if (n >= 8 && strncasecmp(t, "https://", 8) == 0)
+		off = 8;
+	else
+		return -400;
+	for (alen = 0; off + alen < n; alen++)
+		if (t[off + alen] == '/' || t[off + alen] == '?')
+			break;
+	/* an empty host is invalid for http (RFC 9110 4.2.1); no userinfo */
+	if (alen == 0 || memchr(t + off, '@', alen) != NULL)
+		return -400;
+	if (http_host_parse(t + off, alen, 0, req->hr_host,
+	    sizeof(req->hr_host)) != 0)
+		return -400;
+	return http_origin_form(req, t + off + alen, n - off - alen);
+}
+
+static int
+http_target_parse(struct http_request *req, size_t n)
+{
+	const char	*t = req->hr_target;
+
+	if (t[0] == '/') {
+		if (req->hr_method == HTTP_M_CONNECT)
+			return -400;
+		return http_origin_form(req, t, n);
+	}
+	if (req->hr_method == HTTP_M_CONNECT) {
+		if (http_host_parse(t, n, 1, req->hr_host,
+		    sizeof(req->hr_host)) != 0 || req->hr_host[0] == '\0')
+			return -400;
+		return 0;
+	}
+	if (n == 1 && t[0] == '*') {
+		if (req->hr_method != HTTP_M_OPTIONS)
+			return -400;
+		strlcpy(req->hr_path, "*", sizeof(req->hr_path));
+		return 0;
+	}
+	return http_absolute_form(req, t, n);
+}
+
+/* The scanner has checked the bytes of each part; check the shape. */
+static int
+http_reqline_end(struct http_request *req, const char *buf, size_t start,
+    size_t end)
+{
+	size_t	mlen, tlen, i;
+	int	rc;
+
+	if (req->hr_nsp != 2)
+		return -400;
+	mlen = req->hr_tgt - 1 - start;
+	tlen = req->hr_ver - 1 - req->hr_tgt;
+	if ((rc = http_version(buf + req->hr_ver, end - req->hr_ver,
+	    &req->hr_minor)) != 0)
+		return rc;
+	memcpy(req->hr_method_str, buf + start, mlen);
+	req->hr_method_str[mlen] = '\0';
+	req->hr_method = HTTP_M_UNKNOWN;
+	for (i = 0; i < sizeof(http_methods) / sizeof(http_methods[0]); i++)
+		if (strcmp(req->hr_method_str, http_methods[i].name) == 0)
+			req->hr_method = http_methods[i].method;
+	memcpy(req->hr_target, buf + req->hr_tgt, tlen);
+	req->hr_target[tlen] = '\0';
+	return http_target_parse(req, tlen);
+}
+
+/* One request-line byte other than CR and LF; single SP separators. */
+static int
+http_reqline_byte(struct http_request *req, unsigned char c, size_t i)
+{
+	if (c == ' ') {
+		if (req->hr_partlen == 0 || req->hr_nsp == 2)
+			return -400;
+		if (++req->hr_nsp == 1)
+			req->hr_tgt = i + 1;
+		else
+			req->hr_ver = i + 1;
+		req->hr_partlen = 0;
+		return 0;
+	}
+	req->hr_partlen++;
+	switch (req->hr_nsp) {
+	case 0:
+		if (!http_is_tchar(c))
+			return -400;
+		return req->hr_partlen > HTTP_METHOD_MAX ? -501 : 0;
+	case 1:
+		/* visible ASCII; '#' starts a fragment, never sent */
+		if (c < 0x21 || c >= 0x7f || c == '#')
+			return -400;
+		return req->hr_partlen > HTTP_TARGET_MAX ? -414 : 0;
+	default:
+		return req->hr_partlen > 8 ? -400 : 0;
+	}
+}
+
+static int
+http_field_store(struct http_request *req, const char *name, size_t nlen,
+    const char *val, size_t vlen)
+{
+	char	*h = req->hr_hbuf;
+	size_t	 at = req->hr_hbuf_len;
+
+	if (req->hr_nfields >= HTTP_FIELDS_MAX)
+		return -431;
+	if (nlen + vlen + 2 > sizeof(req->hr_hbuf) - at)
+		return -431;
+	memcpy(h + at, name, nlen);
+	h[at + nlen] = '\0';
+	memcpy(h + at + nlen + 1, val, vlen);
+	h[at + nlen + 1 + vlen] = '\0';
+	req->hr_fields[req->hr_nfields].hf_name = (uint16_t)at;
+	req->hr_fields[req->hr_nfields].hf_value = (uint16_t)(at + nlen + 1);
+	req->hr_nfields++;
+	req->hr_hbuf_len = at + nlen + vlen + 2;
+	return 0;
+}
+
+static int
+http_field_line(struct http_request *req, const char *line, size_t n)
+{
+	const char	*colon, *v;
+	size_t		 nlen, vlen, i;
+
+	/* obs-fold, or whitespace before the first field (RFC 9112 2.2) */
+	if (line[0] == ' ' || line[0] == '\t')
+		return -400;
+	if ((colon = memchr(line, ':', n)) == NULL)
+		return -400;
+	nlen = colon - line;
+	if (!http_is_token(line, nlen))
+		return -400;
+	v = colon + 1;
+	vlen = n - nlen - 1;
+	while (vlen > 0 && (v[0] == ' ' || v[0] == '\t')) {
+		v++;
+		vlen--;
+	}
+	while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
+		vlen--;
+	for (i = 0; i < vlen; i++)
+		if (!http_is_vbyte((unsigned char)v[i]))
+			return -400;
+	return http_field_store(req, line, nlen, v, vlen);
+}
+
+/*
+ * Next element of a comma list (RFC 9110 5.6.1), OWS trimmed; empty
+ * elements are skipped.  Returns 0 at the end of the list.
+ */
+static int
+http_list_next(const char **sp, const char **elem, size_t *elen)
+{
+	const char	*s = *sp;
+	size_t		 n;
+
+	for (;;) {
+		while (*s == ' ' || *s == '\t' || *s == ',')
+			s++;
+		if (*s == '\0')
+			return 0;
+		n = strcspn(s, ",");
+		*sp = s + n;
+		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		*elem = s;
+		*elen = n;
+		return 1;
+	}
+}
+
+static int
+http_elem_is(const char *e, size_t n, const char *word)
+{
+	return n == strlen(word) && strncasecmp(e, word, n) == 0;
+}
+
+/* "chunked" alone is accepted; a list ending in it names a coding we lack */
+static int
+http_te_parse(struct http_request *req, const char *v)
+{
+	const char	*e;
+	size_t		 n;
+	int		 count = 0, nchunked = 0, last = 0;
+
+	if (strcasecmp(v, "chunked") == 0) {
+		req->hr_chunked = 1;
+		return 0;
+	}
+	while (http_list_next(&v, &e, &n)) {
+		if (!http_is_token(e, n))
+			return -400;
+		last = http_elem_is(e, n, "chunked");
+		nchunked += last;
+		count++;
+	}
+	return (count > 1 && last && nchunked == 1) ? -501 : -400;
+}
+
+static int
+http_cl_parse(struct http_request *req, const char *v)
+{
+	int64_t	n = 0;
+
+	if (*v == '\0')
+		return -400;
+	for (; *v != '\0'; v++) {
+		if (!http_is_digit(*v) || n > (INT64_MAX - (*v - '0')) / 10)
+			return -400;
+		n = n * 10 + (*v - '0');
+	}
+	req->hr_content_length = n;
+	return 0;
+}
+
+/* count fields called name; *last = the value of the last one */
+static size_t
+http_field_count(const struct http_request *req, const char *name,
+    const char **last)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < req->hr_nfields; i++) {
+		if (strcasecmp(http_field_name(req, i), name) == 0) {
+			*last = http_field_value(req, i);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Duplicates are 400 even when equal: one rule, no smuggling by repetition */
+static int
+http_framing(struct http_request *req)
+{
+	const char	*cl = NULL, *te = NULL;
+	size_t		 ncl, nte;
+
+	ncl = http_field_count(req, "content-length", &cl);
+	nte = http_field_count(req, "transfer-encoding", &te);
+	if (ncl > 1 || nte > 1 || (ncl > 0 && nte > 0))
+		return -400;
+	if (nte > 0)
+		return req->hr_minor == 0 ? -400 : http_te_parse(req, te);
+	if (ncl > 0)
+		return http_cl_parse(req, cl);
+	return 0;
+}
+
+/* RFC 9112 3.2: one valid Host, required in 1.1 even with absolute-form */
+static int
+http_host_field(struct http_request *req)
+{
+	const char	*v = NULL;
+	char		 host[HTTP_HOST_MAX + 1];
+	size_t		 n;
+
+	n = http_field_count(req, "host", &v);
+	if (n > 1 || (n == 0 && req->hr_minor == 1))
+		return -400;
+	if (n == 0)
+		return 0;
+	if (http_host_parse(v, strlen(v), 0, host, sizeof(host)) != 0)
+		return -400;
+	if (req->hr_host[0] == '\0')
+		strlcpy(req->hr_host, host, sizeof(req->hr_host));
+	return 0;
+}
+
+static int
+http_conn_expect(struct http_request *req)
+{
+	const char	*v, *e;
+	size_t		 i, n;
+	int		 close = 0, keep = 0;
+
+	for (i = 0; i < req->hr_nfields; i++) {
+		v = http_field_value(req, i);
+		if (strcasecmp(http_field_name(req, i), "connection") == 0) {
+			while (http_list_next(&v, &e, &n)) {
+				close |= http_elem_is(e, n, "close");
+				keep |= http_elem_is(e, n, "keep-alive");
+			}
+		} else if (strcasecmp(http_field_name(req, i), "expect") == 0 &&
+		    req->hr_minor == 1) {
+			/* RFC 9110 10.1.1: HTTP/1.0 expectations are ignored */
+			while (http_list_next(&v, &e, &n)) {
+				if (!http_elem_is(e, n, "100-continue"))
+					return -417;
+				req->hr_expect_continue = 1;
+			}
+		}
+	}
+	req->hr_keepalive = !close && (req->hr_minor == 1 || keep);
+	return 0;
+}
+
+static int
+http_head_end(struct http_request *req)
+{
+	int	rc;
+
+	if ((rc = http_framing(req)) != 0)
+		return rc;
+	if ((rc = http_host_field(req)) != 0)
+		return rc;
+	return http_conn_expect(req);
+}
+
+static int
+http_line_end(struct http_request *req, const char *buf, size_t i)
+{
+	size_t	start = req->hr_line, end = i - req->hr_cr;
+	int	rc;
+
+	req->hr_cr = 0;
+	req->hr_line = i + 1;
+	switch (req->hr_pstate) {
+	case HP_LEAD:
+		return 0;
+	case HP_LINE:
+		req->hr_pstate = HP_FIELDS;
+		req->hr_head = i + 1;
+		return http_reqline_end(req, buf, start, end);
+	default:
+		if (end > start)
+			return http_field_line(req, buf + start, end - start);
+		if ((rc = http_head_end(req)) != 0)
+			return rc;
+		return (int)(i + 1);
+	}
+}
+
+/*
+ * One byte of the head; limits are enforced here, byte by byte, so an
+ * over-long target or header block is refused before its end arrives.
+ */
+static int
+http_scan_byte(struct http_request *req, const char *buf, size_t i)
+{
+	unsigned char	c = buf[i];
+
+	if (c == '\0')
+		return -400;
+	if (req->hr_pstate == HP_LEAD && i >= HTTP_LEAD_MAX)
+		return -400;
+	if (req->hr_pstate == HP_FIELDS && i - req->hr_head >= HTTP_HEAD_MAX)
+		return -431;
+	if (req->hr_cr && c != '\n')
+		return -400;
+	if (c == '\r') {
+		req->hr_cr = 1;
+		return 0;
+	}
+	if (c == '\n')
+		return http_line_end(req, buf, i);
+	switch (req->hr_pstate) {
+	case HP_LEAD:
+		req->hr_pstate = HP_LINE;
+		req->hr_line = i;
+		/* FALLTHROUGH */
+	case HP_LINE:
+		return http_reqline_byte(req, c, i);
+	default:
+		if (i == req->hr_line && req->hr_nfields >= HTTP_FIELDS_MAX)
+			return -431;
+		return 0;
+	}
+}
+
+const char *
+http_field_get(const struct http_request *req, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < req->hr_nfields; i++)
+		if (strcasecmp(http_field_name(req, i), name) == 0)
+			return http_field_value(req, i);
+	return NULL;
+}
+
+const char *
+http_field_name(const struct http_request *req, size_t i)
+{
+	if (i >= req->hr_nfields)
+		return NULL;
+	return req->hr_hbuf + req->hr_fields[i].hf_name;
+}
+
+const char *
+http_field_value(const struct http_request *req, size_t i)
+{
+	if (i >= req->hr_nfields)
+		return NULL;
+	return req->hr_hbuf + req->hr_fields[i].hf_value;
+}
+
+static int
+http_port_ok(const char *p, size_t n, int need_port)
+{
+	size_t	i;
+	long	port = 0;
+
+	if (n == 0 || n == 1)
+		return (need_port || (n == 1 && p[0] != ':')) ? -1 : 0;
+	if (p[0] != ':' || n > 6)
+		return -1;
+	for (i = 1; i < n; i++) {
+		if (!http_is_digit(p[i]))
+			return -1;
+		port = port * 10 + (p[i] - '0');
+	}
+	return port > 65535 ? -1 : 0;
+}
+
+/*
+ * uri-host [":" port] into out, lowercased, port dropped.  Of RFC 3986
+ * reg-name we take only unreserved characters (DNS names and IPv4): no
+ * client sends sub-delims or escapes in a host, and the name ends up in
+ * CGI variables and logs.  IP literals must be IPv6, without zone.
+ */
+static int
+http_host_parse(const char *s, size_t n, int need_port, char *out,
+    size_t outsz)
+{
+	char		 ip6[INET6_ADDRSTRLEN];
+	struct in6_addr	 a;
+	const char	*rb;
+	size_t		 hlen, i;
+
+	if (n > 0 && s[0] == '[') {
+		if ((rb = memchr(s, ']', n)) == NULL)
+			return -1;
+		hlen = rb - s + 1;
+		if (hlen - 2 >= sizeof(ip6))
+			return -1;
+		memcpy(ip6, s + 1, hlen - 2);
+		ip6[hlen - 2] = '\0';
+		if (inet_pton(AF_INET6, ip6, &a) != 1)
+			return -1;
+	} else {
+		for (hlen = 0; hlen < n && s[hlen] != ':'; hlen++)
+			if (!http_is_alpha(s[hlen]) && !http_is_digit(s[hlen]) &&
+			    strchr("-._~", s[hlen]) == NULL)
+				return -1;
+		if (hlen == 0 && n > 0)
+			return -1;
+	}
+	if (http_port_ok(s + hlen, n - hlen, need_port) != 0 || hlen >= outsz)
+		return -1;
+	for (i = 0; i < hlen; i++)
+		out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i];
+	out[hlen] = '\0';
+	return 0;
+}
+
+/* One path byte at *ip, percent-decoded once; -1 if it must be refused. */
+static int
+http_path_byte(const char *raw, size_t len, size_t *ip)
+{
+	size_t		i = *ip;
+	unsigned char	c = raw[i];
+	int		hi, lo;
+
+	if (c < 0x21 || c == 0x7f)
+		return -1;
+	if (c != '%') {
+		*ip = i + 1;
+		return c;
+	}
+	if (len - i < 3 || (hi = http_hexval((unsigned char)raw[i + 1])) < 0 ||
+	    (lo = http_hexval((unsigned char)raw[i + 2])) < 0)
+		return -1;
+	c = hi << 4 | lo;
+	/* an encoded '/' would be a separator the resolver never saw */
+	if (c == '/' || c < 0x20 || c == 0x7f)
+		return -1;
+	*ip = i + 3;
+	return c;
+}
+
+/*
+ * out[0..o) holds "/seg/seg" with no trailing slash; each segment is
+ * decoded in place after it, then kept, dropped or used to pop one.
+ */
+int
+http_path_normalize(const char *raw, size_t len, char *out, size_t outsz)
+{
+	size_t	i = 0, o = 0, e;
+	int	c, dir = 0;
+
+	if (outsz > 0)
+		out[0] = '\0';
+	if (raw == NULL || len == 0 || raw[0] != '/' || outsz < 2)
+		return -400;
+	while (i < len) {
+		i++;
+		if (o + 1 >= outsz)
+			goto bad;
+		out[o] = '/';
+		for (e = o + 1; i < len && raw[i] != '/'; out[e++] = c)
+			if ((c = http_path_byte(raw, len, &i)) < 0 ||
+			    e + 1 >= outsz)
+				goto bad;
+		dir = e == o + 1 || (out[o + 1] == '.' && (e == o + 2 ||
+		    (e == o + 3 && out[o + 2] == '.')));
+		if (e == o + 3 && out[o + 1] == '.' && out[o + 2] == '.') {
+			if (o == 0)
+				goto bad;
+			while (out[--o] != '/')
+				;
+		} else if (!dir)
+			o = e;
+	}
+	if (o == 0 || dir)
+		out[o++] = '/';
+	out[o] = '\0';
+	return 0;
+bad:
+	out[0] = '\0';
+	return -400;
+}
+
+enum http_cstate {
+	HC_SIZE = 0,		/* chunk-size hex digits */
+	HC_BWS,			/* whitespace before a ';' */
+	HC_EXT,			/* chunk extensions, ignored */
+	HC_SIZE_LF,		/* CR seen at the end of the size line */
+	HC_DATA,
+	HC_DATA_CR,		/* CRLF after the data */
+	HC_DATA_LF,
+	HC_TRAILER,		/* trailer field name, or the last empty line */
+	HC_TRAILER_VAL,
+	HC_TRAILER_LF,
+	HC_DONE,
+	HC_ERROR
+};
+
+void
+http_chunked_init(struct http_chunked *hc)
+{
+	memset(hc, 0, sizeof(*hc));
+	hc->hc_state = HC_SIZE;
+}
+
+static int
+http_chunked_size_end(struct http_chunked *hc, uint64_t max_total)
+{
+	hc->hc_linelen = 0;
+	hc->hc_digits = 0;
+	if (hc->hc_left == 0) {
+		hc->hc_state = HC_TRAILER;
+		return 0;
+	}
+	/* refuse before reading the data: the size line says enough */
+	if (hc->hc_total > max_total || hc->hc_left > max_total - hc->hc_total)
+		return -413;
+	hc->hc_state = HC_DATA;
+	return 0;
+}
+
+static int
+http_chunked_size(struct http_chunked *hc, unsigned char c, uint64_t max)
+{
+	int	v;
+
+	if (c != '\r' && c != '\n' && ++hc->hc_linelen > HTTP_CHUNK_LINE_MAX)
+		return -400;
+	if (hc->hc_state == HC_SIZE && (v = http_hexval(c)) >= 0) {
+		/* 16 hex digits fill a uint64_t: more would overflow */
+		if (hc->hc_digits++ == 16)
+			return -400;
+		hc->hc_left = hc->hc_left << 4 | (uint64_t)v;
+		return 0;
+	}
+	if (hc->hc_digits == 0)
+		return -400;
+	if (c == '\r' && hc->hc_state != HC_BWS) {
+		hc->hc_state = HC_SIZE_LF;
+		return 0;
+	}
+	if (c == '\n' && hc->hc_state != HC_BWS)
+		return http_chunked_size_end(hc, max);
+	if (hc->hc_state == HC_EXT)
+		return http_is_vbyte(c) ? 0 : -400;
+	if (c == ';')
+		hc->hc_state = HC_EXT;
+	else if (c == ' ' || c == '\t')
+		hc->hc_state = HC_BWS;
+	else
+		return -400;
+	return 0;
+}
+
+/* Trailer fields are checked for shape, bounded and discarded. */
+static int
+http_chunked_trailer(struct http_chunked *hc, unsigned char c)
+{
+	if (++hc->hc_trailer > HTTP_HEAD_MAX)
+		return -400;
+	if (hc->hc_state == HC_TRAILER_LF || c == '\n') {
+		if (c != '\n' || (hc->hc_state == HC_TRAILER &&
+		    hc->hc_linelen > 0))
+			return -400;
+		if (hc->hc_linelen == 0) {
+			hc->hc_state = HC_DONE;
+			return 1;
+		}
+		hc->hc_linelen = 0;
+		hc->hc_state = HC_TRAILER;
+		return 0;
+	}
+	if (c == '\r') {
+		if (hc->hc_state == HC_TRAILER && hc->hc_linelen > 0)
+			return -400;
+		hc->hc_state = HC_TRAILER_LF;
+		return 0;
+	}
+	if (++hc->hc_linelen > HTTP_CHUNK_LINE_MAX)
+		return -400;
+	if (hc->hc_state == HC_TRAILER_VAL)
+		return http_is_vbyte(c) ? 0 : -400;
+	if (c == ':' && hc->hc_linelen > 1)
+		hc->hc_state = HC_TRAILER_VAL;
+	else if (!http_is_tchar(c))
+		return -400;
+	return 0;
+}
+
+static int
+http_chunked_byte(struct http_chunked *hc, unsigned char c, uint64_t max)
+{
+	switch (hc->hc_state) {
+	case HC_SIZE:
+	case HC_BWS:
+	case HC_EXT:
+		return http_chunked_size(hc, c, max);
+	case HC_SIZE_LF:
+		return c == '\n' ? http_chunked_size_end(hc, max) : -400;
+	case HC_DATA_CR:
+		if (c == '\r') {
+			hc->hc_state = HC_DATA_LF;
+			return 0;
+		}
+		/* FALLTHROUGH */
+	case HC_DATA_LF:
+		if (c != '\n')
+			return -400;
+		hc->hc_state = HC_SIZE;
+		return 0;
+	default:
+		return http_chunked_trailer(hc, c);
+	}
+}
+
+int
+http_chunked_decode(struct http_chunked *hc, const char *in, size_t inlen,
+    size_t *consumed, char *out, size_t *outlen, uint64_t max_total)
+{
+	size_t	i = 0, o = 0, room = *outlen, n;
+	int	rc = 0;
+
+	*consumed = 0;
+	*outlen = 0;
+	if (hc->hc_state == HC_DONE)
+		return 1;
+	if (hc->hc_state == HC_ERROR)
+		return hc->hc_error;
+	while (rc == 0 && i < inlen) {
+		if (hc->hc_state != HC_DATA) {
+			rc = http_chunked_byte(hc, (unsigned char)in[i++],
+			    max_total);
+			continue;
+		}
+		n = inlen - i < room - o ? inlen - i : room - o;
+		if (n > hc->hc_left)
+			n = hc->hc_left;
+		if (n == 0)
+			break;
+		memcpy(out + o, in + i, n);
+		i += n;
+		o += n;
+		hc->hc_left -= n;
+		hc->hc_total += n;
+		if (hc->hc_left == 0)
+			hc->hc_state = HC_DATA_CR;
+	}
+	*consumed = i;
+	*outlen = o;
+	if (rc < 0) {
+		hc->hc_state = HC_ERROR;
+		hc->hc_error = rc;
+	}
+	return rc;
+}
+
+const char *
+http_reason(int status)
+{
+	static const struct {
+		int		 code;
+		const char	*text;
+	} reasons[] = {
+		{ 100, "Continue" }, { 101, "Switching Protocols" },
+		{ 200, "OK" }, { 201, "Created" }, { 202, "Accepted" },
+		{ 204, "No Content" }, { 206, "Partial Content" },
+		{ 301, "Moved Permanently" }, { 302, "Found" },
+		{ 303, "See Other" }, { 304, "Not Modified" },
+		{ 307, "Temporary Redirect" }, { 308, "Permanent Redirect" },
+		{ 400, "Bad Request" }, { 401, "Unauthorized" },
+		{ 403, "Forbidden" }, { 404, "Not Found" },
+		{ 405, "Method Not Allowed" }, { 406, "Not Acceptable" },
+		{ 408, "Request Timeout" }, { 409, "Conflict" },
+		{ 410, "Gone" }, { 411, "Length Required" },
+		{ 412, "Precondition Failed" }, { 413, "Content Too Large" },
+		{ 414, "URI Too Long" }, { 415, "Unsupported Media Type" },
+		{ 416, "Range Not Satisfiable" },
+		{ 417, "Expectation Failed" },
+		{ 421, "Misdirected Request" },
+		{ 422, "Unprocessable Content" },
+		{ 426, "Upgrade Required" }, { 428, "Precondition Required" },
+		{ 429, "Too Many Requests" },
+		{ 431, "Request Header Fields Too Large" },
+		{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
+		{ 502, "Bad Gateway" }, { 503, "Service Unavailable" },
+		{ 504, "Gateway Timeout" },
+		{ 505, "HTTP Version Not Supported" }
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (reasons[i].code == status)
+			return reasons[i].text;
+	return "Unknown";
+}
+
+static const char *const http_wdays[] = {
+	"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+	"Saturday"
+};
+static const char *const http_months[] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+	"Nov", "Dec"
+};
+
+void
+http_date_format(time_t t, char *buf, size_t bufsz)
+{
+	struct tm	tm;
+
+	if (bufsz == 0)
+		return;
+	buf[0] = '\0';
+	if (bufsz < 30 || gmtime_r(&t, &tm) == NULL ||
+	    tm.tm_year < -1900 || tm.tm_year > 9999 - 1900)
+		return;
+	snprintf(buf, bufsz, "%.3s, %02d %s %04d %02d:%02d:%02d GMT",
+	    http_wdays[tm.tm_wday], tm.tm_mday, http_months[tm.tm_mon],
+	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* exactly n digits (a leading SP allowed where sp is set) */
+static int
+http_date_num(const char *s, size_t n, int sp, int *v)
+{
+	size_t	i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (i == 0 && sp && s[i] == ' ' && n > 1)
+			continue;
+		if (!http_is_digit(s[i]))
+			return -1;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 0;
+}
+
+static int
+http_date_month(const char *s)
+{
+	int	i;
+
+	for (i = 0; i < 12; i++)
+		if (strncmp(s, http_months[i], 3) == 0)
+			return i;
+	return -1;
+}
+
+/* the day name: 3 letters, or the full name (long), then *end */
+static int
+http_date_wday(const char *s, int full, const char **end)
+{
+	size_t	i, n;
+
+	for (i = 0; i < 7; i++) {
+		n = full ? strlen(http_wdays[i]) : 3;
+		if (strncmp(s, http_wdays[i], n) == 0) {
+			*end = s + n;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* "hh:mm:ss" */
+static int
+http_date_time(const char *s, struct tm *tm)
+{
+	if (s[2] != ':' || s[5] != ':' ||
+	    http_date_num(s, 2, 0, &tm->tm_hour) != 0 ||
+	    http_date_num(s + 3, 2, 0, &tm->tm_min) != 0 ||
+	    http_date_num(s + 6, 2, 0, &tm->tm_sec) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+http_date_finish(struct tm *tm, int year, const char *mon, time_t *t)
+{
+	static const int mdays[] = {
+		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	int	leap;
+
+	leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	if ((tm->tm_mon = http_date_month(mon)) < 0 || tm->tm_mday < 1 ||
+	    tm->tm_mday > mdays[tm->tm_mon] ||
+	    (tm->tm_mon == 1 && !leap && tm->tm_mday > 28) ||
+	    tm->tm_hour > 23 || tm->tm_min > 59 || tm->tm_sec > 60)
+		return -1;
+	tm->tm_year = year - 1900;
+	tm->tm_isdst = 0;
+	*t = timegm(tm);
+	return 0;
+}
+
+/*
+ * RFC 9110 5.6.7.  RFC 850 two-digit years: 70-99 are 19xx, the rest
+ * 20xx, a fixed pivot so that the answer does not depend on the clock.
+ */
+int
+http_date_parse(const char *s, time_t *t)
+{
+	struct tm	 tm;
+	const char	*p;
+	int		 year;
+
+	memset(&tm, 0, sizeof(tm));
+	if (s == NULL || http_date_wday(s, 0, &p) != 0)
+		return -1;
+	if (strlen(s) == 29 && s[3] == ',' && s[4] == ' ' && s[7] == ' ' &&
+	    s[11] == ' ' && s[16] == ' ' && strcmp(s + 25, " GMT") == 0 &&
+	    http_date_num(s + 5, 2, 0, &tm.tm_mday) == 0 &&
+	    http_date_num(s + 12, 4, 0, &year) == 0 &&
+	    http_date_time(s + 17, &tm) == 0)
+		return http_date_finish(&tm, year, s + 8, t);
+	if (strlen(s) == 24 && s[3] == ' ' && s[7] == ' ' && s[10] == ' ' &&
+	    s[19] == ' ' && http_date_num(s + 8, 2, 1, &tm.tm_mday) == 0 &&
+	    http_date_num(s + 20, 4, 0, &year) == 0 &&
+	    http_date_time(s + 11, &tm) == 0)
+		return http_date_finish(&tm, year, s + 4, t);
+	if (http_date_wday(s, 1, &p) != 0)
+		return -1;
+	if (strlen(p) == 24 && p[0] == ',' && p[1] == ' ' && p[4] == '-' &&
+	    p[8] == '-' && p[11] == ' ' && strcmp(p + 20, " GMT") == 0 &&
+	    http_date_num(p + 2, 2, 0, &tm.tm_mday) == 0 &&
+	    http_date_num(p + 9, 2, 0, &year) == 0 &&
+	    http_date_time(p + 12, &tm) == 0)
+		return http_date_finish(&tm, year + (year < 70 ? 2000 : 1900),
+		    p + 5, t);
+	return -1;
+}
+
+/* digits at *pp, saturating at INT64_MAX; returns how many there were */
+static size_t
+http_range_num(const char **pp, int64_t *v)
+{
+	const char	*start = *pp, *p = *pp;
+
+	*v = 0;
+	for (; http_is_digit(*p); p++) {
+		if (*v > (INT64_MAX - (*p - '0')) / 10)
+			*v = INT64_MAX;
+		else
+			*v = *v * 10 + (*p - '0');
+	}
+	*pp = p;
+	return p - start;
+}
+
+/*
+ * RFC 9110 14.1.2.  A last-pos past the end is clamped; a first-pos past
+ * it, a zero suffix, or any range of an empty file is unsatisfiable.
+ */
+int
+http_range_parse(const char *s, off_t size, off_t *off, off_t *len)
+{
+	const char	*p, *eq;
+	int64_t		 a, b;
+	size_t		 na, nb;
+
+	if (s == NULL || size < 0)
+		return -1;
+	if (strncasecmp(s, "bytes=", 6) != 0) {
+		eq = strchr(s, '=');
+		return (eq != NULL && http_is_token(s, eq - s)) ? 0 : -1;
+	}
+	if (strchr(s, ',') != NULL)
+		return 0;
+	for (p = s + 6; *p == ' ' || *p == '\t'; p++)
+		;
+	na = http_range_num(&p, &a);
+	if (*p != '-')
+		return -1;
+	p++;
+	nb = http_range_num(&p, &b);
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p != '\0' || (na == 0 && nb == 0) || (na > 0 && nb > 0 && b < a))
+		return -1;
+	if (na == 0) {
+		if (b == 0 || size == 0)
+			return -416;
+		*off = b >= size ? 0 : size - b;
+		*len = size - *off;
+		return 1;
+	}
+	if (a >= size)
+		return -416;
+	*off = a;
+	*len = (nb == 0 || b >= size ? size - 1 : b) - a + 1;
+	return 1;
+}
+
+/* [W/]"etagc*" at p: the opaque part in *tag, *n; the end, or NULL */
+static const char *
+http_etag_scan(const char *p, const char **tag, size_t *n)
+{
+	const char	*q;
+
+	if (p[0] == 'W' && p[1] == '/')
+		p += 2;
+	if (*p != '"')
+		return NULL;
+	for (q = p + 1; *q != '"'; q++)
+		if (*q == '\0' || (unsigned char)*q < 0x21 ||
+		    (unsigned char)*q == 0x7f)
+			return NULL;
+	*tag = p + 1;
+	*n = q - p - 1;
+	return q + 1;
+}
+
+/* RFC 9110 13.1.2: weak comparison, so W/ is ignored on both sides */
+int
+http_etag_match(const char *inm, const char *etag)
+{
+	const char	*a, *b, *end;
+	size_t		 alen, blen;
+
+	if (inm == NULL || etag == NULL ||
+	    (end = http_etag_scan(etag, &b, &blen)) == NULL || *end != '\0')
+		return 0;
+	while (*inm == ' ' || *inm == '\t')
+		inm++;
+	if (inm[0] == '*' && inm[strspn(inm + 1, " \t") + 1] == '\0')
+		return 1;
+	for (;;) {
+		while (*inm == ' ' || *inm == '\t' || *inm == ',')
+			inm++;
+		if (*inm == '\0' || (inm = http_etag_scan(inm, &a,
+		    &alen)) == NULL)
+			return 0;
+		if (alen == blen && memcmp(a, b, alen) == 0)
+			return 1;
+		inm += strspn(inm, " \t");
+		if (*inm != ',' && *inm != '\0')
+			return 0;
+	}
+}
+
+int
+http_html_escape(char *dst, size_t dstsz, const char *src)
+{
+	const char	*rep;
+	char		 one[2] = { 0, 0 };
+	size_t		 o = 0, n;
+
+	if (dstsz == 0)
+		return -1;
+	for (; *src != '\0'; src++) {
+		switch (*src) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: one[0] = *src; rep = one; break;
+		}
+		n = strlen(rep);
+		if (n >= dstsz - o || o + n > INT32_MAX) {
+			dst[0] = '\0';
+			return -1;
+		}
+		memcpy(dst + o, rep, n);
+		o += n;
+	}
+	dst[o] = '\0';
+	return (int)o;
+}

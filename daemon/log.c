@@ -1,0 +1,328 @@
+/*
+ * log.c: the log API for every role (OpenBSD log.c shape).
+ * Children format a line and send it to the parent as MSG_LOG; only the
+ * parent writes to stderr, the log files or syslog.  Trusts nobody: every
+ * line is escaped before it is written.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+#include <vis.h>
+
+#include "log.h"
+#include "msg.h"
+
+static const char	*log_role = "parent";
+static int		 log_verbose;
+static int		 log_parent_fd = -1;
+static uint64_t		 log_reqid;
+
+/* parent only: where lines go */
+static int		 log_err_fd = STDERR_FILENO;
+static int		 log_acc_fd = STDERR_FILENO;
+static int		 log_err_syslog;
+static int		 log_acc_syslog;
+static char		 log_err_path[4096];
+static char		 log_acc_path[4096];
+static unsigned long	 log_dropped;
+
+static const char *const log_level_names[] = {
+	"error", "warning", "info", "debug"
+};
+
+void
+log_init(const char *role, int verbose, int parent_fd)
+{
+	log_role = role;
+	log_verbose = verbose;
+	log_parent_fd = parent_fd;
+}
+
+void
+log_set_parent_fd(int fd)
+{
+	log_parent_fd = fd;
+}
+
+void
+log_set_reqid(uint64_t reqid)
+{
+	log_reqid = reqid;
+}
+
+int
+log_get_verbose(void)
+{
+	return log_verbose;
+}
+
+void
+log_escape(char *dst, size_t dstsz, const char *src, size_t srclen)
+{
+	char	buf[4 * MSG_LOG_TEXT_MAX + 1];
+
+	if (dstsz == 0)
+		return;
+	if (srclen > MSG_LOG_TEXT_MAX)
+		srclen = MSG_LOG_TEXT_MAX;
+	/* every non-graphic byte, newline and tab included, becomes \ooo */
+	if (strnvisx(buf, sizeof(buf), src, srclen,
+	    VIS_OCTAL | VIS_CSTYLE | VIS_TAB | VIS_NL) == -1)
+		buf[sizeof(buf) - 1] = '\0';
+	strlcpy(dst, buf, dstsz);
+}
+
+static int
+log_open_one(const char *path, char *saved, size_t savedsz, int *fd,
+    int *use_syslog)
+{
+	int	nfd;
+
+	*use_syslog = 0;
+	if (path[0] == '\0') {
+		*fd = STDERR_FILENO;
+		return 0;
+	}
+	if (strcmp(path, "syslog") == 0) {
+		*use_syslog = 1;
+		openlog("cgijail", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		return 0;
+	}
+	nfd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+	    O_NOFOLLOW, 0640);
+	if (nfd == -1)
+		return -1;
+	if (*fd > STDERR_FILENO)
+		close(*fd);
+	*fd = nfd;
+	strlcpy(saved, path, savedsz);
+	return 0;
+}
+
+int
+log_open_files(const char *access_path, const char *error_path)
+{
+	if (log_open_one(error_path, log_err_path, sizeof(log_err_path),
+	    &log_err_fd, &log_err_syslog) == -1)
+		return -1;
+	if (log_open_one(access_path, log_acc_path, sizeof(log_acc_path),
+	    &log_acc_fd, &log_acc_syslog) == -1)
+		return -1;
+	return 0;
+}
+
+void
+log_reopen(void)
+{
+	char	path[4096];
+	int	dummy;
+
+	if (log_err_fd > STDERR_FILENO) {
+		strlcpy(path, log_err_path, sizeof(path));
+		if (log_open_one(path, log_err_path, sizeof(log_err_path),
+		    &log_err_fd, &dummy) == -1)
+			log_warn("reopen %s", path);
+	}
+	if (log_acc_fd > STDERR_FILENO) {
+		strlcpy(path, log_acc_path, sizeof(path));
+		if (log_open_one(path, log_acc_path, sizeof(log_acc_path),
+		    &log_acc_fd, &dummy) == -1)
+			log_warn("reopen %s", path);
+	}
+	log_info("log files reopened");
+}
+
+/* write a whole line or count it as dropped; never block forever */
+static void
+log_write_fd(int fd, const char *line, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		n = write(fd, line, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (log_dropped++ % 1000 == 0 && fd != STDERR_FILENO) {
+				dprintf(STDERR_FILENO, "cgijail: log write "
+				    "failed (%s), %lu lines lost\n",
+				    strerror(errno), log_dropped);
+			}
+			return;
+		}
+		line += n;
+		len -= (size_t)n;
+	}
+}
+
+/* parent: one error-log line, text already escaped */
+void
+log_emit(enum log_level lvl, const char *role, uint64_t reqid,
+    const char *text)
+{
+	char		line[MSG_LOG_TEXT_MAX + 128], ts[32], rid[24];
+	struct tm	tm;
+	time_t		now = time(NULL);
+	int		n;
+
+	if ((int)lvl < 0 || lvl > LOG_LVL_DEBUG)
+		lvl = LOG_LVL_ERR;
+	if (lvl == LOG_LVL_DEBUG && !log_verbose)
+		return;
+	if (reqid)
+		snprintf(rid, sizeof(rid), "%llu", (unsigned long long)reqid);
+	else
+		strlcpy(rid, "-", sizeof(rid));
+	if (log_err_syslog) {
+		syslog(lvl == LOG_LVL_ERR ? LOG_ERR : lvl == LOG_LVL_WARN ?
+		    LOG_WARNING : lvl == LOG_LVL_INFO ? LOG_INFO : LOG_DEBUG,
+		    "%s rid=%s %s: %s", role, rid, log_level_names[lvl], text);
+		return;
+	}
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	n = snprintf(line, sizeof(line), "%s %s rid=%s %s: %s\n", ts, role,
+	    rid, log_level_names[lvl], text);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line)) {
+		n = sizeof(line) - 1;
+		line[n - 1] = '\n';
+	}
+	log_write_fd(log_err_fd, line, (size_t)n);
+}
+
+/* parent: one access-log line, already escaped by the front */
+void
+log_emit_access(const char *text)
+{
+	char	line[MSG_ACCESS_MAX + 2];
+	size_t	len;
+
+	if (log_acc_syslog) {
+		syslog(LOG_INFO, "%s", text);
+		return;
+	}
+	len = strlcpy(line, text, sizeof(line) - 1);
+	if (len > sizeof(line) - 2)
+		len = sizeof(line) - 2;
+	line[len++] = '\n';
+	log_write_fd(log_acc_fd, line, len);
+}
+
+void
+log_vline(enum log_level lvl, const char *fmt, va_list ap)
+{
+	char		raw[MSG_LOG_TEXT_MAX], esc[MSG_LOG_TEXT_MAX];
+	struct msg_log	ml;
+	int		n;
+
+	if (lvl == LOG_LVL_DEBUG && !log_verbose)
+		return;
+	n = vsnprintf(raw, sizeof(raw), fmt, ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(raw))
+		n = sizeof(raw) - 1;
+	log_escape(esc, sizeof(esc), raw, (size_t)n);
+	if (log_parent_fd == -1) {
+		log_emit(lvl, log_role, log_reqid, esc);
+		return;
+	}
+	memset(&ml, 0, sizeof(ml));
+	ml.ml_level = lvl;
+	strlcpy(ml.ml_text, esc, sizeof(ml.ml_text));
+	if (msg_send(log_parent_fd, MSG_LOG, log_reqid, &ml, sizeof(ml),
+	    NULL, 0) == -1)
+		dprintf(STDERR_FILENO, "%s: %s\n", log_role, esc);
+}
+
+static void
+log_with_errno(enum log_level lvl, int saved, const char *fmt, va_list ap)
+{
+	char	buf[MSG_LOG_TEXT_MAX];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	log_line_fmt(lvl, "%s: %s", buf, strerror(saved));
+}
+
+void
+log_line_fmt(enum log_level lvl, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vline(lvl, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	ap;
+	int	saved = errno;
+
+	va_start(ap, fmt);
+	log_with_errno(LOG_LVL_WARN, saved, fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vline(LOG_LVL_WARN, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vline(LOG_LVL_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vline(LOG_LVL_DEBUG, fmt, ap);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list	ap;
+	int	saved = errno;
+
+	va_start(ap, fmt);
+	log_with_errno(LOG_LVL_ERR, saved, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vline(LOG_LVL_ERR, fmt, ap);
+	va_end(ap);
+	exit(1);
+}

@@ -1,0 +1,591 @@
+/*
+ * msg.c: the IPC messages between parent, front and executor.
+ * Used by every role on its SOCK_SEQPACKET channels.  Trusts no peer: one
+ * table says what each role may send; every field is checked on receipt.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "msg.h"
+#include "proc.h"
+
+#define MSG_ROLE(r)	(1U << (r))
+#define MSG_ER(f)	offsetof(struct msg_exec_req, f), \
+			sizeof(((struct msg_exec_req *)NULL)->f)
+
+/* the protocol, one row per type; anything not in it is a violation */
+struct msg_rule {
+	size_t		 mr_size;	/* payload size, exactly */
+	int		 mr_nfds;	/* descriptors, exactly */
+	unsigned int	 mr_from;	/* roles that may send it */
+	int		 mr_reqid;	/* must name a request */
+	const char	*(*mr_check)(const unsigned char *);
+};
+
+/* one char[] field of msg_exec_req: terminated, and each byte allowed */
+struct msg_field {
+	size_t		 mf_off;
+	size_t		 mf_size;
+	int		(*mf_ok)(unsigned char);
+	const char	*mf_why;
+};
+
+static const char	*msg_check_log(const unsigned char *);
+static const char	*msg_check_access(const unsigned char *);
+static const char	*msg_check_shutdown(const unsigned char *);
+static const char	*msg_check_exec_req(const unsigned char *);
+static const char	*msg_check_started(const unsigned char *);
+static const char	*msg_check_done(const unsigned char *);
+static const char	*msg_check_kill(const unsigned char *);
+
+static const struct msg_rule msg_rules[MSG_TYPE_MAX] = {
+	/* -> parent */
+	[MSG_LOG] = { sizeof(struct msg_log), 0,
+	    MSG_ROLE(PROC_FRONT) | MSG_ROLE(PROC_EXECUTOR), 0, msg_check_log },
+	/* -> parent */
+	[MSG_ACCESS] = { sizeof(struct msg_access), 0,
+	    MSG_ROLE(PROC_FRONT), 0, msg_check_access },
+	/* -> front, executor */
+	[MSG_SHUTDOWN] = { sizeof(struct msg_shutdown), 0,
+	    MSG_ROLE(PROC_PARENT), 0, msg_check_shutdown },
+	/* -> executor: the script's stdin, stdout and stderr */
+	[MSG_EXEC_REQ] = { sizeof(struct msg_exec_req), 3,
+	    MSG_ROLE(PROC_FRONT), 1, msg_check_exec_req },
+	/* -> front */
+	[MSG_EXEC_STARTED] = { sizeof(struct msg_exec_started), 0,
+	    MSG_ROLE(PROC_EXECUTOR), 1, msg_check_started },
+	/* -> front */
+	[MSG_EXEC_DONE] = { sizeof(struct msg_exec_done), 0,
+	    MSG_ROLE(PROC_EXECUTOR), 1, msg_check_done },
+	/* -> executor */
+	[MSG_EXEC_KILL] = { sizeof(struct msg_exec_kill), 0,
+	    MSG_ROLE(PROC_FRONT), 1, msg_check_kill },
+};
+
+/* msg_recv may run where proc.c is not linked (fuzzers): own names */
+static const char *const msg_role_names[PROC_MAX] = {
+	[PROC_PARENT] = "parent",
+	[PROC_FRONT] = "front",
+	[PROC_EXECUTOR] = "executor",
+};
+
+/* log lines arrive escaped: no control byte may reach a terminal */
+static int
+msg_c_text(unsigned char c)
+{
+	return c >= 0x20 && c != 0x7f;
+}
+
+static int
+msg_c_print(unsigned char c)
+{
+	return c >= 0x20 && c <= 0x7e;
+}
+
+static int
+msg_c_vchar(unsigned char c)
+{
+	return c >= 0x21 && c <= 0x7e;
+}
+
+static int
+msg_c_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z');
+}
+
+/* RFC 9110 tchar */
+static int
+msg_c_tchar(unsigned char c)
+{
+	return msg_c_alnum(c) || (c != '\0' && strchr("!#$%&'*+-.^_`|~",
+	    c) != NULL);
+}
+
+/* a Host the front accepted: reg-name (RFC 3986 unreserved) or [IPv6] */
+static int
+msg_c_host(unsigned char c)
+{
+	return msg_c_alnum(c) || (c != '\0' && strchr(".:-_~[]", c) != NULL);
+}
+
+static int
+msg_c_hname(unsigned char c)
+{
+	return msg_c_alnum(c) || c == '-';
+}
+
+/* an HTTP field value: VCHAR, obs-text, SP, HT (RFC 9110 5.5) */
+static int
+msg_c_hvalue(unsigned char c)
+{
+	return (c >= 0x20 && c != 0x7f) || c == '\t';
+}
+
+/* what inet_ntop writes */
+static int
+msg_c_addr(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F') || c == '.' || c == ':';
+}
+
+/* length of the string at s, or -1: no NUL within size, or a bad byte */
+static ssize_t
+msg_string(const unsigned char *s, size_t size, int (*ok)(unsigned char))
+{
+	size_t	i;
+
+	for (i = 0; i < size && s[i] != '\0'; i++)
+		if (!ok(s[i]))
+			return -1;
+	return i < size ? (ssize_t)i : -1;
+}
+
+/* payloads may sit at any alignment: integers are copied out */
+static int32_t
+msg_i32(const unsigned char *p, size_t off)
+{
+	int32_t	v;
+
+	memcpy(&v, p + off, sizeof(v));
+	return v;
+}
+
+static uint32_t
+msg_u32(const unsigned char *p, size_t off)
+{
+	uint32_t	v;
+
+	memcpy(&v, p + off, sizeof(v));
+	return v;
+}
+
+static const char *
+msg_check_log(const unsigned char *p)
+{
+	int32_t	lvl = msg_i32(p, offsetof(struct msg_log, ml_level));
+
+	if (lvl < LOG_LVL_ERR || lvl > LOG_LVL_DEBUG)
+		return "ml_level out of range";
+	if (msg_string(p + offsetof(struct msg_log, ml_text), MSG_LOG_TEXT_MAX,
+	    msg_c_text) == -1)
+		return "ml_text unterminated or not escaped";
+	return NULL;
+}
+
+static const char *
+msg_check_access(const unsigned char *p)
+{
+	if (msg_string(p + offsetof(struct msg_access, ma_line),
+	    MSG_ACCESS_MAX, msg_c_text) == -1)
+		return "ma_line unterminated or not escaped";
+	return NULL;
+}
+
+static const char *
+msg_check_shutdown(const unsigned char *p)
+{
+	if (msg_u32(p, offsetof(struct msg_shutdown, ms_grace_ms)) >
+	    MSG_SHUTDOWN_GRACE_MAX)
+		return "ms_grace_ms too long";
+	return NULL;
+}
+
+/* "Name\0Value\0...\0": ends at an empty name, inside the array */
+static const char *
+msg_check_headers(const unsigned char *h, size_t size)
+{
+	size_t	i = 0;
+	ssize_t	n;
+
+	for (;;) {
+		if ((n = msg_string(h + i, size - i, msg_c_hname)) == -1)
+			return "er_headers: bad or unterminated name";
+		if (n == 0)
+			return NULL;
+		if (n > MSG_HEADER_NAME_MAX)
+			return "er_headers: name too long";
+		i += (size_t)n + 1;
+		if ((n = msg_string(h + i, size - i, msg_c_hvalue)) == -1)
+			return "er_headers: bad or unterminated value";
+		i += (size_t)n + 1;
+	}
+}
+
+/* a normalised absolute URL path: no dot segments, no empty segments */
+static const char *
+msg_check_script(const char *s)
+{
+	size_t	len = strlen(s);
+
+	if (s[0] != '/')
+		return "er_script not absolute";
+	if (strstr(s, "/../") != NULL || strstr(s, "/./") != NULL ||
+	    strstr(s, "//") != NULL ||
+	    (len >= 2 && strcmp(s + len - 2, "/.") == 0) ||
+	    (len >= 3 && strcmp(s + len - 3, "/..") == 0))
+		return "er_script not normalised";
+	return NULL;
+}
+
+static const struct msg_field msg_exec_fields[] = {
+	{ MSG_ER(er_method), msg_c_tchar, "er_method" },
+	{ MSG_ER(er_script), msg_c_text, "er_script" },
+	{ MSG_ER(er_path_info), msg_c_text, "er_path_info" },
+	{ MSG_ER(er_query), msg_c_vchar, "er_query" },
+	{ MSG_ER(er_request_uri), msg_c_vchar, "er_request_uri" },
+	{ MSG_ER(er_protocol), msg_c_print, "er_protocol" },
+	{ MSG_ER(er_server_name), msg_c_host, "er_server_name" },
+	{ MSG_ER(er_content_type), msg_c_hvalue, "er_content_type" },
+	{ MSG_ER(er_peer_addr), msg_c_addr, "er_peer_addr" },
+	{ MSG_ER(er_local_addr), msg_c_addr, "er_local_addr" },
+};
+
+static int
+msg_is_inet(const char *s)
+{
+	struct in6_addr	a;
+
+	return inet_pton(AF_INET, s, &a) == 1 ||
+	    inet_pton(AF_INET6, s, &a) == 1;
+}
+
+static const char *
+msg_check_exec_req(const unsigned char *p)
+{
+	const char			*s = (const char *)p;
+	size_t				 i;
+	int64_t				 clen;
+
+	for (i = 0; i < sizeof(msg_exec_fields) / sizeof(*msg_exec_fields);
+	    i++)
+		if (msg_string(p + msg_exec_fields[i].mf_off,
+		    msg_exec_fields[i].mf_size, msg_exec_fields[i].mf_ok) == -1)
+			return msg_exec_fields[i].mf_why;
+	/* every string is terminated now; char fields need no alignment */
+	if (s[offsetof(struct msg_exec_req, er_method)] == '\0')
+		return "er_method empty";
+	if ((s = msg_check_script((const char *)p +
+	    offsetof(struct msg_exec_req, er_script))) != NULL)
+		return s;
+	s = (const char *)p + offsetof(struct msg_exec_req, er_path_info);
+	if (s[0] != '\0' && s[0] != '/')
+		return "er_path_info not absolute";
+	s = (const char *)p + offsetof(struct msg_exec_req, er_protocol);
+	if (strcmp(s, "HTTP/1.0") != 0 && strcmp(s, "HTTP/1.1") != 0)
+		return "er_protocol";
+	if (!msg_is_inet((const char *)p + offsetof(struct msg_exec_req,
+	    er_peer_addr)) || !msg_is_inet((const char *)p +
+	    offsetof(struct msg_exec_req, er_local_addr)))
+		return "er_peer_addr or er_local_addr not an IP address";
+	if ((s = msg_check_headers(p + offsetof(struct msg_exec_req,
+	    er_headers), MSG_HEADERS_MAX)) != NULL)
+		return s;
+	memcpy(&clen, p + offsetof(struct msg_exec_req, er_content_length),
+	    sizeof(clen));
+	if (clen < -1)
+		return "er_content_length below -1";
+	if (msg_u32(p, offsetof(struct msg_exec_req, er_flags)) &
+	    ~(uint32_t)MSG_EXEC_F_TLS)
+		return "er_flags has unknown bits";
+	return NULL;
+}
+
+static const char *
+msg_check_started(const unsigned char *p)
+{
+	int32_t	res = msg_i32(p, offsetof(struct msg_exec_started, es_result));
+
+	if (res < MSG_EXEC_OK || res >= MSG_EXEC_RESULT_MAX)
+		return "es_result out of range";
+	if (msg_i32(p, offsetof(struct msg_exec_started, es_pid)) < 0 ||
+	    msg_i32(p, offsetof(struct msg_exec_started, es_errno)) < 0)
+		return "es_pid or es_errno negative";
+	if (msg_string(p + offsetof(struct msg_exec_started, es_reason),
+	    sizeof(((struct msg_exec_started *)NULL)->es_reason),
+	    msg_c_print) == -1)
+		return "es_reason unterminated or not printable";
+	return NULL;
+}
+
+static const char *
+msg_check_done(const unsigned char *p)
+{
+	int32_t	end = msg_i32(p, offsetof(struct msg_exec_done, ed_end));
+	int32_t	code = msg_i32(p, offsetof(struct msg_exec_done, ed_code));
+
+	if (end < MSG_END_EXIT || end >= MSG_END_MAX)
+		return "ed_end out of range";
+	if (end == MSG_END_EXIT && (code < 0 || code > 255))
+		return "ed_code not an exit status";
+	if (end == MSG_END_SIGNAL && (code < 1 || code > 64))
+		return "ed_code not a signal";
+	if (msg_u32(p, offsetof(struct msg_exec_done, ed_flags)) &
+	    ~(uint32_t)(MSG_DONE_F_OOM | MSG_DONE_F_PIDS))
+		return "ed_flags has unknown bits";
+	return NULL;
+}
+
+static const char *
+msg_check_kill(const unsigned char *p)
+{
+	if (msg_u32(p, offsetof(struct msg_exec_kill, ek_reserved)) != 0)
+		return "ek_reserved not 0";
+	return NULL;
+}
+
+static const struct msg_rule *
+msg_rule(enum msg_type type)
+{
+	if ((unsigned int)type >= MSG_TYPE_MAX ||
+	    msg_rules[type].mr_size == 0)
+		return NULL;
+	return &msg_rules[type];
+}
+
+size_t
+msg_payload_size(enum msg_type type)
+{
+	const struct msg_rule	*mr = msg_rule(type);
+
+	return mr != NULL ? mr->mr_size : 0;
+}
+
+int
+msg_validate(enum msg_type type, const void *payload, size_t len, int nfds,
+    enum proc_role from, const char **why)
+{
+	const struct msg_rule	*mr = msg_rule(type);
+	const char		*w;
+
+	if (mr == NULL)
+		w = "unknown type";
+	else if (len != mr->mr_size || payload == NULL)
+		w = "wrong payload size";
+	else if (nfds != mr->mr_nfds)
+		w = "wrong descriptor count";
+	else if ((unsigned int)from >= PROC_MAX ||
+	    (mr->mr_from & MSG_ROLE(from)) == 0)
+		w = "type not allowed from this role";
+	else
+		w = mr->mr_check(payload);
+	if (why != NULL)
+		*why = w;
+	return w == NULL ? 0 : -1;
+}
+
+/* SCM_RIGHTS control data for nfds (1..MSG_FDS_MAX) descriptors */
+static void
+msg_put_fds(struct msghdr *m, void *buf, const int *fds, int nfds)
+{
+	struct cmsghdr	*cm;
+
+	memset(buf, 0, CMSG_SPACE(sizeof(int) * MSG_FDS_MAX));
+	m->msg_control = buf;
+	m->msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds);
+	cm = CMSG_FIRSTHDR(m);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
+	memcpy(CMSG_DATA(cm), fds, sizeof(int) * (size_t)nfds);
+}
+
+int
+msg_send(int sock, enum msg_type type, uint64_t reqid, const void *payload,
+    size_t len, const int *fds, int nfds)
+{
+	const struct msg_rule	*mr = msg_rule(type);
+	struct msg_hdr		 hdr;
+	struct iovec		 iov[2];
+	struct msghdr		 m;
+	union {
+		struct cmsghdr	 align;
+		unsigned char	 buf[CMSG_SPACE(sizeof(int) * MSG_FDS_MAX)];
+	}			 cbuf;
+	ssize_t			 n;
+
+	/* refuse here what the receiver would kill us for */
+	if (mr == NULL || len != mr->mr_size || payload == NULL ||
+	    nfds != mr->mr_nfds || (nfds > 0 && fds == NULL) ||
+	    (mr->mr_reqid && reqid == 0)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.mh_type = (uint16_t)type;
+	hdr.mh_len = (uint32_t)(sizeof(hdr) + len);
+	hdr.mh_reqid = reqid;
+	iov[0].iov_base = &hdr;
+	iov[0].iov_len = sizeof(hdr);
+	iov[1].iov_base = (void *)payload;
+	iov[1].iov_len = len;
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = iov;
+	m.msg_iovlen = 2;
+	if (nfds > 0)
+		msg_put_fds(&m, cbuf.buf, fds, nfds);
+	do
+		n = sendmsg(sock, &m, MSG_NOSIGNAL);
+	while (n == -1 && errno == EINTR);
+	if (n >= 0 && (size_t)n != hdr.mh_len)
+		errno = EMSGSIZE;
+	return n >= 0 && (size_t)n == hdr.mh_len ? 0 : -1;
+}
+
+/*
+ * Take every descriptor out of the control data, so that none leaks
+ * whatever else is wrong.  More than MSG_FDS_MAX, or anything but
+ * SCM_RIGHTS, is a violation; the extra descriptors are closed here.
+ */
+static const char *
+msg_take_fds(struct msghdr *m, int *fds, int *nfds)
+{
+	struct cmsghdr	*cm;
+	const char	*why = NULL;
+	size_t		 i, n;
+	int		 fd;
+
+	*nfds = 0;
+	for (cm = CMSG_FIRSTHDR(m); cm != NULL; cm = CMSG_NXTHDR(m, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET ||
+		    cm->cmsg_type != SCM_RIGHTS) {
+			why = "control message is not SCM_RIGHTS";
+			continue;
+		}
+		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < n; i++) {
+			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int),
+			    sizeof(fd));
+			if (*nfds < MSG_FDS_MAX)
+				fds[(*nfds)++] = fd;
+			else {
+				(void)close(fd);
+				why = "too many descriptors";
+			}
+		}
+	}
+	return why;
+}
+
+/* NULL, or why the message just received breaks the protocol */
+static const char *
+msg_check_received(const struct msghdr *m, size_t n,
+    const struct msg_hdr *hdr, const void *payload, const int *fds,
+    int nfds, enum proc_role from)
+{
+	const struct msg_rule	*mr;
+	const char		*why = NULL;
+	struct stat		 st;
+	int			 i;
+
+	if (m->msg_flags & MSG_TRUNC)
+		return "message truncated";
+	if (m->msg_flags & MSG_CTRUNC)
+		return "control data truncated";
+	if (n < sizeof(*hdr))
+		return "short header";
+	if (hdr->mh_len != n)
+		return "mh_len does not match the message";
+	if ((mr = msg_rule((enum msg_type)hdr->mh_type)) == NULL)
+		return "unknown type";
+	if (hdr->mh_flags != 0)
+		return "mh_flags not 0";
+	if (mr->mr_reqid && hdr->mh_reqid == 0)
+		return "no request id";
+	for (i = 0; i < nfds; i++)
+		if (fstat(fds[i], &st) == -1 || !S_ISFIFO(st.st_mode))
+			return "descriptor is not a FIFO";
+	(void)msg_validate((enum msg_type)hdr->mh_type, payload,
+	    n - sizeof(*hdr), nfds, from, &why);
+	return why;
+}
+
+int
+msg_recv_checked(int sock, enum proc_role from, struct msg_hdr *hdr,
+    void *payload, int *fds, int *nfds, const char **why)
+{
+	struct iovec	 iov[2];
+	struct msghdr	 m;
+	union {
+		struct cmsghdr	 align;
+		unsigned char	 buf[CMSG_SPACE(sizeof(int) * MSG_FDS_MAX)];
+	}		 cbuf;
+	ssize_t		 n;
+	int		 i;
+
+	*nfds = 0;
+	*why = NULL;
+	iov[0].iov_base = hdr;
+	iov[0].iov_len = sizeof(*hdr);
+	iov[1].iov_base = payload;
+	iov[1].iov_len = MSG_PAYLOAD_MAX;
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = iov;
+	m.msg_iovlen = 2;
+	m.msg_control = cbuf.buf;
+	m.msg_controllen = sizeof(cbuf.buf);
+	if ((n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC)) == -1)
+		return errno == ECONNRESET ? 0 : -1;
+	*why = msg_take_fds(&m, fds, nfds);
+	if (n == 0 && *why == NULL && *nfds == 0 &&
+	    (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) == 0)
+		return 0;
+	if (*why == NULL)
+		*why = msg_check_received(&m, (size_t)n, hdr, payload, fds,
+		    *nfds, from);
+	if (*why == NULL)
+		return 1;
+	for (i = 0; i < *nfds; i++)
+		(void)close(fds[i]);
+	*nfds = 0;
+	return -2;
+}
+
+int
+msg_recv(int sock, enum proc_role from, struct msg_hdr *hdr, void *payload,
+    int *fds, int *nfds)
+{
+	const char	*why;
+	int		 rc;
+
+	rc = msg_recv_checked(sock, from, hdr, payload, fds, nfds, &why);
+	if (rc == -2)
+		fatalx("protocol violation from %s: %s",
+		    (unsigned int)from < PROC_MAX ? msg_role_names[from] :
+		    "unknown", why);
+	if (rc == -1 && errno != EINTR && errno != EAGAIN &&
+	    errno != EWOULDBLOCK && errno != ENOBUFS && errno != ENOMEM)
+		fatal("recvmsg from %s", (unsigned int)from < PROC_MAX ?
+		    msg_role_names[from] : "unknown");
+	return rc;
+}
+
+int
+msg_strset(char *dst, size_t dstsz, const char *src, size_t srclen)
+{
+	if (dstsz == 0)
+		return -1;
+	/* an embedded NUL would silently shorten the field */
+	if (srclen >= dstsz || (srclen > 0 && memchr(src, '\0', srclen))) {
+		dst[0] = '\0';
+		return -1;
+	}
+	if (srclen > 0)
+		memcpy(dst, src, srclen);
+	dst[srclen] = '\0';
+	return 0;
+}

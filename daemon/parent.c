@@ -1,0 +1,537 @@
+/*
+ * parent.c: the root process.  Binds the listening sockets, opens the
+ * logs, starts the front and the executor, then only supervises them and
+ * writes the log lines they send.  It never reads a byte from the network.
+ * Trusts neither child: their messages are validated like any input.
+ */
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+#include "msg.h"
+#include "proc.h"
+
+#define PARENT_LISTEN_MAX	(2 * CONFIG_LISTEN_MAX)
+#define PARENT_BACKOFF_MAX_MS	5000
+/* fds we hand to children are parked above this before re-exec */
+#define PARENT_FD_PARK		64
+
+struct parent_child {
+	enum proc_role	 pc_role;
+	pid_t		 pc_pid;	/* 0 = not running */
+	int		 pc_chan;	/* our end of the channel, -1 */
+};
+
+struct parent {
+	struct config		*p_cfg;
+	char			**p_argv;
+	int			 p_exe_fd;
+	int			 p_config_fd;
+	int			 p_listen[PARENT_LISTEN_MAX];
+	size_t			 p_nlisten;
+	int			 p_epfd;
+	int			 p_sigfd;
+	int			 p_timerfd;
+	struct parent_child	 p_front;
+	struct parent_child	 p_exec;
+	int			 p_stopping;
+	int			 p_restart_pending;
+	unsigned		 p_backoff_ms;
+	struct timespec		 p_last_start;
+};
+
+/* one socket for one address; -1 with a one-line reason on failure */
+static int
+parent_bind_one(const struct addrinfo *ai, char *err, size_t errsz)
+{
+	char	host[64], serv[16];
+	int	fd, on = 1;
+
+	getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host), serv,
+	    sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV);
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, ai->ai_protocol);
+	if (fd == -1)
+		goto fail;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (ai->ai_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
+	    listen(fd, 511) == -1)
+		goto fail;
+	return fd;
+fail:
+	snprintf(err, errsz, "cgijail: %s%s%s:%s: %s",
+	    ai->ai_family == AF_INET6 ? "[" : "", host,
+	    ai->ai_family == AF_INET6 ? "]" : "", serv, strerror(errno));
+	if (fd != -1)
+		close(fd);
+	return -1;
+}
+
+static int
+parent_bind(struct parent *p, char *err, size_t errsz)
+{
+	struct addrinfo	 hints, *res, *ai;
+	const char	*host;
+	size_t		 i;
+	int		 fd, rc;
+
+	for (i = 0; i < p->p_cfg->cf_nlisten; i++) {
+		const struct config_listen *cl = &p->p_cfg->cf_listen[i];
+
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = AF_UNSPEC;
+		hints.ai_socktype = SOCK_STREAM;
+		hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+		host = cl->cl_addr[0] == '\0' || strcmp(cl->cl_addr, "*") == 0 ?
+		    NULL : cl->cl_addr;
+		if ((rc = getaddrinfo(host, cl->cl_port, &hints, &res)) != 0) {
+			snprintf(err, errsz, "cgijail: %s: %s",
+			    host ? host : "*", gai_strerror(rc));
+			return -1;
+		}
+		for (ai = res; ai != NULL; ai = ai->ai_next) {
+			if (p->p_nlisten >= PARENT_LISTEN_MAX)
+				break;
+			fd = parent_bind_one(ai, err, errsz);
+			/* all-interfaces on a host without IPv6 is fine */
+			if (fd == -1 && host == NULL &&
+			    ai->ai_family == AF_INET6 &&
+			    errno == EAFNOSUPPORT)
+				continue;
+			if (fd == -1) {
+				freeaddrinfo(res);
+				return -1;
+			}
+			p->p_listen[p->p_nlisten++] = fd;
+		}
+		freeaddrinfo(res);
+	}
+	return p->p_nlisten == 0 ? -1 : 0;
+}
+
+static int
+parent_config_memfd(const char *text, size_t len)
+{
+	int	fd;
+
+	fd = memfd_create("cgijail.conf", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd == -1)
+		return -1;
+	if (write(fd, text, len) != (ssize_t)len ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK |
+	    F_SEAL_GROW | F_SEAL_SEAL) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+parent_park(int fd)
+{
+	int	nfd;
+
+	if ((nfd = fcntl(fd, F_DUPFD_CLOEXEC, PARENT_FD_PARK)) == -1)
+		fatal("fcntl");
+	close(fd);
+	return nfd;
+}
+
+static void
+parent_watch(struct parent *p, int fd)
+{
+	struct epoll_event	ev = { .events = EPOLLIN, .data.fd = fd };
+
+	if (epoll_ctl(p->p_epfd, EPOLL_CTL_ADD, fd, &ev) == -1)
+		fatal("epoll_ctl");
+}
+
+/* start executor and front with fresh channels */
+static void
+parent_start_children(struct parent *p)
+{
+	int	pf[2], pe[2], fe[2];
+	int	lfds[PARENT_LISTEN_MAX];
+	size_t	i;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pf) == -1 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pe) == -1 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fe) == -1)
+		fatal("socketpair");
+	for (i = 0; i < 2; i++) {
+		pf[i] = parent_park(pf[i]);
+		pe[i] = parent_park(pe[i]);
+		fe[i] = parent_park(fe[i]);
+	}
+	for (i = 0; i < p->p_nlisten; i++)
+		lfds[i] = p->p_listen[i];
+
+	p->p_exec.pc_pid = proc_start_role(p->p_exe_fd, PROC_EXECUTOR,
+	    p->p_argv, pe[1], fe[1], p->p_config_fd, NULL, 0);
+	if (p->p_exec.pc_pid == -1)
+		fatal("start executor");
+	p->p_front.pc_pid = proc_start_role(p->p_exe_fd, PROC_FRONT,
+	    p->p_argv, pf[1], fe[0], p->p_config_fd, lfds, p->p_nlisten);
+	if (p->p_front.pc_pid == -1)
+		fatal("start front");
+	close(pf[1]);
+	close(pe[1]);
+	close(fe[0]);
+	close(fe[1]);
+	p->p_front.pc_chan = pf[0];
+	p->p_exec.pc_chan = pe[0];
+	fcntl(pf[0], F_SETFL, O_NONBLOCK);
+	fcntl(pe[0], F_SETFL, O_NONBLOCK);
+	parent_watch(p, pf[0]);
+	parent_watch(p, pe[0]);
+	clock_gettime(CLOCK_MONOTONIC, &p->p_last_start);
+	log_debug("started executor %d, front %d", (int)p->p_exec.pc_pid,
+	    (int)p->p_front.pc_pid);
+}
+
+static void
+parent_close_chan(struct parent *p, struct parent_child *c)
+{
+	if (c->pc_chan != -1) {
+		epoll_ctl(p->p_epfd, EPOLL_CTL_DEL, c->pc_chan, NULL);
+		close(c->pc_chan);
+		c->pc_chan = -1;
+	}
+}
+
+static void
+parent_arm_timer(struct parent *p, unsigned ms)
+{
+	struct itimerspec	its;
+
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_sec = ms / 1000;
+	its.it_value.tv_nsec = (long)(ms % 1000) * 1000000 + 1;
+	timerfd_settime(p->p_timerfd, 0, &its, NULL);
+}
+
+/* one child died: the pair is restarted together, with backoff */
+static void
+parent_child_died(struct parent *p, struct parent_child *c, int status)
+{
+	struct parent_child	*other;
+	struct timespec		 now;
+	long			 up_ms;
+
+	if (WIFSIGNALED(status))
+		log_warnx("%s (pid %d) killed by signal %d",
+		    proc_role_name(c->pc_role), (int)c->pc_pid,
+		    WTERMSIG(status));
+	else if (WEXITSTATUS(status) != 0 || !p->p_stopping)
+		log_warnx("%s (pid %d) exited with status %d",
+		    proc_role_name(c->pc_role), (int)c->pc_pid,
+		    WEXITSTATUS(status));
+	c->pc_pid = 0;
+	parent_close_chan(p, c);
+	if (p->p_stopping)
+		return;
+	other = c == &p->p_front ? &p->p_exec : &p->p_front;
+	if (other->pc_pid > 0) {
+		kill(other->pc_pid, SIGKILL);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	up_ms = (now.tv_sec - p->p_last_start.tv_sec) * 1000 +
+	    (now.tv_nsec - p->p_last_start.tv_nsec) / 1000000;
+	if (up_ms > 10000)
+		p->p_backoff_ms = 0;
+	else
+		p->p_backoff_ms = p->p_backoff_ms ?
+		    p->p_backoff_ms * 2 : 100;
+	if (p->p_backoff_ms > PARENT_BACKOFF_MAX_MS)
+		p->p_backoff_ms = PARENT_BACKOFF_MAX_MS;
+	log_info("restarting front and executor in %u ms", p->p_backoff_ms);
+	p->p_restart_pending = 1;
+	parent_arm_timer(p, p->p_backoff_ms);
+}
+
+static void
+parent_reap(struct parent *p)
+{
+	pid_t	pid;
+	int	status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == p->p_front.pc_pid)
+			parent_child_died(p, &p->p_front, status);
+		else if (pid == p->p_exec.pc_pid)
+			parent_child_died(p, &p->p_exec, status);
+	}
+}
+
+static void
+parent_stop(struct parent *p)
+{
+	struct msg_shutdown	ms = { .ms_grace_ms = DAEMON_GRACE_MS };
+	size_t			i;
+
+	if (p->p_stopping)
+		return;
+	p->p_stopping = 1;
+	p->p_restart_pending = 0;
+	log_info("stopping");
+	for (i = 0; i < p->p_nlisten; i++)
+		close(p->p_listen[i]);
+	p->p_nlisten = 0;
+	if (p->p_front.pc_chan != -1)
+		msg_send(p->p_front.pc_chan, MSG_SHUTDOWN, 0, &ms, sizeof(ms),
+		    NULL, 0);
+	if (p->p_exec.pc_chan != -1)
+		msg_send(p->p_exec.pc_chan, MSG_SHUTDOWN, 0, &ms, sizeof(ms),
+		    NULL, 0);
+	/* a last deadline after which nothing is waited for */
+	parent_arm_timer(p, DAEMON_GRACE_MS + 500);
+}
+
+static void
+parent_dispatch_signal(struct parent *p)
+{
+	struct signalfd_siginfo	si;
+
+	while (read(p->p_sigfd, &si, sizeof(si)) == sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGTERM:
+		case SIGINT:
+			parent_stop(p);
+			break;
+		case SIGUSR1:
+			log_reopen();
+			break;
+		case SIGHUP:
+			log_warnx("SIGHUP: reload is not supported yet; "
+			    "restart to change the configuration");
+			break;
+		case SIGCHLD:
+			parent_reap(p);
+			break;
+		}
+	}
+}
+
+/* a child broke the protocol or went away: it is killed, then restarted */
+static void
+parent_dispatch_child(struct parent *p, struct parent_child *c)
+{
+	struct msg_hdr		 hdr;
+	union {
+		struct msg_log		log;
+		struct msg_access	acc;
+		char			buf[MSG_PAYLOAD_MAX];
+	}			 pl;
+	const char		*why = NULL;
+	int			 fds[MSG_FDS_MAX], nfds, rc, n;
+
+	for (n = 0; n < 64; n++) {
+		rc = msg_recv_checked(c->pc_chan, c->pc_role, &hdr, &pl, fds,
+		    &nfds, &why);
+		if (rc == -1 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (rc <= 0) {
+			if (rc == -2)
+				log_warnx("protocol violation from %s: %s",
+				    proc_role_name(c->pc_role), why);
+			parent_close_chan(p, c);
+			if (c->pc_pid > 0)
+				kill(c->pc_pid, SIGKILL);
+			return;
+		}
+		if (hdr.mh_type == MSG_LOG)
+			log_emit(pl.log.ml_level, proc_role_name(c->pc_role),
+			    hdr.mh_reqid, pl.log.ml_text);
+		else if (hdr.mh_type == MSG_ACCESS)
+			log_emit_access(pl.acc.ma_line);
+	}
+}
+
+static void
+parent_dispatch_timer(struct parent *p)
+{
+	uint64_t	ticks;
+
+	if (read(p->p_timerfd, &ticks, sizeof(ticks)) != sizeof(ticks))
+		return;
+	if (p->p_stopping) {
+		if (p->p_front.pc_pid > 0)
+			kill(p->p_front.pc_pid, SIGKILL);
+		if (p->p_exec.pc_pid > 0)
+			kill(p->p_exec.pc_pid, SIGKILL);
+		return;
+	}
+	if (p->p_restart_pending && p->p_front.pc_pid == 0 &&
+	    p->p_exec.pc_pid == 0) {
+		p->p_restart_pending = 0;
+		parent_start_children(p);
+	}
+}
+
+static void
+parent_setup_events(struct parent *p)
+{
+	sigset_t	mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGUSR1);
+	sigaddset(&mask, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) == -1)
+		fatal("sigprocmask");
+	signal(SIGPIPE, SIG_IGN);
+	if ((p->p_sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) ==
+	    -1 || (p->p_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
+	    (p->p_timerfd = timerfd_create(CLOCK_MONOTONIC,
+	    TFD_NONBLOCK | TFD_CLOEXEC)) == -1)
+		fatal("parent events");
+	parent_watch(p, p->p_sigfd);
+	parent_watch(p, p->p_timerfd);
+}
+
+static void
+parent_loop(struct parent *p)
+{
+	struct epoll_event	evs[8];
+	int			i, n;
+
+	while (!p->p_stopping || p->p_front.pc_pid > 0 ||
+	    p->p_exec.pc_pid > 0) {
+		n = epoll_wait(p->p_epfd, evs, 8, -1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			fatal("epoll_wait");
+		for (i = 0; i < n; i++) {
+			int fd = evs[i].data.fd;
+
+			if (fd == p->p_sigfd)
+				parent_dispatch_signal(p);
+			else if (fd == p->p_timerfd)
+				parent_dispatch_timer(p);
+			else if (fd == p->p_front.pc_chan)
+				parent_dispatch_child(p, &p->p_front);
+			else if (fd == p->p_exec.pc_chan)
+				parent_dispatch_child(p, &p->p_exec);
+		}
+	}
+}
+
+int
+parent_main(struct config *cfg, char **argv, const char *text, size_t len)
+{
+	struct parent	p;
+	char		err[512];
+	size_t		i;
+
+	memset(&p, 0, sizeof(p));
+	p.p_cfg = cfg;
+	p.p_argv = argv;
+	p.p_front = (struct parent_child){ PROC_FRONT, 0, -1 };
+	p.p_exec = (struct parent_child){ PROC_EXECUTOR, 0, -1 };
+	if (log_open_files(cfg->cf_access_log, cfg->cf_error_log) == -1) {
+		fprintf(stderr, "cgijail: log: %s\n", strerror(errno));
+		return 1;
+	}
+	if (parent_bind(&p, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	if ((p.p_exe_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC)) ==
+	    -1 || (p.p_config_fd = parent_config_memfd(text, len)) == -1) {
+		fprintf(stderr, "cgijail: %s\n", strerror(errno));
+		return 1;
+	}
+	p.p_exe_fd = parent_park(p.p_exe_fd);
+	p.p_config_fd = parent_park(p.p_config_fd);
+	for (i = 0; i < p.p_nlisten; i++)
+		p.p_listen[i] = parent_park(p.p_listen[i]);
+	/* orphans of our children are ours to reap, never init's */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	parent_setup_events(&p);
+	for (i = 0; i < cfg->cf_nlisten; i++)
+		log_info("listening on %s%s%s:%s",
+		    cfg->cf_listen[i].cl_addr[0] ? "" : "*",
+		    strchr(cfg->cf_listen[i].cl_addr, ':') ? "[" : "",
+		    cfg->cf_listen[i].cl_addr, cfg->cf_listen[i].cl_port);
+	parent_start_children(&p);
+	parent_loop(&p);
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	log_info("stopped");
+	return 0;
+}
+
+static int
+parent_check_dir(const char *path, char *err, size_t errsz,
+    const char *origin, const char *what)
+{
+	struct stat	st;
+
+	if (stat(path, &st) == -1) {
+		snprintf(err, errsz, "%s: %s %s: %s", origin, what, path,
+		    strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errsz, "%s: %s %s: not a directory", origin,
+		    what, path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+daemon_validate_config(const struct config *cfg, const char *origin,
+    char *err, size_t errsz)
+{
+	size_t	i;
+
+	if (parent_check_dir(cfg->cf_root, err, errsz, origin, "root") == -1)
+		return -1;
+	for (i = 0; i < cfg->cf_nbind; i++)
+		if (access(cfg->cf_bind[i].cb_src, F_OK) == -1) {
+			snprintf(err, errsz, "%s: jail-bind %s: %s", origin,
+			    cfg->cf_bind[i].cb_src, strerror(errno));
+			return -1;
+		}
+	for (i = 0; i < cfg->cf_ncgidir; i++)
+		if (cfg->cf_cgidir[i].cd_policy[0] != '\0' &&
+		    access(cfg->cf_cgidir[i].cd_policy, R_OK) == -1) {
+			snprintf(err, errsz, "%s: policy %s: %s", origin,
+			    cfg->cf_cgidir[i].cd_policy, strerror(errno));
+			return -1;
+		}
+	for (i = 0; i < cfg->cf_ninterp; i++)
+		if (access(cfg->cf_interp[i].ci_path, X_OK) == -1) {
+			snprintf(err, errsz, "%s: interpreter %s: %s", origin,
+			    cfg->cf_interp[i].ci_path, strerror(errno));
+			return -1;
+		}
+	return 0;
+}

@@ -1,0 +1,871 @@
+/*
+ * static.c: static files, directory redirects and listings, the mime table.
+ * Runs in the front (unprivileged, chrooted, seccomp'd).  Trusts only the
+ * docroot dirfd and the caller's normalisation of hr_path; the request
+ * headers and every name found on disk are hostile.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <linux/openat2.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "http.h"
+#include "static.h"
+
+#define STATIC_MIME_FILE_MAX	(1024 * 1024)
+#define STATIC_MIME_ENTRIES_MAX	8192
+#define STATIC_EXT_MAX		16	/* with the NUL */
+#define STATIC_TYPE_MAX		128	/* with the NUL */
+#define STATIC_DEFAULT_TYPE	"application/octet-stream"
+#define STATIC_LIST_MAX		10000	/* autoindex entries shown */
+#define STATIC_OPEN_TRIES	4	/* openat2 EAGAIN: a racing rename */
+#define STATIC_NAME_ESC		(NAME_MAX * 6 + 1)	/* "&quot;" per byte */
+
+struct static_mime_ent {
+	char		 sme_ext[STATIC_EXT_MAX];	/* lowercase */
+	const char	*sme_type;
+	size_t		 sme_order;	/* file order: first mention wins */
+};
+
+struct static_dirent {
+	char		*sd_name;
+	off_t		 sd_size;
+	time_t		 sd_mtime;
+	int		 sd_isdir;
+};
+
+/*
+ * Sorted by extension: bsearch'd.  md is text/plain, not text/markdown:
+ * browsers download the latter, and people want to read a README.
+ */
+static const struct static_mime_ent static_mime_builtin[] = {
+	{ "css", "text/css", 0 }, { "csv", "text/csv", 0 },
+	{ "gif", "image/gif", 0 }, { "gz", "application/gzip", 0 },
+	{ "htm", "text/html", 0 }, { "html", "text/html", 0 },
+	{ "ico", "image/x-icon", 0 }, { "jpeg", "image/jpeg", 0 },
+	{ "jpg", "image/jpeg", 0 }, { "js", "text/javascript", 0 },
+	{ "json", "application/json", 0 }, { "md", "text/plain", 0 },
+	{ "mjs", "text/javascript", 0 }, { "mp3", "audio/mpeg", 0 },
+	{ "mp4", "video/mp4", 0 }, { "ogg", "audio/ogg", 0 },
+	{ "pdf", "application/pdf", 0 }, { "png", "image/png", 0 },
+	{ "svg", "image/svg+xml", 0 }, { "tar", "application/x-tar", 0 },
+	{ "txt", "text/plain", 0 }, { "wasm", "application/wasm", 0 },
+	{ "webm", "video/webm", 0 }, { "webp", "image/webp", 0 },
+	{ "woff", "font/woff", 0 }, { "woff2", "font/woff2", 0 },
+	{ "xml", "text/xml", 0 }, { "zip", "application/zip", 0 },
+};
+
+static struct static_mime_ent	*static_mime_tab;
+static size_t			 static_mime_n;
+static char			*static_mime_pool;
+
+static int
+static_mime_cmp(const void *a, const void *b)
+{
+	const struct static_mime_ent *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->sme_ext, y->sme_ext)) != 0)
+		return c;
+	return (x->sme_order > y->sme_order) - (x->sme_order < y->sme_order);
+}
+
+static int
+static_mime_cmp_ext(const void *key, const void *ent)
+{
+	return strcmp(key, ((const struct static_mime_ent *)ent)->sme_ext);
+}
+
+/* RFC 6838 names are token "/" token; anything else never reaches a header */
+static int
+static_mime_type_ok(const char *s, size_t len)
+{
+	const char *slash;
+
+	if (len == 0 || len >= STATIC_TYPE_MAX ||
+	    (slash = memchr(s, '/', len)) == NULL)
+		return 0;
+	return http_is_token(s, slash - s) &&
+	    http_is_token(slash + 1, len - (slash - s) - 1);
+}
+
+/* lowercase into ext; 0, or -1 when not [A-Za-z0-9+_.-]{1,15} */
+static int
+static_mime_ext_copy(char *ext, const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len >= STATIC_EXT_MAX)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (!isalnum((unsigned char)s[i]) && s[i] != '+' &&
+		    s[i] != '-' && s[i] != '_' && s[i] != '.')
+			return -1;
+		ext[i] = tolower((unsigned char)s[i]);
+	}
+	ext[len] = '\0';
+	return 0;
+}
+
+/* next whitespace-separated token in [*p, end); 0 when none is left */
+static size_t
+static_mime_token(const char **p, const char *end, const char **tok)
+{
+	const char *s = *p;
+
+	/* memchr, not strchr: a NUL in the text is no separator */
+	while (s < end && memchr(" \t\r\v\f", *s, 5) != NULL)
+		s++;
+	*tok = s;
+	while (s < end && memchr(" \t\r\v\f", *s, 5) == NULL)
+		s++;
+	*p = s;
+	return s - *tok;
+}
+
+/* one line; the type goes to the pool only if an extension uses it */
+static int
+static_mime_line(const char *p, const char *end, char *pool, size_t *poollen,
+    struct static_mime_ent **tab, size_t *n, size_t *cap)
+{
+	const char *type, *ext;
+	size_t typelen, extlen;
+	struct static_mime_ent *ent;
+	char *t = pool + *poollen;
+	int used = 0;
+
+	if ((typelen = static_mime_token(&p, end, &type)) == 0 ||
+	    !static_mime_type_ok(type, typelen))
+		return 0;
+	memcpy(t, type, typelen);
+	t[typelen] = '\0';
+	while ((extlen = static_mime_token(&p, end, &ext)) != 0) {
+		if (*n >= STATIC_MIME_ENTRIES_MAX) {
+			errno = EFBIG;
+			return -1;
+		}
+		if (*n == *cap) {
+			ent = reallocarray(*tab, *cap * 2 + 64, sizeof(*ent));
+			if (ent == NULL)
+				return -1;
+			*tab = ent;
+			*cap = *cap * 2 + 64;
+		}
+		ent = &(*tab)[*n];
+		if (static_mime_ext_copy(ent->sme_ext, ext, extlen) == -1)
+			continue;
+		ent->sme_type = t;
+		ent->sme_order = (*n)++;
+		used = 1;
+	}
+	if (used)
+		*poollen += typelen + 1;
+	return 0;
+}
+
+/* sort, keep the first mention of each extension, install */
+static void
+static_mime_install(struct static_mime_ent *tab, size_t n, char *pool)
+{
+	size_t i, j;
+
+	if (n > 0)
+		qsort(tab, n, sizeof(*tab), static_mime_cmp);
+	for (i = j = 0; i < n; i++)
+		if (j == 0 || strcmp(tab[j - 1].sme_ext, tab[i].sme_ext) != 0)
+			tab[j++] = tab[i];
+	free(static_mime_tab);
+	free(static_mime_pool);
+	static_mime_tab = tab;
+	static_mime_n = j;
+	static_mime_pool = pool;
+}
+
+int
+static_mime_parse(const char *text, size_t len)
+{
+	struct static_mime_ent *tab = NULL;
+	size_t n = 0, cap = 0, poollen = 0;
+	const char *p, *end, *eol, *hash;
+	char *pool;
+
+	if (len > STATIC_MIME_FILE_MAX) {
+		errno = EFBIG;
+		return -1;
+	}
+	/* NULL + 0 is still undefined */
+	p = len == 0 ? "" : text;
+	end = p + len;
+	/* each type is copied at most once per line, plus its NUL */
+	if ((pool = malloc(len + 1)) == NULL)
+		return -1;
+	while (p < end) {
+		if ((eol = memchr(p, '\n', end - p)) == NULL)
+			eol = end;
+		if ((hash = memchr(p, '#', eol - p)) == NULL)
+			hash = eol;
+		if (static_mime_line(p, hash, pool, &poollen, &tab, &n,
+		    &cap) == -1) {
+			free(tab);
+			free(pool);
+			return -1;
+		}
+		if (eol == end)
+			break;
+		p = eol + 1;
+	}
+	static_mime_install(tab, n, pool);
+	return 0;
+}
+
+/* a regular file of at most STATIC_MIME_FILE_MAX bytes */
+int
+static_mime_load(const char *path)
+{
+	struct stat st;
+	char *buf = NULL;
+	ssize_t r;
+	size_t len = 0;
+	int fd, rc = -1, serrno;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
+	    -1 || fstat(fd, &st) == -1)
+		goto done;
+	errno = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
+	/* one byte more than allowed, to see a file that grew meanwhile */
+	if (!S_ISREG(st.st_mode) || st.st_size > STATIC_MIME_FILE_MAX ||
+	    (buf = malloc(STATIC_MIME_FILE_MAX + 1)) == NULL)
+		goto done;
+	while (len <= STATIC_MIME_FILE_MAX && (r = read(fd, buf + len,
+	    STATIC_MIME_FILE_MAX + 1 - len)) != 0) {
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			goto done;
+		len += r;
+	}
+	rc = static_mime_parse(buf, len);
+done:
+	serrno = errno;
+	free(buf);
+	if (fd != -1)
+		close(fd);
+	errno = serrno;
+	return rc;
+}
+
+static const char *
+static_mime_find(const struct static_mime_ent *tab, size_t n, const char *ext)
+{
+	const struct static_mime_ent *e;
+
+	if (tab == NULL || n == 0)
+		return NULL;
+	e = bsearch(ext, tab, n, sizeof(*tab), static_mime_cmp_ext);
+	return e != NULL ? e->sme_type : NULL;
+}
+
+const char *
+static_mime_type(const char *filename)
+{
+	const char *base, *dot, *type;
+	char ext[STATIC_EXT_MAX];
+	size_t i, len;
+
+	if ((base = strrchr(filename, '/')) != NULL)
+		base++;
+	else
+		base = filename;
+	/* ".profile" has no extension, it is a hidden name */
+	if ((dot = strrchr(base, '.')) == NULL || dot == base ||
+	    (len = strlen(dot + 1)) == 0 || len >= sizeof(ext))
+		return STATIC_DEFAULT_TYPE;
+	for (i = 0; i <= len; i++)
+		ext[i] = tolower((unsigned char)dot[1 + i]);
+	if ((type = static_mime_find(static_mime_tab, static_mime_n, ext)) ==
+	    NULL && (type = static_mime_find(static_mime_builtin,
+	    sizeof(static_mime_builtin) / sizeof(static_mime_builtin[0]),
+	    ext)) == NULL)
+		return STATIC_DEFAULT_TYPE;
+	return type;
+}
+
+void
+static_reply_free(struct static_reply *out)
+{
+	if (out->sr_fd != -1)
+		close(out->sr_fd);
+	out->sr_fd = -1;
+	free(out->sr_body);
+	out->sr_body = NULL;
+	out->sr_body_len = 0;
+}
+
+/* append one "Name: value\r\n" line; -1 (nothing added) if it won't fit */
+static int __attribute__((format(printf, 2, 3)))
+static_hdr_add(struct static_reply *out, const char *fmt, ...)
+{
+	size_t used = strlen(out->sr_headers);
+	size_t room = sizeof(out->sr_headers) - used;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out->sr_headers + used, room, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n + 2 >= room) {
+		out->sr_headers[used] = '\0';
+		return -1;
+	}
+	memcpy(out->sr_headers + used + n, "\r\n", 3);
+	return 0;
+}
+
+/* an outcome without a body: the caller sends its own page */
+static void
+static_fail(struct static_reply *out, int status)
+{
+	static_reply_free(out);
+	out->sr_status = status;
+	out->sr_off = 0;
+	out->sr_len = 0;
+	out->sr_headers[0] = '\0';
+}
+
+static int
+static_errno_status(int error)
+{
+	switch (error) {
+	case ENOENT:
+	case ENOTDIR:
+	case ENAMETOOLONG:
+	case EXDEV:	/* a symlink out of the root: say nothing about it */
+		return 404;
+	case EACCES:
+	case EPERM:
+	case ELOOP:	/* also RESOLVE_NO_MAGICLINKS refusing /proc links */
+	case ENXIO:	/* a unix socket */
+	case ENODEV:
+		return 403;
+	default:
+		return 500;
+	}
+}
+
+/* openat2 beneath the root; EAGAIN means a racing rename: try again */
+static int
+static_openat2(int docroot_fd, const char *rel, uint64_t flags)
+{
+	struct open_how how;
+	int fd = -1, tries;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = flags;
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+	for (tries = 0; tries < STATIC_OPEN_TRIES; tries++) {
+		fd = syscall(SYS_openat2, docroot_fd, rel, &how, sizeof(how));
+		if (fd != -1 || (errno != EAGAIN && errno != EINTR))
+			break;
+	}
+	return fd;
+}
+
+/*
+ * O_NONBLOCK so that a FIFO never blocks the event loop.  Only regular
+ * files and directories come back; else -1 and *status.  With O_PATH
+ * (listings) nothing is really opened: no device driver sees an open.
+ */
+static int
+static_open(int docroot_fd, const char *rel, int pathonly, struct stat *st,
+    int *status)
+{
+	uint64_t flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	int fd;
+
+	if (pathonly)
+		flags = O_PATH | O_CLOEXEC;
+	if ((fd = static_openat2(docroot_fd, rel, flags)) == -1) {
+		*status = static_errno_status(errno);
+		return -1;
+	}
+	if (fstat(fd, st) == -1) {
+		*status = 500;
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode)) {
+		*status = 403;
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* "dir/" + name below the root, as a relative path for openat2 */
+static int
+static_join(char *dst, size_t dstsz, const char *rel, const char *name)
+{
+	int n;
+
+	if (strcmp(rel, ".") == 0)
+		n = snprintf(dst, dstsz, "%s", name);
+	else
+		n = snprintf(dst, dstsz, "%s%s%s", rel,
+		    rel[strlen(rel) - 1] == '/' ? "" : "/", name);
+	return (n < 0 || (size_t)n >= dstsz) ? -1 : 0;
+}
+
+/* If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2) */
+static int
+static_not_modified(const struct http_request *req, const char *etag,
+    time_t mtime)
+{
+	const char *v;
+	time_t since;
+
+	if ((v = http_field_get(req, "If-None-Match")) != NULL)
+		return http_etag_match(v, etag);
+	if ((v = http_field_get(req, "If-Modified-Since")) == NULL ||
+	    http_date_parse(v, &since) == -1)
+		return 0;
+	return mtime <= since;
+}
+
+/* If-Range: a strong, exact ETag or the exact Last-Modified date */
+static int
+static_if_range_ok(const struct http_request *req, const char *etag,
+    time_t mtime)
+{
+	const char *v;
+	time_t date;
+
+	if ((v = http_field_get(req, "If-Range")) == NULL)
+		return 1;
+	if (v[0] == '"')
+		return strcmp(v, etag) == 0;
+	if (v[0] == 'W' && v[1] == '/')
+		return 0;
+	return http_date_parse(v, &date) == 0 && date == mtime;
+}
+
+/* 206 or 416 if a single satisfiable Range applies; else leave the 200 */
+static void
+static_range(const struct http_request *req, const char *etag,
+    const struct stat *st, struct static_reply *out)
+{
+	const char *v;
+	off_t off, len;
+	int rc;
+
+	if (req->hr_method != HTTP_M_GET ||
+	    (v = http_field_get(req, "Range")) == NULL ||
+	    !static_if_range_ok(req, etag, st->st_mtim.tv_sec))
+		return;
+	rc = http_range_parse(v, st->st_size, &off, &len);
+	if (rc == -416) {
+		static_fail(out, 416);
+		static_hdr_add(out, "Content-Range: bytes */%lld",
+		    (long long)st->st_size);
+		return;
+	}
+	/* do not trust the parser with our file offsets */
+	if (rc != 1 || off < 0 || len <= 0 || off > st->st_size - len)
+		return;
+	if (static_hdr_add(out, "Content-Range: bytes %lld-%lld/%lld",
+	    (long long)off, (long long)(off + len - 1),
+	    (long long)st->st_size) == -1)
+		return;
+	out->sr_status = 206;
+	out->sr_off = off;
+	out->sr_len = len;
+}
+
+/* a regular file already open as fd; name gives the type */
+static void
+static_serve_file(const struct http_request *req, int fd,
+    const struct stat *st, const char *name, struct static_reply *out)
+{
+	char etag[80], date[40];
+
+	out->sr_fd = fd;
+	snprintf(etag, sizeof(etag), "\"%llx-%lx-%llx\"",
+	    (unsigned long long)st->st_mtim.tv_sec,
+	    (unsigned long)st->st_mtim.tv_nsec,
+	    (unsigned long long)st->st_size);
+	http_date_format(st->st_mtim.tv_sec, date, sizeof(date));
+	if (static_not_modified(req, etag, st->st_mtim.tv_sec)) {
+		static_fail(out, 304);
+		if (static_hdr_add(out, "ETag: %s", etag) == -1 ||
+		    static_hdr_add(out, "Last-Modified: %s", date) == -1)
+			static_fail(out, 500);
+		return;
+	}
+	if (static_hdr_add(out, "Content-Type: %s",
+	    static_mime_type(name)) == -1 ||
+	    static_hdr_add(out, "Last-Modified: %s", date) == -1 ||
+	    static_hdr_add(out, "ETag: %s", etag) == -1 ||
+	    static_hdr_add(out, "Accept-Ranges: bytes") == -1) {
+		static_fail(out, 500);
+		return;
+	}
+	out->sr_status = 200;
+	out->sr_off = 0;
+	out->sr_len = st->st_size;
+	static_range(req, etag, st, out);
+}
+
+/*
+ * A path keeps only unreserved bytes and '/': safe in a Location field
+ * and in an href, and a name like "a:b" cannot pass for a scheme.  A raw
+ * query keeps all but CTL, space and 8-bit bytes, which never go in a
+ * header.
+ */
+static int
+static_pct_encode(char *dst, size_t dstsz, const char *src, int query)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *s = (const unsigned char *)src;
+	size_t o = 0;
+	int keep;
+
+	for (; *s != '\0'; s++) {
+		keep = query ? (*s > 0x20 && *s < 0x7f) :
+		    (isalnum(*s) || strchr("-._~/", *s) != NULL);
+		if (o + (keep ? 1 : 3) >= dstsz)
+			return -1;
+		if (keep) {
+			dst[o++] = *s;
+			continue;
+		}
+		dst[o++] = '%';
+		dst[o++] = hex[*s >> 4];
+		dst[o++] = hex[*s & 15];
+	}
+	dst[o] = '\0';
+	return 0;
+}
+
+/* "/dir" is a directory: 301 to "/dir/" (with the query) */
+static void
+static_redirect(const struct http_request *req, struct static_reply *out)
+{
+	char path[sizeof(out->sr_headers)], query[sizeof(out->sr_headers)];
+
+	if (static_pct_encode(path, sizeof(path), req->hr_path, 0) == -1 ||
+	    static_pct_encode(query, sizeof(query), req->hr_query, 1) == -1 ||
+	    static_hdr_add(out, "Location: %s/%s%s", path,
+	    query[0] != '\0' ? "?" : "", query) == -1) {
+		static_fail(out, 414);
+		return;
+	}
+	out->sr_status = 301;
+}
+
+/*
+ * An entry for the listing, by its final target when it is a symlink; a
+ * link out of the root or to a FIFO is left out (-1), as are dotfiles.
+ */
+static int
+static_list_stat(int docroot_fd, const char *rel, DIR *d, const char *name,
+    struct stat *st)
+{
+	char path[PATH_MAX];
+	int fd, status;
+
+	if (name[0] == '.' ||
+	    fstatat(dirfd(d), name, st, AT_SYMLINK_NOFOLLOW) == -1)
+		return -1;
+	if (S_ISLNK(st->st_mode)) {
+		/* fstatat would follow it out of the root: openat2 will not */
+		if (static_join(path, sizeof(path), rel, name) == -1 ||
+		    (fd = static_open(docroot_fd, path, 1, st, &status)) == -1)
+			return -1;
+		close(fd);
+	}
+	return (S_ISREG(st->st_mode) || S_ISDIR(st->st_mode)) ? 0 : -1;
+}
+
+static int
+static_list_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct static_dirent *)a)->sd_name,
+	    ((const struct static_dirent *)b)->sd_name);
+}
+
+static void
+static_list_free(struct static_dirent *ents, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(ents[i].sd_name);
+	free(ents);
+}
+
+/* read, filter and sort the directory; -1 on memory or read failure */
+static int
+static_list_read(int docroot_fd, const char *rel, DIR *d,
+    struct static_dirent **entsp, size_t *np)
+{
+	struct static_dirent *ents = NULL, *e;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	struct stat st;
+
+	for (;;) {
+		/* readdir tells an error from the end only by errno */
+		errno = 0;
+		if (n >= STATIC_LIST_MAX || (de = readdir(d)) == NULL)
+			break;
+		if (static_list_stat(docroot_fd, rel, d, de->d_name, &st) == -1)
+			continue;
+		if (n == cap) {
+			if ((e = reallocarray(ents, cap * 2 + 32,
+			    sizeof(*e))) == NULL)
+				goto fail;
+			ents = e;
+			cap = cap * 2 + 32;
+		}
+		e = &ents[n];
+		if ((e->sd_name = strdup(de->d_name)) == NULL)
+			goto fail;
+		e->sd_size = st.st_size;
+		e->sd_mtime = st.st_mtim.tv_sec;
+		e->sd_isdir = S_ISDIR(st.st_mode);
+		n++;
+	}
+	if (errno != 0)
+		goto fail;
+	if (n > 0)
+		qsort(ents, n, sizeof(*ents), static_list_cmp);
+	*entsp = ents;
+	*np = n;
+	return 0;
+fail:
+	static_list_free(ents, n);
+	return -1;
+}
+
+/* HTML text: control bytes become '?', then the markup characters escape */
+static int
+static_html_text(char *dst, size_t dstsz, const char *src)
+{
+	char *tmp, *p;
+	int rc;
+
+	if ((tmp = strdup(src)) == NULL)
+		return -1;
+	for (p = tmp; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	rc = http_html_escape(dst, dstsz, tmp);
+	free(tmp);
+	return rc < 0 ? -1 : 0;
+}
+
+static void
+static_list_row(FILE *f, const struct static_dirent *e)
+{
+	char href[NAME_MAX * 3 + 1], text[STATIC_NAME_ESC], when[32];
+	struct tm tm;
+	const char *slash = e->sd_isdir ? "/" : "";
+
+	if (static_pct_encode(href, sizeof(href), e->sd_name, 0) == -1 ||
+	    static_html_text(text, sizeof(text), e->sd_name) == -1)
+		return;
+	if (gmtime_r(&e->sd_mtime, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm) == 0)
+		strlcpy(when, "-", sizeof(when));
+	fprintf(f, "<tr><td><a href=\"%s%s\">%s%s</a></td>", href, slash,
+	    text, slash);
+	if (e->sd_isdir)
+		fprintf(f, "<td>-</td>");
+	else
+		fprintf(f, "<td>%lld</td>", (long long)e->sd_size);
+	fprintf(f, "<td>%s</td></tr>\n", when);
+}
+
+/* the page for req->hr_path; -1 when out of memory */
+static int
+static_list_render(const struct http_request *req,
+    const struct static_dirent *ents, size_t n, struct static_reply *out)
+{
+	FILE *f;
+	char *title;
+	size_t i, titlesz = strlen(req->hr_path) * 6 + 1;
+	int rc;
+
+	if ((title = malloc(titlesz)) == NULL)
+		return -1;
+	if (static_html_text(title, titlesz, req->hr_path) == -1 ||
+	    (f = open_memstream(&out->sr_body, &out->sr_body_len)) == NULL) {
+		free(title);
+		return -1;
+	}
+	fprintf(f, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+	    "<title>Index of %s</title></head>\n<body><h1>Index of %s</h1>\n"
+	    "<table>\n<tr><th>Name</th><th>Size</th><th>Last modified</th>"
+	    "</tr>\n", title, title);
+	free(title);
+	if (strcmp(req->hr_path, "/") != 0)
+		fprintf(f, "<tr><td><a href=\"../\">../</a></td><td>-</td>"
+		    "<td></td></tr>\n");
+	for (i = 0; i < n; i++)
+		static_list_row(f, &ents[i]);
+	fprintf(f, "</table>\n</body></html>\n");
+	rc = ferror(f) ? -1 : 0;
+	if (fclose(f) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* the autoindex page; consumes dfd */
+static void
+static_autoindex(int docroot_fd, const char *rel, int dfd,
+    const struct http_request *req, struct static_reply *out)
+{
+	struct static_dirent *ents = NULL;
+	size_t n = 0;
+	DIR *d;
+	int failed;
+
+	if ((d = fdopendir(dfd)) == NULL) {
+		close(dfd);
+		static_fail(out, 500);
+		return;
+	}
+	failed = static_list_read(docroot_fd, rel, d, &ents, &n) == -1 ||
+	    static_list_render(req, ents, n, out) == -1 ||
+	    static_hdr_add(out, "Content-Type: text/html; charset=utf-8") == -1;
+	closedir(d);
+	static_list_free(ents, n);
+	if (failed) {
+		static_fail(out, 500);
+		return;
+	}
+	out->sr_status = 200;
+	out->sr_len = out->sr_body_len;
+}
+
+/*
+ * Index name i, joined to the directory's path and opened from the root
+ * (so an index symlink may point anywhere beneath the root).  1: out is
+ * final; 0: no such index file, try the next.
+ */
+static int
+static_try_index(int docroot_fd, const struct config *cf, size_t i,
+    const char *rel, const struct http_request *req,
+    struct static_reply *out)
+{
+	char name[CONFIG_NAME_MAX], path[PATH_MAX];
+	struct stat st;
+	int fd, status;
+
+	if (memchr(cf->cf_index[i], '\0', CONFIG_NAME_MAX) == NULL)
+		return 0;
+	strlcpy(name, cf->cf_index[i], sizeof(name));
+	if (name[0] == '\0' || name[0] == '.' || strchr(name, '/') != NULL ||
+	    static_join(path, sizeof(path), rel, name) == -1)
+		return 0;
+	if ((fd = static_open(docroot_fd, path, 0, &st, &status)) == -1) {
+		if (status == 404)
+			return 0;
+		static_fail(out, status);
+		return 1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return 0;
+	}
+	static_serve_file(req, fd, &st, name, out);
+	return 1;
+}
+
+/* consumes dfd */
+static void
+static_serve_dir(int docroot_fd, const struct config *cf,
+    const struct http_request *req, const char *rel, int dfd,
+    struct static_reply *out)
+{
+	size_t i, nindex, len = strlen(req->hr_path);
+
+	if (len == 0 || req->hr_path[len - 1] != '/') {
+		close(dfd);
+		static_redirect(req, out);
+		return;
+	}
+	nindex = cf->cf_nindex < CONFIG_INDEX_MAX ? cf->cf_nindex :
+	    CONFIG_INDEX_MAX;
+	for (i = 0; i < nindex; i++) {
+		if (static_try_index(docroot_fd, cf, i, rel, req, out)) {
+			close(dfd);
+			return;
+		}
+	}
+	if (!cf->cf_autoindex) {
+		close(dfd);
+		static_fail(out, 403);
+		return;
+	}
+	static_autoindex(docroot_fd, rel, dfd, req, out);
+}
+
+/*
+ * "/a/b" → "a/b", "/" → ".".  The caller promised a normalised path with
+ * no dot segment; a broken promise is a 404, not a dotfile served.
+ */
+static int
+static_relpath(const struct http_request *req, char *rel, size_t relsz)
+{
+	const char *p = req->hr_path;
+
+	if (memchr(p, '\0', sizeof(req->hr_path)) == NULL || p[0] != '/' ||
+	    strstr(p, "/.") != NULL || strstr(p, "//") != NULL)
+		return -1;
+	if (p[1] == '\0')
+		return strlcpy(rel, ".", relsz) >= relsz ? -1 : 0;
+	return strlcpy(rel, p + 1, relsz) >= relsz ? -1 : 0;
+}
+
+void
+static_serve(int docroot_fd, const struct config *cf,
+    const struct http_request *req, struct static_reply *out)
+{
+	char rel[PATH_MAX];
+	struct stat st;
+	int fd, status;
+
+	memset(out, 0, sizeof(*out));
+	out->sr_fd = -1;
+	if (req->hr_method != HTTP_M_GET && req->hr_method != HTTP_M_HEAD) {
+		static_fail(out, 405);
+		static_hdr_add(out, "Allow: GET, HEAD");
+		return;
+	}
+	if (static_relpath(req, rel, sizeof(rel)) == -1) {
+		static_fail(out, 404);
+		return;
+	}
+	if ((fd = static_open(docroot_fd, rel, 0, &st, &status)) == -1) {
+		static_fail(out, status);
+		return;
+	}
+	if (S_ISDIR(st.st_mode))
+		static_serve_dir(docroot_fd, cf, req, rel, fd, out);
+	else
+		static_serve_file(req, fd, &st, rel, out);
+}

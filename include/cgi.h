@@ -1,0 +1,108 @@
+/*
+ * cgi.h: CGI/1.1 (RFC 3875) pure parts.  cgi_env_build() runs in the
+ * executor on a validated msg_exec_req; cgi_parse_response() runs in the
+ * front on a script's hostile stdout.  No I/O, no allocation.
+ */
+#ifndef CGIJAIL_CGI_H
+#define CGIJAIL_CGI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "msg.h"
+
+#define CGI_ENV_MAX		256		/* variables */
+#define CGI_ENV_BUF		(64 * 1024)	/* bytes of "NAME=value\0" */
+#define CGI_RESP_HEAD_MAX	(64 * 1024)	/* script header block */
+#define CGI_RESP_FIELDS_MAX	100
+#define CGI_SERVER_SOFTWARE	"cgijail/0.1"
+
+struct cgi_env {
+	char		*ce_envp[CGI_ENV_MAX + 1];	/* NULL-terminated */
+	size_t		 ce_n;
+	char		 ce_buf[CGI_ENV_BUF];
+	size_t		 ce_used;
+};
+
+/*
+ * Build the environment from a validated request: the RFC 3875
+ * meta-variables, PATH, HTTP_* (minus Proxy, Authorization unless
+ * configured, Proxy-Authorization, Content-Length/-Type, Transfer-Encoding;
+ * repeated fields merged with ", ", Cookie with "; "), then the config's
+ * setenv lines.  script_filename: absolute file; docroot: absolute; cf may
+ * be NULL (no setenv, no Authorization).  0, or -1 when a field is not
+ * NUL-terminated, er_headers is malformed, a setenv name is not allowed, or
+ * it does not fit; after -1 the environment is empty, never truncated.
+ */
+int	cgi_env_build(struct cgi_env *, const struct msg_exec_req *,
+	    const struct config *, const char *script_filename,
+	    const char *docroot);
+/* value of NAME, or NULL */
+const char *cgi_env_get(const struct cgi_env *, const char *name);
+
+/*
+ * RFC 3875 6.2.  DOCUMENT: Content-Type required unless Status is 204 or
+ * 304.  LOCAL_REDIRECT: Location "/..." and no Status; the front ignores
+ * the other fields and the body, and must still parse and normalise the
+ * path as a new request target.  CLIENT_REDIRECT: Location is an
+ * absolute URI (status 302 unless Status) or "/..." with a 3xx Status.
+ */
+enum cgi_resp_kind {
+	CGI_RESP_DOCUMENT = 0,	/* Content-Type (+ optional Status) */
+	CGI_RESP_LOCAL_REDIRECT,	/* Location: /path, no Status */
+	CGI_RESP_CLIENT_REDIRECT	/* Location: absolute-URI, or 3xx */
+};
+
+struct cgi_field {
+	uint32_t	cf_name;	/* into cr_buf, NUL-terminated */
+	uint32_t	cf_value;
+};
+
+struct cgi_response {
+	enum cgi_resp_kind	cr_kind;
+	int			cr_status;	/* from Status or implied */
+	char			cr_reason[128];	/* "" = default */
+	int			cr_has_ctype;
+	int64_t			cr_content_length;	/* -1 = absent */
+	const char		*cr_location;	/* into cr_buf or NULL */
+	/*
+	 * Fields to forward, in order.  Kept out: Status, Location,
+	 * Content-Length (the front frames the body itself), Date and Server
+	 * (the front writes its own), hop-by-hop fields (Connection,
+	 * Keep-Alive, Upgrade, TE, Trailer, Proxy-Connection).
+	 */
+	struct cgi_field	cr_fields[CGI_RESP_FIELDS_MAX];
+	size_t			cr_nfields;
+	char			cr_buf[CGI_RESP_HEAD_MAX + 1];
+	size_t			cr_buf_len;
+	size_t			cr_scan;	/* bytes examined so far */
+	/* parser state, private to cgi.c */
+	size_t			cr_line;	/* start of the current line */
+	size_t			cr_nseen;	/* field lines, kept or not */
+	int			cr_has_status;
+	int			cr_state;
+	const char		*cr_why;	/* once malformed */
+};
+
+/*
+ * Parse the script's response header block from buf[0..len) (the same
+ * prefix plus new bytes on each call).  LF or CRLF line ends; a bare CR,
+ * a NUL, obs-fold, a line without ':', a field name that is not a token,
+ * a control byte (but HT) in a value, a repeated Status, Content-Type,
+ * Location or Content-Length, a Status outside 200-599 (1xx is not a
+ * final answer), Transfer-Encoding, more than CGI_RESP_FIELDS_MAX fields
+ * or a block (with its empty line) over CGI_RESP_HEAD_MAX bytes are all
+ * malformed.  Call cgi_response_reset() first.
+ * Returns 0 = need more, >0 = header block length consumed (the body
+ * starts there), -1 = malformed (the front answers 500; static reason in
+ * *why).  Once done or malformed, further calls return the same.
+ */
+void	cgi_response_reset(struct cgi_response *);
+int	cgi_parse_response(struct cgi_response *, const char *buf, size_t len,
+	    const char **why);
+/* forwarded field name/value by index, NULL past cr_nfields */
+const char *cgi_field_name(const struct cgi_response *, size_t);
+const char *cgi_field_value(const struct cgi_response *, size_t);
+
+#endif

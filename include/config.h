@@ -1,0 +1,131 @@
+/*
+ * config.h: the parsed configuration (config file + command line).
+ * config.c is pure: text in, struct out, errors as "FILE:LINE: message".
+ */
+#ifndef CGIJAIL_CONFIG_H
+#define CGIJAIL_CONFIG_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_LISTEN_MAX	16
+#define CONFIG_CGIDIR_MAX	16
+#define CONFIG_ROUTE_MAX	16
+#define CONFIG_INTERP_MAX	16
+#define CONFIG_SETENV_MAX	32
+#define CONFIG_BIND_MAX		32
+#define CONFIG_INDEX_MAX	8
+#define CONFIG_URLPATH_MAX	256
+#define CONFIG_NAME_MAX		64
+#define CONFIG_VALUE_MAX	1024
+#define CONFIG_ERR_MAX		(PATH_MAX + 256)
+
+struct config_listen {
+	/* "" = all interfaces, "localhost", an IPv4 or IPv6 literal (no []) */
+	char		cl_addr[64];
+	char		cl_port[8];	/* decimal */
+};
+
+struct config_cgidir {
+	/* "/cgi-bin", no trailing / */
+	char		cd_urlpath[CONFIG_URLPATH_MAX];
+	char		cd_policy[PATH_MAX];	/* "" = policy/default.policy */
+};
+
+struct config_route {
+	char		cr_prefix[CONFIG_URLPATH_MAX];
+	/* URL path of the script */
+	char		cr_script[CONFIG_URLPATH_MAX];
+};
+
+struct config_interp {
+	char		ci_ext[16];		/* ".py" */
+	char		ci_path[PATH_MAX];	/* absolute */
+};
+
+struct config_setenv {
+	char		cs_name[CONFIG_NAME_MAX];
+	char		cs_value[CONFIG_VALUE_MAX];
+};
+
+struct config_bind {
+	char		cb_src[PATH_MAX];	/* absolute, host side */
+	char		cb_dst[PATH_MAX];	/* absolute, in the jail */
+	int		cb_rw;
+};
+
+struct config_limits {
+	uint64_t	lim_cpu_sec;
+	uint64_t	lim_memory_bytes;
+	uint64_t	lim_processes;
+	uint64_t	lim_file_size_bytes;
+	uint64_t	lim_open_files;
+	uint64_t	lim_tmp_bytes;
+};
+
+struct config {
+	struct config_listen	cf_listen[CONFIG_LISTEN_MAX];
+	size_t			cf_nlisten;
+	int			cf_max_connections;
+	int			cf_max_per_client;
+
+	char			cf_root[PATH_MAX];
+	char			cf_index[CONFIG_INDEX_MAX][CONFIG_NAME_MAX];
+	size_t			cf_nindex;
+	int			cf_autoindex;
+	uint64_t		cf_max_body_bytes;
+
+	struct config_cgidir	cf_cgidir[CONFIG_CGIDIR_MAX];
+	size_t			cf_ncgidir;
+	struct config_route	cf_route[CONFIG_ROUTE_MAX];
+	size_t			cf_nroute;
+	struct config_interp	cf_interp[CONFIG_INTERP_MAX];
+	size_t			cf_ninterp;
+	struct config_setenv	cf_setenv[CONFIG_SETENV_MAX];
+	size_t			cf_nsetenv;
+	int			cf_pass_authorization;
+	int			cf_max_scripts;
+	int			cf_debug;
+
+	char			cf_user[CONFIG_NAME_MAX];	/* front */
+	char			cf_script_user[CONFIG_NAME_MAX];
+	uint64_t		cf_timeout_sec;		/* 0 = none */
+	int			cf_timeout_status;	/* 500 or 504 */
+	struct config_limits	cf_limits;
+	struct config_bind	cf_bind[CONFIG_BIND_MAX];
+	size_t			cf_nbind;
+	int			cf_script_network;
+
+	/* "" stderr, "syslog", or an absolute path */
+	char			cf_access_log[PATH_MAX];
+	char			cf_error_log[PATH_MAX];
+};
+
+/* command-line values; a set field overrides the config file */
+struct config_cli {
+	const char	*cli_address;		/* -b */
+	const char	*cli_port;		/* PORT */
+	const char	*cli_root;		/* -d */
+	const char	*cli_timeout;		/* -t */
+	const char	*cli_cgidir[CONFIG_CGIDIR_MAX];	/* --cgi-dir */
+	size_t		 cli_ncgidir;
+	int		 cli_debug;
+};
+
+void	config_defaults(struct config *);
+/*
+ * Parse config text (not NUL-terminated necessarily) named fname.
+ * Returns 0, or -1 with "fname:line: message" in err.
+ */
+int	config_parse(struct config *, const char *text, size_t len,
+	    const char *fname, char *err, size_t errsz);
+/* apply command-line overrides; -1 with a message on a bad value */
+int	config_apply_cli(struct config *, const struct config_cli *,
+	    char *err, size_t errsz);
+/* fill in what is still unset after file and CLI (default cgi dirs, listen) */
+void	config_finish(struct config *);
+/* "512M" → bytes; "10" → 10; -1 on bad/overflow */
+int	config_parse_size(const char *, uint64_t *);
+
+#endif

@@ -1,0 +1,147 @@
+/*
+ * front.h: the front's connection state, shared by front.c (event loop,
+ * HTTP, static files) and front_cgi.c (the CGI relay).  Front role only.
+ */
+#ifndef CGIJAIL_FRONT_H
+#define CGIJAIL_FRONT_H
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <stdint.h>
+
+#include "cgi.h"
+#include "config.h"
+#include "http.h"
+
+#define FRONT_IN_MAX		(HTTP_HEAD_MAX + 16384)
+#define FRONT_OUT_MAX		(64 * 1024)	/* then stop producing */
+#define FRONT_HEAD_TIMEOUT_MS	10000	/* request head: 408 */
+#define FRONT_IDLE_TIMEOUT_MS	5000	/* keep-alive between requests */
+#define FRONT_IO_TIMEOUT_MS	60000	/* no progress while sending/reading */
+#define FRONT_STDERR_MAX	(64 * 1024)	/* logged per request */
+
+enum front_ev_kind {
+	FRONT_EV_LISTEN = 1,
+	FRONT_EV_CLIENT,
+	FRONT_EV_CGI_IN,	/* script stdin (we write) */
+	FRONT_EV_CGI_OUT,	/* script stdout (we read) */
+	FRONT_EV_CGI_ERR,	/* script stderr (we read) */
+	FRONT_EV_EXEC,		/* executor channel */
+	FRONT_EV_PARENT,	/* parent channel */
+	FRONT_EV_TIMER
+};
+
+struct front_conn;
+
+struct front_ev {
+	enum front_ev_kind	 fe_kind;
+	int			 fe_fd;
+	uint32_t		 fe_events;	/* currently registered */
+	struct front_conn	*fe_conn;
+};
+
+enum front_state {
+	FRONT_S_HEAD = 0,	/* reading a request head */
+	FRONT_S_DISCARD,	/* reading and dropping a body we refuse */
+	FRONT_S_RESPOND,	/* sending a static or error response */
+	FRONT_S_CGI		/* a script is running for this request */
+};
+
+struct front_cgi {
+	struct front_ev		 fc_in;		/* stdin pipe, our end */
+	struct front_ev		 fc_out;
+	struct front_ev		 fc_err;
+	int			 fc_started;	/* executor said OK */
+	int			 fc_done;	/* executor said DONE */
+	int			 fc_end;	/* enum msg_exec_end */
+	int			 fc_code;
+	uint32_t		 fc_flags;
+	int			 fc_out_eof;
+	int			 fc_head_sent;	/* HTTP head is out */
+	int			 fc_chunked;
+	int			 fc_nph;
+	int64_t			 fc_body_left;	/* request body still to pass */
+	int64_t			 fc_resp_left;	/* script Content-Length */
+	struct http_chunked	 fc_dechunk;
+	int			 fc_body_done;
+	struct cgi_response	*fc_resp;
+	char			*fc_obuf;	/* script stdout until head */
+	size_t			 fc_olen;
+	char			 fc_ebuf[1024];	/* partial stderr line */
+	size_t			 fc_elen;
+	size_t			 fc_err_logged;
+	size_t			 fc_err_dropped;
+	char			 fc_tail[2048 + 1];	/* stderr, for --debug */
+	char			 fc_script[1024];
+};
+
+struct front_conn {
+	struct front_ev		 c_ev;
+	uint64_t		 c_reqid;
+	enum front_state	 c_state;
+	char			 c_peer_addr[64];
+	uint16_t		 c_peer_port;
+	char			 c_local_addr[64];
+	uint16_t		 c_local_port;
+	int			 c_peer_slot;	/* per-address counter */
+
+	char			 c_in[FRONT_IN_MAX];
+	size_t			 c_inlen;
+	struct http_request	*c_req;
+	int			 c_head_started;
+
+	char			*c_out;
+	size_t			 c_outlen;
+	size_t			 c_outoff;
+	size_t			 c_outcap;
+	int			 c_dead;
+	int			 c_in_process;
+	int			 c_redirects;
+	int			 c_file_fd;
+	off_t			 c_file_off;
+	off_t			 c_file_left;
+	int			 c_close_after;
+	int			 c_head_only;	/* HEAD: no body bytes */
+
+	uint64_t		 c_deadline_ms;
+	uint64_t		 c_start_us;
+	int			 c_status;
+	uint64_t		 c_body_bytes;
+	int			 c_logged;
+	struct front_cgi	*c_cgi;
+	struct front_conn	*c_next;	/* all-connections list */
+	struct front_conn	*c_prev;
+};
+
+/* front.c services used by front_cgi.c */
+extern struct config	*front_cfg;
+extern int		 front_exec_fd;
+uint64_t	front_now_ms(void);
+uint64_t	front_now_us(void);
+int		front_ev_set(struct front_ev *, uint32_t events);
+void		front_ev_del(struct front_ev *);
+int		front_out_append(struct front_conn *, const void *, size_t);
+int		front_out_printf(struct front_conn *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		front_begin_head(struct front_conn *, int status,
+		    const char *reason);
+void		front_error(struct front_conn *, int status);
+void		front_flush(struct front_conn *);
+void		front_conn_close(struct front_conn *);
+void		front_request_done(struct front_conn *);
+void		front_route(struct front_conn *, const char *path,
+		    const char *query, int redirects);
+
+/* front_cgi.c */
+void	front_cgi_start(struct front_conn *, const char *script,
+	    const char *path_info, const char *query);
+void	front_cgi_event(struct front_conn *, struct front_ev *, uint32_t);
+void	front_cgi_client_readable(struct front_conn *);
+void	front_cgi_output_drained(struct front_conn *);
+void	front_cgi_dispatch_exec(void);
+void	front_cgi_abort(struct front_conn *);
+struct front_conn *front_cgi_lookup(uint64_t reqid);
+struct front_conn *front_cgi_conns(void);
+
+#endif

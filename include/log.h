@@ -1,0 +1,49 @@
+/*
+ * log.h: the logging API (OpenBSD log.c shape), used by every role.
+ * The parent writes lines; the other roles send them to the parent.
+ */
+#ifndef CGIJAIL_LOG_H
+#define CGIJAIL_LOG_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+enum log_level {
+	LOG_LVL_ERR = 0,
+	LOG_LVL_WARN,
+	LOG_LVL_INFO,
+	LOG_LVL_DEBUG
+};
+
+/* role name and, in children, the channel to the parent (-1: stderr) */
+void	log_init(const char *role, int verbose, int parent_fd);
+void	log_set_parent_fd(int fd);
+void	log_set_reqid(uint64_t reqid);
+int	log_get_verbose(void);
+
+void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	fatal(const char *, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+void	fatalx(const char *, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+void	log_vline(enum log_level, const char *, va_list)
+	    __attribute__((format(printf, 2, 0)));
+
+void	log_line_fmt(enum log_level, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* parent only: destinations ("" stderr, "syslog", or a file) */
+int	log_open_files(const char *access_path, const char *error_path);
+void	log_reopen(void);
+/* parent only: write one line already escaped by its sender */
+void	log_emit(enum log_level, const char *role, uint64_t reqid,
+	    const char *text);
+void	log_emit_access(const char *text);
+
+/* copy untrusted bytes into dst, escaped with strnvis(VIS_SAFE|VIS_OCTAL) */
+void	log_escape(char *dst, size_t dstsz, const char *src, size_t srclen);
+
+#endif

@@ -1,0 +1,180 @@
+/*
+ * msg.h: the wire protocol between parent, front and executor.
+ * SOCK_SEQPACKET, one sendmsg = one message: a msg_hdr, then exactly one
+ * fixed-size payload per type, descriptors in SCM_RIGHTS.  The receiver
+ * trusts nothing: msg_recv() checks size, descriptor count, sender role and
+ * every field (msg_validate()); a violation is fatal for the receiver.
+ */
+#ifndef CGIJAIL_MSG_H
+#define CGIJAIL_MSG_H
+
+#include <assert.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proc.h"
+
+enum msg_type {
+	MSG_NONE = 0,
+	MSG_LOG,		/* front/executor -> parent: a log line */
+	MSG_ACCESS,		/* front -> parent: an access log line */
+	MSG_SHUTDOWN,		/* parent -> front/executor: drain and exit */
+	MSG_EXEC_REQ,		/* front -> executor: run a script (3 fds) */
+	MSG_EXEC_STARTED,	/* executor -> front: pid or refusal */
+	MSG_EXEC_DONE,		/* executor -> front: how the script ended */
+	MSG_EXEC_KILL,		/* front -> executor: client gone, kill it */
+	MSG_TYPE_MAX
+};
+
+struct msg_hdr {
+	uint16_t	mh_type;
+	uint16_t	mh_flags;	/* must be 0 */
+	uint32_t	mh_len;		/* header + payload */
+	uint64_t	mh_reqid;	/* 0 = not about a request */
+};
+static_assert(sizeof(struct msg_hdr) == 16, "msg_hdr layout");
+
+#define MSG_LOG_TEXT_MAX	2048
+struct msg_log {
+	int32_t		ml_level;	/* enum log_level */
+	/* NUL-terminated, escaped by the sender: no byte < 0x20, no 0x7f */
+	char		ml_text[MSG_LOG_TEXT_MAX];
+};
+static_assert(sizeof(struct msg_log) == 4 + MSG_LOG_TEXT_MAX, "msg_log");
+
+#define MSG_ACCESS_MAX		4096
+struct msg_access {
+	char		ma_line[MSG_ACCESS_MAX];	/* as ml_text */
+};
+
+#define MSG_SHUTDOWN_GRACE_MAX	60000
+struct msg_shutdown {
+	uint32_t	ms_grace_ms;	/* <= MSG_SHUTDOWN_GRACE_MAX */
+};
+
+#define MSG_METHOD_MAX		32
+#define MSG_SCRIPT_MAX		1024
+#define MSG_PATHINFO_MAX	4096
+#define MSG_QUERY_MAX		8192
+#define MSG_URI_MAX		8192
+#define MSG_PROTO_MAX		16
+#define MSG_HOST_MAX		256
+#define MSG_CTYPE_MAX		1024
+#define MSG_ADDR_MAX		64	/* INET6_ADDRSTRLEN + slack */
+#define MSG_HEADERS_MAX		16384
+#define MSG_HEADER_NAME_MAX	64	/* bytes of one er_headers name */
+
+/* er_flags */
+#define MSG_EXEC_F_TLS		0x1	/* request came over TLS */
+
+/*
+ * One request for the executor.  Typed fields only: the executor builds the
+ * environment itself.  er_headers holds "Name\0Value\0...\0\0": names
+ * [A-Za-z0-9-] only, values printable (0x20-0x7e, 0x09, 0x80-0xff).
+ * er_script is a normalised URL path ("/cgi-bin/x.py") inside a CGI dir or
+ * a cgi-route target; er_path_info is decoded ("" or starts with '/').
+ * Checked on receipt (msg_validate): er_method a non-empty token; er_script
+ * and er_path_info no control bytes, er_script without "//", "/./", "/../"
+ * or a trailing "/." or "/.."; er_query and er_request_uri 0x21-0x7e only;
+ * er_protocol "HTTP/1.0" or "HTTP/1.1"; er_server_name [A-Za-z0-9.:_~[]-];
+ * er_content_type a field value like the er_headers values (an HTTP client
+ * may send obs-text there); both addresses numeric IPv4 or IPv6
+ * (inet_pton, no brackets, no zone); er_content_length >= -1; er_flags
+ * only MSG_EXEC_F_*; mh_reqid != 0.
+ */
+struct msg_exec_req {
+	char		er_method[MSG_METHOD_MAX];
+	char		er_script[MSG_SCRIPT_MAX];
+	char		er_path_info[MSG_PATHINFO_MAX];
+	char		er_query[MSG_QUERY_MAX];
+	char		er_request_uri[MSG_URI_MAX];
+	char		er_protocol[MSG_PROTO_MAX];	/* "HTTP/1.x" */
+	char		er_server_name[MSG_HOST_MAX];
+	char		er_content_type[MSG_CTYPE_MAX];	/* "" = none */
+	char		er_peer_addr[MSG_ADDR_MAX];
+	char		er_local_addr[MSG_ADDR_MAX];
+	char		er_headers[MSG_HEADERS_MAX];
+	int64_t		er_content_length;	/* -1 = no body */
+	uint32_t	er_flags;
+	uint16_t	er_peer_port;
+	uint16_t	er_local_port;
+};
+
+/* how a start went; the front maps it to a status */
+enum msg_exec_result {
+	MSG_EXEC_OK = 0,
+	MSG_EXEC_NOTFOUND,	/* 404 */
+	MSG_EXEC_FORBIDDEN,	/* 403: policy, permissions, ownership */
+	MSG_EXEC_FAILED,	/* 500: sandbox step or execve failed */
+	MSG_EXEC_BUSY,		/* 503: max-scripts reached and queue full */
+	MSG_EXEC_RESULT_MAX
+};
+
+struct msg_exec_started {
+	int32_t		es_result;	/* enum msg_exec_result */
+	int32_t		es_pid;		/* host pid, for the log only; >= 0 */
+	int32_t		es_errno;	/* when failed: why; >= 0 */
+	char		es_reason[128];	/* short, for the log; 0x20-0x7e */
+};
+
+enum msg_exec_end {
+	MSG_END_EXIT = 0,	/* ed_code = exit status */
+	MSG_END_SIGNAL,		/* ed_code = signal (SIGSYS: seccomp) */
+	MSG_END_TIMEOUT,	/* killed at the wall-clock timeout */
+	MSG_END_KILLED,		/* killed because the front asked */
+	MSG_END_MAX
+};
+
+struct msg_exec_done {
+	int32_t		ed_end;		/* enum msg_exec_end */
+	int32_t		ed_code;	/* EXIT: 0-255, SIGNAL: 1-64 */
+	uint64_t	ed_usec;	/* wall-clock run time */
+	uint32_t	ed_flags;	/* MSG_DONE_F_* */
+};
+#define MSG_DONE_F_OOM		0x1	/* memory cgroup hit its limit */
+#define MSG_DONE_F_PIDS		0x2	/* pids cgroup refused a fork */
+
+struct msg_exec_kill {
+	uint32_t	ek_reserved;	/* must be 0 */
+};
+
+/* the largest payload, for receive buffers */
+#define MSG_PAYLOAD_MAX		sizeof(struct msg_exec_req)
+#define MSG_FDS_MAX		3
+
+/*
+ * Validate a received payload of a known type (pure, no I/O).
+ * Returns 0, or -1 and a static reason in *why.
+ */
+int	msg_validate(enum msg_type, const void *payload, size_t len,
+	    int nfds, enum proc_role from, const char **why);
+/* expected payload size of a type, 0 for unknown */
+size_t	msg_payload_size(enum msg_type);
+
+/* send one message; fds may be NULL. 0 or -1 (errno set) */
+int	msg_send(int sock, enum msg_type, uint64_t reqid,
+	    const void *payload, size_t len, const int *fds, int nfds);
+/*
+ * Receive one message into hdr/payload (MSG_PAYLOAD_MAX bytes).
+ * Returns 1 with a valid message, 0 on orderly EOF, -1 on a transient error
+ * (EAGAIN/EINTR, errno set). A protocol violation calls fatalx(), as does
+ * any other recvmsg error (the channel is unusable).
+ * Received fds are close-on-exec and fstat-checked (must be FIFOs).
+ */
+int	msg_recv(int sock, enum proc_role from, struct msg_hdr *hdr,
+	    void *payload, int *fds, int *nfds);
+/*
+ * msg_recv() for a receiver that survives its peer (the parent): 1, 0 on
+ * EOF (or ECONNRESET), -1 on any recvmsg error with errno set, or -2 on a
+ * protocol violation with the reason in *why and every received fd closed.
+ */
+int	msg_recv_checked(int sock, enum proc_role from, struct msg_hdr *hdr,
+	    void *payload, int *fds, int *nfds, const char **why);
+
+/*
+ * helpers for fixed char fields: copy srclen bytes and a NUL; -1 with dst
+ * emptied when it does not fit or src holds a NUL
+ */
+int	msg_strset(char *dst, size_t dstsz, const char *src, size_t srclen);
+
+#endif

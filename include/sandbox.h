@@ -1,0 +1,208 @@
+/*
+ * sandbox.h: everything that confines a script, as the executor uses it.
+ * sandbox_init() runs once at executor start (as root, before its own
+ * privileges are reduced); sandbox_spawn() per request applies the layers
+ * in the order of DESIGN.md, one function per kernel facility.
+ */
+#ifndef CGIJAIL_SANDBOX_H
+#define CGIJAIL_SANDBOX_H
+
+#include <linux/filter.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "config.h"
+
+#define SANDBOX_POLICY_MAX	CONFIG_CGIDIR_MAX
+#define SANDBOX_RLIMIT_MAX	10
+
+/* the steps, in order; a failure names one */
+enum sandbox_step {
+	SBX_STEP_NONE = 0,
+	SBX_STEP_CGROUP,	/* per-request cgroup create/limit/join */
+	SBX_STEP_CLONE,		/* namespaces, signals, session, hostname */
+	SBX_STEP_MOUNTS,	/* /proc, /tmp */
+	SBX_STEP_RLIMITS,
+	SBX_STEP_IDENTITY,	/* groups, gid, uid, verify */
+	SBX_STEP_CAPS,		/* bounding, ambient, securebits, all sets */
+	SBX_STEP_NNP,		/* no_new_privs, parent-death signal */
+	SBX_STEP_LANDLOCK,
+	SBX_STEP_SECCOMP,
+	SBX_STEP_FDS,		/* dup2 stdio, close the rest, chdir */
+	SBX_STEP_EXEC,
+	SBX_STEP_MAX
+};
+
+/* a compiled seccomp policy (BPF for the native arch) */
+struct filter_prog {
+	struct sock_filter	*fp_insns;
+	unsigned short		 fp_len;
+	char			 fp_name[PATH_MAX];
+};
+
+/* one precomputed setrlimit for the child */
+struct sandbox_rlimit {
+	int		 sr_resource;
+	struct rlimit	 sr_lim;
+};
+
+struct sandbox {
+	const struct config	*sb_cfg;
+	uid_t			 sb_uid;		/* script user */
+	gid_t			 sb_gid;
+	char			 sb_user[CONFIG_NAME_MAX];
+	char			 sb_group[CONFIG_NAME_MAX];
+	char			 sb_docroot[PATH_MAX];	/* realpath */
+	int			 sb_docroot_under_tmp;
+	/* cgroups: dirfds of our parent group per controller, -1 if none */
+	int			 sb_cg_version;		/* 0 none, 1, 2 */
+	int			 sb_cg_pids_fd;
+	int			 sb_cg_mem_fd;
+	int			 sb_cg_cpu_fd;
+	int			 sb_cg2_fd;
+	int			 sb_cg_cpu_procs_fd;	/* v1 cpu: shared group */
+	int			 sb_cg_memsw;		/* v1 memsw / v2 swap.max */
+	char			 sb_cg_name[32];	/* "cgijail.<pid>" */
+	int			 sb_landlock_abi;	/* 0 = none */
+	struct filter_prog	 sb_policy[SANDBOX_POLICY_MAX];
+	size_t			 sb_npolicy;
+	/* always-kill filter, stacked under every policy */
+	struct filter_prog	 sb_floor;
+	char			*sb_stack;		/* for clone(CLONE_VM) */
+	size_t			 sb_stack_size;
+	/* precomputed for the child, which may not allocate or format */
+	int			 sb_cap_last;
+	struct sandbox_rlimit	 sb_rlim[SANDBOX_RLIMIT_MAX];
+	size_t			 sb_nrlim;
+	char			 sb_tmp_opts[96];	/* tmpfs /tmp options */
+	int			 sb_inited;
+};
+
+struct sandbox_spawn {
+	int		 ss_stdin;
+	int		 ss_stdout;
+	int		 ss_stderr;
+	const char	*ss_path;	/* absolute file to execve */
+	char *const	*ss_argv;
+	char *const	*ss_envp;
+	const char	*ss_cwd;	/* the script's directory */
+	size_t		 ss_policy;	/* index into sb_policy */
+	uint64_t	 ss_reqid;
+};
+
+/* sch_cg_created bits */
+#define SBX_CG_PIDS		0x1	/* v1 pids r<reqid> */
+#define SBX_CG_MEM		0x2	/* v1 memory r<reqid> */
+#define SBX_CG_V2		0x4	/* v2 r<reqid> */
+
+struct sandbox_child {
+	pid_t		 sch_pid;
+	int		 sch_pidfd;	/* closed by sandbox_release() */
+	uint64_t	 sch_reqid;
+	int		 sch_cg_created;	/* bitmask of cgroups made */
+};
+
+struct sandbox_failure {
+	enum sandbox_step	 sf_step;
+	int			 sf_errno;
+};
+
+/*
+ * Once, as root in the executor: resolve the script user, probe cgroups,
+ * unshare the mount (and unless script-network, network) namespace, build
+ * the jail tree and pivot_root into it, compile every policy.
+ * Policies: policy_paths[i] for cgi-dir i ("" = default policy).
+ * On return the calling process lives in the jail's mount namespace.
+ */
+int	sandbox_init(struct sandbox *, const struct config *,
+	    const char *const *policy_paths, size_t npolicies,
+	    char *err, size_t errsz);
+/*
+ * Per request: returns 0 with *child filled, or -1 with *fail filled.
+ * The caller waits for the child through sch_pidfd (waitid(P_PIDFD)).
+ */
+int	sandbox_spawn(struct sandbox *, const struct sandbox_spawn *,
+	    struct sandbox_child *, struct sandbox_failure *);
+/* kill the whole pid namespace of a child (SIGKILL to its pid 1) */
+int	sandbox_kill(struct sandbox *, struct sandbox_child *);
+/*
+ * After the child was reaped: remove its cgroups, report limit hits
+ * (MSG_DONE_F_*), close sch_pidfd.
+ */
+uint32_t sandbox_release(struct sandbox *, struct sandbox_child *);
+/* at executor exit: remove the parent cgroups, free the policies */
+void	sandbox_fini(struct sandbox *);
+const char *sandbox_step_name(enum sandbox_step);
+/* --check: print each layer and whether it will be used; 0 = all usable */
+int	sandbox_check(FILE *, const struct config *);
+
+/* filter.c: policy text -> BPF. Pure parse step is unit-tested. */
+#define FILTER_ERR_MAX		(PATH_MAX + 256)
+#define FILTER_RULES_MAX	1024
+#define FILTER_ARGS_MAX		6
+#define FILTER_NAME_MAX		48
+
+enum filter_action {
+	FILTER_ACT_ALLOW = 1,
+	FILTER_ACT_ERRNO,	/* fr_errno */
+	FILTER_ACT_KILL		/* SECCOMP_RET_KILL_PROCESS: SIGSYS */
+};
+
+enum filter_op {
+	FILTER_OP_EQ = 1,
+	FILTER_OP_NE,
+	FILTER_OP_LT,
+	FILTER_OP_LE,
+	FILTER_OP_GT,
+	FILTER_OP_GE,
+	FILTER_OP_MASKED_EQ	/* (arg & fc_mask) == fc_value */
+};
+
+struct filter_cmp {
+	unsigned int	 fc_arg;	/* 0..5 */
+	enum filter_op	 fc_op;
+	uint64_t	 fc_mask;
+	uint64_t	 fc_value;
+};
+
+struct filter_rule {
+	int			 fr_line;
+	int			 fr_syscall;	/* native nr (<0: other arch) */
+	char			 fr_name[FILTER_NAME_MAX];
+	enum filter_action	 fr_action;
+	int			 fr_errno;
+	struct filter_cmp	 fr_cmp[FILTER_ARGS_MAX];
+	unsigned int		 fr_ncmp;
+	int			 fr_has_reason;	/* "# why" on the line */
+};
+
+struct filter_policy {
+	enum filter_action	 fpo_default;
+	int			 fpo_default_errno;
+	int			 fpo_default_line;	/* 0 = implicit EPERM */
+	struct filter_rule	*fpo_rules;
+	size_t			 fpo_nrules;
+	size_t			 fpo_cap;
+};
+
+/* parse only (pure): 0, or -1 with "fname:line: message" in err */
+int	filter_parse(const char *text, size_t len, const char *fname,
+	    struct filter_policy *, char *err, size_t errsz);
+void	filter_policy_free(struct filter_policy *);
+int	filter_compile_text(const char *text, size_t len, const char *fname,
+	    struct filter_prog *, char *err, size_t errsz);
+int	filter_compile_file(const char *path, struct filter_prog *,
+	    char *err, size_t errsz);
+/* the fixed always-kill layer (ptrace, mount, clone(CLONE_NEW*), ...) */
+int	filter_compile_floor(struct filter_prog *, char *err, size_t errsz);
+/* async-signal-safe: one prctl; needs no_new_privs or CAP_SYS_ADMIN */
+int	filter_install(const struct filter_prog *);
+void	filter_free(struct filter_prog *);
+
+/* the embedded policy/default.policy (sandbox/policy_data.S) */
+extern const char	sandbox_default_policy[];
+extern const char	sandbox_default_policy_end[];
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * static.h: static file responses, in the front (unprivileged, chrooted).
+ * Files are opened beneath the document root dirfd with openat2(2)
+ * RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS; nothing else is reachable.
+ */
+#ifndef CGIJAIL_STATIC_H
+#define CGIJAIL_STATIC_H
+
+#include <sys/types.h>
+
+#include "config.h"
+#include "http.h"
+
+/*
+ * Read a mime.types file ("type ext ext...", '#' comments) before the
+ * chroot.  Returns 0, or -1 with errno set; on failure the table loaded
+ * before (or the built-in one) stays in use.  Caps: 1 MiB of text,
+ * 8192 extensions, extensions of up to 15 bytes.
+ */
+int		 static_mime_load(const char *path);
+/* the same on text already in memory (pure; for tests and fuzzing) */
+int		 static_mime_parse(const char *text, size_t len);
+/*
+ * Type by the lowercased final extension: loaded table, then the
+ * built-in one, else "application/octet-stream".  Like nginx, no
+ * charset parameter is added (the autoindex page says utf-8 itself).
+ */
+const char	*static_mime_type(const char *filename);
+
+struct static_reply {
+	int	 sr_status;	/* 200 206 301 304 403 404 405 414 416 500 */
+	int	 sr_fd;		/* file to send with sendfile, or -1 */
+	off_t	 sr_off;	/* first byte to send */
+	off_t	 sr_len;	/* bytes to send (= Content-Length) */
+	char	*sr_body;	/* generated body (autoindex), malloc'd */
+	size_t	 sr_body_len;
+	/* extra header lines, each ending "\r\n": Content-Type,
+	 * Last-Modified, ETag, Accept-Ranges, Content-Range, Location */
+	char	 sr_headers[2048];
+};
+
+/*
+ * Serve req->hr_path (normalised, not under a CGI dir, no dot segment) as
+ * a static file or directory.  Never fails hard: every outcome is a status
+ * in out->sr_status.  Only GET and HEAD reach here (else 405, "Allow").
+ *
+ * 200/206: sr_fd (sr_off, sr_len) or sr_body (sr_len = sr_body_len).
+ * 301: Location (414 when it would not fit in sr_headers).  304: ETag and
+ * Last-Modified only, sr_len 0.  403/404/405/414/416/500: no fd, no body,
+ * sr_len 0; the caller sends its error page (416 carries Content-Range).
+ * Symlinks that leave the root (EXDEV) are 404: nothing is said about
+ * what lies outside; ELOOP, EACCES, FIFOs, devices, sockets are 403.
+ * HEAD is the caller's business: every field is filled as for GET.
+ */
+void	static_serve(int docroot_fd, const struct config *,
+	    const struct http_request *, struct static_reply *out);
+/* closes sr_fd, frees sr_body; safe to call twice */
+void	static_reply_free(struct static_reply *);
+
+#endif

@@ -1,0 +1,562 @@
+/*
+ * limits.c: resource limits.  cgroups (v2, or the v1 pids/memory/cpu
+ * hierarchies) contain each request as a whole; rlimits bound each process
+ * and are the backstop where no cgroup exists.  Runs in the executor
+ * (root); the join and setrlimit halves run in the child before execve.
+ */
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/magic.h>
+
+#include "msg.h"
+#include "sandbox_priv.h"
+
+#define LIMITS_CG_MNT		"/sys/fs/cgroup"
+#define LIMITS_CG_UNIFIED	"/sys/fs/cgroup/unified"
+/*
+ * RLIMIT_NPROC counts every process of the script uid on the host, so a
+ * per-request value would let one fork bomb starve every other request.
+ * Per-request containment is the pid namespace plus the pids cgroup; the
+ * rlimit is only a generous backstop.
+ */
+#define LIMITS_NPROC_FACTOR	16
+#define LIMITS_RMDIR_TRIES	3
+
+static int
+limits_is_fs(const char *path, unsigned long magic)
+{
+	struct statfs	 sf;
+
+	return statfs(path, &sf) == 0 && (unsigned long)sf.f_type == magic;
+}
+
+/* is word in buf, delimited by blanks or commas ("cpu,cpuacct")? */
+static int
+limits_has_word(const char *buf, const char *word)
+{
+	static const char	 delim[] = " ,\n";
+	size_t			 n = strlen(word);
+	const char		*p;
+
+	for (p = buf; (p = strstr(p, word)) != NULL; p += n)
+		if ((p == buf || strchr(delim, p[-1]) != NULL) &&
+		    (p[n] == '\0' || strchr(delim, p[n]) != NULL))
+			return 1;
+	return 0;
+}
+
+static ssize_t
+limits_read_at(int dfd, const char *path, char *buf, size_t bufsz)
+{
+	ssize_t	 n;
+	int	 fd;
+
+	if ((fd = openat(dfd, path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, bufsz - 1);
+	(void)close(fd);
+	buf[n < 0 ? 0 : n] = '\0';
+	return n;
+}
+
+static int
+limits_write_at(int dfd, const char *path, const char *val)
+{
+	size_t	 len = strlen(val);
+	ssize_t	 n;
+	int	 fd;
+
+	if ((fd = openat(dfd, path, O_WRONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = write(fd, val, len);
+	if (close(fd) == -1 || n != (ssize_t)len)
+		return -1;
+	return 0;
+}
+
+/* the value after "key " in a flat-keyed file such as pids.events */
+static uint64_t
+limits_key_value(const char *buf, const char *key)
+{
+	size_t		 n = strlen(key);
+	const char	*p;
+
+	for (p = buf; p != NULL && *p != '\0'; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (strncmp(p, key, n) == 0 && p[n] == ' ')
+			return strtoull(p + n + 1, NULL, 10);
+	}
+	return 0;
+}
+
+/*
+ * Our own group in a hierarchy, from /proc/self/cgroup: "ID:CTLS:PATH",
+ * ctl NULL for the v2 line "0::PATH".  Groups are made below our own so
+ * any limit the operator set on cgijail still applies to its scripts.
+ */
+static int
+limits_own_path(const char *ctl, char *path, size_t pathsz)
+{
+	char	 line[PATH_MAX + 128], *ctls, *p;
+	FILE	*fp;
+	int	 found = -1;
+
+	if ((fp = fopen("/proc/self/cgroup", "re")) == NULL)
+		return -1;
+	while (found == -1 && fgets(line, sizeof(line), fp) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if ((ctls = strchr(line, ':')) == NULL ||
+		    (p = strchr(++ctls, ':')) == NULL)
+			continue;
+		*p++ = '\0';
+		if (ctl == NULL ? *ctls != '\0' || strncmp(line, "0:", 2) :
+		    !limits_has_word(ctls, ctl))
+			continue;
+		if (strcmp(p, "/") == 0)
+			p = "";
+		found = strlcpy(path, p, pathsz) < pathsz ? 0 : -1;
+	}
+	(void)fclose(fp);
+	return found;
+}
+
+/* where v2 lives: pure (/sys/fs/cgroup) or hybrid (.../unified) */
+static const char *
+limits_v2_mount(void)
+{
+	if (limits_is_fs(LIMITS_CG_MNT, CGROUP2_SUPER_MAGIC))
+		return LIMITS_CG_MNT;
+	if (limits_is_fs(LIMITS_CG_UNIFIED, CGROUP2_SUPER_MAGIC))
+		return LIMITS_CG_UNIFIED;
+	return NULL;
+}
+
+/* "/sys/fs/cgroup/<ctl><own path>", for v1 (ctl) or v2 (ctl NULL) */
+static int
+limits_own_dir(const char *ctl, char *dir, size_t dirsz)
+{
+	char		 own[PATH_MAX];
+	const char	*mnt = NULL;
+
+	if (ctl == NULL && (mnt = limits_v2_mount()) == NULL)
+		return -1;
+	if (limits_own_path(ctl, own, sizeof(own)) == -1)
+		return -1;
+	if (ctl == NULL)
+		return (size_t)snprintf(dir, dirsz, "%s%s", mnt, own) <
+		    dirsz ? 0 : -1;
+	if ((size_t)snprintf(dir, dirsz, "%s/%s", LIMITS_CG_MNT, ctl) >=
+	    dirsz || !limits_is_fs(dir, CGROUP_SUPER_MAGIC))
+		return -1;
+	return strlcat(dir, own, dirsz) < dirsz ? 0 : -1;
+}
+
+void
+limits_cgroup_probe(struct limits_cg_probe *p)
+{
+	char	 dir[PATH_MAX], buf[512];
+	int	 fd;
+
+	memset(p, 0, sizeof(*p));
+	if (limits_own_dir(NULL, dir, sizeof(dir)) == 0 &&
+	    (fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		if (limits_read_at(fd, "cgroup.controllers", buf,
+		    sizeof(buf)) > 0) {
+			p->lcp_pids = limits_has_word(buf, "pids");
+			p->lcp_memory = limits_has_word(buf, "memory");
+			p->lcp_cpu = limits_has_word(buf, "cpu");
+		}
+		(void)close(fd);
+		if (p->lcp_pids && p->lcp_memory) {
+			p->lcp_version = 2;
+			return;
+		}
+	}
+	p->lcp_pids = limits_own_dir("pids", dir, sizeof(dir)) == 0;
+	p->lcp_memory = limits_own_dir("memory", dir, sizeof(dir)) == 0;
+	p->lcp_cpu = limits_own_dir("cpu", dir, sizeof(dir)) == 0;
+	p->lcp_version = p->lcp_pids || p->lcp_memory ? 1 : 0;
+}
+
+/* mkdir our parent group in dir and open it (kept across pivot_root) */
+static int
+limits_make_group(const char *dir, const char *name)
+{
+	int	 dfd, fd = -1;
+
+	if ((dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	if (mkdirat(dfd, name, 0755) == 0 || errno == EEXIST)
+		fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	(void)close(dfd);
+	return fd;
+}
+
+static int
+limits_v1_group(struct sandbox *sb, const char *ctl)
+{
+	char	 dir[PATH_MAX];
+
+	if (limits_own_dir(ctl, dir, sizeof(dir)) == -1)
+		return -1;
+	return limits_make_group(dir, sb->sb_cg_name);
+}
+
+/*
+ * v2 keeps processes out of inner groups: controllers can be handed to
+ * our group's children only if our own group may delegate them.
+ */
+static int
+limits_v2_init(struct sandbox *sb)
+{
+	char	 dir[PATH_MAX], buf[512];
+	int	 fd;
+
+	if (limits_own_dir(NULL, dir, sizeof(dir)) == -1 ||
+	    (fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	if (limits_read_at(fd, "cgroup.subtree_control", buf, sizeof(buf)) ==
+	    -1 || ((!limits_has_word(buf, "pids") ||
+	    !limits_has_word(buf, "memory")) &&
+	    limits_write_at(fd, "cgroup.subtree_control", "+pids +memory") ==
+	    -1)) {
+		(void)close(fd);
+		return -1;
+	}
+	(void)close(fd);
+	if ((sb->sb_cg2_fd = limits_make_group(dir, sb->sb_cg_name)) == -1)
+		return -1;
+	if (limits_write_at(sb->sb_cg2_fd, "cgroup.subtree_control",
+	    "+pids +memory") == -1) {
+		limits_cgroup_fini(sb);
+		return -1;
+	}
+	sb->sb_cg_memsw = faccessat(sb->sb_cg2_fd, "memory.swap.max", F_OK,
+	    0) == 0;
+	return 0;
+}
+
+int
+limits_cgroup_init(struct sandbox *sb, char *err, size_t errsz)
+{
+	struct limits_cg_probe	 p;
+
+	sb->sb_cg_version = 0;
+	sb->sb_cg_pids_fd = sb->sb_cg_mem_fd = sb->sb_cg_cpu_fd = -1;
+	sb->sb_cg2_fd = sb->sb_cg_cpu_procs_fd = -1;
+	if ((size_t)snprintf(sb->sb_cg_name, sizeof(sb->sb_cg_name),
+	    "cgijail.%ld", (long)getpid()) >= sizeof(sb->sb_cg_name)) {
+		snprintf(err, errsz, "cgroup name too long");
+		return -1;
+	}
+	limits_cgroup_probe(&p);
+	if (p.lcp_version == 2 && limits_v2_init(sb) == 0) {
+		sb->sb_cg_version = 2;
+		return 0;
+	}
+	/* no usable cgroup is not an error: --check warns, rlimits remain */
+	sb->sb_cg_pids_fd = limits_v1_group(sb, "pids");
+	sb->sb_cg_mem_fd = limits_v1_group(sb, "memory");
+	sb->sb_cg_cpu_fd = limits_v1_group(sb, "cpu");
+	if (sb->sb_cg_cpu_fd != -1)
+		sb->sb_cg_cpu_procs_fd = openat(sb->sb_cg_cpu_fd,
+		    "cgroup.procs", O_WRONLY | O_CLOEXEC);
+	if (sb->sb_cg_mem_fd != -1)
+		sb->sb_cg_memsw = faccessat(sb->sb_cg_mem_fd,
+		    "memory.memsw.limit_in_bytes", F_OK, 0) == 0;
+	if (sb->sb_cg_pids_fd != -1 || sb->sb_cg_mem_fd != -1)
+		sb->sb_cg_version = 1;
+	return 0;
+}
+
+/* rmdir every leftover request group, then the group itself */
+static void
+limits_group_remove(int *fdp, const char *name)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		 fd, up;
+
+	if (*fdp == -1)
+		return;
+	if ((fd = openat(*fdp, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
+	    -1 && (d = fdopendir(fd)) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			if (de->d_type == DT_DIR && de->d_name[0] == 'r')
+				(void)unlinkat(*fdp, de->d_name, AT_REMOVEDIR);
+		(void)closedir(d);
+	} else if (fd != -1)
+		(void)close(fd);
+	/* /sys is not in the jail: reach our parent through the fd */
+	if ((up = openat(*fdp, "..", O_PATH | O_DIRECTORY | O_CLOEXEC)) !=
+	    -1) {
+		(void)unlinkat(up, name, AT_REMOVEDIR);
+		(void)close(up);
+	}
+	(void)close(*fdp);
+	*fdp = -1;
+}
+
+void
+limits_cgroup_fini(struct sandbox *sb)
+{
+	if (sb->sb_cg_cpu_procs_fd != -1)
+		(void)close(sb->sb_cg_cpu_procs_fd);
+	sb->sb_cg_cpu_procs_fd = -1;
+	limits_group_remove(&sb->sb_cg_pids_fd, sb->sb_cg_name);
+	limits_group_remove(&sb->sb_cg_mem_fd, sb->sb_cg_name);
+	limits_group_remove(&sb->sb_cg_cpu_fd, sb->sb_cg_name);
+	limits_group_remove(&sb->sb_cg2_fd, sb->sb_cg_name);
+	sb->sb_cg_version = 0;
+}
+
+static int
+limits_rmdir(int dfd, const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < LIMITS_RMDIR_TRIES; i++)
+		if (unlinkat(dfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+			return 0;
+	return -1;
+}
+
+/* make r<reqid> under dfd, set limit files, open its cgroup.procs */
+static int
+limits_request_group(int dfd, const char *name, const char *const *kv,
+    int *procfd)
+{
+	char	 path[64];
+	size_t	 i;
+
+	if (mkdirat(dfd, name, 0755) == -1)
+		return -1;
+	for (i = 0; kv[i] != NULL; i += 2) {
+		if (kv[i + 1] == NULL)
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", name,
+		    kv[i]) >= sizeof(path) ||
+		    limits_write_at(dfd, path, kv[i + 1]) == -1)
+			return -1;
+	}
+	snprintf(path, sizeof(path), "%s/cgroup.procs", name);
+	return (*procfd = openat(dfd, path, O_WRONLY | O_CLOEXEC)) == -1 ?
+	    -1 : 0;
+}
+
+static void
+limits_fmt(char *buf, size_t bufsz, uint64_t v, const char *unlimited)
+{
+	if (v == 0)
+		(void)strlcpy(buf, unlimited, bufsz);
+	else
+		snprintf(buf, bufsz, "%" PRIu64, v);
+}
+
+/* parent, per request: the r<reqid> groups; the child joins them */
+int
+limits_cgroup_create(struct sandbox *sb, struct sandbox_child *ch,
+    int procfds[LIMITS_CG_FDS])
+{
+	const struct config_limits	*lim = &sb->sb_cfg->cf_limits;
+	char				 name[32], pids[24], mem[24];
+	int				 i, save;
+
+	for (i = 0; i < LIMITS_CG_FDS; i++)
+		procfds[i] = -1;
+	ch->sch_cg_created = 0;
+	snprintf(name, sizeof(name), "r%" PRIu64, ch->sch_reqid);
+	limits_fmt(pids, sizeof(pids), lim->lim_processes, "max");
+	if (sb->sb_cg_version == 2) {
+		const char *const kv[] = { "pids.max", pids, "memory.max",
+		    mem, "memory.swap.max", sb->sb_cg_memsw ? "0" : NULL,
+		    NULL };
+
+		limits_fmt(mem, sizeof(mem), lim->lim_memory_bytes, "max");
+		ch->sch_cg_created |= SBX_CG_V2;
+		if (limits_request_group(sb->sb_cg2_fd, name, kv, &procfds[0]))
+			goto fail;
+		return 0;
+	}
+	limits_fmt(mem, sizeof(mem), lim->lim_memory_bytes, "-1");
+	if (sb->sb_cg_pids_fd != -1) {
+		const char *const kv[] = { "pids.max", pids, NULL };
+
+		ch->sch_cg_created |= SBX_CG_PIDS;
+		if (limits_request_group(sb->sb_cg_pids_fd, name, kv,
+		    &procfds[0]) == -1)
+			goto fail;
+	}
+	if (sb->sb_cg_mem_fd != -1) {
+		/* memsw must never be below the memory limit: set it last */
+		const char *const kv[] = { "memory.limit_in_bytes", mem,
+		    "memory.memsw.limit_in_bytes", sb->sb_cg_memsw ? mem :
+		    NULL, NULL };
+
+		ch->sch_cg_created |= SBX_CG_MEM;
+		if (limits_request_group(sb->sb_cg_mem_fd, name, kv,
+		    &procfds[1]) == -1)
+			goto fail;
+	}
+	procfds[2] = sb->sb_cg_cpu_procs_fd;
+	return 0;
+fail:
+	save = errno;
+	limits_cgroup_close(sb, procfds);
+	(void)limits_cgroup_release(sb, ch);
+	errno = save;
+	return -1;
+}
+
+/* parent, after clone: the per-request fds (not the shared cpu one) */
+void
+limits_cgroup_close(const struct sandbox *sb, int procfds[LIMITS_CG_FDS])
+{
+	int	 i;
+
+	for (i = 0; i < LIMITS_CG_FDS; i++) {
+		if (procfds[i] != -1 && procfds[i] != sb->sb_cg_cpu_procs_fd)
+			(void)close(procfds[i]);
+		procfds[i] = -1;
+	}
+}
+
+/* child, still root: "0" moves the writer itself */
+int
+limits_cgroup_join(const int procfds[LIMITS_CG_FDS])
+{
+	int	 i;
+
+	for (i = 0; i < LIMITS_CG_FDS; i++)
+		if (procfds[i] != -1 && write(procfds[i], "0", 1) != 1)
+			return -1;
+	return 0;
+}
+
+static uint32_t
+limits_events(int dfd, const char *name, const char *file, const char *key,
+    uint32_t flag)
+{
+	char	 path[64], buf[512];
+
+	snprintf(path, sizeof(path), "%s/%s", name, file);
+	if (limits_read_at(dfd, path, buf, sizeof(buf)) <= 0)
+		return 0;
+	if (key == NULL)	/* a bare counter such as memory.failcnt */
+		return strtoull(buf, NULL, 10) > 0 ? flag : 0;
+	return limits_key_value(buf, key) > 0 ? flag : 0;
+}
+
+uint32_t
+limits_cgroup_release(struct sandbox *sb, struct sandbox_child *ch)
+{
+	char		 name[32];
+	uint32_t	 flags = 0;
+
+	snprintf(name, sizeof(name), "r%" PRIu64, ch->sch_reqid);
+	if (ch->sch_cg_created & SBX_CG_V2) {
+		flags |= limits_events(sb->sb_cg2_fd, name, "memory.events",
+		    "oom", MSG_DONE_F_OOM);
+		flags |= limits_events(sb->sb_cg2_fd, name, "pids.events",
+		    "max", MSG_DONE_F_PIDS);
+		(void)limits_rmdir(sb->sb_cg2_fd, name);
+	}
+	if (ch->sch_cg_created & SBX_CG_MEM) {
+		flags |= limits_events(sb->sb_cg_mem_fd, name,
+		    "memory.failcnt", NULL, MSG_DONE_F_OOM);
+		(void)limits_rmdir(sb->sb_cg_mem_fd, name);
+	}
+	if (ch->sch_cg_created & SBX_CG_PIDS) {
+		flags |= limits_events(sb->sb_cg_pids_fd, name, "pids.events",
+		    "max", MSG_DONE_F_PIDS);
+		(void)limits_rmdir(sb->sb_cg_pids_fd, name);
+	}
+	ch->sch_cg_created = 0;
+	return flags;
+}
+
+/* clamp to the hard limit we hold: CAP_SYS_RESOURCE may be absent */
+static void
+limits_rl_add(struct sandbox *sb, int resource, rlim_t cur, rlim_t max)
+{
+	struct sandbox_rlimit	*sr;
+	struct rlimit		 now;
+
+	if (sb->sb_nrlim >= SANDBOX_RLIMIT_MAX ||
+	    getrlimit(resource, &now) == -1)
+		return;
+	if (now.rlim_max != RLIM_INFINITY && max > now.rlim_max)
+		max = now.rlim_max;
+	if (cur > max)
+		cur = max;
+	sr = &sb->sb_rlim[sb->sb_nrlim++];
+	sr->sr_resource = resource;
+	sr->sr_lim.rlim_cur = cur;
+	sr->sr_lim.rlim_max = max;
+}
+
+/* 0 in the configuration means "not limited here" */
+int
+limits_rlimit_init(struct sandbox *sb, const struct config_limits *lim,
+    char *err, size_t errsz)
+{
+	uint64_t	 nproc;
+
+	sb->sb_nrlim = 0;
+	/* soft then hard: SIGXCPU first, SIGKILL a second later */
+	if (lim->lim_cpu_sec > 0)
+		limits_rl_add(sb, RLIMIT_CPU, lim->lim_cpu_sec,
+		    lim->lim_cpu_sec + 1);
+	if (lim->lim_memory_bytes > 0)
+		limits_rl_add(sb, RLIMIT_AS, lim->lim_memory_bytes,
+		    lim->lim_memory_bytes);
+	if (lim->lim_processes > 0) {
+		nproc = lim->lim_processes > UINT32_MAX ? UINT32_MAX :
+		    lim->lim_processes * LIMITS_NPROC_FACTOR;
+		limits_rl_add(sb, RLIMIT_NPROC, nproc, nproc);
+	}
+	if (lim->lim_file_size_bytes > 0)
+		limits_rl_add(sb, RLIMIT_FSIZE, lim->lim_file_size_bytes,
+		    lim->lim_file_size_bytes);
+	if (lim->lim_open_files > 0)
+		limits_rl_add(sb, RLIMIT_NOFILE, lim->lim_open_files,
+		    lim->lim_open_files);
+	limits_rl_add(sb, RLIMIT_CORE, 0, 0);
+	limits_rl_add(sb, RLIMIT_MEMLOCK, 0, 0);
+	limits_rl_add(sb, RLIMIT_MSGQUEUE, 0, 0);
+	if ((size_t)snprintf(sb->sb_tmp_opts, sizeof(sb->sb_tmp_opts),
+	    "size=%" PRIu64 ",nr_inodes=%" PRIu64 ",mode=1777",
+	    lim->lim_tmp_bytes > 0 ? lim->lim_tmp_bytes : 16 << 20,
+	    lim->lim_tmp_bytes / 4096 > 1024 ? lim->lim_tmp_bytes / 4096 :
+	    1024) >= sizeof(sb->sb_tmp_opts)) {
+		snprintf(err, errsz, "tmpfs options too long");
+		return -1;
+	}
+	return 0;
+}
+
+/* child, before the uid changes */
+int
+limits_rlimit_apply(const struct sandbox *sb)
+{
+	size_t	 i;
+
+	for (i = 0; i < sb->sb_nrlim; i++)
+		if (syscall(SYS_prlimit64, 0, sb->sb_rlim[i].sr_resource,
+		    &sb->sb_rlim[i].sr_lim, NULL) == -1)
+			return -1;
+	return 0;
+}

@@ -1,0 +1,65 @@
+/*
+ * sandbox_priv.h: the interfaces between the sandbox/ files, one kernel
+ * facility each.  Functions marked "child" run between clone(CLONE_VM)
+ * and execve: raw syscalls only, no allocation, no stdio, return 0 or -1
+ * with errno set (errno is the suspended parent's; nobody else reads it).
+ */
+#ifndef CGIJAIL_SANDBOX_PRIV_H
+#define CGIJAIL_SANDBOX_PRIV_H
+
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "sandbox.h"
+
+/* per request; the network namespace is the shared one from init */
+#define NS_CLONE_FLAGS	(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | \
+	CLONE_NEWUTS)
+
+/* ns.c */
+int	ns_net_isolate(const struct config *, char *, size_t);
+void	ns_signals_block(uint64_t *old);
+void	ns_signals_restore(const uint64_t *old);
+int	ns_child_enter(void);				/* child */
+int	ns_probe(int flag);
+
+/* jail.c */
+int	jail_build(struct sandbox *, const struct config *, char *, size_t);
+int	jail_child_mounts(const struct sandbox *);	/* child */
+int	jail_probe_pivot(void);
+
+/* limits.c */
+#define LIMITS_CG_FDS	3	/* cgroup.procs fds a child writes "0" to */
+struct limits_cg_probe {
+	int	lcp_version;		/* 0, 1, 2 */
+	int	lcp_pids;
+	int	lcp_memory;
+	int	lcp_cpu;
+};
+void	limits_cgroup_probe(struct limits_cg_probe *);
+int	limits_cgroup_init(struct sandbox *, char *, size_t);
+void	limits_cgroup_fini(struct sandbox *);
+int	limits_cgroup_create(struct sandbox *, struct sandbox_child *,
+	    int procfds[LIMITS_CG_FDS]);
+void	limits_cgroup_close(const struct sandbox *,
+	    int procfds[LIMITS_CG_FDS]);
+int	limits_cgroup_join(const int procfds[LIMITS_CG_FDS]);	/* child */
+uint32_t limits_cgroup_release(struct sandbox *, struct sandbox_child *);
+int	limits_rlimit_init(struct sandbox *, const struct config_limits *,
+	    char *, size_t);
+int	limits_rlimit_apply(const struct sandbox *);	/* child */
+
+/* caps.c */
+int	caps_init(struct sandbox *, const struct config *, char *, size_t);
+int	caps_bound_drop(int cap_last);			/* child */
+int	caps_set_identity(uid_t, gid_t);		/* child */
+int	caps_clear_all(void);				/* child */
+int	caps_no_new_privs(void);			/* child */
+
+/* landlock.c */
+int	landlock_probe(void);
+int	landlock_restrict(const struct sandbox *);	/* child */
+
+#endif

@@ -1,0 +1,737 @@
+/*
+ * check_config.c: unit tests for config.c (file parser, command line,
+ * defaults, list limits).  Table-driven; every error's full "FILE:LINE:
+ * message" text is compared, so a message that moves lines is caught.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+#define T_FILE	"t.conf"
+
+struct cfg_case {
+	const char	*cc_text;
+	const char	*cc_err;	/* NULL: must parse */
+	const char	*cc_key;	/* field shown after a good parse */
+	const char	*cc_want;
+};
+
+static const struct cfg_case cfg_cases[] = {
+	/* syntax: comments, blanks, quotes, line ends */
+	{ "", NULL, "listen", "" },
+	{ "# only a comment\n\n   \t\n", NULL, "root", "" },
+	{ "root /srv/www\n", NULL, "root", "/srv/www" },
+	{ "root www", NULL, "root", "www" },
+	{ "root \"/srv/my site\"\n", NULL, "root", "/srv/my site" },
+	{ "root /a # trailing comment\n", NULL, "root", "/a" },
+	{ "root /a#b\n", NULL, "root", "/a" },
+	{ "\troot\t/tab\t\n", NULL, "root", "/tab" },
+	{ "root /crlf\r\n", NULL, "root", "/crlf" },
+	{ "root \"/q\"# c\n", NULL, "root", "/q" },
+	{ "root /a\nroot /b\n", NULL, "root", "/b" },
+	{ "root \"/unterminated\n", T_FILE ":1: unterminated quote", NULL,
+	    NULL },
+	{ "root a\"b\n", T_FILE ":1: quote inside a word", NULL, NULL },
+	{ "root \"a\"b\n", T_FILE ":1: text after a closing quote", NULL,
+	    NULL },
+	{ "root /a\x01\n", T_FILE ":1: control character 0x01 in line", NULL,
+	    NULL },
+	{ "root /a\n\x7f\n", T_FILE ":2: control character 0x7f in line", NULL,
+	    NULL },
+	{ "# c\n\nbogus 1\n", T_FILE ":3: unknown keyword 'bogus'", NULL,
+	    NULL },
+	{ "Root /a\n", T_FILE ":1: unknown keyword 'Root'", NULL, NULL },
+	{ "\"\"\n", T_FILE ":1: unknown keyword ''", NULL, NULL },
+	{ "root\n", T_FILE ":1: missing argument for 'root'", NULL, NULL },
+	{ "root a b\n", T_FILE ":1: too many arguments for 'root'", NULL,
+	    NULL },
+	{ "root \"\"\n", T_FILE ":1: root: empty directory", NULL, NULL },
+	{ "root \"a\tb\"\n", T_FILE ":1: root: control character in directory",
+	    NULL, NULL },
+	/* not supported yet: refused, never ignored */
+	{ "tls-certificate /etc/c.pem\n", T_FILE ":1: 'tls-certificate' is not "
+	    "supported yet", NULL, NULL },
+	{ "tls-key /etc/k.pem\n", T_FILE ":1: 'tls-key' is not supported yet",
+	    NULL, NULL },
+	{ "\nproxy-from 10.0.0.1\n", T_FILE ":2: 'proxy-from' is not supported "
+	    "yet", NULL, NULL },
+	{ "userdir public_html\n", T_FILE ":1: 'userdir' is not supported yet",
+	    NULL, NULL },
+	{ "userdir\n", T_FILE ":1: 'userdir' is not supported yet", NULL,
+	    NULL },
+	{ "listen * 443 tls\n", T_FILE ":1: 'tls' is not supported yet", NULL,
+	    NULL },
+	{ "listen * 80 proxy-protocol\n", T_FILE ":1: 'proxy-protocol' is not "
+	    "supported yet", NULL, NULL },
+	/* listen */
+	{ "listen * 8080\n", NULL, "listen", "|8080" },
+	{ "listen 127.0.0.1 80\n", NULL, "listen", "127.0.0.1|80" },
+	{ "listen ::1 8000\n", NULL, "listen", "::1|8000" },
+	{ "listen [::1] 8000\n", NULL, "listen", "::1|8000" },
+	{ "listen localhost 1\n", NULL, "listen", "localhost|1" },
+	{ "listen 0.0.0.0 080\nlisten * 65535\n", NULL, "listen",
+	    "0.0.0.0|80,|65535" },
+	{ "listen * 80 bogus\n", T_FILE ":1: listen: unknown option 'bogus'",
+	    NULL, NULL },
+	{ "listen *\n", T_FILE ":1: missing argument for 'listen'", NULL,
+	    NULL },
+	{ "listen * 1 tls proxy-protocol x\n", T_FILE ":1: too many arguments "
+	    "for 'listen'", NULL, NULL },
+	{ "listen * 0\n", T_FILE ":1: listen: '0' is too small (expected "
+	    "1-65535)", NULL, NULL },
+	{ "listen * 65536\n", T_FILE ":1: listen: '65536' is too large "
+	    "(expected 1-65535)", NULL, NULL },
+	{ "listen * 8x\n", T_FILE ":1: listen: '8x' is invalid (expected "
+	    "1-65535)", NULL, NULL },
+	{ "listen * -1\n", T_FILE ":1: listen: '-1' is invalid (expected "
+	    "1-65535)", NULL, NULL },
+	{ "listen 1.2.3 80\n", T_FILE ":1: listen: bad address '1.2.3' "
+	    "(expected *, localhost or an IP address)", NULL, NULL },
+	{ "listen [1.2.3.4] 80\n", T_FILE ":1: listen: bad address '[1.2.3.4]' "
+	    "(expected *, localhost or an IP address)", NULL, NULL },
+	{ "listen [] 80\n", T_FILE ":1: listen: bad address '[]' (expected *, "
+	    "localhost or an IP address)", NULL, NULL },
+	{ "listen * 80\nlisten * 080\n", T_FILE ":2: listen: address and port "
+	    "given twice", NULL, NULL },
+	/* content */
+	{ "max-connections 10\n", NULL, "maxconn", "10" },
+	{ "max-connections 0\n", T_FILE ":1: max-connections: '0' is too small "
+	    "(expected 1-1048576)", NULL, NULL },
+	{ "max-connections abc\n", T_FILE ":1: max-connections: 'abc' is "
+	    "invalid (expected 1-1048576)", NULL, NULL },
+	{ "max-connections \" 5\"\n", T_FILE ":1: max-connections: ' 5' is "
+	    "invalid (expected 1-1048576)", NULL, NULL },
+	{ "index a.html b.html\n", NULL, "index", "a.html,b.html" },
+	{ "index a b c d e f g h\n", NULL, "index", "a,b,c,d,e,f,g,h" },
+	{ "index a b c d e f g h i\n", T_FILE ":1: too many arguments for "
+	    "'index'", NULL, NULL },
+	{ "index a/b\n", T_FILE ":1: index: 'a/b' is not a file name", NULL,
+	    NULL },
+	{ "index ..\n", T_FILE ":1: index: '..' is not a file name", NULL,
+	    NULL },
+	{ "index\n", T_FILE ":1: missing argument for 'index'", NULL, NULL },
+	{ "autoindex on\n", NULL, "autoindex", "1" },
+	{ "autoindex on\nautoindex off\n", NULL, "autoindex", "0" },
+	{ "autoindex yes\n", T_FILE ":1: autoindex: expected 'on' or 'off', "
+	    "not 'yes'", NULL, NULL },
+	{ "max-body 10M\n", NULL, "maxbody", "10485760" },
+	{ "max-body 0\n", NULL, "maxbody", "0" },
+	{ "max-body 10X\n", T_FILE ":1: max-body: bad size '10X' (a number "
+	    "with an optional K, M or G)", NULL, NULL },
+	{ "max-body 99999999999G\n", T_FILE ":1: max-body: bad size "
+	    "'99999999999G' (a number with an optional K, M or G)", NULL,
+	    NULL },
+	/* CGI */
+	{ "cgi-dir /scripts/\n", NULL, "cgidir", "/scripts|" },
+	{ "cgi-dir /s /etc/cgijail/strict.policy\n", NULL, "cgidir",
+	    "/s|/etc/cgijail/strict.policy" },
+	{ "cgi-dir cgi-bin\n", T_FILE ":1: cgi-dir: 'cgi-bin' must start with "
+	    "'/'", NULL, NULL },
+	{ "cgi-dir /a/../b\n", T_FILE ":1: cgi-dir: '/a/../b' must not contain "
+	    "'..'", NULL, NULL },
+	{ "cgi-dir /a..b\n", T_FILE ":1: cgi-dir: '/a..b' must not contain "
+	    "'..'", NULL, NULL },
+	{ "cgi-dir /a//b\n", T_FILE ":1: cgi-dir: '/a//b' must not contain "
+	    "'//'", NULL, NULL },
+	{ "cgi-dir /a/./b\n", T_FILE ":1: cgi-dir: '/a/./b' must not contain "
+	    "'.' or '..' components", NULL, NULL },
+	{ "cgi-dir \"/a b\"\n", T_FILE ":1: cgi-dir: '/a b' must not contain "
+	    "spaces or ?#%\\\"", NULL, NULL },
+	{ "cgi-dir \"/a\tb\"\n", T_FILE ":1: cgi-dir: '/a\\tb' must not "
+	    "contain control characters", NULL, NULL },
+	{ "cgi-dir /\n", T_FILE ":1: cgi-dir: '/' would make every file a "
+	    "script; use cgi-route", NULL, NULL },
+	{ "cgi-dir /x rel.policy\n", T_FILE ":1: cgi-dir: 'rel.policy' must be "
+	    "an absolute path", NULL, NULL },
+	{ "cgi-dir /x\ncgi-dir /x/\n", T_FILE ":2: cgi-dir: '/x' given twice",
+	    NULL, NULL },
+	{ "cgi-route /api /cgi-bin/api.py\n", NULL, "route",
+	    "/api>/cgi-bin/api.py" },
+	{ "cgi-route /api\n", T_FILE ":1: missing argument for 'cgi-route'",
+	    NULL, NULL },
+	{ "cgi-route /api cgi-bin/x\n", T_FILE ":1: cgi-route: 'cgi-bin/x' "
+	    "must start with '/'", NULL, NULL },
+	{ "cgi-route /api /cgi-bin/\n", T_FILE ":1: cgi-route: script "
+	    "'/cgi-bin/' is a directory", NULL, NULL },
+	{ "cgi-route /a /s\ncgi-route /a /t\n", T_FILE ":2: cgi-route: '/a' "
+	    "given twice", NULL, NULL },
+	{ "interpreter .py /usr/bin/python3\n", NULL, "interp",
+	    ".py=/usr/bin/python3" },
+	{ "interpreter py /usr/bin/python3\n", T_FILE ":1: interpreter: bad "
+	    "extension 'py' (expected .[A-Za-z0-9]+)", NULL, NULL },
+	{ "interpreter . /x\n", T_FILE ":1: interpreter: bad extension '.' "
+	    "(expected .[A-Za-z0-9]+)", NULL, NULL },
+	{ "interpreter .p-y /x\n", T_FILE ":1: interpreter: bad extension "
+	    "'.p-y' (expected .[A-Za-z0-9]+)", NULL, NULL },
+	{ "interpreter .abcdefghijklmnop /x\n", T_FILE ":1: interpreter: too "
+	    "long (max 15 bytes)", NULL, NULL },
+	{ "interpreter .py python3\n", T_FILE ":1: interpreter: 'python3' must "
+	    "be an absolute path", NULL, NULL },
+	{ "interpreter .py /a\ninterpreter .py /b\n", T_FILE ":2: interpreter: "
+	    "'.py' given twice", NULL, NULL },
+	{ "setenv GREETING hello world  \n", NULL, "setenv", "GREETING=hello "
+	    "world" },
+	{ "setenv X \"a # b\"\n", NULL, "setenv", "X=a # b" },
+	{ "setenv X a # comment\n", NULL, "setenv", "X=a" },
+	{ "setenv X \"\"\n", NULL, "setenv", "X=" },
+	{ "setenv _x9 a\tb\n", NULL, "setenv", "_x9=a\tb" },
+	{ "setenv X a b c d e f g h i j k l m n o p q r s\n", NULL, "setenv",
+	    "X=a b c d e f g h i j k l m n o p q r s" },
+	{ "setenv X\n", T_FILE ":1: missing argument for 'setenv'", NULL,
+	    NULL },
+	{ "setenv PATH /bin\n", T_FILE ":1: setenv: 'PATH' is a CGI "
+	    "meta-variable that cgijail sets", NULL, NULL },
+	{ "setenv SCRIPT_FILENAME /x\n", T_FILE ":1: setenv: 'SCRIPT_FILENAME' "
+	    "is a CGI meta-variable that cgijail sets", NULL, NULL },
+	{ "setenv HTTP_PROXY x\n", T_FILE ":1: setenv: 'HTTP_PROXY' is "
+	    "reserved for request headers (HTTP_*)", NULL, NULL },
+	{ "setenv http_proxy x\n", T_FILE ":1: setenv: 'http_proxy' is "
+	    "reserved for request headers (HTTP_*)", NULL, NULL },
+	{ "setenv LD_PRELOAD /x.so\n", T_FILE ":1: setenv: 'LD_PRELOAD' would "
+	    "change how the dynamic loader runs every script (LD_*)", NULL,
+	    NULL },
+	{ "setenv 1X a\n", T_FILE ":1: setenv: '1X' is not a variable name "
+	    "([A-Za-z_][A-Za-z0-9_]*)", NULL, NULL },
+	{ "setenv X-Y a\n", T_FILE ":1: setenv: 'X-Y' is not a variable name "
+	    "([A-Za-z_][A-Za-z0-9_]*)", NULL, NULL },
+	{ "setenv X a \"b\"\n", T_FILE ":1: setenv: quote the whole value or "
+	    "none of it", NULL, NULL },
+	{ "setenv X \"a\" b\n", T_FILE ":1: setenv: text after the quoted "
+	    "value", NULL, NULL },
+	{ "setenv X 1\nsetenv X 2\n", T_FILE ":2: setenv: 'X' given twice",
+	    NULL, NULL },
+	{ "pass-authorization on\n", NULL, "passauth", "1" },
+	{ "pass-authorization maybe\n", T_FILE ":1: pass-authorization: "
+	    "expected 'on' or 'off', not 'maybe'", NULL, NULL },
+	{ "max-scripts 8\n", NULL, "maxscripts", "8" },
+	{ "max-scripts 0\n", T_FILE ":1: max-scripts: '0' is too small "
+	    "(expected 1-4096)", NULL, NULL },
+	{ "debug on\n", NULL, "debug", "1" },
+	{ "debug 1\n", T_FILE ":1: debug: expected 'on' or 'off', not '1'",
+	    NULL, NULL },
+	/* sandbox */
+	{ "user _cgijail\n", NULL, "user", "_cgijail" },
+	{ "script-user www-data\n", NULL, "scriptuser", "www-data" },
+	{ "user root\n", T_FILE ":1: user: must not be root", NULL, NULL },
+	{ "script-user root\n", T_FILE ":1: script-user: must not be root",
+	    NULL, NULL },
+	{ "user bad/name\n", T_FILE ":1: user: 'bad/name' is not a user name",
+	    NULL, NULL },
+	{ "user -x\n", T_FILE ":1: user: '-x' is not a user name", NULL, NULL },
+	{ "user nobody\n", T_FILE ":1: user: the front and the scripts must "
+	    "run as different users", NULL, NULL },
+	{ "user a\nscript-user a\n", T_FILE ":2: script-user: the front and "
+	    "the scripts must run as different users", NULL, NULL },
+	{ "timeout 0\n", NULL, "timeout", "0" },
+	{ "timeout 86400\n", NULL, "timeout", "86400" },
+	{ "timeout 86401\n", T_FILE ":1: timeout: '86401' is too large "
+	    "(expected 0-86400)", NULL, NULL },
+	{ "timeout 1.5\n", T_FILE ":1: timeout: '1.5' is invalid (expected "
+	    "0-86400)", NULL, NULL },
+	{ "timeout-status 504\n", NULL, "timeoutstatus", "504" },
+	{ "timeout-status 502\n", T_FILE ":1: timeout-status: expected 500 or "
+	    "504, not '502'", NULL, NULL },
+	{  "limit cpu 5\nlimit memory 1G\nlimit processes 10\nlimit file-size "
+	    "4k\nlimit open-files 64\nlimit tmp 32M\n", NULL, "limits",
+	    "5,1073741824,10,4096,64,33554432" },
+	{ "limit cpu 1K\n", T_FILE ":1: limit cpu: '1K' is invalid (expected "
+	    "1-86400)", NULL, NULL },
+	{ "limit cpu 0\n", T_FILE ":1: limit cpu: '0' is out of range "
+	    "(expected 1-86400)", NULL, NULL },
+	{ "limit memory 1\n", T_FILE ":1: limit memory: '1' is out of range "
+	    "(expected 1048576-17592186044416 bytes, K/M/G allowed)", NULL,
+	    NULL },
+	{ "limit tmp 1X\n", T_FILE ":1: limit tmp: '1X' is invalid (expected "
+	    "65536-1099511627776 bytes, K/M/G allowed)", NULL, NULL },
+	{ "limit bogus 1\n", T_FILE ":1: limit: unknown limit 'bogus' (cpu, "
+	    "memory, processes, file-size, open-files, tmp)", NULL, NULL },
+	{ "limit cpu\n", T_FILE ":1: missing argument for 'limit'", NULL,
+	    NULL },
+	{ "jail-bind /opt/data\n", NULL, "bind", "/opt/data>/opt/data:ro" },
+	{ "jail-bind-rw /srv/x /data\n", NULL, "bind", "/srv/x>/data:rw" },
+	{ "jail-bind relative\n", T_FILE ":1: jail-bind: 'relative' must be an "
+	    "absolute path", NULL, NULL },
+	{ "jail-bind /a /\n", T_FILE ":1: jail-bind: cannot mount over the "
+	    "jail's /", NULL, NULL },
+	{ "jail-bind /a /b/../c\n", T_FILE ":1: jail-bind: '/b/../c' must not "
+	    "contain '.' or '..' components", NULL, NULL },
+	{ "jail-bind /a /t\njail-bind-rw /b /t\n", T_FILE ":2: jail-bind-rw: "
+	    "target '/t' given twice", NULL, NULL },
+	{ "script-network on\n", NULL, "network", "1" },
+	{ "script-network maybe\n", T_FILE ":1: script-network: expected 'on' "
+	    "or 'off', not 'maybe'", NULL, NULL },
+	/* logs */
+	{ "access-log syslog\n", NULL, "accesslog", "syslog" },
+	{ "error-log /var/log/cgijail.err\n", NULL, "errorlog",
+	    "/var/log/cgijail.err" },
+	{ "access-log relative.log\n", T_FILE ":1: access-log: 'relative.log' "
+	    "must be an absolute path", NULL, NULL },
+};
+
+static void
+cfg_render(const struct config *cf, const char *key, char *buf, size_t sz)
+{
+	size_t	i, n = 0;
+
+	buf[0] = '\0';
+#define CAT(...)	(n += (size_t)snprintf(buf + n, n < sz ? sz - n : 0, \
+			    __VA_ARGS__))
+	if (strcmp(key, "listen") == 0)
+		for (i = 0; i < cf->cf_nlisten; i++)
+			CAT("%s%s|%s", i ? "," : "", cf->cf_listen[i].cl_addr,
+			    cf->cf_listen[i].cl_port);
+	else if (strcmp(key, "root") == 0)
+		CAT("%s", cf->cf_root);
+	else if (strcmp(key, "index") == 0)
+		for (i = 0; i < cf->cf_nindex; i++)
+			CAT("%s%s", i ? "," : "", cf->cf_index[i]);
+	else if (strcmp(key, "cgidir") == 0)
+		for (i = 0; i < cf->cf_ncgidir; i++)
+			CAT("%s%s|%s", i ? "," : "",
+			    cf->cf_cgidir[i].cd_urlpath,
+			    cf->cf_cgidir[i].cd_policy);
+	else if (strcmp(key, "route") == 0)
+		for (i = 0; i < cf->cf_nroute; i++)
+			CAT("%s%s>%s", i ? "," : "", cf->cf_route[i].cr_prefix,
+			    cf->cf_route[i].cr_script);
+	else if (strcmp(key, "interp") == 0)
+		for (i = 0; i < cf->cf_ninterp; i++)
+			CAT("%s%s=%s", i ? "," : "", cf->cf_interp[i].ci_ext,
+			    cf->cf_interp[i].ci_path);
+	else if (strcmp(key, "setenv") == 0)
+		for (i = 0; i < cf->cf_nsetenv; i++)
+			CAT("%s%s=%s", i ? "," : "", cf->cf_setenv[i].cs_name,
+			    cf->cf_setenv[i].cs_value);
+	else if (strcmp(key, "bind") == 0)
+		for (i = 0; i < cf->cf_nbind; i++)
+			CAT("%s%s>%s:%s", i ? "," : "", cf->cf_bind[i].cb_src,
+			    cf->cf_bind[i].cb_dst,
+			    cf->cf_bind[i].cb_rw ? "rw" : "ro");
+	else if (strcmp(key, "limits") == 0)
+		CAT("%llu,%llu,%llu,%llu,%llu,%llu",
+		    (unsigned long long)cf->cf_limits.lim_cpu_sec,
+		    (unsigned long long)cf->cf_limits.lim_memory_bytes,
+		    (unsigned long long)cf->cf_limits.lim_processes,
+		    (unsigned long long)cf->cf_limits.lim_file_size_bytes,
+		    (unsigned long long)cf->cf_limits.lim_open_files,
+		    (unsigned long long)cf->cf_limits.lim_tmp_bytes);
+	else if (strcmp(key, "maxconn") == 0)
+		CAT("%d", cf->cf_max_connections);
+	else if (strcmp(key, "autoindex") == 0)
+		CAT("%d", cf->cf_autoindex);
+	else if (strcmp(key, "maxbody") == 0)
+		CAT("%llu", (unsigned long long)cf->cf_max_body_bytes);
+	else if (strcmp(key, "passauth") == 0)
+		CAT("%d", cf->cf_pass_authorization);
+	else if (strcmp(key, "maxscripts") == 0)
+		CAT("%d", cf->cf_max_scripts);
+	else if (strcmp(key, "debug") == 0)
+		CAT("%d", cf->cf_debug);
+	else if (strcmp(key, "user") == 0)
+		CAT("%s", cf->cf_user);
+	else if (strcmp(key, "scriptuser") == 0)
+		CAT("%s", cf->cf_script_user);
+	else if (strcmp(key, "timeout") == 0)
+		CAT("%llu", (unsigned long long)cf->cf_timeout_sec);
+	else if (strcmp(key, "timeoutstatus") == 0)
+		CAT("%d", cf->cf_timeout_status);
+	else if (strcmp(key, "network") == 0)
+		CAT("%d", cf->cf_script_network);
+	else if (strcmp(key, "accesslog") == 0)
+		CAT("%s", cf->cf_access_log);
+	else if (strcmp(key, "errorlog") == 0)
+		CAT("%s", cf->cf_error_log);
+	else
+		ck_abort_msg("unknown render key %s", key);
+#undef CAT
+}
+
+static struct config *
+cfg_new(void)
+{
+	struct config	*cf;
+
+	cf = calloc(1, sizeof(*cf));
+	ck_assert_ptr_nonnull(cf);
+	config_defaults(cf);
+	return cf;
+}
+
+/* parse text; on success compare key, on failure the whole message */
+static void
+cfg_expect(const char *text, size_t len, const char *want_err,
+    const char *key, const char *want)
+{
+	struct config	*cf = cfg_new();
+	char		 err[CONFIG_ERR_MAX], got[8192];
+	int		 rc;
+
+	memset(err, 'X', sizeof(err));
+	rc = config_parse(cf, text, len, T_FILE, err, sizeof(err));
+	ck_assert_ptr_nonnull(memchr(err, '\0', sizeof(err)));
+	if (want_err != NULL) {
+		ck_assert_msg(rc == -1, "accepted: %s", text);
+		ck_assert_str_eq(err, want_err);
+	} else {
+		ck_assert_msg(rc == 0, "rejected: %s: %s", text, err);
+		ck_assert_str_eq(err, "");
+		cfg_render(cf, key, got, sizeof(got));
+		ck_assert_str_eq(got, want);
+	}
+	free(cf);
+}
+
+START_TEST(test_config_table)
+{
+	const struct cfg_case	*c = &cfg_cases[_i];
+
+	cfg_expect(c->cc_text, strlen(c->cc_text), c->cc_err, c->cc_key,
+	    c->cc_want);
+}
+END_TEST
+
+START_TEST(test_config_nul_byte_names_its_line)
+{
+	static const char	text[] = "root /a\nroot /b\0c\nroot /c\n";
+
+	cfg_expect(text, sizeof(text) - 1, T_FILE ":2: NUL byte in line",
+	    NULL, NULL);
+}
+END_TEST
+
+START_TEST(test_config_len_bounds_the_text)
+{
+	/* only "root /a" is inside len; the rest must never be read */
+	cfg_expect("root /abogus", 7, NULL, "root", "/a");
+}
+END_TEST
+
+START_TEST(test_config_line_length_limit)
+{
+	char	*text = malloc(4200);
+
+	ck_assert_ptr_nonnull(text);
+	memset(text, 'x', 4200);
+	text[0] = '#';
+	text[4096] = '\n';
+	memcpy(text + 4097, "root /ok\n", 9);
+	cfg_expect(text, 4106, NULL, "root", "/ok");
+	text[4096] = 'x';
+	text[4097] = '\n';
+	cfg_expect(text, 4098, T_FILE ":1: line too long (max 4096 bytes)",
+	    NULL, NULL);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_config_too_many_words)
+{
+	static const char	text[] =
+	    "index a b c d e f g h i j k l m n o p q\n";
+
+	cfg_expect(text, strlen(text), T_FILE ":1: too many arguments for "
+	    "'index'", NULL, NULL);
+}
+END_TEST
+
+/* one more line than a list holds: the error names the extra line */
+static const struct {
+	const char	*lc_pre;	/* the line number goes in between */
+	const char	*lc_post;
+	int		 lc_max;
+	const char	*lc_err;
+} cfg_lists[] = {
+	{ "listen 127.0.0.1 ", " \n", CONFIG_LISTEN_MAX,
+	    "too many listen lines (max 16)" },
+	{ "cgi-dir /d", "\n", CONFIG_CGIDIR_MAX,
+	    "too many cgi-dir lines (max 16)" },
+	{ "cgi-route /r", " /cgi-bin/x\n", CONFIG_ROUTE_MAX,
+	    "too many cgi-route lines (max 16)" },
+	{ "interpreter .e", " /usr/bin/x\n", CONFIG_INTERP_MAX,
+	    "too many interpreter lines (max 16)" },
+	{ "setenv V", " x\n", CONFIG_SETENV_MAX,
+	    "too many setenv lines (max 32)" },
+	{ "jail-bind /b", "\n", CONFIG_BIND_MAX,
+	    "too many jail-bind lines (max 32)" },
+};
+
+START_TEST(test_config_list_limits)
+{
+	char	text[4096], want[256];
+	size_t	n = 0;
+	int	i;
+
+	for (i = 1; i <= cfg_lists[_i].lc_max; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%d%s",
+		    cfg_lists[_i].lc_pre, i, cfg_lists[_i].lc_post);
+	cfg_expect(text, n, NULL, "root", "");
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%d%s",
+	    cfg_lists[_i].lc_pre, i, cfg_lists[_i].lc_post);
+	ck_assert_uint_lt(n, sizeof(text));
+	(void)snprintf(want, sizeof(want), T_FILE ":%d: %s", i,
+	    cfg_lists[_i].lc_err);
+	cfg_expect(text, n, want, NULL, NULL);
+}
+END_TEST
+
+START_TEST(test_config_value_too_long)
+{
+	char	text[2048];
+
+	memset(text, 'v', sizeof(text));
+	memcpy(text, "setenv X ", 9);
+	text[9 + 1023] = '\n';
+	cfg_expect(text, 9 + 1024, NULL, "root", "");
+	text[9 + 1023] = 'v';
+	text[9 + 1024] = '\n';
+	cfg_expect(text, 9 + 1025,
+	    T_FILE ":1: setenv: value: too long (max 1023 bytes)", NULL, NULL);
+}
+END_TEST
+
+START_TEST(test_config_defaults)
+{
+	struct config	*cf = cfg_new();
+
+	ck_assert_uint_eq(cf->cf_nlisten, 0);
+	ck_assert_int_eq(cf->cf_max_connections, 1024);
+	ck_assert_int_eq(cf->cf_max_per_client, 64);
+	ck_assert_str_eq(cf->cf_root, "");
+	ck_assert_uint_eq(cf->cf_nindex, 1);
+	ck_assert_str_eq(cf->cf_index[0], "index.html");
+	ck_assert_int_eq(cf->cf_autoindex, 0);
+	ck_assert_uint_eq(cf->cf_max_body_bytes, 64ULL << 20);
+	ck_assert_uint_eq(cf->cf_ncgidir, 0);
+	ck_assert_int_eq(cf->cf_max_scripts, 64);
+	ck_assert_int_eq(cf->cf_debug, 0);
+	ck_assert_str_eq(cf->cf_user, "");
+	ck_assert_str_eq(cf->cf_script_user, "nobody");
+	ck_assert_uint_eq(cf->cf_timeout_sec, 30);
+	ck_assert_int_eq(cf->cf_timeout_status, 500);
+	ck_assert_uint_eq(cf->cf_limits.lim_cpu_sec, 10);
+	ck_assert_uint_eq(cf->cf_limits.lim_memory_bytes, 512ULL << 20);
+	ck_assert_uint_eq(cf->cf_limits.lim_processes, 64);
+	ck_assert_uint_eq(cf->cf_limits.lim_file_size_bytes, 64ULL << 20);
+	ck_assert_uint_eq(cf->cf_limits.lim_open_files, 256);
+	ck_assert_uint_eq(cf->cf_limits.lim_tmp_bytes, 16ULL << 20);
+	ck_assert_int_eq(cf->cf_script_network, 0);
+	ck_assert_str_eq(cf->cf_access_log, "");
+	ck_assert_str_eq(cf->cf_error_log, "");
+	free(cf);
+}
+END_TEST
+
+START_TEST(test_config_finish_fills_only_what_is_unset)
+{
+	static const char	 text[] = "cgi-dir /x\nlisten ::1 9\nroot /r\n";
+	struct config		*cf = cfg_new();
+	char			 got[512];
+
+	config_finish(cf);
+	cfg_render(cf, "listen", got, sizeof(got));
+	ck_assert_str_eq(got, "|8000");
+	cfg_render(cf, "cgidir", got, sizeof(got));
+	ck_assert_str_eq(got, "/cgi-bin|,/htbin|");
+	ck_assert_str_eq(cf->cf_root, ".");
+	config_defaults(cf);
+	ck_assert_int_eq(config_parse(cf, text, strlen(text), T_FILE, got,
+	    sizeof(got)), 0);
+	config_finish(cf);
+	cfg_render(cf, "listen", got, sizeof(got));
+	ck_assert_str_eq(got, "::1|9");
+	cfg_render(cf, "cgidir", got, sizeof(got));
+	ck_assert_str_eq(got, "/x|");
+	ck_assert_str_eq(cf->cf_root, "/r");
+	free(cf);
+}
+END_TEST
+
+struct cli_case {
+	const char	*lc_conf;	/* parsed before the command line */
+	const char	*lc_addr, *lc_port, *lc_root, *lc_timeout;
+	const char	*lc_cgidir[3];
+	int		 lc_debug;
+	const char	*lc_err;	/* NULL: must apply */
+	const char	*lc_key;
+	const char	*lc_want;
+};
+
+static const struct cli_case cli_cases[] = {
+	{ .lc_conf = "listen * 1\nlisten * 2\n", .lc_addr = "127.0.0.1",
+	    .lc_key = "listen", .lc_want = "127.0.0.1|8000" },
+	{ .lc_conf = "listen ::1 1\n", .lc_port = "9000", .lc_key = "listen",
+	    .lc_want = "|9000" },
+	{ .lc_conf = "", .lc_addr = "[::1]", .lc_port = "81",
+	    .lc_key = "listen", .lc_want = "::1|81" },
+	{ .lc_conf = "listen * 1\n", .lc_key = "listen", .lc_want = "|1" },
+	{ .lc_conf = "", .lc_addr = "nowhere", .lc_err = "command line: -b: "
+	    "bad address 'nowhere' (expected *, localhost or an IP address)" },
+	{ .lc_conf = "", .lc_port = "0", .lc_err = "command line: PORT: '0' "
+	    "is too small (expected 1-65535)" },
+	{ .lc_conf = "", .lc_addr = "::1", .lc_port = "http", .lc_err =
+	    "command line: PORT: 'http' is invalid (expected 1-65535)" },
+	{ .lc_conf = "root /conf\n", .lc_root = "/cli", .lc_key = "root",
+	    .lc_want = "/cli" },
+	{ .lc_conf = "", .lc_root = "", .lc_err =
+	    "command line: -d: empty directory" },
+	{ .lc_conf = "timeout 9\n", .lc_timeout = "5", .lc_key = "timeout",
+	    .lc_want = "5" },
+	{ .lc_conf = "", .lc_timeout = "-1", .lc_err =
+	    "command line: -t: '-1' is invalid (expected 0-86400)" },
+	{ .lc_conf = "", .lc_timeout = "100000", .lc_err =
+	    "command line: -t: '100000' is too large (expected 0-86400)" },
+	{ .lc_conf = "cgi-dir /a /etc/p.policy\n", .lc_cgidir = { "/x",
+	    "/y/" }, .lc_key = "cgidir", .lc_want = "/x|,/y|" },
+	{ .lc_conf = "", .lc_cgidir = { "x" }, .lc_err =
+	    "command line: --cgi-dir: 'x' must start with '/'" },
+	{ .lc_conf = "", .lc_cgidir = { "/x", "/x" }, .lc_err =
+	    "command line: --cgi-dir: '/x' given twice" },
+	{ .lc_conf = "debug off\n", .lc_debug = 1, .lc_key = "debug",
+	    .lc_want = "1" },
+	{ .lc_conf = "debug on\n", .lc_key = "debug", .lc_want = "1" },
+};
+
+START_TEST(test_config_cli_table)
+{
+	const struct cli_case	*c = &cli_cases[_i];
+	struct config		*cf = cfg_new();
+	struct config_cli	 cli;
+	char			 err[CONFIG_ERR_MAX], got[1024];
+	int			 rc;
+
+	ck_assert_int_eq(config_parse(cf, c->lc_conf, strlen(c->lc_conf),
+	    T_FILE, err, sizeof(err)), 0);
+	memset(&cli, 0, sizeof(cli));
+	cli.cli_address = c->lc_addr;
+	cli.cli_port = c->lc_port;
+	cli.cli_root = c->lc_root;
+	cli.cli_timeout = c->lc_timeout;
+	for (; cli.cli_ncgidir < 3 && c->lc_cgidir[cli.cli_ncgidir] != NULL;
+	    cli.cli_ncgidir++)
+		cli.cli_cgidir[cli.cli_ncgidir] = c->lc_cgidir[cli.cli_ncgidir];
+	cli.cli_debug = c->lc_debug;
+	rc = config_apply_cli(cf, &cli, err, sizeof(err));
+	if (c->lc_err != NULL) {
+		ck_assert_int_eq(rc, -1);
+		ck_assert_str_eq(err, c->lc_err);
+	} else {
+		ck_assert_msg(rc == 0, "rejected: %s", err);
+		cfg_render(cf, c->lc_key, got, sizeof(got));
+		ck_assert_str_eq(got, c->lc_want);
+	}
+	free(cf);
+}
+END_TEST
+
+START_TEST(test_config_cli_too_many_cgidirs)
+{
+	struct config		*cf = cfg_new();
+	struct config_cli	 cli;
+	char			 err[256];
+
+	memset(&cli, 0, sizeof(cli));
+	cli.cli_ncgidir = CONFIG_CGIDIR_MAX + 1;
+	ck_assert_int_eq(config_apply_cli(cf, &cli, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "command line: too many --cgi-dir (max 16)");
+	free(cf);
+}
+END_TEST
+
+static const struct {
+	const char	*sz_in;
+	int		 sz_rc;
+	uint64_t	 sz_want;
+} size_cases[] = {
+	{ "0", 0, 0 },
+	{ "123", 0, 123 },
+	{ "4K", 0, 4096 },
+	{ "4k", 0, 4096 },
+	{ "512M", 0, 512ULL << 20 },
+	{ "2G", 0, 2ULL << 30 },
+	{ "2g", 0, 2ULL << 30 },
+	{ "18446744073709551615", 0, UINT64_MAX },
+	{ "17179869183G", 0, 17179869183ULL << 30 },
+	{ "18446744073709551616", -1, 0 },
+	{ "17179869184G", -1, 0 },
+	{ "", -1, 0 },
+	{ "K", -1, 0 },
+	{ "1KB", -1, 0 },
+	{ "1T", -1, 0 },
+	{ "-1", -1, 0 },
+	{ "+1", -1, 0 },
+	{ " 1", -1, 0 },
+	{ "1 ", -1, 0 },
+	{ "0x10", -1, 0 },
+};
+
+START_TEST(test_config_parse_size)
+{
+	uint64_t	v = 7;
+	int		rc;
+
+	rc = config_parse_size(size_cases[_i].sz_in, &v);
+	ck_assert_int_eq(rc, size_cases[_i].sz_rc);
+	if (rc == 0)
+		ck_assert_uint_eq(v, size_cases[_i].sz_want);
+	else
+		ck_assert_uint_eq(v, 7);
+}
+END_TEST
+
+START_TEST(test_config_error_buffer_is_bounded)
+{
+	struct config	*cf = cfg_new();
+	char		 err[12];
+
+	memset(err, 'X', sizeof(err));
+	ck_assert_int_eq(config_parse(cf, "bogus\n", 6, T_FILE, err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "t.conf:1: u");
+	ck_assert_int_eq(config_parse(cf, "bogus\n", 6, T_FILE, NULL, 0), -1);
+	free(cf);
+}
+END_TEST
+
+static Suite *
+config_suite(void)
+{
+	Suite	*s = suite_create("config");
+	TCase	*tc = tcase_create("parse");
+
+	tcase_add_loop_test(tc, test_config_table, 0,
+	    sizeof(cfg_cases) / sizeof(cfg_cases[0]));
+	tcase_add_test(tc, test_config_nul_byte_names_its_line);
+	tcase_add_test(tc, test_config_len_bounds_the_text);
+	tcase_add_test(tc, test_config_line_length_limit);
+	tcase_add_test(tc, test_config_too_many_words);
+	tcase_add_loop_test(tc, test_config_list_limits, 0,
+	    sizeof(cfg_lists) / sizeof(cfg_lists[0]));
+	tcase_add_test(tc, test_config_value_too_long);
+	tcase_add_test(tc, test_config_error_buffer_is_bounded);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("defaults_and_cli");
+	tcase_add_test(tc, test_config_defaults);
+	tcase_add_test(tc, test_config_finish_fills_only_what_is_unset);
+	tcase_add_loop_test(tc, test_config_cli_table, 0,
+	    sizeof(cli_cases) / sizeof(cli_cases[0]));
+	tcase_add_test(tc, test_config_cli_too_many_cgidirs);
+	tcase_add_loop_test(tc, test_config_parse_size, 0,
+	    sizeof(size_cases) / sizeof(size_cases[0]));
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(config_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
