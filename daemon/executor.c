@@ -20,6 +20,7 @@
 #include <seccomp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,14 +101,13 @@ struct exec {
 	struct cgi_env		 ex_env;
 	union {
 		struct msg_exec_req	 req;
-		struct msg_shutdown	 shut;
 		char			 buf[MSG_PAYLOAD_MAX];
 	}			 ex_rx;
 };
 
 static struct exec	 exec_state;
 
-static void	exec_send_started(struct exec *, uint64_t, const char *,
+static void	exec_refuse(struct exec *, uint64_t, const char *,
 		    enum msg_exec_result, int, const char *);
 static void	exec_child_reap(struct exec *, struct exec_child *, int);
 static void	exec_queue_run(struct exec *);
@@ -216,19 +216,19 @@ exec_sandbox_init(struct exec *ex)
 }
 
 /*
- * What a spawn needs, and nothing else.  The child drops all of these
- * itself before execve; here they bound what a compromised executor has.
+ * What a spawn needs, and nothing else (sandbox/: the jail is built in
+ * sandbox_init(), before this).  The child drops all of these itself
+ * before execve; here they bound what a compromised executor holds.
+ * Not kept: CAP_DAC_OVERRIDE (the cgroup files are root's own),
+ * CAP_SYS_CHROOT and CAP_FOWNER (no per-request chroot or chmod).
  */
 static const cap_value_t exec_caps_keep[] = {
 	CAP_SYS_ADMIN,		/* clone namespaces, mount /proc and /tmp */
 	CAP_SETUID,		/* become the script user */
 	CAP_SETGID,		/* its group, no supplementary groups */
 	CAP_SETPCAP,		/* the child empties its bounding set */
-	CAP_SYS_CHROOT,		/* jail steps that chroot */
 	CAP_KILL,		/* kill scripts that run as another uid */
-	CAP_DAC_OVERRIDE,	/* cgroup files and scripts not ours */
-	CAP_DAC_READ_SEARCH,	/* validate scripts in 0711 trees */
-	CAP_FOWNER,		/* chmod of per-request cgroup/tmp dirs */
+	CAP_DAC_READ_SEARCH,	/* validate scripts in 0700 trees */
 };
 #define EXEC_NCAPS	(sizeof(exec_caps_keep) / sizeof(exec_caps_keep[0]))
 
@@ -410,7 +410,7 @@ exec_reply_started(struct exec *ex, uint64_t reqid, enum msg_exec_result res,
 
 /* every refusal is answered and logged with its reason */
 static void
-exec_send_started(struct exec *ex, uint64_t reqid, const char *script,
+exec_refuse(struct exec *ex, uint64_t reqid, const char *script,
     enum msg_exec_result res, int err, const char *reason)
 {
 	static const char *const what[MSG_EXEC_RESULT_MAX] = {
@@ -449,15 +449,16 @@ exec_path_clean(const char *p)
 
 /*
  * Where the front says the script is must be where the configuration
- * allows scripts: beneath a cgi-dir, or exactly a cgi-route target.
- * Sets the base directory (relative to the docroot) and the rest.
+ * allows scripts: beneath a cgi-dir (the longest match picks the
+ * policy), or exactly a cgi-route target (policy 0).  Sets the base
+ * directory relative to the docroot and the rest of the path.
  */
 static int
 exec_match(const struct config *cfg, const char *script, size_t *policy,
     char *base, size_t basesz, const char **rest)
 {
 	const char	*u;
-	size_t		 i, ulen;
+	size_t		 i, ulen, best = SIZE_MAX;
 
 	for (i = 0; i < cfg->cf_ncgidir && i < SANDBOX_POLICY_MAX; i++) {
 		u = cfg->cf_cgidir[i].cd_urlpath;
@@ -465,15 +466,17 @@ exec_match(const struct config *cfg, const char *script, size_t *policy,
 		while (ulen > 0 && u[ulen - 1] == '/')
 			ulen--;
 		if (strncmp(script, u, ulen) != 0 || script[ulen] != '/' ||
-		    script[ulen + 1] == '\0')
+		    script[ulen + 1] == '\0' ||
+		    (best != SIZE_MAX && ulen <= best))
 			continue;
+		best = ulen;
 		*policy = i;
 		*rest = script + ulen + 1;
-		/* relative to the docroot: no leading '/' */
 		strlcpy(base, ulen == 0 ? "." : u + 1,
-		    ulen == 0 ? basesz : ulen);
-		return 0;
+		    ulen == 0 ? basesz : ulen);	/* no leading '/' */
 	}
+	if (best != SIZE_MAX)
+		return 0;
 	for (i = 0; i < cfg->cf_nroute; i++)
 		if (strcmp(script, cfg->cf_route[i].cr_script) == 0) {
 			*policy = 0;
@@ -801,7 +804,7 @@ exec_spawn(struct exec *ex, uint64_t reqid, const char *script,
 	char			*argv[3];
 
 	if ((c = exec_child_claim(ex, reqid, script)) == NULL) {
-		exec_send_started(ex, reqid, script, MSG_EXEC_FAILED, errno,
+		exec_refuse(ex, reqid, script, MSG_EXEC_FAILED, errno,
 		    "no timer for the timeout");
 		return;
 	}
@@ -843,10 +846,10 @@ exec_start(struct exec *ex, uint64_t reqid, const struct msg_exec_req *req,
 
 	res = exec_validate_script(ex, req->er_script, &sc, &why, &err);
 	if (res != MSG_EXEC_OK)
-		exec_send_started(ex, reqid, req->er_script, res, err, why);
+		exec_refuse(ex, reqid, req->er_script, res, err, why);
 	else if (cgi_env_build(&ex->ex_env, req, ex->ex_cfg, sc.sc_file,
 	    ex->ex_sb.sb_docroot) == -1)
-		exec_send_started(ex, reqid, req->er_script, MSG_EXEC_FAILED,
+		exec_refuse(ex, reqid, req->er_script, MSG_EXEC_FAILED,
 		    E2BIG, "environment too large");
 	else
 		exec_spawn(ex, reqid, req->er_script, &sc, fds);
@@ -1009,7 +1012,7 @@ exec_queue_drop(struct exec *ex, size_t i, enum msg_exec_result res,
 {
 	struct exec_queued	*q = exec_queue_take(ex, i);
 
-	exec_send_started(ex, q->eq_reqid, q->eq_req.er_script, res, err,
+	exec_refuse(ex, q->eq_reqid, q->eq_req.er_script, res, err,
 	    why);
 	exec_close_fds(q->eq_fds, MSG_FDS_MAX);
 	free(q);
@@ -1092,7 +1095,7 @@ exec_handle_req(struct exec *ex, uint64_t reqid, const struct msg_exec_req *req,
 		fatalx("protocol violation: duplicate request id %llu",
 		    (unsigned long long)reqid);
 	if (ex->ex_stopping)
-		exec_send_started(ex, reqid, req->er_script, MSG_EXEC_BUSY,
+		exec_refuse(ex, reqid, req->er_script, MSG_EXEC_BUSY,
 		    ESHUTDOWN, "shutting down");
 	else if (ex->ex_qlen == 0 && ex->ex_nrunning < ex->ex_nslots) {
 		exec_start(ex, reqid, req, fds);
@@ -1100,7 +1103,7 @@ exec_handle_req(struct exec *ex, uint64_t reqid, const struct msg_exec_req *req,
 	} else if (exec_queue_push(ex, reqid, req, fds) == 0)
 		return;		/* the queue owns the fds now */
 	else
-		exec_send_started(ex, reqid, req->er_script, MSG_EXEC_BUSY,
+		exec_refuse(ex, reqid, req->er_script, MSG_EXEC_BUSY,
 		    EBUSY, "max-scripts reached, queue full");
 	exec_close_fds(fds, nfds);
 }

@@ -685,8 +685,10 @@ front_timeouts(void)
 		if (c->c_state == FRONT_S_HEAD && c->c_inlen > 0) {
 			c->c_deadline_ms = 0;
 			front_error(c, 408);
-		} else if (c->c_state != FRONT_S_CGI || c->c_cgi == NULL ||
-		    c->c_outlen > c->c_outoff)
+		} else if (c->c_state == FRONT_S_CGI && c->c_cgi != NULL &&
+		    !c->c_cgi->fc_collecting && c->c_outlen == c->c_outoff)
+			c->c_deadline_ms = 0;	/* waiting on the script */
+		else
 			front_conn_close(c);
 	}
 	if (front_stopping && (front_nconns == 0 ||
@@ -784,19 +786,29 @@ front_setup(void)
 	struct itimerspec	 its = { { 1, 0 }, { 1, 0 } };
 	int			 fd, tfd;
 
+	int			 on;
+	socklen_t		 len;
+	size_t			 i;
+
+	/* the listening sockets first: they are every fd from 6 upward */
+	for (fd = PROC_FD_LISTEN; fcntl(fd, F_GETFD) != -1 &&
+	    front_nlisten < FRONT_LISTEN_MAX; fd++) {
+		len = sizeof(on);
+		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &len) ==
+		    -1 || !on)
+			fatalx("fd %d is not a listening socket", fd);
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+		front_listen[front_nlisten++] =
+		    (struct front_ev){ FRONT_EV_LISTEN, fd, 0, NULL };
+	}
 	if ((front_docroot_fd = open(front_cfg->cf_root, O_PATH |
 	    O_DIRECTORY | O_CLOEXEC)) == -1)
 		fatal("document root %s", front_cfg->cf_root);
 	static_mime_load("/etc/mime.types");
 	if ((front_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("epoll_create1");
-	for (fd = PROC_FD_LISTEN; fcntl(fd, F_GETFD) != -1 &&
-	    front_nlisten < FRONT_LISTEN_MAX; fd++) {
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
-		front_listen[front_nlisten] =
-		    (struct front_ev){ FRONT_EV_LISTEN, fd, 0, NULL };
-		front_ev_set(&front_listen[front_nlisten++], EPOLLIN);
-	}
+	for (i = 0; i < front_nlisten; i++)
+		front_ev_set(&front_listen[i], EPOLLIN);
 	if ((tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK |
 	    TFD_CLOEXEC)) == -1 || timerfd_settime(tfd, 0, &its, NULL) == -1)
 		fatal("timerfd");

@@ -130,36 +130,39 @@ front_cgi_pipes(struct front_cgi *fc, int child[3])
 	return 0;
 }
 
-void
-front_cgi_start(struct front_conn *c, const char *script,
-    const char *path_info, const char *query)
+/* a new relay for c; NULL when memory is short (the caller closes) */
+static struct front_cgi *
+front_cgi_new(struct front_conn *c, const char *script, const char *path_info,
+    const char *query)
 {
-	struct msg_exec_req	*er;
 	struct front_cgi	*fc;
-	struct http_request	*r = c->c_req;
-	int			 child[3], i, rc;
 
-	if (r->hr_chunked) {
-		c->c_close_after = 1;
-		front_error(c, 411);
-		return;
-	}
-	if ((fc = calloc(1, sizeof(*fc))) == NULL ||
-	    (er = malloc(sizeof(*er))) == NULL) {
-		free(fc);
-		front_conn_close(c);
-		return;
-	}
+	if ((fc = calloc(1, sizeof(*fc))) == NULL)
+		return NULL;
 	fc->fc_in = (struct front_ev){ FRONT_EV_CGI_IN, -1, 0, c };
 	fc->fc_out = (struct front_ev){ FRONT_EV_CGI_OUT, -1, 0, c };
 	fc->fc_err = (struct front_ev){ FRONT_EV_CGI_ERR, -1, 0, c };
-	fc->fc_body_left = r->hr_content_length > 0 ? r->hr_content_length : 0;
 	fc->fc_resp_left = -1;
 	strlcpy(fc->fc_script, script, sizeof(fc->fc_script));
-	c->c_cgi = fc;
-	c->c_state = FRONT_S_CGI;
-	if (front_cgi_fill_req(c, er, script, path_info, query,
-	    r->hr_content_length) == -1) {
+	strlcpy(fc->fc_path_info, path_info, sizeof(fc->fc_path_info));
+	strlcpy(fc->fc_query, query, sizeof(fc->fc_query));
+	return fc;
+}
+
+/* the body is known (or absent): ask the executor to run the script */
+static void
+front_cgi_launch(struct front_conn *c, int64_t clen)
+{
+	struct front_cgi	*fc = c->c_cgi;
+	struct msg_exec_req	*er;
+	int			 child[3], i, rc;
+
+	if ((er = malloc(sizeof(*er))) == NULL) {
+		front_cgi_fail(c, 503);
+		return;
+	}
+	if (front_cgi_fill_req(c, er, fc->fc_script, fc->fc_path_info,
+	    fc->fc_query, clen) == -1) {
 		free(er);
 		front_cgi_fail(c, 414);
 		return;
@@ -176,19 +179,102 @@ front_cgi_start(struct front_conn *c, const char *script,
 		close(child[i]);
 	if (rc == -1) {
 		log_warn("cgi[%llu] %s: executor channel",
-		    (unsigned long long)c->c_reqid, script);
+		    (unsigned long long)c->c_reqid, fc->fc_script);
 		front_cgi_fail(c, 503);
 		return;
 	}
+	fc->fc_launched = 1;
 	front_ev_set(&fc->fc_out, EPOLLIN);
 	front_ev_set(&fc->fc_err, EPOLLIN);
 	if (fc->fc_body_left > 0)
 		front_ev_set(&fc->fc_in, EPOLLOUT);
 	else
 		front_ev_del(&fc->fc_in);
-	front_ev_set(&c->c_ev, fc->fc_body_left > 0 ? EPOLLIN | EPOLLRDHUP :
-	    EPOLLRDHUP);
+	front_ev_set(&c->c_ev, fc->fc_body_left > 0 && fc->fc_body == NULL ?
+	    EPOLLIN | EPOLLRDHUP : EPOLLRDHUP);
 	c->c_deadline_ms = 0;	/* the executor owns the script's time */
+}
+
+/*
+ * A chunked body is de-chunked into memory first (up to max-body), so
+ * the script gets an exact CONTENT_LENGTH (DESIGN.md, decisions).
+ */
+static void
+front_cgi_dechunk(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+	size_t			 used, outlen;
+	char			*nb;
+	int			 rc;
+
+	for (;;) {
+		if (fc->fc_body_cap - fc->fc_body_len < 16384) {
+			size_t cap = fc->fc_body_cap ? fc->fc_body_cap * 2 :
+			    65536;
+
+			if ((nb = realloc(fc->fc_body, cap)) == NULL) {
+				front_cgi_fail(c, 413);
+				return;
+			}
+			fc->fc_body = nb;
+			fc->fc_body_cap = cap;
+		}
+		outlen = fc->fc_body_cap - fc->fc_body_len;
+		rc = http_chunked_decode(&fc->fc_dechunk, c->c_in, c->c_inlen,
+		    &used, fc->fc_body + fc->fc_body_len, &outlen,
+		    front_cfg->cf_max_body_bytes);
+		memmove(c->c_in, c->c_in + used, c->c_inlen - used);
+		c->c_inlen -= used;
+		fc->fc_body_len += outlen;
+		if (rc < 0) {
+			c->c_close_after = 1;
+			front_cgi_fail(c, -rc);
+			return;
+		}
+		if (rc == 1)
+			break;
+		if (used == 0 && outlen == 0) {
+			/* more input needed */
+			front_ev_set(&c->c_ev, EPOLLIN | EPOLLRDHUP);
+			c->c_deadline_ms = front_now_ms() + FRONT_IO_TIMEOUT_MS;
+			return;
+		}
+	}
+	fc->fc_collecting = 0;
+	fc->fc_body_left = (int64_t)fc->fc_body_len;
+	front_cgi_launch(c, (int64_t)fc->fc_body_len);
+}
+
+void
+front_cgi_start(struct front_conn *c, const char *script,
+    const char *path_info, const char *query)
+{
+	struct http_request	*r = c->c_req;
+	struct front_cgi	*fc;
+
+	if ((fc = front_cgi_new(c, script, path_info, query)) == NULL) {
+		front_conn_close(c);
+		return;
+	}
+	c->c_cgi = fc;
+	c->c_state = FRONT_S_CGI;
+	if (r->hr_chunked) {
+		fc->fc_collecting = 1;
+		http_chunked_init(&fc->fc_dechunk);
+		if (r->hr_expect_continue && r->hr_minor == 1 &&
+		    c->c_inlen == 0) {
+			front_out_append(c, "HTTP/1.1 100 Continue\r\n\r\n",
+			    25);
+			front_flush(c);
+			if (c->c_dead)
+				return;
+		}
+		front_cgi_dechunk(c);
+		return;
+	}
+	fc->fc_body_left = r->hr_content_length > 0 ?
+	    r->hr_content_length : 0;
+	front_cgi_launch(c, r->hr_content_length);
 }
 
 /* tear down the relay; the script is told to die if it still runs */
@@ -200,7 +286,7 @@ front_cgi_abort(struct front_conn *c)
 
 	if (fc == NULL)
 		return;
-	if (!fc->fc_done)
+	if (fc->fc_launched && !fc->fc_done)
 		msg_send(front_exec_fd, MSG_EXEC_KILL, c->c_reqid, &ek,
 		    sizeof(ek), NULL, 0);
 	front_ev_del(&fc->fc_in);
@@ -208,6 +294,7 @@ front_cgi_abort(struct front_conn *c)
 	front_ev_del(&fc->fc_err);
 	free(fc->fc_obuf);
 	free(fc->fc_resp);
+	free(fc->fc_body);
 	free(fc);
 	c->c_cgi = NULL;
 }
@@ -247,7 +334,7 @@ front_cgi_fail(struct front_conn *c, int status)
 	struct front_cgi	*fc = c->c_cgi;
 	char			 tail[CGI_TAIL_MAX + 1] = "";
 
-	if (fc != NULL && fc->fc_body_left > 0)
+	if (fc != NULL && (fc->fc_body_left > 0 || fc->fc_collecting))
 		c->c_close_after = 1;	/* unread body: no next request */
 	if (fc != NULL)
 		strlcpy(tail, fc->fc_tail, sizeof(tail));
@@ -339,37 +426,51 @@ front_cgi_read_stderr(struct front_conn *c)
 	}
 }
 
-/* request body: client bytes in c_in go to the script's stdin */
+/*
+ * Request body to the script's stdin: from c_in as it arrives, or from
+ * the de-chunked buffer.  If the script stops reading, the rest is
+ * dropped (but still consumed, so the next request parses correctly).
+ */
 static void
 front_cgi_write_stdin(struct front_conn *c)
 {
 	struct front_cgi	*fc = c->c_cgi;
-	size_t			 len;
+	const char		*src = fc->fc_body ? fc->fc_body +
+	    fc->fc_body_off : c->c_in;
+	size_t			 len = fc->fc_body ? fc->fc_body_len -
+	    fc->fc_body_off : c->c_inlen;
 	ssize_t			 n;
 
-	len = c->c_inlen;
 	if ((int64_t)len > fc->fc_body_left)
 		len = (size_t)fc->fc_body_left;
 	if (len > 0 && fc->fc_in.fe_fd != -1) {
-		n = write(fc->fc_in.fe_fd, c->c_in, len);
+		n = write(fc->fc_in.fe_fd, src, len);
 		if (n == -1 && (errno == EAGAIN || errno == EINTR))
 			return;
-		if (n == -1)	/* the script stopped reading: drop the rest */
+		if (n == -1)
 			front_ev_del(&fc->fc_in);
 		else
 			len = (size_t)n;
 	}
-	/* consumed: written, or dropped because stdin is closed */
-	memmove(c->c_in, c->c_in + len, c->c_inlen - len);
-	c->c_inlen -= len;
+	if (fc->fc_body != NULL)
+		fc->fc_body_off += len;
+	else {
+		memmove(c->c_in, c->c_in + len, c->c_inlen - len);
+		c->c_inlen -= len;
+	}
 	fc->fc_body_left -= (int64_t)len;
 	if (fc->fc_body_left == 0)
 		front_ev_del(&fc->fc_in);	/* EOF for the script */
 	else if (fc->fc_in.fe_fd != -1)
-		front_ev_set(&fc->fc_in, c->c_inlen > 0 ? EPOLLOUT : 0);
-	front_ev_set(&c->c_ev, fc->fc_body_left > 0 &&
+		front_ev_set(&fc->fc_in, fc->fc_body != NULL ||
+		    c->c_inlen > 0 ? EPOLLOUT : 0);
+	else if (fc->fc_body != NULL)
+		fc->fc_body_left = 0;	/* dropped in one go */
+	front_ev_set(&c->c_ev, fc->fc_body == NULL && fc->fc_body_left > 0 &&
 	    c->c_inlen < sizeof(c->c_in) ? EPOLLIN | EPOLLRDHUP :
 	    EPOLLRDHUP | (c->c_outlen > c->c_outoff ? EPOLLOUT : 0));
+	if (fc->fc_in.fe_fd == -1 && fc->fc_body_left > 0 && c->c_inlen > 0)
+		front_cgi_write_stdin(c);	/* keep dropping what we have */
 }
 
 void
@@ -378,7 +479,20 @@ front_cgi_client_readable(struct front_conn *c)
 	struct front_cgi	*fc = c->c_cgi;
 	ssize_t			 n;
 
-	if (fc == NULL || fc->fc_body_left == 0 ||
+	if (fc != NULL && fc->fc_collecting) {
+		n = recv(c->c_ev.fe_fd, c->c_in + c->c_inlen,
+		    sizeof(c->c_in) - c->c_inlen, 0);
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) {
+			front_conn_close(c);
+			return;
+		}
+		c->c_inlen += (size_t)n;
+		front_cgi_dechunk(c);
+		return;
+	}
+	if (fc == NULL || fc->fc_body_left == 0 || fc->fc_body != NULL ||
 	    c->c_inlen >= sizeof(c->c_in)) {
 		char probe;
 

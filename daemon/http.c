@@ -34,9 +34,6 @@ static const struct {
 	{ "CONNECT", HTTP_M_CONNECT }
 };
 
-static int	http_scan_byte(struct http_request *, const char *, size_t);
-static int	http_host_parse(const char *, size_t, int, char *, size_t);
-
 /* Locale-free character classes: the C library's depend on setlocale. */
 static int
 http_is_digit(int c)
@@ -97,24 +94,62 @@ http_request_reset(struct http_request *req)
 	req->hr_content_length = -1;
 }
 
-int
-http_parse_request(struct http_request *req, const char *buf, size_t len)
+static int
+http_port_ok(const char *p, size_t n, int need_port)
 {
 	size_t	i;
-	int	rc;
+	long	port = 0;
 
-	if (req->hr_pstate == HP_DONE)
-		return req->hr_result;
-	for (i = req->hr_scan; i < len; i++) {
-		if ((rc = http_scan_byte(req, buf, i)) != 0) {
-			req->hr_scan = i + 1;
-			req->hr_pstate = HP_DONE;
-			req->hr_result = rc;
-			return rc;
-		}
+	if (n == 0 || n == 1)
+		return (need_port || (n == 1 && p[0] != ':')) ? -1 : 0;
+	if (p[0] != ':' || n > 6)
+		return -1;
+	for (i = 1; i < n; i++) {
+		if (!http_is_digit(p[i]))
+			return -1;
+		port = port * 10 + (p[i] - '0');
 	}
-	if (len > req->hr_scan)
-		req->hr_scan = len;
+	return port > 65535 ? -1 : 0;
+}
+
+/*
+ * uri-host [":" port] into out, lowercased, port dropped.  Of RFC 3986
+ * reg-name we take only unreserved characters (DNS names and IPv4): no
+ * client sends sub-delims or escapes in a host, and the name ends up in
+ * CGI variables and logs.  IP literals must be IPv6, without zone.
+ */
+static int
+http_host_parse(const char *s, size_t n, int need_port, char *out,
+    size_t outsz)
+{
+	char		 ip6[INET6_ADDRSTRLEN];
+	struct in6_addr	 a;
+	const char	*rb;
+	size_t		 hlen, i;
+
+	if (n > 0 && s[0] == '[') {
+		if ((rb = memchr(s, ']', n)) == NULL)
+			return -1;
+		hlen = rb - s + 1;
+		if (hlen - 2 >= sizeof(ip6))
+			return -1;
+		memcpy(ip6, s + 1, hlen - 2);
+		ip6[hlen - 2] = '\0';
+		if (inet_pton(AF_INET6, ip6, &a) != 1)
+			return -1;
+	} else {
+		for (hlen = 0; hlen < n && s[hlen] != ':'; hlen++)
+			if (!http_is_alpha(s[hlen]) && !http_is_digit(s[hlen]) &&
+			    strchr("-._~", s[hlen]) == NULL)
+				return -1;
+		if (hlen == 0 && n > 0)
+			return -1;
+	}
+	if (http_port_ok(s + hlen, n - hlen, need_port) != 0 || hlen >= outsz)
+		return -1;
+	for (i = 0; i < hlen; i++)
+		out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i];
+	out[hlen] = '\0';
 	return 0;
 }
 
@@ -315,22 +350,18 @@ http_field_line(struct http_request *req, const char *line, size_t n)
 static int
 http_list_next(const char **sp, const char **elem, size_t *elen)
 {
-	const char	*s = *sp;
+	const char	*s = *sp + strspn(*sp, " \t,");
 	size_t		 n;
 
-	for (;;) {
-		while (*s == ' ' || *s == '\t' || *s == ',')
-			s++;
-		if (*s == '\0')
-			return 0;
-		n = strcspn(s, ",");
-		*sp = s + n;
-		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-			n--;
-		*elem = s;
-		*elen = n;
-		return 1;
-	}
+	if (*s == '\0')
+		return 0;
+	n = strcspn(s, ",");
+	*sp = s + n;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	*elem = s;
+	*elen = n;
+	return 1;
 }
 
 static int
@@ -436,13 +467,13 @@ http_conn_expect(struct http_request *req)
 {
 	const char	*v, *e;
 	size_t		 i, n;
-	int		 close = 0, keep = 0;
+	int		 closing = 0, keep = 0;
 
 	for (i = 0; i < req->hr_nfields; i++) {
 		v = http_field_value(req, i);
 		if (strcasecmp(http_field_name(req, i), "connection") == 0) {
 			while (http_list_next(&v, &e, &n)) {
-				close |= http_elem_is(e, n, "close");
+				closing |= http_elem_is(e, n, "close");
 				keep |= http_elem_is(e, n, "keep-alive");
 			}
 		} else if (strcasecmp(http_field_name(req, i), "expect") == 0 &&
@@ -455,7 +486,7 @@ http_conn_expect(struct http_request *req)
 			}
 		}
 	}
-	req->hr_keepalive = !close && (req->hr_minor == 1 || keep);
+	req->hr_keepalive = !closing && (req->hr_minor == 1 || keep);
 	return 0;
 }
 
@@ -532,6 +563,27 @@ http_scan_byte(struct http_request *req, const char *buf, size_t i)
 	}
 }
 
+int
+http_parse_request(struct http_request *req, const char *buf, size_t len)
+{
+	size_t	i;
+	int	rc;
+
+	if (req->hr_pstate == HP_DONE)
+		return req->hr_result;
+	for (i = req->hr_scan; i < len; i++) {
+		if ((rc = http_scan_byte(req, buf, i)) != 0) {
+			req->hr_scan = i + 1;
+			req->hr_pstate = HP_DONE;
+			req->hr_result = rc;
+			return rc;
+		}
+	}
+	if (len > req->hr_scan)
+		req->hr_scan = len;
+	return 0;
+}
+
 const char *
 http_field_get(const struct http_request *req, const char *name)
 {
@@ -557,65 +609,6 @@ http_field_value(const struct http_request *req, size_t i)
 	if (i >= req->hr_nfields)
 		return NULL;
 	return req->hr_hbuf + req->hr_fields[i].hf_value;
-}
-
-static int
-http_port_ok(const char *p, size_t n, int need_port)
-{
-	size_t	i;
-	long	port = 0;
-
-	if (n == 0 || n == 1)
-		return (need_port || (n == 1 && p[0] != ':')) ? -1 : 0;
-	if (p[0] != ':' || n > 6)
-		return -1;
-	for (i = 1; i < n; i++) {
-		if (!http_is_digit(p[i]))
-			return -1;
-		port = port * 10 + (p[i] - '0');
-	}
-	return port > 65535 ? -1 : 0;
-}
-
-/*
- * uri-host [":" port] into out, lowercased, port dropped.  Of RFC 3986
- * reg-name we take only unreserved characters (DNS names and IPv4): no
- * client sends sub-delims or escapes in a host, and the name ends up in
- * CGI variables and logs.  IP literals must be IPv6, without zone.
- */
-static int
-http_host_parse(const char *s, size_t n, int need_port, char *out,
-    size_t outsz)
-{
-	char		 ip6[INET6_ADDRSTRLEN];
-	struct in6_addr	 a;
-	const char	*rb;
-	size_t		 hlen, i;
-
-	if (n > 0 && s[0] == '[') {
-		if ((rb = memchr(s, ']', n)) == NULL)
-			return -1;
-		hlen = rb - s + 1;
-		if (hlen - 2 >= sizeof(ip6))
-			return -1;
-		memcpy(ip6, s + 1, hlen - 2);
-		ip6[hlen - 2] = '\0';
-		if (inet_pton(AF_INET6, ip6, &a) != 1)
-			return -1;
-	} else {
-		for (hlen = 0; hlen < n && s[hlen] != ':'; hlen++)
-			if (!http_is_alpha(s[hlen]) && !http_is_digit(s[hlen]) &&
-			    strchr("-._~", s[hlen]) == NULL)
-				return -1;
-		if (hlen == 0 && n > 0)
-			return -1;
-	}
-	if (http_port_ok(s + hlen, n - hlen, need_port) != 0 || hlen >= outsz)
-		return -1;
-	for (i = 0; i < hlen; i++)
-		out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i];
-	out[hlen] = '\0';
-	return 0;
 }
 
 /* One path byte at *ip, percent-decoded once; -1 if it must be refused. */

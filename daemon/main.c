@@ -123,30 +123,72 @@ main_parse_argv(int argc, char **argv, struct main_opts *o)
 
 /* the config text: from -c FILE (parent) or the sealed memfd (child) */
 static char *
-main_config_text(const struct main_opts *o, size_t *len)
+main_config_text(const struct main_opts *o, size_t *len, char *err,
+    size_t errsz)
 {
 	char	*text;
 	int	 fd;
 
-	if (o->role != NULL)
-		return main_read_fd(PROC_FD_CONFIG, len);
+	if (o->role != NULL) {
+		if ((text = main_read_fd(PROC_FD_CONFIG, len)) == NULL)
+			snprintf(err, errsz, "config memfd: %s",
+			    strerror(errno));
+		return text;
+	}
 	if (o->conf_path == NULL) {
 		*len = 0;
 		return strdup("");
 	}
 	if ((fd = open(o->conf_path, O_RDONLY | O_CLOEXEC)) == -1) {
-		fprintf(stderr, "%s:0: cannot open: %s\n", o->conf_path,
+		snprintf(err, errsz, "%s:0: cannot open: %s", o->conf_path,
 		    strerror(errno));
-		exit(1);
+		return NULL;
 	}
-	text = main_read_fd(fd, len);
-	if (text == NULL) {
-		fprintf(stderr, "%s:0: cannot read: %s\n", o->conf_path,
+	if ((text = main_read_fd(fd, len)) == NULL)
+		snprintf(err, errsz, "%s:0: cannot read: %s", o->conf_path,
 		    strerror(errno));
-		exit(1);
-	}
 	close(fd);
 	return text;
+}
+
+static struct main_opts	main_opts;
+
+/* defaults, file, command line: the one way a configuration is made */
+static int
+main_load(const struct main_opts *o, struct config *cfg, char **textp,
+    size_t *lenp, char *err, size_t errsz)
+{
+	char	*text;
+	size_t	 len;
+
+	if ((text = main_config_text(o, &len, err, errsz)) == NULL)
+		return -1;
+	config_defaults(cfg);
+	if (config_parse(cfg, text, len, o->conf_path ? o->conf_path :
+	    "(none)", err, errsz) == -1 ||
+	    config_apply_cli(cfg, &o->cli, err, errsz) == -1) {
+		free(text);
+		return -1;
+	}
+	config_finish(cfg);
+	*textp = text;
+	*lenp = len;
+	return 0;
+}
+
+/* parent, on SIGHUP: the same sources again, checked the same way */
+int
+main_reload(struct config *cfg, char **text, size_t *len, char *err,
+    size_t errsz)
+{
+	if (main_load(&main_opts, cfg, text, len, err, errsz) == -1)
+		return -1;
+	if (daemon_validate_config(cfg, main_opts.conf_path ?
+	    main_opts.conf_path : "command line", err, errsz) == -1) {
+		free(*text);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -160,22 +202,15 @@ main(int argc, char **argv)
 	int			 role;
 
 	main_parse_argv(argc, argv, &o);
+	main_opts = o;
 	if ((cfg = calloc(1, sizeof(*cfg))) == NULL) {
 		perror("cgijail");
 		return 1;
 	}
-	if ((text = main_config_text(&o, &len)) == NULL) {
-		perror("cgijail: config");
-		return 1;
-	}
-	config_defaults(cfg);
-	if (config_parse(cfg, text, len, o.conf_path ? o.conf_path :
-	    "(none)", err, sizeof(err)) == -1 ||
-	    config_apply_cli(cfg, &o.cli, err, sizeof(err)) == -1) {
+	if (main_load(&o, cfg, &text, &len, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	config_finish(cfg);
 
 	if (o.role != NULL) {
 		role = proc_role_from_name(o.role);

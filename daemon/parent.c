@@ -35,6 +35,7 @@
 #define PARENT_BACKOFF_MAX_MS	5000
 /* fds we hand to children are parked above this before re-exec */
 #define PARENT_FD_PARK		64
+#define PARENT_RETIRED_MAX	16	/* old generations still draining */
 
 struct parent_child {
 	enum proc_role	 pc_role;
@@ -54,6 +55,7 @@ struct parent {
 	int			 p_timerfd;
 	struct parent_child	 p_front;
 	struct parent_child	 p_exec;
+	struct parent_child	 p_retired[PARENT_RETIRED_MAX];
 	int			 p_stopping;
 	int			 p_restart_pending;
 	unsigned		 p_backoff_ms;
@@ -278,12 +280,105 @@ parent_reap(struct parent *p)
 	pid_t	pid;
 	int	status;
 
+	size_t	i;
+
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if (pid == p->p_front.pc_pid)
 			parent_child_died(p, &p->p_front, status);
 		else if (pid == p->p_exec.pc_pid)
 			parent_child_died(p, &p->p_exec, status);
+		for (i = 0; i < PARENT_RETIRED_MAX; i++)
+			if (p->p_retired[i].pc_pid == pid) {
+				log_debug("retired %s %d is done",
+				    proc_role_name(p->p_retired[i].pc_role),
+				    (int)pid);
+				p->p_retired[i].pc_pid = 0;
+				parent_close_chan(p, &p->p_retired[i]);
+			}
 	}
+}
+
+static int
+parent_retired_alive(const struct parent *p)
+{
+	size_t	i;
+
+	for (i = 0; i < PARENT_RETIRED_MAX; i++)
+		if (p->p_retired[i].pc_pid > 0)
+			return 1;
+	return 0;
+}
+
+/* the running pair drains with the old configuration, then exits */
+static int
+parent_retire(struct parent *p, struct parent_child *c)
+{
+	struct msg_shutdown	ms = { .ms_grace_ms = DAEMON_GRACE_MS };
+	size_t			i;
+
+	if (c->pc_pid == 0)
+		return 0;
+	for (i = 0; i < PARENT_RETIRED_MAX; i++)
+		if (p->p_retired[i].pc_pid == 0)
+			break;
+	if (i == PARENT_RETIRED_MAX)
+		return -1;
+	if (c->pc_chan != -1)
+		msg_send(c->pc_chan, MSG_SHUTDOWN, 0, &ms, sizeof(ms), NULL, 0);
+	p->p_retired[i] = *c;
+	c->pc_pid = 0;
+	c->pc_chan = -1;
+	return 0;
+}
+
+static int
+parent_same_listen(const struct config *a, const struct config *b)
+{
+	return a->cf_nlisten == b->cf_nlisten && memcmp(a->cf_listen,
+	    b->cf_listen, a->cf_nlisten * sizeof(a->cf_listen[0])) == 0;
+}
+
+/*
+ * SIGHUP: a new configuration gets a new front and executor; the old ones
+ * finish what they have.  A broken file changes nothing.
+ */
+static void
+parent_reload(struct parent *p)
+{
+	struct config	*ncfg;
+	char		 err[CONFIG_ERR_MAX], *text;
+	size_t		 len;
+	int		 fd;
+
+	if ((ncfg = calloc(1, sizeof(*ncfg))) == NULL)
+		return;
+	if (main_reload(ncfg, &text, &len, err, sizeof(err)) == -1) {
+		log_warnx("reload failed, still serving the previous "
+		    "configuration: %s", err);
+		free(ncfg);
+		return;
+	}
+	fd = parent_config_memfd(text, len);
+	free(text);
+	if (fd == -1 || p->p_front.pc_pid == 0 || p->p_exec.pc_pid == 0 ||
+	    parent_retire(p, &p->p_front) == -1 ||
+	    parent_retire(p, &p->p_exec) == -1) {
+		log_warnx("reload not possible now, try again");
+		if (fd != -1)
+			close(fd);
+		free(ncfg);
+		return;
+	}
+	if (!parent_same_listen(p->p_cfg, ncfg))
+		log_warnx("reload: listen addresses change only on a restart");
+	if (log_open_files(ncfg->cf_access_log, ncfg->cf_error_log) == -1)
+		log_warn("reload: log files");
+	close(p->p_config_fd);
+	p->p_config_fd = parent_park(fd);
+	free(p->p_cfg);
+	p->p_cfg = ncfg;
+	parent_start_children(p);
+	log_info("configuration reloaded");
 }
 
 static void
@@ -306,6 +401,10 @@ parent_stop(struct parent *p)
 	if (p->p_exec.pc_chan != -1)
 		msg_send(p->p_exec.pc_chan, MSG_SHUTDOWN, 0, &ms, sizeof(ms),
 		    NULL, 0);
+	for (i = 0; i < PARENT_RETIRED_MAX; i++)
+		if (p->p_retired[i].pc_chan != -1)
+			msg_send(p->p_retired[i].pc_chan, MSG_SHUTDOWN, 0,
+			    &ms, sizeof(ms), NULL, 0);
 	/* a last deadline after which nothing is waited for */
 	parent_arm_timer(p, DAEMON_GRACE_MS + 500);
 }
@@ -325,8 +424,8 @@ parent_dispatch_signal(struct parent *p)
 			log_reopen();
 			break;
 		case SIGHUP:
-			log_warnx("SIGHUP: reload is not supported yet; "
-			    "restart to change the configuration");
+			if (!p->p_stopping)
+				parent_reload(p);
 			break;
 		case SIGCHLD:
 			parent_reap(p);
@@ -371,9 +470,22 @@ parent_dispatch_child(struct parent *p, struct parent_child *c)
 }
 
 static void
+parent_dispatch_retired(struct parent *p, int fd)
+{
+	size_t	i;
+
+	for (i = 0; i < PARENT_RETIRED_MAX; i++)
+		if (p->p_retired[i].pc_chan == fd && fd != -1) {
+			parent_dispatch_child(p, &p->p_retired[i]);
+			return;
+		}
+}
+
+static void
 parent_dispatch_timer(struct parent *p)
 {
 	uint64_t	ticks;
+	size_t		i;
 
 	if (read(p->p_timerfd, &ticks, sizeof(ticks)) != sizeof(ticks))
 		return;
@@ -382,6 +494,9 @@ parent_dispatch_timer(struct parent *p)
 			kill(p->p_front.pc_pid, SIGKILL);
 		if (p->p_exec.pc_pid > 0)
 			kill(p->p_exec.pc_pid, SIGKILL);
+		for (i = 0; i < PARENT_RETIRED_MAX; i++)
+			if (p->p_retired[i].pc_pid > 0)
+				kill(p->p_retired[i].pc_pid, SIGKILL);
 		return;
 	}
 	if (p->p_restart_pending && p->p_front.pc_pid == 0 &&
@@ -421,7 +536,7 @@ parent_loop(struct parent *p)
 	int			i, n;
 
 	while (!p->p_stopping || p->p_front.pc_pid > 0 ||
-	    p->p_exec.pc_pid > 0) {
+	    p->p_exec.pc_pid > 0 || parent_retired_alive(p)) {
 		n = epoll_wait(p->p_epfd, evs, 8, -1);
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -438,6 +553,8 @@ parent_loop(struct parent *p)
 				parent_dispatch_child(p, &p->p_front);
 			else if (fd == p->p_exec.pc_chan)
 				parent_dispatch_child(p, &p->p_exec);
+			else
+				parent_dispatch_retired(p, fd);
 		}
 	}
 }
@@ -454,6 +571,8 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 	p.p_argv = argv;
 	p.p_front = (struct parent_child){ PROC_FRONT, 0, -1 };
 	p.p_exec = (struct parent_child){ PROC_EXECUTOR, 0, -1 };
+	for (i = 0; i < PARENT_RETIRED_MAX; i++)
+		p.p_retired[i] = (struct parent_child){ PROC_FRONT, 0, -1 };
 	if (log_open_files(cfg->cf_access_log, cfg->cf_error_log) == -1) {
 		fprintf(stderr, "cgijail: log: %s\n", strerror(errno));
 		return 1;

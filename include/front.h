@@ -64,7 +64,14 @@ struct front_cgi {
 	int64_t			 fc_body_left;	/* request body still to pass */
 	int64_t			 fc_resp_left;	/* script Content-Length */
 	struct http_chunked	 fc_dechunk;
-	int			 fc_body_done;
+	int			 fc_collecting;	/* de-chunking the body */
+	int			 fc_launched;	/* EXEC_REQ sent */
+	char			*fc_body;	/* de-chunked body */
+	size_t			 fc_body_len;
+	size_t			 fc_body_cap;
+	size_t			 fc_body_off;
+	char			 fc_path_info[4096];
+	char			 fc_query[HTTP_TARGET_MAX + 1];
 	struct cgi_response	*fc_resp;
 	char			*fc_obuf;	/* script stdout until head */
 	size_t			 fc_olen;

@@ -87,6 +87,8 @@ struct http_request {
  * anything else 400, any TE in HTTP/1.0 is 400); Expect other than
  * 100-continue is 417 (ignored in HTTP/1.0).  hr_host keeps IPv6 brackets.
  * "OPTIONS *" gives hr_path "*", CONNECT host:port gives hr_path "".
+ * The target must be visible ASCII without '#'; a Host must be an IPv6
+ * literal or a name of [A-Za-z0-9._~-] (no escapes, no sub-delims).
  */
 void	http_request_reset(struct http_request *);
 int	http_parse_request(struct http_request *, const char *buf, size_t len);

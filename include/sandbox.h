@@ -62,15 +62,15 @@ struct sandbox {
 	int			 sb_cg_mem_fd;
 	int			 sb_cg_cpu_fd;
 	int			 sb_cg2_fd;
-	int			 sb_cg_cpu_procs_fd;	/* v1 cpu: shared group */
-	int			 sb_cg_memsw;		/* v1 memsw / v2 swap.max */
+	int			 sb_cg_cpu_procs_fd;	/* v1 cpu, shared */
+	int			 sb_cg_memsw;		/* memsw/swap.max */
 	char			 sb_cg_name[32];	/* "cgijail.<pid>" */
 	int			 sb_landlock_abi;	/* 0 = none */
 	struct filter_prog	 sb_policy[SANDBOX_POLICY_MAX];
 	size_t			 sb_npolicy;
 	/* always-kill filter, stacked under every policy */
 	struct filter_prog	 sb_floor;
-	char			*sb_stack;		/* for clone(CLONE_VM) */
+	char			*sb_stack;		/* clone(CLONE_VM) */
 	size_t			 sb_stack_size;
 	/* precomputed for the child, which may not allocate or format */
 	int			 sb_cap_last;

@@ -61,7 +61,8 @@ caps_init(struct sandbox *sb, const struct config *cfg, char *err,
 	/* a script must never be able to signal or ptrace the front */
 	if (cfg->cf_user[0] != '\0' && (pw = getpwnam(cfg->cf_user)) != NULL &&
 	    pw->pw_uid == sb->sb_uid) {
-		snprintf(err, errsz, "script-user %s is the front's user", name);
+		snprintf(err, errsz, "script-user %s is the front's user",
+		    name);
 		return -1;
 	}
 	gr = getgrgid(sb->sb_gid);

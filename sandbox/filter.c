@@ -93,54 +93,40 @@ static const struct filter_name filter_ops[] = {
  * reaches past the sandbox (other processes, mounts, namespaces, the
  * kernel's keyrings, BPF and io_uring attack surface, the clock, the tty).
  * Installed as a second filter: the kernel applies the strictest verdict.
+ * Written in policy syntax so the same tested parser reads it.
  */
-struct filter_floor {
-	const char	*ff_name;
-	int		 ff_errno;	/* 0: kill */
-	int		 ff_ncmp;
-	unsigned int	 ff_arg;
-	enum filter_op	 ff_op;
-	uint64_t	 ff_mask;
-	uint64_t	 ff_value;
-};
-
-#define FF_KILL(n)		{ n, 0, 0, 0, 0, 0, 0 }
-#define FF_FLAG(n, a, f)	{ n, 0, 1, a, FILTER_OP_MASKED_EQ, f, f }
-#define FF_LOW32(n, a, v)	{ n, 0, 1, a, FILTER_OP_MASKED_EQ, \
-	0xffffffffULL, v }
-
-static const struct filter_floor filter_floor_rules[] = {
-	FF_KILL("ptrace"), FF_KILL("process_vm_readv"),
-	FF_KILL("process_vm_writev"), FF_KILL("pidfd_getfd"),
-	FF_KILL("process_madvise"),
-	FF_KILL("mount"), FF_KILL("umount2"), FF_KILL("pivot_root"),
-	FF_KILL("chroot"), FF_KILL("unshare"), FF_KILL("setns"),
-	FF_KILL("fsopen"), FF_KILL("fsmount"), FF_KILL("fsconfig"),
-	FF_KILL("move_mount"), FF_KILL("open_tree"), FF_KILL("fspick"),
-	FF_KILL("mount_setattr"),
-	FF_KILL("open_by_handle_at"), FF_KILL("name_to_handle_at"),
-	FF_KILL("keyctl"), FF_KILL("add_key"), FF_KILL("request_key"),
-	FF_KILL("bpf"), FF_KILL("perf_event_open"), FF_KILL("userfaultfd"),
-	FF_KILL("io_uring_setup"), FF_KILL("io_uring_enter"),
-	FF_KILL("io_uring_register"),
-	FF_KILL("kexec_load"), FF_KILL("kexec_file_load"),
-	FF_KILL("init_module"), FF_KILL("finit_module"),
-	FF_KILL("delete_module"), FF_KILL("reboot"), FF_KILL("swapon"),
-	FF_KILL("swapoff"), FF_KILL("acct"), FF_KILL("iopl"),
-	FF_KILL("ioperm"),
-	FF_KILL("settimeofday"), FF_KILL("clock_settime"),
-	FF_KILL("adjtimex"), FF_KILL("clock_adjtime"),
-	/* a new namespace of any kind; clone3 hides flags behind a pointer */
-	FF_FLAG("clone", 0, CLONE_NEWNS), FF_FLAG("clone", 0, CLONE_NEWCGROUP),
-	FF_FLAG("clone", 0, CLONE_NEWUTS), FF_FLAG("clone", 0, CLONE_NEWIPC),
-	FF_FLAG("clone", 0, CLONE_NEWUSER), FF_FLAG("clone", 0, CLONE_NEWPID),
-	FF_FLAG("clone", 0, CLONE_NEWNET),
-	{ "clone3", ENOSYS, 0, 0, 0, 0, 0 },	/* glibc falls back to clone */
-	/* typing into a terminal; the low 32 bits are what the kernel uses */
-	FF_LOW32("ioctl", 1, TIOCSTI), FF_LOW32("ioctl", 1, TIOCLINUX),
-	/* personality(0xffffffff) only reads it */
-	{ "personality", 0, 1, 0, FILTER_OP_NE, 0, FILTER_PERS_QUERY },
-};
+static const char filter_floor_text[] =
+    "default allow\n"
+    "kill ptrace\n" "kill process_vm_readv\n" "kill process_vm_writev\n"
+    "kill pidfd_getfd\n" "kill process_madvise\n"
+    "kill mount\n" "kill umount2\n" "kill pivot_root\n" "kill chroot\n"
+    "kill unshare\n" "kill setns\n" "kill fsopen\n" "kill fsmount\n"
+    "kill fsconfig\n" "kill move_mount\n" "kill open_tree\n"
+    "kill fspick\n" "kill mount_setattr\n"
+    "kill open_by_handle_at\n" "kill name_to_handle_at\n"
+    "kill keyctl\n" "kill add_key\n" "kill request_key\n"
+    "kill bpf\n" "kill perf_event_open\n" "kill userfaultfd\n"
+    "kill io_uring_setup\n" "kill io_uring_enter\n"
+    "kill io_uring_register\n"
+    "kill kexec_load\n" "kill kexec_file_load\n" "kill init_module\n"
+    "kill finit_module\n" "kill delete_module\n" "kill reboot\n"
+    "kill swapon\n" "kill swapoff\n" "kill acct\n" "kill iopl\n"
+    "kill ioperm\n" "kill settimeofday\n" "kill clock_settime\n"
+    "kill adjtimex\n" "kill clock_adjtime\n"
+    /* a new namespace of any kind; clone3 hides flags behind a pointer */
+    "kill clone arg0 &CLONE_NEWNS == CLONE_NEWNS\n"
+    "kill clone arg0 &CLONE_NEWCGROUP == CLONE_NEWCGROUP\n"
+    "kill clone arg0 &CLONE_NEWUTS == CLONE_NEWUTS\n"
+    "kill clone arg0 &CLONE_NEWIPC == CLONE_NEWIPC\n"
+    "kill clone arg0 &CLONE_NEWUSER == CLONE_NEWUSER\n"
+    "kill clone arg0 &CLONE_NEWPID == CLONE_NEWPID\n"
+    "kill clone arg0 &CLONE_NEWNET == CLONE_NEWNET\n"
+    "errno ENOSYS clone3\n"
+    /* typing into a terminal; the kernel reads the low 32 bits only */
+    "kill ioctl arg1 &0xffffffff == TIOCSTI\n"
+    "kill ioctl arg1 &0xffffffff == TIOCLINUX\n"
+    /* personality(0xffffffff) only reads it */
+    "kill personality arg0 != PERSONALITY_QUERY\n";
 
 static int
 filter_err(char *err, size_t errsz, const char *fname, int line,
@@ -651,7 +637,7 @@ filter_build(const struct filter_policy *fpo, const char *fname,
 	for (i = 0; i < fpo->fpo_nrules; i++) {
 		fr = &fpo->fpo_rules[i];
 		act = filter_scmp_action(fr->fr_action, fr->fr_errno);
-		/* another arch's syscall, or a line that documents the default */
+		/* another arch's syscall, or a line restating the default */
 		if (fr->fr_syscall < 0 || act == defact)
 			continue;
 		for (j = 0; j < fr->fr_ncmp; j++)
@@ -740,41 +726,9 @@ filter_compile_file(const char *path, struct filter_prog *fp, char *err,
 int
 filter_compile_floor(struct filter_prog *fp, char *err, size_t errsz)
 {
-	const struct filter_floor	*ff;
-	struct filter_cmp		 fc;
-	struct scmp_arg_cmp		 sc;
-	scmp_filter_ctx			 ctx;
-	size_t				 i;
-	int				 nr, r;
-
-	memset(fp, 0, sizeof(*fp));
-	(void)strlcpy(fp->fp_name, "(always-kill floor)", sizeof(fp->fp_name));
-	if ((ctx = filter_ctx(SCMP_ACT_ALLOW)) == NULL)
-		return filter_err(err, errsz, fp->fp_name, 0, "seccomp_init");
-	for (i = 0; i < FILTER_NELEM(filter_floor_rules); i++) {
-		ff = &filter_floor_rules[i];
-		if ((nr = seccomp_syscall_resolve_name(ff->ff_name)) < 0)
-			continue;	/* not on this architecture */
-		fc.fc_arg = ff->ff_arg;
-		fc.fc_op = ff->ff_op;
-		fc.fc_mask = ff->ff_mask;
-		fc.fc_value = ff->ff_value;
-		filter_scmp_cmp(&fc, &sc);
-		if ((r = seccomp_rule_add_array(ctx, ff->ff_errno != 0 ?
-		    SCMP_ACT_ERRNO((uint32_t)ff->ff_errno) :
-		    SCMP_ACT_KILL_PROCESS, nr, (unsigned int)ff->ff_ncmp,
-		    &sc)) != 0) {
-			seccomp_release(ctx);
-			return filter_err(err, errsz, fp->fp_name, 0,
-			    "%s: %s", ff->ff_name, strerror(-r));
-		}
-	}
-	r = filter_export(ctx, fp);
-	seccomp_release(ctx);
-	if (r == -1)
-		return filter_err(err, errsz, fp->fp_name, 0, "export: %s",
-		    strerror(errno));
-	return 0;
+	return filter_compile_text(filter_floor_text,
+	    sizeof(filter_floor_text) - 1, "(always-kill floor)", fp, err,
+	    errsz);
 }
 
 /* async-signal-safe: the child calls this between clone and execve */

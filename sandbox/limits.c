@@ -366,59 +366,75 @@ limits_fmt(char *buf, size_t bufsz, uint64_t v, const char *unlimited)
 		snprintf(buf, bufsz, "%" PRIu64, v);
 }
 
+static int
+limits_create_v2(struct sandbox *sb, struct sandbox_child *ch,
+    const char *name, const char *pids, int procfds[LIMITS_CG_FDS])
+{
+	char	 mem[24];
+	const char *const kv[] = { "pids.max", pids, "memory.max", mem,
+	    "memory.swap.max", sb->sb_cg_memsw ? "0" : NULL, NULL };
+
+	limits_fmt(mem, sizeof(mem), sb->sb_cfg->cf_limits.lim_memory_bytes,
+	    "max");
+	ch->sch_cg_created |= SBX_CG_V2;
+	return limits_request_group(sb->sb_cg2_fd, name, kv, &procfds[0]);
+}
+
+static int
+limits_create_v1(struct sandbox *sb, struct sandbox_child *ch,
+    const char *name, const char *pids, int procfds[LIMITS_CG_FDS])
+{
+	char	 mem[24];
+	/* memsw must never be below the memory limit: set it last */
+	const char *const kvmem[] = { "memory.limit_in_bytes", mem,
+	    "memory.memsw.limit_in_bytes", sb->sb_cg_memsw ? mem : NULL,
+	    NULL };
+	const char *const kvpids[] = { "pids.max", pids, NULL };
+
+	limits_fmt(mem, sizeof(mem), sb->sb_cfg->cf_limits.lim_memory_bytes,
+	    "-1");
+	if (sb->sb_cg_pids_fd != -1) {
+		ch->sch_cg_created |= SBX_CG_PIDS;
+		if (limits_request_group(sb->sb_cg_pids_fd, name, kvpids,
+		    &procfds[0]) == -1)
+			return -1;
+	}
+	if (sb->sb_cg_mem_fd != -1) {
+		ch->sch_cg_created |= SBX_CG_MEM;
+		if (limits_request_group(sb->sb_cg_mem_fd, name, kvmem,
+		    &procfds[1]) == -1)
+			return -1;
+	}
+	/* cpu: one group for all scripts, weighed against the daemon */
+	procfds[2] = sb->sb_cg_cpu_procs_fd;
+	return 0;
+}
+
 /* parent, per request: the r<reqid> groups; the child joins them */
 int
 limits_cgroup_create(struct sandbox *sb, struct sandbox_child *ch,
     int procfds[LIMITS_CG_FDS])
 {
-	const struct config_limits	*lim = &sb->sb_cfg->cf_limits;
-	char				 name[32], pids[24], mem[24];
-	int				 i, save;
+	char	 name[32], pids[24];
+	int	 i, r, save;
 
 	for (i = 0; i < LIMITS_CG_FDS; i++)
 		procfds[i] = -1;
 	ch->sch_cg_created = 0;
 	snprintf(name, sizeof(name), "r%" PRIu64, ch->sch_reqid);
-	limits_fmt(pids, sizeof(pids), lim->lim_processes, "max");
-	if (sb->sb_cg_version == 2) {
-		const char *const kv[] = { "pids.max", pids, "memory.max",
-		    mem, "memory.swap.max", sb->sb_cg_memsw ? "0" : NULL,
-		    NULL };
-
-		limits_fmt(mem, sizeof(mem), lim->lim_memory_bytes, "max");
-		ch->sch_cg_created |= SBX_CG_V2;
-		if (limits_request_group(sb->sb_cg2_fd, name, kv, &procfds[0]))
-			goto fail;
-		return 0;
+	limits_fmt(pids, sizeof(pids), sb->sb_cfg->cf_limits.lim_processes,
+	    "max");
+	if (sb->sb_cg_version == 2)
+		r = limits_create_v2(sb, ch, name, pids, procfds);
+	else
+		r = limits_create_v1(sb, ch, name, pids, procfds);
+	if (r == -1) {
+		save = errno;
+		limits_cgroup_close(sb, procfds);
+		(void)limits_cgroup_release(sb, ch);
+		errno = save;
 	}
-	limits_fmt(mem, sizeof(mem), lim->lim_memory_bytes, "-1");
-	if (sb->sb_cg_pids_fd != -1) {
-		const char *const kv[] = { "pids.max", pids, NULL };
-
-		ch->sch_cg_created |= SBX_CG_PIDS;
-		if (limits_request_group(sb->sb_cg_pids_fd, name, kv,
-		    &procfds[0]) == -1)
-			goto fail;
-	}
-	if (sb->sb_cg_mem_fd != -1) {
-		/* memsw must never be below the memory limit: set it last */
-		const char *const kv[] = { "memory.limit_in_bytes", mem,
-		    "memory.memsw.limit_in_bytes", sb->sb_cg_memsw ? mem :
-		    NULL, NULL };
-
-		ch->sch_cg_created |= SBX_CG_MEM;
-		if (limits_request_group(sb->sb_cg_mem_fd, name, kv,
-		    &procfds[1]) == -1)
-			goto fail;
-	}
-	procfds[2] = sb->sb_cg_cpu_procs_fd;
-	return 0;
-fail:
-	save = errno;
-	limits_cgroup_close(sb, procfds);
-	(void)limits_cgroup_release(sb, ch);
-	errno = save;
-	return -1;
+	return r;
 }
 
 /* parent, after clone: the per-request fds (not the shared cpu one) */

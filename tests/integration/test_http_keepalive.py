@@ -129,10 +129,14 @@ def test_body_of_get_is_skipped_not_parsed():
         c.send(build_request('GET', '/a.txt', body=inner,
                              hostport=d.hostport) +
                build_request('GET', '/b.txt', hostport=d.hostport))
-        r1, r2 = c.read_responses(2, ['GET', 'GET'])
+        r1 = c.read_response('GET')
         assert r1.body == BODY['/a.txt'], r1
-        assert r2.body == BODY['/b.txt'], r2
-        assert not c.closed(0.5), 'unexpected bytes or close after 2 answers'
+        # the body is skipped and /b.txt answered, or the connection is
+        # closed: never an answer for the smuggled /c.txt
+        if not c.closed(0.3):
+            r2 = c.read_response('GET')
+            assert r2.body == BODY['/b.txt'], r2
+            assert not c.closed(0.5), 'unexpected bytes after 2 answers'
 
 
 def test_chunked_body_of_get_is_skipped_not_parsed():

@@ -5,10 +5,11 @@ ends or restarts a process.
 """
 
 import random
+import re
 
 from cgijail_test import Daemon, check_raw_cases, assert_error_page
 
-H = b'Host: 127.0.0.1\r\n'
+H = b'Host: 127.0.0.1'
 HELLO = '#!/bin/sh\nprintf "Content-Type: text/plain\\n\\nhello"\n'
 FILES = {
     'index.html': '<html>index</html>\n',
@@ -56,25 +57,25 @@ def test_malformed_request_line_is_400():
 
 def test_bad_header_fields_are_400():
     cases = [
-        ('no colon', req(b'GET / HTTP/1.1', H + b'NoColon'), 400, True),
+        ('no colon', req(b'GET / HTTP/1.1', H, b'NoColon'), 400, True),
         ('space before colon', req(b'GET / HTTP/1.1', b'Host : a'), 400,
          True),
-        ('space before colon 2', req(b'GET / HTTP/1.1', H + b'X-A : 1'),
+        ('space before colon 2', req(b'GET / HTTP/1.1', H, b'X-A : 1'),
          400, True),
-        ('empty name', req(b'GET / HTTP/1.1', H + b': v'), 400, True),
-        ('bad name char', req(b'GET / HTTP/1.1', H + b'X(y): z'), 400,
+        ('empty name', req(b'GET / HTTP/1.1', H, b': v'), 400, True),
+        ('bad name char', req(b'GET / HTTP/1.1', H, b'X(y): z'), 400,
          True),
-        ('obs-fold space', req(b'GET / HTTP/1.1', H + b'X-A: 1',
+        ('obs-fold space', req(b'GET / HTTP/1.1', H, b'X-A: 1',
                                b' continued'), 400, True),
-        ('obs-fold tab', req(b'GET / HTTP/1.1', H + b'X-A: 1',
+        ('obs-fold tab', req(b'GET / HTTP/1.1', H, b'X-A: 1',
                              b'\tcontinued'), 400, True),
         ('first line folded', req(b'GET / HTTP/1.1', b' X-A: 1', b'Host: a'),
          400, True),
-        ('NUL in value', req(b'GET / HTTP/1.1', H + b'X-A: a\x00b'), 400,
+        ('NUL in value', req(b'GET / HTTP/1.1', H, b'X-A: a\x00b'), 400,
          True),
-        ('bare CR in value', req(b'GET / HTTP/1.1', H + b'X-A: a\rb'), 400,
+        ('bare CR in value', req(b'GET / HTTP/1.1', H, b'X-A: a\rb'), 400,
          True),
-        ('bare CR after field', req(b'GET / HTTP/1.1', H + b'X-A: a\r'),
+        ('bare CR after field', req(b'GET / HTTP/1.1', H, b'X-A: a\r'),
          400, True),
     ]
     with Daemon(FILES) as d:
@@ -103,32 +104,32 @@ def test_host_rules():
 def test_content_length_and_transfer_encoding_are_400():
     post = b'POST /cgi-bin/hello.sh HTTP/1.1'
     cases = [
-        ('CL and TE', req(post, H + b'Content-Length: 5',
+        ('CL and TE', req(post, H, b'Content-Length: 5',
                           b'Transfer-Encoding: chunked',
                           body=b'0\r\n\r\n'), 400, True),
-        ('TE and CL', req(post, H + b'Transfer-Encoding: chunked',
+        ('TE and CL', req(post, H, b'Transfer-Encoding: chunked',
                           b'Content-Length: 5', body=b'0\r\n\r\n'), 400,
          True),
-        ('duplicate CL', req(post, H + b'Content-Length: 5',
+        ('duplicate CL', req(post, H, b'Content-Length: 5',
                              b'Content-Length: 5', body=b'hello'), 400,
          True),
-        ('different CL', req(post, H + b'Content-Length: 5',
+        ('different CL', req(post, H, b'Content-Length: 5',
                              b'Content-Length: 6', body=b'hello!'), 400,
          True),
-        ('CL list', req(post, H + b'Content-Length: 5, 5', body=b'hello'),
+        ('CL list', req(post, H, b'Content-Length: 5, 5', body=b'hello'),
          400, True),
-        ('CL letters', req(post, H + b'Content-Length: abc'), 400, True),
-        ('CL negative', req(post, H + b'Content-Length: -1'), 400, True),
-        ('CL plus', req(post, H + b'Content-Length: +5', body=b'hello'),
+        ('CL letters', req(post, H, b'Content-Length: abc'), 400, True),
+        ('CL negative', req(post, H, b'Content-Length: -1'), 400, True),
+        ('CL plus', req(post, H, b'Content-Length: +5', body=b'hello'),
          400, True),
-        ('CL empty', req(post, H + b'Content-Length:'), 400, True),
-        ('CL hex', req(post, H + b'Content-Length: 0x5', body=b'hello'),
+        ('CL empty', req(post, H, b'Content-Length:'), 400, True),
+        ('CL hex', req(post, H, b'Content-Length: 0x5', body=b'hello'),
          400, True),
-        ('CL overflow', req(post, H + b'Content-Length: '
+        ('CL overflow', req(post, H, b'Content-Length: '
                             b'99999999999999999999999'), (400, 413), True),
-        ('TE not chunked', req(post, H + b'Transfer-Encoding: gzip'),
+        ('TE not chunked', req(post, H, b'Transfer-Encoding: gzip'),
          (400, 501), True),
-        ('TE chunked not last', req(post, H + b'Transfer-Encoding: '
+        ('TE chunked not last', req(post, H, b'Transfer-Encoding: '
                                     b'chunked, gzip'), (400, 501), True),
     ]
     with Daemon(FILES) as d:
@@ -137,20 +138,20 @@ def test_content_length_and_transfer_encoding_are_400():
 
 def test_bad_chunked_framing_is_400():
     post = b'POST /cgi-bin/hello.sh HTTP/1.1'
-    te = H + b'Transfer-Encoding: chunked'
+    te = (H, b'Transfer-Encoding: chunked')
     cases = [
-        ('size not hex', req(post, te, body=b'zz\r\nhello\r\n0\r\n\r\n'),
+        ('size not hex', req(post, *te, body=b'zz\r\nhello\r\n0\r\n\r\n'),
          400, True),
-        ('no CRLF after data', req(post, te, body=b'5\r\nhelloXX0\r\n\r\n'),
+        ('no CRLF after data', req(post, *te, body=b'5\r\nhelloXX0\r\n\r\n'),
          400, True),
-        ('data longer than size', req(post, te,
+        ('data longer than size', req(post, *te,
                                       body=b'3\r\nhello\r\n0\r\n\r\n'),
          400, True),
-        ('negative size', req(post, te, body=b'-5\r\nhello\r\n0\r\n\r\n'),
+        ('negative size', req(post, *te, body=b'-5\r\nhello\r\n0\r\n\r\n'),
          400, True),
-        ('size overflow', req(post, te, body=b'f' * 40 + b'\r\nx\r\n'),
+        ('size overflow', req(post, *te, body=b'f' * 40 + b'\r\nx\r\n'),
          (400, 413), True),
-        ('NUL in size line', req(post, te,
+        ('NUL in size line', req(post, *te,
                                  body=b'5\x00\r\nhello\r\n0\r\n\r\n'),
          400, True),
     ]
@@ -217,13 +218,13 @@ def test_large_header_block_is_431():
     many = [b'X-F%d: v' % i for i in range(150)]
     some = [b'X-F%d: v' % i for i in range(60)]
     cases = [
-        ('one 9000-byte field', req(b'GET / HTTP/1.1', H + b'X-Big: ' +
+        ('one 9000-byte field', req(b'GET / HTTP/1.1', H, b'X-Big: ' +
                                     b'x' * 9000), 431, True),
         ('three 3000-byte fields', req(b'GET / HTTP/1.1', H,
                                        *[b'X-%d: ' % i + b'y' * 3000
                                          for i in range(3)]), 431, True),
         ('150 fields', req(b'GET / HTTP/1.1', H, *many), 431, True),
-        ('1 MiB field', req(b'GET / HTTP/1.1', H + b'X-Huge: ' +
+        ('1 MiB field', req(b'GET / HTTP/1.1', H, b'X-Huge: ' +
                             b'z' * (1 << 20)), 431, True),
         ('60 fields are fine', req(b'GET / HTTP/1.1', H,
                                    b'Connection: close', *some), 200, True),
@@ -258,14 +259,14 @@ def test_fragment_encoded_slash_nul_and_dotdot_are_400():
 def test_body_over_max_body_is_413():
     post = b'POST /cgi-bin/hello.sh HTTP/1.1'
     cases = [
-        ('Content-Length 2048', req(post, H + b'Content-Length: 2048'), 413,
+        ('Content-Length 2048', req(post, H, b'Content-Length: 2048'), 413,
          True),
-        ('Content-Length 1G', req(post, H + b'Content-Length: 1073741824'),
+        ('Content-Length 1G', req(post, H, b'Content-Length: 1073741824'),
          413, True),
-        ('chunked 2 KiB', req(post, H + b'Transfer-Encoding: chunked',
+        ('chunked 2 KiB', req(post, H, b'Transfer-Encoding: chunked',
                               body=b'800\r\n' + b'x' * 2048 +
                               b'\r\n0\r\n\r\n'), 413, True),
-        ('chunked 3 x 512', req(post, H + b'Transfer-Encoding: chunked',
+        ('chunked 3 x 512', req(post, H, b'Transfer-Encoding: chunked',
                                 body=(b'200\r\n' + b'y' * 512 + b'\r\n') * 3 +
                                 b'0\r\n\r\n'), 413, True),
     ]
@@ -300,8 +301,6 @@ def test_garbage_never_ends_a_process():
         for b in blobs:
             data = d.request(b, timeout=2.0, shut_wr=True)
             if data:
-                assert data.startswith(b'HTTP/1.1 4') or \
-                    data.startswith(b'HTTP/1.1 5') or \
-                    data.startswith(b'HTTP/1.1 200') or \
-                    data.startswith(b'HTTP/1.1 30'), (b, data[:200])
+                assert re.match(rb'HTTP/1\.[01] (200|30\d|4\d\d|5\d\d) ',
+                                data), ('sent', b, 'got', data[:200])
         assert d.answers()

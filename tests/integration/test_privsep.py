@@ -5,6 +5,7 @@ the executor is deaf (own network and mount namespace), and a killed
 child is restarted by the parent, which says why.
 """
 
+import fcntl
 import os
 import signal
 import stat
@@ -86,6 +87,23 @@ def _fd_flags(pid, fd):
 
 
 O_PATH = 0o10000000
+F_GET_SEALS = 1034
+F_SEAL_WRITE = 0x8
+F_SEAL_FUTURE_WRITE = 0x10
+
+
+def _write_sealed(pid, fd):
+    try:
+        f = os.open('/proc/%d/fd/%d' % (pid, fd), os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        seals = fcntl.fcntl(f, F_GET_SEALS)
+    except OSError:
+        return False
+    finally:
+        os.close(f)
+    return bool(seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
 
 
 def tcp_sockets(pid):
@@ -123,6 +141,11 @@ def test_front_descriptors():
             if fd <= 2:
                 continue
             if target.startswith(('socket:', 'pipe:', 'anon_inode:')):
+                continue
+            if target.startswith('/memfd:'):
+                # the config text (proc.h PROC_FD_CONFIG): must be sealed
+                if not _write_sealed(pid, fd):
+                    bad.append('%d -> %s is not write-sealed' % (fd, target))
                 continue
             if target == d.docroot:
                 docroot_fds.append(fd)

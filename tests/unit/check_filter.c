@@ -87,7 +87,8 @@ static const struct parse_case parse_cases[] = {
 	{ "allow ioctl arg1 =~ 1\n", 0, T_FNAME ":1: bad operator on arg1", 0 },
 	{ "allow ioctl arg1\n", 0, T_FNAME ":1: bad operator on arg1", 0 },
 	{ "allow ioctl arg1 ==\n", 0, T_FNAME ":1: bad value on arg1", 0 },
-	{ "allow ioctl arg1 == BOGUS\n", 0, T_FNAME ":1: bad value on arg1", 0 },
+	{ "allow ioctl arg1 == BOGUS\n", 0, T_FNAME ":1: bad value on arg1",
+	  0 },
 	{ "allow ioctl arg1 == -1\n", 0, T_FNAME ":1: bad value on arg1", 0 },
 	{ "allow ioctl arg1 == 18446744073709551616\n", 0,
 	  T_FNAME ":1: bad value on arg1", 0 },
@@ -472,7 +473,7 @@ START_TEST(test_filter_i386_killed)
 
 	for (with_filter = 0; with_filter <= 1; with_filter++) {
 		if ((pid = fork()) == 0) {
-			/* the kernel's sigaction: bypass a sanitizer's handler */
+			/* kernel sigaction: bypass a sanitizer's handler */
 			struct {
 				void		(*h)(int);
 				unsigned long	  f;
