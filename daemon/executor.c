@@ -1,8 +1,8 @@
 /*
- * executor.c: the executor role, privileged but deaf.  Takes fixed-format
- * run requests from the front only, re-validates every script itself,
- * spawns it through the sandbox, enforces the wall-clock timeout and
- * reports how it ended.  Trusts neither the front nor the scripts.
+ * executor.c: the executor role, privileged but deaf.  Re-validates each
+ * run request of the front, spawns the script through the sandbox,
+ * enforces its timeout, reports how it ended.  Trusts neither the front
+ * (every request is checked again) nor the scripts.
  */
 #include <sys/capability.h>
 #include <sys/epoll.h>
@@ -219,8 +219,8 @@ exec_sandbox_init(struct exec *ex)
  * What a spawn needs, and nothing else (sandbox/: the jail is built in
  * sandbox_init(), before this).  The child drops all of these itself
  * before execve; here they bound what a compromised executor holds.
- * Not kept: CAP_DAC_OVERRIDE (the cgroup files are root's own),
- * CAP_SYS_CHROOT and CAP_FOWNER (no per-request chroot or chmod).
+ * Not kept: CAP_SYS_CHROOT and CAP_FOWNER (no per-request chroot or
+ * chmod), CAP_SYS_RESOURCE (limits are only ever lowered).
  */
 static const cap_value_t exec_caps_keep[] = {
 	CAP_SYS_ADMIN,		/* clone namespaces, mount /proc and /tmp */
@@ -229,6 +229,7 @@ static const cap_value_t exec_caps_keep[] = {
 	CAP_SETPCAP,		/* the child empties its bounding set */
 	CAP_KILL,		/* kill scripts that run as another uid */
 	CAP_DAC_READ_SEARCH,	/* validate scripts in 0700 trees */
+	CAP_DAC_OVERRIDE,	/* rmdir our cgroups: v1 roots are 0555 */
 };
 #define EXEC_NCAPS	(sizeof(exec_caps_keep) / sizeof(exec_caps_keep[0]))
 

@@ -46,6 +46,7 @@ static size_t		 front_nlisten;
 static struct front_ev	 front_exec_ev, front_parent_ev, front_timer_ev;
 static struct front_conn *front_conns;
 static struct front_conn *front_dead;
+static struct front_cgi	*front_dead_cgi;
 static int		 front_nconns;
 static uint64_t		 front_next_reqid;
 static int		 front_stopping;
@@ -259,11 +260,24 @@ front_conn_close(struct front_conn *c)
 	front_dead = c;
 }
 
+/* CGI relays are freed after the batch too: their events may be in it */
+void
+front_defer_free(struct front_cgi *fc)
+{
+	fc->fc_next_dead = front_dead_cgi;
+	front_dead_cgi = fc;
+}
+
 static void
 front_reap_dead(void)
 {
 	struct front_conn	*c;
+	struct front_cgi	*fc;
 
+	while ((fc = front_dead_cgi) != NULL) {
+		front_dead_cgi = fc->fc_next_dead;
+		free(fc);
+	}
 	while ((c = front_dead) != NULL) {
 		front_dead = c->c_next;
 		free(c->c_out);
@@ -421,6 +435,42 @@ front_cgi_dir(const char *path)
 	return 0;
 }
 
+/* type of docroot-relative path (which starts with '/'): 0 or -errno */
+static int
+front_stat_beneath(const char *path, struct stat *st)
+{
+	struct open_how	how = { .flags = O_PATH | O_CLOEXEC,
+	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+	int		fd, rc = 0;
+
+	fd = (int)syscall(SYS_openat2, front_docroot_fd,
+	    path[1] ? path + 1 : ".", &how, sizeof(how));
+	if (fd == -1)
+		return -errno;
+	if (fstat(fd, st) == -1)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+/* a directory inside a CGI dir: its first `index` name that is a file */
+static int
+front_cgi_index(const char *dir, size_t dirlen, char *script, size_t scriptsz)
+{
+	struct stat	st;
+	size_t		i;
+
+	for (i = 0; i < front_cfg->cf_nindex; i++) {
+		if ((size_t)snprintf(script, scriptsz, "%.*s/%s", (int)dirlen,
+		    dir, front_cfg->cf_index[i]) >= scriptsz)
+			return 414;
+		if (front_stat_beneath(script, &st) == 0 &&
+		    S_ISREG(st.st_mode))
+			return 0;
+	}
+	return 403;	/* no listing of a CGI directory, ever */
+}
+
 /*
  * Find the script in path: the first component below the CGI dir that is
  * not a directory.  The rest is PATH_INFO.  0, or an HTTP status.
@@ -429,39 +479,55 @@ static int
 front_find_script(const char *path, size_t dirlen, char *script,
     size_t scriptsz, const char **path_info)
 {
-	struct open_how	 how = { .flags = O_PATH | O_CLOEXEC,
-	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
 	struct stat	 st;
 	const char	*p = path + dirlen;
 	size_t		 len;
-	int		 fd;
+	int		 rc;
 
 	while (*p == '/') {
 		const char *next = strchr(p + 1, '/');
 
 		len = next ? (size_t)(next - path) : strlen(path);
-		if (len == (size_t)(p + 1 - path))	/* trailing '/' */
-			return 403;
+		if (len == (size_t)(p + 1 - path))	/* "dir/": its index */
+			break;
 		if (len >= scriptsz)
 			return 414;
 		memcpy(script, path, len);
 		script[len] = '\0';
-		fd = (int)syscall(SYS_openat2, front_docroot_fd, script + 1,
-		    &how, sizeof(how));
-		if (fd == -1)
-			return errno == ENOENT || errno == ENOTDIR ? 404 : 403;
-		if (fstat(fd, &st) == -1) {
-			close(fd);
-			return 500;
-		}
-		close(fd);
+		if ((rc = front_stat_beneath(script, &st)) != 0)
+			return rc == -ENOENT || rc == -ENOTDIR ? 404 : 403;
 		if (!S_ISDIR(st.st_mode)) {
 			*path_info = path + len;
 			return 0;
 		}
 		p = path + len;
 	}
-	return 403;	/* the CGI directory itself: no listing */
+	*path_info = "";
+	return front_cgi_index(path, (size_t)(p - path), script, scriptsz);
+}
+
+/* cgi-route: every path under a prefix goes to one script */
+static int
+front_match_route(const char *path, char *script, size_t scriptsz,
+    const char **path_info)
+{
+	size_t	i, n;
+
+	for (i = 0; i < front_cfg->cf_nroute; i++) {
+		const struct config_route *cr = &front_cfg->cf_route[i];
+
+		n = strlen(cr->cr_prefix);
+		while (n > 1 && cr->cr_prefix[n - 1] == '/')
+			n--;
+		if (strncmp(path, cr->cr_prefix, n) != 0 ||
+		    (n > 1 && path[n] != '/' && path[n] != '\0'))
+			continue;
+		if (strlcpy(script, cr->cr_script, scriptsz) >= scriptsz)
+			return -1;
+		*path_info = n > 1 ? path + n : path;
+		return 1;
+	}
+	return 0;
 }
 
 static int
@@ -474,16 +540,41 @@ void
 front_route(struct front_conn *c, const char *path, const char *query,
     int redirects)
 {
-	char		 script[MSG_SCRIPT_MAX];
+	char		 script[MSG_SCRIPT_MAX], real[HTTP_TARGET_MAX + 1];
 	const char	*path_info = "";
 	size_t		 dirlen;
 	int		 st;
 
+	/* a body is read only by a script: anything else closes after */
+	if (c->c_req->hr_content_length > 0 || c->c_req->hr_chunked)
+		c->c_close_after = 1;
+	if (front_has_dot_segment(path)) {
+		front_error(c, 404);
+		return;
+	}
+	if (front_match_route(path, script, sizeof(script), &path_info) ==
+	    1) {
+		front_cgi_start(c, script, path_info, query);
+		return;
+	}
+	/* decide on the real location: symlinks resolved, beneath only */
+	if ((st = front_path_resolve(front_docroot_fd, path, real,
+	    sizeof(real))) != 0) {
+		front_error(c, st == -ENAMETOOLONG ? 414 : st == -ENOENT ||
+		    st == -ENOTDIR || st == -EXDEV ? 404 : 403);
+		return;
+	}
+	path = real;
 	if (front_has_dot_segment(path)) {
 		front_error(c, 404);
 		return;
 	}
 	if ((dirlen = front_cgi_dir(path)) == 0) {
+		if (strlcpy(c->c_req->hr_path, path,
+		    sizeof(c->c_req->hr_path)) >= sizeof(c->c_req->hr_path)) {
+			front_error(c, 414);
+			return;
+		}
 		front_serve_static(c);
 		return;
 	}
@@ -741,7 +832,11 @@ front_dispatch(struct front_ev *ev, uint32_t events)
 {
 	struct front_conn	*c = ev->fe_conn;
 
-	if (ev->fe_fd == -1 || (c != NULL && c->c_dead))
+	if (ev->fe_fd == -1 || (c != NULL && c->c_dead) ||
+	    ((ev->fe_kind == FRONT_EV_CGI_IN || ev->fe_kind ==
+	    FRONT_EV_CGI_OUT || ev->fe_kind == FRONT_EV_CGI_ERR) &&
+	    (c->c_cgi == NULL || (ev != &c->c_cgi->fc_in &&
+	    ev != &c->c_cgi->fc_out && ev != &c->c_cgi->fc_err))))
 		return;
 	switch (ev->fe_kind) {
 	case FRONT_EV_LISTEN:

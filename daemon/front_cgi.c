@@ -258,6 +258,7 @@ front_cgi_start(struct front_conn *c, const char *script,
 	}
 	c->c_cgi = fc;
 	c->c_state = FRONT_S_CGI;
+	c->c_close_after = 0;	/* the relay consumes the body */
 	if (r->hr_chunked) {
 		fc->fc_collecting = 1;
 		http_chunked_init(&fc->fc_dechunk);
@@ -295,7 +296,7 @@ front_cgi_abort(struct front_conn *c)
 	free(fc->fc_obuf);
 	free(fc->fc_resp);
 	free(fc->fc_body);
-	free(fc);
+	front_defer_free(fc);
 	c->c_cgi = NULL;
 }
 

@@ -139,8 +139,9 @@ http_host_parse(const char *s, size_t n, int need_port, char *out,
 			return -1;
 	} else {
 		for (hlen = 0; hlen < n && s[hlen] != ':'; hlen++)
-			if (!http_is_alpha(s[hlen]) && !http_is_digit(s[hlen]) &&
-			    strchr("-._~", s[hlen]) == NULL)
+			if (!http_is_alpha(s[hlen]) &&
+			    !http_is_digit(s[hlen]) &&
+			    (s[hlen] == '\0' || !strchr("-._~", s[hlen])))
 				return -1;
 		if (hlen == 0 && n > 0)
 			return -1;

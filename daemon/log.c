@@ -71,9 +71,12 @@ log_escape(char *dst, size_t dstsz, const char *src, size_t srclen)
 		return;
 	if (srclen > MSG_LOG_TEXT_MAX)
 		srclen = MSG_LOG_TEXT_MAX;
-	/* every non-graphic byte, newline and tab included, becomes \ooo */
+	/*
+	 * every non-graphic byte, newline and tab included, becomes \ooo;
+	 * a double quote is escaped so quoted log fields stay parseable
+	 */
 	if (strnvisx(buf, sizeof(buf), src, srclen,
-	    VIS_OCTAL | VIS_CSTYLE | VIS_TAB | VIS_NL) == -1)
+	    VIS_OCTAL | VIS_CSTYLE | VIS_TAB | VIS_NL | VIS_DQ) == -1)
 		buf[sizeof(buf) - 1] = '\0';
 	strlcpy(dst, buf, dstsz);
 }

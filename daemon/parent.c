@@ -243,9 +243,10 @@ parent_child_died(struct parent *p, struct parent_child *c, int status)
 	long			 up_ms;
 
 	if (WIFSIGNALED(status))
-		log_warnx("%s (pid %d) killed by signal %d",
+		log_warnx("%s (pid %d) killed by signal %d%s",
 		    proc_role_name(c->pc_role), (int)c->pc_pid,
-		    WTERMSIG(status));
+		    WTERMSIG(status), WTERMSIG(status) == SIGSYS ?
+		    " (SIGSYS: a system call outside its seccomp filter)" : "");
 	else if (WEXITSTATUS(status) != 0 || !p->p_stopping)
 		log_warnx("%s (pid %d) exited with status %d",
 		    proc_role_name(c->pc_role), (int)c->pc_pid,
@@ -256,7 +257,13 @@ parent_child_died(struct parent *p, struct parent_child *c, int status)
 		return;
 	other = c == &p->p_front ? &p->p_exec : &p->p_front;
 	if (other->pc_pid > 0) {
-		kill(other->pc_pid, SIGKILL);
+		/*
+		 * The other one sees its peer channel close and exits by
+		 * itself, after killing its scripts and removing their
+		 * cgroups; SIGKILL only if it has not within 2 s.
+		 */
+		p->p_restart_pending = 1;
+		parent_arm_timer(p, 2000);
 		return;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -499,11 +506,17 @@ parent_dispatch_timer(struct parent *p)
 				kill(p->p_retired[i].pc_pid, SIGKILL);
 		return;
 	}
-	if (p->p_restart_pending && p->p_front.pc_pid == 0 &&
-	    p->p_exec.pc_pid == 0) {
+	if (!p->p_restart_pending)
+		return;
+	if (p->p_front.pc_pid == 0 && p->p_exec.pc_pid == 0) {
 		p->p_restart_pending = 0;
 		parent_start_children(p);
+		return;
 	}
+	if (p->p_front.pc_pid > 0)
+		kill(p->p_front.pc_pid, SIGKILL);
+	if (p->p_exec.pc_pid > 0)
+		kill(p->p_exec.pc_pid, SIGKILL);
 }
 
 static void

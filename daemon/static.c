@@ -375,7 +375,9 @@ static_openat2(int docroot_fd, const char *rel, uint64_t flags)
 
 	memset(&how, 0, sizeof(how));
 	how.flags = flags;
-	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+	/* the front resolved the request's links; none are followed here */
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+	    RESOLVE_NO_MAGICLINKS;
 	for (tries = 0; tries < STATIC_OPEN_TRIES; tries++) {
 		fd = syscall(SYS_openat2, docroot_fd, rel, &how, sizeof(how));
 		if (fd != -1 || (errno != EAGAIN && errno != EINTR))

@@ -81,6 +81,7 @@ struct front_cgi {
 	size_t			 fc_err_dropped;
 	char			 fc_tail[2048 + 1];	/* stderr, for --debug */
 	char			 fc_script[1024];
+	struct front_cgi	*fc_next_dead;
 };
 
 struct front_conn {
@@ -137,8 +138,13 @@ void		front_error(struct front_conn *, int status);
 void		front_flush(struct front_conn *);
 void		front_conn_close(struct front_conn *);
 void		front_request_done(struct front_conn *);
+void		front_defer_free(struct front_cgi *);
 void		front_route(struct front_conn *, const char *path,
 		    const char *query, int redirects);
+
+/* front_path.c */
+int	front_path_resolve(int rootfd, const char *path, char *out,
+	    size_t outsz);
 
 /* front_cgi.c */
 void	front_cgi_start(struct front_conn *, const char *script,

@@ -15,7 +15,7 @@
 #define HTTP_HEAD_MAX		8192	/* longer header block: 431 */
 #define HTTP_FIELDS_MAX		100	/* more fields: 431 */
 #define HTTP_HOST_MAX		255
-#define HTTP_LEAD_MAX		256	/* this much before the request line: 400 */
+#define HTTP_LEAD_MAX		256	/* bytes before the request line: 400 */
 #define HTTP_METHOD_MAX		31	/* longer method token: 501 */
 #define HTTP_CHUNK_LINE_MAX	4096	/* chunk-size or trailer line: 400 */
 /*
@@ -39,19 +39,21 @@ enum http_method {
 };
 
 struct http_field {
-	uint16_t	hf_name;	/* offset into hr_hbuf, NUL-terminated */
-	uint16_t	hf_value;	/* offset, NUL-terminated, OWS trimmed */
+	uint16_t	hf_name;	/* offset in hr_hbuf, NUL-terminated */
+	uint16_t	hf_value;	/* offset, NUL-terminated, trimmed */
 };
 
 struct http_request {
 	enum http_method	hr_method;
 	char			hr_method_str[32];
 	int			hr_minor;	/* 0 or 1 (HTTP/1.x) */
-	char			hr_target[HTTP_TARGET_MAX + 1];	/* raw */
-	char			hr_path[HTTP_TARGET_MAX + 1];	/* decoded, normalised */
-	char			hr_query[HTTP_TARGET_MAX + 1];	/* raw, without '?' */
-	char			hr_host[HTTP_HOST_MAX + 1];	/* lowercased, no port */
-	int			hr_keepalive;	/* after Connection + version */
+	/* raw target; decoded, normalised path; raw query without '?';
+	 * host lowercased, without port, IPv6 in brackets */
+	char			hr_target[HTTP_TARGET_MAX + 1];
+	char			hr_path[HTTP_TARGET_MAX + 1];
+	char			hr_query[HTTP_TARGET_MAX + 1];
+	char			hr_host[HTTP_HOST_MAX + 1];	/* no port */
+	int			hr_keepalive;	/* Connection + version */
 	int			hr_chunked;	/* Transfer-Encoding: chunked */
 	int64_t			hr_content_length;	/* -1 = absent */
 	int			hr_expect_continue;
@@ -62,14 +64,14 @@ struct http_request {
 	size_t			hr_scan;	/* parser's resume point */
 	/* the rest is the parser's private state */
 	int			hr_pstate;
-	int			hr_result;	/* sticky once decided */
+	int			hr_result;	/* sticky verdict */
 	int			hr_cr;		/* last byte was CR */
-	int			hr_nsp;		/* SPs in the request line */
-	size_t			hr_partlen;	/* bytes of its current part */
-	size_t			hr_line;	/* offset of the current line */
-	size_t			hr_tgt;		/* offset of the target */
-	size_t			hr_ver;		/* offset of the version */
-	size_t			hr_head;	/* offset of the first field */
+	int			hr_nsp;		/* SPs in request line */
+	size_t			hr_partlen;	/* its current part */
+	size_t			hr_line;	/* current line start */
+	size_t			hr_tgt;		/* target offset */
+	size_t			hr_ver;		/* version offset */
+	size_t			hr_head;	/* first field offset */
 };
 
 /*
@@ -117,9 +119,9 @@ struct http_chunked {
 	uint64_t	hc_left;	/* bytes left in this chunk */
 	uint64_t	hc_total;	/* decoded so far */
 	size_t		hc_linelen;	/* size/trailer line length guard */
-	int		hc_digits;	/* hex digits of the chunk-size */
+	int		hc_digits;	/* hex digits of the size */
 	int		hc_error;	/* sticky -400 or -413 */
-	size_t		hc_trailer;	/* trailer bytes, CRLFs included */
+	size_t		hc_trailer;	/* trailer bytes with CRLFs */
 };
 void	http_chunked_init(struct http_chunked *);
 /*
@@ -132,7 +134,7 @@ int	http_chunked_decode(struct http_chunked *, const char *in, size_t inlen,
 	    size_t *consumed, char *out, size_t *outlen, uint64_t max_total);
 
 const char *http_reason(int status);
-/* IMF-fixdate into buf[30]; "" if bufsz < 30 or the year is not 4 digits */
+/* IMF-fixdate into buf[30]; "" if bufsz < 30 or the year has not 4 digits */
 void	http_date_format(time_t, char *buf, size_t bufsz);
 /* IMF-fixdate, RFC 850 (yy < 70 is 20yy) and asctime forms; 0 or -1 */
 int	http_date_parse(const char *, time_t *);

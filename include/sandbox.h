@@ -39,6 +39,7 @@ enum sandbox_step {
 struct filter_prog {
 	struct sock_filter	*fp_insns;
 	unsigned short		 fp_len;
+	int			 fp_has_floor;	/* floor merged in */
 	char			 fp_name[PATH_MAX];
 };
 
@@ -199,6 +200,9 @@ int	filter_compile_file(const char *path, struct filter_prog *,
 int	filter_compile_floor(struct filter_prog *, char *err, size_t errsz);
 /* async-signal-safe: one prctl; needs no_new_privs or CAP_SYS_ADMIN */
 int	filter_install(const struct filter_prog *);
+/* async-signal-safe: floor (unless merged into policy), then policy */
+int	filter_install_policy(const struct filter_prog *floor,
+	    const struct filter_prog *policy);
 void	filter_free(struct filter_prog *);
 
 /* the embedded policy/default.policy (sandbox/policy_data.S) */

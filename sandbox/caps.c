@@ -1,8 +1,8 @@
 /*
  * caps.c: identity and capabilities.  At init (executor, root) it resolves
- * the script user; in the child it drops every capability set, the uid and
- * the gids, and proves each drop by reading it back.  Trusts the passwd
- * database only at init, before pivot_root.
+ * the script user and empties the bounding set; in the child it drops every
+ * other capability set, the uid and the gids, and proves each drop by
+ * reading it back.  Trusts the passwd database only at init.
  */
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -78,18 +78,39 @@ caps_init(struct sandbox *sb, const struct config *cfg, char *err,
 }
 
 /*
- * child, still root: the bounding set caps what any later execve could
- * gain; emptying it and locking the securebits needs CAP_SETPCAP, which
- * is gone once the uid changes.
+ * Once, in the executor: empty the bounding set, which caps what any
+ * execve could ever gain.  The executor never execs and keeps its own
+ * permitted set; every child inherits the empty set (it can only shrink),
+ * which saves each spawn a PR_CAPBSET_DROP per capability.
  */
 int
-caps_bound_drop(int cap_last)
+caps_bound_clear(const struct sandbox *sb, char *err, size_t errsz)
 {
 	int	 cap;
 
-	for (cap = 0; cap <= cap_last; cap++)
-		if (syscall(SYS_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0) == -1)
+	for (cap = 0; cap <= sb->sb_cap_last; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == -1 ||
+		    prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 0) {
+			snprintf(err, errsz, "dropping capability %d from the "
+			    "bounding set: %s", cap, strerror(errno));
 			return -1;
+		}
+	return 0;
+}
+
+/*
+ * child, still root: prove the bounding set is empty, clear the ambient
+ * set, and lock the securebits; the latter needs CAP_SETPCAP, which is
+ * gone once the uid changes.
+ */
+int
+caps_lock(int cap_last)
+{
+	if (syscall(SYS_prctl, PR_CAPBSET_READ, CAP_SYS_ADMIN, 0, 0, 0) != 0 ||
+	    syscall(SYS_prctl, PR_CAPBSET_READ, cap_last, 0, 0, 0) != 0) {
+		errno = EPERM;
+		return -1;
+	}
 	if (syscall(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0,
 	    0) == -1)
 		return -1;

@@ -100,16 +100,15 @@ spawn_child(void *arg)
 	SPAWN_STEP(sc, SBX_STEP_CGROUP, limits_cgroup_join(sc->sc_cgfds));
 	SPAWN_STEP(sc, SBX_STEP_MOUNTS, jail_child_mounts(sb));
 	SPAWN_STEP(sc, SBX_STEP_RLIMITS, limits_rlimit_apply(sb));
-	SPAWN_STEP(sc, SBX_STEP_CAPS, caps_bound_drop(sb->sb_cap_last));
+	SPAWN_STEP(sc, SBX_STEP_CAPS, caps_lock(sb->sb_cap_last));
 	SPAWN_STEP(sc, SBX_STEP_IDENTITY, caps_set_identity(sb->sb_uid,
 	    sb->sb_gid));
 	SPAWN_STEP(sc, SBX_STEP_CAPS, caps_clear_all());
 	SPAWN_STEP(sc, SBX_STEP_NNP, caps_no_new_privs());
 	SPAWN_STEP(sc, SBX_STEP_FDS, spawn_fds(ss));
 	SPAWN_STEP(sc, SBX_STEP_LANDLOCK, landlock_restrict(sb));
-	SPAWN_STEP(sc, SBX_STEP_SECCOMP, filter_install(&sb->sb_floor));
-	SPAWN_STEP(sc, SBX_STEP_SECCOMP,
-	    filter_install(&sb->sb_policy[ss->ss_policy]));
+	SPAWN_STEP(sc, SBX_STEP_SECCOMP, filter_install_policy(&sb->sb_floor,
+	    &sb->sb_policy[ss->ss_policy]));
 	(void)syscall(SYS_execve, ss->ss_path, ss->ss_argv, ss->ss_envp);
 	spawn_die(sc, SBX_STEP_EXEC);
 }
@@ -281,6 +280,7 @@ sandbox_init(struct sandbox *sb, const struct config *cfg,
 	sb->sb_landlock_abi = landlock_probe();
 	if (ns_net_isolate(cfg, err, errsz) == -1 ||
 	    jail_build(sb, cfg, err, errsz) == -1 ||
+	    caps_bound_clear(sb, err, errsz) == -1 ||
 	    spawn_stack(sb, err, errsz) == -1)
 		goto fail;
 	sb->sb_inited = 1;

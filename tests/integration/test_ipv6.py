@@ -5,7 +5,8 @@ the IPv6 peer, and bound to that address only.
 
 import socket
 
-from cgijail_test import Daemon, Skip, assert_status, port_listening
+from cgijail_test import (Daemon, Skip, assert_status, port_listening,
+                          wait_until)
 
 
 def _need_ipv6():
@@ -45,7 +46,6 @@ def test_ipv6_peer_in_access_log():
     _need_ipv6()
     with Daemon(bind='::1') as d:
         d.get('/')
-        from cgijail_test import wait_until
         assert wait_until(lambda: [m for m in d.access_lines()
                                    if m['host'] == '::1'], 2.0), d.log_tail()
 

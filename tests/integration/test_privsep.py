@@ -11,8 +11,8 @@ import signal
 import stat
 import time
 
-from cgijail_test import (Daemon, assert_status, front_uid, proc_comm,
-                          proc_status, wait_until)
+from cgijail_test import (SLOW, Daemon, assert_status, front_uid,
+                          proc_comm, proc_status, wait_until)
 
 CAPS = ('CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb')
 
@@ -128,8 +128,9 @@ def socket_inodes(pid):
 
 
 def test_front_descriptors():
-    """Beyond stdio: sockets, pipes, event fds and one O_PATH dirfd of
-    the docroot; never a log file or any other host file."""
+    """Beyond stdio: sockets, pipes, event fds, the sealed config, one
+    O_PATH dirfd of the docroot and read-only files beneath it; never a
+    log file or any other host file."""
     d = Daemon(config_lines=[], start=False)
     acc = os.path.join(d.tmp, 'access.log')
     d.write_config(['access-log %s' % acc])
@@ -147,6 +148,11 @@ def test_front_descriptors():
                 if not _write_sealed(pid, fd):
                     bad.append('%d -> %s is not write-sealed' % (fd, target))
                 continue
+            if target.startswith(d.docroot + '/'):
+                # a file being (or recently) served: read-only
+                if _fd_flags(pid, fd) & 3 != os.O_RDONLY:
+                    bad.append('%d -> %s is writable' % (fd, target))
+                continue
             if target == d.docroot:
                 docroot_fds.append(fd)
                 if not _fd_flags(pid, fd) & O_PATH:
@@ -158,11 +164,21 @@ def test_front_descriptors():
         assert os.path.exists(acc), 'access log not created'
 
 
+def _executor_ready(d):
+    """The executor confines itself after it starts; a script request
+    goes through it, so once one is answered it has finished setup."""
+    d.write('cgi-bin/ready.sh', '#!/bin/sh\nprintf "Content-Type: '
+            'text/plain\\n\\nok"\n')
+    wait_until(lambda: d.get('/cgi-bin/ready.sh').status == 200,
+               3.0 * SLOW, 0.1)
+
+
 def test_executor_is_deaf():
     """The executor lives in its own network and mount namespaces and
     holds no socket of the host's network."""
     with Daemon() as d:
         p = d.wait_pids()
+        _executor_ready(d)
         ns = {}
         for role in ('parent', 'executor'):
             ns[role] = {n: os.readlink('/proc/%d/ns/%s' % (p[role], n))
@@ -180,6 +196,7 @@ def test_executor_is_deaf():
 def test_executor_keeps_fewer_capabilities_than_root():
     with Daemon() as d:
         p = d.wait_pids()
+        _executor_ready(d)
         par = proc_status(p['parent'])
         ex = proc_status(p['executor'])
         assert int(ex['CapEff'], 16) & ~int(par['CapEff'], 16) == 0

@@ -368,7 +368,15 @@ static const struct probe probes[] = {
 	{ "close(-1)", SYS_close, { -1, 0, 0, 0 }, EXPECT_OK },
 };
 
-static struct filter_prog	 t_floor, t_policy;
+/* an allow-everything policy the floor cannot be merged into */
+#define T_LOOSE	"default allow\nallow ioctl\nallow clone\nallow personality\n"
+
+/* a hostile policy allowing floored calls, with the floor merged in */
+#define T_HOSTILE	"default allow\nallow ptrace\nallow unshare\n" \
+	"allow mount\nallow clone\nallow personality\nallow clone3\n" \
+	"allow keyctl\nallow bpf\nallow ioctl arg1 == FIONREAD\n"
+
+static struct filter_prog	 t_floor, t_policy, t_loose, t_hostile;
 
 static void
 filters_setup(void)
@@ -379,6 +387,10 @@ filters_setup(void)
 	    "%s", err);
 	ck_assert_msg(filter_compile_file(T_DEFAULT, &t_policy, err,
 	    sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(filter_compile_text(T_LOOSE, strlen(T_LOOSE), "loose",
+	    &t_loose, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(filter_compile_text(T_HOSTILE, strlen(T_HOSTILE),
+	    "hostile", &t_hostile, err, sizeof(err)) == 0, "%s", err);
 }
 
 static void
@@ -386,18 +398,20 @@ filters_teardown(void)
 {
 	filter_free(&t_floor);
 	filter_free(&t_policy);
+	filter_free(&t_loose);
+	filter_free(&t_hostile);
 }
 
 /* child: exit 0 when the call behaved as expected (if it survived) */
 static void __attribute__((noreturn))
-probe_child(const struct probe *pr, int floor_only)
+probe_child(const struct probe *pr, const struct filter_prog *policy)
 {
 	long	 r;
 	int	 ok;
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
-	    filter_install(&t_floor) == -1 ||
-	    (!floor_only && filter_install(&t_policy) == -1))
+	    (policy == NULL ? filter_install(&t_floor) :
+	    filter_install_policy(&t_floor, policy)) == -1)
 		_exit(90);
 	errno = 0;
 	r = syscall(pr->pr_nr, pr->pr_a[0], pr->pr_a[1], pr->pr_a[2],
@@ -418,7 +432,7 @@ probe_child(const struct probe *pr, int floor_only)
 }
 
 static int
-probe_run(const struct probe *pr, int floor_only)
+probe_run(const struct probe *pr, const struct filter_prog *policy)
 {
 	pid_t	 pid;
 	int	 status;
@@ -426,7 +440,7 @@ probe_run(const struct probe *pr, int floor_only)
 	pid = fork();
 	ck_assert_int_ne(pid, -1);
 	if (pid == 0)
-		probe_child(pr, floor_only);
+		probe_child(pr, policy);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	return status;
 }
@@ -436,7 +450,8 @@ START_TEST(test_filter_default_policy_probe)
 	const struct probe	*pr = &probes[_i];
 	int			 status;
 
-	status = probe_run(pr, 0);
+	ck_assert_int_eq(t_policy.fp_has_floor, 1);
+	status = probe_run(pr, &t_policy);
 	if (pr->pr_expect == EXPECT_SIGSYS)
 		ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS,
 		    "%s: not killed by SIGSYS (status %#x)", pr->pr_name,
@@ -456,12 +471,66 @@ START_TEST(test_filter_floor_alone)
 	    { 0, 0, 0, 0 }, EXPECT_ENOSYS };
 	int	 status;
 
-	status = probe_run(&probes[0], 1);
+	status = probe_run(&probes[0], NULL);
 	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS);
-	status = probe_run(&socket_ok, 1);
+	status = probe_run(&socket_ok, NULL);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	status = probe_run(&clone3_nosys, 1);
+	status = probe_run(&clone3_nosys, NULL);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+END_TEST
+
+/*
+ * Policies that allow floored calls: stacked (every ioctl allowed) or
+ * merged (the rest): the floor wins either way.
+ */
+START_TEST(test_filter_loose_policies)
+{
+	const struct probe	*pr = &probes[_i / 2];
+	int			 status;
+
+	ck_assert_int_eq(t_loose.fp_has_floor, 0);
+	ck_assert_int_eq(t_hostile.fp_has_floor, 1);
+	status = probe_run(pr, _i % 2 ? &t_hostile : &t_loose);
+	if (pr->pr_expect == EXPECT_SIGSYS)
+		ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS,
+		    "%s: not killed by SIGSYS (status %#x)", pr->pr_name,
+		    status);
+	else
+		ck_assert_msg(!WIFSIGNALED(status), "%s: killed (status %#x)",
+		    pr->pr_name, status);
+}
+END_TEST
+
+/* merge decisions: merged only when provably the same as stacking */
+static const struct {
+	const char	*mc_text;
+	int		 mc_merged;
+} merge_cases[] = {
+	{ "allow read\n", 1 },
+	{ "allow clone\nallow personality\n", 1 },
+	{ "allow ioctl arg1 == TCGETS\nallow ioctl arg1 &0xff == 0x01\n", 1 },
+	{ "kill ioctl\nkill clone\nallow ptrace\nallow clone3\n", 1 },
+	{ "allow clone arg0 &CLONE_THREAD|CLONE_NEW_ANY == CLONE_THREAD\n", 1 },
+	{ "allow ioctl\n", 0 },
+	{ "allow ioctl arg1 == TIOCSTI\n", 0 },
+	{ "allow ioctl arg1 &0xff == 0x12\n", 0 },
+	{ "allow ioctl arg0 == 1\n", 0 },
+	{ "allow clone arg0 &CLONE_THREAD == CLONE_THREAD\n", 0 },
+	{ "allow personality arg0 == 8\n", 0 },
+	{ "kill clone3 arg0 == 0\n", 0 },
+};
+
+START_TEST(test_filter_merge_decision)
+{
+	struct filter_prog	 fp;
+	char			 err[FILTER_ERR_MAX];
+
+	ck_assert_msg(filter_compile_text(merge_cases[_i].mc_text,
+	    strlen(merge_cases[_i].mc_text), "m", &fp, err, sizeof(err)) == 0,
+	    "%s", err);
+	ck_assert_int_eq(fp.fp_has_floor, merge_cases[_i].mc_merged);
+	filter_free(&fp);
 }
 END_TEST
 
@@ -484,7 +553,8 @@ START_TEST(test_filter_i386_killed)
 
 			(void)syscall(SYS_rt_sigaction, SIGSEGV, &dfl, NULL, 8);
 			if (with_filter && (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0,
-			    0) == -1 || filter_install(&t_policy) == -1))
+			    0) == -1 || filter_install_policy(&t_floor,
+			    &t_policy) == -1))
 				_exit(90);
 			__asm__ volatile("int $0x80" : "=a"(r) : "a"(20L) :
 			    "memory");
@@ -525,6 +595,10 @@ filter_suite(void)
 	tcase_add_loop_test(tc, test_filter_default_policy_probe, 0,
 	    (int)(sizeof(probes) / sizeof(probes[0])));
 	tcase_add_test(tc, test_filter_floor_alone);
+	tcase_add_loop_test(tc, test_filter_loose_policies, 0,
+	    (int)(2 * sizeof(probes) / sizeof(probes[0])));
+	tcase_add_loop_test(tc, test_filter_merge_decision, 0,
+	    (int)(sizeof(merge_cases) / sizeof(merge_cases[0])));
 	tcase_add_test(tc, test_filter_i386_killed);
 	suite_add_tcase(s, tc);
 	return s;

@@ -967,8 +967,8 @@ START_TEST(test_http_escape_table)
 	char	dst[64];
 	size_t	n = strlen(escape_cases[_i].out);
 
-	ck_assert_int_eq(http_html_escape(dst, sizeof(dst), escape_cases[_i].in),
-	    (int)n);
+	ck_assert_int_eq(http_html_escape(dst, sizeof(dst),
+	    escape_cases[_i].in), (int)n);
 	ck_assert_str_eq(dst, escape_cases[_i].out);
 	/* exactly enough room, then one byte short */
 	ck_assert_int_eq(http_html_escape(dst, n + 1, escape_cases[_i].in),
