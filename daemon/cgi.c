@@ -182,18 +182,34 @@ cgi_env_req_terminated(const struct msg_exec_req *req)
 	    CGI_TERMINATED(req->er_local_addr);
 }
 
+/*
+ * No Host: the address the client reached.  RFC 3875 4.1.14 writes an
+ * IPv6 server-name in brackets, as a Host would carry it.
+ */
+static int
+cgi_env_server_name(struct cgi_env *env, const struct msg_exec_req *req)
+{
+	const char	*addr = req->er_local_addr;
+	char		 name[MSG_ADDR_MAX + 2];
+
+	if (req->er_server_name[0] != '\0')
+		return cgi_env_add(env, "SERVER_NAME", req->er_server_name);
+	if (strchr(addr, ':') == NULL)
+		return cgi_env_add(env, "SERVER_NAME", addr);
+	/* er_local_addr is terminated within MSG_ADDR_MAX: it fits */
+	(void)snprintf(name, sizeof(name), "[%s]", addr);
+	return cgi_env_add(env, "SERVER_NAME", name);
+}
+
 static int
 cgi_env_server(struct cgi_env *env, const struct msg_exec_req *req)
 {
 	int	 tls = (req->er_flags & MSG_EXEC_F_TLS) != 0;
-	const char *name;
 
-	name = req->er_server_name[0] != '\0' ? req->er_server_name :
-	    req->er_local_addr;
 	if (cgi_env_add(env, "GATEWAY_INTERFACE", "CGI/1.1") == -1 ||
 	    cgi_env_add(env, "SERVER_SOFTWARE", CGI_SERVER_SOFTWARE) == -1 ||
 	    cgi_env_add(env, "SERVER_PROTOCOL", req->er_protocol) == -1 ||
-	    cgi_env_add(env, "SERVER_NAME", name) == -1 ||
+	    cgi_env_server_name(env, req) == -1 ||
 	    cgi_env_addnum(env, "SERVER_PORT", req->er_local_port) == -1 ||
 	    cgi_env_add(env, "SERVER_ADDR", req->er_local_addr) == -1 ||
 	    cgi_env_add(env, "REMOTE_ADDR", req->er_peer_addr) == -1 ||
@@ -234,7 +250,8 @@ cgi_env_script(struct cgi_env *env, const struct msg_exec_req *req,
 	if (req->er_content_length >= 0 && cgi_env_addnum(env,
 	    "CONTENT_LENGTH", req->er_content_length) == -1)
 		return -1;
-	if (req->er_content_type[0] != '\0' &&
+	/* RFC 3875 4.1.3: the type of the body; no body, nothing to type */
+	if (req->er_content_length >= 0 && req->er_content_type[0] != '\0' &&
 	    cgi_env_add(env, "CONTENT_TYPE", req->er_content_type) == -1)
 		return -1;
 	return 0;

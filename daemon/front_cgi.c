@@ -25,6 +25,9 @@
 static void	front_cgi_finish(struct front_conn *);
 static void	front_cgi_fail(struct front_conn *, int status);
 
+/* the request whose local redirect was routed last (front_cgi_start) */
+static uint64_t	front_cgi_redirect_rid;
+
 struct front_conn *
 front_cgi_lookup(uint64_t reqid)
 {
@@ -86,8 +89,8 @@ front_cgi_fill_req(struct front_conn *c, struct msg_exec_req *er,
 		return -1;
 	snprintf(er->er_protocol, sizeof(er->er_protocol), "HTTP/1.%d",
 	    r->hr_minor);
-	strlcpy(er->er_server_name, r->hr_host[0] ? r->hr_host :
-	    c->c_local_addr, sizeof(er->er_server_name));
+	/* no Host: "" and cgi.c names the local address, bracketed */
+	strlcpy(er->er_server_name, r->hr_host, sizeof(er->er_server_name));
 	strlcpy(er->er_peer_addr, c->c_peer_addr, sizeof(er->er_peer_addr));
 	strlcpy(er->er_local_addr, c->c_local_addr,
 	    sizeof(er->er_local_addr));
@@ -136,6 +139,7 @@ front_cgi_new(struct front_conn *c, const char *script, const char *path_info,
     const char *query)
 {
 	struct front_cgi	*fc;
+	const char		*base;
 
 	if ((fc = calloc(1, sizeof(*fc))) == NULL)
 		return NULL;
@@ -143,6 +147,16 @@ front_cgi_new(struct front_conn *c, const char *script, const char *path_info,
 	fc->fc_out = (struct front_ev){ FRONT_EV_CGI_OUT, -1, 0, c };
 	fc->fc_err = (struct front_ev){ FRONT_EV_CGI_ERR, -1, 0, c };
 	fc->fc_resp_left = -1;
+	/*
+	 * A normalised path never holds "//", but front_path_resolve()
+	 * hands the tail after a file over with its slash doubled.
+	 */
+	while (path_info[0] == '/' && path_info[1] == '/')
+		path_info++;
+	/* RFC 3875 5: "nph-" scripts speak HTTP to the client themselves */
+	base = strrchr(script, '/');
+	fc->fc_nph = strncmp(base != NULL ? base + 1 : script, "nph-", 4) ==
+	    0;
 	strlcpy(fc->fc_script, script, sizeof(fc->fc_script));
 	strlcpy(fc->fc_path_info, path_info, sizeof(fc->fc_path_info));
 	strlcpy(fc->fc_query, query, sizeof(fc->fc_query));
@@ -252,6 +266,12 @@ front_cgi_start(struct front_conn *c, const char *script,
 	struct http_request	*r = c->c_req;
 	struct front_cgi	*fc;
 
+	/*
+	 * The redirect count is per request, but front.c never resets it:
+	 * a start that is not a local redirect's begins a new request.
+	 */
+	if (c->c_reqid != front_cgi_redirect_rid)
+		c->c_redirects = 0;
 	if ((fc = front_cgi_new(c, script, path_info, query)) == NULL) {
 		front_conn_close(c);
 		return;
@@ -328,6 +348,33 @@ front_cgi_debug_page(struct front_conn *c, int status, const char *tail)
 	front_flush(c);
 }
 
+/*
+ * The script is done with the request body, read or not.  What of it is
+ * already in memory is dropped, so the next request on the connection
+ * still parses from its first byte; if some is still on the wire, the
+ * connection cannot be reused (unread body: no next request).
+ */
+static void
+front_cgi_drop_body(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+	size_t			 n;
+
+	if (fc == NULL)
+		return;
+	if (fc->fc_body != NULL && !fc->fc_collecting)
+		fc->fc_body_left = 0;	/* de-chunked: all read already */
+	else if (fc->fc_body_left > 0 && !fc->fc_collecting &&
+	    (uint64_t)fc->fc_body_left <= c->c_inlen) {
+		n = (size_t)fc->fc_body_left;
+		memmove(c->c_in, c->c_in + n, c->c_inlen - n);
+		c->c_inlen -= n;
+		fc->fc_body_left = 0;
+	}
+	if (fc->fc_body_left > 0 || fc->fc_collecting)
+		c->c_close_after = 1;
+}
+
 /* a failure before the response head: a fixed page, the script is gone */
 static void
 front_cgi_fail(struct front_conn *c, int status)
@@ -335,8 +382,7 @@ front_cgi_fail(struct front_conn *c, int status)
 	struct front_cgi	*fc = c->c_cgi;
 	char			 tail[CGI_TAIL_MAX + 1] = "";
 
-	if (fc != NULL && (fc->fc_body_left > 0 || fc->fc_collecting))
-		c->c_close_after = 1;	/* unread body: no next request */
+	front_cgi_drop_body(c);
 	if (fc != NULL)
 		strlcpy(tail, fc->fc_tail, sizeof(tail));
 	front_cgi_abort(c);
@@ -351,10 +397,7 @@ front_cgi_fail(struct front_conn *c, int status)
 static void
 front_cgi_finish(struct front_conn *c)
 {
-	struct front_cgi	*fc = c->c_cgi;
-
-	if (fc->fc_body_left > 0)
-		c->c_close_after = 1;
+	front_cgi_drop_body(c);
 	front_cgi_abort(c);
 	c->c_state = FRONT_S_RESPOND;
 	front_ev_set(&c->c_ev, EPOLLOUT);
@@ -529,6 +572,13 @@ front_cgi_send_head(struct front_conn *c)
 	int			 nobody = cr->cr_status == 204 ||
 	    cr->cr_status == 304 || cr->cr_status < 200;
 
+	/*
+	 * HTTP/1.0 and no Content-Length: the body ends with the connection,
+	 * which the head must say, even to a client that asked to keep it.
+	 */
+	if (!nobody && cr->cr_content_length < 0 && c->c_req->hr_minor == 0 &&
+	    !c->c_head_only)
+		c->c_close_after = 1;
 	front_begin_head(c, cr->cr_status, cr->cr_reason);
 	if (cr->cr_location != NULL)
 		front_out_printf(c, "Location: %s\r\n", cr->cr_location);
@@ -544,12 +594,8 @@ front_cgi_send_head(struct front_conn *c)
 	} else if (c->c_req->hr_minor >= 1 && !c->c_close_after) {
 		front_out_printf(c, "Transfer-Encoding: chunked\r\n");
 		fc->fc_chunked = 1;
-	} else {
-		/* HTTP/1.0: the end of the body is the end of the connection */
-		if (!c->c_close_after)
-			front_out_printf(c, "Connection: close\r\n");
-		c->c_close_after = 1;
 	}
+	/* else close-delimited: front_begin_head() said "Connection: close" */
 	front_out_append(c, "\r\n", 2);
 	fc->fc_head_sent = 1;
 	if (c->c_head_only || nobody)
@@ -562,8 +608,18 @@ front_cgi_body(struct front_conn *c, const char *buf, size_t len)
 {
 	struct front_cgi	*fc = c->c_cgi;
 	char			 hex[24];
+	int			 st;
 
-	if (c->c_head_only || len == 0)
+	if (len == 0)
+		return;
+	if (fc->fc_nph) {
+		front_out_append(c, buf, len);	/* unmodified, by contract */
+		c->c_body_bytes += len;
+		return;
+	}
+	/* no body may follow these heads: dropped, the framing holds */
+	st = fc->fc_resp->cr_status;
+	if (c->c_head_only || st == 204 || st == 304)
 		return;
 	if (fc->fc_resp_left >= 0) {
 		if ((int64_t)len > fc->fc_resp_left) {
@@ -587,14 +643,47 @@ front_cgi_body(struct front_conn *c, const char *buf, size_t len)
 	c->c_body_bytes += len;
 }
 
+/*
+ * RFC 3875 6.2.2: the front answers the new path itself, as a GET with
+ * no body.  The Location is the script's, so it is checked like a
+ * request-target before it reaches the router (or the executor, which
+ * would die of a field it must not accept).
+ */
+static int
+front_cgi_redirect_target(struct front_conn *c, const char *loc,
+    char *path, size_t pathsz)
+{
+	struct http_request	*r = c->c_req;
+	const unsigned char	*p;
+	const char		*q;
+	size_t			 plen, qlen;
+
+	for (p = (const unsigned char *)loc; *p != '\0'; p++)
+		if (*p < 0x21 || *p > 0x7e)
+			return 500;
+	if (strlen(loc) > HTTP_TARGET_MAX)
+		return 500;
+	/* a fragment is the client's business, never part of the path */
+	plen = strcspn(loc, "?#");
+	q = loc[plen] == '?' ? loc + plen + 1 : "";
+	qlen = strcspn(q, "#");
+	if (qlen >= sizeof(r->hr_query))
+		return 500;
+	/* above the root, %2F, %00: names nothing that can be served */
+	if (http_path_normalize(loc, plen, path, pathsz) != 0)
+		return 404;
+	memcpy(r->hr_query, q, qlen);
+	r->hr_query[qlen] = '\0';
+	return 0;
+}
+
 static void
 front_cgi_local_redirect(struct front_conn *c)
 {
 	struct front_cgi	*fc = c->c_cgi;
 	struct http_request	*r = c->c_req;
-	const char		*loc = fc->fc_resp->cr_location, *q;
 	char			 path[HTTP_TARGET_MAX + 1];
-	size_t			 plen;
+	int			 st;
 
 	if (++c->c_redirects > CGI_REDIRECTS_MAX) {
 		log_warnx("cgi[%llu] %s: too many local redirects",
@@ -602,25 +691,25 @@ front_cgi_local_redirect(struct front_conn *c)
 		front_cgi_fail(c, 500);
 		return;
 	}
-	q = strchr(loc, '?');
-	plen = q ? (size_t)(q - loc) : strlen(loc);
-	if (http_path_normalize(loc, plen, path, sizeof(path)) != 0 ||
-	    strlcpy(r->hr_query, q ? q + 1 : "", sizeof(r->hr_query)) >=
-	    sizeof(r->hr_query)) {
-		front_cgi_fail(c, 500);
+	if ((st = front_cgi_redirect_target(c, fc->fc_resp->cr_location,
+	    path, sizeof(path))) != 0) {
+		log_warnx("cgi[%llu] %s: local redirect to a bad path",
+		    (unsigned long long)c->c_reqid, fc->fc_script);
+		front_cgi_fail(c, st);
 		return;
 	}
-	if (fc->fc_body_left > 0)
-		c->c_close_after = 1;
+	front_cgi_drop_body(c);
 	front_cgi_abort(c);
-	/* RFC 3875 6.2.2: the server serves the new path as a GET */
 	strlcpy(r->hr_path, path, sizeof(r->hr_path));
 	if (r->hr_method != HTTP_M_HEAD) {
 		r->hr_method = HTTP_M_GET;
 		strlcpy(r->hr_method_str, "GET", sizeof(r->hr_method_str));
 	}
 	r->hr_content_length = -1;
+	r->hr_chunked = 0;
+	r->hr_expect_continue = 0;
 	c->c_state = FRONT_S_HEAD;
+	front_cgi_redirect_rid = c->c_reqid;
 	front_route(c, r->hr_path, r->hr_query, c->c_redirects);
 }
 
@@ -690,6 +779,27 @@ front_cgi_stdout_eof(struct front_conn *c)
 	front_cgi_finish(c);
 }
 
+/*
+ * An nph- script's first bytes: its own status line and head, passed on
+ * as they are.  Nothing frames them, so the connection ends with them;
+ * the status is read back only for the access log.
+ */
+static void
+front_cgi_nph_begin(struct front_conn *c, const char *buf, size_t len)
+{
+	struct front_cgi	*fc = c->c_cgi;
+	int			 st = 200;
+
+	if (len >= 12 && memcmp(buf, "HTTP/1.", 7) == 0 && buf[8] == ' ' &&
+	    buf[9] >= '1' && buf[9] <= '5' && buf[10] >= '0' &&
+	    buf[10] <= '9' && buf[11] >= '0' && buf[11] <= '9')
+		st = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 +
+		    (buf[11] - '0');
+	c->c_status = st;
+	c->c_close_after = 1;
+	fc->fc_head_sent = 1;
+}
+
 static void
 front_cgi_read_stdout(struct front_conn *c)
 {
@@ -697,7 +807,7 @@ front_cgi_read_stdout(struct front_conn *c)
 	char			 buf[16384];
 	ssize_t			 n;
 
-	if (!fc->fc_head_sent) {
+	if (!fc->fc_head_sent && !fc->fc_nph) {
 		if (fc->fc_obuf == NULL && (fc->fc_obuf =
 		    malloc(CGI_RESP_HEAD_MAX + 1)) == NULL) {
 			front_cgi_fail(c, 500);
@@ -720,6 +830,8 @@ front_cgi_read_stdout(struct front_conn *c)
 		front_cgi_stdout_eof(c);
 		return;
 	}
+	if (fc->fc_nph && !fc->fc_head_sent)
+		front_cgi_nph_begin(c, buf, (size_t)n);
 	if (!fc->fc_head_sent) {
 		fc->fc_olen += (size_t)n;
 		front_cgi_parse_head(c);

@@ -146,8 +146,10 @@ front_path_resolve(int rootfd, const char *path, char *out, size_t outsz)
 	}
 	if (*comp != '\0') {
 		/* the unresolved tail (PATH_INFO or missing), verbatim */
-		if ((strcmp(out, "/") != 0 && strlcat(out, "/", outsz) >=
-		    outsz) || strlcat(out, comp, outsz) >= outsz)
+		if ((comp[0] != '/' && strcmp(out, "/") != 0 &&
+		    strlcat(out, "/", outsz) >= outsz) ||
+		    strlcat(out, comp[0] == '/' && strcmp(out, "/") == 0 ?
+		    comp + 1 : comp, outsz) >= outsz)
 			return -ENAMETOOLONG;
 	}
 	/* a trailing slash means "directory": keep it for the index */

@@ -606,11 +606,13 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 	/* orphans of our children are ours to reap, never init's */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	parent_setup_events(&p);
-	for (i = 0; i < cfg->cf_nlisten; i++)
-		log_info("listening on %s%s%s:%s",
-		    cfg->cf_listen[i].cl_addr[0] ? "" : "*",
-		    strchr(cfg->cf_listen[i].cl_addr, ':') ? "[" : "",
-		    cfg->cf_listen[i].cl_addr, cfg->cf_listen[i].cl_port);
+	for (i = 0; i < cfg->cf_nlisten; i++) {
+		const char *a = cfg->cf_listen[i].cl_addr;
+		int v6 = strchr(a, ':') != NULL;
+
+		log_info("listening on %s%s%s:%s", v6 ? "[" : "",
+		    a[0] ? a : "*", v6 ? "]" : "", cfg->cf_listen[i].cl_port);
+	}
 	parent_start_children(&p);
 	parent_loop(&p);
 	while (waitpid(-1, NULL, WNOHANG) > 0)

@@ -366,7 +366,13 @@ static_errno_status(int error)
 	}
 }
 
-/* openat2 beneath the root; EAGAIN means a racing rename: try again */
+/*
+ * openat2 beneath the root; EAGAIN means a racing rename: try again.
+ * A file or directory that is served is never reached through a symlink:
+ * the front resolved the request's links itself and routed on the real
+ * path, so a link met here (an index.html pointing into cgi-bin/) is
+ * refused.  Listings (O_PATH) may still look through links for metadata.
+ */
 static int
 static_openat2(int docroot_fd, const char *rel, uint64_t flags)
 {
@@ -375,9 +381,9 @@ static_openat2(int docroot_fd, const char *rel, uint64_t flags)
 
 	memset(&how, 0, sizeof(how));
 	how.flags = flags;
-	/* the front resolved the request's links; none are followed here */
-	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-	    RESOLVE_NO_MAGICLINKS;
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+	if ((flags & O_PATH) == 0)
+		how.resolve |= RESOLVE_NO_SYMLINKS;
 	for (tries = 0; tries < STATIC_OPEN_TRIES; tries++) {
 		fd = syscall(SYS_openat2, docroot_fd, rel, &how, sizeof(how));
 		if (fd != -1 || (errno != EAGAIN && errno != EINTR))

@@ -206,7 +206,7 @@ int	filter_install_policy(const struct filter_prog *floor,
 void	filter_free(struct filter_prog *);
 
 /* the embedded policy/default.policy (sandbox/policy_data.S) */
-extern const char	sandbox_default_policy[];
-extern const char	sandbox_default_policy_end[];
+extern const char	sandbox_default_policy[];	/* NUL-terminated */
+extern const size_t	sandbox_default_policy_len;
 
 #endif

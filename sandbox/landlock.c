@@ -1,9 +1,8 @@
 /*
- * landlock.c: the file system allow-list, a second wall behind the
- * read-only mounts: read and execute everywhere, write only in /tmp,
- * /dev/null and jail-bind-rw targets; no TCP, no signals or abstract
- * sockets outside the script's domain.  The probe runs at init; the
- * ruleset is built in the child after its /tmp exists (rules are inodes).
+ * landlock.c: a second wall behind the read-only mounts: read and execute
+ * everywhere, write only to /tmp, /dev/null and jail-bind-rw targets, no
+ * TCP, no signal or abstract socket out of the domain.  Probed at init;
+ * built in the child once its /tmp exists (rules name inodes).
  */
 #include <sys/syscall.h>
 

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,62 @@ limits_cgroup_probe(struct limits_cg_probe *p)
 	p->lcp_version = p->lcp_pids || p->lcp_memory ? 1 : 0;
 }
 
+/* rmdir the request groups below dfd (busy ones stay) */
+static void
+limits_rmdir_children(int dfd)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		 fd;
+
+	if ((fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		(void)close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (de->d_type == DT_DIR && de->d_name[0] == 'r')
+			(void)unlinkat(dfd, de->d_name, AT_REMOVEDIR);
+	(void)closedir(d);
+}
+
+/*
+ * An executor that was killed never removed its groups: remove those of
+ * "cgijail.<pid>" whose pid is gone (rmdir refuses any still in use).
+ */
+static void
+limits_gc(int dfd)
+{
+	struct dirent	*de;
+	const char	*errstr;
+	DIR		*d;
+	long long	 pid;
+	int		 fd, gfd;
+
+	if ((fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		(void)close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "cgijail.", 8) != 0)
+			continue;
+		pid = strtonum(de->d_name + 8, 1, INT_MAX, &errstr);
+		if (errstr != NULL || pid == getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if ((gfd = openat(dfd, de->d_name, O_PATH | O_DIRECTORY |
+		    O_CLOEXEC)) == -1)
+			continue;
+		limits_rmdir_children(gfd);
+		(void)close(gfd);
+		(void)unlinkat(dfd, de->d_name, AT_REMOVEDIR);
+	}
+	(void)closedir(d);
+}
+
 /* mkdir our parent group in dir and open it (kept across pivot_root) */
 static int
 limits_make_group(const char *dir, const char *name)
@@ -199,6 +256,7 @@ limits_make_group(const char *dir, const char *name)
 
 	if ((dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
+	limits_gc(dfd);
 	if (mkdirat(dfd, name, 0755) == 0 || errno == EEXIST)
 		fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	(void)close(dfd);
@@ -286,20 +344,11 @@ limits_cgroup_init(struct sandbox *sb, char *err, size_t errsz)
 static void
 limits_group_remove(int *fdp, const char *name)
 {
-	struct dirent	*de;
-	DIR		*d;
-	int		 fd, up;
+	int	 up;
 
 	if (*fdp == -1)
 		return;
-	if ((fd = openat(*fdp, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
-	    -1 && (d = fdopendir(fd)) != NULL) {
-		while ((de = readdir(d)) != NULL)
-			if (de->d_type == DT_DIR && de->d_name[0] == 'r')
-				(void)unlinkat(*fdp, de->d_name, AT_REMOVEDIR);
-		(void)closedir(d);
-	} else if (fd != -1)
-		(void)close(fd);
+	limits_rmdir_children(*fdp);
 	/* /sys is not in the jail: reach our parent through the fd */
 	if ((up = openat(*fdp, "..", O_PATH | O_DIRECTORY | O_CLOEXEC)) !=
 	    -1) {

@@ -5,16 +5,19 @@
  */
 	.section .rodata
 	.global	sandbox_default_policy
-	.global	sandbox_default_policy_end
+	.global	sandbox_default_policy_len
 	.hidden	sandbox_default_policy
-	.hidden	sandbox_default_policy_end
+	.hidden	sandbox_default_policy_len
 	.type	sandbox_default_policy, @object
-	.type	sandbox_default_policy_end, @object
+	.type	sandbox_default_policy_len, @object
 sandbox_default_policy:
 	.incbin	"policy/default.policy"
+1:
+	.byte	0	/* a NUL after the text, for anyone who wants one */
 	.size	sandbox_default_policy, . - sandbox_default_policy
-sandbox_default_policy_end:
-	.byte	0	/* a NUL after the text, for anyone who needs one */
-	.size	sandbox_default_policy_end, 1
+	.balign	8
+sandbox_default_policy_len:	/* the text's length, without the NUL */
+	.quad	1b - sandbox_default_policy
+	.size	sandbox_default_policy_len, 8
 
 	.section .note.GNU-stack, "", @progbits

@@ -197,7 +197,7 @@ static int
 spawn_policies(struct sandbox *sb, const char *const *paths, size_t n,
     char *err, size_t errsz)
 {
-	size_t	 i, len;
+	size_t	 i;
 
 	if (n > SANDBOX_POLICY_MAX) {
 		snprintf(err, errsz, "too many policies (max %d)",
@@ -214,9 +214,8 @@ spawn_policies(struct sandbox *sb, const char *const *paths, size_t n,
 				return -1;
 			continue;
 		}
-		len = (size_t)(sandbox_default_policy_end -
-		    sandbox_default_policy);
-		if (filter_compile_text(sandbox_default_policy, len,
+		if (filter_compile_text(sandbox_default_policy,
+		    sandbox_default_policy_len,
 		    SPAWN_DEFAULT_NAME, &sb->sb_policy[i], err, errsz) == -1)
 			return -1;
 	}

@@ -156,7 +156,7 @@ static const struct env_case ipv6_cases[] = {
 	{ "REMOTE_HOST", "2001:db8::5" },
 	{ "REMOTE_PORT", "40000" },
 	{ "SERVER_ADDR", "::1" },
-	{ "SERVER_NAME", "::1" },
+	{ "SERVER_NAME", "[::1]" },
 	{ "SERVER_PORT", "8080" },
 	{ "PATH_INFO", "/x" },
 	{ "PATH_TRANSLATED", "/x" },
@@ -212,6 +212,50 @@ START_TEST(test_env_post_empty_body_has_length_zero)
 	ck_assert_int_eq(cgi_env_build(&env, &req, &cf, "/f", "/srv"), 0);
 	ck_assert_str_eq(cgi_env_get(&env, "CONTENT_LENGTH"), "0");
 	ck_assert_ptr_null(cgi_env_get(&env, "CONTENT_TYPE"));
+}
+END_TEST
+
+/* RFC 3875 4.1.3: CONTENT_TYPE describes a body; none, no type */
+START_TEST(test_env_content_type_needs_a_body)
+{
+	req_post();
+	req.er_content_length = -1;
+	ck_assert_int_eq(cgi_env_build(&env, &req, &cf, "/f", "/srv"), 0);
+	ck_assert_ptr_null(cgi_env_get(&env, "CONTENT_TYPE"));
+	ck_assert_ptr_null(cgi_env_get(&env, "CONTENT_LENGTH"));
+	ck_assert_ptr_null(cgi_env_get(&env, "HTTP_CONTENT_TYPE"));
+	req.er_content_length = 0;
+	ck_assert_int_eq(cgi_env_build(&env, &req, &cf, "/f", "/srv"), 0);
+	ck_assert_str_eq(cgi_env_get(&env, "CONTENT_TYPE"),
+	    "application/x-www-form-urlencoded");
+}
+END_TEST
+
+/* SERVER_NAME: the Host, else the local address (IPv6 in brackets) */
+static const struct {
+	const char	*host;
+	const char	*local;
+	const char	*want;
+} server_name_cases[] = {
+	{ "example.org", "192.0.2.1", "example.org" },
+	{ "[2001:db8::1]", "::1", "[2001:db8::1]" },
+	{ "", "192.0.2.1", "192.0.2.1" },
+	{ "", "::1", "[::1]" },
+	{ "", "2001:db8:0:0:0:0:0:ffff", "[2001:db8:0:0:0:0:0:ffff]" },
+	{ "", "0000:0000:0000:0000:0000:ffff:255.255.255.255",
+	    "[0000:0000:0000:0000:0000:ffff:255.255.255.255]" },
+};
+
+START_TEST(test_env_server_name_table)
+{
+	req_get();
+	SETF(req.er_server_name, server_name_cases[_i].host);
+	SETF(req.er_local_addr, server_name_cases[_i].local);
+	ck_assert_int_eq(cgi_env_build(&env, &req, &cf, "/f", "/srv"), 0);
+	ck_assert_str_eq(cgi_env_get(&env, "SERVER_NAME"),
+	    server_name_cases[_i].want);
+	ck_assert_str_eq(cgi_env_get(&env, "SERVER_ADDR"),
+	    server_name_cases[_i].local);
 }
 END_TEST
 
@@ -1100,6 +1144,9 @@ cgi_suite(void)
 	tcase_add_loop_test(tc, test_env_ipv6_table, 0, nitems(ipv6_cases));
 	tcase_add_test(tc, test_env_post_empty_body_has_length_zero);
 	tcase_add_test(tc, test_env_get_distinguishes_prefixes);
+	tcase_add_test(tc, test_env_content_type_needs_a_body);
+	tcase_add_loop_test(tc, test_env_server_name_table, 0,
+	    nitems(server_name_cases));
 	tcase_add_loop_test(tc, test_env_header_table, 0, nitems(hdr_cases));
 	tcase_add_loop_test(tc, test_env_setenv_table, 0,
 	    nitems(setenv_cases));

@@ -1,9 +1,8 @@
 /*
- * check_filter.c: unit tests for sandbox/filter.c.  The policy parser is
- * driven by a table of good and bad lines with their exact messages; the
- * compiled filters are installed in forked children to prove that what
- * must die dies with SIGSYS, what is refused gets its errno, and the rest
- * works.  Runs from the repository top (reads the policy directory).
+ * check_filter.c: sandbox/filter.c.  A table of policy lines with their
+ * exact errors; compiled filters installed in forked children prove that
+ * what must die dies with SIGSYS, what is refused gets its errno, and the
+ * rest works.  Runs from the repository top (reads policy/).
  */
 #include <sys/ioctl.h>
 #include <sys/mman.h>

@@ -1,0 +1,3 @@
+#!/bin/sh
+# never answers, burns CPU
+while :; do :; done

@@ -1,0 +1,4 @@
+#!/bin/sh
+# dies of SIGSEGV before answering
+echo "about to crash" >&2
+kill -SEGV $$

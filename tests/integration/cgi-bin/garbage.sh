@@ -1,0 +1,3 @@
+#!/bin/sh
+# a first line that is no header at all
+printf 'this is not a header line\n\nbody\n'

@@ -1,0 +1,3 @@
+#!/bin/sh
+# the control: a normal script that must keep working around hostile ones
+printf 'Content-Type: text/plain\n\nok'

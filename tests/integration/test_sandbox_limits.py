@@ -1,0 +1,220 @@
+"""
+test_sandbox_limits: every resource a script can exhaust is bounded per
+request.  A busy loop ends at the timeout (500, or 504 when configured),
+a fork bomb is held to its pids limit while other scripts still start and
+leaves nothing behind, a 4 GiB allocation fails, background children die
+with their script, files stop at the size limit, and descriptors at the
+open-files limit.
+"""
+
+import os
+import random
+import re
+import time
+
+from cgijail_test import (Daemon, assert_error_page, assert_status,
+                          helper_path, proc_comm, proc_status, wait_until)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+NOBODY = 65534
+PIDS_MAX = 64           # DESIGN: default "limit processes"
+OPEN_FILES_MAX = 256    # DESIGN: default "limit open-files"
+
+
+def fixture(name, mode=0o755):
+    """A script from tests/integration/cgi-bin, as a docroot_files value."""
+    with open(os.path.join(HERE, 'cgi-bin', name), 'rb') as f:
+        return (f.read(), mode)
+
+
+def helper(name):
+    with open(helper_path(name), 'rb') as f:
+        return (f.read(), 0o755)
+
+
+def assert_still_serving(d, timeout=10.0):
+    r = d.get('/cgi-bin/ok.sh', timeout=timeout)
+    assert_status(r, 200)
+    assert r.body == b'ok', r
+
+
+def rid_of(d, target):
+    """The request id the access log gives the request for target."""
+    def find():
+        for m in d.access_lines():
+            if m.group('request').split(' ')[1:2] == [target]:
+                return int(m.group('rid'))
+        return None
+    rid = wait_until(find, 3.0)
+    assert rid, 'no access line for %s:\n%s' % (target, d.log_tail())
+    return rid
+
+
+def script_lines(d, rid, name, pattern, timeout=3.0):
+    """Log lines "cgi[RID] /cgi-bin/NAME: ..." matching pattern."""
+    rx = re.compile(r'cgi\[%d\] /cgi-bin/%s: .*%s' % (
+        rid, re.escape(name), pattern))
+
+    def find():
+        return [ln for ln in d.log().splitlines() if rx.search(ln)]
+    return wait_until(find, timeout)
+
+
+def procs(pred):
+    """Host pids for which pred(pid) holds."""
+    out = []
+    for p in os.listdir('/proc'):
+        if p.isdigit():
+            try:
+                if pred(int(p)):
+                    out.append(int(p))
+            except (OSError, KeyError, ValueError):
+                pass
+    return out
+
+
+def with_cmdline(marker):
+    def pred(pid):
+        with open('/proc/%d/cmdline' % pid, 'rb') as f:
+            return marker in f.read().replace(b'\0', b' ')
+    return pred
+
+
+def is_nobody(pid):
+    return int(proc_status(pid)['Uid'].split()[0]) == NOBODY
+
+
+def busy_loop(d, status):
+    t0 = time.monotonic()
+    r = d.get('/cgi-bin/busy.sh', timeout=10)
+    took = time.monotonic() - t0
+    assert_error_page(r, status, d)
+    assert 1.5 < took < 6.0, 'answered after %.1fs with -t 2' % took
+    rid = rid_of(d, '/cgi-bin/busy.sh')
+    assert script_lines(d, rid, 'busy.sh', 'timed out'), d.log_tail()
+
+
+def test_busy_loop_dies_at_the_timeout():
+    files = {'cgi-bin/busy.sh': fixture('busy.sh'),
+             'cgi-bin/ok.sh': fixture('ok.sh')}
+    with Daemon(files, args=['-t', '2']) as d:
+        busy_loop(d, 500)
+        assert_still_serving(d)
+
+
+def test_busy_loop_timeout_status_504():
+    files = {'cgi-bin/busy.sh': fixture('busy.sh'),
+             'cgi-bin/ok.sh': fixture('ok.sh')}
+    with Daemon(files, config_lines=['timeout-status 504'],
+                args=['-t', '2']) as d:
+        busy_loop(d, 504)
+        assert_still_serving(d)
+
+
+def test_fork_bomb_is_contained():
+    files = {'cgi-bin/forkbomb': helper('forkbomb'),
+             'cgi-bin/ok.sh': fixture('ok.sh')}
+
+    def bombs():
+        return procs(lambda p: proc_comm(p) == 'forkbomb' and is_nobody(p))
+    assert not bombs(), 'a fork bomb from elsewhere is running'
+    baseline = len(procs(lambda p: True))
+    with Daemon(files, args=['-t', '3']) as d:
+        with d.connect(timeout=15) as bomb:
+            bomb.request('GET', '/cgi-bin/forkbomb')
+            # let it reach its ceiling
+            assert wait_until(lambda: len(bombs()) >= PIDS_MAX // 2, 2.0), \
+                'the fork bomb did not fork: %d' % len(bombs())
+            time.sleep(0.3)
+            most = len(bombs())
+            assert most <= PIDS_MAX, '%d bomb processes' % most
+            # another script still starts, during the bomb
+            t0 = time.monotonic()
+            assert_still_serving(d, timeout=5)
+            assert time.monotonic() - t0 < 2.0, 'starved by the bomb'
+            assert bombs(), 'the bomb ended before the check'
+            r = bomb.read_response()
+            assert_error_page(r, 500, d)
+        assert wait_until(lambda: not bombs(), 3.0), \
+            '%d bomb processes outlived the request' % len(bombs())
+        # other tests may run in parallel: allow their own churn
+        assert wait_until(lambda: len(procs(lambda p: True)) <=
+                          baseline + 20, 3.0)
+        assert_still_serving(d)
+
+
+def test_big_allocation_fails():
+    files = {'cgi-bin/bigalloc.py': fixture('bigalloc.py'),
+             'cgi-bin/ok.sh': fixture('ok.sh')}
+    with Daemon(files) as d:
+        r = d.get('/cgi-bin/bigalloc.py', timeout=15)
+        assert_error_page(r, 500, d)
+        rid = rid_of(d, '/cgi-bin/bigalloc.py')
+        # the script's own stderr, and how it ended
+        assert script_lines(d, rid, 'bigalloc.py', 'MemoryError'), \
+            d.log_tail()
+        assert script_lines(d, rid, 'bigalloc.py',
+                            r'exit [1-9]|killed by signal|memory limit'), \
+            d.log_tail()
+        assert_still_serving(d)
+
+
+def test_background_child_dies_with_its_script():
+    marker = '1000.%06d' % random.randrange(10 ** 6)
+    files = {'cgi-bin/background.sh': fixture('background.sh'),
+             'cgi-bin/ok.sh': fixture('ok.sh')}
+    left = with_cmdline(b'sleep ' + marker.encode())
+    with Daemon(files) as d:
+        t0 = time.monotonic()
+        r = d.get('/cgi-bin/background.sh?' + marker, timeout=10)
+        assert_status(r, 200)
+        assert r.text.startswith('left '), r
+        assert time.monotonic() - t0 < 3.0, 'waited for the child'
+        assert wait_until(lambda: not procs(left), 2.0), \
+            'background child survived: %r' % procs(left)
+        roles = d.pids()
+        ours = set(roles.values())
+        # nothing of the script user hangs off this daemon
+        for p in procs(is_nobody):
+            with open('/proc/%d/status' % p) as f:
+                ppid = int(re.search(r'PPid:\s*(\d+)', f.read()).group(1))
+            assert ppid not in ours, 'pid %d (%s) of %s left behind' % (
+                p, proc_comm(p), roles)
+        assert_still_serving(d)
+
+
+def test_file_size_limit():
+    files = {'cgi-bin/bigfile.sh': fixture('bigfile.sh'),
+             'cgi-bin/ok.sh': fixture('ok.sh')}
+    with Daemon(files, config_lines=['limit file-size 1M']) as d:
+        r = d.get('/cgi-bin/bigfile.sh', timeout=10)
+        assert_status(r, 200)
+        m = re.search(r'rc=(\d+)\s+size=\s*(\d+)', r.text)
+        assert m, r.text
+        rc, size = int(m.group(1)), int(m.group(2))
+        # SIGXFSZ kills head (128 + 25), or it sees EFBIG and fails
+        assert rc != 0, 'a 4 MiB write succeeded'
+        assert size <= 1 << 20, 'file grew to %d bytes' % size
+        assert size > 0, r.text
+        assert_still_serving(d)
+
+
+def test_descriptor_exhaustion_is_contained():
+    files = {'cgi-bin/manyfds.py': fixture('manyfds.py'),
+             'cgi-bin/ok.sh': fixture('ok.sh')}
+    with Daemon(files) as d:
+        conns = [d.connect(timeout=15) for _ in range(3)]
+        try:
+            for c in conns:
+                c.request('GET', '/cgi-bin/manyfds.py')
+            for c in conns:
+                r = c.read_response()
+                assert_status(r, 200)
+                m = re.search(r'opened=(\d+) errno=(\w+)', r.text)
+                assert m, r.text
+                assert m.group(2) == 'EMFILE', r.text
+                assert 100 < int(m.group(1)) <= OPEN_FILES_MAX, r.text
+        finally:
+            for c in conns:
+                c.close()
+        assert_still_serving(d)
