@@ -2,6 +2,7 @@
 # Targets: all run test unit integration asan fuzz fuzz-smoke bench deps
 #          install lint clean
 
+SHELL	:= /bin/bash
 PREFIX	?= /usr/local
 CC	?= cc
 BUILD	?= build
@@ -44,7 +45,7 @@ FUZZ_LIB     := daemon/http.c daemon/cgi.c daemon/config.c daemon/msg.c \
 FUZZ_TIME    ?= 30
 
 .PHONY: all run test unit integration asan fuzz fuzz-smoke bench deps \
-	install lint clean helpers
+	install lint clean helpers clang-check unit-asan
 
 all: $(BUILD)/cgijail helpers cgi-bin/hello-c
 
@@ -89,11 +90,16 @@ run: deps all
 
 test: deps
 	$(MAKE) all
+	$(MAKE) clang-check
 	$(MAKE) unit
 	$(MAKE) integration
 	$(MAKE) asan
 	$(MAKE) fuzz-smoke
 	@echo "make test: all suites passed"
+
+# the tree must also be clean under clang with -Werror
+clang-check:
+	$(MAKE) CC=clang BUILD=build-clang CI=true build-clang/cgijail
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; CK_FORK=yes $$t; done
@@ -122,7 +128,7 @@ unit-asan: $(UNIT_BINS)
 FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -DLIBBSD_OPENBSD_VIS -g -O1 -Iinclude $(PKG_CFLAGS) \
 	       -fsanitize=fuzzer,address,undefined -DCGIJAIL_FUZZ
 fuzz: $(FUZZ_BINS)
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(wildcard include/*.h)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(wildcard include/*.h sandbox/*.h)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS)
 
@@ -172,6 +178,6 @@ lint:
 	shellcheck bench/*.sh cgi-bin/*.sh 2>/dev/null || true
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-clang
 
--include $(shell find $(BUILD) build-asan -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -471,6 +471,31 @@ front_cgi_read_stderr(struct front_conn *c)
 }
 
 /*
+ * Who waits for what while a body is relayed: stdin wants EPOLLOUT when
+ * we hold bytes for it (none left: it is closed, the script's EOF); the
+ * client is read while c_in has room, and written while output waits.
+ * Every path through the relay ends here, so no wait is ever lost.
+ */
+static void
+front_cgi_body_events(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+	uint32_t		 ev = EPOLLRDHUP;
+
+	if (fc->fc_body_left == 0)
+		front_ev_del(&fc->fc_in);
+	else if (fc->fc_in.fe_fd != -1)
+		front_ev_set(&fc->fc_in, fc->fc_body != NULL ||
+		    c->c_inlen > 0 ? EPOLLOUT : 0);
+	if (fc->fc_body == NULL && fc->fc_body_left > 0 &&
+	    c->c_inlen < sizeof(c->c_in))
+		ev |= EPOLLIN;
+	if (c->c_outlen > c->c_outoff)
+		ev |= EPOLLOUT;
+	front_ev_set(&c->c_ev, ev);
+}
+
+/*
  * Request body to the script's stdin: from c_in as it arrives, or from
  * the de-chunked buffer.  If the script stops reading, the rest is
  * dropped (but still consumed, so the next request parses correctly).
@@ -490,9 +515,9 @@ front_cgi_write_stdin(struct front_conn *c)
 	if (len > 0 && fc->fc_in.fe_fd != -1) {
 		n = write(fc->fc_in.fe_fd, src, len);
 		if (n == -1 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n == -1)
-			front_ev_del(&fc->fc_in);
+			len = 0;	/* pipe full: wait for EPOLLOUT */
+		else if (n == -1)
+			front_ev_del(&fc->fc_in);	/* gone: drop it all */
 		else
 			len = (size_t)n;
 	}
@@ -503,18 +528,7 @@ front_cgi_write_stdin(struct front_conn *c)
 		c->c_inlen -= len;
 	}
 	fc->fc_body_left -= (int64_t)len;
-	if (fc->fc_body_left == 0)
-		front_ev_del(&fc->fc_in);	/* EOF for the script */
-	else if (fc->fc_in.fe_fd != -1)
-		front_ev_set(&fc->fc_in, fc->fc_body != NULL ||
-		    c->c_inlen > 0 ? EPOLLOUT : 0);
-	else if (fc->fc_body != NULL)
-		fc->fc_body_left = 0;	/* dropped in one go */
-	front_ev_set(&c->c_ev, fc->fc_body == NULL && fc->fc_body_left > 0 &&
-	    c->c_inlen < sizeof(c->c_in) ? EPOLLIN | EPOLLRDHUP :
-	    EPOLLRDHUP | (c->c_outlen > c->c_outoff ? EPOLLOUT : 0));
-	if (fc->fc_in.fe_fd == -1 && fc->fc_body_left > 0 && c->c_inlen > 0)
-		front_cgi_write_stdin(c);	/* keep dropping what we have */
+	front_cgi_body_events(c);
 }
 
 void

@@ -246,6 +246,9 @@ log_vline(enum log_level lvl, const char *fmt, va_list ap)
 		dprintf(STDERR_FILENO, "%s: %s\n", log_role, esc);
 }
 
+static void	log_with_errno(enum log_level, int, const char *, va_list)
+		    __attribute__((format(printf, 3, 0)));
+
 static void
 log_with_errno(enum log_level lvl, int saved, const char *fmt, va_list ap)
 {

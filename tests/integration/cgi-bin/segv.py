@@ -1,0 +1,4 @@
+#!/usr/bin/python3
+# dies of a real SIGSEGV (a fault, not a kill) before answering
+import ctypes
+ctypes.string_at(0)
