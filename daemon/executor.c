@@ -62,6 +62,7 @@ struct exec_child {
 	int			 ec_kill;	/* 0 or an enum msg_exec_end */
 	const char		*ec_kill_why;
 	struct timespec		 ec_start;
+	uint64_t		 ec_cpu_usec;	/* user + system, once reaped */
 	char			 ec_script[MSG_SCRIPT_MAX];
 };
 
@@ -789,6 +790,7 @@ exec_child_claim(struct exec *ex, uint64_t reqid, const char *script)
 	c->ec_reqid = reqid;
 	c->ec_kill = 0;
 	c->ec_kill_why = NULL;
+	c->ec_cpu_usec = 0;
 	strlcpy(c->ec_script, script, sizeof(c->ec_script));
 	ex->ex_nrunning++;
 	clock_gettime(CLOCK_MONOTONIC, &c->ec_start);
@@ -858,13 +860,18 @@ exec_start(struct exec *ex, uint64_t reqid, const struct msg_exec_req *req,
 }
 
 static const char *
-exec_signal_why(int sig, uint32_t flags)
+exec_signal_why(int sig, uint32_t flags, int cpu_spent)
 {
 	if (sig == SIGSYS)
 		return "seccomp policy violation";
 	if (sig == SIGKILL && (flags & MSG_DONE_F_OOM))
 		return "memory limit";
-	if (sig == SIGXCPU)
+	/*
+	 * The script is the init of its pid namespace, which the kernel
+	 * never lets die of SIGXCPU: the hard limit's SIGKILL a second
+	 * later is what ends it, so only its CPU time tells.
+	 */
+	if (sig == SIGXCPU || (sig == SIGKILL && cpu_spent))
 		return "CPU time limit";
 	if (sig == SIGXFSZ)
 		return "file size limit";
@@ -877,6 +884,7 @@ exec_log_outcome(const struct exec *ex, const struct exec_child *c,
 {
 	const char	*why, *abbrev;
 	char		 sig[64];
+	uint64_t	 cpu_sec = ex->ex_cfg->cf_limits.lim_cpu_sec;
 	unsigned long long us = (unsigned long long)ed->ed_usec;
 
 	if (ed->ed_end == MSG_END_EXIT) {
@@ -896,7 +904,8 @@ exec_log_outcome(const struct exec *ex, const struct exec_child *c,
 		return;
 	}
 	abbrev = sigabbrev_np(ed->ed_code);
-	why = exec_signal_why(ed->ed_code, ed->ed_flags);
+	why = exec_signal_why(ed->ed_code, ed->ed_flags, cpu_sec > 0 &&
+	    c->ec_cpu_usec / 1000000 >= cpu_sec);
 	if (why != NULL && ed->ed_code == SIGKILL)
 		strlcpy(sig, why, sizeof(sig));
 	else
@@ -923,6 +932,20 @@ exec_done_from(const struct exec_child *c, const siginfo_t *si,
 		ed->ed_end = MSG_END_SIGNAL;
 }
 
+/* waitid(2) with the resource usage that the libc wrapper leaves out */
+static int
+exec_waitid(int pidfd, siginfo_t *si, int options, uint64_t *cpu_usec)
+{
+	struct rusage	ru;
+	int		r;
+
+	memset(&ru, 0, sizeof(ru));
+	r = (int)syscall(SYS_waitid, P_PIDFD, pidfd, si, options, &ru);
+	*cpu_usec = (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) *
+	    1000000 + (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+	return r;
+}
+
 /*
  * The child (pid 1 of its namespace, so everything it started is gone
  * too) ended: reap, release its cgroups, report, start the next one.
@@ -935,8 +958,8 @@ exec_child_reap(struct exec *ex, struct exec_child *c, int nohang)
 	siginfo_t		si;
 
 	memset(&si, 0, sizeof(si));
-	if (waitid(P_PIDFD, (id_t)c->ec_sch.sch_pidfd, &si, WEXITED |
-	    (nohang ? WNOHANG : 0)) == -1) {
+	if (exec_waitid(c->ec_sch.sch_pidfd, &si, WEXITED |
+	    (nohang ? WNOHANG : 0), &c->ec_cpu_usec) == -1) {
 		if (errno == EINTR || errno == EAGAIN)
 			return;
 		/* nothing left to wait for: report it as killed */

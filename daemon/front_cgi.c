@@ -24,6 +24,7 @@
 
 static void	front_cgi_finish(struct front_conn *);
 static void	front_cgi_fail(struct front_conn *, int status);
+static void	front_cgi_body_events(struct front_conn *);
 
 /* the request whose local redirect was routed last (front_cgi_start) */
 static uint64_t	front_cgi_redirect_rid;
@@ -200,12 +201,7 @@ front_cgi_launch(struct front_conn *c, int64_t clen)
 	fc->fc_launched = 1;
 	front_ev_set(&fc->fc_out, EPOLLIN);
 	front_ev_set(&fc->fc_err, EPOLLIN);
-	if (fc->fc_body_left > 0)
-		front_ev_set(&fc->fc_in, EPOLLOUT);
-	else
-		front_ev_del(&fc->fc_in);
-	front_ev_set(&c->c_ev, fc->fc_body_left > 0 && fc->fc_body == NULL ?
-	    EPOLLIN | EPOLLRDHUP : EPOLLRDHUP);
+	front_cgi_body_events(c);
 	c->c_deadline_ms = 0;	/* the executor owns the script's time */
 }
 

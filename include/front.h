@@ -125,6 +125,7 @@ struct front_conn {
 /* front.c services used by front_cgi.c */
 extern struct config	*front_cfg;
 extern int		 front_exec_fd;
+extern int		 front_docroot_fd;
 uint64_t	front_now_ms(void);
 uint64_t	front_now_us(void);
 int		front_ev_set(struct front_ev *, uint32_t events);

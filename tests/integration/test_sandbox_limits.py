@@ -111,6 +111,22 @@ def test_busy_loop_timeout_status_504():
         assert_still_serving(d)
 
 
+def test_cpu_limit_ends_a_busy_loop_and_says_so():
+    files = {'cgi-bin/busy.sh': fixture('busy.sh'),
+             'cgi-bin/ok.sh': fixture('ok.sh')}
+    with Daemon(files, config_lines=['limit cpu 1'], args=['-t', '10']) as d:
+        t0 = time.monotonic()
+        r = d.get('/cgi-bin/busy.sh', timeout=15)
+        took = time.monotonic() - t0
+        assert_error_page(r, 500, d)
+        # soft limit 1 s, hard 2 s; far from the 10 s timeout
+        assert took < 6.0, 'answered after %.1fs' % took
+        rid = rid_of(d, '/cgi-bin/busy.sh')
+        assert script_lines(d, rid, 'busy.sh', 'CPU time limit'), \
+            d.log_tail()
+        assert_still_serving(d)
+
+
 def test_fork_bomb_is_contained():
     files = {'cgi-bin/forkbomb': helper('forkbomb'),
              'cgi-bin/ok.sh': fixture('ok.sh')}

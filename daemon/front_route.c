@@ -1,0 +1,232 @@
+/*
+ * front_route.c: where a request goes, in the front.  Every decision is
+ * made on the decoded, normalised path with its symlinks resolved beneath
+ * the document root: a cgi-route, a script in a CGI directory (never its
+ * source), or a static file.  Trusts nothing in the request or the tree.
+ */
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "front.h"
+#include "log.h"
+#include "msg.h"
+#include "static.h"
+
+static void
+front_serve_static(struct front_conn *c)
+{
+	struct static_reply	rep;
+	struct http_request	*r = c->c_req;
+
+	if (r->hr_method != HTTP_M_GET && r->hr_method != HTTP_M_HEAD) {
+		front_error(c, 405);
+		return;
+	}
+	if (r->hr_content_length > 0 || r->hr_chunked)
+		c->c_close_after = 1;	/* the body is never read */
+	static_serve(front_docroot_fd, front_cfg, r, &rep);
+	if (rep.sr_status >= 400 && rep.sr_status != 416) {
+		static_reply_free(&rep);
+		front_error(c, rep.sr_status);
+		return;
+	}
+	front_begin_head(c, rep.sr_status, NULL);
+	front_out_append(c, rep.sr_headers, strlen(rep.sr_headers));
+	if (rep.sr_status != 304)
+		front_out_printf(c, "Content-Length: %lld\r\n",
+		    rep.sr_body ? (long long)rep.sr_body_len :
+		    (long long)rep.sr_len);
+	front_out_append(c, "\r\n", 2);
+	if (!c->c_head_only && rep.sr_status != 304) {
+		if (rep.sr_body != NULL) {
+			front_out_append(c, rep.sr_body, rep.sr_body_len);
+			c->c_body_bytes = rep.sr_body_len;
+		} else if (rep.sr_fd != -1 && rep.sr_len > 0) {
+			c->c_file_fd = rep.sr_fd;
+			rep.sr_fd = -1;
+			c->c_file_off = rep.sr_off;
+			c->c_file_left = rep.sr_len;
+			c->c_body_bytes = (uint64_t)rep.sr_len;
+		}
+	}
+	static_reply_free(&rep);
+	c->c_state = FRONT_S_RESPOND;
+	front_flush(c);
+}
+
+/* does path lie in a CGI directory?  Returns that dir's length or 0 */
+static size_t
+front_cgi_dir(const char *path)
+{
+	size_t	i, n;
+
+	for (i = 0; i < front_cfg->cf_ncgidir; i++) {
+		const char *d = front_cfg->cf_cgidir[i].cd_urlpath;
+
+		n = strlen(d);
+		if (strncmp(path, d, n) == 0 &&
+		    (path[n] == '/' || path[n] == '\0'))
+			return n;
+	}
+	return 0;
+}
+
+/* type of docroot-relative path (which starts with '/'): 0 or -errno */
+static int
+front_stat_beneath(const char *path, struct stat *st)
+{
+	struct open_how	how = { .flags = O_PATH | O_CLOEXEC,
+	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+	int		fd, rc = 0;
+
+	fd = (int)syscall(SYS_openat2, front_docroot_fd,
+	    path[1] ? path + 1 : ".", &how, sizeof(how));
+	if (fd == -1)
+		return -errno;
+	if (fstat(fd, st) == -1)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+/* a directory inside a CGI dir: its first `index` name that is a file */
+static int
+front_cgi_index(const char *dir, size_t dirlen, char *script, size_t scriptsz)
+{
+	struct stat	st;
+	size_t		i;
+
+	for (i = 0; i < front_cfg->cf_nindex; i++) {
+		if ((size_t)snprintf(script, scriptsz, "%.*s/%s", (int)dirlen,
+		    dir, front_cfg->cf_index[i]) >= scriptsz)
+			return 414;
+		if (front_stat_beneath(script, &st) == 0 &&
+		    S_ISREG(st.st_mode))
+			return 0;
+	}
+	return 403;	/* no listing of a CGI directory, ever */
+}
+
+/*
+ * Find the script in path: the first component below the CGI dir that is
+ * not a directory.  The rest is PATH_INFO.  0, or an HTTP status.
+ */
+static int
+front_find_script(const char *path, size_t dirlen, char *script,
+    size_t scriptsz, const char **path_info)
+{
+	struct stat	 st;
+	const char	*p = path + dirlen;
+	size_t		 len;
+	int		 rc;
+
+	while (*p == '/') {
+		const char *next = strchr(p + 1, '/');
+
+		len = next ? (size_t)(next - path) : strlen(path);
+		if (len == (size_t)(p + 1 - path))	/* "dir/": its index */
+			break;
+		if (len >= scriptsz)
+			return 414;
+		memcpy(script, path, len);
+		script[len] = '\0';
+		if ((rc = front_stat_beneath(script, &st)) != 0)
+			return rc == -ENOENT || rc == -ENOTDIR ? 404 : 403;
+		if (!S_ISDIR(st.st_mode)) {
+			*path_info = path + len;
+			return 0;
+		}
+		p = path + len;
+	}
+	*path_info = "";
+	return front_cgi_index(path, (size_t)(p - path), script, scriptsz);
+}
+
+/* cgi-route: every path under a prefix goes to one script */
+static int
+front_match_route(const char *path, char *script, size_t scriptsz,
+    const char **path_info)
+{
+	size_t	i, n;
+
+	for (i = 0; i < front_cfg->cf_nroute; i++) {
+		const struct config_route *cr = &front_cfg->cf_route[i];
+
+		n = strlen(cr->cr_prefix);
+		while (n > 1 && cr->cr_prefix[n - 1] == '/')
+			n--;
+		if (strncmp(path, cr->cr_prefix, n) != 0 ||
+		    (n > 1 && path[n] != '/' && path[n] != '\0'))
+			continue;
+		if (strlcpy(script, cr->cr_script, scriptsz) >= scriptsz)
+			return -1;
+		*path_info = n > 1 ? path + n : path;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+front_has_dot_segment(const char *path)
+{
+	return strstr(path, "/.") != NULL;
+}
+
+void
+front_route(struct front_conn *c, const char *path, const char *query,
+    int redirects)
+{
+	char		 script[MSG_SCRIPT_MAX], real[HTTP_TARGET_MAX + 1];
+	const char	*path_info = "";
+	size_t		 dirlen;
+	int		 st;
+
+	/* a body is read only by a script: anything else closes after */
+	if (c->c_req->hr_content_length > 0 || c->c_req->hr_chunked)
+		c->c_close_after = 1;
+	if (front_has_dot_segment(path)) {
+		front_error(c, 404);
+		return;
+	}
+	if (front_match_route(path, script, sizeof(script), &path_info) ==
+	    1) {
+		front_cgi_start(c, script, path_info, query);
+		return;
+	}
+	/* decide on the real location: symlinks resolved, beneath only */
+	if ((st = front_path_resolve(front_docroot_fd, path, real,
+	    sizeof(real))) != 0) {
+		front_error(c, st == -ENAMETOOLONG ? 414 : st == -ENOENT ||
+		    st == -ENOTDIR || st == -EXDEV ? 404 : 403);
+		return;
+	}
+	path = real;
+	if (front_has_dot_segment(path)) {
+		front_error(c, 404);
+		return;
+	}
+	if ((dirlen = front_cgi_dir(path)) == 0) {
+		if (strlcpy(c->c_req->hr_path, path,
+		    sizeof(c->c_req->hr_path)) >= sizeof(c->c_req->hr_path)) {
+			front_error(c, 414);
+			return;
+		}
+		front_serve_static(c);
+		return;
+	}
+	if ((st = front_find_script(path, dirlen, script, sizeof(script),
+	    &path_info)) != 0) {
+		if (c->c_req->hr_content_length > 0 || c->c_req->hr_chunked)
+			c->c_close_after = 1;
+		front_error(c, st);
+		return;
+	}
+	front_cgi_start(c, script, path_info, query);
+}
