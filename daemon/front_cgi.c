@@ -170,7 +170,7 @@ front_cgi_launch(struct front_conn *c, int64_t clen)
 {
 	struct front_cgi	*fc = c->c_cgi;
 	struct msg_exec_req	*er;
-	int			 child[3], i, rc;
+	int			 child[3], rc;
 
 	if ((er = malloc(sizeof(*er))) == NULL) {
 		front_cgi_fail(c, 503);
@@ -187,11 +187,10 @@ front_cgi_launch(struct front_conn *c, int64_t clen)
 		front_cgi_fail(c, 503);
 		return;
 	}
-	rc = msg_send(front_exec_fd, MSG_EXEC_REQ, c->c_reqid, er,
-	    sizeof(*er), child, 3);
+	/* queued in order if the executor's queue is full; fds are given */
+	rc = front_exec_send(MSG_EXEC_REQ, c->c_reqid, er, sizeof(*er),
+	    child, 3);
 	free(er);
-	for (i = 0; i < 3; i++)
-		close(child[i]);
 	if (rc == -1) {
 		log_warn("cgi[%llu] %s: executor channel",
 		    (unsigned long long)c->c_reqid, fc->fc_script);
@@ -303,9 +302,10 @@ front_cgi_abort(struct front_conn *c)
 
 	if (fc == NULL)
 		return;
-	if (fc->fc_launched && !fc->fc_done)
-		msg_send(front_exec_fd, MSG_EXEC_KILL, c->c_reqid, &ek,
-		    sizeof(ek), NULL, 0);
+	if (fc->fc_launched && !fc->fc_done &&
+	    !front_exec_cancel(c->c_reqid))
+		front_exec_send(MSG_EXEC_KILL, c->c_reqid, &ek, sizeof(ek),
+		    NULL, 0);
 	front_ev_del(&fc->fc_in);
 	front_ev_del(&fc->fc_out);
 	front_ev_del(&fc->fc_err);
@@ -744,7 +744,15 @@ front_cgi_parse_head(struct front_conn *c)
 		return;
 	}
 	if (fc->fc_resp->cr_kind == CGI_RESP_LOCAL_REDIRECT) {
-		front_cgi_local_redirect(c);
+		/*
+		 * The rest of its output is ignored.  The executor knows
+		 * scripts by request id, so the next one of this request
+		 * starts only once DONE says this one is gone.
+		 */
+		front_ev_del(&fc->fc_out);
+		front_ev_del(&fc->fc_in);
+		if (fc->fc_done)
+			front_cgi_local_redirect(c);
 		return;
 	}
 	front_cgi_send_head(c);
@@ -919,7 +927,10 @@ front_cgi_done(struct front_conn *c, const struct msg_exec_done *ed)
 	fc->fc_end = ed->ed_end;
 	fc->fc_code = ed->ed_code;
 	fc->fc_flags = ed->ed_flags;
-	if (fc->fc_out_eof && !fc->fc_head_sent)
+	if (fc->fc_resp != NULL && !fc->fc_head_sent &&
+	    fc->fc_resp->cr_kind == CGI_RESP_LOCAL_REDIRECT)
+		front_cgi_local_redirect(c);	/* it waited for this */
+	else if (fc->fc_out_eof && !fc->fc_head_sent)
 		front_cgi_stdout_eof(c);
 }
 

@@ -140,6 +140,12 @@ void		front_flush(struct front_conn *);
 void		front_conn_close(struct front_conn *);
 void		front_request_done(struct front_conn *);
 void		front_defer_free(struct front_cgi *);
+/* to the executor now, or queued in order; the fds are taken (closed) */
+int		front_exec_send(int type, uint64_t reqid, const void *payload,
+		    size_t len, int *fds, int nfds);
+/* drop a queued, unsent MSG_EXEC_REQ: 1 if there was one */
+int		front_exec_cancel(uint64_t reqid);
+void		front_exec_writable(void);
 void		front_route(struct front_conn *, const char *path,
 		    const char *query, int redirects);
 

@@ -1,0 +1,31 @@
+#!/usr/bin/python3
+"""Checkboxes: a field is sent only when its box is ticked."""
+import os
+import sys
+import urllib.parse
+
+
+def read_form():
+    if os.environ.get("REQUEST_METHOD") == "POST":
+        length = int(os.environ.get("CONTENT_LENGTH") or 0)
+        data = sys.stdin.buffer.read(length).decode("utf-8", "replace")
+    else:
+        data = os.environ.get("QUERY_STRING", "")
+    return urllib.parse.parse_qs(data)
+
+
+form = read_form()
+maths = "ON" if "maths" in form else "OFF"
+physics = "ON" if "physics" in form else "OFF"
+
+print("Content-Type: text/html; charset=utf-8")
+print()
+print("<!DOCTYPE html><html><head><title>Checkbox</title></head><body>")
+print('<form action="checkbox.py" method="post">')
+print('<input type="checkbox" name="maths" value="on"> Maths')
+print('<input type="checkbox" name="physics" value="on"> Physics')
+print('<input type="submit" value="Select Subject"></form>')
+if form:
+    print(f"<h2>CheckBox Maths is : {maths}</h2>")
+    print(f"<h2>CheckBox Physics is : {physics}</h2>")
+print("</body></html>")

@@ -1,0 +1,196 @@
+"""
+attack_common: what every tests/attacks/test_*.py shares.  Runs in the
+test worker (root, on this host) against the real daemon; trusts nothing
+it reads back.  It plants a marker in every script (the source must never
+be served), and keeps two control requests (a script and a static file)
+going while an attack runs: they must be answered correctly during and
+after it.
+"""
+
+import os
+import re
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, 'tests', 'integration'))
+
+import cgijail_test as ct                           # noqa: E402
+from cgijail_test import (Daemon, Symlink, assert_error_page,  # noqa: E402
+                          assert_status, helper_path, proc_comm,
+                          proc_descendants, proc_stat, proc_status,
+                          wait_until)
+
+# in every script's source, never in anything a script prints
+MARKER = 'CGIJAIL-SOURCE-MARKER-9c41e7'
+STATIC_BODY = 'static control file\n'
+PASSWD_MARK = b'root:x:0:0'
+NOBODY = 65534
+
+
+def script(body, interp='/bin/sh'):
+    """A script's source: the interpreter line, the marker, body."""
+    return '#!%s\n# %s\n%s' % (interp, MARKER, body)
+
+
+OK_SH = script("printf 'Content-Type: text/plain\\n\\nok'\n")
+
+
+def files(extra=None):
+    """A docroot: the two controls plus extra."""
+    out = {'index.html': '<html>attacks</html>\n',
+           'static.txt': STATIC_BODY,
+           'cgi-bin/ok.sh': OK_SH}
+    out.update(extra or {})
+    return out
+
+
+def helper(name):
+    """A static program from tests/helpers as a docroot value (Skip if
+    it was not built)."""
+    with open(helper_path(name), 'rb') as f:
+        return (f.read(), 0o755)
+
+
+def leaks(data):
+    """Why data must not reach a client, or None."""
+    if isinstance(data, str):
+        data = data.encode('latin-1', 'replace')
+    if MARKER.encode() in data:
+        return 'script source (marker) in the answer'
+    if PASSWD_MARK in data:
+        return '/etc/passwd in the answer'
+    return None
+
+
+def assert_no_leak(data, what=''):
+    why = leaks(data)
+    assert why is None, '%s: %s: %r' % (what, why, data[:300])
+
+
+def check_controls(d, timeout=10.0):
+    """The unrelated requests: a script and a static file, right."""
+    r = d.get('/cgi-bin/ok.sh', timeout=timeout)
+    assert r.status == 200 and r.body == b'ok', 'control script: %r' % r
+    r = d.get('/static.txt', timeout=timeout)
+    assert r.status == 200 and r.body == STATIC_BODY.encode(), \
+        'control static file: %r' % r
+
+
+class Controls:
+    """A thread that runs check_controls() while the attack in the with
+    block runs; on leaving, at least one round must have begun inside
+    the block and every round must have passed, then one more round
+    after the attack.  timeout bounds each request of a round."""
+
+    def __init__(self, d, timeout=10.0, pause=0.1):
+        self.d = d
+        self.timeout = timeout
+        self.pause = pause
+        self.rounds = 0
+        self.errors = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while True:
+            try:
+                check_controls(self.d, self.timeout)
+                self.rounds += 1
+            except Exception as e:          # reported by __exit__
+                self.errors.append('%s: %s' % (type(e).__name__, e))
+                self.rounds += 1
+            if self.stop.wait(self.pause):
+                return
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, etype, exc, tb):
+        self.stop.set()
+        self.thread.join(2 * self.timeout + 5)
+        if etype is not None:
+            return False
+        assert not self.thread.is_alive(), 'control requests hang'
+        assert self.rounds >= 1, 'no control request ran during the attack'
+        assert not self.errors, 'control requests failed during the ' \
+            'attack:\n' + '\n'.join(self.errors[:5])
+        check_controls(self.d, self.timeout)
+        return False
+
+
+def raw_get(d, target, headers=b'', method=b'GET', body=b'', timeout=5.0):
+    """One request with the target exactly as given (curl would clean
+    it up), Connection: close; the bytes read until close."""
+    return d.request(method + b' ' + target + b' HTTP/1.1\r\n'
+                     b'Host: 127.0.0.1\r\n' + headers +
+                     (b'Content-Length: %d\r\n' % len(body) if body else b'')
+                     + b'Connection: close\r\n\r\n' + body, timeout=timeout)
+
+
+def status_of(data):
+    """The status code of the first response in data, or None."""
+    m = re.match(rb'^HTTP/1\.[01] (\d{3}) ', data)
+    return int(m.group(1)) if m else None
+
+
+def rid_of(d, target, timeout=3.0):
+    """The request id the access log gives the first request for
+    target (the path as sent)."""
+    def find():
+        for m in d.access_lines():
+            if m.group('request').split(' ')[1:2] == [target]:
+                return int(m.group('rid'))
+        return None
+    rid = wait_until(find, timeout)
+    assert rid, 'no access line for %s:\n%s' % (target, d.log_tail())
+    return rid
+
+
+def script_log(d, rid, pattern, timeout=3.0):
+    """Log lines "cgi[RID] ...: ..." that match pattern."""
+    rx = re.compile(r'cgi\[%d\] \S+: .*%s' % (rid, pattern))
+
+    def find():
+        return [ln for ln in d.log().splitlines() if rx.search(ln)]
+    return wait_until(find, timeout)
+
+
+def nobody_procs():
+    """Host pids of processes of the script user."""
+    out = []
+    for name in os.listdir('/proc'):
+        if not name.isdigit():
+            continue
+        try:
+            st = proc_status(int(name))
+        except OSError:
+            continue
+        if st.get('Uid', '').split()[:1] == [str(NOBODY)]:
+            out.append(int(name))
+    return out
+
+
+def script_procs(d):
+    """Processes of the script user in this daemon's tree."""
+    if d.proc is None:
+        return []
+    out = []
+    for pid in proc_descendants(d.proc.pid):
+        try:
+            st = proc_status(pid)
+        except OSError:
+            continue
+        if st.get('Uid', '').split()[:1] == [str(NOBODY)]:
+            out.append(pid)
+    return out
+
+
+def assert_no_script_left(d, timeout=3.0):
+    """Nothing of the script user hangs off this daemon any more."""
+    left = wait_until(lambda: not script_procs(d), timeout)
+    assert left, 'script processes left: %s' % ', '.join(
+        '%d (%s)' % (p, proc_comm(p)) for p in script_procs(d))
