@@ -391,7 +391,9 @@ exec_send(struct exec *ex, enum msg_type type, uint64_t reqid,
 			poll(&pfd, 1, left);
 			continue;
 		}
-		log_warn("front channel");
+		/* a front that exited (stop, crash) is the parent's to report */
+		if (errno != EPIPE && errno != ECONNRESET)
+			log_warn("front channel");
 		ex->ex_front_gone = 1;
 	}
 }

@@ -203,8 +203,10 @@ front_route(struct front_conn *c, const char *path, const char *query,
 	/* decide on the real location: symlinks resolved, beneath only */
 	if ((st = front_path_resolve(front_docroot_fd, path, real,
 	    sizeof(real))) != 0) {
+		/* a link out of the tree (EXDEV) is refused, as the executor
+		 * refuses it: 403 */
 		front_error(c, st == -ENAMETOOLONG ? 414 : st == -ENOENT ||
-		    st == -ENOTDIR || st == -EXDEV ? 404 : 403);
+		    st == -ENOTDIR ? 404 : 403);
 		return;
 	}
 	path = real;

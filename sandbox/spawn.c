@@ -55,8 +55,15 @@ sandbox_step_name(enum sandbox_step step)
 	return spawn_step_names[step];
 }
 
+/*
+ * The child shares the executor's memory on a stack of its own, under
+ * its rlimits and seccomp filter: in a sanitizer build, ASan's hook
+ * before a noreturn call would try to map memory there and crash it.
+ */
+#define SPAWN_CHILD_CODE	__attribute__((no_sanitize("address")))
+
 /* child: tell the suspended parent which step failed, and why */
-static void __attribute__((noreturn))
+static void __attribute__((noreturn)) SPAWN_CHILD_CODE
 spawn_die(struct spawn_ctx *sc, enum sandbox_step step)
 {
 	sc->sc_fail->sf_errno = errno;
@@ -89,7 +96,7 @@ spawn_fds(const struct sandbox_spawn *ss)
 }
 
 /* child: DESIGN.md "The sandbox", in order; nothing here may allocate */
-static int
+static int SPAWN_CHILD_CODE
 spawn_child(void *arg)
 {
 	struct spawn_ctx		*sc = arg;

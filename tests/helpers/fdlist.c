@@ -1,8 +1,7 @@
 /*
- * fdlist.c: a CGI program (run by the sandbox tests as the script user)
- * that lists its open descriptors, minus the one the listing itself
- * uses, as "fd N TARGET" lines.  Trusts nothing; static, no libc I/O
- * beyond stdio.
+ * fdlist.c: a CGI program (script user, in the sandbox) that lists its
+ * open descriptors, minus the one the listing itself uses, as
+ * "fd N TARGET" lines.  Trusts nothing it finds.
  */
 #include <dirent.h>
 #include <stdio.h>

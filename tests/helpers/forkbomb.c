@@ -1,8 +1,7 @@
 /*
  * forkbomb.c: a CGI program (script user, in the sandbox) that forks
- * without end: every process keeps forking, and a refused fork is retried
- * after a millisecond.  Never answers; the sandbox must contain it and the
- * executor's timeout must end it.
+ * without end, every child too, retrying a refused fork after 1 ms.  It
+ * never answers: the pids limit must hold it, the timeout must end it.
  */
 #include <time.h>
 #include <unistd.h>

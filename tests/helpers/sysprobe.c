@@ -1,13 +1,9 @@
 /*
  * sysprobe.c: a CGI program (script user, in the sandbox) that makes the
- * one system call named by QUERY_STRING, then answers
- * "probe=NAME rc=N errno=E".  A call the seccomp filter kills leaves no
- * answer at all (SIGSYS before the header), which is the point.  The
- * tests also run it unconfined with the probe as argv[1], to learn what
- * this kernel does without the sandbox (e.g. no int 0x80 at all).
+ * one system call QUERY_STRING (or argv[1], unconfined) names and answers
+ * "probe=NAME rc=N errno=E"; a call the filter kills leaves no answer.
  */
 #include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>

@@ -31,4 +31,6 @@ def test_check_fails_for_a_missing_script_user():
     d = Daemon(config_lines=['script-user no-such-user-cgijail'],
                start=False)
     cp = d.run(extra_args=['--check'], timeout=10)
-    assert cp.returncode != 0, cp.stdout + cp.stderr
+    out = cp.stdout + cp.stderr
+    assert cp.returncode != 0, out
+    assert 'no-such-user-cgijail' in out, out

@@ -12,8 +12,9 @@ import random
 import re
 import time
 
-from cgijail_test import (Daemon, assert_error_page, assert_status,
-                          helper_path, proc_comm, proc_status, wait_until)
+from cgijail_test import (SLOW, Daemon, assert_error_page, assert_status,
+                          helper_path, proc_comm, proc_descendants,
+                          proc_status, wait_until)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NOBODY = 65534
@@ -89,7 +90,7 @@ def busy_loop(d, status):
     r = d.get('/cgi-bin/busy.sh', timeout=10)
     took = time.monotonic() - t0
     assert_error_page(r, status, d)
-    assert 1.5 < took < 6.0, 'answered after %.1fs with -t 2' % took
+    assert 1.5 < took < 6.0 * SLOW, 'answered after %.1fs with -t 2' % took
     rid = rid_of(d, '/cgi-bin/busy.sh')
     assert script_lines(d, rid, 'busy.sh', 'timed out'), d.log_tail()
 
@@ -114,48 +115,50 @@ def test_busy_loop_timeout_status_504():
 def test_cpu_limit_ends_a_busy_loop_and_says_so():
     files = {'cgi-bin/busy.sh': fixture('busy.sh'),
              'cgi-bin/ok.sh': fixture('ok.sh')}
-    with Daemon(files, config_lines=['limit cpu 1'], args=['-t', '10']) as d:
-        t0 = time.monotonic()
-        r = d.get('/cgi-bin/busy.sh', timeout=15)
-        took = time.monotonic() - t0
+    # a loaded machine stretches 2 s of CPU far beyond 2 s of wall time:
+    # the timeout stays out of reach, the log tells which limit hit
+    with Daemon(files, config_lines=['limit cpu 1'], args=['-t', '40']) as d:
+        r = d.get('/cgi-bin/busy.sh', timeout=45)
         assert_error_page(r, 500, d)
-        # soft limit 1 s, hard 2 s; far from the 10 s timeout
-        assert took < 6.0, 'answered after %.1fs' % took
         rid = rid_of(d, '/cgi-bin/busy.sh')
         assert script_lines(d, rid, 'busy.sh', 'CPU time limit'), \
             d.log_tail()
+        assert not script_lines(d, rid, 'busy.sh', 'timed out', 0.1)
         assert_still_serving(d)
 
 
 def test_fork_bomb_is_contained():
     files = {'cgi-bin/forkbomb': helper('forkbomb'),
              'cgi-bin/ok.sh': fixture('ok.sh')}
-
-    def bombs():
-        return procs(lambda p: proc_comm(p) == 'forkbomb' and is_nobody(p))
-    assert not bombs(), 'a fork bomb from elsewhere is running'
     baseline = len(procs(lambda p: True))
-    with Daemon(files, args=['-t', '3']) as d:
-        with d.connect(timeout=15) as bomb:
+    with Daemon(files, args=['-t', '5']) as d:
+        executor = d.wait_pids()['executor']
+
+        def bombs():
+            return [p for p in proc_descendants(executor)
+                    if proc_comm(p) == 'forkbomb']
+        with d.connect(timeout=20) as bomb:
             bomb.request('GET', '/cgi-bin/forkbomb')
-            # let it reach its ceiling
-            assert wait_until(lambda: len(bombs()) >= PIDS_MAX // 2, 2.0), \
+            assert wait_until(lambda: len(bombs()) >= 8, 4.0), \
                 'the fork bomb did not fork: %d' % len(bombs())
-            time.sleep(0.3)
+            time.sleep(0.5)
             most = len(bombs())
             assert most <= PIDS_MAX, '%d bomb processes' % most
             # another script still starts, during the bomb
             t0 = time.monotonic()
-            assert_still_serving(d, timeout=5)
-            assert time.monotonic() - t0 < 2.0, 'starved by the bomb'
+            assert_still_serving(d, timeout=5 * SLOW)
+            took = time.monotonic() - t0
             assert bombs(), 'the bomb ended before the check'
+            assert took < 3.0 * SLOW, 'starved by the bomb: %.1fs' % took
             r = bomb.read_response()
             assert_error_page(r, 500, d)
-        assert wait_until(lambda: not bombs(), 3.0), \
-            '%d bomb processes outlived the request' % len(bombs())
-        # other tests may run in parallel: allow their own churn
-        assert wait_until(lambda: len(procs(lambda p: True)) <=
-                          baseline + 20, 3.0)
+        assert wait_until(lambda: not proc_descendants(executor), 3.0), \
+            '%d processes outlived the request' % len(
+                proc_descendants(executor))
+        # the host as a whole: less than one bomb above where it was
+        # (other tests may run in parallel and have their own churn)
+        assert wait_until(lambda: len(procs(lambda p: True)) <
+                          baseline + PIDS_MAX, 3.0)
         assert_still_serving(d)
 
 
@@ -185,17 +188,26 @@ def test_background_child_dies_with_its_script():
         r = d.get('/cgi-bin/background.sh?' + marker, timeout=10)
         assert_status(r, 200)
         assert r.text.startswith('left '), r
-        assert time.monotonic() - t0 < 3.0, 'waited for the child'
+        assert time.monotonic() - t0 < 3.0 * SLOW, 'waited for the child'
         assert wait_until(lambda: not procs(left), 2.0), \
             'background child survived: %r' % procs(left)
         roles = d.pids()
         ours = set(roles.values())
-        # nothing of the script user hangs off this daemon
-        for p in procs(is_nobody):
-            with open('/proc/%d/status' % p) as f:
-                ppid = int(re.search(r'PPid:\s*(\d+)', f.read()).group(1))
-            assert ppid not in ours, 'pid %d (%s) of %s left behind' % (
-                p, proc_comm(p), roles)
+
+        def hanging_off_the_daemon():
+            out = []
+            for p in procs(is_nobody):
+                try:
+                    with open('/proc/%d/status' % p) as f:
+                        ppid = re.search(r'PPid:\s*(\d+)', f.read())
+                except OSError:
+                    continue        # gone meanwhile
+                if int(ppid.group(1)) in ours:
+                    out.append('%d (%s)' % (p, proc_comm(p)))
+            return out
+        # the script itself may take a moment to finish exiting
+        assert wait_until(lambda: not hanging_off_the_daemon(), 2.0), \
+            'left behind: %r' % hanging_off_the_daemon()
         assert_still_serving(d)
 
 

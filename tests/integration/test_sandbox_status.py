@@ -8,7 +8,6 @@ unless --debug puts the stderr tail in the 500 page.
 
 import os
 import random
-import re
 
 from cgijail_test import (Daemon, Symlink, assert_error_page,
                           assert_status, wait_until)
@@ -92,7 +91,7 @@ def test_missing_script_is_404():
 # crash.sh's kill -SEGV $$ is sent by the pid namespace's init to itself,
 # which the kernel ignores; segv.py takes a real fault
 FAILING = ('noheader.sh', 'garbage.sh', 'crash.sh', 'segv.py',
-           'badinterp.sh', 'empty.sh')
+           'badinterp.cgi', 'empty.sh')
 
 
 def test_scripts_that_fail_are_500_without_details():
@@ -103,7 +102,7 @@ def test_scripts_that_fail_are_500_without_details():
                 (r'cgi\[\d+\] /cgi-bin/noheader\.sh: SECRET-STDERR-x',
                  'stderr'),
                 (r'cgi\[\d+\] /cgi-bin/segv\.py: .*SIGSEGV', 'the crash'),
-                (r'cgi\[\d+\] /cgi-bin/badinterp\.sh: .*'
+                (r'cgi\[\d+\] /cgi-bin/badinterp\.cgi: .*'
                  r'(interpreter|No such file)', 'the bad interpreter'),
                 (r'cgi\[\d+\] /cgi-bin/garbage\.sh: .*header', 'garbage')):
             assert d.wait_log(rx, 3.0), '%s is not logged' % what

@@ -107,7 +107,9 @@ def test_stderr_flood_is_capped():
         dropped = int(re.search(r'(\d+) more bytes', note).group(1))
         logged = [t for t in stderr_texts(d, rid, 'flood.sh')
                   if t.startswith('FFFF')]
-        assert 100 <= len(logged) <= 2000, '%d lines logged' % len(logged)
+        # at most the cap; fewer when the log channel is full (the front
+        # never blocks on it), but then that is counted as dropped too
+        assert 1 <= len(logged) <= 700, '%d lines logged' % len(logged)
         assert all(t == 'F' * FLOOD_WIDTH for t in logged), 'lines mangled'
         # every byte, newlines included, is either logged or counted
         lines = -(-FLOOD_BYTES // FLOOD_WIDTH)

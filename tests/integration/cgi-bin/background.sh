@@ -1,4 +1,5 @@
 #!/bin/sh
-# leaves a child behind (its name is in QUERY_STRING) and answers at once
-sleep "$QUERY_STRING" </dev/null >/dev/null 2>&1 &
+# leaves a child behind (its name is in QUERY_STRING), still holding the
+# stdout pipe, and answers at once
+sleep "$QUERY_STRING" &
 printf 'Content-Type: text/plain\n\nleft %s behind' "$!"

@@ -1,5 +1,7 @@
 #!/bin/sh
-# what the script can read and write; one "name=yes|no" line per attempt
+# what the script can read and write; one "name=yes|no" line per attempt.
+# The single-quoted commands are expanded by the inner sh, on purpose.
+# shellcheck disable=SC2016,SC2012
 printf 'Content-Type: text/plain\n\n'
 try() {
 	name=$1

@@ -1,0 +1,2 @@
+#!/nonexistent/interpreter
+# a #! line naming no interpreter: execve fails with ENOENT

@@ -1,2 +1,0 @@
-#!/nonexistent/interpreter
-this never runs
