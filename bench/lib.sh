@@ -30,8 +30,8 @@ bench_need() {
 }
 
 bench_wait_port() {
-	local i
-	for i in $(seq 1 50); do
+	local _
+	for _ in $(seq 1 50); do
 		curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
 		sleep 0.1
 	done
@@ -78,11 +78,11 @@ bench_wrk() {
 
 bench_row() {
 	# name, cgijail "req p99", lighttpd "req p99"
-	local name=$1 a b
-	read -r -a a <<<"$2"
-	read -r -a b <<<"$3"
-	awk -v n="$name" -v ar="${a[0]}" -v ap="${a[1]}" -v br="${b[0]}" \
-	    -v bp="${b[1]}" 'BEGIN { printf "%-40s %10.0f %8s %10.0f %8s %6.2fx\n",
+	local name=$1 ra rb
+	read -r -a ra <<<"$2"
+	read -r -a rb <<<"$3"
+	awk -v n="$name" -v ar="${ra[0]}" -v ap="${ra[1]}" -v br="${rb[0]}" \
+	    -v bp="${rb[1]}" 'BEGIN { printf "%-40s %10.0f %8s %10.0f %8s %6.2fx\n",
 	    n, ar, ap, br, bp, (br > 0 ? ar / br : 0) }'
 }
 

@@ -806,6 +806,7 @@ exec_spawn(struct exec *ex, uint64_t reqid, const char *script,
 	struct sandbox_failure	 fail = { SBX_STEP_NONE, 0 };
 	struct sandbox_spawn	 ss;
 	struct exec_child	*c;
+	struct timespec		 t0;
 	char			*argv[3];
 
 	if ((c = exec_child_claim(ex, reqid, script)) == NULL) {
@@ -819,6 +820,7 @@ exec_spawn(struct exec *ex, uint64_t reqid, const char *script,
 	argv[2] = NULL;
 	ss = (struct sandbox_spawn){ fds[0], fds[1], fds[2], argv[0], argv,
 	    ex->ex_env.ce_envp, sc->sc_cwd, sc->sc_policy, reqid };
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (sandbox_spawn(&ex->ex_sb, &ss, &c->ec_sch, &fail) == -1) {
 		c->ec_sch.sch_pidfd = -1;
 		exec_child_free(ex, c);
@@ -833,8 +835,10 @@ exec_spawn(struct exec *ex, uint64_t reqid, const char *script,
 		c->ec_kill_why = "cannot supervise";
 	}
 	exec_reply_started(ex, reqid, MSG_EXEC_OK, c->ec_sch.sch_pid, 0, "");
-	exec_reqlog(LOG_LVL_DEBUG, reqid, script, "started, pid %d",
-	    (int)c->ec_sch.sch_pid);
+	/* clone to execve, every layer applied (bench/cgi.sh reads this) */
+	exec_reqlog(LOG_LVL_DEBUG, reqid, script, "started, pid %d, spawn "
+	    "%llu us", (int)c->ec_sch.sch_pid,
+	    (unsigned long long)exec_usec_since(&t0));
 	if (c->ec_kill == MSG_END_KILLED)
 		exec_child_reap(ex, c, 0);
 }
