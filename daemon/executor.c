@@ -88,6 +88,7 @@ struct exec {
 	int			 ex_epfd;
 	int			 ex_front;
 	int			 ex_parent;
+	uint32_t		 ex_parent_events;
 	int			 ex_tick;
 	int			 ex_front_gone;
 	int			 ex_stopping;
@@ -322,6 +323,19 @@ exec_watch(struct exec *ex, int op, int fd, uint32_t events, uint64_t tag)
 		fatal("epoll_ctl");
 }
 
+/* watch the parent channel for writability only while lines wait */
+static void
+exec_watch_log(struct exec *ex)
+{
+	uint32_t	want = EPOLLIN | (log_pending() ? EPOLLOUT : 0);
+
+	if (want != ex->ex_parent_events) {
+		exec_watch(ex, EPOLL_CTL_MOD, ex->ex_parent, want,
+		    exec_tag(EXEC_EV_PARENT, 0, 0));
+		ex->ex_parent_events = want;
+	}
+}
+
 /* slots for max-scripts children; a queue that cannot exhaust our fds */
 static void
 exec_setup_tables(struct exec *ex)
@@ -351,9 +365,10 @@ exec_setup_events(struct exec *ex)
 {
 	ex->ex_front = PROC_FD_PEER;
 	ex->ex_parent = PROC_FD_PARENT;
-	/* reads from the front never block; the parent channel may */
-	if (fcntl(ex->ex_front, F_SETFL, O_NONBLOCK) == -1)
-		fatal("front channel");
+	/* never block on a peer: log lines wait in log.c's queue */
+	if (fcntl(ex->ex_front, F_SETFL, O_NONBLOCK) == -1 ||
+	    fcntl(ex->ex_parent, F_SETFL, O_NONBLOCK) == -1)
+		fatal("channels");
 	if ((ex->ex_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
 	    (ex->ex_tick = timerfd_create(CLOCK_MONOTONIC,
 	    TFD_NONBLOCK | TFD_CLOEXEC)) == -1)
@@ -362,6 +377,7 @@ exec_setup_events(struct exec *ex)
 	    exec_tag(EXEC_EV_FRONT, 0, 0));
 	exec_watch(ex, EPOLL_CTL_ADD, ex->ex_parent, EPOLLIN,
 	    exec_tag(EXEC_EV_PARENT, 0, 0));
+	ex->ex_parent_events = EPOLLIN;
 	exec_watch(ex, EPOLL_CTL_ADD, ex->ex_tick, EPOLLIN,
 	    exec_tag(EXEC_EV_TICK, 0, 0));
 }
@@ -1291,7 +1307,11 @@ exec_loop(struct exec *ex)
 				exec_dispatch_front(ex);
 				break;
 			case EXEC_EV_PARENT:
-				exec_dispatch_parent(ex);
+				if (evs[i].events & EPOLLOUT)
+					log_flush();
+				if (evs[i].events & (EPOLLIN | EPOLLHUP |
+				    EPOLLERR))
+					exec_dispatch_parent(ex);
 				break;
 			case EXEC_EV_TICK:
 				exec_queue_expire(ex);
@@ -1302,6 +1322,7 @@ exec_loop(struct exec *ex)
 		}
 		if (ex->ex_front_gone)
 			exec_finish(ex, "the front stopped reading");
+		exec_watch_log(ex);
 	}
 }
 

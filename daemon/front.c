@@ -333,8 +333,7 @@ front_access_log(struct front_conn *c)
 	    (unsigned long long)c->c_reqid,
 	    (unsigned long long)(front_now_us() - c->c_start_us)) < 0)
 		return;
-	msg_send(PROC_FD_PARENT, MSG_ACCESS, c->c_reqid, &ma, sizeof(ma),
-	    NULL, 0);
+	log_send_parent(MSG_ACCESS, c->c_reqid, &ma, sizeof(ma));
 }
 
 void
@@ -753,7 +752,10 @@ front_dispatch(struct front_ev *ev, uint32_t events)
 			front_cgi_dispatch_exec();
 		break;
 	case FRONT_EV_PARENT:
-		front_dispatch_parent();
+		if (events & EPOLLOUT)
+			log_flush();
+		if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+			front_dispatch_parent();
 		break;
 	case FRONT_EV_TIMER:
 		front_timeouts();
@@ -860,5 +862,8 @@ front_main(struct config *cfg)
 		for (i = 0; i < n; i++)
 			front_dispatch(evs[i].data.ptr, evs[i].events);
 		front_reap_dead();
+		/* queued log lines go out when the parent can take them */
+		front_ev_set(&front_parent_ev, EPOLLIN |
+		    (log_pending() ? EPOLLOUT : 0));
 	}
 }

@@ -4,6 +4,9 @@
  * parent writes to stderr, the log files or syslog.  Trusts nobody: every
  * line is escaped before it is written.
  */
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -32,9 +35,41 @@ static char		 log_err_path[4096];
 static char		 log_acc_path[4096];
 static unsigned long	 log_dropped;
 
+/*
+ * Children: lines the parent could not take yet.  Its socket holds only
+ * net.unix.max_dgram_qlen messages, and a role must never block on its
+ * log, so the rest wait here, in order, until the channel is writable.
+ */
+#define LOG_QUEUE_MAX	1024
+struct log_out {
+	struct log_out	*lo_next;
+	int		 lo_type;
+	uint64_t	 lo_reqid;
+	size_t		 lo_len;
+	char		 lo_payload[];
+};
+static struct log_out	*log_q, **log_qtail = &log_q;
+static size_t		 log_qlen;
+static unsigned long	 log_qdropped;
+
 static const char *const log_level_names[] = {
 	"error", "warning", "info", "debug"
 };
+
+/* a child that exits sends what is still queued, waiting at most 1 s */
+static void
+log_atexit(void)
+{
+	struct timeval	tv = { 1, 0 };
+	int		fl;
+
+	if (log_q == NULL || log_parent_fd == -1)
+		return;
+	setsockopt(log_parent_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if ((fl = fcntl(log_parent_fd, F_GETFL)) != -1)
+		fcntl(log_parent_fd, F_SETFL, fl & ~O_NONBLOCK);
+	log_flush();
+}
 
 void
 log_init(const char *role, int verbose, int parent_fd)
@@ -42,6 +77,8 @@ log_init(const char *role, int verbose, int parent_fd)
 	log_role = role;
 	log_verbose = verbose;
 	log_parent_fd = parent_fd;
+	if (parent_fd != -1)
+		atexit(log_atexit);
 }
 
 void
@@ -141,17 +178,32 @@ log_reopen(void)
 	log_info("log files reopened");
 }
 
-/* write a whole line or count it as dropped; never block forever */
+/*
+ * Write a whole line or count it as dropped.  A line cut short (a full
+ * disk) is ended with a newline before the next one, so two lines never
+ * run together.
+ */
 static void
 log_write_fd(int fd, const char *line, size_t len)
 {
-	ssize_t	n;
+	static int	partial[2];
+	int		*cut = &partial[fd == log_acc_fd && fd != log_err_fd];
+	size_t		 done = 0;
+	ssize_t		 n;
 
+	if (*cut) {
+		if (write(fd, "\n", 1) != 1) {
+			log_dropped++;
+			return;
+		}
+		*cut = 0;
+	}
 	while (len > 0) {
 		n = write(fd, line, len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
+			*cut = done > 0;
 			if (log_dropped++ % 1000 == 0 && fd != STDERR_FILENO) {
 				dprintf(STDERR_FILENO, "cgijail: log write "
 				    "failed (%s), %lu lines lost\n",
@@ -161,6 +213,7 @@ log_write_fd(int fd, const char *line, size_t len)
 		}
 		line += n;
 		len -= (size_t)n;
+		done += (size_t)n;
 	}
 }
 
@@ -219,6 +272,67 @@ log_emit_access(const char *text)
 	log_write_fd(log_acc_fd, line, len);
 }
 
+/* send to the parent now, or queue it; only a full queue drops (counted) */
+int
+log_send_parent(int type, uint64_t reqid, const void *payload, size_t len)
+{
+	struct log_out	*lo;
+
+	if (log_q == NULL) {
+		if (msg_send(log_parent_fd, type, reqid, payload, len, NULL,
+		    0) == 0)
+			return 0;
+		if (errno != EAGAIN)
+			return -1;
+	}
+	if (log_qlen >= LOG_QUEUE_MAX ||
+	    (lo = malloc(sizeof(*lo) + len)) == NULL) {
+		log_qdropped++;
+		return -1;
+	}
+	lo->lo_next = NULL;
+	lo->lo_type = type;
+	lo->lo_reqid = reqid;
+	lo->lo_len = len;
+	memcpy(lo->lo_payload, payload, len);
+	*log_qtail = lo;
+	log_qtail = &lo->lo_next;
+	log_qlen++;
+	return 0;
+}
+
+int
+log_pending(void)
+{
+	return log_q != NULL;
+}
+
+/* the parent channel is writable: send what waits, in order */
+void
+log_flush(void)
+{
+	struct log_out	*lo;
+	unsigned long	 dropped;
+
+	while ((lo = log_q) != NULL) {
+		if (msg_send(log_parent_fd, lo->lo_type, lo->lo_reqid,
+		    lo->lo_payload, lo->lo_len, NULL, 0) == -1 &&
+		    errno == EAGAIN)
+			return;
+		log_q = lo->lo_next;
+		if (log_q == NULL)
+			log_qtail = &log_q;
+		log_qlen--;
+		free(lo);
+	}
+	if (log_qdropped > 0) {
+		dropped = log_qdropped;
+		log_qdropped = 0;
+		log_warnx("%lu log lines lost: the parent did not read them",
+		    dropped);
+	}
+}
+
 void
 log_vline(enum log_level lvl, const char *fmt, va_list ap)
 {
@@ -241,9 +355,7 @@ log_vline(enum log_level lvl, const char *fmt, va_list ap)
 	memset(&ml, 0, sizeof(ml));
 	ml.ml_level = lvl;
 	strlcpy(ml.ml_text, esc, sizeof(ml.ml_text));
-	if (msg_send(log_parent_fd, MSG_LOG, log_reqid, &ml, sizeof(ml),
-	    NULL, 0) == -1)
-		dprintf(STDERR_FILENO, "%s: %s\n", log_role, esc);
+	log_send_parent(MSG_LOG, log_reqid, &ml, sizeof(ml));
 }
 
 static void	log_with_errno(enum log_level, int, const char *, va_list)

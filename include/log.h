@@ -35,6 +35,12 @@ void	log_vline(enum log_level, const char *, va_list)
 void	log_line_fmt(enum log_level, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 
+/* children: to the parent now, or queued (never blocks) */
+int	log_send_parent(int type, uint64_t reqid, const void *payload,
+	    size_t len);
+int	log_pending(void);
+void	log_flush(void);
+
 /* parent only: destinations ("" stderr, "syslog", or a file) */
 int	log_open_files(const char *access_path, const char *error_path);
 void	log_reopen(void);

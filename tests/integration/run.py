@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """
-run.py: the integration test runner for cgijail (run as root).
+run.py: the test runner for cgijail's real-daemon suites (run as root).
 
-Runs every test_* function of tests/integration/test_*.py against the real
-daemon, one worker process per file, -j files at a time; after each test
-checks that every daemon it started still answers GET / and stops cleanly.
+Runs every test_* function of test_*.py in tests/integration/ (the
+contract), tests/attacks/ (hostile clients and scripts) and tests/load/
+(load and faults) against the real daemon, one worker process per file,
+-j files at a time; load files run alone, so their time bounds do not
+depend on what else runs.  After each test it checks that every daemon
+the test started still answers GET / and stops cleanly.  Tests of every
+suite import cgijail_test from tests/integration/.
 
-usage: run.py [--daemon PATH] [--helpers DIR] [--sanitizer] [-k PATTERN]
-              [-j N] [--keep] [--list]
+usage: run.py [--suite integration|attacks|load|all] [--daemon PATH]
+              [--helpers DIR] [--sanitizer] [-k PATTERN] [-j N] [-v]
+              [--keep] [--list]
 """
 
 import argparse
@@ -27,6 +32,14 @@ import traceback
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 
+# suite -> directory; tests outside integration are named SUITE/FILE.FUNC
+SUITES = {
+    'integration': HERE,
+    'attacks': os.path.join(REPO, 'tests', 'attacks'),
+    'load': os.path.join(REPO, 'tests', 'load'),
+}
+EXCLUSIVE = ('load',)       # suites whose files run with nothing beside
+
 TEST_TIMEOUT = 60           # seconds per test (x3 with --sanitizer)
 FINISH_TIMEOUT = 30         # the after-test check and stop
 WORKER_TIMEOUT = 600        # a whole file, before its worker is killed
@@ -44,6 +57,46 @@ def matches(name, patterns):
     return not patterns or any(p in name for p in patterns)
 
 
+def suite_of(path):
+    d = os.path.dirname(os.path.abspath(path))
+    for name, sdir in SUITES.items():
+        if d == sdir:
+            return name
+    return 'integration'
+
+
+def test_stem(path):
+    """The name a file's tests are reported under: FILE for the
+    integration suite (as before), SUITE/FILE for the others."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    suite = suite_of(path)
+    return stem if suite == 'integration' else '%s/%s' % (suite, stem)
+
+
+def suite_files(suite):
+    names = list(SUITES) if suite == 'all' else [suite]
+    files = []
+    for name in names:
+        files += sorted(glob.glob(os.path.join(SUITES[name], 'test_*.py')))
+    return files
+
+
+def module_name(path):
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+def import_test_file(path):
+    """Import one test file; its own directory and tests/integration/
+    (cgijail_test) are importable from it."""
+    for d in (HERE, os.path.dirname(os.path.abspath(path))):
+        if d not in sys.path:
+            sys.path.insert(0, d)
+    spec = importlib.util.spec_from_file_location(module_name(path), path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def test_functions(mod):
     """test_* functions defined in mod, in source order."""
     out = []
@@ -59,7 +112,7 @@ def test_functions(mod):
 class Worker:
     def __init__(self, path, patterns, out):
         self.path = path
-        self.stem = os.path.splitext(os.path.basename(path))[0]
+        self.stem = test_stem(path)
         self.patterns = patterns
         self.out = out
 
@@ -74,10 +127,7 @@ class Worker:
         ct.enable_subreaper()
         signal.signal(signal.SIGALRM, _alarm)
         try:
-            spec = importlib.util.spec_from_file_location(self.stem,
-                                                          self.path)
-            mod = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(mod)
+            mod = import_test_file(self.path)
         except Exception:
             if matches(self.stem, self.patterns):
                 self.emit(name=self.stem + '.<import>', result='FAIL',
@@ -119,7 +169,8 @@ class Worker:
             detail += self.log_tails(daemons, captured.getvalue())
         for d in daemons:
             d.cleanup()
-        self.emit(name=full, result=result, secs=secs, detail=detail)
+        self.emit(name=full, result=result, secs=secs, detail=detail,
+                  output=captured.getvalue()[-4000:])
 
     def finish(self, daemons, result, detail):
         """The fixture: a passing test's daemons must still answer and
@@ -173,7 +224,8 @@ def worker_main(args):
 class Job:
     def __init__(self, path, args, env):
         self.path = path
-        self.stem = os.path.splitext(os.path.basename(path))[0]
+        self.stem = test_stem(path)
+        self.exclusive = suite_of(path) in EXCLUSIVE
         rfd, wfd = os.pipe()
         self.errf = tempfile.TemporaryFile()
         env = dict(env, CGIJAIL_RESULT_FD=str(wfd))
@@ -223,6 +275,10 @@ class Master:
         self.counts[res] += 1
         if res == 'PASS':
             print('PASS %s (%.1fs)' % (name, rec['secs']), flush=True)
+            if self.args.v and rec.get('output', '').strip():
+                print('\n'.join('    ' + ln for ln in
+                                 rec['output'].rstrip().splitlines()),
+                      flush=True)
         elif res == 'SKIP':
             print('SKIP %s: %s' % (name, rec['detail']), flush=True)
         else:
@@ -242,13 +298,26 @@ class Master:
         os.close(job.rfd)
         job.errf.close()
 
+    def can_start(self, path, running):
+        """Load files run alone: they measure behaviour under load and
+        would both disturb and be disturbed by a parallel file."""
+        if not running:
+            return True
+        if len(running) >= self.args.j:
+            return False
+        if suite_of(path) in EXCLUSIVE:
+            return False
+        return not any(j.exclusive for j in running.values())
+
     def run(self, files, env):
-        todo = sorted(files, key=os.path.getsize, reverse=True)
+        # big files first; load files last, one at a time
+        todo = sorted(files, key=lambda p: (suite_of(p) in EXCLUSIVE,
+                                            -os.path.getsize(p)))
         running = {}
         sel = selectors.DefaultSelector()
         try:
             while todo or running:
-                while todo and len(running) < self.args.j:
+                while todo and self.can_start(todo[0], running):
                     job = Job(todo.pop(0), self.args, env)
                     running[job.rfd] = job
                     sel.register(job.rfd, selectors.EVENT_READ, job)
@@ -293,13 +362,10 @@ class Master:
 
 
 def list_tests(files, patterns):
-    sys.path.insert(0, HERE)
     for path in files:
-        stem = os.path.splitext(os.path.basename(path))[0]
-        spec = importlib.util.spec_from_file_location(stem, path)
-        mod = importlib.util.module_from_spec(spec)
+        stem = test_stem(path)
         try:
-            spec.loader.exec_module(mod)
+            mod = import_test_file(path)
         except Exception as e:
             print('%s.<import>: %s' % (stem, e))
             continue
@@ -309,7 +375,11 @@ def list_tests(files, patterns):
 
 
 def main():
-    ap = argparse.ArgumentParser(description='cgijail integration tests')
+    ap = argparse.ArgumentParser(description='cgijail real-daemon tests')
+    ap.add_argument('--suite', default='all',
+                    choices=sorted(SUITES) + ['all'],
+                    help='which tests: integration, attacks, load or all '
+                    '(default all)')
     ap.add_argument('--daemon', default=os.path.join(REPO, 'build',
                                                      'cgijail'))
     ap.add_argument('--helpers', default=os.path.join(REPO, 'build',
@@ -318,10 +388,13 @@ def main():
                     help='the daemon is an ASan/UBSan build (longer '
                     'timeouts, sanitizer reports fail the test)')
     ap.add_argument('-k', action='append', default=[], metavar='PATTERN',
-                    help='run tests whose FILE.FUNCTION name contains '
-                    'PATTERN (repeatable)')
+                    help='run tests whose FILE.FUNCTION name (SUITE/FILE.'
+                    'FUNCTION outside integration) contains PATTERN '
+                    '(repeatable)')
     ap.add_argument('-j', type=int, default=2, metavar='N',
                     help='test files run in parallel (default 2)')
+    ap.add_argument('-v', action='store_true',
+                    help='show what passing tests print (measurements)')
     ap.add_argument('--keep', action='store_true',
                     help='keep the temporary docroots and logs')
     ap.add_argument('--list', action='store_true',
@@ -339,7 +412,7 @@ def main():
                CGIJAIL_SANITIZER='1' if args.sanitizer else '',
                CGIJAIL_KEEP='1' if args.keep else '',
                PYTHONDONTWRITEBYTECODE='1')
-    files = sorted(glob.glob(os.path.join(HERE, 'test_*.py')))
+    files = suite_files(args.suite)
     if args.list:
         os.environ.update(env)
         list_tests(files, args.k)

@@ -299,11 +299,17 @@ def nobody_procs():
 # ---- outcomes of a request while a child is killed ----------------------
 
 def attempt(d, path, expected, timeout, src=None):
-    """One GET during a fault: 'ok' (200, exactly expected), 'closed'
-    (refused, reset or closed before a whole response), 'error' (a whole
-    5xx error page), 'timeout'; any other answer is 'wrong: ...'."""
+    """One GET on a new connection during a fault: see classify()."""
+    return classify(d, lambda: fetch(d, path, src, timeout), expected)
+
+
+def classify(d, get, expected):
+    """Run get() (a Response) during a fault: 'ok' (200, exactly
+    expected), 'closed' (refused, reset or closed before a whole
+    response), 'error' (a whole 5xx error page), 'timeout'; any other
+    answer is 'wrong: ...'."""
     try:
-        r = fetch(d, path, src, timeout)
+        r = get()
     except (ConnectionError, BrokenPipeError):
         return 'closed'
     except ProtocolError as e:
@@ -322,5 +328,5 @@ def attempt(d, path, expected, timeout, src=None):
             return 'error'
         except AssertionError as e:
             return 'wrong: bad error page: %s' % str(e)[:200]
-    return 'wrong: %d %r (expected %r)' % (r.status, r.body[:120],
-                                           expected[:60])
+    return 'wrong: %d, %d bytes %r (expected %d bytes %r)' % (
+        r.status, len(r.body), r.body[:60], len(expected), expected[:60])
