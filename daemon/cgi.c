@@ -538,14 +538,14 @@ cgi_resp_status(struct cgi_response *cr, const char *v, size_t len,
 	return 0;
 }
 
+/* into *clen, which is -1 until a first Content-Length */
 static int
-cgi_resp_clen(struct cgi_response *cr, const char *v, size_t len,
-    const char **why)
+cgi_resp_clen(int64_t *clen, const char *v, size_t len, const char **why)
 {
 	char		 num[20];
 	const char	*errstr;
 
-	if (cr->cr_content_length != -1) {
+	if (*clen != -1) {
 		*why = "duplicate Content-Length";
 		return -1;
 	}
@@ -562,9 +562,9 @@ cgi_resp_clen(struct cgi_response *cr, const char *v, size_t len,
 	}
 	memcpy(num, v, len);
 	num[len] = '\0';
-	cr->cr_content_length = strtonum(num, 0, INT64_MAX, &errstr);
+	*clen = strtonum(num, 0, INT64_MAX, &errstr);
 	if (errstr != NULL) {
-		cr->cr_content_length = -1;
+		*clen = -1;
 		*why = "Content-Length too large";
 		return -1;
 	}
@@ -604,7 +604,7 @@ cgi_resp_field(struct cgi_response *cr, const char *name, size_t nlen,
 	if (cgi_name_is(name, nlen, "Location"))
 		return cgi_resp_location(cr, v, vlen, why);
 	if (cgi_name_is(name, nlen, "Content-Length"))
-		return cgi_resp_clen(cr, v, vlen, why);
+		return cgi_resp_clen(&cr->cr_content_length, v, vlen, why);
 	if (cgi_name_is(name, nlen, "Transfer-Encoding")) {
 		/* a script that frames its own body would be framed twice */
 		*why = "Transfer-Encoding from a script";
@@ -627,6 +627,47 @@ cgi_resp_field(struct cgi_response *cr, const char *name, size_t nlen,
 }
 
 /*
+ * A field line p[0..len), neither empty nor holding its line end: the
+ * name is p[0..*nlen), the value, trimmed, *v[0..*vlen).  0 or -1.
+ */
+static int
+cgi_split_field(const char *p, size_t len, size_t *nlen, const char **v,
+    size_t *vlen, const char **why)
+{
+	const char	*colon;
+	size_t		 i;
+
+	if (p[0] == ' ' || p[0] == '\t') {
+		*why = "obs-fold in header block";
+		return -1;
+	}
+	if ((colon = memchr(p, ':', len)) == NULL) {
+		*why = "header line without ':'";
+		return -1;
+	}
+	*nlen = colon - p;
+	if (!cgi_is_token(p, *nlen)) {
+		*why = "bad header field name";
+		return -1;
+	}
+	*v = colon + 1;
+	*vlen = len - *nlen - 1;
+	for (; *vlen > 0 && (**v == ' ' || **v == '\t'); (*v)++, (*vlen)--)
+		continue;
+	for (; *vlen > 0 && ((*v)[*vlen - 1] == ' ' ||
+	    (*v)[*vlen - 1] == '\t'); (*vlen)--)
+		continue;
+	for (i = 0; i < *vlen; i++) {
+		if (((unsigned char)(*v)[i] < 0x20 && (*v)[i] != '\t') ||
+		    (*v)[i] == 0x7f) {
+			*why = "control character in header value";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
  * One line p[0..len) without its LF (no NUL, CR only right before the
  * LF): 1 = the empty line ending the block, 0 = a field, -1 = malformed.
  */
@@ -634,42 +675,18 @@ static int
 cgi_resp_line(struct cgi_response *cr, const char *p, size_t len,
     const char **why)
 {
-	const char	*colon, *v;
-	size_t		 nlen, vlen, i;
+	const char	*v;
+	size_t		 nlen, vlen;
 
 	if (len > 0 && p[len - 1] == '\r')
 		len--;
 	if (len == 0)
 		return 1;
-	if (p[0] == ' ' || p[0] == '\t') {
-		*why = "obs-fold in header block";
+	if (cgi_split_field(p, len, &nlen, &v, &vlen, why) == -1)
 		return -1;
-	}
 	if (++cr->cr_nseen > CGI_RESP_FIELDS_MAX) {
 		*why = "too many header fields";
 		return -1;
-	}
-	if ((colon = memchr(p, ':', len)) == NULL) {
-		*why = "header line without ':'";
-		return -1;
-	}
-	nlen = colon - p;
-	if (!cgi_is_token(p, nlen)) {
-		*why = "bad header field name";
-		return -1;
-	}
-	v = colon + 1;
-	vlen = len - nlen - 1;
-	for (; vlen > 0 && (*v == ' ' || *v == '\t'); v++, vlen--)
-		continue;
-	for (; vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'); vlen--)
-		continue;
-	for (i = 0; i < vlen; i++) {
-		if (((unsigned char)v[i] < 0x20 && v[i] != '\t') ||
-		    v[i] == 0x7f) {
-			*why = "control character in header value";
-			return -1;
-		}
 	}
 	return cgi_resp_field(cr, p, nlen, v, vlen, why);
 }
@@ -827,4 +844,95 @@ cgi_field_value(const struct cgi_response *cr, size_t i)
 	if (i >= cr->cr_nfields || i >= CGI_RESP_FIELDS_MAX)
 		return NULL;
 	return cr->cr_buf + cr->cr_fields[i].cf_value;
+}
+
+/* ---- nph- heads ------------------------------------------------------- */
+
+size_t
+cgi_nph_head_end(const char *buf, size_t len, size_t from)
+{
+	size_t	 i;
+
+	for (i = from; i < len; i++)
+		if (buf[i] == '\n' && ((i >= 1 && buf[i - 1] == '\n') ||
+		    (i >= 2 && buf[i - 1] == '\r' && buf[i - 2] == '\n')))
+			return i + 1;
+	return 0;
+}
+
+/* "HTTP/1.x NNN[ reason]": a final status, as a client would take it */
+static int
+cgi_nph_status(const char *p, size_t len, int *status)
+{
+	size_t	 i;
+
+	if (len < 12 || (memcmp(p, "HTTP/1.0 ", 9) != 0 &&
+	    memcmp(p, "HTTP/1.1 ", 9) != 0) || !cgi_all_digits(p + 9, 3) ||
+	    (len > 12 && p[12] != ' '))
+		return -1;
+	*status = (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0');
+	for (i = 13; i < len; i++)
+		if (((unsigned char)p[i] < 0x20 && p[i] != '\t') ||
+		    p[i] == 0x7f)
+			return -1;
+	return *status >= 200 && *status <= 599 ? 0 : -1;
+}
+
+/* a field line of an nph head: only framing matters to us */
+static int
+cgi_nph_field(const char *p, size_t len, int64_t *clen, const char **why)
+{
+	const char	*v;
+	size_t		 nlen, vlen;
+
+	if (cgi_split_field(p, len, &nlen, &v, &vlen, why) == -1)
+		return -1;
+	if (cgi_name_is(p, nlen, "Transfer-Encoding")) {
+		*why = "Transfer-Encoding in an nph head";
+		return -1;
+	}
+	if (cgi_name_is(p, nlen, "Content-Length"))
+		return cgi_resp_clen(clen, v, vlen, why);
+	return 0;
+}
+
+int
+cgi_parse_nph(const char *head, size_t len, int *status, int64_t *clen,
+    const char **why)
+{
+	const char	*p = head, *end = head + len, *nl;
+	size_t		 n, nfields = 0;
+
+	*clen = -1;
+	*why = "nph head without its empty line";
+	if (memchr(head, '\0', len) != NULL) {
+		*why = "NUL in nph head";
+		return -1;
+	}
+	for (; p < end && (nl = memchr(p, '\n', end - p)) != NULL;
+	    p = nl + 1) {
+		n = nl - p;
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (memchr(p, '\r', n) != NULL) {
+			*why = "bare CR in nph head";
+			return -1;
+		}
+		if (p == head) {
+			if (cgi_nph_status(p, n, status) == -1) {
+				*why = "bad nph status line";
+				return -1;
+			}
+		} else if (n == 0) {
+			if (nl + 1 == end)
+				return 0;
+			*why = "bytes after the nph head's empty line";
+			return -1;
+		} else if (++nfields > CGI_RESP_FIELDS_MAX) {
+			*why = "too many header fields";
+			return -1;
+		} else if (cgi_nph_field(p, n, clen, why) == -1)
+			return -1;
+	}
+	return -1;
 }

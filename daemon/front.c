@@ -480,6 +480,7 @@ front_handle_request(struct front_conn *c)
 	struct http_request	*r = c->c_req;
 
 	c->c_reqid = ++front_next_reqid;
+	c->c_redirects = 0;	/* local redirects are counted per request */
 	c->c_head_only = r->hr_method == HTTP_M_HEAD;
 	if (r->hr_method == HTTP_M_UNKNOWN || r->hr_method == HTTP_M_CONNECT) {
 		front_error(c, 501);

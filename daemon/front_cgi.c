@@ -1,33 +1,27 @@
 /*
  * front_cgi.c: the CGI relay, in the front.  Makes the script's three
  * pipes, asks the executor to run it (typed fields only), streams the
- * request body in, parses the script's hostile response head, frames the
- * body for the client with backpressure, and logs every stderr line.
+ * request body in and follows the executor's word on the script; what
+ * the script writes back is front_cgi_out.c's.  Trusts no client.
  */
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "front.h"
+#include "front_cgi_priv.h"
 #include "log.h"
 #include "msg.h"
 #include "proc.h"
 
-#define CGI_REDIRECTS_MAX	10
-#define CGI_TAIL_MAX		2048	/* stderr kept for --debug pages */
-
-static void	front_cgi_finish(struct front_conn *);
-static void	front_cgi_fail(struct front_conn *, int status);
 static void	front_cgi_body_events(struct front_conn *);
-
-/* the request whose local redirect was routed last (front_cgi_start) */
-static uint64_t	front_cgi_redirect_rid;
 
 struct front_conn *
 front_cgi_lookup(uint64_t reqid)
@@ -38,6 +32,22 @@ front_cgi_lookup(uint64_t reqid)
 		if (c->c_cgi != NULL && c->c_reqid == reqid && !c->c_dead)
 			return c;
 	return NULL;
+}
+
+/* "cgi[ID] /script: message", with the request id in the line's rid */
+void
+front_cgi_log(struct front_conn *c, enum log_level lvl, const char *fmt, ...)
+{
+	char	msg[MSG_LOG_TEXT_MAX];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_set_reqid(c->c_reqid);
+	log_line_fmt(lvl, "cgi[%llu] %s: %s", (unsigned long long)c->c_reqid,
+	    c->c_cgi != NULL ? c->c_cgi->fc_script : "-", msg);
+	log_set_reqid(0);
 }
 
 /* request headers for HTTP_*: names [A-Za-z0-9-] only, as msg.h says */
@@ -192,8 +202,8 @@ front_cgi_launch(struct front_conn *c, int64_t clen)
 	    child, 3);
 	free(er);
 	if (rc == -1) {
-		log_warn("cgi[%llu] %s: executor channel",
-		    (unsigned long long)c->c_reqid, fc->fc_script);
+		front_cgi_log(c, LOG_LVL_WARN, "executor channel: %s",
+		    strerror(errno));
 		front_cgi_fail(c, 503);
 		return;
 	}
@@ -262,18 +272,17 @@ front_cgi_start(struct front_conn *c, const char *script,
 	struct front_cgi	*fc;
 
 	/*
-	 * The redirect count is per request, but front.c never resets it:
-	 * a start that is not a local redirect's begins a new request.
+	 * The relay consumes the body, so a new request's connection goes
+	 * on; a redirect's hop keeps the verdict on the first one's body.
 	 */
-	if (c->c_reqid != front_cgi_redirect_rid)
-		c->c_redirects = 0;
+	if (front_cgi_new_request(c))
+		c->c_close_after = 0;
 	if ((fc = front_cgi_new(c, script, path_info, query)) == NULL) {
 		front_conn_close(c);
 		return;
 	}
 	c->c_cgi = fc;
 	c->c_state = FRONT_S_CGI;
-	c->c_close_after = 0;	/* the relay consumes the body */
 	if (r->hr_chunked) {
 		fc->fc_collecting = 1;
 		http_chunked_init(&fc->fc_dechunk);
@@ -293,22 +302,31 @@ front_cgi_start(struct front_conn *c, const char *script,
 	front_cgi_launch(c, r->hr_content_length);
 }
 
+/* the script is to end now, if it may still run; DONE will follow */
+void
+front_cgi_kill(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+	struct msg_exec_kill	 ek = { 0 };
+
+	if (fc->fc_launched && !fc->fc_done &&
+	    !front_exec_cancel(c->c_reqid))
+		front_exec_send(MSG_EXEC_KILL, c->c_reqid, &ek, sizeof(ek),
+		    NULL, 0);
+}
+
 /* tear down the relay; the script is told to die if it still runs */
 void
 front_cgi_abort(struct front_conn *c)
 {
 	struct front_cgi	*fc = c->c_cgi;
-	struct msg_exec_kill	 ek = { 0 };
 
 	if (fc == NULL)
 		return;
-	if (fc->fc_launched && !fc->fc_done &&
-	    !front_exec_cancel(c->c_reqid))
-		front_exec_send(MSG_EXEC_KILL, c->c_reqid, &ek, sizeof(ek),
-		    NULL, 0);
+	front_cgi_kill(c);
 	front_ev_del(&fc->fc_in);
 	front_ev_del(&fc->fc_out);
-	front_ev_del(&fc->fc_err);
+	front_cgi_drain_stderr(c);
 	free(fc->fc_obuf);
 	free(fc->fc_resp);
 	free(fc->fc_body);
@@ -350,7 +368,7 @@ front_cgi_debug_page(struct front_conn *c, int status, const char *tail)
  * still parses from its first byte; if some is still on the wire, the
  * connection cannot be reused (unread body: no next request).
  */
-static void
+void
 front_cgi_drop_body(struct front_conn *c)
 {
 	struct front_cgi	*fc = c->c_cgi;
@@ -372,7 +390,7 @@ front_cgi_drop_body(struct front_conn *c)
 }
 
 /* a failure before the response head: a fixed page, the script is gone */
-static void
+void
 front_cgi_fail(struct front_conn *c, int status)
 {
 	struct front_cgi	*fc = c->c_cgi;
@@ -390,7 +408,7 @@ front_cgi_fail(struct front_conn *c, int status)
 }
 
 /* the response is complete (or aborted): back to HTTP */
-static void
+void
 front_cgi_finish(struct front_conn *c)
 {
 	front_cgi_drop_body(c);
@@ -398,72 +416,6 @@ front_cgi_finish(struct front_conn *c)
 	c->c_state = FRONT_S_RESPOND;
 	front_ev_set(&c->c_ev, EPOLLOUT);
 	front_flush(c);
-}
-
-static void
-front_cgi_stderr_line(struct front_conn *c, const char *line, size_t len)
-{
-	struct front_cgi	*fc = c->c_cgi;
-	size_t			 tl;
-
-	if (fc->fc_err_logged < FRONT_STDERR_MAX) {
-		char esc[4 * 1024 + 1];
-
-		log_escape(esc, sizeof(esc), line, len);
-		log_info("cgi[%llu] %s: %s", (unsigned long long)c->c_reqid,
-		    fc->fc_script, esc);
-	} else
-		fc->fc_err_dropped += len + 1;
-	fc->fc_err_logged += len + 1;
-	/* the tail, for --debug 500 pages */
-	tl = strlen(fc->fc_tail);
-	if (len >= CGI_TAIL_MAX)
-		len = CGI_TAIL_MAX - 1;
-	if (tl + len + 1 >= CGI_TAIL_MAX) {
-		size_t cut = tl + len + 1 - (CGI_TAIL_MAX - 1);
-
-		memmove(fc->fc_tail, fc->fc_tail + cut, tl - cut + 1);
-		tl -= cut;
-	}
-	memcpy(fc->fc_tail + tl, line, len);
-	fc->fc_tail[tl + len] = '\n';
-	fc->fc_tail[tl + len + 1] = '\0';
-}
-
-static void
-front_cgi_read_stderr(struct front_conn *c)
-{
-	struct front_cgi	*fc = c->c_cgi;
-	char			*nl;
-	ssize_t			 n;
-	size_t			 len;
-
-	n = read(fc->fc_err.fe_fd, fc->fc_ebuf + fc->fc_elen,
-	    sizeof(fc->fc_ebuf) - fc->fc_elen);
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		if (fc->fc_elen > 0)
-			front_cgi_stderr_line(c, fc->fc_ebuf, fc->fc_elen);
-		fc->fc_elen = 0;
-		if (fc->fc_err_dropped > 0)
-			log_warnx("cgi[%llu] %s: %zu more bytes of stderr "
-			    "not logged", (unsigned long long)c->c_reqid,
-			    fc->fc_script, fc->fc_err_dropped);
-		front_ev_del(&fc->fc_err);
-		return;
-	}
-	fc->fc_elen += (size_t)n;
-	while ((nl = memchr(fc->fc_ebuf, '\n', fc->fc_elen)) != NULL) {
-		len = (size_t)(nl - fc->fc_ebuf);
-		front_cgi_stderr_line(c, fc->fc_ebuf, len);
-		memmove(fc->fc_ebuf, nl + 1, fc->fc_elen - len - 1);
-		fc->fc_elen -= len + 1;
-	}
-	if (fc->fc_elen == sizeof(fc->fc_ebuf)) {	/* over-long line */
-		front_cgi_stderr_line(c, fc->fc_ebuf, fc->fc_elen);
-		fc->fc_elen = 0;
-	}
 }
 
 /*
@@ -572,306 +524,6 @@ front_cgi_client_readable(struct front_conn *c)
 	front_cgi_write_stdin(c);
 }
 
-/* the HTTP head from the script's parsed CGI head */
-static void
-front_cgi_send_head(struct front_conn *c)
-{
-	struct front_cgi	*fc = c->c_cgi;
-	struct cgi_response	*cr = fc->fc_resp;
-	size_t			 i;
-	int			 nobody = cr->cr_status == 204 ||
-	    cr->cr_status == 304 || cr->cr_status < 200;
-
-	/*
-	 * HTTP/1.0 and no Content-Length: the body ends with the connection,
-	 * which the head must say, even to a client that asked to keep it.
-	 */
-	if (!nobody && cr->cr_content_length < 0 && c->c_req->hr_minor == 0 &&
-	    !c->c_head_only)
-		c->c_close_after = 1;
-	front_begin_head(c, cr->cr_status, cr->cr_reason);
-	if (cr->cr_location != NULL)
-		front_out_printf(c, "Location: %s\r\n", cr->cr_location);
-	for (i = 0; i < cr->cr_nfields; i++)
-		front_out_printf(c, "%s: %s\r\n", cgi_field_name(cr, i),
-		    cgi_field_value(cr, i));
-	if (nobody) {
-		fc->fc_resp_left = 0;
-	} else if (cr->cr_content_length >= 0) {
-		front_out_printf(c, "Content-Length: %lld\r\n",
-		    (long long)cr->cr_content_length);
-		fc->fc_resp_left = cr->cr_content_length;
-	} else if (c->c_req->hr_minor >= 1 && !c->c_close_after) {
-		front_out_printf(c, "Transfer-Encoding: chunked\r\n");
-		fc->fc_chunked = 1;
-	}
-	/* else close-delimited: front_begin_head() said "Connection: close" */
-	front_out_append(c, "\r\n", 2);
-	fc->fc_head_sent = 1;
-	if (c->c_head_only || nobody)
-		fc->fc_resp_left = 0;
-}
-
-/* body bytes from the script, framed for the client */
-static void
-front_cgi_body(struct front_conn *c, const char *buf, size_t len)
-{
-	struct front_cgi	*fc = c->c_cgi;
-	char			 hex[24];
-	int			 st;
-
-	if (len == 0)
-		return;
-	if (fc->fc_nph) {
-		front_out_append(c, buf, len);	/* unmodified, by contract */
-		c->c_body_bytes += len;
-		return;
-	}
-	/* no body may follow these heads: dropped, the framing holds */
-	st = fc->fc_resp->cr_status;
-	if (c->c_head_only || st == 204 || st == 304)
-		return;
-	if (fc->fc_resp_left >= 0) {
-		if ((int64_t)len > fc->fc_resp_left) {
-			log_warnx("cgi[%llu] %s: body longer than its "
-			    "Content-Length, truncated",
-			    (unsigned long long)c->c_reqid, fc->fc_script);
-			len = (size_t)fc->fc_resp_left;
-			c->c_close_after = 1;
-		}
-		fc->fc_resp_left -= (int64_t)len;
-	}
-	if (len == 0)
-		return;
-	if (fc->fc_chunked) {
-		snprintf(hex, sizeof(hex), "%zx\r\n", len);
-		front_out_append(c, hex, strlen(hex));
-	}
-	front_out_append(c, buf, len);
-	if (fc->fc_chunked)
-		front_out_append(c, "\r\n", 2);
-	c->c_body_bytes += len;
-}
-
-/*
- * RFC 3875 6.2.2: the front answers the new path itself, as a GET with
- * no body.  The Location is the script's, so it is checked like a
- * request-target before it reaches the router (or the executor, which
- * would die of a field it must not accept).
- */
-static int
-front_cgi_redirect_target(struct front_conn *c, const char *loc,
-    char *path, size_t pathsz)
-{
-	struct http_request	*r = c->c_req;
-	const unsigned char	*p;
-	const char		*q;
-	size_t			 plen, qlen;
-
-	for (p = (const unsigned char *)loc; *p != '\0'; p++)
-		if (*p < 0x21 || *p > 0x7e)
-			return 500;
-	if (strlen(loc) > HTTP_TARGET_MAX)
-		return 500;
-	/* a fragment is the client's business, never part of the path */
-	plen = strcspn(loc, "?#");
-	q = loc[plen] == '?' ? loc + plen + 1 : "";
-	qlen = strcspn(q, "#");
-	if (qlen >= sizeof(r->hr_query))
-		return 500;
-	/* above the root, %2F, %00: names nothing that can be served */
-	if (http_path_normalize(loc, plen, path, pathsz) != 0)
-		return 404;
-	memcpy(r->hr_query, q, qlen);
-	r->hr_query[qlen] = '\0';
-	return 0;
-}
-
-static void
-front_cgi_local_redirect(struct front_conn *c)
-{
-	struct front_cgi	*fc = c->c_cgi;
-	struct http_request	*r = c->c_req;
-	char			 path[HTTP_TARGET_MAX + 1];
-	int			 st;
-
-	if (++c->c_redirects > CGI_REDIRECTS_MAX) {
-		log_warnx("cgi[%llu] %s: too many local redirects",
-		    (unsigned long long)c->c_reqid, fc->fc_script);
-		front_cgi_fail(c, 500);
-		return;
-	}
-	if ((st = front_cgi_redirect_target(c, fc->fc_resp->cr_location,
-	    path, sizeof(path))) != 0) {
-		log_warnx("cgi[%llu] %s: local redirect to a bad path",
-		    (unsigned long long)c->c_reqid, fc->fc_script);
-		front_cgi_fail(c, st);
-		return;
-	}
-	front_cgi_drop_body(c);
-	front_cgi_abort(c);
-	strlcpy(r->hr_path, path, sizeof(r->hr_path));
-	if (r->hr_method != HTTP_M_HEAD) {
-		r->hr_method = HTTP_M_GET;
-		strlcpy(r->hr_method_str, "GET", sizeof(r->hr_method_str));
-	}
-	r->hr_content_length = -1;
-	r->hr_chunked = 0;
-	r->hr_expect_continue = 0;
-	c->c_state = FRONT_S_HEAD;
-	front_cgi_redirect_rid = c->c_reqid;
-	front_route(c, r->hr_path, r->hr_query, c->c_redirects);
-}
-
-static void
-front_cgi_parse_head(struct front_conn *c)
-{
-	struct front_cgi	*fc = c->c_cgi;
-	const char		*why = "";
-	int			 rc;
-
-	rc = cgi_parse_response(fc->fc_resp, fc->fc_obuf, fc->fc_olen, &why);
-	if (rc == 0) {
-		if (fc->fc_olen >= CGI_RESP_HEAD_MAX)
-			rc = -1, why = "response header block too large";
-		else
-			return;
-	}
-	if (rc < 0) {
-		log_warnx("cgi[%llu] %s: malformed response header: %s",
-		    (unsigned long long)c->c_reqid, fc->fc_script, why);
-		front_cgi_fail(c, 500);
-		return;
-	}
-	if (fc->fc_resp->cr_kind == CGI_RESP_LOCAL_REDIRECT) {
-		/*
-		 * The rest of its output is ignored.  The executor knows
-		 * scripts by request id, so the next one of this request
-		 * starts only once DONE says this one is gone.
-		 */
-		front_ev_del(&fc->fc_out);
-		front_ev_del(&fc->fc_in);
-		if (fc->fc_done)
-			front_cgi_local_redirect(c);
-		return;
-	}
-	front_cgi_send_head(c);
-	front_cgi_body(c, fc->fc_obuf + rc, fc->fc_olen - (size_t)rc);
-	free(fc->fc_obuf);
-	fc->fc_obuf = NULL;
-	fc->fc_olen = 0;
-}
-
-/* the script's stdout ended: finish the body, or explain the failure */
-static void
-front_cgi_stdout_eof(struct front_conn *c)
-{
-	struct front_cgi	*fc = c->c_cgi;
-
-	fc->fc_out_eof = 1;
-	front_ev_del(&fc->fc_out);
-	if (!fc->fc_head_sent) {
-		if (!fc->fc_done)
-			return;	/* wait: DONE tells exit status or timeout */
-		if (fc->fc_end == MSG_END_TIMEOUT)
-			front_cgi_fail(c, front_cfg->cf_timeout_status);
-		else {
-			log_warnx("cgi[%llu] %s: exited without a response "
-			    "header", (unsigned long long)c->c_reqid,
-			    fc->fc_script);
-			front_cgi_fail(c, 500);
-		}
-		return;
-	}
-	if (fc->fc_resp_left > 0) {
-		/* shorter than its Content-Length: the client must know */
-		log_warnx("cgi[%llu] %s: body shorter than its "
-		    "Content-Length", (unsigned long long)c->c_reqid,
-		    fc->fc_script);
-		front_cgi_abort(c);
-		front_conn_close(c);
-		return;
-	}
-	if (fc->fc_chunked && !c->c_head_only)
-		front_out_append(c, "0\r\n\r\n", 5);
-	front_cgi_finish(c);
-}
-
-/*
- * An nph- script's first bytes: its own status line and head, passed on
- * as they are.  Nothing frames them, so the connection ends with them;
- * the status is read back only for the access log.
- */
-static void
-front_cgi_nph_begin(struct front_conn *c, const char *buf, size_t len)
-{
-	struct front_cgi	*fc = c->c_cgi;
-	int			 st = 200;
-
-	if (len >= 12 && memcmp(buf, "HTTP/1.", 7) == 0 && buf[8] == ' ' &&
-	    buf[9] >= '1' && buf[9] <= '5' && buf[10] >= '0' &&
-	    buf[10] <= '9' && buf[11] >= '0' && buf[11] <= '9')
-		st = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 +
-		    (buf[11] - '0');
-	c->c_status = st;
-	c->c_close_after = 1;
-	fc->fc_head_sent = 1;
-}
-
-static void
-front_cgi_read_stdout(struct front_conn *c)
-{
-	struct front_cgi	*fc = c->c_cgi;
-	char			 buf[16384];
-	ssize_t			 n;
-
-	if (!fc->fc_head_sent && !fc->fc_nph) {
-		if (fc->fc_obuf == NULL && (fc->fc_obuf =
-		    malloc(CGI_RESP_HEAD_MAX + 1)) == NULL) {
-			front_cgi_fail(c, 500);
-			return;
-		}
-		if (fc->fc_resp == NULL && (fc->fc_resp =
-		    malloc(sizeof(*fc->fc_resp))) == NULL) {
-			front_cgi_fail(c, 500);
-			return;
-		}
-		if (fc->fc_olen == 0)
-			cgi_response_reset(fc->fc_resp);
-		n = read(fc->fc_out.fe_fd, fc->fc_obuf + fc->fc_olen,
-		    CGI_RESP_HEAD_MAX - fc->fc_olen);
-	} else
-		n = read(fc->fc_out.fe_fd, buf, sizeof(buf));
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		front_cgi_stdout_eof(c);
-		return;
-	}
-	if (fc->fc_nph && !fc->fc_head_sent)
-		front_cgi_nph_begin(c, buf, (size_t)n);
-	if (!fc->fc_head_sent) {
-		fc->fc_olen += (size_t)n;
-		front_cgi_parse_head(c);
-	} else
-		front_cgi_body(c, buf, (size_t)n);
-	if (c->c_cgi == NULL || c->c_dead)
-		return;
-	/* backpressure: a slow client slows the script */
-	if (c->c_outlen - c->c_outoff >= FRONT_OUT_MAX)
-		front_ev_set(&c->c_cgi->fc_out, 0);
-	front_flush(c);
-}
-
-void
-front_cgi_output_drained(struct front_conn *c)
-{
-	struct front_cgi	*fc = c->c_cgi;
-
-	if (fc != NULL && fc->fc_out.fe_fd != -1)
-		front_ev_set(&fc->fc_out, EPOLLIN);
-}
-
 void
 front_cgi_event(struct front_conn *c, struct front_ev *ev, uint32_t events)
 {
@@ -882,7 +534,7 @@ front_cgi_event(struct front_conn *c, struct front_ev *ev, uint32_t events)
 	else if (ev->fe_kind == FRONT_EV_CGI_OUT)
 		front_cgi_read_stdout(c);
 	else
-		front_cgi_read_stderr(c);
+		(void)front_cgi_read_stderr(c);
 }
 
 static int
@@ -927,10 +579,9 @@ front_cgi_done(struct front_conn *c, const struct msg_exec_done *ed)
 	fc->fc_end = ed->ed_end;
 	fc->fc_code = ed->ed_code;
 	fc->fc_flags = ed->ed_flags;
-	if (fc->fc_resp != NULL && !fc->fc_head_sent &&
-	    fc->fc_resp->cr_kind == CGI_RESP_LOCAL_REDIRECT)
+	if (front_cgi_redirect_pending(fc))
 		front_cgi_local_redirect(c);	/* it waited for this */
-	else if (fc->fc_out_eof && !fc->fc_head_sent)
+	else if (fc->fc_out_eof)
 		front_cgi_stdout_eof(c);
 }
 

@@ -105,4 +105,21 @@ int	cgi_parse_response(struct cgi_response *, const char *buf, size_t len,
 const char *cgi_field_name(const struct cgi_response *, size_t);
 const char *cgi_field_value(const struct cgi_response *, size_t);
 
+/*
+ * RFC 3875 5: an nph- script writes the HTTP head itself.  The front
+ * relays it as it is, but must know where that response ends, or bytes
+ * after it would answer the client's next request.
+ * cgi_nph_head_end(): the length of the head with its empty line in
+ * buf[0..len), looking at line ends from `from` on (the length seen
+ * before, so a head read in pieces is scanned once), or 0: not yet.
+ * cgi_parse_nph(): that head: a status line "HTTP/1.x NNN reason" with
+ * NNN in 200-599, then fields as cgi_parse_response() wants them, the
+ * empty line last.  0 with *status and *clen (-1: none), or -1 and a
+ * static reason: also for a repeated or bad Content-Length and for any
+ * Transfer-Encoding (the front finds no end in chunks it only relays).
+ */
+size_t	cgi_nph_head_end(const char *buf, size_t len, size_t from);
+int	cgi_parse_nph(const char *head, size_t len, int *status,
+	    int64_t *clen, const char **why);
+
 #endif

@@ -41,7 +41,7 @@ CASES = {
     'dotfile': ('/.secret', (404,), None),
     'dotdir': ('/.git/config', (404,), None),
     'dotfile-enc': ('/%%2esecret', (404,), None),
-    'link-out': ('/passwd-link', (404,), None),
+    'link-out': ('/passwd-link', (403, 404), None),   # out of the tree
     'source': ('/cgi-bin/s.sh', (200,), b'ran'),
     'source-query': ('/cgi-bin/s.sh?x=1#frag', (200,), b'ran'),
     'source-pathinfo': ('/cgi-bin/s.sh/extra', (200,), b'ran'),

@@ -209,7 +209,10 @@ def test_resources_killed_mid_answer_never_looks_complete():
     part = "printf 'Content-Type: text/plain\\n\\npartial'\n"
     tree = files({
         'cgi-bin/timeout.sh': script(part + 'exec sleep 1000\n'),
-        'cgi-bin/segv.sh': script(part + 'sleep 0.2\nkill -SEGV $$\n'),
+        # a real fault: `kill -SEGV $$` is ignored by a pid 1 (the script
+        # is pid 1 of its namespace), a fault signal is not
+        'cgi-bin/segv.sh': script(part + 'sleep 0.2\nexec python3 -c '
+                                  '"import ctypes; ctypes.string_at(0)"\n'),
         'cgi-bin/sigsys.py': script(
             'import ctypes, sys, time\n'
             "sys.stdout.write('Content-Type: text/plain\\n\\npartial')\n"

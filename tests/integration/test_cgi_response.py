@@ -8,8 +8,11 @@ per protocol version, and HEAD.
 """
 
 import re
+import socket
+import threading
 
-from cgijail_test import Daemon, assert_error_page, assert_status
+from cgijail_test import (Daemon, ProtocolError, assert_error_page,
+                          assert_status, parse_response)
 
 MARK = 'SCRIPT-SOURCE-4b1d'
 
@@ -38,7 +41,8 @@ MALFORMED = {
     'dup_status': r'Status: 200 OK\nStatus: 404\nContent-Type: a/b\n\nx',
     'dup_ctype': r'Content-Type: a/b\nContent-Type: c/d\n\nx',
     'dup_location': r'Location: /a.html\nLocation: /b.html\n\n',
-    'dup_clen': r'Content-Length: 1\nContent-Length: 1\nContent-Type: a/b\n\nx',
+    'dup_clen': r'Content-Length: 1\nContent-Length: 1\nContent-Type: a/b'
+                r'\n\nx',
     'transfer_encoding': r'Transfer-Encoding: chunked\nContent-Type: a/b\n'
                          r'\n1\r\nx\r\n0\r\n\r\n',
     'no_ctype': r'X-A: 1\n\nbody without a type',
@@ -78,6 +82,14 @@ FILES = {
     'cgi-bin/nph-hello.sh': _sh(
         r'HTTP/1.1 299 Raw\r\nContent-Type: text/plain\r\nX-Nph: 1\r\n\r\n'
         r'raw nph body'),
+    'cgi-bin/nph-split.sh': _sh(
+        r'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'
+        r'HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nFORGED'),
+    'cgi-bin/nph-chunked.sh': _sh(
+        r'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n'
+        r'2\r\nok\r\n0\r\n\r\nHTTP/1.1 200 OK\r\n\r\n'),
+    'cgi-bin/nph-bad.sh': _sh(r'HTTP/1.1 200 OK\r\nX: a\rb\r\n\r\nx'),
+    'cgi-bin/nph-cgi.sh': _sh(r'Content-Type: text/plain\n\nnot http'),
     'cgi-bin/big_head.py': BIG_HEAD,
     'cgi-bin/clen_long.sh': _sh(
         r'Content-Type: text/plain\nContent-Length: 100\n\nshort'),
@@ -96,6 +108,14 @@ FILES = {
 for _name, _out in MALFORMED.items():
     FILES['cgi-bin/bad_%s.sh' % _name] = _sh(_out)
 FILES['cgi-bin/bad_big_head.py'] = BIG_HEAD
+# a head and half a body, then death by a signal (the script is its pid
+# namespace's init: only a real fault kills it), or past the timeout
+_PARTIAL = '#!/bin/sh\nprintf "Content-Type: text/plain\\n\\npartial "\n'
+FILES['cgi-bin/dies.sh'] = (_PARTIAL + 'sleep 0.2\nexec python3 -c '
+                            '"import ctypes; ctypes.string_at(0)"\n', 0o755)
+FILES['cgi-bin/hangs.sh'] = (_PARTIAL + 'sleep 5\n', 0o755)
+FILES['cgi-bin/exit3.sh'] = (_sh(r'Content-Type: text/plain\n\nwhole')[0] +
+                             'exit 3\n', 0o755)
 
 
 def _pipeline(d, first, method='GET', version='1.1', timeout=10.0):
@@ -202,7 +222,8 @@ def test_local_redirect_loop_is_500():
         assert b.body == b'hello\n', b
         assert d.wait_log(r'too many local redirects', 2.0)
         runs = [ln for ln in d.log().splitlines()
-                if 'local_loop.sh: exit' in ln]
+                if re.search(r'cgi\[\d+\] /cgi-bin/local_loop\.sh: '
+                             r'(exit|killed)', ln)]
         assert 10 <= len(runs) <= 11, len(runs)
         # the count is per request: a dozen one-hop redirects on one
         # keep-alive connection all succeed
@@ -222,12 +243,30 @@ def test_nph_relayed_unmodified_then_closed():
         assert data == (b'HTTP/1.1 299 Raw\r\nContent-Type: text/plain\r\n'
                         b'X-Nph: 1\r\n\r\nraw nph body'), data
         # the access log takes the status from the script's own line
-        assert d.wait_log(r'"GET /cgi-bin/nph-hello.sh HTTP/1.1" 299 %d '
-                          % len(data), 2.0), d.log_tail()
-        # HEAD is the script's business too: relayed as it comes
+        assert d.wait_log(r'"GET /cgi-bin/nph-hello.sh HTTP/1.1" 299 12 ',
+                          2.0), d.log_tail()
+        # HEAD: the head as it is, nothing after it
         data = d.request(b'HEAD /cgi-bin/nph-hello.sh HTTP/1.0\r\n\r\n',
                          timeout=10)
-        assert data.startswith(b'HTTP/1.1 299 Raw\r\n'), data
+        assert data == (b'HTTP/1.1 299 Raw\r\nContent-Type: text/plain\r\n'
+                        b'X-Nph: 1\r\n\r\n'), data
+
+
+def test_nph_cannot_answer_the_next_request():
+    """What an nph- script writes past the end of its own response (its
+    Content-Length) is dropped: it never answers a pipelined request."""
+    with Daemon(FILES) as d:
+        raw = (b'GET /cgi-bin/nph-split.sh HTTP/1.1\r\nHost: h\r\n\r\n'
+               b'GET /hello.txt HTTP/1.1\r\nHost: h\r\n\r\n')
+        data = d.request(raw, timeout=10)
+        assert data == (b'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n'
+                        b'ok'), data
+        # a head it cannot frame, or no head at all: 500, nothing relayed
+        for name in ('nph-chunked.sh', 'nph-bad.sh', 'nph-cgi.sh'):
+            a, b = _pipeline(d, '/cgi-bin/' + name)
+            assert_error_page(a, 500, d)
+            assert b.body == b'hello\n', (name, b)
+        assert d.wait_log(r'malformed nph head: Transfer-Encoding', 2.0)
 
 
 def test_malformed_heads_are_500_and_connection_stays_in_step():
@@ -336,3 +375,96 @@ def test_head_never_has_a_body():
                                       s, version)).encode(), timeout=10)
                 assert data.endswith(b'\r\n\r\n'), (s, data)
                 assert data.count(b'\r\n\r\n') == 1, (s, data)
+
+
+def _read_all(d, raw, timeout=10.0):
+    """(bytes read, 'eof' or 'reset') on a raw connection."""
+    s = socket.create_connection((d.bind, d.port), timeout=timeout)
+    out, how = b'', 'eof'
+    try:
+        s.sendall(raw)
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except ConnectionResetError:
+                how = 'reset'
+                break
+            if not chunk:
+                break
+            out += chunk
+    finally:
+        s.close()
+    return out, how
+
+
+def test_failure_after_head_is_never_a_whole_answer():
+    """DESIGN: failed after headers were sent: connection aborted.  A
+    chunked body is left unterminated; a close-delimited one (1.0) ends
+    in a reset, never in the FIN that would pass it off as whole."""
+    with Daemon(FILES, config_lines=['timeout 1']) as d:
+        for script in ('dies.sh', 'hangs.sh'):
+            with d.connect(10) as c:
+                c.request('GET', '/cgi-bin/' + script)
+                try:
+                    r = c.read_response()
+                except ProtocolError as e:
+                    assert 'closed' in str(e), e
+                else:
+                    raise AssertionError('a whole answer: %r' % r)
+                assert b'partial' in c.buf or c.eof
+            data, how = _read_all(d, ('GET /cgi-bin/%s HTTP/1.0\r\n\r\n'
+                                      % script).encode())
+            assert how == 'reset', (script, how, data)
+        assert d.wait_log(r'hangs.sh: timed out after its response head',
+                          2.0), d.log_tail()
+        assert d.wait_log(r'dies.sh: killed by a signal after its '
+                          r'response head', 2.0), d.log_tail()
+        # an exit status is the script's business: a whole body is whole
+        for version in ('1.0', '1.1'):
+            data, how = _read_all(d, ('GET /cgi-bin/exit3.sh HTTP/%s\r\n'
+                                      'Host: h\r\nConnection: close\r\n'
+                                      '\r\n' % version).encode())
+            assert how == 'eof', (version, data)
+            r = parse_response(data)
+            assert_status(r, 200)
+            assert r.body == b'whole', r
+
+
+def test_local_redirect_with_unread_body_never_desyncs():
+    """A POST whose 4 MiB body the redirecting script never read: the
+    redirected answer, then the pipelined request's own answer or a
+    clean close; the body is never parsed as requests."""
+    body = b'GET /embedded HTTP/1.1\r\nHost: h\r\n\r\n' * 110000
+    with Daemon(FILES) as d:
+        for script, want in (('local_src.sh', b'target ran m=GET q= '
+                              b'cl=unset ct=unset pi=unset\n'),
+                             ('local.sh', b'<p>other</p>\n')):
+            c = d.connect(20)
+            data = (('POST /cgi-bin/%s HTTP/1.1\r\nHost: h\r\n'
+                     'Content-Length: %d\r\n\r\n' % (script, len(body)))
+                    .encode() + body +
+                    b'GET /hello.txt HTTP/1.1\r\nHost: h\r\n\r\n')
+            t = threading.Thread(target=_send_quietly, args=(c, data),
+                                 daemon=True)
+            t.start()
+            try:
+                a = c.read_response('POST', timeout=20)
+                assert_status(a, 200)
+                assert a.body == want, (script, a)
+                try:
+                    b = c.read_response('GET', timeout=20)
+                except (ProtocolError, OSError):
+                    assert c.eof, script
+                else:
+                    assert b.body == b'hello\n', (script, b)
+                    assert not c.closed(1.0) or not c.buf
+            finally:
+                t.join(10)
+                c.close()
+
+
+def _send_quietly(c, data):
+    try:
+        c.sock.sendall(data)
+    except OSError:
+        pass        # closed before it was all sent: allowed

@@ -1132,6 +1132,106 @@ START_TEST(test_resp_input_shrinks)
 }
 END_TEST
 
+/* ---- nph- heads -------------------------------------------------------- */
+
+struct nph_case {
+	const char	*in;		/* head, maybe a body after it */
+	size_t		 len;
+	size_t		 end;	/* cgi_nph_head_end(), 0: none */
+	int		 rc;	/* cgi_parse_nph() on in[0..end) */
+	int		 status;
+	int64_t		 clen;
+	const char	*why;		/* substring, when rc is -1 */
+};
+
+#define NPH(s, e, st, cl) { s, sizeof(s) - 1, e, 0, st, cl, NULL }
+#define NPHBAD(s, e, w) { s, sizeof(s) - 1, e, -1, 0, -1, w }
+#define H11	"HTTP/1.1 200 OK\r\n"
+
+static const struct nph_case nph_cases[] = {
+	NPH(H11 "\r\n", 19, 200, -1),
+	NPH(H11 "Content-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n\r\n", 38,
+	    200, 2),
+	NPH("HTTP/1.0 404 Not Found\nX-A: 1\n\nbody", 31, 404, -1),
+	NPH("HTTP/1.1 299\r\n\r\n", 16, 299, -1),
+	NPH("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n", 46,
+	    204, 0),
+	NPH(H11 "Content-Type: text/plain\r\nSet-Cookie: a=1\r\n\r\n", 62,
+	    200, -1),
+	NPH("HTTP/1.1 500 a\tb\r\n\r\n", 20, 500, -1),
+	NPHBAD(H11, 0, "empty line"),
+	NPHBAD(H11 "X-A: 1\r\n", 0, "empty line"),
+	NPHBAD("\r\n\r\n", 4, "status line"),
+	NPH("HTTP/1.1 200 OK\n\n", 17, 200, -1),
+	NPHBAD("HTTP/2 200 OK\r\n\r\n", 17, "status line"),
+	NPHBAD("HTTP/1.1 100 Continue\r\n\r\n", 25, "status line"),
+	NPHBAD("HTTP/1.1 600 X\r\n\r\n", 18, "status line"),
+	NPHBAD("HTTP/1.1 20 OK\r\n\r\n", 18, "status line"),
+	NPHBAD("HTTP/1.1 200OK\r\n\r\n", 18, "status line"),
+	NPHBAD("HTTP/1.1 200 O\x01K\r\n\r\n", 20, "status line"),
+	NPHBAD("Status: 200\r\n\r\n", 15, "status line"),
+	NPHBAD(H11 "Transfer-Encoding: chunked\r\n\r\n", 47,
+	    "Transfer-Encoding"),
+	NPHBAD(H11 "Content-Length: 1\r\nContent-Length: 1\r\n\r\n", 57,
+	    "duplicate Content-Length"),
+	NPHBAD(H11 "Content-Length: -1\r\n\r\n", 39, "bad Content-Length"),
+	NPHBAD(H11 "Content-Length: 99999999999999999999\r\n\r\n", 57,
+	    "too large"),
+	NPHBAD(H11 "X-A: 1\rX-B: 2\r\n\r\n", 34, "bare CR"),
+	NPHBAD(H11 "X-A: a\0b\r\n\r\n", 29, "NUL"),
+	NPHBAD(H11 "X-A: 1\r\n folded\r\n\r\n", 36, "obs-fold"),
+	NPHBAD(H11 "no colon\r\n\r\n", 29, "without ':'"),
+	NPHBAD(H11 "Bad Name: v\r\n\r\n", 32, "field name"),
+	NPHBAD(H11 "X-A: \x1b[31m\r\n\r\n", 31, "control character"),
+};
+
+START_TEST(test_nph_table)
+{
+	const struct nph_case	*c = &nph_cases[_i];
+	const char		*why = NULL;
+	size_t			 end, k;
+	int64_t			 clen = 7;
+	int			 status = 0, rc;
+
+	end = cgi_nph_head_end(c->in, c->len, 0);
+	ck_assert_uint_eq(end, c->end);
+	/* fed in pieces from every split point: the same end */
+	for (k = 0; k <= c->len; k++)
+		ck_assert_uint_eq(cgi_nph_head_end(c->in, k, 0) != 0 ?
+		    cgi_nph_head_end(c->in, k, 0) :
+		    cgi_nph_head_end(c->in, c->len, k), c->end);
+	if (end == 0)
+		end = c->len;	/* parse what there is: never a head */
+	rc = cgi_parse_nph(c->in, end, &status, &clen, &why);
+	ck_assert_int_eq(rc, c->rc);
+	if (rc == 0) {
+		ck_assert_int_eq(status, c->status);
+		ck_assert_int_eq(clen, c->clen);
+	} else {
+		ck_assert_ptr_nonnull(why);
+		if (c->why != NULL)
+			ck_assert_msg(strstr(why, c->why) != NULL,
+			    "why '%s', want '%s'", why, c->why);
+	}
+}
+END_TEST
+
+/* bytes after the empty line are never part of the head */
+START_TEST(test_nph_trailing_bytes_refused)
+{
+	static const char	 in[] = H11 "\r\nX";
+	const char		*why = NULL;
+	int64_t			 clen;
+	int			 status;
+
+	ck_assert_int_eq(cgi_parse_nph(in, sizeof(in) - 1, &status, &clen,
+	    &why), -1);
+	ck_assert_ptr_nonnull(strstr(why, "after"));
+	ck_assert_int_eq(cgi_parse_nph(in, sizeof(in) - 2, &status, &clen,
+	    &why), 0);
+}
+END_TEST
+
 static Suite *
 cgi_suite(void)
 {
@@ -1171,6 +1271,11 @@ cgi_suite(void)
 	tcase_add_test(tc, test_resp_fields_max);
 	tcase_add_loop_test(tc, test_resp_reason_length, 0, 2);
 	tcase_add_test(tc, test_resp_input_shrinks);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("nph");
+	tcase_add_loop_test(tc, test_nph_table, 0, nitems(nph_cases));
+	tcase_add_test(tc, test_nph_trailing_bytes_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
