@@ -136,6 +136,7 @@ fuzz-smoke: fuzz
 	@set -e; for f in $(FUZZ_BINS); do n=$$(basename $$f); \
 	    c=tests/fuzz/corpus/$${n#fuzz_}; mkdir -p $(BUILD)/fuzz/work-$$n; \
 	    echo "== $$n for $(FUZZ_TIME)s"; \
+	    LSAN_OPTIONS=suppressions=$(abspath tests/fuzz/lsan.supp) \
 	    $$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
 	        $(BUILD)/fuzz/work-$$n $$c 2>&1 | \
 	        grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' ; \
