@@ -45,7 +45,9 @@ bench_lighttpd() {
 server.document-root = "$1"
 server.port = $2
 server.bind = "127.0.0.1"
-server.modules = ( "mod_cgi" )
+server.modules = ( "mod_cgi", "mod_accesslog" )
+# cgijail writes an access line per request: so does lighttpd here
+accesslog.filename = "$WORK/lighttpd-access.log"
 server.max-connections = 1024
 \$HTTP["url"] =~ "^/cgi-bin/" { cgi.assign = ( "" => "" ) }
 mimetype.assign = ( ".html" => "text/html", ".bin" => "application/octet-stream" )
