@@ -375,7 +375,8 @@ static const struct probe probes[] = {
 	"allow mount\nallow clone\nallow personality\nallow clone3\n" \
 	"allow keyctl\nallow bpf\nallow ioctl arg1 == FIONREAD\n"
 
-static struct filter_prog	 t_floor, t_policy, t_loose, t_hostile;
+static struct filter_prog	 t_floor, t_policy, t_loose, t_hostile,
+				 t_strict;
 
 static void
 filters_setup(void)
@@ -385,6 +386,8 @@ filters_setup(void)
 	ck_assert_msg(filter_compile_floor(&t_floor, err, sizeof(err)) == 0,
 	    "%s", err);
 	ck_assert_msg(filter_compile_file(T_DEFAULT, &t_policy, err,
+	    sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(filter_compile_file(T_STRICT, &t_strict, err,
 	    sizeof(err)) == 0, "%s", err);
 	ck_assert_msg(filter_compile_text(T_LOOSE, strlen(T_LOOSE), "loose",
 	    &t_loose, err, sizeof(err)) == 0, "%s", err);
@@ -399,6 +402,7 @@ filters_teardown(void)
 	filter_free(&t_policy);
 	filter_free(&t_loose);
 	filter_free(&t_hostile);
+	filter_free(&t_strict);
 }
 
 /* child: exit 0 when the call behaved as expected (if it survived) */
@@ -451,6 +455,34 @@ START_TEST(test_filter_default_policy_probe)
 
 	ck_assert_int_eq(t_policy.fp_has_floor, 1);
 	status = probe_run(pr, &t_policy);
+	if (pr->pr_expect == EXPECT_SIGSYS)
+		ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS,
+		    "%s: not killed by SIGSYS (status %#x)", pr->pr_name,
+		    status);
+	else
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "%s: unexpected result (status %#x)", pr->pr_name, status);
+}
+END_TEST
+
+/* strict.policy: no child process, no other program; the floor kills */
+static const struct probe strict_probes[] = {
+	{ "fork", SYS_fork, { 0, 0, 0, 0 }, EXPECT_EPERM },
+	{ "vfork", SYS_vfork, { 0, 0, 0, 0 }, EXPECT_EPERM },
+	{ "clone(process)", SYS_clone, { SIGCHLD, 0, 0, 0 }, EXPECT_EPERM },
+	{ "clone3", SYS_clone3, { 0, 0, 0, 0 }, EXPECT_ENOSYS },
+	{ "ptrace", SYS_ptrace, { PTRACE_TRACEME, 0, 0, 0 }, EXPECT_SIGSYS },
+	{ "unshare(NEWUSER)", SYS_unshare, { CLONE_NEWUSER, 0, 0, 0 },
+	  EXPECT_SIGSYS },
+	{ "getpid", SYS_getpid, { 0, 0, 0, 0 }, EXPECT_OK },
+};
+
+START_TEST(test_filter_strict_policy_probe)
+{
+	const struct probe	*pr = &strict_probes[_i];
+	int			 status;
+
+	status = probe_run(pr, &t_strict);
 	if (pr->pr_expect == EXPECT_SIGSYS)
 		ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS,
 		    "%s: not killed by SIGSYS (status %#x)", pr->pr_name,
@@ -593,6 +625,8 @@ filter_suite(void)
 	tcase_add_checked_fixture(tc, filters_setup, filters_teardown);
 	tcase_add_loop_test(tc, test_filter_default_policy_probe, 0,
 	    (int)(sizeof(probes) / sizeof(probes[0])));
+	tcase_add_loop_test(tc, test_filter_strict_policy_probe, 0,
+	    (int)(sizeof(strict_probes) / sizeof(strict_probes[0])));
 	tcase_add_test(tc, test_filter_floor_alone);
 	tcase_add_loop_test(tc, test_filter_loose_policies, 0,
 	    (int)(2 * sizeof(probes) / sizeof(probes[0])));
