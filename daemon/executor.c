@@ -750,6 +750,16 @@ static void
 exec_child_kill(struct exec *ex, struct exec_child *c, int end,
     const char *why)
 {
+	siginfo_t	si;
+
+	/*
+	 * Already ended by itself (a limit, a crash) and not yet reaped: its
+	 * own end is the story to log, not this late request to kill it.
+	 */
+	memset(&si, 0, sizeof(si));
+	if (syscall(SYS_waitid, P_PIDFD, c->ec_sch.sch_pidfd, &si,
+	    WEXITED | WNOHANG | WNOWAIT, NULL) == 0 && si.si_pid != 0)
+		return;
 	if (c->ec_kill == 0) {
 		c->ec_kill = end;
 		c->ec_kill_why = why;
