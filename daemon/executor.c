@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cgi.h"
+#include "cgi_env.h"
 #include "config.h"
 #include "daemon.h"
 #include "executor.h"

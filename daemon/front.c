@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgi_env.h"
 #include "daemon.h"
 #include "front.h"
 #include "log.h"

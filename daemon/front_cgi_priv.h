@@ -6,6 +6,7 @@
 #ifndef CGIJAIL_FRONT_CGI_PRIV_H
 #define CGIJAIL_FRONT_CGI_PRIV_H
 
+#include "cgi_resp.h"
 #include "front.h"
 #include "log.h"
 

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "cgi.h"
+#include "cgi_resp.h"
 #include "config.h"
 #include "http.h"
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cgi.h"
+#include "cgi_env.h"
 
 #define FUZZ_ASSERT(x)	do { if (!(x)) abort(); } while (0)
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))

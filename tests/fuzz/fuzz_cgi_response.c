@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgi.h"
+#include "cgi_resp.h"
 
 #define FUZZ_ASSERT(x)	do { if (!(x)) abort(); } while (0)
 

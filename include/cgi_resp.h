@@ -1,45 +1,16 @@
 /*
- * cgi.h: CGI/1.1 (RFC 3875) pure parts.  cgi_env_build() runs in the
- * executor on a validated msg_exec_req; cgi_parse_response() runs in the
- * front on a script's hostile stdout.  No I/O, no allocation.
+ * cgi_resp.h: a CGI/1.1 (RFC 3875) script's response head.
+ * cgi_parse_response() and cgi_parse_nph() run in the front on a script's
+ * hostile stdout.  No I/O, no allocation.
  */
-#ifndef CGIJAIL_CGI_H
-#define CGIJAIL_CGI_H
+#ifndef CGIJAIL_CGI_RESP_H
+#define CGIJAIL_CGI_RESP_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "msg.h"
-
-#define CGI_ENV_MAX		256		/* variables */
-#define CGI_ENV_BUF		(64 * 1024)	/* bytes of "NAME=value\0" */
 #define CGI_RESP_HEAD_MAX	(64 * 1024)	/* script header block */
 #define CGI_RESP_FIELDS_MAX	100
-#define CGI_SERVER_SOFTWARE	"cgijail/0.1"
-
-struct cgi_env {
-	char		*ce_envp[CGI_ENV_MAX + 1];	/* NULL-terminated */
-	size_t		 ce_n;
-	char		 ce_buf[CGI_ENV_BUF];
-	size_t		 ce_used;
-};
-
-/*
- * Build the environment from a validated request: the RFC 3875
- * meta-variables, PATH, HTTP_* (minus Proxy, Authorization unless
- * configured, Proxy-Authorization, Content-Length/-Type, Transfer-Encoding;
- * repeated fields merged with ", ", Cookie with "; "), then the config's
- * setenv lines.  script_filename: absolute file; docroot: absolute; cf may
- * be NULL (no setenv, no Authorization).  0, or -1 when a field is not
- * NUL-terminated, er_headers is malformed, a setenv name is not allowed, or
- * it does not fit; after -1 the environment is empty, never truncated.
- */
-int	cgi_env_build(struct cgi_env *, const struct msg_exec_req *,
-	    const struct config *, const char *script_filename,
-	    const char *docroot);
-/* value of NAME, or NULL */
-const char *cgi_env_get(const struct cgi_env *, const char *name);
 
 /*
  * RFC 3875 6.2.  DOCUMENT: Content-Type required unless Status is 204 or
@@ -77,7 +48,7 @@ struct cgi_response {
 	char			cr_buf[CGI_RESP_HEAD_MAX + 1];
 	size_t			cr_buf_len;
 	size_t			cr_scan;	/* bytes examined so far */
-	/* parser state, private to cgi.c */
+	/* parser state, private to cgi_resp.c */
 	size_t			cr_line;	/* start of the current line */
 	size_t			cr_nseen;	/* field lines, kept or not */
 	int			cr_has_status;
