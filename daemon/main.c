@@ -1,13 +1,9 @@
 /*
- * main.c: command line, configuration loading and role dispatch.
- * Runs first in every process: the parent parses argv and the config
- * file; a re-executed child (--role=NAME) parses the same argv and the
- * config text the parent sealed into a memfd, so both see the same bytes.
+ * main.c: command line and role dispatch.  Runs first in every process:
+ * the parent parses argv and loads the config file; a re-executed child
+ * (--role=NAME) parses the same argv and loads the config text the parent
+ * sealed into a memfd, so both see the same bytes (config_load.c).
  */
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -16,12 +12,11 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_load.h"
 #include "daemon.h"
 #include "log.h"
 #include "proc.h"
 #include "sandbox.h"
-
-#define MAIN_CONFIG_MAX	(1024 * 1024)
 
 static void __attribute__((noreturn))
 main_usage(void)
@@ -31,44 +26,6 @@ main_usage(void)
 	    "               [--cgi-dir URLPATH]... [--debug] [--check] [-n] "
 	    "[PORT]\n");
 	exit(1);
-}
-
-/* read a whole file (config) into a NUL-terminated buffer */
-static char *
-main_read_fd(int fd, size_t *lenp)
-{
-	char	*buf = NULL, *nbuf;
-	size_t	 len = 0, cap = 0;
-	ssize_t	 n;
-
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			if (cap > MAIN_CONFIG_MAX + 8192) {
-				free(buf);
-				errno = EFBIG;
-				return NULL;
-			}
-			if ((nbuf = realloc(buf, cap)) == NULL) {
-				free(buf);
-				return NULL;
-			}
-			buf = nbuf;
-		}
-		n = pread(fd, buf + len, cap - len - 1, (off_t)len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			free(buf);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	*lenp = len;
-	return buf;
 }
 
 struct main_opts {
@@ -121,80 +78,11 @@ main_parse_argv(int argc, char **argv, struct main_opts *o)
 		o->cli.cli_port = argv[optind];
 }
 
-/* the config text: from -c FILE (parent) or the sealed memfd (child) */
-static char *
-main_config_text(const struct main_opts *o, size_t *len, char *err,
-    size_t errsz)
-{
-	char	*text;
-	int	 fd;
-
-	if (o->role != NULL) {
-		if ((text = main_read_fd(PROC_FD_CONFIG, len)) == NULL)
-			snprintf(err, errsz, "config memfd: %s",
-			    strerror(errno));
-		return text;
-	}
-	if (o->conf_path == NULL) {
-		*len = 0;
-		return strdup("");
-	}
-	if ((fd = open(o->conf_path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errsz, "%s:0: cannot open: %s", o->conf_path,
-		    strerror(errno));
-		return NULL;
-	}
-	if ((text = main_read_fd(fd, len)) == NULL)
-		snprintf(err, errsz, "%s:0: cannot read: %s", o->conf_path,
-		    strerror(errno));
-	close(fd);
-	return text;
-}
-
-static struct main_opts	main_opts;
-
-/* defaults, file, command line: the one way a configuration is made */
-static int
-main_load(const struct main_opts *o, struct config *cfg, char **textp,
-    size_t *lenp, char *err, size_t errsz)
-{
-	char	*text;
-	size_t	 len;
-
-	if ((text = main_config_text(o, &len, err, errsz)) == NULL)
-		return -1;
-	config_defaults(cfg);
-	if (config_parse(cfg, text, len, o->conf_path ? o->conf_path :
-	    "(none)", err, errsz) == -1 ||
-	    config_apply_cli(cfg, &o->cli, err, errsz) == -1) {
-		free(text);
-		return -1;
-	}
-	config_finish(cfg);
-	*textp = text;
-	*lenp = len;
-	return 0;
-}
-
-/* parent, on SIGHUP: the same sources again, checked the same way */
-int
-main_reload(struct config *cfg, char **text, size_t *len, char *err,
-    size_t errsz)
-{
-	if (main_load(&main_opts, cfg, text, len, err, errsz) == -1)
-		return -1;
-	if (daemon_validate_config(cfg, main_opts.conf_path ?
-	    main_opts.conf_path : "command line", err, errsz) == -1) {
-		free(*text);
-		return -1;
-	}
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
 	struct main_opts	 o;
+	struct config_load_src	 src;
 	struct config		*cfg;
 	char			 err[CONFIG_ERR_MAX];
 	char			*text;
@@ -202,12 +90,15 @@ main(int argc, char **argv)
 	int			 role;
 
 	main_parse_argv(argc, argv, &o);
-	main_opts = o;
+	memset(&src, 0, sizeof(src));
+	src.cls_cli = o.cli;
+	src.cls_path = o.conf_path;
+	src.cls_sealed = o.role != NULL;
 	if ((cfg = calloc(1, sizeof(*cfg))) == NULL) {
 		perror("cgijail");
 		return 1;
 	}
-	if (main_load(&o, cfg, &text, &len, err, sizeof(err)) == -1) {
+	if (config_load_file(&src, cfg, &text, &len, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
@@ -222,7 +113,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "cgijail: bad role %s\n", o.role);
 		return 1;
 	}
-	if (daemon_validate_config(cfg, o.conf_path ? o.conf_path :
+	if (config_load_validate(cfg, o.conf_path ? o.conf_path :
 	    "command line", err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
 		return 1;

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_load.h"
 #include "daemon.h"
 #include "log.h"
 #include "msg.h"
@@ -359,7 +360,7 @@ parent_reload(struct parent *p)
 
 	if ((ncfg = calloc(1, sizeof(*ncfg))) == NULL)
 		return;
-	if (main_reload(ncfg, &text, &len, err, sizeof(err)) == -1) {
+	if (config_load_reload(ncfg, &text, &len, err, sizeof(err)) == -1) {
 		log_warnx("reload failed, still serving the previous "
 		    "configuration: %s", err);
 		free(ncfg);
@@ -618,54 +619,5 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
 	log_info("stopped");
-	return 0;
-}
-
-static int
-parent_check_dir(const char *path, char *err, size_t errsz,
-    const char *origin, const char *what)
-{
-	struct stat	st;
-
-	if (stat(path, &st) == -1) {
-		snprintf(err, errsz, "%s: %s %s: %s", origin, what, path,
-		    strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		snprintf(err, errsz, "%s: %s %s: not a directory", origin,
-		    what, path);
-		return -1;
-	}
-	return 0;
-}
-
-int
-daemon_validate_config(const struct config *cfg, const char *origin,
-    char *err, size_t errsz)
-{
-	size_t	i;
-
-	if (parent_check_dir(cfg->cf_root, err, errsz, origin, "root") == -1)
-		return -1;
-	for (i = 0; i < cfg->cf_nbind; i++)
-		if (access(cfg->cf_bind[i].cb_src, F_OK) == -1) {
-			snprintf(err, errsz, "%s: jail-bind %s: %s", origin,
-			    cfg->cf_bind[i].cb_src, strerror(errno));
-			return -1;
-		}
-	for (i = 0; i < cfg->cf_ncgidir; i++)
-		if (cfg->cf_cgidir[i].cd_policy[0] != '\0' &&
-		    access(cfg->cf_cgidir[i].cd_policy, R_OK) == -1) {
-			snprintf(err, errsz, "%s: policy %s: %s", origin,
-			    cfg->cf_cgidir[i].cd_policy, strerror(errno));
-			return -1;
-		}
-	for (i = 0; i < cfg->cf_ninterp; i++)
-		if (access(cfg->cf_interp[i].ci_path, X_OK) == -1) {
-			snprintf(err, errsz, "%s: interpreter %s: %s", origin,
-			    cfg->cf_interp[i].ci_path, strerror(errno));
-			return -1;
-		}
 	return 0;
 }

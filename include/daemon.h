@@ -15,11 +15,5 @@ int	parent_main(struct config *, char **argv, const char *config_text,
 	    size_t config_len);
 void	front_main(struct config *) __attribute__((noreturn));
 void	exec_main(struct config *) __attribute__((noreturn));
-/* parent, SIGHUP: the configuration again from its sources */
-int	main_reload(struct config *, char **text, size_t *len, char *err,
-	    size_t errsz);
-/* checks that need the file system (root exists, bind sources, ...) */
-int	daemon_validate_config(const struct config *, const char *origin,
-	    char *err, size_t errsz);
 
 #endif

@@ -1,0 +1,35 @@
+/*
+ * config_load.h: a configuration from its sources, and the checks that
+ * need the file system.  Every role loads at start; the parent again on
+ * SIGHUP.
+ */
+#ifndef CGIJAIL_CONFIG_LOAD_H
+#define CGIJAIL_CONFIG_LOAD_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+/* where a configuration comes from */
+struct config_load_src {
+	struct config_cli	 cls_cli;	/* applied last, wins */
+	const char		*cls_path;	/* -c FILE, or NULL: none */
+	int			 cls_sealed;	/* 1: PROC_FD_CONFIG (a child) */
+};
+
+/*
+ * Defaults, then the file (or the sealed copy), then the command line:
+ * the one way a configuration is made.  0 with the text read in *text
+ * (malloc'd, *len bytes, for the parent to seal for its children), or -1
+ * with the reason in err.  The sources are kept for config_load_reload().
+ */
+int	config_load_file(const struct config_load_src *, struct config *,
+	    char **text, size_t *len, char *err, size_t errsz);
+/* parent, SIGHUP: the same sources again, checked the same way */
+int	config_load_reload(struct config *, char **text, size_t *len,
+	    char *err, size_t errsz);
+/* checks that need the file system (root exists, bind sources, ...) */
+int	config_load_validate(const struct config *, const char *origin,
+	    char *err, size_t errsz);
+
+#endif
