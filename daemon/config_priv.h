@@ -1,0 +1,69 @@
+/*
+ * config_priv.h: what config.c (lines, words, the command line) and
+ * config_kw.c (one handler per keyword) share.  Pure, like both.
+ */
+#ifndef CGIJAIL_CONFIG_PRIV_H
+#define CGIJAIL_CONFIG_PRIV_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+#define CONFIG_LINE_MAX		4096	/* bytes, without the newline */
+#define CONFIG_ARGS_MAX		16	/* tokens kept per line */
+#define CONFIG_SHOW_MAX		48	/* bytes of a bad value echoed back */
+#define CONFIG_KIB		1024ULL
+#define CONFIG_MIB		(1024ULL * CONFIG_KIB)
+#define CONFIG_GIB		(1024ULL * CONFIG_MIB)
+#define CONFIG_TIB		(1024ULL * CONFIG_GIB)
+#define CONFIG_NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+struct config_ctx {
+	struct config	*cx_cf;
+	const char	*cx_fname;
+	size_t		 cx_line;	/* 0: the command line */
+	char		*cx_err;
+	size_t		 cx_errsz;
+	char		 cx_show[4 * CONFIG_SHOW_MAX + 4];
+};
+
+/*
+ * One line, split.  Tokens are NUL-terminated copies in ln_buf; ln_argv[0]
+ * is the keyword (or the option, for the command line) and labels errors.
+ */
+struct config_line {
+	char		 ln_buf[CONFIG_LINE_MAX + 1];
+	const char	*ln_argv[CONFIG_ARGS_MAX];
+	const char	*ln_raw[CONFIG_ARGS_MAX];	/* starts in the text */
+	int		 ln_quoted[CONFIG_ARGS_MAX];
+	size_t		 ln_argc;	/* tokens kept */
+	size_t		 ln_total;	/* tokens seen */
+	const char	*ln_end;	/* where a comment or the line ends */
+};
+
+struct config_keyword {
+	const char	*kw_name;
+	size_t		 kw_min;	/* arguments after the keyword */
+	size_t		 kw_max;
+	int		(*kw_fn)(struct config_ctx *,
+			    const struct config_line *,
+			    const struct config_keyword *);
+	size_t		 kw_off;	/* field of the generic handlers */
+	long long	 kw_lo;		/* range of a number */
+	long long	 kw_hi;
+};
+
+/* config.c: errors name FILE:LINE (or the command line) */
+int	config_err(struct config_ctx *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* a bad value, escaped and shortened, for an error message */
+const char *config_show(struct config_ctx *, const char *);
+int	config_copy(struct config_ctx *, const char *what, char *dst,
+	    size_t dstsz, const char *src);
+int	config_number(struct config_ctx *, const char *what, const char *s,
+	    long long lo, long long hi, long long *out);
+
+/* config_kw.c: the keyword called name, or NULL */
+const struct config_keyword *config_keyword(const char *name);
+
+#endif
