@@ -31,6 +31,7 @@
 #include "daemon.h"
 #include "front.h"
 #include "log.h"
+#include "mime.h"
 #include "msg.h"
 #include "proc.h"
 #include "static.h"
@@ -793,7 +794,7 @@ front_setup(void)
 	if ((front_docroot_fd = open(front_cfg->cf_root, O_PATH |
 	    O_DIRECTORY | O_CLOEXEC)) == -1)
 		fatal("document root %s", front_cfg->cf_root);
-	static_mime_load("/etc/mime.types");
+	mime_load("/etc/mime.types");
 	if ((front_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("epoll_create1");
 	for (i = 0; i < front_nlisten; i++)

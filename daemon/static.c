@@ -1,5 +1,5 @@
 /*
- * static.c: static files, directory redirects and listings, the mime table.
+ * static.c: static files, directory redirects and listings.
  * Runs in the front (unprivileged, chrooted, seccomp'd).  Trusts only the
  * docroot dirfd and the caller's normalisation of hr_path; the request
  * headers and every name found on disk are hostile.
@@ -24,22 +24,12 @@
 
 #include "config.h"
 #include "http.h"
+#include "mime.h"
 #include "static.h"
 
-#define STATIC_MIME_FILE_MAX	(1024 * 1024)
-#define STATIC_MIME_ENTRIES_MAX	8192
-#define STATIC_EXT_MAX		16	/* with the NUL */
-#define STATIC_TYPE_MAX		128	/* with the NUL */
-#define STATIC_DEFAULT_TYPE	"application/octet-stream"
 #define STATIC_LIST_MAX		10000	/* autoindex entries shown */
 #define STATIC_OPEN_TRIES	4	/* openat2 EAGAIN: a racing rename */
 #define STATIC_NAME_ESC		(NAME_MAX * 6 + 1)	/* "&quot;" per byte */
-
-struct static_mime_ent {
-	char		 sme_ext[STATIC_EXT_MAX];	/* lowercase */
-	const char	*sme_type;
-	size_t		 sme_order;	/* file order: first mention wins */
-};
 
 struct static_dirent {
 	char		*sd_name;
@@ -47,262 +37,6 @@ struct static_dirent {
 	time_t		 sd_mtime;
 	int		 sd_isdir;
 };
-
-/*
- * Sorted by extension: bsearch'd.  md is text/plain, not text/markdown:
- * browsers download the latter, and people want to read a README.
- */
-static const struct static_mime_ent static_mime_builtin[] = {
-	{ "css", "text/css", 0 }, { "csv", "text/csv", 0 },
-	{ "gif", "image/gif", 0 }, { "gz", "application/gzip", 0 },
-	{ "htm", "text/html", 0 }, { "html", "text/html", 0 },
-	{ "ico", "image/x-icon", 0 }, { "jpeg", "image/jpeg", 0 },
-	{ "jpg", "image/jpeg", 0 }, { "js", "text/javascript", 0 },
-	{ "json", "application/json", 0 }, { "md", "text/plain", 0 },
-	{ "mjs", "text/javascript", 0 }, { "mp3", "audio/mpeg", 0 },
-	{ "mp4", "video/mp4", 0 }, { "ogg", "audio/ogg", 0 },
-	{ "pdf", "application/pdf", 0 }, { "png", "image/png", 0 },
-	{ "svg", "image/svg+xml", 0 }, { "tar", "application/x-tar", 0 },
-	{ "txt", "text/plain", 0 }, { "wasm", "application/wasm", 0 },
-	{ "webm", "video/webm", 0 }, { "webp", "image/webp", 0 },
-	{ "woff", "font/woff", 0 }, { "woff2", "font/woff2", 0 },
-	{ "xml", "text/xml", 0 }, { "zip", "application/zip", 0 },
-};
-
-static struct static_mime_ent	*static_mime_tab;
-static size_t			 static_mime_n;
-static char			*static_mime_pool;
-
-static int
-static_mime_cmp(const void *a, const void *b)
-{
-	const struct static_mime_ent *x = a, *y = b;
-	int c;
-
-	if ((c = strcmp(x->sme_ext, y->sme_ext)) != 0)
-		return c;
-	return (x->sme_order > y->sme_order) - (x->sme_order < y->sme_order);
-}
-
-static int
-static_mime_cmp_ext(const void *key, const void *ent)
-{
-	return strcmp(key, ((const struct static_mime_ent *)ent)->sme_ext);
-}
-
-/* RFC 6838 names are token "/" token; anything else never reaches a header */
-static int
-static_mime_type_ok(const char *s, size_t len)
-{
-	const char *slash;
-
-	if (len == 0 || len >= STATIC_TYPE_MAX ||
-	    (slash = memchr(s, '/', len)) == NULL)
-		return 0;
-	return http_is_token(s, slash - s) &&
-	    http_is_token(slash + 1, len - (slash - s) - 1);
-}
-
-/* lowercase into ext; 0, or -1 when not [A-Za-z0-9+_.-]{1,15} */
-static int
-static_mime_ext_copy(char *ext, const char *s, size_t len)
-{
-	size_t i;
-
-	if (len == 0 || len >= STATIC_EXT_MAX)
-		return -1;
-	for (i = 0; i < len; i++) {
-		if (!isalnum((unsigned char)s[i]) && s[i] != '+' &&
-		    s[i] != '-' && s[i] != '_' && s[i] != '.')
-			return -1;
-		ext[i] = tolower((unsigned char)s[i]);
-	}
-	ext[len] = '\0';
-	return 0;
-}
-
-/* next whitespace-separated token in [*p, end); 0 when none is left */
-static size_t
-static_mime_token(const char **p, const char *end, const char **tok)
-{
-	const char *s = *p;
-
-	/* memchr, not strchr: a NUL in the text is no separator */
-	while (s < end && memchr(" \t\r\v\f", *s, 5) != NULL)
-		s++;
-	*tok = s;
-	while (s < end && memchr(" \t\r\v\f", *s, 5) == NULL)
-		s++;
-	*p = s;
-	return s - *tok;
-}
-
-/* one line; the type goes to the pool only if an extension uses it */
-static int
-static_mime_line(const char *p, const char *end, char *pool, size_t *poollen,
-    struct static_mime_ent **tab, size_t *n, size_t *cap)
-{
-	const char *type, *ext;
-	size_t typelen, extlen;
-	struct static_mime_ent *ent;
-	char *t = pool + *poollen;
-	int used = 0;
-
-	if ((typelen = static_mime_token(&p, end, &type)) == 0 ||
-	    !static_mime_type_ok(type, typelen))
-		return 0;
-	memcpy(t, type, typelen);
-	t[typelen] = '\0';
-	while ((extlen = static_mime_token(&p, end, &ext)) != 0) {
-		if (*n >= STATIC_MIME_ENTRIES_MAX) {
-			errno = EFBIG;
-			return -1;
-		}
-		if (*n == *cap) {
-			ent = reallocarray(*tab, *cap * 2 + 64, sizeof(*ent));
-			if (ent == NULL)
-				return -1;
-			*tab = ent;
-			*cap = *cap * 2 + 64;
-		}
-		ent = &(*tab)[*n];
-		if (static_mime_ext_copy(ent->sme_ext, ext, extlen) == -1)
-			continue;
-		ent->sme_type = t;
-		ent->sme_order = (*n)++;
-		used = 1;
-	}
-	if (used)
-		*poollen += typelen + 1;
-	return 0;
-}
-
-/* sort, keep the first mention of each extension, install */
-static void
-static_mime_install(struct static_mime_ent *tab, size_t n, char *pool)
-{
-	size_t i, j;
-
-	if (n > 0)
-		qsort(tab, n, sizeof(*tab), static_mime_cmp);
-	for (i = j = 0; i < n; i++)
-		if (j == 0 || strcmp(tab[j - 1].sme_ext, tab[i].sme_ext) != 0)
-			tab[j++] = tab[i];
-	free(static_mime_tab);
-	free(static_mime_pool);
-	static_mime_tab = tab;
-	static_mime_n = j;
-	static_mime_pool = pool;
-}
-
-int
-static_mime_parse(const char *text, size_t len)
-{
-	struct static_mime_ent *tab = NULL;
-	size_t n = 0, cap = 0, poollen = 0;
-	const char *p, *end, *eol, *hash;
-	char *pool;
-
-	if (len > STATIC_MIME_FILE_MAX) {
-		errno = EFBIG;
-		return -1;
-	}
-	/* NULL + 0 is still undefined */
-	p = len == 0 ? "" : text;
-	end = p + len;
-	/* each type is copied at most once per line, plus its NUL */
-	if ((pool = malloc(len + 1)) == NULL)
-		return -1;
-	while (p < end) {
-		if ((eol = memchr(p, '\n', end - p)) == NULL)
-			eol = end;
-		if ((hash = memchr(p, '#', eol - p)) == NULL)
-			hash = eol;
-		if (static_mime_line(p, hash, pool, &poollen, &tab, &n,
-		    &cap) == -1) {
-			free(tab);
-			free(pool);
-			return -1;
-		}
-		if (eol == end)
-			break;
-		p = eol + 1;
-	}
-	static_mime_install(tab, n, pool);
-	return 0;
-}
-
-/* a regular file of at most STATIC_MIME_FILE_MAX bytes */
-int
-static_mime_load(const char *path)
-{
-	struct stat st;
-	char *buf = NULL;
-	ssize_t r;
-	size_t len = 0;
-	int fd, rc = -1, serrno;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) ==
-	    -1 || fstat(fd, &st) == -1)
-		goto done;
-	errno = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
-	/* one byte more than allowed, to see a file that grew meanwhile */
-	if (!S_ISREG(st.st_mode) || st.st_size > STATIC_MIME_FILE_MAX ||
-	    (buf = malloc(STATIC_MIME_FILE_MAX + 1)) == NULL)
-		goto done;
-	while (len <= STATIC_MIME_FILE_MAX && (r = read(fd, buf + len,
-	    STATIC_MIME_FILE_MAX + 1 - len)) != 0) {
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			goto done;
-		len += r;
-	}
-	rc = static_mime_parse(buf, len);
-done:
-	serrno = errno;
-	free(buf);
-	if (fd != -1)
-		close(fd);
-	errno = serrno;
-	return rc;
-}
-
-static const char *
-static_mime_find(const struct static_mime_ent *tab, size_t n, const char *ext)
-{
-	const struct static_mime_ent *e;
-
-	if (tab == NULL || n == 0)
-		return NULL;
-	e = bsearch(ext, tab, n, sizeof(*tab), static_mime_cmp_ext);
-	return e != NULL ? e->sme_type : NULL;
-}
-
-const char *
-static_mime_type(const char *filename)
-{
-	const char *base, *dot, *type;
-	char ext[STATIC_EXT_MAX];
-	size_t i, len;
-
-	if ((base = strrchr(filename, '/')) != NULL)
-		base++;
-	else
-		base = filename;
-	/* ".profile" has no extension, it is a hidden name */
-	if ((dot = strrchr(base, '.')) == NULL || dot == base ||
-	    (len = strlen(dot + 1)) == 0 || len >= sizeof(ext))
-		return STATIC_DEFAULT_TYPE;
-	for (i = 0; i <= len; i++)
-		ext[i] = tolower((unsigned char)dot[1 + i]);
-	if ((type = static_mime_find(static_mime_tab, static_mime_n, ext)) ==
-	    NULL && (type = static_mime_find(static_mime_builtin,
-	    sizeof(static_mime_builtin) / sizeof(static_mime_builtin[0]),
-	    ext)) == NULL)
-		return STATIC_DEFAULT_TYPE;
-	return type;
-}
 
 void
 static_reply_free(struct static_reply *out)
@@ -523,7 +257,7 @@ static_serve_file(const struct http_request *req, int fd,
 		return;
 	}
 	if (static_hdr_add(out, "Content-Type: %s",
-	    static_mime_type(name)) == -1 ||
+	    mime_type(name)) == -1 ||
 	    static_hdr_add(out, "Last-Modified: %s", date) == -1 ||
 	    static_hdr_add(out, "ETag: %s", etag) == -1 ||
 	    static_hdr_add(out, "Accept-Ranges: bytes") == -1) {

@@ -11,22 +11,6 @@
 #include "config.h"
 #include "http.h"
 
-/*
- * Read a mime.types file ("type ext ext...", '#' comments) before the
- * chroot.  Returns 0, or -1 with errno set; on failure the table loaded
- * before (or the built-in one) stays in use.  Caps: 1 MiB of text,
- * 8192 extensions, extensions of up to 15 bytes.
- */
-int		 static_mime_load(const char *path);
-/* the same on text already in memory (pure; for tests and fuzzing) */
-int		 static_mime_parse(const char *text, size_t len);
-/*
- * Type by the lowercased final extension: loaded table, then the
- * built-in one, else "application/octet-stream".  Like nginx, no
- * charset parameter is added (the autoindex page says utf-8 itself).
- */
-const char	*static_mime_type(const char *filename);
-
 struct static_reply {
 	int	 sr_status;	/* 200 206 301 304 403 404 405 414 416 500 */
 	int	 sr_fd;		/* file to send with sendfile, or -1 */
