@@ -40,7 +40,7 @@ HELPER_BINS  := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
 FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 # the pure modules a fuzz target may link; make test fuzzes each 60 s
-FUZZ_LIB     := daemon/http.c daemon/http_values.c daemon/cgi_env.c daemon/cgi_resp.c daemon/config.c daemon/config_kw.c daemon/msg.c \
+FUZZ_LIB     := daemon/http.c daemon/http_chunked.c daemon/http_values.c daemon/cgi_env.c daemon/cgi_resp.c daemon/config.c daemon/config_kw.c daemon/msg.c \
 		daemon/log.c sandbox/filter.c
 FUZZ_TIME    ?= 60
 

@@ -11,13 +11,7 @@
 #include <time.h>
 
 #include "http.h"
-
-/* Locale-free: the C library's character classes depend on setlocale. */
-static int
-http_is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
+#include "http_priv.h"
 
 const char *
 http_reason(int status)

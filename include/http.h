@@ -1,6 +1,7 @@
 /*
  * http.h: the HTTP/1.1 request parser and response helpers (RFC 9110/9112).
- * http.c is pure: bytes in, struct out, no I/O, no allocation.
+ * http.c, http_chunked.c and http_values.c are pure: bytes in, struct out,
+ * no I/O, no allocation.
  * Runs in the front, on hostile bytes.
  */
 #ifndef CGIJAIL_HTTP_H
