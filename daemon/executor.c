@@ -722,6 +722,7 @@ exec_child_reap(struct exec *ex, struct exec_child *c, int nohang)
 {
 	struct msg_exec_done	ed;
 	siginfo_t		si;
+	uint32_t		sbx;
 
 	memset(&si, 0, sizeof(si));
 	if (exec_waitid(c->ec_sch.sch_pidfd, &si, WEXITED |
@@ -737,7 +738,9 @@ exec_child_reap(struct exec *ex, struct exec_child *c, int nohang)
 	memset(&ed, 0, sizeof(ed));
 	ed.ed_usec = exec_usec_since(&c->ec_start);
 	epoll_ctl(ex->ex_epfd, EPOLL_CTL_DEL, c->ec_sch.sch_pidfd, NULL);
-	ed.ed_flags = sandbox_release(&ex->ex_sb, &c->ec_sch);
+	sbx = sandbox_release(&ex->ex_sb, &c->ec_sch);
+	ed.ed_flags = (sbx & SBX_DONE_OOM ? MSG_DONE_F_OOM : 0) |
+	    (sbx & SBX_DONE_PIDS ? MSG_DONE_F_PIDS : 0);
 	c->ec_sch.sch_pidfd = -1;
 	exec_done_from(c, &si, &ed);
 	exec_send(ex, MSG_EXEC_DONE, c->ec_reqid, &ed, sizeof(ed));

@@ -128,9 +128,13 @@ int	sandbox_spawn(struct sandbox *, const struct sandbox_spawn *,
 	    struct sandbox_child *, struct sandbox_failure *);
 /* kill the whole pid namespace of a child (SIGKILL to its pid 1) */
 int	sandbox_kill(struct sandbox *, struct sandbox_child *);
+/* sandbox_release(): the limits a child hit */
+#define SBX_DONE_OOM		0x1	/* memory cgroup hit its limit */
+#define SBX_DONE_PIDS		0x2	/* pids cgroup refused a fork */
+
 /*
  * After the child was reaped: remove its cgroups, report limit hits
- * (MSG_DONE_F_*), close sch_pidfd.
+ * (SBX_DONE_*), close sch_pidfd.
  */
 uint32_t sandbox_release(struct sandbox *, struct sandbox_child *);
 /* at executor exit: remove the parent cgroups, free the policies */

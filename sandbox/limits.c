@@ -21,7 +21,6 @@
 
 #include <linux/magic.h>
 
-#include "msg.h"
 #include "sandbox_priv.h"
 
 #define LIMITS_CG_MNT		"/sys/fs/cgroup"
@@ -534,19 +533,19 @@ limits_cgroup_release(struct sandbox *sb, struct sandbox_child *ch)
 	snprintf(name, sizeof(name), "r%" PRIu64, ch->sch_reqid);
 	if (ch->sch_cg_created & SBX_CG_V2) {
 		flags |= limits_events(sb->sb_cg2_fd, name, "memory.events",
-		    "oom", MSG_DONE_F_OOM);
+		    "oom", SBX_DONE_OOM);
 		flags |= limits_events(sb->sb_cg2_fd, name, "pids.events",
-		    "max", MSG_DONE_F_PIDS);
+		    "max", SBX_DONE_PIDS);
 		(void)limits_rmdir(sb->sb_cg2_fd, name);
 	}
 	if (ch->sch_cg_created & SBX_CG_MEM) {
 		flags |= limits_events(sb->sb_cg_mem_fd, name,
-		    "memory.failcnt", NULL, MSG_DONE_F_OOM);
+		    "memory.failcnt", NULL, SBX_DONE_OOM);
 		(void)limits_rmdir(sb->sb_cg_mem_fd, name);
 	}
 	if (ch->sch_cg_created & SBX_CG_PIDS) {
 		flags |= limits_events(sb->sb_cg_pids_fd, name, "pids.events",
-		    "max", MSG_DONE_F_PIDS);
+		    "max", SBX_DONE_PIDS);
 		(void)limits_rmdir(sb->sb_cg_pids_fd, name);
 	}
 	ch->sch_cg_created = 0;
