@@ -933,10 +933,10 @@ exec_dispatch_front(struct exec *ex)
 
 	for (n = 0; n < EXEC_READ_BATCH; n++) {
 		nfds = 0;
-		rc = msg_recv(ex->ex_front, PROC_FRONT, &hdr, &ex->ex_rx,
+		rc = proc_recv(ex->ex_front, PROC_FRONT, &hdr, &ex->ex_rx,
 		    fds, &nfds);
 		if (rc == -1)
-			return;		/* transient; msg_recv is fatal else */
+			return;		/* transient; proc_recv is fatal else */
 		if (rc == 0)
 			exec_finish(ex, "front channel closed");
 		if (hdr.mh_type == MSG_EXEC_REQ)
@@ -960,7 +960,7 @@ exec_dispatch_parent(struct exec *ex)
 	struct msg_hdr	hdr;
 	int		fds[MSG_FDS_MAX], nfds = 0, rc;
 
-	rc = msg_recv(ex->ex_parent, PROC_PARENT, &hdr, &ex->ex_rx, fds,
+	rc = proc_recv(ex->ex_parent, PROC_PARENT, &hdr, &ex->ex_rx, fds,
 	    &nfds);
 	if (rc == -1)
 		return;

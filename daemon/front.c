@@ -706,7 +706,7 @@ front_dispatch_parent(void)
 	char		buf[MSG_PAYLOAD_MAX];
 	int		fds[MSG_FDS_MAX], nfds, rc;
 
-	rc = msg_recv(front_parent_ev.fe_fd, PROC_PARENT, &hdr, buf, fds,
+	rc = proc_recv(front_parent_ev.fe_fd, PROC_PARENT, &hdr, buf, fds,
 	    &nfds);
 	if (rc == -1 && (errno == EAGAIN || errno == EINTR))
 		return;

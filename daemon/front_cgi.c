@@ -598,7 +598,7 @@ front_cgi_dispatch_exec(void)
 	int			 fds[MSG_FDS_MAX], nfds, rc, i;
 
 	for (i = 0; i < 64; i++) {
-		rc = msg_recv(front_exec_fd, PROC_EXECUTOR, &hdr, &pl, fds,
+		rc = proc_recv(front_exec_fd, PROC_EXECUTOR, &hdr, &pl, fds,
 		    &nfds);
 		if (rc == -1 && (errno == EAGAIN || errno == EINTR))
 			return;

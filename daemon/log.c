@@ -21,6 +21,10 @@
 #include "log.h"
 #include "msg.h"
 
+/* ml_level carries an enum log_level; msg.c checks its range */
+static_assert(LOG_LVL_ERR == 0 && LOG_LVL_DEBUG == MSG_LOG_LEVEL_MAX,
+    "log levels and MSG_LOG_LEVEL_MAX");
+
 static const char	*log_role = "parent";
 static int		 log_verbose;
 static int		 log_parent_fd = -1;

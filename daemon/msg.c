@@ -17,7 +17,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
 #include "msg.h"
 #include "proc.h"
 
@@ -72,13 +71,6 @@ static const struct msg_rule msg_rules[MSG_TYPE_MAX] = {
 	/* -> executor */
 	[MSG_EXEC_KILL] = { sizeof(struct msg_exec_kill), 0,
 	    MSG_ROLE(PROC_FRONT), 1, msg_check_kill },
-};
-
-/* msg_recv may run where proc.c is not linked (fuzzers): own names */
-static const char *const msg_role_names[PROC_MAX] = {
-	[PROC_PARENT] = "parent",
-	[PROC_FRONT] = "front",
-	[PROC_EXECUTOR] = "executor",
 };
 
 /* log lines arrive escaped: no control byte may reach a terminal */
@@ -179,7 +171,7 @@ msg_check_log(const unsigned char *p)
 {
 	int32_t	lvl = msg_i32(p, offsetof(struct msg_log, ml_level));
 
-	if (lvl < LOG_LVL_ERR || lvl > LOG_LVL_DEBUG)
+	if (lvl < 0 || lvl > MSG_LOG_LEVEL_MAX)
 		return "ml_level out of range";
 	if (msg_string(p + offsetof(struct msg_log, ml_text), MSG_LOG_TEXT_MAX,
 	    msg_c_text) == -1)
@@ -553,25 +545,6 @@ msg_recv_checked(int sock, enum proc_role from, struct msg_hdr *hdr,
 		(void)close(fds[i]);
 	*nfds = 0;
 	return -2;
-}
-
-int
-msg_recv(int sock, enum proc_role from, struct msg_hdr *hdr, void *payload,
-    int *fds, int *nfds)
-{
-	const char	*why;
-	int		 rc;
-
-	rc = msg_recv_checked(sock, from, hdr, payload, fds, nfds, &why);
-	if (rc == -2)
-		fatalx("protocol violation from %s: %s",
-		    (unsigned int)from < PROC_MAX ? msg_role_names[from] :
-		    "unknown", why);
-	if (rc == -1 && errno != EINTR && errno != EAGAIN &&
-	    errno != EWOULDBLOCK && errno != ENOBUFS && errno != ENOMEM)
-		fatal("recvmsg from %s", (unsigned int)from < PROC_MAX ?
-		    msg_role_names[from] : "unknown");
-	return rc;
 }
 
 int

@@ -1,7 +1,8 @@
 /*
  * proc.c: role names, starting a role (fork + re-exec of our own binary
- * with its descriptors at fixed numbers), and dropping privileges.
- * Runs in the parent (start) and in each child (drop).
+ * with its descriptors at fixed numbers), receiving from a peer role (a
+ * protocol violation ends the receiver), and dropping privileges.
+ * Runs in the parent (start) and in each child (receive, drop).
  */
 #include <sys/capability.h>
 #include <sys/prctl.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "msg.h"
 #include "proc.h"
 
 static const char *const proc_names[PROC_MAX] = {
@@ -43,6 +45,23 @@ proc_role_from_name(const char *name)
 		if (strcmp(name, proc_names[i]) == 0)
 			return i;
 	return -1;
+}
+
+int
+proc_recv(int sock, enum proc_role from, struct msg_hdr *hdr, void *payload,
+    int *fds, int *nfds)
+{
+	const char	*why;
+	int		 rc;
+
+	rc = msg_recv_checked(sock, from, hdr, payload, fds, nfds, &why);
+	if (rc == -2)
+		fatalx("protocol violation from %s: %s",
+		    proc_role_name(from), why);
+	if (rc == -1 && errno != EINTR && errno != EAGAIN &&
+	    errno != EWOULDBLOCK && errno != ENOBUFS && errno != ENOMEM)
+		fatal("recvmsg from %s", proc_role_name(from));
+	return rc;
 }
 
 /* move fd to target in a child about to exec; fds above target are free */

@@ -2,8 +2,9 @@
  * msg.h: the wire protocol between parent, front and executor.
  * SOCK_SEQPACKET, one sendmsg = one message: a msg_hdr, then exactly one
  * fixed-size payload per type, descriptors in SCM_RIGHTS.  The receiver
- * trusts nothing: msg_recv() checks size, descriptor count, sender role and
- * every field (msg_validate()); a violation is fatal for the receiver.
+ * trusts nothing: msg_recv_checked() checks size, descriptor count, sender
+ * role and every field (msg_validate()); a violation is fatal for the
+ * receiver (proc_recv(), in proc.c: this file knows nothing of logging).
  */
 #ifndef CGIJAIL_MSG_H
 #define CGIJAIL_MSG_H
@@ -35,8 +36,9 @@ struct msg_hdr {
 static_assert(sizeof(struct msg_hdr) == 16, "msg_hdr layout");
 
 #define MSG_LOG_TEXT_MAX	2048
+#define MSG_LOG_LEVEL_MAX	3	/* LOG_LVL_DEBUG; log.c asserts it */
 struct msg_log {
-	int32_t		ml_level;	/* enum log_level */
+	int32_t		ml_level;	/* enum log_level, 0..MSG_LOG_LEVEL_MAX */
 	/* NUL-terminated, escaped by the sender: no byte < 0x20, no 0x7f */
 	char		ml_text[MSG_LOG_TEXT_MAX];
 };
@@ -156,17 +158,12 @@ int	msg_send(int sock, enum msg_type, uint64_t reqid,
 	    const void *payload, size_t len, const int *fds, int nfds);
 /*
  * Receive one message into hdr/payload (MSG_PAYLOAD_MAX bytes).
- * Returns 1 with a valid message, 0 on orderly EOF, -1 on a transient error
- * (EAGAIN/EINTR, errno set). A protocol violation calls fatalx(), as does
- * any other recvmsg error (the channel is unusable).
  * Received fds are close-on-exec and fstat-checked (must be FIFOs).
- */
-int	msg_recv(int sock, enum proc_role from, struct msg_hdr *hdr,
-	    void *payload, int *fds, int *nfds);
-/*
- * msg_recv() for a receiver that survives its peer (the parent): 1, 0 on
- * EOF (or ECONNRESET), -1 on any recvmsg error with errno set, or -2 on a
- * protocol violation with the reason in *why and every received fd closed.
+ * Returns 1 with a valid message, 0 on EOF (or ECONNRESET), -1 on any
+ * recvmsg error with errno set, or -2 on a protocol violation with the
+ * reason in *why and every received fd closed.  The parent, which
+ * survives its peers, calls it directly; a child role calls proc_recv(),
+ * for which a violation is fatal.
  */
 int	msg_recv_checked(int sock, enum proc_role from, struct msg_hdr *hdr,
 	    void *payload, int *fds, int *nfds, const char **why);

@@ -31,6 +31,17 @@ enum proc_role {
 const char	*proc_role_name(enum proc_role);
 int		 proc_role_from_name(const char *);
 
+struct msg_hdr;
+/*
+ * Receive one message from the peer role `from' (msg_recv_checked()), for
+ * a role that cannot go on without it: 1 with a valid message, 0 on
+ * orderly EOF, -1 on a transient error (EAGAIN/EINTR/ENOBUFS/ENOMEM, errno
+ * set).  A protocol violation calls fatalx(), as does any other recvmsg
+ * error (the channel is unusable); the parent then restarts the pair.
+ */
+int		 proc_recv(int sock, enum proc_role from, struct msg_hdr *,
+		    void *payload, int *fds, int *nfds);
+
 /* become uid/gid with no groups, verify it took, and that root is gone */
 int		 proc_drop_identity(uid_t, gid_t);
 /* fork + re-exec exe_fd as role with descriptors at PROC_FD_* */

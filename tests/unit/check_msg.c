@@ -1,6 +1,6 @@
 /*
  * check_msg.c: unit tests for msg.c.  msg_validate() against good and
- * malformed payloads of every type, then msg_send()/msg_recv() over a real
+ * malformed payloads of every type, then msg_send()/proc_recv() over a real
  * SOCK_SEQPACKET socketpair, where every violation must end the receiver.
  */
 #include <sys/types.h>
@@ -483,7 +483,7 @@ START_TEST(test_msg_roundtrip_exec_req_with_pipes)
 	(void)good_payload(MSG_EXEC_REQ, &in);
 	ck_assert_int_eq(msg_send(sv[0], MSG_EXEC_REQ, 42, &in.er,
 	    sizeof(in.er), send, 3), 0);
-	ck_assert_int_eq(msg_recv(sv[1], PROC_FRONT, &hdr, &out, fds, &nfds),
+	ck_assert_int_eq(proc_recv(sv[1], PROC_FRONT, &hdr, &out, fds, &nfds),
 	    1);
 	ck_assert_uint_eq(hdr.mh_type, MSG_EXEC_REQ);
 	ck_assert_uint_eq(hdr.mh_len, sizeof(hdr) + sizeof(in.er));
@@ -524,7 +524,7 @@ START_TEST(test_msg_roundtrip_every_fdless_type)
 		len = good_payload(good_types[i].gt_type, &in);
 		ck_assert_int_eq(msg_send(sv[0], good_types[i].gt_type, 7,
 		    &in, len, NULL, 0), 0);
-		ck_assert_int_eq(msg_recv(sv[1], good_types[i].gt_from, &hdr,
+		ck_assert_int_eq(proc_recv(sv[1], good_types[i].gt_from, &hdr,
 		    &out, fds, &nfds), 1);
 		ck_assert_uint_eq(hdr.mh_type, good_types[i].gt_type);
 		ck_assert_int_eq(nfds, 0);
@@ -544,11 +544,11 @@ START_TEST(test_msg_recv_eof_and_eagain)
 	pair(sv);
 	ck_assert_int_eq(fcntl(sv[1], F_SETFL, O_NONBLOCK), 0);
 	errno = 0;
-	ck_assert_int_eq(msg_recv(sv[1], PROC_FRONT, &hdr, &p, fds, &nfds),
+	ck_assert_int_eq(proc_recv(sv[1], PROC_FRONT, &hdr, &p, fds, &nfds),
 	    -1);
 	ck_assert(errno == EAGAIN || errno == EWOULDBLOCK);
 	close(sv[0]);
-	ck_assert_int_eq(msg_recv(sv[1], PROC_FRONT, &hdr, &p, fds, &nfds),
+	ck_assert_int_eq(proc_recv(sv[1], PROC_FRONT, &hdr, &p, fds, &nfds),
 	    0);
 	close(sv[1]);
 }
@@ -698,7 +698,7 @@ START_TEST(test_msg_recv_violation_is_fatal)
 	    exit_cases[_i].xc_flags, exit_cases[_i].xc_mh_len,
 	    exit_cases[_i].xc_reqid, &p, exit_cases[_i].xc_mh_len == 1 ? 0 :
 	    len, fds, n);
-	(void)msg_recv(sv[1], exit_cases[_i].xc_from, &hdr, &out, got, &nfds);
+	(void)proc_recv(sv[1], exit_cases[_i].xc_from, &hdr, &out, got, &nfds);
 	ck_abort_msg("%s: msg_recv returned", exit_cases[_i].xc_name);
 }
 END_TEST
