@@ -48,11 +48,13 @@ static_assert(sizeof(struct msg_log) == 4 + MSG_LOG_TEXT_MAX, "msg_log");
 struct msg_access {
 	char		ma_line[MSG_ACCESS_MAX];	/* as ml_text */
 };
+static_assert(sizeof(struct msg_access) == MSG_ACCESS_MAX, "msg_access");
 
 #define MSG_SHUTDOWN_GRACE_MAX	60000
 struct msg_shutdown {
 	uint32_t	ms_grace_ms;	/* <= MSG_SHUTDOWN_GRACE_MAX */
 };
+static_assert(sizeof(struct msg_shutdown) == 4, "msg_shutdown");
 
 #define MSG_METHOD_MAX		32
 #define MSG_SCRIPT_MAX		1024
@@ -101,6 +103,10 @@ struct msg_exec_req {
 	uint16_t	er_peer_port;
 	uint16_t	er_local_port;
 };
+static_assert(sizeof(struct msg_exec_req) == MSG_METHOD_MAX + MSG_SCRIPT_MAX +
+    MSG_PATHINFO_MAX + MSG_QUERY_MAX + MSG_URI_MAX + MSG_PROTO_MAX +
+    MSG_HOST_MAX + MSG_CTYPE_MAX + 2 * MSG_ADDR_MAX + MSG_HEADERS_MAX +
+    8 + 4 + 2 + 2, "msg_exec_req");
 
 /* how a start went; the front maps it to a status */
 enum msg_exec_result {
@@ -118,6 +124,8 @@ struct msg_exec_started {
 	int32_t		es_errno;	/* when failed: why; >= 0 */
 	char		es_reason[128];	/* short, for the log; 0x20-0x7e */
 };
+static_assert(sizeof(struct msg_exec_started) == 3 * 4 + 128,
+    "msg_exec_started");
 
 enum msg_exec_end {
 	MSG_END_EXIT = 0,	/* ed_code = exit status */
@@ -133,15 +141,20 @@ struct msg_exec_done {
 	uint64_t	ed_usec;	/* wall-clock run time */
 	uint32_t	ed_flags;	/* MSG_DONE_F_* */
 };
+/* 20 bytes and 4 of tail padding, which the executor zeroes (memset) */
+static_assert(sizeof(struct msg_exec_done) == 24, "msg_exec_done");
 #define MSG_DONE_F_OOM		0x1	/* memory cgroup hit its limit */
 #define MSG_DONE_F_PIDS		0x2	/* pids cgroup refused a fork */
 
 struct msg_exec_kill {
 	uint32_t	ek_reserved;	/* must be 0 */
 };
+static_assert(sizeof(struct msg_exec_kill) == 4, "msg_exec_kill");
 
 /* the largest payload, for receive buffers */
 #define MSG_PAYLOAD_MAX		sizeof(struct msg_exec_req)
+static_assert(sizeof(struct msg_log) <= MSG_PAYLOAD_MAX &&
+    sizeof(struct msg_access) <= MSG_PAYLOAD_MAX, "MSG_PAYLOAD_MAX");
 #define MSG_FDS_MAX		3
 
 /*
