@@ -7,11 +7,13 @@
  *   front_route.c    where a request goes; static files (via static.c)
  *   front_cgi.c      the CGI relay: request, body, the executor's word
  *   front_cgi_out.c  the relay's other half: the script's stdout, stderr
+ *                    (the two halves share front_cgi_priv.h)
  *   front_exec.c     the executor channel's send queue
  *   front_conn.c     a connection's services: events, output buffer,
  *                    flush, heads, error pages, access log, request done,
  *                    close, deferred free; the clock
  *   front_path.c     symlinks resolved beneath the document root
+ *   front_filter.c   the front's seccomp filter, installed by front.c
  *
  * The router and the relay are one layer: a route starts a script, a
  * script's local redirect is routed anew.  front_conn.c calls up only
@@ -161,7 +163,7 @@ extern int		 front_docroot_fd;
 extern int		 front_epfd;	/* the loop's; created by front.c */
 extern struct front_conn *front_conns;	/* every open connection */
 extern int		 front_nconns;
-extern int		 front_stopping;	/* set by front.c: close after */
+extern int		 front_stopping;	/* front.c: shutting down */
 uint64_t	front_now_ms(void);
 uint64_t	front_now_us(void);
 int		front_ev_set(struct front_ev *, uint32_t events);
