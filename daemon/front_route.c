@@ -201,12 +201,12 @@ front_route(struct front_conn *c, const char *path, const char *query,
 		return;
 	}
 	/* decide on the real location: symlinks resolved, beneath only */
-	if ((st = front_path_resolve(front_docroot_fd, path, real,
-	    sizeof(real))) != 0) {
+	if (front_path_resolve(front_docroot_fd, path, real,
+	    sizeof(real)) == -1) {
 		/* a link out of the tree (EXDEV) is refused, as the executor
 		 * refuses it: 403 */
-		front_error(c, st == -ENAMETOOLONG ? 414 : st == -ENOENT ||
-		    st == -ENOTDIR ? 404 : 403);
+		front_error(c, errno == ENAMETOOLONG ? 414 : errno == ENOENT ||
+		    errno == ENOTDIR ? 404 : 403);
 		return;
 	}
 	path = real;
