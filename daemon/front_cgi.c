@@ -28,7 +28,7 @@ front_cgi_lookup(uint64_t reqid)
 {
 	struct front_conn	*c;
 
-	for (c = front_cgi_conns(); c != NULL; c = c->c_next)
+	for (c = front_conns; c != NULL; c = c->c_next)
 		if (c->c_cgi != NULL && c->c_reqid == reqid && !c->c_dead)
 			return c;
 	return NULL;

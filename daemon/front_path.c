@@ -36,8 +36,10 @@ front_path_up(char *res)
 {
 	char	*slash;
 
-	if (strcmp(res, "/") == 0)
-		return -EXDEV;	/* above the root */
+	if (strcmp(res, "/") == 0) {
+		errno = EXDEV;	/* above the root */
+		return -1;
+	}
 	slash = strrchr(res, '/');
 	if (slash == res)
 		slash[1] = '\0';
@@ -53,8 +55,10 @@ front_path_splice(char *rest, size_t restsz, const char *target,
 {
 	size_t	rlen = strlen(rest);
 
-	if (tlen + 1 + rlen + 1 > restsz)
-		return -ENAMETOOLONG;
+	if (tlen + 1 + rlen + 1 > restsz) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	memmove(rest + tlen + 1, rest, rlen + 1);
 	memcpy(rest, target, tlen);
 	rest[tlen] = '/';
@@ -67,8 +71,10 @@ front_path_push(char *res, size_t ressz, const char *comp, size_t len)
 {
 	size_t	rl = strlen(res);
 
-	if (rl + 1 + len + 1 > ressz)
-		return -ENAMETOOLONG;
+	if (rl + 1 + len + 1 > ressz) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	if (rl > 1)
 		res[rl++] = '/';
 	memcpy(res + rl, comp, len);
@@ -77,85 +83,149 @@ front_path_push(char *res, size_t ressz, const char *comp, size_t len)
 }
 
 /*
- * path: decoded, normalised, starts with '/'.  out: the same location with
- * every symlink resolved (relative links only; an absolute link or one
- * that climbs out is refused), up to the first component that is not a
- * directory; the rest (PATH_INFO, or a missing tail) is kept as is.
- * 0 or -errno.
+ * One walk from the root: pw_out is resolved and canonical, pw_comp the
+ * next component of what is still to go in pw_rest (a link's target is
+ * spliced in there, ahead of the rest).
  */
-int
-front_path_resolve(int rootfd, const char *path, char *out, size_t outsz)
-{
-	char		 rest[HTTP_TARGET_MAX + 1], target[HTTP_TARGET_MAX + 1];
-	struct stat	 st;
-	const char	*comp;
-	size_t		 len;
-	ssize_t		 tl;
-	int		 fd, rc, links = 0;
+struct front_path_walk {
+	int		 pw_rootfd;
+	char		*pw_out;
+	size_t		 pw_outsz;
+	char		 pw_rest[HTTP_TARGET_MAX + 1];
+	const char	*pw_comp;
+	int		 pw_links;
+};
 
-	if (strlcpy(rest, path, sizeof(rest)) >= sizeof(rest) || outsz < 2)
-		return -ENAMETOOLONG;
-	strlcpy(out, "/", outsz);
-	comp = rest;
-	for (;;) {
-		while (*comp == '/')
-			comp++;
-		if (*comp == '\0')
-			break;
-		len = strcspn(comp, "/");
-		if (len == 1 && comp[0] == '.') {
-			comp += len;
-			continue;
-		}
-		if (len == 2 && comp[0] == '.' && comp[1] == '.') {
-			if ((rc = front_path_up(out)) != 0)
-				return rc;
-			comp += len;
-			continue;
-		}
-		if ((rc = front_path_push(out, outsz, comp, len)) != 0)
-			return rc;
-		if ((fd = front_path_open(rootfd, out)) == -1) {
-			front_path_up(out);
-			break;	/* missing: the rest is for 404 to say */
-		}
-		if (fstat(fd, &st) == -1) {
-			close(fd);
-			return -errno;
-		}
-		if (!S_ISLNK(st.st_mode)) {
-			close(fd);
-			comp += len;
-			if (!S_ISDIR(st.st_mode))
-				break;	/* a file: the rest is PATH_INFO */
-			continue;
-		}
-		tl = readlinkat(fd, "", target, sizeof(target) - 1);
-		close(fd);
-		if (tl <= 0 || ++links > FRONT_PATH_LINKS_MAX)
-			return tl <= 0 ? -EIO : -ELOOP;
-		if (target[0] == '/')
-			return -EXDEV;	/* absolute: not beneath by design */
-		front_path_up(out);
-		comp += len;
-		memmove(rest, comp, strlen(comp) + 1);
-		if ((rc = front_path_splice(rest, sizeof(rest), target,
-		    (size_t)tl)) != 0)
-			return rc;
-		comp = rest;
+/* what one step of the walk says: go on, stop here, or fail (errno) */
+enum front_path_step {
+	FRONT_PATH_NEXT,
+	FRONT_PATH_STOP,
+	FRONT_PATH_ERR
+};
+
+/* the component at pw_comp (len bytes) is a symlink, open as fd */
+static enum front_path_step
+front_path_follow(struct front_path_walk *w, int fd, size_t len)
+{
+	char	target[HTTP_TARGET_MAX + 1];
+	ssize_t	tl;
+
+	tl = readlinkat(fd, "", target, sizeof(target) - 1);
+	close(fd);
+	if (tl <= 0 || ++w->pw_links > FRONT_PATH_LINKS_MAX) {
+		errno = tl <= 0 ? EIO : ELOOP;
+		return FRONT_PATH_ERR;
 	}
+	if (target[0] == '/') {
+		errno = EXDEV;	/* absolute: not beneath by design */
+		return FRONT_PATH_ERR;
+	}
+	front_path_up(w->pw_out);
+	w->pw_comp += len;
+	memmove(w->pw_rest, w->pw_comp, strlen(w->pw_comp) + 1);
+	if (front_path_splice(w->pw_rest, sizeof(w->pw_rest), target,
+	    (size_t)tl) == -1)
+		return FRONT_PATH_ERR;
+	w->pw_comp = w->pw_rest;
+	return FRONT_PATH_NEXT;
+}
+
+/* "." stays, ".." climbs (never above the root) */
+static enum front_path_step
+front_path_dots(struct front_path_walk *w, size_t len)
+{
+	if (len == 2 && front_path_up(w->pw_out) == -1)
+		return FRONT_PATH_ERR;
+	w->pw_comp += len;
+	return FRONT_PATH_NEXT;
+}
+
+/* one component: look at what it names in the tree */
+static enum front_path_step
+front_path_step(struct front_path_walk *w)
+{
+	struct stat	 st;
+	size_t		 len;
+	int		 fd, saved;
+
+	while (*w->pw_comp == '/')
+		w->pw_comp++;
+	if (*w->pw_comp == '\0')
+		return FRONT_PATH_STOP;
+	len = strcspn(w->pw_comp, "/");
+	if ((len == 1 && w->pw_comp[0] == '.') ||
+	    (len == 2 && w->pw_comp[0] == '.' && w->pw_comp[1] == '.'))
+		return front_path_dots(w, len);
+	if (front_path_push(w->pw_out, w->pw_outsz, w->pw_comp, len) == -1)
+		return FRONT_PATH_ERR;
+	if ((fd = front_path_open(w->pw_rootfd, w->pw_out)) == -1) {
+		front_path_up(w->pw_out);
+		return FRONT_PATH_STOP;	/* missing: the rest is for 404 */
+	}
+	if (fstat(fd, &st) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return FRONT_PATH_ERR;
+	}
+	if (S_ISLNK(st.st_mode))
+		return front_path_follow(w, fd, len);
+	close(fd);
+	w->pw_comp += len;
+	/* a file: the rest is PATH_INFO */
+	return S_ISDIR(st.st_mode) ? FRONT_PATH_NEXT : FRONT_PATH_STOP;
+}
+
+/*
+ * After the walk: the unresolved tail (PATH_INFO or missing) verbatim,
+ * and a trailing slash of path, which means "directory": kept for the
+ * index.
+ */
+static int
+front_path_tail(const char *path, const char *comp, char *out, size_t outsz)
+{
+	size_t	len;
+
 	if (*comp != '\0') {
-		/* the unresolved tail (PATH_INFO or missing), verbatim */
 		if ((comp[0] != '/' && strcmp(out, "/") != 0 &&
 		    strlcat(out, "/", outsz) >= outsz) ||
 		    strlcat(out, comp[0] == '/' && strcmp(out, "/") == 0 ?
-		    comp + 1 : comp, outsz) >= outsz)
-			return -ENAMETOOLONG;
+		    comp + 1 : comp, outsz) >= outsz) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
 	}
-	/* a trailing slash means "directory": keep it for the index */
 	len = strlen(path);
 	if (len > 1 && path[len - 1] == '/' && strcmp(out, "/") != 0 &&
 	    out[strlen(out) - 1] != '/')
 		strlcat(out, "/", outsz);
 	return 0;
+}
+
+/*
+ * path: decoded, normalised, starts with '/'.  out: the same location with
+ * every symlink resolved (relative links only; an absolute link or one
+ * that climbs out is refused), up to the first component that is not a
+ * directory; the rest (PATH_INFO, or a missing tail) is kept as is.
+ * 0, or -1 with errno set (EXDEV: out of the tree; ENAMETOOLONG, ELOOP...).
+ */
+int
+front_path_resolve(int rootfd, const char *path, char *out, size_t outsz)
+{
+	struct front_path_walk	w = { .pw_rootfd = rootfd, .pw_out = out,
+	    .pw_outsz = outsz };
+	enum front_path_step	step;
+
+	if (strlcpy(w.pw_rest, path, sizeof(w.pw_rest)) >= sizeof(w.pw_rest) ||
+	    outsz < 2) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strlcpy(out, "/", outsz);
+	w.pw_comp = w.pw_rest;
+	while ((step = front_path_step(&w)) == FRONT_PATH_NEXT)
+		;
+	if (step == FRONT_PATH_ERR)
+		return -1;
+	return front_path_tail(path, w.pw_comp, out, outsz);
 }

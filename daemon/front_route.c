@@ -78,21 +78,22 @@ front_cgi_dir(const char *path)
 	return 0;
 }
 
-/* type of docroot-relative path (which starts with '/'): 0 or -errno */
+/* type of docroot-relative path (which starts with '/'): 0, -1 errno */
 static int
 front_stat_beneath(const char *path, struct stat *st)
 {
 	struct open_how	how = { .flags = O_PATH | O_CLOEXEC,
 	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
-	int		fd, rc = 0;
+	int		fd, rc, saved;
 
 	fd = (int)syscall(SYS_openat2, front_docroot_fd,
 	    path[1] ? path + 1 : ".", &how, sizeof(how));
 	if (fd == -1)
-		return -errno;
-	if (fstat(fd, st) == -1)
-		rc = -errno;
+		return -1;
+	rc = fstat(fd, st);
+	saved = errno;
 	close(fd);
+	errno = saved;
 	return rc;
 }
 
@@ -125,7 +126,6 @@ front_find_script(const char *path, size_t dirlen, char *script,
 	struct stat	 st;
 	const char	*p = path + dirlen;
 	size_t		 len;
-	int		 rc;
 
 	while (*p == '/') {
 		const char *next = strchr(p + 1, '/');
@@ -137,8 +137,8 @@ front_find_script(const char *path, size_t dirlen, char *script,
 			return 414;
 		memcpy(script, path, len);
 		script[len] = '\0';
-		if ((rc = front_stat_beneath(script, &st)) != 0)
-			return rc == -ENOENT || rc == -ENOTDIR ? 404 : 403;
+		if (front_stat_beneath(script, &st) == -1)
+			return errno == ENOENT || errno == ENOTDIR ? 404 : 403;
 		if (!S_ISDIR(st.st_mode)) {
 			*path_info = path + len;
 			return 0;
@@ -201,12 +201,12 @@ front_route(struct front_conn *c, const char *path, const char *query,
 		return;
 	}
 	/* decide on the real location: symlinks resolved, beneath only */
-	if ((st = front_path_resolve(front_docroot_fd, path, real,
-	    sizeof(real))) != 0) {
+	if (front_path_resolve(front_docroot_fd, path, real,
+	    sizeof(real)) == -1) {
 		/* a link out of the tree (EXDEV) is refused, as the executor
 		 * refuses it: 403 */
-		front_error(c, st == -ENAMETOOLONG ? 414 : st == -ENOENT ||
-		    st == -ENOTDIR ? 404 : 403);
+		front_error(c, errno == ENAMETOOLONG ? 414 : errno == ENOENT ||
+		    errno == ENOTDIR ? 404 : 403);
 		return;
 	}
 	path = real;

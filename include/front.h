@@ -1,6 +1,25 @@
 /*
- * front.h: the front's connection state, shared by front.c (event loop,
- * HTTP, static files) and front_cgi.c (the CGI relay).  Front role only.
+ * front.h: the front role's interface between its files.  Front role only.
+ * Each file calls only down this list, or across within its own layer:
+ *
+ *   front.c          setup, the epoll loop and its dispatch: accept,
+ *                    timeouts, reading and parsing a request head
+ *   front_route.c    where a request goes; static files (via static.c)
+ *   front_cgi.c      the CGI relay: request, body, the executor's word
+ *   front_cgi_out.c  the relay's other half: the script's stdout, stderr
+ *                    (the two halves share front_cgi_priv.h)
+ *   front_exec.c     the executor channel's send queue
+ *   front_conn.c     a connection's services: events, output buffer,
+ *                    flush, heads, error pages, access log, request done,
+ *                    close, deferred free; the clock
+ *   front_path.c     symlinks resolved beneath the document root
+ *   front_filter.c   the front's seccomp filter, installed by front.c
+ *
+ * The router and the relay are one layer: a route starts a script, a
+ * script's local redirect is routed anew.  front_conn.c calls up only
+ * through the connection's c_ops, which front.c sets on accept: to parse
+ * pipelined requests, to resume a script's stdout when the output has
+ * drained, to tear down a relay when its connection closes.
  */
 #ifndef CGIJAIL_FRONT_H
 #define CGIJAIL_FRONT_H
@@ -84,8 +103,22 @@ struct front_cgi {
 	struct front_cgi	*fc_next_dead;
 };
 
+/*
+ * The connection layer's only calls up, set by whoever accepts the
+ * connection (front.c), so front_conn.c need not know who is above it.
+ */
+struct front_conn_ops {
+	/* a request is done and more bytes wait: parse the next one */
+	void	(*co_next_request)(struct front_conn *);
+	/* the output buffer drained while a script runs: read it again */
+	void	(*co_output_drained)(struct front_conn *);
+	/* the connection closes with c_cgi set: tear the relay down */
+	void	(*co_relay_close)(struct front_conn *);
+};
+
 struct front_conn {
 	struct front_ev		 c_ev;
+	const struct front_conn_ops *c_ops;
 	uint64_t		 c_reqid;
 	enum front_state	 c_state;
 	char			 c_peer_addr[64];
@@ -122,10 +155,15 @@ struct front_conn {
 	struct front_conn	*c_prev;
 };
 
-/* front.c services used by front_cgi.c */
+/* front.c: setup and the loop; these are set before the loop starts */
 extern struct config	*front_cfg;
-extern int		 front_exec_fd;
 extern int		 front_docroot_fd;
+
+/* front_conn.c */
+extern int		 front_epfd;	/* the loop's; created by front.c */
+extern struct front_conn *front_conns;	/* every open connection */
+extern int		 front_nconns;
+extern int		 front_stopping;	/* front.c: shutting down */
 uint64_t	front_now_ms(void);
 uint64_t	front_now_us(void);
 int		front_ev_set(struct front_ev *, uint32_t events);
@@ -137,17 +175,25 @@ void		front_begin_head(struct front_conn *, int status,
 		    const char *reason);
 void		front_error(struct front_conn *, int status);
 void		front_flush(struct front_conn *);
-void		front_conn_close(struct front_conn *);
 void		front_request_done(struct front_conn *);
+void		front_conn_add(struct front_conn *);
+void		front_conn_close(struct front_conn *);
 void		front_defer_free(struct front_cgi *);
+void		front_reap_dead(void);
+
+/* front_exec.c */
+extern int		 front_exec_fd;
+extern struct front_ev	 front_exec_ev;	/* set up by front.c */
 /* to the executor now, or queued in order; the fds are taken (closed) */
 int		front_exec_send(int type, uint64_t reqid, const void *payload,
 		    size_t len, int *fds, int nfds);
 /* drop a queued, unsent MSG_EXEC_REQ: 1 if there was one */
 int		front_exec_cancel(uint64_t reqid);
 void		front_exec_writable(void);
-void		front_route(struct front_conn *, const char *path,
-		    const char *query, int redirects);
+
+/* front_route.c */
+void	front_route(struct front_conn *, const char *path,
+	    const char *query, int redirects);
 
 /* front_path.c */
 int	front_path_resolve(int rootfd, const char *path, char *out,
@@ -158,10 +204,11 @@ void	front_cgi_start(struct front_conn *, const char *script,
 	    const char *path_info, const char *query);
 void	front_cgi_event(struct front_conn *, struct front_ev *, uint32_t);
 void	front_cgi_client_readable(struct front_conn *);
-void	front_cgi_output_drained(struct front_conn *);
 void	front_cgi_dispatch_exec(void);
 void	front_cgi_abort(struct front_conn *);
 struct front_conn *front_cgi_lookup(uint64_t reqid);
-struct front_conn *front_cgi_conns(void);
+
+/* front_cgi_out.c */
+void	front_cgi_output_drained(struct front_conn *);
 
 #endif

@@ -1,0 +1,353 @@
+/*
+ * front_conn.c: a client connection's own services, in the front: event
+ * registration, the output buffer and its flush, status heads and fixed
+ * error pages, the access log line, the end of a request, the close.
+ * Front role; calls back up only through c_ops.  Trusts no client.
+ */
+#include <sys/epoll.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "front.h"
+#include "log.h"
+#include "msg.h"
+
+int			 front_epfd = -1;
+struct front_conn	*front_conns;
+int			 front_nconns;
+int			 front_stopping;
+static struct front_conn *front_dead;
+static struct front_cgi	*front_dead_cgi;
+
+uint64_t
+front_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+uint64_t
+front_now_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+int
+front_ev_set(struct front_ev *ev, uint32_t events)
+{
+	struct epoll_event	ee = { .events = events, .data.ptr = ev };
+	int			op;
+
+	if (ev->fe_fd == -1 || ev->fe_events == events)
+		return 0;
+	op = ev->fe_events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+	if (events == 0) {
+		epoll_ctl(front_epfd, EPOLL_CTL_DEL, ev->fe_fd, NULL);
+		ev->fe_events = 0;
+		return 0;
+	}
+	if (epoll_ctl(front_epfd, op, ev->fe_fd, &ee) == -1)
+		return -1;
+	ev->fe_events = events;
+	return 0;
+}
+
+void
+front_ev_del(struct front_ev *ev)
+{
+	if (ev->fe_fd == -1)
+		return;
+	front_ev_set(ev, 0);
+	close(ev->fe_fd);
+	ev->fe_fd = -1;
+}
+
+int
+front_out_append(struct front_conn *c, const void *buf, size_t len)
+{
+	char	*nout;
+	size_t	 need, cap;
+
+	if (c->c_outoff == c->c_outlen)
+		c->c_outoff = c->c_outlen = 0;
+	need = c->c_outlen + len;
+	if (need > c->c_outcap) {
+		cap = c->c_outcap ? c->c_outcap : FRONT_OUT_MAX;
+		while (cap < need)
+			cap *= 2;
+		if ((nout = realloc(c->c_out, cap)) == NULL)
+			return -1;
+		c->c_out = nout;
+		c->c_outcap = cap;
+	}
+	memcpy(c->c_out + c->c_outlen, buf, len);
+	c->c_outlen += len;
+	return 0;
+}
+
+int
+front_out_printf(struct front_conn *c, const char *fmt, ...)
+{
+	char	buf[4096];
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return -1;
+	return front_out_append(c, buf, (size_t)n);
+}
+
+/* status line, Date, Server, Connection; the caller adds the rest */
+void
+front_begin_head(struct front_conn *c, int status, const char *reason)
+{
+	char	date[40];
+	int	minor = c->c_req ? c->c_req->hr_minor : 1;
+
+	c->c_status = status;
+	http_date_format(time(NULL), date, sizeof(date));
+	front_out_printf(c, "HTTP/1.%d %d %s\r\nDate: %s\r\n"
+	    "Server: " CGI_SERVER_SOFTWARE "\r\n", minor, status,
+	    reason && reason[0] ? reason : http_reason(status), date);
+	if (c->c_close_after || front_stopping || !c->c_req ||
+	    !c->c_req->hr_keepalive) {
+		c->c_close_after = 1;
+		front_out_printf(c, "Connection: close\r\n");
+	} else if (minor == 0)
+		front_out_printf(c, "Connection: keep-alive\r\n");
+}
+
+/* fixed error pages: never a path, never script output */
+void
+front_error(struct front_conn *c, int status)
+{
+	char	body[256];
+	int	n;
+
+	if (status == 400 || status == 408 || status == 413 ||
+	    status == 414 || status == 431 || status == 501 ||
+	    status == 505 || status == 503)
+		c->c_close_after = 1;
+	n = snprintf(body, sizeof(body), "<!DOCTYPE html>\n<html><head>"
+	    "<title>%d %s</title></head><body><h1>%d %s</h1></body>"
+	    "</html>\n", status, http_reason(status), status,
+	    http_reason(status));
+	front_begin_head(c, status, NULL);
+	if (status == 405)
+		front_out_printf(c, "Allow: GET, HEAD\r\n");
+	front_out_printf(c, "Content-Type: text/html\r\n"
+	    "Content-Length: %d\r\n\r\n", n);
+	if (!c->c_head_only)
+		front_out_append(c, body, (size_t)n);
+	c->c_body_bytes = c->c_head_only ? 0 : (uint64_t)n;
+	c->c_state = FRONT_S_RESPOND;
+	front_flush(c);
+}
+
+static void
+front_access_log(struct front_conn *c)
+{
+	struct msg_access	 ma;
+	struct http_request	*r = c->c_req;
+	char			 ts[64], rl[3 * 1024], ua[512], ref[512];
+	const char		*v;
+	struct tm		 tm;
+	time_t			 now = time(NULL);
+
+	if (c->c_logged || c->c_status == 0)
+		return;
+	c->c_logged = 1;
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%d/%b/%Y:%H:%M:%S +0000", &tm);
+	if (r != NULL && r->hr_target[0] != '\0') {
+		char	raw[1024];
+		int	n;
+
+		n = snprintf(raw, sizeof(raw), "%s %s HTTP/1.%d",
+		    r->hr_method_str, r->hr_target, r->hr_minor);
+		if (n < 0)
+			n = 0;
+		log_escape(rl, sizeof(rl), raw, (size_t)n < sizeof(raw) ?
+		    (size_t)n : sizeof(raw) - 1);
+		v = http_field_get(r, "User-Agent");
+		log_escape(ua, sizeof(ua), v ? v : "-", v ? strlen(v) : 1);
+		v = http_field_get(r, "Referer");
+		log_escape(ref, sizeof(ref), v ? v : "-", v ? strlen(v) : 1);
+	} else {
+		strlcpy(rl, "-", sizeof(rl));
+		strlcpy(ua, "-", sizeof(ua));
+		strlcpy(ref, "-", sizeof(ref));
+	}
+	memset(&ma, 0, sizeof(ma));
+	if (snprintf(ma.ma_line, sizeof(ma.ma_line), "%s - - [%s] \"%s\" %d %llu "
+	    "\"%.500s\" \"%.500s\" rid=%llu us=%llu", c->c_peer_addr, ts, rl,
+	    c->c_status, (unsigned long long)c->c_body_bytes, ref, ua,
+	    (unsigned long long)c->c_reqid,
+	    (unsigned long long)(front_now_us() - c->c_start_us)) < 0)
+		return;
+	log_send_parent(MSG_ACCESS, c->c_reqid, &ma, sizeof(ma));
+}
+
+/* a new connection joins the list; front_conn_close() takes it out */
+void
+front_conn_add(struct front_conn *c)
+{
+	c->c_next = front_conns;
+	if (front_conns)
+		front_conns->c_prev = c;
+	front_conns = c;
+	front_nconns++;
+}
+
+void
+front_conn_close(struct front_conn *c)
+{
+	if (c->c_cgi != NULL)
+		c->c_ops->co_relay_close(c);
+	front_access_log(c);
+	front_ev_del(&c->c_ev);
+	if (c->c_file_fd != -1)
+		close(c->c_file_fd);
+	if (c->c_prev)
+		c->c_prev->c_next = c->c_next;
+	else
+		front_conns = c->c_next;
+	if (c->c_next)
+		c->c_next->c_prev = c->c_prev;
+	front_nconns--;
+	/* freed after this epoll batch: later events may still name it */
+	c->c_dead = 1;
+	c->c_next = front_dead;
+	front_dead = c;
+}
+
+/* CGI relays are freed after the batch too: their events may be in it */
+void
+front_defer_free(struct front_cgi *fc)
+{
+	fc->fc_next_dead = front_dead_cgi;
+	front_dead_cgi = fc;
+}
+
+/* after each epoll batch: what was closed in it is freed now */
+void
+front_reap_dead(void)
+{
+	struct front_conn	*c;
+	struct front_cgi	*fc;
+
+	while ((fc = front_dead_cgi) != NULL) {
+		front_dead_cgi = fc->fc_next_dead;
+		free(fc);
+	}
+	while ((c = front_dead) != NULL) {
+		front_dead = c->c_next;
+		free(c->c_out);
+		free(c->c_req);
+		free(c->c_cgi);
+		free(c);
+	}
+}
+
+/* after a refused body: stop sending, read and drop what comes, close */
+static void
+front_linger(struct front_conn *c)
+{
+	shutdown(c->c_ev.fe_fd, SHUT_WR);
+	c->c_state = FRONT_S_DISCARD;
+	c->c_deadline_ms = front_now_ms() + 2000;
+	front_ev_set(&c->c_ev, EPOLLIN);
+}
+
+void
+front_request_done(struct front_conn *c)
+{
+	front_access_log(c);
+	if (c->c_file_fd != -1) {
+		close(c->c_file_fd);
+		c->c_file_fd = -1;
+	}
+	if (c->c_close_after || front_stopping) {
+		front_linger(c);
+		return;
+	}
+	c->c_state = FRONT_S_HEAD;
+	c->c_status = 0;
+	c->c_logged = 0;
+	c->c_head_only = 0;
+	c->c_body_bytes = 0;
+	c->c_head_started = 0;
+	c->c_outlen = c->c_outoff = 0;
+	http_request_reset(c->c_req);
+	c->c_deadline_ms = front_now_ms() + FRONT_IDLE_TIMEOUT_MS;
+	front_ev_set(&c->c_ev, EPOLLIN);
+	/* pipelined requests: the parser's loop goes on by itself */
+	if (c->c_inlen > 0 && !c->c_in_process)
+		c->c_ops->co_next_request(c);
+}
+
+void
+front_flush(struct front_conn *c)
+{
+	ssize_t	n;
+
+	while (c->c_outoff < c->c_outlen) {
+		n = send(c->c_ev.fe_fd, c->c_out + c->c_outoff,
+		    c->c_outlen - c->c_outoff, MSG_NOSIGNAL);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			goto wait;
+		if (n <= 0) {
+			front_conn_close(c);
+			return;
+		}
+		c->c_outoff += (size_t)n;
+		c->c_deadline_ms = front_now_ms() + FRONT_IO_TIMEOUT_MS;
+	}
+	c->c_outoff = c->c_outlen = 0;
+	while (c->c_file_left > 0) {
+		n = sendfile(c->c_ev.fe_fd, c->c_file_fd, &c->c_file_off,
+		    c->c_file_left > (1 << 20) ? (1 << 20) :
+		    (size_t)c->c_file_left);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			goto wait;
+		if (n <= 0) {	/* file shrank or socket error: abort */
+			front_conn_close(c);
+			return;
+		}
+		c->c_file_left -= n;
+		c->c_deadline_ms = front_now_ms() + FRONT_IO_TIMEOUT_MS;
+	}
+	if (c->c_state == FRONT_S_CGI) {
+		front_ev_set(&c->c_ev, EPOLLRDHUP | (c->c_cgi != NULL &&
+		    c->c_cgi->fc_body_left > 0 ? EPOLLIN : 0));
+		c->c_ops->co_output_drained(c);
+		return;
+	}
+	if (c->c_state == FRONT_S_RESPOND)
+		front_request_done(c);
+	return;
+wait:
+	front_ev_set(&c->c_ev, c->c_state == FRONT_S_CGI ? EPOLLRDHUP |
+	    EPOLLOUT | (c->c_cgi != NULL && c->c_cgi->fc_body_left > 0 ?
+	    EPOLLIN : 0) : EPOLLOUT);
+}
