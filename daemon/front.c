@@ -22,7 +22,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cgi_env.h"
 #include "daemon.h"
 #include "front.h"
 #include "log.h"

@@ -19,6 +19,7 @@
 #include "front.h"
 #include "log.h"
 #include "msg.h"
+#include "version.h"
 
 int			 front_epfd = -1;
 struct front_conn	*front_conns;
@@ -123,7 +124,7 @@ front_begin_head(struct front_conn *c, int status, const char *reason)
 	c->c_status = status;
 	http_date_format(time(NULL), date, sizeof(date));
 	front_out_printf(c, "HTTP/1.%d %d %s\r\nDate: %s\r\n"
-	    "Server: " CGI_SERVER_SOFTWARE "\r\n", minor, status,
+	    "Server: " CGIJAIL_SOFTWARE "\r\n", minor, status,
 	    reason && reason[0] ? reason : http_reason(status), date);
 	if (c->c_close_after || front_stopping || !c->c_req ||
 	    !c->c_req->hr_keepalive) {

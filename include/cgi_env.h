@@ -11,11 +11,12 @@
 
 #include "config.h"
 #include "msg.h"
+#include "version.h"
 
 #define CGI_ENV_MAX		256		/* variables */
 #define CGI_ENV_BUF		(64 * 1024)	/* bytes of "NAME=value\0" */
 /* SERVER_SOFTWARE, and the front's Server: field */
-#define CGI_SERVER_SOFTWARE	"cgijail/0.1"
+#define CGI_SERVER_SOFTWARE	CGIJAIL_SOFTWARE
 
 struct cgi_env {
 	char		*ce_envp[CGI_ENV_MAX + 1];	/* NULL-terminated */
