@@ -99,12 +99,18 @@ run: deps all
 
 test: deps
 	$(MAKE) all
+	$(MAKE) layers
 	$(MAKE) clang-check
 	$(MAKE) unit
 	$(MAKE) integration
 	$(MAKE) asan
 	$(MAKE) fuzz-smoke
 	@echo "make test: all suites passed"
+
+# the architecture, checked on the objects with nm (tests/layers.sh)
+.PHONY: layers
+layers: $(LIB_OBJS) $(MAIN_OBJ)
+	bash tests/layers.sh $(BUILD)/obj
 
 # the tree must also be clean under clang with -Werror
 clang-check:

@@ -1076,3 +1076,38 @@ def check_raw_cases(daemon, cases, timeout=5.0):
                                        str(e)[:400]))
     assert not bad, '%d of %d cases failed:\n' % (len(bad), len(cases)) + \
         '\n'.join(bad)
+
+
+# ---- docroot values and checks the sandbox suites share ----------------
+
+def fixture(name, mode=0o755):
+    """A script from tests/integration/cgi-bin, as a docroot_files value."""
+    with open(os.path.join(HERE, 'cgi-bin', name), 'rb') as f:
+        return (f.read(), mode)
+
+
+def helper(name):
+    """A static program from tests/helpers as a docroot value (Skip if
+    it was not built)."""
+    with open(helper_path(name), 'rb') as f:
+        return (f.read(), 0o755)
+
+
+def assert_still_serving(d, timeout=10.0):
+    """The docroot's cgi-bin/ok.sh (the fixture ok.sh) still answers."""
+    r = d.get('/cgi-bin/ok.sh', timeout=timeout)
+    assert_status(r, 200)
+    assert r.body == b'ok', r
+
+
+def rid_of(d, target, timeout=3.0):
+    """The request id the access log gives the first request for
+    target (the path as sent)."""
+    def find():
+        for m in d.access_lines():
+            if m.group('request').split(' ')[1:2] == [target]:
+                return int(m.group('rid'))
+        return None
+    rid = wait_until(find, timeout)
+    assert rid, 'no access line for %s:\n%s' % (target, d.log_tail())
+    return rid

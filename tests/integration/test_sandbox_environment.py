@@ -6,12 +6,10 @@ environment gets through, however it is named.
 """
 
 import ast
-import os
 import random
 
-from cgijail_test import Daemon, assert_status
+from cgijail_test import Daemon, assert_status, assert_still_serving, fixture
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 META = {
     'AUTH_TYPE', 'CONTENT_LENGTH', 'CONTENT_TYPE', 'DOCUMENT_ROOT',
@@ -22,18 +20,6 @@ META = {
     'SERVER_ADDR', 'SERVER_NAME', 'SERVER_PORT', 'SERVER_PROTOCOL',
     'SERVER_SOFTWARE', 'PATH',
 }
-
-
-def fixture(name, mode=0o755):
-    """A script from tests/integration/cgi-bin, as a docroot_files value."""
-    with open(os.path.join(HERE, 'cgi-bin', name), 'rb') as f:
-        return (f.read(), mode)
-
-
-def assert_still_serving(d):
-    r = d.get('/cgi-bin/ok.sh')
-    assert_status(r, 200)
-    assert r.body == b'ok', r
 
 
 def script_env(r):

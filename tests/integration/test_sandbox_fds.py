@@ -4,29 +4,10 @@ stdout and stderr pipes, whatever the daemon holds at the time (listening
 sockets, other clients' connections, other scripts' pipes).
 """
 
-import os
 import re
 
-from cgijail_test import Daemon, assert_status, helper_path
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def fixture(name, mode=0o755):
-    """A script from tests/integration/cgi-bin, as a docroot_files value."""
-    with open(os.path.join(HERE, 'cgi-bin', name), 'rb') as f:
-        return (f.read(), mode)
-
-
-def helper(name):
-    with open(helper_path(name), 'rb') as f:
-        return (f.read(), 0o755)
-
-
-def assert_still_serving(d):
-    r = d.get('/cgi-bin/ok.sh')
-    assert_status(r, 200)
-    assert r.body == b'ok', r
+from cgijail_test import (Daemon, assert_status, assert_still_serving, fixture,
+                          helper)
 
 
 def fd_table(text):

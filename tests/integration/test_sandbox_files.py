@@ -10,9 +10,8 @@ import os
 import shutil
 import tempfile
 
-from cgijail_test import Daemon, assert_status
+from cgijail_test import Daemon, assert_status, assert_still_serving, fixture
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 # the jail's / : system directories (some are symlinks into /usr), its own
 # /etc, /dev, /proc and /tmp, and the top directory of the document root
@@ -42,18 +41,6 @@ EXPECT = {
     'docroot_sibling': 'no',
     'proc_sysrq': 'no',
 }
-
-
-def fixture(name, mode=0o755):
-    """A script from tests/integration/cgi-bin, as a docroot_files value."""
-    with open(os.path.join(HERE, 'cgi-bin', name), 'rb') as f:
-        return (f.read(), mode)
-
-
-def assert_still_serving(d):
-    r = d.get('/cgi-bin/ok.sh')
-    assert_status(r, 200)
-    assert r.body == b'ok', r
 
 
 def run_files(d):

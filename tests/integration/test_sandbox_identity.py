@@ -4,25 +4,11 @@ test_sandbox_identity: who a script is inside the sandbox, from its own
 set empty, no_new_privs, and a seccomp filter in force.
 """
 
-import os
 
-from cgijail_test import Daemon, assert_status
+from cgijail_test import Daemon, assert_status, assert_still_serving, fixture
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 NOBODY = 65534
 CAPS = ('CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb')
-
-
-def fixture(name, mode=0o755):
-    """A script from tests/integration/cgi-bin, as a docroot_files value."""
-    with open(os.path.join(HERE, 'cgi-bin', name), 'rb') as f:
-        return (f.read(), mode)
-
-
-def assert_still_serving(d):
-    r = d.get('/cgi-bin/ok.sh')
-    assert_status(r, 200)
-    assert r.body == b'ok', r
 
 
 def status_fields(text):

@@ -13,42 +13,12 @@ import re
 import time
 
 from cgijail_test import (SLOW, Daemon, assert_error_page, assert_status,
-                          helper_path, proc_comm, proc_descendants,
-                          proc_status, wait_until)
+                          assert_still_serving, fixture, helper, proc_comm,
+                          proc_descendants, proc_status, rid_of, wait_until)
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 NOBODY = 65534
 PIDS_MAX = 64           # DESIGN: default "limit processes"
 OPEN_FILES_MAX = 256    # DESIGN: default "limit open-files"
-
-
-def fixture(name, mode=0o755):
-    """A script from tests/integration/cgi-bin, as a docroot_files value."""
-    with open(os.path.join(HERE, 'cgi-bin', name), 'rb') as f:
-        return (f.read(), mode)
-
-
-def helper(name):
-    with open(helper_path(name), 'rb') as f:
-        return (f.read(), 0o755)
-
-
-def assert_still_serving(d, timeout=10.0):
-    r = d.get('/cgi-bin/ok.sh', timeout=timeout)
-    assert_status(r, 200)
-    assert r.body == b'ok', r
-
-
-def rid_of(d, target):
-    """The request id the access log gives the request for target."""
-    def find():
-        for m in d.access_lines():
-            if m.group('request').split(' ')[1:2] == [target]:
-                return int(m.group('rid'))
-        return None
-    rid = wait_until(find, 3.0)
-    assert rid, 'no access line for %s:\n%s' % (target, d.log_tail())
-    return rid
 
 
 def script_lines(d, rid, name, pattern, timeout=3.0):

@@ -5,24 +5,10 @@ abstract unix sockets all fail; its namespace has only a loopback that
 never carried a packet and no route.  The daemon notices nothing.
 """
 
-import os
 
-from cgijail_test import Daemon, assert_status
+from cgijail_test import Daemon, assert_status, assert_still_serving, fixture
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 ATTEMPTS = ('tcp4_self', 'tcp6_self', 'tcp4_remote', 'udp', 'abstract_unix')
-
-
-def fixture(name, mode=0o755):
-    """A script from tests/integration/cgi-bin, as a docroot_files value."""
-    with open(os.path.join(HERE, 'cgi-bin', name), 'rb') as f:
-        return (f.read(), mode)
-
-
-def assert_still_serving(d):
-    r = d.get('/cgi-bin/ok.sh')
-    assert_status(r, 200)
-    assert r.body == b'ok', r
 
 
 def other_requests(d, ours):

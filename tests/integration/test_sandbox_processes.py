@@ -10,23 +10,10 @@ import random
 import re
 import time
 
-from cgijail_test import (SLOW, Daemon, assert_status, proc_stat,
-                          proc_status, wait_until)
+from cgijail_test import (SLOW, Daemon, assert_status, assert_still_serving,
+                          fixture, proc_stat, proc_status, wait_until)
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 NOBODY = 65534
-
-
-def fixture(name, mode=0o755):
-    """A script from tests/integration/cgi-bin, as a docroot_files value."""
-    with open(os.path.join(HERE, 'cgi-bin', name), 'rb') as f:
-        return (f.read(), mode)
-
-
-def assert_still_serving(d):
-    r = d.get('/cgi-bin/ok.sh')
-    assert_status(r, 200)
-    assert r.body == b'ok', r
 
 
 def parse_procs(text):

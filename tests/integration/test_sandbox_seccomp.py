@@ -5,46 +5,17 @@ encodings that dodge naive filters (ioctl with high bits set, the i386
 int 0x80 entry, the x32 ABI); the next request is served as usual.
 """
 
-import os
 import re
 import subprocess
 
 from cgijail_test import (Daemon, assert_error_page, assert_status,
-                          helper_path, wait_until)
+                          assert_still_serving, fixture, helper, helper_path,
+                          rid_of, wait_until)
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 PROBES = ('ptrace-traceme', 'ptrace-attach', 'mount', 'unshare-user',
           'clone-newuser', 'keyctl', 'bpf', 'kexec_load', 'tiocsti',
           'tiocsti-high', 'int80', 'x32', 'setuid0', 'chroot')
-
-
-def fixture(name, mode=0o755):
-    """A script from tests/integration/cgi-bin, as a docroot_files value."""
-    with open(os.path.join(HERE, 'cgi-bin', name), 'rb') as f:
-        return (f.read(), mode)
-
-
-def helper(name):
-    with open(helper_path(name), 'rb') as f:
-        return (f.read(), 0o755)
-
-
-def assert_still_serving(d):
-    r = d.get('/cgi-bin/ok.sh')
-    assert_status(r, 200)
-    assert r.body == b'ok', r
-
-
-def rid_of(d, target):
-    def find():
-        for m in d.access_lines():
-            if m.group('request').split(' ')[1:2] == [target]:
-                return int(m.group('rid'))
-        return None
-    rid = wait_until(find, 3.0)
-    assert rid, 'no access line for %s' % target
-    return rid
 
 
 def outcome_line(d, rid):

@@ -9,24 +9,11 @@ unless --debug puts the stderr tail in the 500 page.
 import os
 import random
 
-from cgijail_test import (Daemon, Symlink, assert_error_page,
-                          assert_status, wait_until)
+from cgijail_test import (Daemon, Symlink, assert_error_page, assert_status,
+                          assert_still_serving, fixture, wait_until)
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 NOBODY = 65534
 OK_SH = '#!/bin/sh\nprintf "Content-Type: text/plain\\n\\nran"\n'
-
-
-def fixture(name, mode=0o755):
-    """A script from tests/integration/cgi-bin, as a docroot_files value."""
-    with open(os.path.join(HERE, 'cgi-bin', name), 'rb') as f:
-        return (f.read(), mode)
-
-
-def assert_still_serving(d):
-    r = d.get('/cgi-bin/ok.sh')
-    assert_status(r, 200)
-    assert r.body == b'ok', r
 
 
 def check_statuses(d, cases):

@@ -5,38 +5,14 @@ control byte ever reaches the log), long lines cut, and a flood capped
 with a note of how much was dropped.
 """
 
-import os
 import random
 import re
 
-from cgijail_test import ERROR_RE, Daemon, assert_status, wait_until
+from cgijail_test import (ERROR_RE, Daemon, assert_status,
+                          assert_still_serving, fixture, rid_of, wait_until)
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 FLOOD_BYTES = 1 << 20
 FLOOD_WIDTH = 99        # flood.sh folds its F's into lines this long
-
-
-def fixture(name, mode=0o755):
-    """A script from tests/integration/cgi-bin, as a docroot_files value."""
-    with open(os.path.join(HERE, 'cgi-bin', name), 'rb') as f:
-        return (f.read(), mode)
-
-
-def assert_still_serving(d):
-    r = d.get('/cgi-bin/ok.sh')
-    assert_status(r, 200)
-    assert r.body == b'ok', r
-
-
-def rid_of(d, target):
-    def find():
-        for m in d.access_lines():
-            if m.group('request').split(' ')[1:2] == [target]:
-                return int(m.group('rid'))
-        return None
-    rid = wait_until(find, 3.0)
-    assert rid, 'no access line for %s' % target
-    return rid
 
 
 def stderr_texts(d, rid, name):
