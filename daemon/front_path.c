@@ -48,20 +48,20 @@ front_path_up(char *res)
 	return 0;
 }
 
-/* rest := target + "/" + rest, in place */
+/* rest := target + rest, in place */
 static int
 front_path_splice(char *rest, size_t restsz, const char *target,
     size_t tlen)
 {
 	size_t	rlen = strlen(rest);
 
-	if (tlen + 1 + rlen + 1 > restsz) {
+	/* rest is "" or starts with '/': no separator to add */
+	if (tlen + rlen + 1 > restsz) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	memmove(rest + tlen + 1, rest, rlen + 1);
+	memmove(rest + tlen, rest, rlen + 1);
 	memcpy(rest, target, tlen);
-	rest[tlen] = '/';
 	return 0;
 }
 

@@ -1,12 +1,9 @@
 /*
- * msg.c: the IPC messages between parent, front and executor.
- * Used by every role on its SOCK_SEQPACKET channels.  Trusts no peer: one
- * table says what each role may send; every field is checked on receipt.
+ * msg.c: the IPC messages between parent, front and executor, as data:
+ * one table says what each role may send; every field is checked on
+ * receipt.  Pure (no I/O): msg_io.c moves the messages.  Trusts no peer.
  */
 #include <sys/types.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/uio.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -15,7 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "msg.h"
 #include "proc.h"
@@ -380,114 +376,26 @@ msg_validate(enum msg_type type, const void *payload, size_t len, int nfds,
 	return w == NULL ? 0 : -1;
 }
 
-/* SCM_RIGHTS control data for nfds (1..MSG_FDS_MAX) descriptors */
-static void
-msg_put_fds(struct msghdr *m, void *buf, const int *fds, int nfds)
-{
-	struct cmsghdr	*cm;
-
-	memset(buf, 0, CMSG_SPACE(sizeof(int) * MSG_FDS_MAX));
-	m->msg_control = buf;
-	m->msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds);
-	cm = CMSG_FIRSTHDR(m);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
-	memcpy(CMSG_DATA(cm), fds, sizeof(int) * (size_t)nfds);
-}
-
+/* may this message be sent?  0, or -1 (the receiver would refuse it) */
 int
-msg_send(int sock, enum msg_type type, uint64_t reqid, const void *payload,
+msg_send_ok(enum msg_type type, uint64_t reqid, const void *payload,
     size_t len, const int *fds, int nfds)
 {
 	const struct msg_rule	*mr = msg_rule(type);
-	struct msg_hdr		 hdr;
-	struct iovec		 iov[2];
-	struct msghdr		 m;
-	union {
-		struct cmsghdr	 align;
-		unsigned char	 buf[CMSG_SPACE(sizeof(int) * MSG_FDS_MAX)];
-	}			 cbuf;
-	ssize_t			 n;
 
-	/* refuse here what the receiver would kill us for */
 	if (mr == NULL || len != mr->mr_size || payload == NULL ||
 	    nfds != mr->mr_nfds || (nfds > 0 && fds == NULL) ||
-	    (mr->mr_reqid && reqid == 0)) {
-		errno = EINVAL;
+	    (mr->mr_reqid && reqid == 0))
 		return -1;
-	}
-	memset(&hdr, 0, sizeof(hdr));
-	hdr.mh_type = (uint16_t)type;
-	hdr.mh_len = (uint32_t)(sizeof(hdr) + len);
-	hdr.mh_reqid = reqid;
-	iov[0].iov_base = &hdr;
-	iov[0].iov_len = sizeof(hdr);
-	iov[1].iov_base = (void *)payload;
-	iov[1].iov_len = len;
-	memset(&m, 0, sizeof(m));
-	m.msg_iov = iov;
-	m.msg_iovlen = 2;
-	if (nfds > 0)
-		msg_put_fds(&m, cbuf.buf, fds, nfds);
-	do
-		n = sendmsg(sock, &m, MSG_NOSIGNAL);
-	while (n == -1 && errno == EINTR);
-	if (n >= 0 && (size_t)n != hdr.mh_len)
-		errno = EMSGSIZE;
-	return n >= 0 && (size_t)n == hdr.mh_len ? 0 : -1;
+	return 0;
 }
 
-/*
- * Take every descriptor out of the control data, so that none leaks
- * whatever else is wrong.  More than MSG_FDS_MAX, or anything but
- * SCM_RIGHTS, is a violation; the extra descriptors are closed here.
- */
-static const char *
-msg_take_fds(struct msghdr *m, int *fds, int *nfds)
-{
-	struct cmsghdr	*cm;
-	const char	*why = NULL;
-	size_t		 i, n;
-	int		 fd;
-
-	*nfds = 0;
-	for (cm = CMSG_FIRSTHDR(m); cm != NULL; cm = CMSG_NXTHDR(m, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET ||
-		    cm->cmsg_type != SCM_RIGHTS) {
-			why = "control message is not SCM_RIGHTS";
-			continue;
-		}
-		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (i = 0; i < n; i++) {
-			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int),
-			    sizeof(fd));
-			if (*nfds < MSG_FDS_MAX)
-				fds[(*nfds)++] = fd;
-			else {
-				(void)close(fd);
-				why = "too many descriptors";
-			}
-		}
-	}
-	return why;
-}
-
-/* NULL, or why the message just received breaks the protocol */
-static const char *
-msg_check_received(const struct msghdr *m, size_t n,
-    const struct msg_hdr *hdr, const void *payload, const int *fds,
-    int nfds, enum proc_role from)
+/* NULL, or why a received header of n bytes (all told) breaks the rules */
+const char *
+msg_check_head(const struct msg_hdr *hdr, size_t n)
 {
 	const struct msg_rule	*mr;
-	const char		*why = NULL;
-	struct stat		 st;
-	int			 i;
 
-	if (m->msg_flags & MSG_TRUNC)
-		return "message truncated";
-	if (m->msg_flags & MSG_CTRUNC)
-		return "control data truncated";
 	if (n < sizeof(*hdr))
 		return "short header";
 	if (hdr->mh_len != n)
@@ -498,53 +406,7 @@ msg_check_received(const struct msghdr *m, size_t n,
 		return "mh_flags not 0";
 	if (mr->mr_reqid && hdr->mh_reqid == 0)
 		return "no request id";
-	for (i = 0; i < nfds; i++)
-		if (fstat(fds[i], &st) == -1 || !S_ISFIFO(st.st_mode))
-			return "descriptor is not a FIFO";
-	(void)msg_validate((enum msg_type)hdr->mh_type, payload,
-	    n - sizeof(*hdr), nfds, from, &why);
-	return why;
-}
-
-int
-msg_recv_checked(int sock, enum proc_role from, struct msg_hdr *hdr,
-    void *payload, int *fds, int *nfds, const char **why)
-{
-	struct iovec	 iov[2];
-	struct msghdr	 m;
-	union {
-		struct cmsghdr	 align;
-		unsigned char	 buf[CMSG_SPACE(sizeof(int) * MSG_FDS_MAX)];
-	}		 cbuf;
-	ssize_t		 n;
-	int		 i;
-
-	*nfds = 0;
-	*why = NULL;
-	iov[0].iov_base = hdr;
-	iov[0].iov_len = sizeof(*hdr);
-	iov[1].iov_base = payload;
-	iov[1].iov_len = MSG_PAYLOAD_MAX;
-	memset(&m, 0, sizeof(m));
-	m.msg_iov = iov;
-	m.msg_iovlen = 2;
-	m.msg_control = cbuf.buf;
-	m.msg_controllen = sizeof(cbuf.buf);
-	if ((n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC)) == -1)
-		return errno == ECONNRESET ? 0 : -1;
-	*why = msg_take_fds(&m, fds, nfds);
-	if (n == 0 && *why == NULL && *nfds == 0 &&
-	    (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) == 0)
-		return 0;
-	if (*why == NULL)
-		*why = msg_check_received(&m, (size_t)n, hdr, payload, fds,
-		    *nfds, from);
-	if (*why == NULL)
-		return 1;
-	for (i = 0; i < *nfds; i++)
-		(void)close(fds[i]);
-	*nfds = 0;
-	return -2;
+	return NULL;
 }
 
 int

@@ -165,12 +165,17 @@ int	msg_validate(enum msg_type, const void *payload, size_t len,
 	    int nfds, enum proc_role from, const char **why);
 /* expected payload size of a type, 0 for unknown */
 size_t	msg_payload_size(enum msg_type);
+/* may it be sent (the table agrees)?  0 or -1 (pure) */
+int	msg_send_ok(enum msg_type, uint64_t reqid, const void *payload,
+	    size_t len, const int *fds, int nfds);
+/* NULL, or why a header received as n bytes in all breaks the rules */
+const char *msg_check_head(const struct msg_hdr *, size_t n);
 
-/* send one message; fds may be NULL. 0 or -1 (errno set) */
+/* msg_io.c: send one message; fds may be NULL. 0 or -1 (errno set) */
 int	msg_send(int sock, enum msg_type, uint64_t reqid,
 	    const void *payload, size_t len, const int *fds, int nfds);
 /*
- * Receive one message into hdr/payload (MSG_PAYLOAD_MAX bytes).
+ * msg_io.c: receive one message into hdr/payload (MSG_PAYLOAD_MAX bytes).
  * Received fds are close-on-exec and fstat-checked (must be FIFOs).
  * Returns 1 with a valid message, 0 on EOF (or ECONNRESET), -1 on any
  * recvmsg error with errno set, or -2 on a protocol violation with the

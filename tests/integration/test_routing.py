@@ -132,3 +132,26 @@ def test_cgi_runs_from_a_docroot_under_tmp():
         r = d.get('/cgi-bin/sub/deep.sh')
         assert_status(r, 200)
         assert r.body == b'hello'
+
+
+def test_in_tree_links_to_files_are_followed():
+    """A relative link inside the tree to a static file serves the file,
+    and a link to a script runs it with an empty PATH_INFO (the resolver
+    once added a '/' per link: 404 for the file, PATH_INFO "/")."""
+    files = dict(FILES)
+    files['docs/page.txt'] = 'the page\n'
+    files['page-link.txt'] = Symlink('docs/page.txt')
+    files['docs/chain.txt'] = Symlink('../page-link.txt')
+    files['cgi-bin/pi.sh'] = ('#!/bin/sh\nprintf "Content-Type: text/plain'
+                              '\\n\\nPI=[%s]" "$PATH_INFO"\n', 0o755)
+    files['cgi-bin/pilink'] = Symlink('pi.sh')
+    with Daemon(files) as d:
+        for t in ('/page-link.txt', '/docs/chain.txt'):
+            r = d.get(t)
+            assert_status(r, 200)
+            assert r.body == b'the page\n', (t, r)
+        r = d.get('/cgi-bin/pilink')
+        assert_status(r, 200)
+        assert r.body == b'PI=[]', r
+        r = d.get('/cgi-bin/pilink/x')
+        assert r.body == b'PI=[/x]', r
