@@ -39,9 +39,13 @@ HELPER_SRCS  := $(sort $(wildcard tests/helpers/*.c))
 HELPER_BINS  := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
 FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+# the policies sandbox/policy_data.S embeds with .incbin
+POLICY_EMBED := policy/default.policy policy/floor.policy policy/front.policy \
+		policy/front-sanitizer.policy policy/executor.policy
 # the pure modules a fuzz target may link; make test fuzzes each 60 s
 FUZZ_LIB     := daemon/http.c daemon/http_values.c daemon/cgi.c daemon/config.c daemon/msg.c \
-		daemon/log.c sandbox/filter.c
+		daemon/log.c sandbox/filter_parse.c sandbox/filter.c \
+		sandbox/policy_data.S
 FUZZ_TIME    ?= 60
 
 .PHONY: all run test unit integration asan fuzz fuzz-smoke bench deps \
@@ -65,8 +69,8 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-# the default seccomp policy is embedded with .incbin
-$(BUILD)/obj/sandbox/%.o: sandbox/%.S policy/default.policy
+# the seccomp policies are embedded with .incbin
+$(BUILD)/obj/sandbox/%.o: sandbox/%.S $(POLICY_EMBED)
 	@mkdir -p $(dir $@)
 	$(CC) -I. -c -o $@ $<
 
@@ -128,7 +132,8 @@ unit-asan: $(UNIT_BINS)
 FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -DLIBBSD_OPENBSD_VIS -g -O1 -Iinclude $(PKG_CFLAGS) \
 	       -fsanitize=fuzzer,address,undefined -DCGIJAIL_FUZZ
 fuzz: $(FUZZ_BINS)
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(wildcard include/*.h sandbox/*.h)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(POLICY_EMBED) \
+	    $(wildcard include/*.h sandbox/*.h)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS)
 
@@ -169,7 +174,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
 	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/cgijail
 	install -m 0755 $(BUILD)/cgijail $(DESTDIR)$(PREFIX)/sbin/cgijail
-	install -m 0644 policy/*.policy $(DESTDIR)$(PREFIX)/share/cgijail/
+	install -m 0644 policy/default.policy policy/strict.policy \
+	    $(DESTDIR)$(PREFIX)/share/cgijail/
 	-install -m 0644 man/cgijail.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	-install -m 0644 man/cgijail.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 

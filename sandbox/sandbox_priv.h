@@ -59,6 +59,16 @@ int	caps_set_identity(uid_t, gid_t);		/* child */
 int	caps_clear_all(void);				/* child */
 int	caps_no_new_privs(void);			/* child */
 
+/* filter_parse.c, filter.c */
+#define FILTER_PERS_QUERY	0xffffffffULL	/* personality(): read only */
+#define FILTER_CLONE_NEW	(CLONE_NEWNS | CLONE_NEWCGROUP | \
+	CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | \
+	CLONE_NEWNET)
+/* "fname:line: message" into err; returns -1 */
+int	filter_err(char *err, size_t errsz, const char *fname, int line,
+	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int	filter_push(struct filter_policy *, const struct filter_rule *);
+
 /* landlock.c */
 int	landlock_probe(void);
 int	landlock_restrict(const struct sandbox *);	/* child */
