@@ -1,25 +1,15 @@
 /*
- * proc.c: role names, starting a role (fork + re-exec of our own binary
- * with its descriptors at fixed numbers), and dropping privileges.
- * Runs in the parent (start) and in each child (drop).
+ * proc.c: role names, and starting a role (fork + re-exec of our own
+ * binary with its descriptors at fixed numbers).  Starting runs in the
+ * parent; each role then confines itself (confine.c).
  */
-#include <sys/capability.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-
-#include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <linux/close_range.h>
-#include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
 #include "proc.h"
 
 static const char *const proc_names[PROC_MAX] = {
@@ -108,151 +98,3 @@ proc_start_role(int exe_fd, enum proc_role role, char *const argv[],
 	_exit(127);
 }
 
-/* needs CAP_SETPCAP: call before giving up root */
-int
-proc_drop_bounding(void)
-{
-	int	c;
-
-	for (c = 0; c <= 63; c++) {
-		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == -1)
-			break;
-		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-/* ambient, inheritable, permitted, effective: all empty */
-int
-proc_clear_caps(void)
-{
-	cap_t	caps;
-
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1)
-		return -1;
-	if ((caps = cap_init()) == NULL)
-		return -1;
-	if (cap_set_proc(caps) == -1) {
-		cap_free(caps);
-		return -1;
-	}
-	cap_free(caps);
-	return 0;
-}
-
-int
-proc_drop_all_caps(void)
-{
-	if (proc_drop_bounding() == -1)
-		return -1;
-	return proc_clear_caps();
-}
-
-/* every capability set must be empty: checked, not assumed */
-int
-proc_verify_no_caps(void)
-{
-	cap_t	caps, empty;
-	int	diff;
-
-	if ((caps = cap_get_proc()) == NULL)
-		return -1;
-	if ((empty = cap_init()) == NULL) {
-		cap_free(caps);
-		return -1;
-	}
-	diff = cap_compare(caps, empty);
-	cap_free(caps);
-	cap_free(empty);
-	if (diff != 0 || prctl(PR_CAPBSET_READ, CAP_SYS_ADMIN, 0, 0, 0) != 0)
-		return -1;
-	return 0;
-}
-
-int
-proc_drop_identity(uid_t uid, gid_t gid)
-{
-	uid_t	ru, eu, su;
-	gid_t	rg, eg, sg;
-
-	if (uid == 0 || gid == 0) {
-		errno = EPERM;
-		return -1;
-	}
-	if (setgroups(0, NULL) == -1 ||
-	    setresgid(gid, gid, gid) == -1 ||
-	    setresuid(uid, uid, uid) == -1)
-		return -1;
-	if (getresuid(&ru, &eu, &su) == -1 || getresgid(&rg, &eg, &sg) == -1)
-		return -1;
-	if (ru != uid || eu != uid || su != uid ||
-	    rg != gid || eg != gid || sg != gid) {
-		errno = EPERM;
-		return -1;
-	}
-	if (getgroups(0, NULL) != 0 || setuid(0) != -1) {
-		errno = EPERM;
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * The front's identity: `user` from the config (name), else the
- * dedicated _cgijail account, else a reserved numeric id.  Never root,
- * never the scripts' uid.
- */
-int
-proc_front_identity(const char *user, uid_t script_uid, uid_t *uid,
-    gid_t *gid, char *err, size_t errsz)
-{
-	struct passwd	*pw;
-
-	if (user[0] != '\0') {
-		if ((pw = getpwnam(user)) == NULL) {
-			snprintf(err, errsz, "user %s: no such user", user);
-			return -1;
-		}
-	} else
-		pw = getpwnam("_cgijail");
-	if (pw != NULL) {
-		*uid = pw->pw_uid;
-		*gid = pw->pw_gid;
-	} else {
-		*uid = PROC_FRONT_FALLBACK_ID;
-		*gid = PROC_FRONT_FALLBACK_ID;
-	}
-	if (*uid == 0 || *gid == 0) {
-		snprintf(err, errsz, "the front must not run as root");
-		return -1;
-	}
-	if (*uid == script_uid) {
-		snprintf(err, errsz, "the front must not share the scripts' "
-		    "uid %u", (unsigned)script_uid);
-		return -1;
-	}
-	return 0;
-}
-
-/* chroot into an empty, root-owned directory that nobody can write */
-int
-proc_chroot_empty(const char *dir)
-{
-	struct stat	st;
-
-	if (mkdir("/run/cgijail", 0755) == -1 && errno != EEXIST)
-		return -1;
-	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
-		return -1;
-	if (lstat(dir, &st) == -1)
-		return -1;
-	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 || st.st_nlink != 2) {
-		errno = EPERM;
-		return -1;
-	}
-	if (chroot(dir) == -1 || chdir("/") == -1)
-		return -1;
-	return 0;
-}

@@ -140,6 +140,13 @@ const char *sandbox_step_name(enum sandbox_step);
 int	sandbox_check(FILE *, const struct config *);
 
 /*
+ * caps.c: empty the capability bounding set and read it back (needs
+ * CAP_SETPCAP); the executor's init and the front's drop both use it.
+ * 0, or -1 with errno.
+ */
+int	caps_bound_clear(void);
+
+/*
  * filter_parse.c: policy text -> rules (pure, unit-tested and fuzzed);
  * filter.c: rules -> BPF, and installing it.  The policies are policy/.
  */

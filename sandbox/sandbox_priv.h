@@ -53,7 +53,6 @@ int	limits_rlimit_apply(const struct sandbox *);	/* child */
 
 /* caps.c */
 int	caps_init(struct sandbox *, const struct config *, char *, size_t);
-int	caps_bound_clear(const struct sandbox *, char *, size_t);
 int	caps_lock(int cap_last);			/* child */
 int	caps_set_identity(uid_t, gid_t);		/* child */
 int	caps_clear_all(void);				/* child */
