@@ -1,6 +1,6 @@
 # cgijail: one plain GNU Makefile. Objects in build/.
 # Targets: all run test unit integration asan fuzz fuzz-smoke bench deps
-#          install lint clean
+#          install lint clean golden
 
 SHELL	:= /bin/bash
 PREFIX	?= /usr/local
@@ -49,7 +49,7 @@ FUZZ_LIB     := daemon/http.c daemon/http_values.c daemon/cgi.c daemon/config.c 
 FUZZ_TIME    ?= 60
 
 .PHONY: all run test unit integration asan fuzz fuzz-smoke bench deps \
-	install lint clean helpers clang-check unit-asan
+	install lint clean helpers clang-check unit-asan golden
 
 all: $(BUILD)/cgijail helpers cgi-bin/hello-c
 
@@ -107,6 +107,12 @@ clang-check:
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; CK_FORK=yes $$t; done
+
+# after an intended policy change: rewrite tests/unit/golden/*.pfc (the
+# compiled policies as libseccomp sees them), then review their diff
+golden: $(BUILD)/tests/check_policy
+	@mkdir -p tests/unit/golden
+	CHECK_POLICY_GOLDEN=write $(BUILD)/tests/check_policy
 
 integration: all
 	python3 tests/integration/run.py --daemon $(abspath $(BUILD))/cgijail \
