@@ -1,6 +1,6 @@
 # cgijail: one plain GNU Makefile. Objects in build/.
 # Targets: all run test unit integration asan fuzz fuzz-smoke bench deps
-#          install lint clean
+#          install lint clean golden
 
 SHELL	:= /bin/bash
 PREFIX	?= /usr/local
@@ -39,6 +39,9 @@ HELPER_SRCS  := $(sort $(wildcard tests/helpers/*.c))
 HELPER_BINS  := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
 FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+# the policies sandbox/policy_data.S embeds with .incbin
+POLICY_EMBED := policy/default.policy policy/floor.policy policy/front.policy \
+		policy/front-sanitizer.policy policy/executor.policy
 # the pure modules each fuzz target links, and no more (msg.c needs no
 # log.c); make test fuzzes each 60 s.  A new target needs its own line.
 FUZZ_LIB_fuzz_cgi_env      := daemon/cgi_env.c
@@ -48,13 +51,14 @@ FUZZ_LIB_fuzz_http         := daemon/http.c daemon/http_chunked.c \
 			      daemon/http_values.c
 FUZZ_LIB_fuzz_msg          := daemon/msg.c
 FUZZ_LIB_fuzz_path         := daemon/http.c
-FUZZ_LIB_fuzz_policy       := sandbox/filter.c
+FUZZ_LIB_fuzz_policy       := sandbox/filter_parse.c sandbox/filter.c \
+			      sandbox/policy_data.S
 FUZZ_LIB     := $(sort $(foreach t,$(FUZZ_SRCS:tests/fuzz/%.c=%),\
 		    $(FUZZ_LIB_$(t))))
 FUZZ_TIME    ?= 60
 
 .PHONY: all run test unit integration asan fuzz fuzz-smoke bench deps \
-	install lint clean helpers clang-check unit-asan
+	install lint clean helpers clang-check unit-asan golden
 
 all: $(BUILD)/cgijail helpers cgi-bin/hello-c
 
@@ -74,8 +78,8 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-# the default seccomp policy is embedded with .incbin
-$(BUILD)/obj/sandbox/%.o: sandbox/%.S policy/default.policy
+# the seccomp policies are embedded with .incbin
+$(BUILD)/obj/sandbox/%.o: sandbox/%.S $(POLICY_EMBED)
 	@mkdir -p $(dir $@)
 	$(CC) -I. -c -o $@ $<
 
@@ -119,6 +123,12 @@ clang-check:
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; CK_FORK=yes $$t; done
 
+# after an intended policy change: rewrite tests/unit/golden/*.pfc (the
+# compiled policies as libseccomp sees them), then review their diff
+golden: $(BUILD)/tests/check_policy
+	@mkdir -p tests/unit/golden
+	CHECK_POLICY_GOLDEN=write $(BUILD)/tests/check_policy
+
 integration: all
 	python3 tests/integration/run.py --daemon $(abspath $(BUILD))/cgijail \
 	    --helpers $(abspath $(BUILD))/helpers
@@ -143,7 +153,7 @@ unit-asan: $(UNIT_BINS)
 FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -DLIBBSD_OPENBSD_VIS -g -O1 -Iinclude $(PKG_CFLAGS) \
 	       -fsanitize=fuzzer,address,undefined -DCGIJAIL_FUZZ
 fuzz: $(FUZZ_BINS)
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) \
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(POLICY_EMBED) \
 	    $(wildcard include/*.h daemon/*.h sandbox/*.h)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_$*) $(PKG_LIBS)
@@ -185,7 +195,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
 	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/cgijail
 	install -m 0755 $(BUILD)/cgijail $(DESTDIR)$(PREFIX)/sbin/cgijail
-	install -m 0644 policy/*.policy $(DESTDIR)$(PREFIX)/share/cgijail/
+	install -m 0644 policy/default.policy policy/strict.policy \
+	    $(DESTDIR)$(PREFIX)/share/cgijail/
 	-install -m 0644 man/cgijail.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	-install -m 0644 man/cgijail.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 

@@ -4,7 +4,6 @@
  * enforces its timeout, reports how it ended.  Trusts neither the front
  * (every request is checked again) nor the scripts.
  */
-#include <sys/capability.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -17,7 +16,6 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <poll.h>
-#include <seccomp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -29,6 +27,7 @@
 
 #include "cgi_env.h"
 #include "config.h"
+#include "confine.h"
 #include "daemon.h"
 #include "executor.h"
 #include "log.h"
@@ -208,103 +207,6 @@ exec_sandbox_init(struct exec *ex)
 	    O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (ex->ex_docroot_fd == -1)
 		fatal("document root %s", ex->ex_sb.sb_docroot);
-}
-
-/*
- * What a spawn needs, and nothing else (sandbox/: the jail is built in
- * sandbox_init(), before this).  The child drops all of these itself
- * before execve; here they bound what a compromised executor holds.
- * Not kept: CAP_SYS_CHROOT and CAP_FOWNER (no per-request chroot or
- * chmod), CAP_SYS_RESOURCE (limits are only ever lowered).
- */
-static const cap_value_t exec_caps_keep[] = {
-	CAP_SYS_ADMIN,		/* clone namespaces, mount /proc and /tmp */
-	CAP_SETUID,		/* become the script user */
-	CAP_SETGID,		/* its group, no supplementary groups */
-	CAP_SETPCAP,		/* the child empties its bounding set */
-	CAP_KILL,		/* kill scripts that run as another uid */
-	CAP_DAC_READ_SEARCH,	/* validate scripts in 0700 trees */
-	CAP_DAC_OVERRIDE,	/* rmdir our cgroups: v1 roots are 0555 */
-};
-#define EXEC_NCAPS	(sizeof(exec_caps_keep) / sizeof(exec_caps_keep[0]))
-
-static void
-exec_reduce_caps(void)
-{
-	cap_flag_value_t	 v;
-	cap_t			 cur, want;
-	cap_value_t		 c;
-	size_t			 i;
-
-	if ((cur = cap_get_proc()) == NULL || (want = cap_init()) == NULL)
-		fatal("cap_get_proc");
-	for (i = 0; i < EXEC_NCAPS; i++) {
-		c = exec_caps_keep[i];
-		if (cap_get_flag(cur, c, CAP_PERMITTED, &v) == -1 ||
-		    v != CAP_SET)
-			log_warnx("capability %s not available",
-			    cap_to_name(c));
-		else if (cap_set_flag(want, CAP_PERMITTED, 1, &c,
-		    CAP_SET) == -1 || cap_set_flag(want, CAP_EFFECTIVE, 1, &c,
-		    CAP_SET) == -1)
-			fatal("cap_set_flag");
-	}
-	for (c = 0; c < cap_max_bits(); c++)
-		if (cap_get_flag(want, c, CAP_PERMITTED, &v) == 0 &&
-		    v != CAP_SET && cap_drop_bound(c) == -1)
-			fatal("cap_drop_bound %d", (int)c);
-	if (cap_reset_ambient() == -1 || cap_set_proc(want) == -1)
-		fatal("cap_set_proc");
-	cap_free(cur);
-	cap_free(want);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
-		fatal("PR_SET_NO_NEW_PRIVS");
-}
-
-/*
- * A deny list on top of everything else: what no executor and no script
- * ever needs.  The scripts inherit it, so it must stay a subset of what
- * every script policy kills anyway.
- */
-static const char *const exec_deny[] = {
-	"kexec_load", "kexec_file_load",		/* replace the kernel */
-	"init_module", "finit_module", "delete_module",	/* kernel code */
-	"bpf", "perf_event_open",			/* attack surface */
-	"ptrace", "process_vm_readv", "process_vm_writev", /* other procs */
-	"reboot", "swapon", "swapoff", "acct",		/* host state */
-	"settimeofday", "clock_settime", "adjtimex", "clock_adjtime",
-	"iopl", "ioperm",				/* raw port I/O */
-	"keyctl", "add_key", "request_key",		/* kernel keyrings */
-	"io_uring_setup", "io_uring_enter", "io_uring_register",
-	"userfaultfd",					/* race amplifier */
-	"open_by_handle_at", "name_to_handle_at",	/* bypass paths */
-};
-
-static void
-exec_install_filter(void)
-{
-	scmp_filter_ctx	ctx;
-	size_t		i;
-	int		nr, rc;
-
-	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
-		fatalx("seccomp_init failed");
-	/* only the native arch is in the filter: x32 and i386 are killed */
-	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
-	    SCMP_ACT_KILL_PROCESS)) != 0)
-		fatalx("seccomp badarch: %s", strerror(-rc));
-	for (i = 0; i < sizeof(exec_deny) / sizeof(exec_deny[0]); i++) {
-		nr = seccomp_syscall_resolve_name(exec_deny[i]);
-		if (nr == __NR_SCMP_ERROR)
-			fatalx("seccomp: unknown syscall %s", exec_deny[i]);
-		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, nr,
-		    0)) != 0)
-			fatalx("seccomp rule %s: %s", exec_deny[i],
-			    strerror(-rc));
-	}
-	if ((rc = seccomp_load(ctx)) != 0)
-		fatalx("seccomp_load: %s", strerror(-rc));
-	seccomp_release(ctx);
 }
 
 static void
@@ -1092,8 +994,7 @@ exec_main(struct config *cfg)
 	ex->ex_cfg = cfg;
 	exec_setup_process();
 	exec_sandbox_init(ex);
-	exec_reduce_caps();
-	exec_install_filter();
+	confine_executor();
 	exec_setup_tables(ex);
 	exec_setup_events(ex);
 	snprintf(cg, sizeof(cg), ex->ex_sb.sb_cg_version > 0 ? "v%d" : "none",

@@ -16,12 +16,12 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "daemon.h"
 #include "front.h"
 #include "log.h"
@@ -41,7 +41,6 @@ static struct front_ev	 front_parent_ev, front_timer_ev;
 static uint64_t		 front_next_reqid;
 static uint64_t		 front_stop_deadline;
 
-void	front_filter_install(void);
 
 static void
 front_handle_request(struct front_conn *c)
@@ -386,35 +385,6 @@ front_setup(void)
 	front_ev_set(&front_timer_ev, EPOLLIN);
 }
 
-/* the drop, in order; each step checked, none optional */
-static void
-front_drop_privileges(void)
-{
-	struct passwd	*pw;
-	uid_t		 uid, script_uid = 65534;
-	gid_t		 gid;
-	char		 err[256];
-
-	if ((pw = getpwnam(front_cfg->cf_script_user)) != NULL)
-		script_uid = pw->pw_uid;
-	if (proc_front_identity(front_cfg->cf_user, script_uid, &uid, &gid,
-	    err, sizeof(err)) == -1)
-		fatalx("%s", err);
-	if (proc_chroot_empty(PROC_EMPTY_DIR) == -1)
-		fatal("chroot %s", PROC_EMPTY_DIR);
-	if (proc_drop_bounding() == -1)
-		fatal("capability bounding set");
-	if (proc_drop_identity(uid, gid) == -1)
-		fatal("drop to uid %u", (unsigned)uid);
-	if (proc_clear_caps() == -1 || proc_verify_no_caps() == -1)
-		fatal("capabilities");
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
-		fatal("no_new_privs");
-	front_filter_install();
-	log_debug("front running as uid %u, chrooted, seccomp on",
-	    (unsigned)uid);
-}
-
 void
 front_main(struct config *cfg)
 {
@@ -426,7 +396,7 @@ front_main(struct config *cfg)
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	signal(SIGPIPE, SIG_IGN);
 	front_setup();
-	front_drop_privileges();
+	confine_front(front_cfg);
 	for (;;) {
 		n = epoll_wait(front_epfd, evs, FRONT_EVENTS, -1);
 		if (n == -1 && errno == EINTR)

@@ -143,7 +143,17 @@ const char *sandbox_step_name(enum sandbox_step);
 /* --check: print each layer and whether it will be used; 0 = all usable */
 int	sandbox_check(FILE *, const struct config *);
 
-/* filter.c: policy text -> BPF. Pure parse step is unit-tested. */
+/*
+ * caps.c: empty the capability bounding set and read it back (needs
+ * CAP_SETPCAP); the executor's init and the front's drop both use it.
+ * 0, or -1 with errno.
+ */
+int	caps_bound_clear(void);
+
+/*
+ * filter_parse.c: policy text -> rules (pure, unit-tested and fuzzed);
+ * filter.c: rules -> BPF, and installing it.  The policies are policy/.
+ */
 #define FILTER_ERR_MAX		(PATH_MAX + 256)
 #define FILTER_RULES_MAX	1024
 #define FILTER_ARGS_MAX		6
@@ -192,16 +202,33 @@ struct filter_policy {
 	size_t			 fpo_cap;
 };
 
+/* one policy text and the name its errors carry */
+struct filter_src {
+	const char	*fs_name;
+	const char	*fs_text;
+	size_t		 fs_len;
+};
+
 /* parse only (pure): 0, or -1 with "fname:line: message" in err */
 int	filter_parse(const char *text, size_t len, const char *fname,
 	    struct filter_policy *, char *err, size_t errsz);
+/* add a further text's rules (it may not set the default); pure */
+int	filter_parse_more(const char *text, size_t len, const char *fname,
+	    struct filter_policy *, char *err, size_t errsz);
 void	filter_policy_free(struct filter_policy *);
+/* a script's policy: the floor merged in where provably the same */
 int	filter_compile_text(const char *text, size_t len, const char *fname,
 	    struct filter_prog *, char *err, size_t errsz);
 int	filter_compile_file(const char *path, struct filter_prog *,
 	    char *err, size_t errsz);
-/* the fixed always-kill layer (ptrace, mount, clone(CLONE_NEW*), ...) */
+/* the fixed always-kill layer, policy/floor.policy */
 int	filter_compile_floor(struct filter_prog *, char *err, size_t errsz);
+/* a role's own policy: nsrc >= 1 texts in order, no floor */
+int	filter_compile_own(const struct filter_src *, size_t nsrc,
+	    struct filter_prog *, char *err, size_t errsz);
+/* what filter_compile_text (with_floor) or _own gives, as libseccomp PFC */
+int	filter_export_pfc(const struct filter_src *, size_t nsrc,
+	    int with_floor, int fd, char *err, size_t errsz);
 /* async-signal-safe: one prctl; needs no_new_privs or CAP_SYS_ADMIN */
 int	filter_install(const struct filter_prog *);
 /* async-signal-safe: floor (unless merged into policy), then policy */
@@ -209,8 +236,16 @@ int	filter_install_policy(const struct filter_prog *floor,
 	    const struct filter_prog *policy);
 void	filter_free(struct filter_prog *);
 
-/* the embedded policy/default.policy (sandbox/policy_data.S) */
-extern const char	sandbox_default_policy[];	/* NUL-terminated */
+/* policy/ embedded (sandbox/policy_data.S): NUL-terminated, and length */
+extern const char	sandbox_default_policy[];	/* scripts */
 extern const size_t	sandbox_default_policy_len;
+extern const char	sandbox_floor_policy[];		/* under every script */
+extern const size_t	sandbox_floor_policy_len;
+extern const char	sandbox_front_policy[];		/* the front role */
+extern const size_t	sandbox_front_policy_len;
+extern const char	sandbox_front_sanitizer_policy[]; /* its ASan extras */
+extern const size_t	sandbox_front_sanitizer_policy_len;
+extern const char	sandbox_executor_policy[];	/* the executor role */
+extern const size_t	sandbox_executor_policy_len;
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * caps.c: identity and capabilities.  At init (executor, root) it resolves
- * the script user and empties the bounding set; in the child it drops every
- * other capability set, the uid and the gids, and proves each drop by
- * reading it back.  Trusts the passwd database only at init.
+ * the script user and empties the bounding set (the front empties its own
+ * with the same call); in the child it drops every other capability set,
+ * the uid and the gids, and proves each drop by reading it back.  Trusts
+ * the passwd database only at init.
  */
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -27,6 +28,8 @@
 	SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED | \
 	SECBIT_KEEP_CAPS_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE | \
 	SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED)
+/* capabilities are bits of a 64-bit set */
+#define CAPS_BOUND_LAST	63
 
 /*
  * getpwnam() needs /etc/passwd and NSS modules, so it runs here, before
@@ -78,23 +81,32 @@ caps_init(struct sandbox *sb, const struct config *cfg, char *err,
 }
 
 /*
- * Once, in the executor: empty the bounding set, which caps what any
- * execve could ever gain.  The executor never execs and keeps its own
- * permitted set; every child inherits the empty set (it can only shrink),
- * which saves each spawn a PR_CAPBSET_DROP per capability.
+ * Empty the bounding set, which caps what any execve could ever gain:
+ * every capability the running kernel knows, each drop read back.  Needs
+ * CAP_SETPCAP.  The front once, and the executor at init, whose children
+ * inherit the empty set (it can only shrink), which saves each spawn a
+ * PR_CAPBSET_DROP per capability.  Raw syscalls, no allocation: it would
+ * be safe in a child too.
  */
 int
-caps_bound_clear(const struct sandbox *sb, char *err, size_t errsz)
+caps_bound_clear(void)
 {
 	int	 cap;
 
-	for (cap = 0; cap <= sb->sb_cap_last; cap++)
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == -1 ||
-		    prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 0) {
-			snprintf(err, errsz, "dropping capability %d from the "
-			    "bounding set: %s", cap, strerror(errno));
+	for (cap = 0; cap <= CAPS_BOUND_LAST; cap++) {
+		if (syscall(SYS_prctl, PR_CAPBSET_READ, cap, 0, 0, 0) == -1) {
+			/* past the last capability this kernel knows */
+			if (errno == EINVAL && cap > CAP_SETPCAP)
+				return 0;
 			return -1;
 		}
+		if (syscall(SYS_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0) == -1)
+			return -1;
+		if (syscall(SYS_prctl, PR_CAPBSET_READ, cap, 0, 0, 0) != 0) {
+			errno = EPERM;
+			return -1;
+		}
+	}
 	return 0;
 }
 

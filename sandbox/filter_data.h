@@ -1,7 +1,7 @@
 /*
- * filter_data.h: the tables filter.c parses with (errno names, argument
- * constants, operators) and the always-kill floor, as policy text.  Data
- * only, included by filter.c alone so a fuzz target links one file.
+ * filter_data.h: the tables filter_parse.c parses with (errno names,
+ * argument constants, operators).  Data only, included by filter_parse.c
+ * alone; the policies themselves are files in policy/.
  */
 #ifndef CGIJAIL_FILTER_DATA_H
 #define CGIJAIL_FILTER_DATA_H
@@ -14,12 +14,8 @@
 #include <sched.h>
 #include <stdint.h>
 
-#include "sandbox.h"
+#include "sandbox_priv.h"
 
-#define FILTER_PERS_QUERY	0xffffffffULL	/* personality(): read only */
-#define FILTER_CLONE_NEW	(CLONE_NEWNS | CLONE_NEWCGROUP | \
-	CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | \
-	CLONE_NEWNET)
 #ifndef TIOCLINUX
 #define TIOCLINUX		0x541C
 #endif
@@ -79,46 +75,5 @@ static const struct filter_name filter_ops[] = {
 };
 
 #define FILTER_NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-/*
- * The floor: killed (SIGSYS) whatever a policy says, because each one
- * reaches past the sandbox (other processes, mounts, namespaces, the
- * kernel's keyrings, BPF and io_uring attack surface, the clock, the tty).
- * Merged into a policy where that is provably the same, else installed as
- * a second filter (the kernel applies the strictest verdict).  Written in
- * policy syntax so the same tested parser reads it.
- */
-static const char filter_floor_text[] =
-    "default allow\n"
-    "kill ptrace\n" "kill process_vm_readv\n" "kill process_vm_writev\n"
-    "kill pidfd_getfd\n" "kill process_madvise\n"
-    "kill mount\n" "kill umount2\n" "kill pivot_root\n" "kill chroot\n"
-    "kill unshare\n" "kill setns\n" "kill fsopen\n" "kill fsmount\n"
-    "kill fsconfig\n" "kill move_mount\n" "kill open_tree\n"
-    "kill fspick\n" "kill mount_setattr\n"
-    "kill open_by_handle_at\n" "kill name_to_handle_at\n"
-    "kill keyctl\n" "kill add_key\n" "kill request_key\n"
-    "kill bpf\n" "kill perf_event_open\n" "kill userfaultfd\n"
-    "kill io_uring_setup\n" "kill io_uring_enter\n"
-    "kill io_uring_register\n"
-    "kill kexec_load\n" "kill kexec_file_load\n" "kill init_module\n"
-    "kill finit_module\n" "kill delete_module\n" "kill reboot\n"
-    "kill swapon\n" "kill swapoff\n" "kill acct\n" "kill iopl\n"
-    "kill ioperm\n" "kill settimeofday\n" "kill clock_settime\n"
-    "kill adjtimex\n" "kill clock_adjtime\n"
-    /* a new namespace of any kind; clone3 hides flags behind a pointer */
-    "kill clone arg0 &CLONE_NEWNS == CLONE_NEWNS\n"
-    "kill clone arg0 &CLONE_NEWCGROUP == CLONE_NEWCGROUP\n"
-    "kill clone arg0 &CLONE_NEWUTS == CLONE_NEWUTS\n"
-    "kill clone arg0 &CLONE_NEWIPC == CLONE_NEWIPC\n"
-    "kill clone arg0 &CLONE_NEWUSER == CLONE_NEWUSER\n"
-    "kill clone arg0 &CLONE_NEWPID == CLONE_NEWPID\n"
-    "kill clone arg0 &CLONE_NEWNET == CLONE_NEWNET\n"
-    "errno ENOSYS clone3\n"
-    /* typing into a terminal; the kernel reads the low 32 bits only */
-    "kill ioctl arg1 &0xffffffff == TIOCSTI\n"
-    "kill ioctl arg1 &0xffffffff == TIOCLINUX\n"
-    /* personality(0xffffffff) only reads it */
-    "kill personality arg0 != PERSONALITY_QUERY\n";
 
 #endif

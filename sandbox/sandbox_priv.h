@@ -53,11 +53,20 @@ int	limits_rlimit_apply(const struct sandbox *);	/* child */
 
 /* caps.c */
 int	caps_init(struct sandbox *, const struct config *, char *, size_t);
-int	caps_bound_clear(const struct sandbox *, char *, size_t);
 int	caps_lock(int cap_last);			/* child */
 int	caps_set_identity(uid_t, gid_t);		/* child */
 int	caps_clear_all(void);				/* child */
 int	caps_no_new_privs(void);			/* child */
+
+/* filter_parse.c, filter.c */
+#define FILTER_PERS_QUERY	0xffffffffULL	/* personality(): read only */
+#define FILTER_CLONE_NEW	(CLONE_NEWNS | CLONE_NEWCGROUP | \
+	CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | \
+	CLONE_NEWNET)
+/* "fname:line: message" into err; returns -1 */
+int	filter_err(char *err, size_t errsz, const char *fname, int line,
+	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int	filter_push(struct filter_policy *, const struct filter_rule *);
 
 /* landlock.c */
 int	landlock_probe(void);

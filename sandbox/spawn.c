@@ -285,9 +285,14 @@ sandbox_init(struct sandbox *sb, const struct config *cfg,
 		goto fail;
 	sb->sb_landlock_abi = landlock_probe();
 	if (ns_net_isolate(cfg, err, errsz) == -1 ||
-	    jail_build(sb, cfg, err, errsz) == -1 ||
-	    caps_bound_clear(sb, err, errsz) == -1 ||
-	    spawn_stack(sb, err, errsz) == -1)
+	    jail_build(sb, cfg, err, errsz) == -1)
+		goto fail;
+	if (caps_bound_clear() == -1) {
+		snprintf(err, errsz, "emptying the capability bounding set: "
+		    "%s", strerror(errno));
+		goto fail;
+	}
+	if (spawn_stack(sb, err, errsz) == -1)
 		goto fail;
 	sb->sb_inited = 1;
 	return 0;

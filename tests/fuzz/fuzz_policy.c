@@ -1,8 +1,9 @@
 /*
  * fuzz_policy.c: libFuzzer target for the seccomp policy parser and
- * compiler (sandbox/filter.c).  Any input must either fail with a
- * "fuzz.policy:LINE: message" error and no rules, or parse into rules that
- * respect every documented bound and compile into well-formed BPF.
+ * compiler (sandbox/filter_parse.c, filter.c).  Any input must either
+ * fail with a "fuzz.policy:LINE: message" error and no rules, or parse
+ * into rules that respect every documented bound and compile into
+ * well-formed BPF.
  */
 #include <assert.h>
 #include <stdint.h>

@@ -1,8 +1,9 @@
 /*
- * check_filter.c: sandbox/filter.c.  A table of policy lines with their
- * exact errors; compiled filters installed in forked children prove that
- * what must die dies with SIGSYS, what is refused gets its errno, and the
- * rest works.  Runs from the repository top (reads policy/).
+ * check_filter.c: sandbox/filter_parse.c and filter.c.  A table of
+ * policy lines with their exact errors; compiled filters installed in
+ * forked children prove that what must die dies with SIGSYS, what is
+ * refused gets its errno, and the rest works.  Runs from the repository
+ * top (reads policy/).
  */
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -188,6 +189,49 @@ START_TEST(test_filter_parse_fields)
 	ck_assert_uint_eq(fpo.fpo_rules[0].fr_cmp[0].fc_mask,
 	    CLONE_NEWNS | CLONE_NEWPID | 0x1);
 	filter_policy_free(&fpo);
+}
+END_TEST
+
+static int
+more_parse(const char *text, struct filter_policy *fpo, char *err)
+{
+	return filter_parse_more(text, strlen(text), "more.policy", fpo, err,
+	    FILTER_ERR_MAX);
+}
+
+/* a further text adds rules, never a default, and its errors name it */
+START_TEST(test_filter_parse_more)
+{
+	struct filter_policy	 fpo;
+	char			 err[FILTER_ERR_MAX];
+
+	parse_ok("default kill\nallow read\n", &fpo);
+	ck_assert_int_eq(more_parse("# extras\nallow write # w\n", &fpo,
+	    err), 0);
+	ck_assert_int_eq(fpo.fpo_default, FILTER_ACT_KILL);
+	ck_assert_uint_eq(fpo.fpo_nrules, 2);
+	ck_assert_str_eq(fpo.fpo_rules[1].fr_name, "write");
+	ck_assert_int_eq(fpo.fpo_rules[1].fr_line, 2);
+	ck_assert_int_eq(fpo.fpo_rules[1].fr_has_reason, 1);
+	filter_policy_free(&fpo);
+
+	parse_ok("allow read\n", &fpo);
+	ck_assert_int_eq(more_parse("allow write\ndefault allow\n", &fpo,
+	    err), -1);
+	ck_assert_str_eq(err, "more.policy:2: only the first text may set "
+	    "the default");
+	ck_assert_ptr_null(fpo.fpo_rules);
+
+	parse_ok("allow read\n", &fpo);
+	ck_assert_int_eq(more_parse("\nallow read\n", &fpo, err), -1);
+	ck_assert_str_eq(err, "more.policy:2: duplicate rule for read (first "
+	    "at line 1)");
+	ck_assert_ptr_null(fpo.fpo_rules);
+
+	parse_ok("allow read\n", &fpo);
+	ck_assert_int_eq(more_parse("allow bogus\n", &fpo, err), -1);
+	ck_assert_str_eq(err, "more.policy:1: unknown syscall 'bogus'");
+	ck_assert_ptr_null(fpo.fpo_rules);
 }
 END_TEST
 
@@ -613,6 +657,7 @@ filter_suite(void)
 	tcase_add_loop_test(tc, test_filter_parse_table, 0,
 	    (int)(sizeof(parse_cases) / sizeof(parse_cases[0])));
 	tcase_add_test(tc, test_filter_parse_fields);
+	tcase_add_test(tc, test_filter_parse_more);
 	tcase_add_test(tc, test_filter_parse_limits);
 	suite_add_tcase(s, tc);
 

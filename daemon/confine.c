@@ -1,0 +1,282 @@
+/*
+ * confine.c: each role's own confinement, one ordered list of checked
+ * steps per role, run once at its start.  The front: an empty chroot, its
+ * own user, no capabilities, policy/front.policy.  The executor (after
+ * sandbox_init()): the few capabilities a spawn needs and
+ * policy/executor.policy.  Any failure is fatal.  Trusts the configuration.
+ */
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "confine.h"
+#include "log.h"
+#include "sandbox.h"
+
+/* the front's uid/gid when neither `user` nor _cgijail exists */
+#define CONFINE_FRONT_FALLBACK_ID	64990
+/* the front chroots here: empty, root-owned */
+#define CONFINE_EMPTY_DIR		"/run/cgijail/empty"
+
+/* the sanitizer runtime's own calls are allowed in its builds only */
+#ifdef __SANITIZE_ADDRESS__
+#define CONFINE_FRONT_NPOLICY	2
+#else
+#define CONFINE_FRONT_NPOLICY	1
+#endif
+
+/*
+ * The front's identity: `user` from the config (name), else the
+ * dedicated _cgijail account, else a reserved numeric id.  Never root,
+ * never the scripts' uid.
+ */
+static int
+confine_front_identity(const char *user, uid_t script_uid, uid_t *uid,
+    gid_t *gid, char *err, size_t errsz)
+{
+	struct passwd	*pw;
+
+	if (user[0] != '\0') {
+		if ((pw = getpwnam(user)) == NULL) {
+			snprintf(err, errsz, "user %s: no such user", user);
+			return -1;
+		}
+	} else
+		pw = getpwnam("_cgijail");
+	if (pw != NULL) {
+		*uid = pw->pw_uid;
+		*gid = pw->pw_gid;
+	} else {
+		*uid = CONFINE_FRONT_FALLBACK_ID;
+		*gid = CONFINE_FRONT_FALLBACK_ID;
+	}
+	if (*uid == 0 || *gid == 0) {
+		snprintf(err, errsz, "the front must not run as root");
+		return -1;
+	}
+	if (*uid == script_uid) {
+		snprintf(err, errsz, "the front must not share the scripts' "
+		    "uid %u", (unsigned)script_uid);
+		return -1;
+	}
+	return 0;
+}
+
+/* chroot into an empty, root-owned directory that nobody can write */
+static int
+confine_chroot_empty(const char *dir)
+{
+	struct stat	st;
+
+	if (mkdir("/run/cgijail", 0755) == -1 && errno != EEXIST)
+		return -1;
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+		return -1;
+	if (lstat(dir, &st) == -1)
+		return -1;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 || st.st_nlink != 2) {
+		errno = EPERM;
+		return -1;
+	}
+	if (chroot(dir) == -1 || chdir("/") == -1)
+		return -1;
+	return 0;
+}
+
+static int
+confine_drop_identity(uid_t uid, gid_t gid)
+{
+	uid_t	ru, eu, su;
+	gid_t	rg, eg, sg;
+
+	if (uid == 0 || gid == 0) {
+		errno = EPERM;
+		return -1;
+	}
+	if (setgroups(0, NULL) == -1 ||
+	    setresgid(gid, gid, gid) == -1 ||
+	    setresuid(uid, uid, uid) == -1)
+		return -1;
+	if (getresuid(&ru, &eu, &su) == -1 || getresgid(&rg, &eg, &sg) == -1)
+		return -1;
+	if (ru != uid || eu != uid || su != uid ||
+	    rg != gid || eg != gid || sg != gid) {
+		errno = EPERM;
+		return -1;
+	}
+	if (getgroups(0, NULL) != 0 || setuid(0) != -1) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+
+/* ambient, inheritable, permitted, effective: all empty */
+static int
+confine_clear_caps(void)
+{
+	cap_t	caps;
+
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1)
+		return -1;
+	if ((caps = cap_init()) == NULL)
+		return -1;
+	if (cap_set_proc(caps) == -1) {
+		cap_free(caps);
+		return -1;
+	}
+	cap_free(caps);
+	return 0;
+}
+
+/* every capability set must be empty: checked, not assumed */
+static int
+confine_verify_no_caps(void)
+{
+	cap_t	caps, empty;
+	int	diff;
+
+	if ((caps = cap_get_proc()) == NULL)
+		return -1;
+	if ((empty = cap_init()) == NULL) {
+		cap_free(caps);
+		return -1;
+	}
+	diff = cap_compare(caps, empty);
+	cap_free(caps);
+	cap_free(empty);
+	if (diff != 0 || prctl(PR_CAPBSET_READ, CAP_SYS_ADMIN, 0, 0, 0) != 0)
+		return -1;
+	return 0;
+}
+
+/* a role's own policy: compiled, installed (one prctl), freed */
+static int
+confine_filter(const struct filter_src *src, size_t nsrc, char *err,
+    size_t errsz)
+{
+	struct filter_prog	 fp;
+	int			 r;
+
+	if (filter_compile_own(src, nsrc, &fp, err, errsz) == -1)
+		return -1;
+	if ((r = filter_install(&fp)) == -1)
+		snprintf(err, errsz, "%s: %s", fp.fp_name, strerror(errno));
+	filter_free(&fp);
+	return r;
+}
+
+/* the front's drop, in order; each step checked, none optional */
+void
+confine_front(const struct config *cfg)
+{
+	struct filter_src	 pol[] = {
+		{ "policy/front.policy (built in)", sandbox_front_policy,
+		    sandbox_front_policy_len },
+		{ "policy/front-sanitizer.policy (built in)",
+		    sandbox_front_sanitizer_policy,
+		    sandbox_front_sanitizer_policy_len },
+	};
+	struct passwd		*pw;
+	uid_t			 uid, script_uid = 65534;
+	gid_t			 gid;
+	char			 err[FILTER_ERR_MAX];
+
+	if ((pw = getpwnam(cfg->cf_script_user)) != NULL)
+		script_uid = pw->pw_uid;
+	if (confine_front_identity(cfg->cf_user, script_uid, &uid, &gid,
+	    err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	if (confine_chroot_empty(CONFINE_EMPTY_DIR) == -1)
+		fatal("chroot %s", CONFINE_EMPTY_DIR);
+	if (caps_bound_clear() == -1)
+		fatal("capability bounding set");
+	if (confine_drop_identity(uid, gid) == -1)
+		fatal("drop to uid %u", (unsigned)uid);
+	if (confine_clear_caps() == -1 || confine_verify_no_caps() == -1)
+		fatal("capabilities");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		fatal("no_new_privs");
+	if (confine_filter(pol, CONFINE_FRONT_NPOLICY, err, sizeof(err)) == -1)
+		fatalx("seccomp: %s", err);
+	log_debug("front running as uid %u, chrooted, seccomp on",
+	    (unsigned)uid);
+}
+
+/*
+ * What a spawn needs, and nothing else (sandbox/: the jail is built in
+ * sandbox_init(), before this).  The child drops all of these itself
+ * before execve; here they bound what a compromised executor holds.
+ * Not kept: CAP_SYS_CHROOT and CAP_FOWNER (no per-request chroot or
+ * chmod), CAP_SYS_RESOURCE (limits are only ever lowered).
+ */
+static const cap_value_t confine_exec_keep[] = {
+	CAP_SYS_ADMIN,		/* clone namespaces, mount /proc and /tmp */
+	CAP_SETUID,		/* become the script user */
+	CAP_SETGID,		/* its group, no supplementary groups */
+	CAP_SETPCAP,		/* the child empties its bounding set */
+	CAP_KILL,		/* kill scripts that run as another uid */
+	CAP_DAC_READ_SEARCH,	/* validate scripts in 0700 trees */
+	CAP_DAC_OVERRIDE,	/* rmdir our cgroups: v1 roots are 0555 */
+};
+#define CONFINE_EXEC_NKEEP	\
+	(sizeof(confine_exec_keep) / sizeof(confine_exec_keep[0]))
+
+/* permitted and effective: the kept ones it has; ambient: none */
+static int
+confine_exec_caps(void)
+{
+	cap_flag_value_t	 v;
+	cap_t			 cur, want = NULL;
+	cap_value_t		 c;
+	size_t			 i;
+	int			 r = -1;
+
+	if ((cur = cap_get_proc()) == NULL || (want = cap_init()) == NULL)
+		goto out;
+	for (i = 0; i < CONFINE_EXEC_NKEEP; i++) {
+		c = confine_exec_keep[i];
+		if (cap_get_flag(cur, c, CAP_PERMITTED, &v) == -1 ||
+		    v != CAP_SET)
+			log_warnx("capability %s not available",
+			    cap_to_name(c));
+		else if (cap_set_flag(want, CAP_PERMITTED, 1, &c,
+		    CAP_SET) == -1 || cap_set_flag(want, CAP_EFFECTIVE, 1, &c,
+		    CAP_SET) == -1)
+			goto out;
+	}
+	if (cap_reset_ambient() == -1 || cap_set_proc(want) == -1)
+		goto out;
+	r = 0;
+out:
+	cap_free(cur);
+	cap_free(want);
+	return r;
+}
+
+/* the executor's reduction, in order, once sandbox_init() is done */
+void
+confine_executor(void)
+{
+	struct filter_src	 pol = { "policy/executor.policy (built in)",
+	    sandbox_executor_policy, sandbox_executor_policy_len };
+	char			 err[FILTER_ERR_MAX];
+
+	if (caps_bound_clear() == -1)
+		fatal("capability bounding set");
+	if (confine_exec_caps() == -1)
+		fatal("capabilities");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		fatal("PR_SET_NO_NEW_PRIVS");
+	if (confine_filter(&pol, 1, err, sizeof(err)) == -1)
+		fatalx("seccomp: %s", err);
+}
