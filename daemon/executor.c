@@ -1,20 +1,16 @@
 /*
- * executor.c: the executor role, privileged but deaf.  Re-validates each
- * run request of the front, spawns the script through the sandbox,
- * enforces its timeout, reports how it ended.  Trusts neither the front
- * (every request is checked again) nor the scripts.
+ * executor.c: the executor role, privileged but deaf: its setup, its
+ * replies to the front, the messages it takes, its event loop and its
+ * end.  A script's life is exec_child.c, the wait queue exec_queue.c.
+ * Trusts neither the front (every request is checked again) nor the
+ * scripts.
  */
 #include <sys/epoll.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/timerfd.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -25,91 +21,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cgi_env.h"
-#include "config.h"
 #include "confine.h"
 #include "daemon.h"
-#include "executor.h"
-#include "log.h"
-#include "msg.h"
+#include "exec_priv.h"
 #include "proc.h"
-#include "sandbox.h"
-
-#define EXEC_QUEUE_MAX		256	/* requests waiting for a slot */
-#define EXEC_QUEUE_WAIT_SEC	10	/* then they get MSG_EXEC_BUSY */
-#define EXEC_SCRIPTS_CAP	1024	/* sanity bound on max-scripts */
-#define EXEC_REAP_WAIT_MS	2000	/* bounded wait for killed children */
-#define EXEC_READ_BATCH		16	/* front messages per wakeup */
-#define EXEC_SEND_WAIT_MS	2000	/* a front that reads nothing */
-#define EXEC_FD_RESERVE		64	/* fds kept free for the rest */
-#define EXEC_REASON_MAX	sizeof(((struct msg_exec_started *)0)->es_reason)
-
-/* epoll tags: kind in the top bits, then child slot and generation */
-enum exec_ev {
-	EXEC_EV_FRONT = 1,
-	EXEC_EV_PARENT,
-	EXEC_EV_TICK,
-	EXEC_EV_PIDFD,
-	EXEC_EV_TIMER
-};
-
-struct exec_child {
-	int			 ec_used;
-	uint32_t		 ec_gen;
-	uint64_t		 ec_reqid;
-	struct sandbox_child	 ec_sch;
-	int			 ec_timerfd;	/* -1: no timeout */
-	int			 ec_kill;	/* 0 or an enum msg_exec_end */
-	const char		*ec_kill_why;
-	struct timespec		 ec_start;
-	uint64_t		 ec_cpu_usec;	/* user + system, once reaped */
-	char			 ec_script[MSG_SCRIPT_MAX];
-};
-
-struct exec_queued {
-	struct msg_exec_req	 eq_req;
-	uint64_t		 eq_reqid;
-	int			 eq_fds[MSG_FDS_MAX];
-	struct timespec		 eq_since;
-};
-
-struct exec {
-	struct config		*ex_cfg;
-	struct sandbox		 ex_sb;
-	int			 ex_docroot_fd;
-	int			 ex_epfd;
-	int			 ex_front;
-	int			 ex_parent;
-	uint32_t		 ex_parent_events;
-	int			 ex_tick;
-	int			 ex_front_gone;
-	int			 ex_stopping;
-	int			 ex_in_queue_run;
-	struct exec_child	*ex_child;
-	size_t			 ex_nslots;	/* = max-scripts */
-	size_t			 ex_nrunning;
-	uint32_t		 ex_gen;
-	struct exec_queued	*ex_queue[EXEC_QUEUE_MAX];
-	size_t			 ex_qlen;
-	size_t			 ex_qmax;
-	struct cgi_env		 ex_env;
-	union {
-		struct msg_exec_req	 req;
-		char			 buf[MSG_PAYLOAD_MAX];
-	}			 ex_rx;
-};
 
 static struct exec	 exec_state;
 
-static void	exec_refuse(struct exec *, uint64_t, const char *,
-		    enum msg_exec_result, int, const char *);
-static void	exec_child_reap(struct exec *, struct exec_child *, int);
-static void	exec_queue_run(struct exec *);
 static void	exec_finish(struct exec *, const char *)
 		    __attribute__((noreturn));
 
 /* "cgi[ID] /cgi-bin/x: ..." with the request id on the log line too */
-static void __attribute__((format(printf, 4, 5)))
+void __attribute__((format(printf, 4, 5)))
 exec_reqlog(enum log_level lvl, uint64_t reqid, const char *script,
     const char *fmt, ...)
 {
@@ -125,7 +48,7 @@ exec_reqlog(enum log_level lvl, uint64_t reqid, const char *script,
 	log_set_reqid(0);
 }
 
-static uint64_t
+uint64_t
 exec_usec_since(const struct timespec *t0)
 {
 	struct timespec	now;
@@ -137,13 +60,13 @@ exec_usec_since(const struct timespec *t0)
 	return us < 0 ? 0 : (uint64_t)us;
 }
 
-static uint64_t
+uint64_t
 exec_tag(enum exec_ev kind, size_t slot, uint32_t gen)
 {
 	return (uint64_t)kind << 48 | (uint64_t)slot << 32 | gen;
 }
 
-static void
+void
 exec_close_fds(int *fds, int nfds)
 {
 	int	i;
@@ -154,6 +77,7 @@ exec_close_fds(int *fds, int nfds)
 			fds[i] = -1;
 		}
 }
+
 
 static void
 exec_setup_process(void)
@@ -209,7 +133,7 @@ exec_sandbox_init(struct exec *ex)
 		fatal("document root %s", ex->ex_sb.sb_docroot);
 }
 
-static void
+void
 exec_watch(struct exec *ex, int op, int fd, uint32_t events, uint64_t tag)
 {
 	struct epoll_event	ev = { .events = events, .data.u64 = tag };
@@ -284,7 +208,7 @@ exec_setup_events(struct exec *ex)
  * event loop; one that takes none for seconds is broken, and waiting
  * longer would stall every timeout here.  It is treated as gone.
  */
-static void
+void
 exec_send(struct exec *ex, enum msg_type type, uint64_t reqid,
     const void *p, size_t len)
 {
@@ -309,7 +233,7 @@ exec_send(struct exec *ex, enum msg_type type, uint64_t reqid,
 	}
 }
 
-static void
+void
 exec_reply_started(struct exec *ex, uint64_t reqid, enum msg_exec_result res,
     pid_t pid, int err, const char *reason)
 {
@@ -324,7 +248,7 @@ exec_reply_started(struct exec *ex, uint64_t reqid, enum msg_exec_result res,
 }
 
 /* every refusal is answered and logged with its reason */
-static void
+void
 exec_refuse(struct exec *ex, uint64_t reqid, const char *script,
     enum msg_exec_result res, int err, const char *reason)
 {
@@ -338,450 +262,6 @@ exec_refuse(struct exec *ex, uint64_t reqid, const char *script,
 	exec_reqlog(lvl, reqid, script, "%s: %s",
 	    (int)res >= 0 && res < MSG_EXEC_RESULT_MAX ? what[res] : "?",
 	    reason);
-}
-
-/* ---- running children ---------------------------------------------- */
-
-static struct exec_child *
-exec_child_by_reqid(struct exec *ex, uint64_t reqid)
-{
-	size_t	i;
-
-	for (i = 0; i < ex->ex_nslots; i++)
-		if (ex->ex_child[i].ec_used &&
-		    ex->ex_child[i].ec_reqid == reqid)
-			return &ex->ex_child[i];
-	return NULL;
-}
-
-static struct exec_child *
-exec_child_alloc(struct exec *ex)
-{
-	size_t	i;
-
-	for (i = 0; i < ex->ex_nslots; i++)
-		if (!ex->ex_child[i].ec_used)
-			return &ex->ex_child[i];
-	return NULL;
-}
-
-/* the pidfd is the sandbox's: sandbox_release() closes it */
-static void
-exec_child_free(struct exec *ex, struct exec_child *c)
-{
-	if (c->ec_timerfd != -1) {
-		close(c->ec_timerfd);
-		c->ec_timerfd = -1;
-	}
-	c->ec_used = 0;
-	ex->ex_nrunning--;
-}
-
-static int
-exec_arm_timeout(struct exec *ex, struct exec_child *c)
-{
-	struct itimerspec	its;
-	uint64_t		sec = ex->ex_cfg->cf_timeout_sec;
-
-	if (sec == 0)
-		return 0;
-	memset(&its, 0, sizeof(its));
-	its.it_value.tv_sec = sec > INT32_MAX ? INT32_MAX : (time_t)sec;
-	return timerfd_settime(c->ec_timerfd, 0, &its, NULL);
-}
-
-static void
-exec_spawn_failed(struct exec *ex, uint64_t reqid, const char *script,
-    const struct sandbox_failure *fail)
-{
-	const char	*step = sandbox_step_name(fail->sf_step), *hint = "";
-	char		 reason[EXEC_REASON_MAX];
-
-	/* the file was checked: ENOENT now is a missing #! interpreter */
-	if (fail->sf_step == SBX_STEP_EXEC && fail->sf_errno == ENOENT)
-		hint = " (bad #! interpreter?)";
-	if (fail->sf_step == SBX_STEP_EXEC)
-		snprintf(reason, sizeof(reason), "exec failed: %s%s",
-		    strerror(fail->sf_errno), hint);
-	else
-		snprintf(reason, sizeof(reason), "%s: %s", step,
-		    strerror(fail->sf_errno));
-	exec_reqlog(LOG_LVL_WARN, reqid, script,
-	    "sandbox step %s failed: %s%s", step, strerror(fail->sf_errno),
-	    hint);
-	exec_reply_started(ex, reqid, MSG_EXEC_FAILED, 0, fail->sf_errno,
-	    reason);
-}
-
-/* the pidfd and the timeout go into the loop; else the child dies now */
-static int
-exec_child_watch(struct exec *ex, struct exec_child *c, size_t slot)
-{
-	struct epoll_event	ev = { .events = EPOLLIN };
-
-	ev.data.u64 = exec_tag(EXEC_EV_PIDFD, slot, c->ec_gen);
-	if (epoll_ctl(ex->ex_epfd, EPOLL_CTL_ADD, c->ec_sch.sch_pidfd,
-	    &ev) == -1)
-		return -1;
-	if (c->ec_timerfd == -1)
-		return 0;
-	ev.data.u64 = exec_tag(EXEC_EV_TIMER, slot, c->ec_gen);
-	if (epoll_ctl(ex->ex_epfd, EPOLL_CTL_ADD, c->ec_timerfd, &ev) == -1 ||
-	    exec_arm_timeout(ex, c) == -1)
-		return -1;
-	return 0;
-}
-
-/* a free slot with its timer, before anything runs; NULL if no timer */
-static struct exec_child *
-exec_child_claim(struct exec *ex, uint64_t reqid, const char *script)
-{
-	struct exec_child	*c;
-
-	if ((c = exec_child_alloc(ex)) == NULL)
-		fatalx("no free child slot");	/* callers checked */
-	c->ec_timerfd = -1;
-	if (ex->ex_cfg->cf_timeout_sec > 0 && (c->ec_timerfd = timerfd_create(
-	    CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) == -1)
-		return NULL;
-	memset(&c->ec_sch, 0, sizeof(c->ec_sch));
-	c->ec_sch.sch_pidfd = -1;
-	c->ec_used = 1;
-	c->ec_gen = ++ex->ex_gen;
-	c->ec_reqid = reqid;
-	c->ec_kill = 0;
-	c->ec_kill_why = NULL;
-	c->ec_cpu_usec = 0;
-	strlcpy(c->ec_script, script, sizeof(c->ec_script));
-	ex->ex_nrunning++;
-	clock_gettime(CLOCK_MONOTONIC, &c->ec_start);
-	return c;
-}
-
-static void
-exec_spawn(struct exec *ex, uint64_t reqid, const char *script,
-    struct exec_script *sc, const int *fds)
-{
-	struct sandbox_failure	 fail = { SBX_STEP_NONE, 0 };
-	struct sandbox_spawn	 ss;
-	struct exec_child	*c;
-	struct timespec		 t0;
-	char			*argv[3];
-
-	if ((c = exec_child_claim(ex, reqid, script)) == NULL) {
-		exec_refuse(ex, reqid, script, MSG_EXEC_FAILED, errno,
-		    "no timer for the timeout");
-		return;
-	}
-	/* never anything from the query string (CVE-2012-1823) */
-	/* execve's argv is char *const[] for history's sake: not written */
-	argv[0] = sc->sc_interp != NULL ? (char *)sc->sc_interp : sc->sc_file;
-	argv[1] = sc->sc_interp != NULL ? sc->sc_file : NULL;
-	argv[2] = NULL;
-	ss = (struct sandbox_spawn){ fds[0], fds[1], fds[2], argv[0], argv,
-	    ex->ex_env.ce_envp, sc->sc_cwd, sc->sc_policy, reqid };
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (sandbox_spawn(&ex->ex_sb, &ss, &c->ec_sch, &fail) == -1) {
-		c->ec_sch.sch_pidfd = -1;
-		exec_child_free(ex, c);
-		exec_spawn_failed(ex, reqid, script, &fail);
-		return;
-	}
-	if (exec_child_watch(ex, c, (size_t)(c - ex->ex_child)) == -1) {
-		/* it cannot be supervised: it must not run */
-		log_warn("cgi[%llu] supervise", (unsigned long long)reqid);
-		sandbox_kill(&ex->ex_sb, &c->ec_sch);
-		c->ec_kill = MSG_END_KILLED;
-		c->ec_kill_why = "cannot supervise";
-	}
-	exec_reply_started(ex, reqid, MSG_EXEC_OK, c->ec_sch.sch_pid, 0, "");
-	/* clone to execve, every layer applied (bench/cgi.sh reads this) */
-	exec_reqlog(LOG_LVL_DEBUG, reqid, script, "started, pid %d, spawn "
-	    "%llu us", (int)c->ec_sch.sch_pid,
-	    (unsigned long long)exec_usec_since(&t0));
-	if (c->ec_kill == MSG_END_KILLED)
-		exec_child_reap(ex, c, 0);
-}
-
-/* validate, build the environment, spawn; the fds are ours to close */
-static void
-exec_start(struct exec *ex, uint64_t reqid, const struct msg_exec_req *req,
-    int *fds)
-{
-	struct exec_ctx		 ctx = { ex->ex_cfg, &ex->ex_sb,
-	    ex->ex_docroot_fd };
-	struct exec_script	 sc;
-	enum msg_exec_result	 res;
-	const char		*why = "invalid";
-	int			 err = 0;
-
-	res = exec_validate_script(&ctx, req->er_script, &sc, &why, &err);
-	if (res != MSG_EXEC_OK)
-		exec_refuse(ex, reqid, req->er_script, res, err, why);
-	else if (cgi_env_build(&ex->ex_env, req, ex->ex_cfg, sc.sc_file,
-	    ex->ex_sb.sb_docroot) == -1)
-		exec_refuse(ex, reqid, req->er_script, MSG_EXEC_FAILED,
-		    E2BIG, "environment too large");
-	else
-		exec_spawn(ex, reqid, req->er_script, &sc, fds);
-	exec_close_fds(fds, MSG_FDS_MAX);
-}
-
-static const char *
-exec_signal_why(int sig, uint32_t flags, int cpu_spent)
-{
-	if (sig == SIGSYS)
-		return "seccomp policy violation";
-	if (sig == SIGKILL && (flags & MSG_DONE_F_OOM))
-		return "memory limit";
-	/*
-	 * The script is the init of its pid namespace, which the kernel
-	 * never lets die of SIGXCPU: the hard limit's SIGKILL a second
-	 * later is what ends it, so only its CPU time tells.
-	 */
-	if (sig == SIGXCPU || (sig == SIGKILL && cpu_spent))
-		return "CPU time limit";
-	if (sig == SIGXFSZ)
-		return "file size limit";
-	return NULL;
-}
-
-static void
-exec_log_outcome(const struct exec *ex, const struct exec_child *c,
-    const struct msg_exec_done *ed)
-{
-	const char	*why, *abbrev;
-	char		 sig[64];
-	uint64_t	 cpu_sec = ex->ex_cfg->cf_limits.lim_cpu_sec;
-	unsigned long long us = (unsigned long long)ed->ed_usec;
-
-	if (ed->ed_end == MSG_END_EXIT) {
-		exec_reqlog(LOG_LVL_INFO, c->ec_reqid, c->ec_script,
-		    "exit %d (%llu us)", ed->ed_code, us);
-		return;
-	}
-	if (ed->ed_end == MSG_END_TIMEOUT) {
-		exec_reqlog(LOG_LVL_INFO, c->ec_reqid, c->ec_script,
-		    "timed out after %llu s, killed (%llu us)",
-		    (unsigned long long)ex->ex_cfg->cf_timeout_sec, us);
-		return;
-	}
-	if (ed->ed_end == MSG_END_KILLED) {
-		exec_reqlog(LOG_LVL_INFO, c->ec_reqid, c->ec_script,
-		    "killed: %s (%llu us)", c->ec_kill_why, us);
-		return;
-	}
-	abbrev = sigabbrev_np(ed->ed_code);
-	why = exec_signal_why(ed->ed_code, ed->ed_flags, cpu_sec > 0 &&
-	    c->ec_cpu_usec / 1000000 >= cpu_sec);
-	if (why != NULL && ed->ed_code == SIGKILL)
-		strlcpy(sig, why, sizeof(sig));
-	else
-		snprintf(sig, sizeof(sig), "SIG%s%s%s",
-		    abbrev != NULL ? abbrev : "?", why != NULL ? ": " : "",
-		    why != NULL ? why : "");
-	exec_reqlog(LOG_LVL_INFO, c->ec_reqid, c->ec_script,
-	    "killed by signal %d (%s)%s (%llu us)", ed->ed_code, sig,
-	    ed->ed_flags & MSG_DONE_F_PIDS ? ", process limit reached" : "",
-	    us);
-}
-
-/* how it ended: our kill only if it really died of our SIGKILL */
-static void
-exec_done_from(const struct exec_child *c, const siginfo_t *si,
-    struct msg_exec_done *ed)
-{
-	ed->ed_code = si->si_status;
-	if (si->si_code == CLD_EXITED)
-		ed->ed_end = MSG_END_EXIT;
-	else if (c->ec_kill != 0 && si->si_status == SIGKILL)
-		ed->ed_end = c->ec_kill;
-	else
-		ed->ed_end = MSG_END_SIGNAL;
-}
-
-/* waitid(2) with the resource usage that the libc wrapper leaves out */
-static int
-exec_waitid(int pidfd, siginfo_t *si, int options, uint64_t *cpu_usec)
-{
-	struct rusage	ru;
-	int		r;
-
-	memset(&ru, 0, sizeof(ru));
-	r = (int)syscall(SYS_waitid, P_PIDFD, pidfd, si, options, &ru);
-	*cpu_usec = (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) *
-	    1000000 + (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
-	return r;
-}
-
-/*
- * The child (pid 1 of its namespace, so everything it started is gone
- * too) ended: reap, release its cgroups, report, start the next one.
- * nohang: from the event loop; 0: wait for a child we just killed.
- */
-static void
-exec_child_reap(struct exec *ex, struct exec_child *c, int nohang)
-{
-	struct msg_exec_done	ed;
-	siginfo_t		si;
-	uint32_t		sbx;
-
-	memset(&si, 0, sizeof(si));
-	if (exec_waitid(c->ec_sch.sch_pidfd, &si, WEXITED |
-	    (nohang ? WNOHANG : 0), &c->ec_cpu_usec) == -1) {
-		if (errno == EINTR || errno == EAGAIN)
-			return;
-		/* nothing left to wait for: report it as killed */
-		log_warn("cgi[%llu] waitid", (unsigned long long)c->ec_reqid);
-		si.si_code = CLD_KILLED;
-		si.si_status = SIGKILL;
-	} else if (si.si_pid == 0)
-		return;		/* not yet */
-	memset(&ed, 0, sizeof(ed));
-	ed.ed_usec = exec_usec_since(&c->ec_start);
-	epoll_ctl(ex->ex_epfd, EPOLL_CTL_DEL, c->ec_sch.sch_pidfd, NULL);
-	sbx = sandbox_release(&ex->ex_sb, &c->ec_sch);
-	ed.ed_flags = (sbx & SBX_DONE_OOM ? MSG_DONE_F_OOM : 0) |
-	    (sbx & SBX_DONE_PIDS ? MSG_DONE_F_PIDS : 0);
-	c->ec_sch.sch_pidfd = -1;
-	exec_done_from(c, &si, &ed);
-	exec_send(ex, MSG_EXEC_DONE, c->ec_reqid, &ed, sizeof(ed));
-	exec_log_outcome(ex, c, &ed);
-	exec_child_free(ex, c);
-	exec_queue_run(ex);
-}
-
-static void
-exec_child_kill(struct exec *ex, struct exec_child *c, int end,
-    const char *why)
-{
-	siginfo_t	si;
-
-	/*
-	 * Already ended by itself (a limit, a crash) and not yet reaped: its
-	 * own end is the story to log, not this late request to kill it.
-	 */
-	memset(&si, 0, sizeof(si));
-	if (syscall(SYS_waitid, P_PIDFD, c->ec_sch.sch_pidfd, &si,
-	    WEXITED | WNOHANG | WNOWAIT, NULL) == 0 && si.si_pid != 0)
-		return;
-	if (c->ec_kill == 0) {
-		c->ec_kill = end;
-		c->ec_kill_why = why;
-	}
-	if (sandbox_kill(&ex->ex_sb, &c->ec_sch) == -1 && errno != ESRCH)
-		exec_reqlog(LOG_LVL_WARN, c->ec_reqid, c->ec_script,
-		    "kill: %s", strerror(errno));
-}
-
-static void
-exec_child_timeout(struct exec *ex, struct exec_child *c)
-{
-	uint64_t	ticks;
-
-	if (read(c->ec_timerfd, &ticks, sizeof(ticks)) != sizeof(ticks))
-		return;
-	exec_child_kill(ex, c, MSG_END_TIMEOUT, "timeout");
-}
-
-/* ---- the wait queue ------------------------------------------------- */
-
-static void
-exec_tick_arm(struct exec *ex, int on)
-{
-	struct itimerspec	its;
-
-	memset(&its, 0, sizeof(its));
-	if (on) {
-		its.it_value.tv_sec = 1;
-		its.it_interval.tv_sec = 1;
-	}
-	timerfd_settime(ex->ex_tick, 0, &its, NULL);
-}
-
-static struct exec_queued *
-exec_queue_take(struct exec *ex, size_t i)
-{
-	struct exec_queued	*q = ex->ex_queue[i];
-
-	memmove(&ex->ex_queue[i], &ex->ex_queue[i + 1],
-	    (ex->ex_qlen - i - 1) * sizeof(ex->ex_queue[0]));
-	if (--ex->ex_qlen == 0)
-		exec_tick_arm(ex, 0);
-	return q;
-}
-
-static void
-exec_queue_drop(struct exec *ex, size_t i, enum msg_exec_result res,
-    int err, const char *why)
-{
-	struct exec_queued	*q = exec_queue_take(ex, i);
-
-	exec_refuse(ex, q->eq_reqid, q->eq_req.er_script, res, err,
-	    why);
-	exec_close_fds(q->eq_fds, MSG_FDS_MAX);
-	free(q);
-}
-
-static int
-exec_queue_push(struct exec *ex, uint64_t reqid,
-    const struct msg_exec_req *req, const int *fds)
-{
-	struct exec_queued	*q;
-
-	if (ex->ex_qlen >= ex->ex_qmax || (q = malloc(sizeof(*q))) == NULL)
-		return -1;
-	memcpy(&q->eq_req, req, sizeof(q->eq_req));
-	memcpy(q->eq_fds, fds, sizeof(q->eq_fds));
-	q->eq_reqid = reqid;
-	clock_gettime(CLOCK_MONOTONIC, &q->eq_since);
-	ex->ex_queue[ex->ex_qlen++] = q;
-	if (ex->ex_qlen == 1)
-		exec_tick_arm(ex, 1);
-	return 0;
-}
-
-static void
-exec_queue_run(struct exec *ex)
-{
-	struct exec_queued	*q;
-
-	/* a start that ends at once reaps and comes back here: no recursion */
-	if (ex->ex_in_queue_run)
-		return;
-	ex->ex_in_queue_run = 1;
-	while (!ex->ex_stopping && ex->ex_qlen > 0 &&
-	    ex->ex_nrunning < ex->ex_nslots) {
-		q = exec_queue_take(ex, 0);
-		exec_start(ex, q->eq_reqid, &q->eq_req, q->eq_fds);
-		free(q);
-	}
-	ex->ex_in_queue_run = 0;
-}
-
-/* FIFO: the oldest is first; each waits at most EXEC_QUEUE_WAIT_SEC */
-static void
-exec_queue_expire(struct exec *ex)
-{
-	uint64_t	ticks;
-
-	if (read(ex->ex_tick, &ticks, sizeof(ticks)) != sizeof(ticks))
-		return;
-	while (ex->ex_qlen > 0 && exec_usec_since(&ex->ex_queue[0]->eq_since) >=
-	    (uint64_t)EXEC_QUEUE_WAIT_SEC * 1000000)
-		exec_queue_drop(ex, 0, MSG_EXEC_BUSY, EBUSY,
-		    "max-scripts reached, waited too long");
-}
-
-static ssize_t
-exec_queue_find(const struct exec *ex, uint64_t reqid)
-{
-	size_t	i;
-
-	for (i = 0; i < ex->ex_qlen; i++)
-		if (ex->ex_queue[i]->eq_reqid == reqid)
-			return (ssize_t)i;
-	return -1;
 }
 
 /* ---- messages ------------------------------------------------------- */

@@ -258,9 +258,15 @@ front_begin_stop(void)
 	front_stop_deadline = front_now_ms() + DAEMON_GRACE_MS;
 	for (i = 0; i < front_nlisten; i++)
 		front_ev_del(&front_listen[i]);
+	/*
+	 * Idle keep-alive connections go now (a client retries a request
+	 * on a reused connection); one just accepted has had no chance to
+	 * send its request yet: it gets its answer, or the deadline.
+	 */
 	for (c = front_conns; c != NULL; c = next) {
 		next = c->c_next;
-		if (c->c_state == FRONT_S_HEAD && c->c_inlen == 0)
+		if (c->c_state == FRONT_S_HEAD && c->c_inlen == 0 &&
+		    c->c_served > 0)
 			front_conn_close(c);
 		else
 			c->c_close_after = 1;

@@ -280,6 +280,7 @@ void
 front_request_done(struct front_conn *c)
 {
 	front_access_log(c);
+	c->c_served++;
 	if (c->c_file_fd != -1) {
 		close(c->c_file_fd);
 		c->c_file_fd = -1;

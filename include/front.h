@@ -150,6 +150,7 @@ struct front_conn {
 	int			 c_status;
 	uint64_t		 c_body_bytes;
 	int			 c_logged;
+	uint64_t		 c_served;	/* requests answered on it */
 	struct front_cgi	*c_cgi;
 	struct front_conn	*c_next;	/* all-connections list */
 	struct front_conn	*c_prev;

@@ -18,19 +18,20 @@
 #define SANDBOX_POLICY_MAX	CONFIG_CGIDIR_MAX
 #define SANDBOX_RLIMIT_MAX	10
 
-/* the steps, in order; a failure names one */
+/* the steps, in the order spawn_child() runs them; a failure names one */
 enum sandbox_step {
 	SBX_STEP_NONE = 0,
 	SBX_STEP_CGROUP,	/* per-request cgroup create/limit/join */
 	SBX_STEP_CLONE,		/* namespaces, signals, session, hostname */
 	SBX_STEP_MOUNTS,	/* /proc, /tmp */
 	SBX_STEP_RLIMITS,
+	SBX_STEP_SECUREBITS,	/* bounding set checked, ambient, securebits */
 	SBX_STEP_IDENTITY,	/* groups, gid, uid, verify */
-	SBX_STEP_CAPS,		/* bounding, ambient, securebits, all sets */
+	SBX_STEP_CAPS,		/* every capability set emptied */
 	SBX_STEP_NNP,		/* no_new_privs, parent-death signal */
 	SBX_STEP_LANDLOCK,
-	SBX_STEP_SECCOMP,
 	SBX_STEP_FDS,		/* dup2 stdio, close the rest, chdir */
+	SBX_STEP_SECCOMP,
 	SBX_STEP_EXEC,
 	SBX_STEP_MAX
 };

@@ -38,6 +38,7 @@ static const char *const spawn_step_names[SBX_STEP_MAX] = {
 	[SBX_STEP_CLONE] = "clone/namespaces",
 	[SBX_STEP_MOUNTS] = "mounts",
 	[SBX_STEP_RLIMITS] = "rlimits",
+	[SBX_STEP_SECUREBITS] = "securebits",
 	[SBX_STEP_IDENTITY] = "identity",
 	[SBX_STEP_CAPS] = "capabilities",
 	[SBX_STEP_NNP] = "no_new_privs",
@@ -95,7 +96,10 @@ spawn_fds(const struct sandbox_spawn *ss)
 	return (int)syscall(SYS_chdir, ss->ss_cwd);
 }
 
-/* child: DESIGN.md "The sandbox", in order; nothing here may allocate */
+/*
+ * child: DESIGN.md "The sandbox", in order (the descriptors are closed
+ * just before seccomp rather than after it); nothing here may allocate
+ */
 static int SPAWN_CHILD_CODE
 spawn_child(void *arg)
 {
@@ -107,13 +111,14 @@ spawn_child(void *arg)
 	SPAWN_STEP(sc, SBX_STEP_CGROUP, limits_cgroup_join(sc->sc_cgfds));
 	SPAWN_STEP(sc, SBX_STEP_MOUNTS, jail_child_mounts(sb));
 	SPAWN_STEP(sc, SBX_STEP_RLIMITS, limits_rlimit_apply(sb));
-	SPAWN_STEP(sc, SBX_STEP_CAPS, caps_lock(sb->sb_cap_last));
+	SPAWN_STEP(sc, SBX_STEP_SECUREBITS, caps_lock(sb->sb_cap_last));
 	SPAWN_STEP(sc, SBX_STEP_IDENTITY, caps_set_identity(sb->sb_uid,
 	    sb->sb_gid));
 	SPAWN_STEP(sc, SBX_STEP_CAPS, caps_clear_all());
 	SPAWN_STEP(sc, SBX_STEP_NNP, caps_no_new_privs());
-	SPAWN_STEP(sc, SBX_STEP_FDS, spawn_fds(ss));
 	SPAWN_STEP(sc, SBX_STEP_LANDLOCK, landlock_restrict(sb));
+	/* before seccomp, so no policy has to allow dup3 or close_range */
+	SPAWN_STEP(sc, SBX_STEP_FDS, spawn_fds(ss));
 	SPAWN_STEP(sc, SBX_STEP_SECCOMP, filter_install_policy(&sb->sb_floor,
 	    &sb->sb_policy[ss->ss_policy]));
 	(void)syscall(SYS_execve, ss->ss_path, ss->ss_argv, ss->ss_envp);

@@ -1,0 +1,373 @@
+/*
+ * exec_child.c: a script's life in the executor: validate, build its
+ * environment, spawn it through the sandbox, arm its timeout, kill it,
+ * reap it and report how it ended.  Executor role; trusts neither the
+ * front's request (validated again) nor the script.
+ */
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exec_priv.h"
+#include "executor.h"
+
+struct exec_child *
+exec_child_by_reqid(struct exec *ex, uint64_t reqid)
+{
+	size_t	i;
+
+	for (i = 0; i < ex->ex_nslots; i++)
+		if (ex->ex_child[i].ec_used &&
+		    ex->ex_child[i].ec_reqid == reqid)
+			return &ex->ex_child[i];
+	return NULL;
+}
+
+static struct exec_child *
+exec_child_alloc(struct exec *ex)
+{
+	size_t	i;
+
+	for (i = 0; i < ex->ex_nslots; i++)
+		if (!ex->ex_child[i].ec_used)
+			return &ex->ex_child[i];
+	return NULL;
+}
+
+/* the pidfd is the sandbox's: sandbox_release() closes it */
+static void
+exec_child_free(struct exec *ex, struct exec_child *c)
+{
+	if (c->ec_timerfd != -1) {
+		close(c->ec_timerfd);
+		c->ec_timerfd = -1;
+	}
+	c->ec_used = 0;
+	ex->ex_nrunning--;
+}
+
+static int
+exec_arm_timeout(struct exec *ex, struct exec_child *c)
+{
+	struct itimerspec	its;
+	uint64_t		sec = ex->ex_cfg->cf_timeout_sec;
+
+	if (sec == 0)
+		return 0;
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_sec = sec > INT32_MAX ? INT32_MAX : (time_t)sec;
+	return timerfd_settime(c->ec_timerfd, 0, &its, NULL);
+}
+
+static void
+exec_spawn_failed(struct exec *ex, uint64_t reqid, const char *script,
+    const struct sandbox_failure *fail)
+{
+	const char	*step = sandbox_step_name(fail->sf_step), *hint = "";
+	char		 reason[EXEC_REASON_MAX];
+
+	/* the file was checked: ENOENT now is a missing #! interpreter */
+	if (fail->sf_step == SBX_STEP_EXEC && fail->sf_errno == ENOENT)
+		hint = " (bad #! interpreter?)";
+	if (fail->sf_step == SBX_STEP_EXEC)
+		snprintf(reason, sizeof(reason), "exec failed: %s%s",
+		    strerror(fail->sf_errno), hint);
+	else
+		snprintf(reason, sizeof(reason), "%s: %s", step,
+		    strerror(fail->sf_errno));
+	exec_reqlog(LOG_LVL_WARN, reqid, script,
+	    "sandbox step %s failed: %s%s", step, strerror(fail->sf_errno),
+	    hint);
+	exec_reply_started(ex, reqid, MSG_EXEC_FAILED, 0, fail->sf_errno,
+	    reason);
+}
+
+/* the pidfd and the timeout go into the loop; else the child dies now */
+static int
+exec_child_watch(struct exec *ex, struct exec_child *c, size_t slot)
+{
+	struct epoll_event	ev = { .events = EPOLLIN };
+
+	ev.data.u64 = exec_tag(EXEC_EV_PIDFD, slot, c->ec_gen);
+	if (epoll_ctl(ex->ex_epfd, EPOLL_CTL_ADD, c->ec_sch.sch_pidfd,
+	    &ev) == -1)
+		return -1;
+	if (c->ec_timerfd == -1)
+		return 0;
+	ev.data.u64 = exec_tag(EXEC_EV_TIMER, slot, c->ec_gen);
+	if (epoll_ctl(ex->ex_epfd, EPOLL_CTL_ADD, c->ec_timerfd, &ev) == -1 ||
+	    exec_arm_timeout(ex, c) == -1)
+		return -1;
+	return 0;
+}
+
+/* a free slot with its timer, before anything runs; NULL if no timer */
+static struct exec_child *
+exec_child_claim(struct exec *ex, uint64_t reqid, const char *script)
+{
+	struct exec_child	*c;
+
+	if ((c = exec_child_alloc(ex)) == NULL)
+		fatalx("no free child slot");	/* callers checked */
+	c->ec_timerfd = -1;
+	if (ex->ex_cfg->cf_timeout_sec > 0 && (c->ec_timerfd = timerfd_create(
+	    CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) == -1)
+		return NULL;
+	memset(&c->ec_sch, 0, sizeof(c->ec_sch));
+	c->ec_sch.sch_pidfd = -1;
+	c->ec_used = 1;
+	c->ec_gen = ++ex->ex_gen;
+	c->ec_reqid = reqid;
+	c->ec_kill = 0;
+	c->ec_kill_why = NULL;
+	c->ec_cpu_usec = 0;
+	strlcpy(c->ec_script, script, sizeof(c->ec_script));
+	ex->ex_nrunning++;
+	clock_gettime(CLOCK_MONOTONIC, &c->ec_start);
+	return c;
+}
+
+static void
+exec_spawn(struct exec *ex, uint64_t reqid, const char *script,
+    struct exec_script *sc, const int *fds)
+{
+	struct sandbox_failure	 fail = { SBX_STEP_NONE, 0 };
+	struct sandbox_spawn	 ss;
+	struct exec_child	*c;
+	struct timespec		 t0;
+	char			*argv[3];
+
+	if ((c = exec_child_claim(ex, reqid, script)) == NULL) {
+		exec_refuse(ex, reqid, script, MSG_EXEC_FAILED, errno,
+		    "no timer for the timeout");
+		return;
+	}
+	/* never anything from the query string (CVE-2012-1823) */
+	/* execve's argv is char *const[] for history's sake: not written */
+	argv[0] = sc->sc_interp != NULL ? (char *)sc->sc_interp : sc->sc_file;
+	argv[1] = sc->sc_interp != NULL ? sc->sc_file : NULL;
+	argv[2] = NULL;
+	ss = (struct sandbox_spawn){ fds[0], fds[1], fds[2], argv[0], argv,
+	    ex->ex_env.ce_envp, sc->sc_cwd, sc->sc_policy, reqid };
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (sandbox_spawn(&ex->ex_sb, &ss, &c->ec_sch, &fail) == -1) {
+		c->ec_sch.sch_pidfd = -1;
+		exec_child_free(ex, c);
+		exec_spawn_failed(ex, reqid, script, &fail);
+		return;
+	}
+	if (exec_child_watch(ex, c, (size_t)(c - ex->ex_child)) == -1) {
+		/* it cannot be supervised: it must not run */
+		log_warn("cgi[%llu] supervise", (unsigned long long)reqid);
+		sandbox_kill(&ex->ex_sb, &c->ec_sch);
+		c->ec_kill = MSG_END_KILLED;
+		c->ec_kill_why = "cannot supervise";
+	}
+	exec_reply_started(ex, reqid, MSG_EXEC_OK, c->ec_sch.sch_pid, 0, "");
+	/* clone to execve, every layer applied (bench/cgi.sh reads this) */
+	exec_reqlog(LOG_LVL_DEBUG, reqid, script, "started, pid %d, spawn "
+	    "%llu us", (int)c->ec_sch.sch_pid,
+	    (unsigned long long)exec_usec_since(&t0));
+	if (c->ec_kill == MSG_END_KILLED)
+		exec_child_reap(ex, c, 0);
+}
+
+/* validate, build the environment, spawn; the fds are ours to close */
+void
+exec_start(struct exec *ex, uint64_t reqid, const struct msg_exec_req *req,
+    int *fds)
+{
+	struct exec_ctx		 ctx = { ex->ex_cfg, &ex->ex_sb,
+	    ex->ex_docroot_fd };
+	struct exec_script	 sc;
+	enum msg_exec_result	 res;
+	const char		*why = "invalid";
+	int			 err = 0;
+
+	res = exec_validate_script(&ctx, req->er_script, &sc, &why, &err);
+	if (res != MSG_EXEC_OK)
+		exec_refuse(ex, reqid, req->er_script, res, err, why);
+	else if (cgi_env_build(&ex->ex_env, req, ex->ex_cfg, sc.sc_file,
+	    ex->ex_sb.sb_docroot) == -1)
+		exec_refuse(ex, reqid, req->er_script, MSG_EXEC_FAILED,
+		    E2BIG, "environment too large");
+	else
+		exec_spawn(ex, reqid, req->er_script, &sc, fds);
+	exec_close_fds(fds, MSG_FDS_MAX);
+}
+
+static const char *
+exec_signal_why(int sig, uint32_t flags, int cpu_spent)
+{
+	if (sig == SIGSYS)
+		return "seccomp policy violation";
+	if (sig == SIGKILL && (flags & MSG_DONE_F_OOM))
+		return "memory limit";
+	/*
+	 * The script is the init of its pid namespace, which the kernel
+	 * never lets die of SIGXCPU: the hard limit's SIGKILL a second
+	 * later is what ends it, so only its CPU time tells.
+	 */
+	if (sig == SIGXCPU || (sig == SIGKILL && cpu_spent))
+		return "CPU time limit";
+	if (sig == SIGXFSZ)
+		return "file size limit";
+	return NULL;
+}
+
+static void
+exec_log_outcome(const struct exec *ex, const struct exec_child *c,
+    const struct msg_exec_done *ed)
+{
+	const char	*why, *abbrev;
+	char		 sig[64];
+	uint64_t	 cpu_sec = ex->ex_cfg->cf_limits.lim_cpu_sec;
+	unsigned long long us = (unsigned long long)ed->ed_usec;
+
+	if (ed->ed_end == MSG_END_EXIT) {
+		exec_reqlog(LOG_LVL_INFO, c->ec_reqid, c->ec_script,
+		    "exit %d (%llu us)", ed->ed_code, us);
+		return;
+	}
+	if (ed->ed_end == MSG_END_TIMEOUT) {
+		exec_reqlog(LOG_LVL_INFO, c->ec_reqid, c->ec_script,
+		    "timed out after %llu s, killed (%llu us)",
+		    (unsigned long long)ex->ex_cfg->cf_timeout_sec, us);
+		return;
+	}
+	if (ed->ed_end == MSG_END_KILLED) {
+		exec_reqlog(LOG_LVL_INFO, c->ec_reqid, c->ec_script,
+		    "killed: %s (%llu us)", c->ec_kill_why, us);
+		return;
+	}
+	abbrev = sigabbrev_np(ed->ed_code);
+	why = exec_signal_why(ed->ed_code, ed->ed_flags, cpu_sec > 0 &&
+	    c->ec_cpu_usec / 1000000 >= cpu_sec);
+	if (why != NULL && ed->ed_code == SIGKILL)
+		strlcpy(sig, why, sizeof(sig));
+	else
+		snprintf(sig, sizeof(sig), "SIG%s%s%s",
+		    abbrev != NULL ? abbrev : "?", why != NULL ? ": " : "",
+		    why != NULL ? why : "");
+	exec_reqlog(LOG_LVL_INFO, c->ec_reqid, c->ec_script,
+	    "killed by signal %d (%s)%s (%llu us)", ed->ed_code, sig,
+	    ed->ed_flags & MSG_DONE_F_PIDS ? ", process limit reached" : "",
+	    us);
+}
+
+/*
+ * How it ended, from its own wait status first: our kill only if it died
+ * of a SIGKILL that its CPU limit (whose hard limit is also a SIGKILL)
+ * does not explain.  A kill asked for while it was already dying must
+ * not take the credit.
+ */
+static void
+exec_done_from(const struct exec *ex, const struct exec_child *c,
+    const siginfo_t *si, struct msg_exec_done *ed)
+{
+	uint64_t	cpu_sec = ex->ex_cfg->cf_limits.lim_cpu_sec;
+
+	ed->ed_code = si->si_status;
+	if (si->si_code == CLD_EXITED)
+		ed->ed_end = MSG_END_EXIT;
+	else if (c->ec_kill != 0 && si->si_status == SIGKILL &&
+	    !(cpu_sec > 0 && c->ec_cpu_usec / 1000000 >= cpu_sec))
+		ed->ed_end = c->ec_kill;
+	else
+		ed->ed_end = MSG_END_SIGNAL;
+}
+
+/* waitid(2) with the resource usage that the libc wrapper leaves out */
+static int
+exec_waitid(int pidfd, siginfo_t *si, int options, uint64_t *cpu_usec)
+{
+	struct rusage	ru;
+	int		r;
+
+	memset(&ru, 0, sizeof(ru));
+	r = (int)syscall(SYS_waitid, P_PIDFD, pidfd, si, options, &ru);
+	*cpu_usec = (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) *
+	    1000000 + (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+	return r;
+}
+
+/*
+ * The child (pid 1 of its namespace, so everything it started is gone
+ * too) ended: reap, release its cgroups, report, start the next one.
+ * nohang: from the event loop; 0: wait for a child we just killed.
+ */
+void
+exec_child_reap(struct exec *ex, struct exec_child *c, int nohang)
+{
+	struct msg_exec_done	ed;
+	siginfo_t		si;
+	uint32_t		sbx;
+
+	memset(&si, 0, sizeof(si));
+	if (exec_waitid(c->ec_sch.sch_pidfd, &si, WEXITED |
+	    (nohang ? WNOHANG : 0), &c->ec_cpu_usec) == -1) {
+		if (errno == EINTR || errno == EAGAIN)
+			return;
+		/* nothing left to wait for: report it as killed */
+		log_warn("cgi[%llu] waitid", (unsigned long long)c->ec_reqid);
+		si.si_code = CLD_KILLED;
+		si.si_status = SIGKILL;
+	} else if (si.si_pid == 0)
+		return;		/* not yet */
+	memset(&ed, 0, sizeof(ed));
+	ed.ed_usec = exec_usec_since(&c->ec_start);
+	epoll_ctl(ex->ex_epfd, EPOLL_CTL_DEL, c->ec_sch.sch_pidfd, NULL);
+	sbx = sandbox_release(&ex->ex_sb, &c->ec_sch);
+	ed.ed_flags = (sbx & SBX_DONE_OOM ? MSG_DONE_F_OOM : 0) |
+	    (sbx & SBX_DONE_PIDS ? MSG_DONE_F_PIDS : 0);
+	c->ec_sch.sch_pidfd = -1;
+	exec_done_from(ex, c, &si, &ed);
+	exec_send(ex, MSG_EXEC_DONE, c->ec_reqid, &ed, sizeof(ed));
+	exec_log_outcome(ex, c, &ed);
+	exec_child_free(ex, c);
+	exec_queue_run(ex);
+}
+
+void
+exec_child_kill(struct exec *ex, struct exec_child *c, int end,
+    const char *why)
+{
+	siginfo_t	si;
+
+	/*
+	 * Already ended by itself (a limit, a crash) and not yet reaped: its
+	 * own end is the story to log, not this late request to kill it.
+	 */
+	memset(&si, 0, sizeof(si));
+	if (syscall(SYS_waitid, P_PIDFD, c->ec_sch.sch_pidfd, &si,
+	    WEXITED | WNOHANG | WNOWAIT, NULL) == 0 && si.si_pid != 0)
+		return;
+	if (c->ec_kill == 0) {
+		c->ec_kill = end;
+		c->ec_kill_why = why;
+	}
+	if (sandbox_kill(&ex->ex_sb, &c->ec_sch) == -1 && errno != ESRCH)
+		exec_reqlog(LOG_LVL_WARN, c->ec_reqid, c->ec_script,
+		    "kill: %s", strerror(errno));
+}
+
+void
+exec_child_timeout(struct exec *ex, struct exec_child *c)
+{
+	uint64_t	ticks;
+
+	if (read(c->ec_timerfd, &ticks, sizeof(ticks)) != sizeof(ticks))
+		return;
+	exec_child_kill(ex, c, MSG_END_TIMEOUT, "timeout");
+}

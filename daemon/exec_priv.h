@@ -1,0 +1,121 @@
+/*
+ * exec_priv.h: the executor's state, shared by its files: executor.c
+ * (setup, messages, the loop), exec_child.c (a script's life: spawn,
+ * timeout, kill, reap, report) and exec_queue.c (requests waiting for a
+ * slot).  Executor role only.
+ */
+#ifndef CGIJAIL_EXEC_PRIV_H
+#define CGIJAIL_EXEC_PRIV_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "cgi_env.h"
+#include "config.h"
+#include "log.h"
+#include "msg.h"
+#include "sandbox.h"
+
+#define EXEC_QUEUE_MAX		256	/* requests waiting for a slot */
+#define EXEC_QUEUE_WAIT_SEC	10	/* then they get MSG_EXEC_BUSY */
+#define EXEC_SCRIPTS_CAP	1024	/* sanity bound on max-scripts */
+#define EXEC_REAP_WAIT_MS	2000	/* bounded wait for killed children */
+#define EXEC_READ_BATCH		16	/* front messages per wakeup */
+#define EXEC_SEND_WAIT_MS	2000	/* a front that reads nothing */
+#define EXEC_FD_RESERVE		64	/* fds kept free for the rest */
+#define EXEC_REASON_MAX	sizeof(((struct msg_exec_started *)0)->es_reason)
+
+/* epoll tags: kind in the top bits, then child slot and generation */
+enum exec_ev {
+	EXEC_EV_FRONT = 1,
+	EXEC_EV_PARENT,
+	EXEC_EV_TICK,
+	EXEC_EV_PIDFD,
+	EXEC_EV_TIMER
+};
+
+struct exec_child {
+	int			 ec_used;
+	uint32_t		 ec_gen;
+	uint64_t		 ec_reqid;
+	struct sandbox_child	 ec_sch;
+	int			 ec_timerfd;	/* -1: no timeout */
+	int			 ec_kill;	/* 0 or an enum msg_exec_end */
+	const char		*ec_kill_why;
+	struct timespec		 ec_start;
+	uint64_t		 ec_cpu_usec;	/* user + system, once reaped */
+	char			 ec_script[MSG_SCRIPT_MAX];
+};
+
+struct exec_queued {
+	struct msg_exec_req	 eq_req;
+	uint64_t		 eq_reqid;
+	int			 eq_fds[MSG_FDS_MAX];
+	struct timespec		 eq_since;
+};
+
+struct exec {
+	struct config		*ex_cfg;
+	struct sandbox		 ex_sb;
+	int			 ex_docroot_fd;
+	int			 ex_epfd;
+	int			 ex_front;
+	int			 ex_parent;
+	uint32_t		 ex_parent_events;
+	int			 ex_tick;
+	int			 ex_front_gone;
+	int			 ex_stopping;
+	int			 ex_in_queue_run;
+	struct exec_child	*ex_child;
+	size_t			 ex_nslots;	/* = max-scripts */
+	size_t			 ex_nrunning;
+	uint32_t		 ex_gen;
+	struct exec_queued	*ex_queue[EXEC_QUEUE_MAX];
+	size_t			 ex_qlen;
+	size_t			 ex_qmax;
+	struct cgi_env		 ex_env;
+	union {
+		struct msg_exec_req	 req;
+		char			 buf[MSG_PAYLOAD_MAX];
+	}			 ex_rx;
+};
+
+/* executor.c */
+void		exec_reqlog(enum log_level, uint64_t reqid, const char *script,
+		    const char *, ...) __attribute__((format(printf, 4, 5)));
+uint64_t	exec_usec_since(const struct timespec *);
+uint64_t	exec_tag(enum exec_ev, size_t slot, uint32_t gen);
+void		exec_close_fds(int *fds, int nfds);
+void		exec_watch(struct exec *, int op, int fd, uint32_t events,
+		    uint64_t tag);
+void		exec_send(struct exec *, enum msg_type, uint64_t reqid,
+		    const void *, size_t);
+void		exec_reply_started(struct exec *, uint64_t reqid,
+		    enum msg_exec_result, pid_t, int err, const char *reason);
+void		exec_refuse(struct exec *, uint64_t reqid, const char *script,
+		    enum msg_exec_result, int err, const char *reason);
+
+/* exec_child.c */
+struct exec_child *exec_child_by_reqid(struct exec *, uint64_t reqid);
+void		exec_start(struct exec *, uint64_t reqid,
+		    const struct msg_exec_req *, int *fds);
+void		exec_child_reap(struct exec *, struct exec_child *, int nohang);
+void		exec_child_kill(struct exec *, struct exec_child *, int end,
+		    const char *why);
+void		exec_child_timeout(struct exec *, struct exec_child *);
+
+/* exec_queue.c */
+void		exec_tick_arm(struct exec *, int on);
+struct exec_queued *exec_queue_take(struct exec *, size_t i);
+void		exec_queue_drop(struct exec *, size_t i, enum msg_exec_result,
+		    int err, const char *why);
+int		exec_queue_push(struct exec *, uint64_t reqid,
+		    const struct msg_exec_req *, const int *fds);
+void		exec_queue_run(struct exec *);
+void		exec_queue_expire(struct exec *);
+ssize_t		exec_queue_find(const struct exec *, uint64_t reqid);
+
+#endif
