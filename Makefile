@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # cgijail: one plain GNU Makefile. Objects in build/.
 # Targets: all run test unit integration asan fuzz fuzz-smoke bench deps
 #          install lint clean golden

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # bench/cgi.sh: CGI programs, cgijail (sandboxed) vs lighttpd mod_cgi
 # (unsandboxed), side by side: a static C hello and a /bin/sh hello.
 # shellcheck source=bench/lib.sh

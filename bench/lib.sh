@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # bench/lib.sh: shared helpers for the benchmarks (not tests: no assertions).
 # Everything listens on 127.0.0.1 only; every run is bounded in time.
 set -euo pipefail

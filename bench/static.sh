@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # bench/static.sh: static files, cgijail vs lighttpd, side by side.
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"

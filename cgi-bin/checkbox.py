@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """Checkboxes: a field is sent only when its box is ticked."""
 import os
 import sys

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """List the cookies the browser sent (HTTP_COOKIE), escaped."""
 import html
 import http.cookies

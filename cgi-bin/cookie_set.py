@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """Set two cookies: each Set-Cookie line reaches the browser as it is.
 
 Then visit cookie_get.py to see them come back in HTTP_COOKIE.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """A download: Content-Disposition asks the browser to save, not show."""
 import sys
 

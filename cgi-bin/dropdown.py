@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """A drop-down box: the selected option's value."""
 import html
 import os

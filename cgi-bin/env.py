@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """Print the CGI environment, as the script sees it."""
 import os
 

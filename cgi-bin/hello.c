@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * hello.c: a compiled CGI program (built by `make` into cgi-bin/hello-c).
  */

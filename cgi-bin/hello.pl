@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: ISC
 # Perl, with the query string echoed back (escaped).
 use strict;
 use warnings;

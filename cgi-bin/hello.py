@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """GET and POST form handling without the deprecated cgi module."""
 import html
 import os

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """The classic first form: first and last name, by GET or by POST.
 
 Try /cgi-bin/hello_get.py?first_name=Ada&last_name=Lovelace, or submit

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """Radio buttons: one value for one name."""
 import html
 import os

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """A text area: free text, echoed back escaped (never as HTML)."""
 import html
 import os

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """File upload (multipart/form-data) without the removed cgi module.
 
 Nothing is saved: the file is read, and its name, size and SHA-256 are

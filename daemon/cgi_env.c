@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cgi_env.c: the CGI/1.1 (RFC 3875) environment, without I/O.
  * cgi_env_build() runs in the executor on a request the front sent

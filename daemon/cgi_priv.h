@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cgi_priv.h: what cgi_env.c and cgi_resp.c share, field-name matching.
  * static inline, so that neither links the other: the executor builds

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cgi_resp.c: the CGI/1.1 (RFC 3875) response header parser, and the
  * end and status of an nph- script's head, without I/O.  Runs in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * config.c: the configuration file and the command line, into struct config.
  * Pure (no file I/O): the parent parses the text it read, children re-parse

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * config_kw.c: one handler per configuration keyword, and the table that
  * names them with their argument counts.  Pure, like config.c, which

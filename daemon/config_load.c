@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * config_load.c: a configuration from its sources: the defaults, the file
  * (or the copy the parent sealed into a memfd for a re-executed role), the

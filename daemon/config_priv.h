@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * config_priv.h: what config.c (lines, words, the command line) and
  * config_kw.c (one handler per keyword) share.  Pure, like both.

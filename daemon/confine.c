@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * confine.c: each role's own confinement, one ordered list of checked
  * steps per role, run once at its start.  The front: an empty chroot, its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * exec_child.c: a script's life in the executor: validate, build its
  * environment, spawn it through the sandbox, arm its timeout, kill it,

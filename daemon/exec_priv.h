@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * exec_priv.h: the executor's state, shared by its files: executor.c
  * (setup, messages, the loop), exec_child.c (a script's life: spawn,

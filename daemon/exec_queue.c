@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * exec_queue.c: requests that wait for a free slot (max-scripts), first
  * come first served, each for at most EXEC_QUEUE_WAIT_SEC.  Executor

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * exec_validate.c: may this script run?  The executor's own check of what
  * the front asks for, never trusting its routing: beneath a configured CGI

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * executor.c: the executor role, privileged but deaf: its setup, its
  * replies to the front, the messages it takes, its event loop and its

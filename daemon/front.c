@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * front.c: the front role.  The only process that reads client bytes:
  * unprivileged, no capabilities, chrooted to an empty directory, under

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * front_cgi.c: the CGI relay, in the front.  Makes the script's three
  * pipes, asks the executor to run it (typed fields only), streams the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * front_cgi_out.c: what a script writes, in the front.  Its stdout is
  * hostile: the CGI head is parsed (cgi.c) and turned into an HTTP head,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * front_cgi_priv.h: what the two halves of the CGI relay share, and
  * nothing else includes: front_cgi.c (request, body, executor messages)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * front_conn.c: a client connection's own services, in the front: event
  * registration, the output buffer and its flush, status heads and fixed

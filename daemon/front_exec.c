@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * front_exec.c: the front's sending side of the executor channel.  What
  * does not fit in the SEQPACKET queue waits here, in order, until the

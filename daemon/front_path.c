@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * front_path.c: resolve the symlinks of a request path ourselves, beneath
  * the document root, so that every routing decision (CGI directory or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * front_route.c: where a request goes, in the front.  Every decision is
  * made on the decoded, normalised path with its symlinks resolved beneath

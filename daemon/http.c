@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * http.c: HTTP/1.1 request head parser and path normaliser (the chunked
  * body decoder is in http_chunked.c, the small RFC 9110 value helpers in

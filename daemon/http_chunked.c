@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * http_chunked.c: the chunked request body decoder (RFC 9112 7.1),
  * incremental and bounded.  Pure code: no I/O, no allocation.  Runs in

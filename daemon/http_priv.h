@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * http_priv.h: the character classes of RFC 9110/9112 that http.c,
  * http_chunked.c and http_values.c share.  static inline: each pure module

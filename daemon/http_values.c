@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * http_values.c: RFC 9110 field values the front reads and writes: reason
  * phrases, HTTP dates, byte ranges, entity tags, HTML escaping.  Pure code:

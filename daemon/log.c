@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * log.c: the log API for every role (OpenBSD log.c shape).
  * Children format a line and send it to the parent as MSG_LOG; only the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * main.c: command line and role dispatch.  Runs first in every process:
  * the parent parses argv and loads the config file; a re-executed child

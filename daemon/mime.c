@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mime.c: a file's type by its extension: a built-in table, and the
  * system's mime.types read once before the chroot.  Runs in the front,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * msg.c: the IPC messages between parent, front and executor, as data:
  * one table says what each role may send; every field is checked on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * msg_io.c: moving the messages of msg.c over the SOCK_SEQPACKET
  * channels: one sendmsg per message, descriptors in SCM_RIGHTS, every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * parent.c: the root process.  Binds the listening sockets, opens the
  * logs, starts the front and the executor, then only supervises them and

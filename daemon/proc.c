@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * proc.c: role names, starting a role (fork + re-exec of our own binary
  * with its descriptors at fixed numbers), and receiving from a peer role

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * static.c: static files, directory redirects and listings.
  * Runs in the front (unprivileged, chrooted, seccomp'd).  Trusts only the

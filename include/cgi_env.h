@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cgi_env.h: the CGI/1.1 (RFC 3875) environment of a script.
  * cgi_env_build() runs in the executor on a validated msg_exec_req.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cgi_resp.h: a CGI/1.1 (RFC 3875) script's response head.
  * cgi_parse_response() and cgi_parse_nph() run in the front on a script's

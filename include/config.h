@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * config.h: the parsed configuration (config file + command line).
  * config.c is pure: text in, struct out, errors as "FILE:LINE: message".

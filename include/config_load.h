@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * config_load.h: a configuration from its sources, and the checks that
  * need the file system.  Every role loads at start; the parent again on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * confine.h: each role's own confinement (daemon/confine.c).  Both calls
  * are fatal on any failure.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * daemon.h: entry points of the three roles and the few things they share.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * executor.h: the executor's script validation (exec_validate.c), shared
  * with executor.c.  Executor role only.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * front.h: the front role's interface between its files.  Front role only.
  * Each file calls only down this list, or across within its own layer:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * http.h: the HTTP/1.1 request parser and response helpers (RFC 9110/9112).
  * http.c, http_chunked.c and http_values.c are pure: bytes in, struct out,

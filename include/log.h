@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * log.h: the logging API (OpenBSD log.c shape), used by every role.
  * The parent writes lines; the other roles send them to the parent.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mime.h: a file's type by its extension, for static files in the front.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * msg.h: the wire protocol between parent, front and executor.
  * SOCK_SEQPACKET, one sendmsg = one message: a msg_hdr, then exactly one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * proc.h: roles, and their fixed descriptor numbers after re-exec.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sandbox.h: everything that confines a script, as the executor uses it.
  * sandbox_init() runs once at executor start (as root, before its own

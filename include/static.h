@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * static.h: static file responses, in the front (unprivileged, chrooted).
  * Files are opened beneath the document root dirfd with openat2(2)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * version.h: the one place the version is written.  The Server header,
  * SERVER_SOFTWARE and `cgijail --version` all say the same thing.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * caps.c: identity and capabilities.  At init (executor, root) it resolves
  * the script user and empties the bounding set (the front empties its own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check.c: `cgijail --check`.  Probes every layer of the sandbox on this
  * kernel, each in a throw-away child where it changes anything, and says

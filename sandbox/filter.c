@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * filter.c: parsed seccomp policies (filter_parse.c) into BPF through
  * libseccomp, once, at role start: each script policy with the always-kill

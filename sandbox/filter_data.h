@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * filter_data.h: the tables filter_parse.c parses with (errno names,
  * argument constants, operators).  Data only, included by filter_parse.c

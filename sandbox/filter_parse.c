@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * filter_parse.c: seccomp policy text into a rule list.  Pure: no system
  * call, no libseccomp context; unit-tested and fuzzed.  Runs in the

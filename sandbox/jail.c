@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jail.c: the scripts' file system view.  At init the executor (root)
  * builds it once in a private mount namespace and pivot_roots into it,

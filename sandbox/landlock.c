@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * landlock.c: a second wall behind the read-only mounts: read and execute
  * everywhere, write only to /tmp, /dev/null and jail-bind-rw targets, no

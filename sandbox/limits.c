@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * limits.c: resource limits.  cgroups (v2, or the v1 pids/memory/cpu
  * hierarchies) contain each request as a whole; rlimits bound each process

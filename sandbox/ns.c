@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ns.c: namespaces.  The executor (root, at init) moves itself into one
  * empty network namespace that every script shares; each child then gets

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * policy_data.S: the seccomp policies of policy/ embedded in the binary,
  * so no role needs an installed file.  Assembled from the repository top:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sandbox_priv.h: the interfaces between the sandbox/ files, one kernel
  * facility each.  Functions marked "child" run between clone(CLONE_VM)

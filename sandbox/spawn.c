@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * spawn.c: the sandbox as one ordered list.  sandbox_init() runs once in
  * the executor (root, full capabilities); sandbox_spawn() clones each

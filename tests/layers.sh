@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 #
 # layers.sh: the architecture, checked on the compiled objects with nm.
 # The front never reaches the sandbox or makes a process; the executor

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 attack_common: what every tests/attacks/test_*.py shares.  Runs in the
 test worker (root, on this host) against the real daemon; trusts nothing

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_attack_disclosure: a script's source never reaches a client (the
 CVE-2008-1111 class: a server that falls back to serving the file).  A

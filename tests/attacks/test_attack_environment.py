@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_attack_environment: request headers that try to become something
 else in the script's environment: httpoxy (CVE-2016-5385), Shellshock

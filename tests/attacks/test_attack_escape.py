@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_attack_escape: a script program that tries to leave its sandbox:
 foreign system call ABIs (x32, int 0x80), TIOCSTI (also with the high

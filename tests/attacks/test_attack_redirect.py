@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_attack_redirect: a script's local redirect (Location: /path, RFC 3875
 6.2.2) is a new request the front makes for it, so it is checked like one:

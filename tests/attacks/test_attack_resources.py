@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_attack_resources: scripts that exhaust what they can reach: a fork
 bomb, a memory bomb, /tmp filled to ENOSPC, RLIMIT_FSIZE, descriptors, a

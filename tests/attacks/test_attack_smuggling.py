@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_attack_smuggling: request framing that one parser reads one way and
 another the other (CL.TE, TE.CL, duplicate Content-Length, obfuscated

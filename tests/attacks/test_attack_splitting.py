@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_attack_splitting: a script's output that tries to split the response
 or frame it twice (bare CR, NUL, obs-fold, its own Transfer-Encoding, a

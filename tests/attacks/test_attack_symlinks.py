@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_attack_symlinks: a script author who can only drop files into
 cgi-bin/ drops links instead: to /bin/sh (a shell that would run the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_attack_traversal: encoded traversal, to run or read anything outside
 the tree (CVE-2021-41773/42013, CVE-2014-4650, CVE-2019-11043).  Every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_cgi_env.c: libFuzzer target for cgi_env_build(), which the executor
  * runs on a request from the front.  Input: 7 bytes of flags, ports and

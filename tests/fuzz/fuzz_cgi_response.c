@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_cgi_response.c: libFuzzer target for cgi_parse_response(), which
  * the front runs on a script's hostile stdout.  Checks the invariants of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_config.c: libFuzzer target for config.c.  The input is a config
  * file; whatever it holds, the parser must return 0 with a struct whose

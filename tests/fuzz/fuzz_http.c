@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_http.c: libFuzzer target for the request head parser and the
  * chunked body decoder.  Input: one selector byte (how to split and how

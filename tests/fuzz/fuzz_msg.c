@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_msg.c: libFuzzer target for msg_validate(), over every type.
  * Input: type, role, fd count, a 16-bit offset, then bytes.  The bytes are

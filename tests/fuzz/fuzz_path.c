@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_path.c: libFuzzer target for http_path_normalize(), the gate
  * between a hostile request-target and the file system.  Input: one byte

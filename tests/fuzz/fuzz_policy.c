@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_policy.c: libFuzzer target for the seccomp policy parser and
  * compiler (sandbox/filter_parse.c, filter.c).  Any input must either

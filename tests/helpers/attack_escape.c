@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * attack_escape.c: hostile CGI program for tests/attacks (script user, in
  * the sandbox; trusts nothing).  QUERY_STRING "PROBE[:PID,...]": one escape

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * attack_hog.c: hostile CGI program for tests/attacks (script user, in the
  * sandbox; trusts nothing) that exhausts the resource QUERY_STRING names:

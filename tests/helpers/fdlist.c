@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fdlist.c: a CGI program (script user, in the sandbox) that lists its
  * open descriptors, minus the one the listing itself uses, as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * forkbomb.c: a CGI program (script user, in the sandbox) that forks
  * without end, every child too, retrying a refused fork after 1 ms.  It

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sysprobe.c: a CGI program (script user, in the sandbox) that makes the
  * one system call QUERY_STRING (or argv[1], unconfined) names and answers

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 cgijail_test: what an integration test needs to drive the real daemon.
 

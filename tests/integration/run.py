@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """
 run.py: the test runner for cgijail's real-daemon suites (run as root).
 

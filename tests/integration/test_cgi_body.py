@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_cgi_body: request bodies through the CGI relay.  A 5 MiB multipart
 upload and a chunked POST arrive intact (checked by sha256); a script

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_cgi_config: the CGI keywords of the config file.  `interpreter`
 runs a readable script that has no #! line; `cgi-route` sends a whole

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_cgi_env: the request side of CGI/1.1 (RFC 3875 section 4.1).  A
 script dumps the environment it was exec'd with (/proc/self/environ, so

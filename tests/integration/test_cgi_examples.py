@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_cgi_examples: the example scripts shipped in cgi-bin/ (the classic
 CGI tutorial's forms, cookies, upload and download, in Python 3 without

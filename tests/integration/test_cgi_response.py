@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_cgi_response: the response side of CGI/1.1 (RFC 3875 section 6).
 Document, client-redirect and local-redirect responses, NPH scripts,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_cgi_stream: a script's output is relayed as it is produced (a line
 every 0.5 s reaches the client line by line), and never faster than the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_config: configuration and command-line errors stop the daemon
 before anything is bound ("FILE:LINE: message", exit 1), -n checks a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_http_keepalive: persistent connections, pipelining, HTTP/1.0, HEAD,
 and that request bodies never desynchronise a connection (smuggling).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_http_paths: the request path is decoded once and normalised before
 routing; nothing outside the document root is ever served (traversal,

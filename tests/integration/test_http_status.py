@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_http_status: every error status of the HTTP contract, from raw
 bytes on a socket (400 405 413 414 431 501 505), and that none of them

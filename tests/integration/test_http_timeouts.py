@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_http_timeouts: the clocks that stop slow clients from holding a
 connection: 408 ten seconds after a head's first byte (also when it

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_ipv6: the daemon on ::1 (-b ::1): served over IPv6, logged with
 the IPv6 peer, and bound to that address only.

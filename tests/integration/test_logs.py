@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_logs: access lines (Combined Log Format + rid= us=), error lines
 (time role rid level: text), log files from the config, SIGUSR1 reopen,

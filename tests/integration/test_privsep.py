@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_privsep: the process split seen from /proc: the front holds no
 privilege (uid, capabilities, no_new_privs, seccomp, chroot, descriptors),

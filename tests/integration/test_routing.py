@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_routing: the static/CGI split.  Nothing under a CGI directory is
 ever sent as a file (a marker in each script must never appear in any

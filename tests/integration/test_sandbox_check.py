@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_sandbox_check: `cgijail --check` names every sandbox layer, says each
 is usable on this machine, exits 0, and never starts serving.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_sandbox_environment: the environment a script gets is built by the
 executor from typed fields: the CGI meta-variables, HTTP_* from request

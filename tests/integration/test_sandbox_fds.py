@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_sandbox_fds: a script inherits exactly three descriptors, its stdin,
 stdout and stderr pipes, whatever the daemon holds at the time (listening

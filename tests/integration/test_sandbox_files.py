@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_sandbox_files: the file system a script sees.  Host secrets are not
 in the jail, the document root is read-only (mount and landlock), the only

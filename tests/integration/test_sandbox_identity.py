@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_sandbox_identity: who a script is inside the sandbox, from its own
 /proc/self/status: nobody/nogroup with no other group, every capability

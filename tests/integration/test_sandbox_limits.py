@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_sandbox_limits: every resource a script can exhaust is bounded per
 request.  A busy loop ends at the timeout (500, or 504 when configured),

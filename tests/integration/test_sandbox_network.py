@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_sandbox_network: a script has no network.  TCP to the daemon's own
 port (v4 and v6, python and bash's /dev/tcp), TCP elsewhere, UDP and

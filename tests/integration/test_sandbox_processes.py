@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_sandbox_processes: a script sees and reaches no other process.  Its
 /proc holds only its own tree, the daemon's pids mean nothing inside (kill

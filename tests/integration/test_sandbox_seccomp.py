@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_sandbox_seccomp: system calls that reach past the sandbox fail or
 kill the script (SIGSYS: a 500 and "seccomp" in the log), including the

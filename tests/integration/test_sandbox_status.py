@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_sandbox_status: how each way a script can be wrong reaches the
 client: 404 for a missing script, 403 for one that must not run (mode,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_sandbox_stderr: what a script writes to stderr reaches the log, one
 line per line, as "cgi[ID] /cgi-bin/NAME: text", escaped once (no raw

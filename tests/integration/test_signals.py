@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_signals: what the parent does on SIGTERM/SIGINT (graceful stop:
 in-flight requests finish within 3 s, exit 0, nothing left, port free)

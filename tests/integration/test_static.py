@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_static: static files as the front serves them: types, validators,
 conditional requests, ranges, directories, autoindex, permissions, big

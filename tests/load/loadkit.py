@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 loadkit: what the load and fault tests share: clients bound to chosen
 loopback source addresses, a pool of slow (slowloris) connections, a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_cgi_concurrency: 200 CGI requests at once (beyond max-scripts 64:
 the executor queues them), then 2,000 more in batches; every answer is

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_log_full: logging under faults.  Log files on a 64 KiB tmpfs that
 fills up: the daemon keeps serving, says on stderr that lines are lost,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_restart: SIGKILL of the front, then of the executor, while 20
 clients loop over a static file and a CGI script: the parent restarts

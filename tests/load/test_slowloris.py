@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_slowloris: request heads sent one byte every 2-3 s are cut by
 the head timeout (408 after 10 s) and capped per client address, while

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_cgi_env.c: unit tests for cgi_env.c, the CGI environment builder.
  * Pure: no sockets, no processes, table-driven.  Builds against

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_cgi_resp.c: unit tests for cgi_resp.c, the script response
  * parser and nph- heads.  Pure: no sockets, no processes, table-driven.

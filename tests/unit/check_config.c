@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_config.c: unit tests for config.c (file parser, command line,
  * defaults, list limits).  Table-driven; every error's full "FILE:LINE:

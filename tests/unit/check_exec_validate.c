@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_exec_validate.c: unit tests for daemon/exec_validate.c, the
  * executor's own "may this script run?", on a temporary tree: modes,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_filter.c: sandbox/filter_parse.c and filter.c.  A table of
  * policy lines with their exact errors; compiled filters installed in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_front_path.c: unit tests for daemon/front_path.c, the front's own
  * symlink resolution beneath the document root, on a temporary tree: links

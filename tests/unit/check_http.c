@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_http.c: Check suite for daemon/http.c, the pure HTTP module.
  * Table-driven, no sockets: each malformed class maps to its exact status,

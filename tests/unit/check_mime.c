@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_mime.c: unit tests for daemon/mime.c: the built-in table, a
  * mime.types file written to a temporary directory, hostile text.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_msg.c: unit tests for msg.c.  msg_validate() against good and
  * malformed payloads of every type, then msg_send()/proc_recv() over a real

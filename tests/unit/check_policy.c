@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_policy.c: the shipped seccomp policies of policy/, one per role.
  * The binary embeds the files as they are; every rule says why; the

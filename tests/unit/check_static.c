@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_static.c: unit tests for daemon/static.c against a real temporary
  * document root (files, symlinks in and out, a FIFO, a socket, a mode 000

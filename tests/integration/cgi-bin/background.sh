@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # leaves a child behind (its name is in QUERY_STRING), still holding the
 # stdout pipe, and answers at once
 sleep "$QUERY_STRING" &

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 # the environment exactly as execve gave it (python adds LC_CTYPE to its
 # own os.environ), one repr'd NAME=VALUE a line
 print('Content-Type: text/plain\n')

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # what the script can read and write; one "name=yes|no" line per attempt.
 # The single-quoted commands are expanded by the inner sh, on purpose.
 # shellcheck disable=SC2016,SC2012

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 # opens descriptors until the kernel says no; reports the count and errno
 import errno
 import os

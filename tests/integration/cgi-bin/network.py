@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 # the network from inside: every attempt printed as "name=ok|fail errno";
 # QUERY_STRING is the daemon's own port
 import os

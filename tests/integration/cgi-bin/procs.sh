@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # the process view: pids in /proc, every command line there, and what
 # kill -9 does to the pids in QUERY_STRING (comma-separated)
 printf 'Content-Type: text/plain\n\n'

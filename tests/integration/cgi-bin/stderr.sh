@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # stderr lines the log must carry, escaped; then a normal answer
 printf 'plain stderr line %s\n' "$QUERY_STRING" >&2
 printf 'esc:\033[31mred\033[0m:end\n' >&2
