@@ -15,7 +15,8 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 
-WARN	:= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+WARN	:= -Werror=implicit-function-declaration \
+	   -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wno-unused-parameter
 ifeq ($(CI),true)
 WARN	+= -Werror
@@ -97,7 +98,9 @@ $(BUILD)/helpers/%: tests/helpers/%.c
 
 # ---- running ---------------------------------------------------------
 
-run: deps all
+# deps first, in its own make: pkg-config flags are read when make starts
+run: deps
+	$(MAKE) all
 	$(BUILD)/cgijail -b 127.0.0.1 -d . $(PORT)
 
 # ---- tests -----------------------------------------------------------
@@ -169,7 +172,8 @@ fuzz-smoke: fuzz
 	        grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' ; \
 	    test $${PIPESTATUS[0]} -eq 0; done
 
-bench: deps all
+bench: deps
+	$(MAKE) all
 	bash bench/static.sh
 	bash bench/cgi.sh
 

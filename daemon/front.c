@@ -116,16 +116,8 @@ front_client_readable(struct front_conn *c)
 		    EPOLLOUT : 0);
 		return;
 	}
-	n = recv(c->c_ev.fe_fd, c->c_in + c->c_inlen,
-	    sizeof(c->c_in) - c->c_inlen, 0);
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		front_conn_close(c);
-		return;
-	}
-	c->c_inlen += (size_t)n;
-	front_process(c);
+	if (front_conn_recv(c) > 0)
+		front_process(c);
 }
 
 /* what the connection layer calls back up for */

@@ -487,16 +487,8 @@ front_cgi_client_readable(struct front_conn *c)
 	ssize_t			 n;
 
 	if (fc != NULL && fc->fc_collecting) {
-		n = recv(c->c_ev.fe_fd, c->c_in + c->c_inlen,
-		    sizeof(c->c_in) - c->c_inlen, 0);
-		if (n == -1 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n <= 0) {
-			front_conn_close(c);
-			return;
-		}
-		c->c_inlen += (size_t)n;
-		front_cgi_dechunk(c);
+		if (front_conn_recv(c) > 0)
+			front_cgi_dechunk(c);
 		return;
 	}
 	if (fc == NULL || fc->fc_body_left == 0 || fc->fc_body != NULL ||
@@ -512,15 +504,9 @@ front_cgi_client_readable(struct front_conn *c)
 			    (c->c_outlen > c->c_outoff ? EPOLLOUT : 0));
 		return;
 	}
-	n = recv(c->c_ev.fe_fd, c->c_in + c->c_inlen,
-	    sizeof(c->c_in) - c->c_inlen, 0);
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+	/* a client gone mid-body is closed by the connection layer */
+	if (front_conn_recv(c) <= 0)
 		return;
-	if (n <= 0) {
-		front_conn_close(c);	/* client gone mid-body */
-		return;
-	}
-	c->c_inlen += (size_t)n;
 	c->c_deadline_ms = 0;
 	front_cgi_write_stdin(c);
 }

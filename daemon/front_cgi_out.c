@@ -303,6 +303,18 @@ front_cgi_local_redirect(struct front_conn *c)
 	front_route(c, r->hr_path, r->hr_query, c->c_redirects);
 }
 
+/* the head went out: what followed it in fc_obuf is the body's start */
+static void
+front_cgi_head_done(struct front_conn *c, size_t bodyoff)
+{
+	struct front_cgi	*fc = c->c_cgi;
+
+	front_cgi_body(c, fc->fc_obuf + bodyoff, fc->fc_olen - bodyoff);
+	free(fc->fc_obuf);
+	fc->fc_obuf = NULL;
+	fc->fc_olen = 0;
+}
+
 static void
 front_cgi_parse_head(struct front_conn *c)
 {
@@ -338,10 +350,7 @@ front_cgi_parse_head(struct front_conn *c)
 		return;
 	}
 	front_cgi_send_head(c);
-	front_cgi_body(c, fc->fc_obuf + rc, fc->fc_olen - (size_t)rc);
-	free(fc->fc_obuf);
-	fc->fc_obuf = NULL;
-	fc->fc_olen = 0;
+	front_cgi_head_done(c, (size_t)rc);
 }
 
 /*
@@ -466,10 +475,7 @@ front_cgi_nph_head(struct front_conn *c, size_t from)
 	fc->fc_head_sent = 1;
 	fc->fc_resp_left = c->c_head_only || st == 204 || st == 304 ? 0 :
 	    clen;
-	front_cgi_body(c, fc->fc_obuf + end, fc->fc_olen - end);
-	free(fc->fc_obuf);
-	fc->fc_obuf = NULL;
-	fc->fc_olen = 0;
+	front_cgi_head_done(c, end);
 }
 
 /* read the head into fc_obuf (allocated on first use): bytes or -1 */

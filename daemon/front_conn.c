@@ -277,6 +277,27 @@ front_linger(struct front_conn *c)
 	front_ev_set(&c->c_ev, EPOLLIN);
 }
 
+/*
+ * Client bytes into c_in (it has room): 1 with more bytes, 0 when there
+ * are none yet, -1 when the client is gone (the connection is closed).
+ */
+int
+front_conn_recv(struct front_conn *c)
+{
+	ssize_t	n;
+
+	n = recv(c->c_ev.fe_fd, c->c_in + c->c_inlen,
+	    sizeof(c->c_in) - c->c_inlen, 0);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n <= 0) {
+		front_conn_close(c);
+		return -1;
+	}
+	c->c_inlen += (size_t)n;
+	return 1;
+}
+
 void
 front_request_done(struct front_conn *c)
 {

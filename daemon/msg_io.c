@@ -18,6 +18,12 @@
 #include "msg.h"
 #include "proc.h"
 
+/* room for MSG_FDS_MAX descriptors, aligned for the cmsg macros */
+union msg_cbuf {
+	struct cmsghdr	 align;
+	unsigned char	 buf[CMSG_SPACE(sizeof(int) * MSG_FDS_MAX)];
+};
+
 /* SCM_RIGHTS control data for nfds (1..MSG_FDS_MAX) descriptors */
 static void
 msg_put_fds(struct msghdr *m, void *buf, const int *fds, int nfds)
@@ -41,10 +47,7 @@ msg_send(int sock, enum msg_type type, uint64_t reqid, const void *payload,
 	struct msg_hdr		 hdr;
 	struct iovec		 iov[2];
 	struct msghdr		 m;
-	union {
-		struct cmsghdr	 align;
-		unsigned char	 buf[CMSG_SPACE(sizeof(int) * MSG_FDS_MAX)];
-	}			 cbuf;
+	union msg_cbuf		 cbuf;
 	ssize_t			 n;
 
 	/* refuse here what the receiver would kill us for */
@@ -138,10 +141,7 @@ msg_recv_checked(int sock, enum proc_role from, struct msg_hdr *hdr,
 {
 	struct iovec	 iov[2];
 	struct msghdr	 m;
-	union {
-		struct cmsghdr	 align;
-		unsigned char	 buf[CMSG_SPACE(sizeof(int) * MSG_FDS_MAX)];
-	}		 cbuf;
+	union msg_cbuf	 cbuf;
 	ssize_t		 n;
 	int		 i;
 

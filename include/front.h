@@ -177,6 +177,7 @@ void		front_begin_head(struct front_conn *, int status,
 		    const char *reason);
 void		front_error(struct front_conn *, int status);
 void		front_flush(struct front_conn *);
+int		front_conn_recv(struct front_conn *);
 void		front_request_done(struct front_conn *);
 void		front_conn_add(struct front_conn *);
 void		front_conn_close(struct front_conn *);
