@@ -4,10 +4,15 @@
  * one system call QUERY_STRING (or argv[1], unconfined) names and answers
  * "probe=NAME rc=N errno=E"; a call the filter kills leaves no answer.
  */
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 #include <errno.h>
 #include <sched.h>
@@ -152,6 +157,115 @@ probe_chroot(void)
 	return syscall(SYS_chroot, "/tmp");
 }
 
+/* file watching on the jail's view of the host (other clients' reads) */
+static long
+probe_inotify(void)
+{
+	long	 fd;
+
+	if ((fd = syscall(SYS_inotify_init1, IN_CLOEXEC)) < 0)
+		return fd;
+	return syscall(SYS_inotify_add_watch, fd, "/", IN_ALL_EVENTS);
+}
+
+/* out-of-band data on a unix socket: a garbage-collector attack class */
+static long
+probe_msg_oob(void)
+{
+	int	 sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		return -1;
+	return syscall(SYS_sendto, sv[0], "x", 1L, (long)MSG_OOB, NULL, 0L);
+}
+
+static long
+probe_msg_oob_sendmsg(void)
+{
+	struct msghdr	 m;
+	struct iovec	 iov = { "x", 1 };
+	int		 sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		return -1;
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	return syscall(SYS_sendmsg, sv[0], &m, (long)MSG_OOB);
+}
+
+/* a filter whose notifications a supervisor in the script would get */
+static long
+probe_seccomp_listener(void)
+{
+	struct sock_filter	 insn = BPF_STMT(BPF_RET | BPF_K,
+				    SECCOMP_RET_ALLOW);
+	struct sock_fprog	 prog = { 1, &insn };
+
+	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+	    SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+}
+
+static long
+probe_socket(int family, int type)
+{
+	return syscall(SYS_socket, family, type, 0);
+}
+
+static long
+probe_af_vsock(void)
+{
+	return probe_socket(40, SOCK_STREAM);		/* AF_VSOCK */
+}
+
+static long
+probe_af_alg(void)
+{
+	return probe_socket(38, SOCK_SEQPACKET);	/* AF_ALG */
+}
+
+static long
+probe_af_netlink(void)
+{
+	return probe_socket(16, SOCK_RAW);		/* AF_NETLINK */
+}
+
+static long
+probe_af_packet(void)
+{
+	return probe_socket(17, SOCK_RAW);		/* AF_PACKET */
+}
+
+static long
+probe_af_unix(void)
+{
+	return probe_socket(AF_UNIX, SOCK_STREAM);
+}
+
+/* run another program than this one (strict: only itself may run) */
+static long
+probe_exec_other(void)
+{
+	char	*argv[] = { "/bin/true", NULL }, *envp[] = { NULL };
+	long	 r;
+	pid_t	 pid;
+	int	 st;
+
+	if ((pid = fork()) == -1)
+		return syscall(SYS_execve, argv[0], argv, envp);
+	if (pid == 0) {
+		syscall(SYS_execve, argv[0], argv, envp);
+		_exit(errno == 0 ? 126 : errno);
+	}
+	if (waitpid(pid, &st, 0) == -1)
+		return -1;
+	r = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	if (r == 0)
+		return 0;
+	errno = (int)(r < 126 ? r : EPERM);
+	return -1;
+}
+
 static const struct probe probes[] = {
 	{ "getpid", probe_getpid },
 	{ "ptrace-traceme", probe_traceme },
@@ -168,6 +282,16 @@ static const struct probe probes[] = {
 	{ "x32", probe_x32 },
 	{ "setuid0", probe_setuid0 },
 	{ "chroot", probe_chroot },
+	{ "inotify", probe_inotify },
+	{ "msg-oob", probe_msg_oob },
+	{ "msg-oob-sendmsg", probe_msg_oob_sendmsg },
+	{ "seccomp-listener", probe_seccomp_listener },
+	{ "af-vsock", probe_af_vsock },
+	{ "af-alg", probe_af_alg },
+	{ "af-netlink", probe_af_netlink },
+	{ "af-packet", probe_af_packet },
+	{ "af-unix", probe_af_unix },
+	{ "exec-other", probe_exec_other },
 };
 
 int
