@@ -25,7 +25,7 @@ import shutil
 import tempfile
 import time
 
-from cgijail_test import (Daemon, DaemonError, ProtocolError, SLOW,
+from cgijail_test import (Daemon, DaemonError, ProtocolError, SLOW, Skip,
                           assert_status, port_listening)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -200,7 +200,9 @@ def test_unusable_settings_are_file_line_errors_with_n_and_at_start():
 def _run_with_broken_empty_dir(make):
     """Start the daemon in a private mount namespace where make (a
     shell command) has put something wrong at /run/cgijail/empty.
-    Returns (status, stderr, seconds)."""
+    Returns (daemon, CompletedProcess, seconds)."""
+    if not shutil.which('unshare'):
+        raise Skip('unshare not installed')
     os.makedirs('/run/cgijail', mode=0o755, exist_ok=True)
     d = Daemon(start=False)
     script = ('mount -t tmpfs -o mode=0755,size=64k cgijail-test '

@@ -213,13 +213,14 @@ def _error_cases(d):
     of its access line).  Requests go one at a time, so the newest
     access line is the request's."""
     H = 'Host: %s\r\n' % d.hostport
+    C = H + 'Connection: close\r\n'
     raws = [
         ('bad header line', 400, 'GET / HTTP/1.1\r\n%sBad Header\r\n\r\n'
          % H),
-        ('missing file', 404, 'GET /missing HTTP/1.1\r\n%s\r\n' % H),
-        ('no index', 403, 'GET /noindex/ HTTP/1.1\r\n%s\r\n' % H),
+        ('missing file', 404, 'GET /missing HTTP/1.1\r\n%s\r\n' % C),
+        ('no index', 403, 'GET /noindex/ HTTP/1.1\r\n%s\r\n' % C),
         ('failing script', 500, 'GET /cgi-bin/fail.sh HTTP/1.1\r\n%s\r\n'
-         % H),
+         % C),
         ('long target', 414, 'GET /%s HTTP/1.1\r\n%s\r\n' % ('a' * 9000, H)),
         ('big header', 431, 'GET / HTTP/1.1\r\n%sX-Big: %s\r\n\r\n'
          % (H, 'x' * 9000)),
