@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_attack_front_escape: code running inside a compromised front (as
 after a parser bug) tries to leave its confinement through the

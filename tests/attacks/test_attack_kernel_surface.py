@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_attack_kernel_surface: kernel features a CGI script has no use for,
 reachable from a script under the default policy before, each a known

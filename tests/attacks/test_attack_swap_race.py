@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_attack_swap_race: the file that runs is the file the executor
 validated.  While requests for /cgi-bin/run.sh arrive, a thread swaps

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * nolandlock.c: run a program on a "kernel without landlock": a seccomp
  * filter makes landlock_create_ruleset(2) fail with ENOSYS, inherited by

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_hardening_http: the response side stays in step with the client.
 A script that answers before reading its body never gets a

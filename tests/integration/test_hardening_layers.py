@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_hardening_layers: a layer that is asked for and missing stops the
 start instead of being dropped quietly.  Landlock is required by

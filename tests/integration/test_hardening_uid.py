@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_hardening_uid: on the host, each running script has a uid that no
 other process has (a per-request uid from the reserved range
@@ -15,15 +16,8 @@ import subprocess
 import threading
 import time
 
-from cgijail_test import (Daemon, assert_status, proc_comm,
+from cgijail_test import (Daemon, assert_status, fixture, proc_comm,
                           proc_descendants, proc_status, wait_until)
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def fixture(name, mode=0o755):
-    with open(os.path.join(HERE, 'cgi-bin', name), 'rb') as f:
-        return (f.read(), mode)
 
 NOBODY = 65534
 RANGE_FIRST, RANGE_LAST = 1879048192, 1879049215

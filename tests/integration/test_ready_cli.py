@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_ready_cli: the command line people already type and the messages
 and documents they read (issue 10): -h/--help and --version on stdout

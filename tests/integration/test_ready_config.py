@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_ready_config: a configuration the sandbox cannot apply stops the
 start with "FILE:LINE: message" and exit 1, both with -n and at a real

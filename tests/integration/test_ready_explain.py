@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_ready_explain: every failure tells the person who can fix it
 (issue 10).  A static file or directory the front may not read is a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_ready_finish: a script that has answered is not killed (issue 10).
 Once its response is complete (here: all of its Content-Length), a

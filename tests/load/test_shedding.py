@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """
 test_shedding: clients behind one address are served (issue 10).  At a
 connection limit - the global max-connections, or the new

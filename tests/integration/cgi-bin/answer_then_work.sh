@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # answers completely (Content-Length), then keeps working: a second
 # later it writes the marker file QUERY_STRING (in a jail-bind-rw
 # directory) and a line to stderr, and exits 0

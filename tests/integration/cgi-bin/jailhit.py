@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 # what a student's script does, with no error handling, to a host path
 # or the network: QUERY_STRING is read=PATH, write=PATH or tcp=PORT
 import os

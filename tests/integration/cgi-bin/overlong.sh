@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # says Content-Length: 5 and writes more: "hello" and an excess, at once
 # or (QUERY_STRING "late") half a second later
 printf 'Content-Type: text/plain\nContent-Length: 5\n\nhello'

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # writes "written by UID" into the file named by QUERY_STRING (in a
 # jail-bind-rw directory); answers "wrote" or the shell's error
 printf 'Content-Type: text/plain\n\n'
