@@ -160,7 +160,7 @@ front_cgi_new(struct front_conn *c, const char *script, const char *path_info,
 	fc->fc_err = (struct front_ev){ FRONT_EV_CGI_ERR, -1, 0, c };
 	fc->fc_resp_left = -1;
 	/*
-	 * A normalised path never holds "//", but front_path_resolve()
+	 * A normalised path never holds "//", but path_resolve()
 	 * hands the tail after a file over with its slash doubled.
 	 */
 	while (path_info[0] == '/' && path_info[1] == '/')

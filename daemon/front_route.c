@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "front.h"
+#include "path.h"
 #include "log.h"
 #include "msg.h"
 #include "static.h"
@@ -202,7 +203,7 @@ front_route(struct front_conn *c, const char *path, const char *query,
 		return;
 	}
 	/* decide on the real location: symlinks resolved, beneath only */
-	if (front_path_resolve(front_docroot_fd, path, real,
+	if (path_resolve(front_docroot_fd, path, real,
 	    sizeof(real)) == -1) {
 		/* a link out of the tree (EXDEV) is refused, as the executor
 		 * refuses it: 403 */

@@ -13,7 +13,8 @@
  *   front_conn.c     a connection's services: events, output buffer,
  *                    flush, heads, error pages, access log, request done,
  *                    close, deferred free; the clock
- *   front_path.c     symlinks resolved beneath the document root
+ *   path.c           (shared with the executor) symlinks resolved
+ *                    beneath the document root
  *   front_filter.c   the front's seccomp filter, installed by front.c
  *
  * The router and the relay are one layer: a route starts a script, a
@@ -198,9 +199,6 @@ void		front_exec_writable(void);
 void	front_route(struct front_conn *, const char *path,
 	    const char *query, int redirects);
 
-/* front_path.c */
-int	front_path_resolve(int rootfd, const char *path, char *out,
-	    size_t outsz);
 
 /* front_cgi.c */
 void	front_cgi_start(struct front_conn *, const char *script,

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * front_path.c: resolve the symlinks of a request path ourselves, beneath
- * the document root, so that every routing decision (CGI directory or
- * static, dotfile) is made on where the bytes really are.  A link named
- * /alias.txt pointing into cgi-bin/ must never serve a script's source.
- * Front role; trusts neither the request nor the tree's symlinks.
+ * path.c: resolve the symlinks of a path ourselves, beneath a directory,
+ * so that every decision is made on where the bytes really are: the
+ * front routes on it (a link named /alias.txt pointing into cgi-bin/ must
+ * never serve a script's source), the executor validates and runs the
+ * real file.  Front and executor; trusts neither the path nor the tree's
+ * symlinks.
  */
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -15,13 +16,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "front.h"
-
-#define FRONT_PATH_LINKS_MAX	40	/* as the kernel's MAXSYMLINKS */
+#include "path.h"
 
 /* open one already-canonical path without following anything */
 static int
-front_path_open(int rootfd, const char *path)
+path_open(int rootfd, const char *path)
 {
 	struct open_how	how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
 	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
@@ -33,7 +32,7 @@ front_path_open(int rootfd, const char *path)
 
 /* drop the last component of a canonical path ("/a/b" -> "/a") */
 static int
-front_path_up(char *res)
+path_up(char *res)
 {
 	char	*slash;
 
@@ -51,7 +50,7 @@ front_path_up(char *res)
 
 /* rest := target + rest, in place */
 static int
-front_path_splice(char *rest, size_t restsz, const char *target,
+path_splice(char *rest, size_t restsz, const char *target,
     size_t tlen)
 {
 	size_t	rlen = strlen(rest);
@@ -68,7 +67,7 @@ front_path_splice(char *rest, size_t restsz, const char *target,
 
 /* append component to the canonical path */
 static int
-front_path_push(char *res, size_t ressz, const char *comp, size_t len)
+path_push(char *res, size_t ressz, const char *comp, size_t len)
 {
 	size_t	rl = strlen(res);
 
@@ -88,62 +87,62 @@ front_path_push(char *res, size_t ressz, const char *comp, size_t len)
  * next component of what is still to go in pw_rest (a link's target is
  * spliced in there, ahead of the rest).
  */
-struct front_path_walk {
+struct path_walk {
 	int		 pw_rootfd;
 	char		*pw_out;
 	size_t		 pw_outsz;
-	char		 pw_rest[HTTP_TARGET_MAX + 1];
+	char		 pw_rest[PATH_RESOLVE_MAX + 1];
 	const char	*pw_comp;
 	int		 pw_links;
 };
 
 /* what one step of the walk says: go on, stop here, or fail (errno) */
-enum front_path_step {
-	FRONT_PATH_NEXT,
-	FRONT_PATH_STOP,
-	FRONT_PATH_ERR
+enum path_step {
+	PATH_NEXT,
+	PATH_STOP,
+	PATH_ERR
 };
 
 /* the component at pw_comp (len bytes) is a symlink, open as fd */
-static enum front_path_step
-front_path_follow(struct front_path_walk *w, int fd, size_t len)
+static enum path_step
+path_follow(struct path_walk *w, int fd, size_t len)
 {
-	char	target[HTTP_TARGET_MAX + 1];
+	char	target[PATH_RESOLVE_MAX + 1];
 	ssize_t	tl;
 
 	tl = readlinkat(fd, "", target, sizeof(target) - 1);
 	close(fd);
-	if (tl <= 0 || ++w->pw_links > FRONT_PATH_LINKS_MAX) {
+	if (tl <= 0 || ++w->pw_links > PATH_LINKS_MAX) {
 		errno = tl <= 0 ? EIO : ELOOP;
-		return FRONT_PATH_ERR;
+		return PATH_ERR;
 	}
 	if (target[0] == '/') {
 		errno = EXDEV;	/* absolute: not beneath by design */
-		return FRONT_PATH_ERR;
+		return PATH_ERR;
 	}
-	front_path_up(w->pw_out);
+	path_up(w->pw_out);
 	w->pw_comp += len;
 	memmove(w->pw_rest, w->pw_comp, strlen(w->pw_comp) + 1);
-	if (front_path_splice(w->pw_rest, sizeof(w->pw_rest), target,
+	if (path_splice(w->pw_rest, sizeof(w->pw_rest), target,
 	    (size_t)tl) == -1)
-		return FRONT_PATH_ERR;
+		return PATH_ERR;
 	w->pw_comp = w->pw_rest;
-	return FRONT_PATH_NEXT;
+	return PATH_NEXT;
 }
 
 /* "." stays, ".." climbs (never above the root) */
-static enum front_path_step
-front_path_dots(struct front_path_walk *w, size_t len)
+static enum path_step
+path_dots(struct path_walk *w, size_t len)
 {
-	if (len == 2 && front_path_up(w->pw_out) == -1)
-		return FRONT_PATH_ERR;
+	if (len == 2 && path_up(w->pw_out) == -1)
+		return PATH_ERR;
 	w->pw_comp += len;
-	return FRONT_PATH_NEXT;
+	return PATH_NEXT;
 }
 
 /* one component: look at what it names in the tree */
-static enum front_path_step
-front_path_step(struct front_path_walk *w)
+static enum path_step
+path_step(struct path_walk *w)
 {
 	struct stat	 st;
 	size_t		 len;
@@ -152,29 +151,29 @@ front_path_step(struct front_path_walk *w)
 	while (*w->pw_comp == '/')
 		w->pw_comp++;
 	if (*w->pw_comp == '\0')
-		return FRONT_PATH_STOP;
+		return PATH_STOP;
 	len = strcspn(w->pw_comp, "/");
 	if ((len == 1 && w->pw_comp[0] == '.') ||
 	    (len == 2 && w->pw_comp[0] == '.' && w->pw_comp[1] == '.'))
-		return front_path_dots(w, len);
-	if (front_path_push(w->pw_out, w->pw_outsz, w->pw_comp, len) == -1)
-		return FRONT_PATH_ERR;
-	if ((fd = front_path_open(w->pw_rootfd, w->pw_out)) == -1) {
-		front_path_up(w->pw_out);
-		return FRONT_PATH_STOP;	/* missing: the rest is for 404 */
+		return path_dots(w, len);
+	if (path_push(w->pw_out, w->pw_outsz, w->pw_comp, len) == -1)
+		return PATH_ERR;
+	if ((fd = path_open(w->pw_rootfd, w->pw_out)) == -1) {
+		path_up(w->pw_out);
+		return PATH_STOP;	/* missing: the rest is for 404 */
 	}
 	if (fstat(fd, &st) == -1) {
 		saved = errno;
 		close(fd);
 		errno = saved;
-		return FRONT_PATH_ERR;
+		return PATH_ERR;
 	}
 	if (S_ISLNK(st.st_mode))
-		return front_path_follow(w, fd, len);
+		return path_follow(w, fd, len);
 	close(fd);
 	w->pw_comp += len;
 	/* a file: the rest is PATH_INFO */
-	return S_ISDIR(st.st_mode) ? FRONT_PATH_NEXT : FRONT_PATH_STOP;
+	return S_ISDIR(st.st_mode) ? PATH_NEXT : PATH_STOP;
 }
 
 /*
@@ -183,7 +182,7 @@ front_path_step(struct front_path_walk *w)
  * index.
  */
 static int
-front_path_tail(const char *path, const char *comp, char *out, size_t outsz)
+path_tail(const char *path, const char *comp, char *out, size_t outsz)
 {
 	size_t	len;
 
@@ -203,19 +202,13 @@ front_path_tail(const char *path, const char *comp, char *out, size_t outsz)
 	return 0;
 }
 
-/*
- * path: decoded, normalised, starts with '/'.  out: the same location with
- * every symlink resolved (relative links only; an absolute link or one
- * that climbs out is refused), up to the first component that is not a
- * directory; the rest (PATH_INFO, or a missing tail) is kept as is.
- * 0, or -1 with errno set (EXDEV: out of the tree; ENAMETOOLONG, ELOOP...).
- */
+/* see path.h */
 int
-front_path_resolve(int rootfd, const char *path, char *out, size_t outsz)
+path_resolve(int rootfd, const char *path, char *out, size_t outsz)
 {
-	struct front_path_walk	w = { .pw_rootfd = rootfd, .pw_out = out,
+	struct path_walk	w = { .pw_rootfd = rootfd, .pw_out = out,
 	    .pw_outsz = outsz };
-	enum front_path_step	step;
+	enum path_step	step;
 
 	if (strlcpy(w.pw_rest, path, sizeof(w.pw_rest)) >= sizeof(w.pw_rest) ||
 	    outsz < 2) {
@@ -224,9 +217,9 @@ front_path_resolve(int rootfd, const char *path, char *out, size_t outsz)
 	}
 	strlcpy(out, "/", outsz);
 	w.pw_comp = w.pw_rest;
-	while ((step = front_path_step(&w)) == FRONT_PATH_NEXT)
+	while ((step = path_step(&w)) == PATH_NEXT)
 		;
-	if (step == FRONT_PATH_ERR)
+	if (step == PATH_ERR)
 		return -1;
-	return front_path_tail(path, w.pw_comp, out, outsz);
+	return path_tail(path, w.pw_comp, out, outsz);
 }

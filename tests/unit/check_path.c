@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * check_front_path.c: unit tests for daemon/front_path.c, the front's own
+ * check_path.c: unit tests for daemon/path.c, the front's and executor's own
  * symlink resolution beneath the document root, on a temporary tree: links
  * inside and pointing out, absolute and relative, "..", loops, over-long
  * chains, missing components, a file used as a directory.  Runs as any user.
@@ -17,8 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "front.h"
-#include "http.h"
+#include "path.h"
 
 #define TEST_CHAIN	41	/* one more link than the resolver follows */
 #define TEST_GROW	3000	/* link target that lengthens the path */
@@ -142,7 +141,7 @@ test_build_root(void)
 {
 	size_t	i;
 
-	strlcpy(test_root, "/tmp/check_front_path.XXXXXX", sizeof(test_root));
+	strlcpy(test_root, "/tmp/check_path.XXXXXX", sizeof(test_root));
 	if (mkdtemp(test_root) == NULL || (test_root_fd = open(test_root,
 	    O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		perror(test_root);
@@ -249,14 +248,14 @@ static int
 resolve(int rootfd, const char *path, char *out, size_t outsz)
 {
 	errno = 0;
-	if (front_path_resolve(rootfd, path, out, outsz) == 0)
+	if (path_resolve(rootfd, path, out, outsz) == 0)
 		return 0;
 	return errno == 0 ? -1000 : -errno;
 }
 
-START_TEST(test_front_path_table)
+START_TEST(test_path_table)
 {
-	char		 out[HTTP_TARGET_MAX + 1];
+	char		 out[PATH_RESOLVE_MAX + 1];
 	const char	*want = path_cases[_i].out;
 	int		 rc;
 
@@ -274,13 +273,13 @@ END_TEST
 
 /* ---- lengths ---- */
 
-START_TEST(test_front_path_too_long)
+START_TEST(test_path_too_long)
 {
-	char	*path, out[HTTP_TARGET_MAX + 1];
+	char	*path, out[PATH_RESOLVE_MAX + 1];
 	size_t	 n;
 
 	/* a path longer than any request-target */
-	n = HTTP_TARGET_MAX + 1;
+	n = PATH_RESOLVE_MAX + 1;
 	ck_assert_ptr_nonnull(path = malloc(n + 1));
 	memset(path, 'a', n);
 	memcpy(path, "/dir/", 5);
@@ -288,7 +287,7 @@ START_TEST(test_front_path_too_long)
 	ck_assert_int_eq(resolve(test_root_fd, path, out,
 	    sizeof(out)), -ENAMETOOLONG);
 	/* the longest one is fine: a missing name, kept as is */
-	path[HTTP_TARGET_MAX] = '\0';
+	path[PATH_RESOLVE_MAX] = '\0';
 	ck_assert_int_eq(resolve(test_root_fd, path, out,
 	    sizeof(out)), 0);
 	ck_assert_str_eq(out, path);
@@ -319,7 +318,7 @@ static const struct {
 	{ "/file.txt/info",	15,	0 },
 };
 
-START_TEST(test_front_path_outsz)
+START_TEST(test_path_outsz)
 {
 	char	out[64];
 	int	rc;
@@ -338,9 +337,9 @@ START_TEST(test_front_path_outsz)
 END_TEST
 
 /* every case, twice, leaves no descriptor open */
-START_TEST(test_front_path_no_fd_leak)
+START_TEST(test_path_no_fd_leak)
 {
-	char	out[HTTP_TARGET_MAX + 1];
+	char	out[PATH_RESOLVE_MAX + 1];
 	size_t	i;
 	int	before, pass;
 
@@ -356,18 +355,18 @@ START_TEST(test_front_path_no_fd_leak)
 END_TEST
 
 static Suite *
-front_path_suite(void)
+path_suite(void)
 {
-	Suite	*s = suite_create("front_path");
+	Suite	*s = suite_create("path");
 	TCase	*tc;
 
 	tc = tcase_create("resolve");
-	tcase_add_loop_test(tc, test_front_path_table, 0,
+	tcase_add_loop_test(tc, test_path_table, 0,
 	    sizeof(path_cases) / sizeof(path_cases[0]));
-	tcase_add_test(tc, test_front_path_too_long);
-	tcase_add_loop_test(tc, test_front_path_outsz, 0,
+	tcase_add_test(tc, test_path_too_long);
+	tcase_add_loop_test(tc, test_path_outsz, 0,
 	    sizeof(outsz_cases) / sizeof(outsz_cases[0]));
-	tcase_add_test(tc, test_front_path_no_fd_leak);
+	tcase_add_test(tc, test_path_no_fd_leak);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -379,7 +378,7 @@ main(void)
 	int	 failed;
 
 	test_build_root();
-	sr = srunner_create(front_path_suite());
+	sr = srunner_create(path_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
