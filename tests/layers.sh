@@ -39,7 +39,7 @@ PURE_OBJS=(daemon/http*.o daemon/cgi_env*.o daemon/cgi_resp*.o
 
 # shared mechanism, in no role group and not checked here; named only so
 # that an object in no group at all is reported
-SHARED_OBJS=(daemon/main.o daemon/parent*.o daemon/proc*.o daemon/log*.o
+SHARED_OBJS=(daemon/main.o daemon/parent*.o daemon/proc*.o daemon/log*.o daemon/path.o
 	daemon/msg*.o daemon/config*.o daemon/confine*.o)
 
 # ---- what each group must not reference (anchored EREs) ---------------
