@@ -205,6 +205,8 @@ exec_start(struct exec *ex, uint64_t reqid, const struct msg_exec_req *req,
 		    E2BIG, "environment too large");
 	else
 		exec_spawn(ex, reqid, req->er_script, &sc, fds);
+	if (res == MSG_EXEC_OK)
+		exec_script_close(&sc);
 	exec_close_fds(fds, MSG_FDS_MAX);
 }
 

@@ -2,8 +2,9 @@
 /*
  * exec_validate.c: may this script run?  The executor's own check of what
  * the front asks for, never trusting its routing: beneath a configured CGI
- * directory (or a cgi-route target), one directory at a time with
- * openat2(RESOLVE_BENEATH), suEXEC's ownership and mode rules.
+ * directory (or a cgi-route target), its links resolved by our own walk,
+ * every directory on the real path checked, suEXEC's ownership and mode
+ * rules; the file that passed is the descriptor that will run.
  * Executor role; trusts only the configuration.
  */
 #include <sys/stat.h>
@@ -21,6 +22,7 @@
 #include "config.h"
 #include "executor.h"
 #include "msg.h"
+#include "path.h"
 #include "sandbox.h"
 
 /* a normalised absolute path: no empty, "." or ".." segment */
@@ -83,15 +85,17 @@ exec_match(const struct config *cfg, const char *script, size_t *policy,
 	return -1;
 }
 
+/* one name (or ".") beneath dirfd, never through a link */
 static int
-exec_openat2(int dirfd, const char *path, uint64_t flags)
+exec_openat2(int dirfd, const char *path, uint64_t flags, int pathonly)
 {
 	struct open_how	how;
 	int		fd, tries;
 
 	memset(&how, 0, sizeof(how));
-	how.flags = flags | O_PATH | O_CLOEXEC;
-	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+	how.flags = flags | O_NOFOLLOW | O_CLOEXEC | (pathonly ? O_PATH : 0);
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+	    RESOLVE_NO_MAGICLINKS;
 	/* EAGAIN: a concurrent rename made ".." ambiguous; retry a little */
 	for (tries = 0; tries < 4; tries++) {
 		fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
@@ -148,80 +152,209 @@ exec_check_dir(const struct exec_ctx *ex, int fd, const char **why)
 }
 
 static enum msg_exec_result
-exec_check_file(const struct exec_ctx *ex, int fd, int interp, const char **why)
+exec_check_file(const struct exec_ctx *ex, const struct stat *st, int interp,
+    const char **why)
 {
-	struct stat	st;
-
 	*why = NULL;
-	if (fstat(fd, &st) == -1)
-		*why = "cannot stat";
-	else if (S_ISDIR(st.st_mode))
+	if (S_ISDIR(st->st_mode))
 		*why = "is a directory";
-	else if (!S_ISREG(st.st_mode))
+	else if (!S_ISREG(st->st_mode))
 		*why = "not a regular file";
 	/* nobody is neither owner nor group: only the "other" bits count */
-	else if (!interp && !(st.st_mode & S_IXOTH))
+	else if (!interp && !(st->st_mode & S_IXOTH))
 		*why = "not executable";
-	else if (interp && !(st.st_mode & S_IROTH))
+	else if (interp && !(st->st_mode & S_IROTH))
 		*why = "not readable by the script user";
-	else if (st.st_mode & (S_ISUID | S_ISGID))
+	else if (st->st_mode & (S_ISUID | S_ISGID))
 		*why = "setuid or setgid";
-	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+	else if (st->st_mode & (S_IWGRP | S_IWOTH))
 		*why = "writable by group/other";
-	else if (st.st_uid == ex->ex_sb->sb_uid)
+	else if (st->st_uid == ex->ex_sb->sb_uid)
 		*why = "owned by the script user";
 	return *why == NULL ? MSG_EXEC_OK : MSG_EXEC_FORBIDDEN;
 }
 
 /*
- * Open base, then each directory below it one component at a time, each
- * beneath the previous: a symlink cannot lead out of the CGI directory,
- * and every directory on the way is checked.  Returns the file's fd.
+ * Walk rel, a path already resolved (no symlink left), from dirfd one
+ * directory at a time, refusing any link a rename may have put there
+ * since, checking every directory entered.  On success *dirfd is the
+ * last directory and *last the final component (NULL when rel names no
+ * component: dirfd itself is the result).
  */
 static enum msg_exec_result
-exec_walk(const struct exec_ctx *ex, const char *base, const char *rest,
-    int interp, const char **why, int *err)
+exec_walk_dirs(const struct exec_ctx *ex, int *dirfd, const char *rel,
+    char *comp, const char **last, const char **why, int *err)
 {
-	char			 comp[NAME_MAX + 1];
 	enum msg_exec_result	 res;
 	size_t			 len;
-	int			 fd, nfd;
+	int			 nfd;
 
-	fd = exec_openat2(ex->ex_docroot_fd, base, O_DIRECTORY);
+	*last = NULL;
 	for (;;) {
-		if (fd == -1) {
-			*err = errno;
-			return exec_open_error(*err, why);
-		}
-		if ((res = exec_check_dir(ex, fd, why)) != MSG_EXEC_OK) {
-			close(fd);
-			*err = EACCES;
+		if ((res = exec_check_dir(ex, *dirfd, why)) != MSG_EXEC_OK) {
+			*err = res == MSG_EXEC_FAILED ? errno : EACCES;
 			return res;
 		}
-		if ((len = strcspn(rest, "/")) > NAME_MAX) {
-			close(fd);
+		while (*rel == '/')
+			rel++;
+		if (*rel == '\0')
+			return MSG_EXEC_OK;
+		if ((len = strcspn(rel, "/")) > NAME_MAX) {
 			*err = ENAMETOOLONG;
 			return exec_open_error(*err, why);
 		}
-		memcpy(comp, rest, len);
+		memcpy(comp, rel, len);
 		comp[len] = '\0';
-		if (rest[len] == '\0')
-			break;
-		nfd = exec_openat2(fd, comp, O_DIRECTORY);
-		close(fd);
-		fd = nfd;
-		rest += len + 1;
+		rel += len;
+		if (rel[strspn(rel, "/")] == '\0') {
+			*last = comp;
+			return MSG_EXEC_OK;
+		}
+		nfd = exec_openat2(*dirfd, comp, O_DIRECTORY, 1);
+		if (nfd == -1) {
+			*err = errno;
+			return exec_open_error(*err, why);
+		}
+		close(*dirfd);
+		*dirfd = nfd;
 	}
-	nfd = exec_openat2(fd, comp, 0);
-	close(fd);
-	if (nfd == -1) {
+}
+
+/*
+ * The CGI directory (base, beneath the document root) and the script
+ * beneath it, each resolved by our own walk: links are followed only
+ * while they stay beneath, and every directory on the real path is
+ * checked, not only the ones the URL names.  Fills sc_file with the
+ * real path and returns with *dirfd the script's directory and comp its
+ * name.
+ */
+static enum msg_exec_result
+exec_resolve(const struct exec_ctx *ex, const char *base, const char *rest,
+    struct exec_script *sc, int *dirfd, char *comp, const char **why,
+    int *err)
+{
+	char			 rbase[PATH_RESOLVE_MAX], rrest[PATH_RESOLVE_MAX];
+	char			 buf[PATH_MAX];
+	const char		*last;
+	enum msg_exec_result	 res;
+	int			 n;
+
+	if ((size_t)snprintf(buf, sizeof(buf), "/%s", strcmp(base, ".") ?
+	    base : "") >= sizeof(buf) ||
+	    path_resolve(ex->ex_docroot_fd, buf, rbase, sizeof(rbase)) == -1) {
 		*err = errno;
 		return exec_open_error(*err, why);
 	}
-	res = exec_check_file(ex, nfd, interp, why);
-	close(nfd);
-	*err = res == MSG_EXEC_OK ? 0 : EACCES;
-	return res;
+	if ((*dirfd = exec_openat2(ex->ex_docroot_fd, ".", O_DIRECTORY,
+	    1)) == -1) {
+		*err = errno;
+		return exec_open_error(*err, why);
+	}
+	res = exec_walk_dirs(ex, dirfd, rbase, comp, &last, why, err);
+	if (res == MSG_EXEC_OK && last != NULL) {
+		/* the CGI directory itself is the last component */
+		n = exec_openat2(*dirfd, last, O_DIRECTORY, 1);
+		close(*dirfd);
+		if ((*dirfd = n) == -1) {
+			*err = errno;
+			return exec_open_error(*err, why);
+		}
+		res = exec_check_dir(ex, *dirfd, why);
+		*err = res == MSG_EXEC_OK ? 0 : EACCES;
+	}
+	if (res != MSG_EXEC_OK)
+		return res;
+	if ((size_t)snprintf(buf, sizeof(buf), "/%s", rest) >= sizeof(buf) ||
+	    path_resolve(*dirfd, buf, rrest, sizeof(rrest)) == -1) {
+		*err = errno;
+		return exec_open_error(*err, why);
+	}
+	res = exec_walk_dirs(ex, dirfd, rrest, comp, &last, why, err);
+	if (res != MSG_EXEC_OK)
+		return res;
+	if (last == NULL) {
+		*err = EACCES;
+		*why = "is a directory";
+		return MSG_EXEC_FORBIDDEN;
+	}
+	n = snprintf(sc->sc_file, sizeof(sc->sc_file), "%s%s%s",
+	    strcmp(ex->ex_sb->sb_docroot, "/") == 0 ? "" :
+	    ex->ex_sb->sb_docroot, strcmp(rbase, "/") == 0 ? "" : rbase, rrest);
+	if (n < 0 || (size_t)n >= sizeof(sc->sc_file)) {
+		*err = ENAMETOOLONG;
+		return exec_open_error(*err, why);
+	}
+	return MSG_EXEC_OK;
+}
+
+/* what kind of program: the first bytes, kept for the exec's hints */
+static void
+exec_read_head(struct exec_script *sc)
+{
+	ssize_t	 n;
+	char	*nl;
+
+	n = pread(sc->sc_fd, sc->sc_head, sizeof(sc->sc_head) - 1, 0);
+	sc->sc_headlen = n < 0 ? 0 : (size_t)n;
+	sc->sc_head[sc->sc_headlen] = '\0';
+	if (sc->sc_headlen >= 4 && memcmp(sc->sc_head, "\177ELF", 4) == 0)
+		sc->sc_kind = EXEC_KIND_ELF;
+	else if (sc->sc_headlen >= 2 && memcmp(sc->sc_head, "#!", 2) == 0) {
+		sc->sc_kind = EXEC_KIND_SHEBANG;
+		/* only the #! line is kept */
+		if ((nl = memchr(sc->sc_head, '\n', sc->sc_headlen)) != NULL) {
+			*nl = '\0';
+			sc->sc_headlen = (size_t)(nl - sc->sc_head);
+		}
+	} else
+		sc->sc_kind = EXEC_KIND_OTHER;
+}
+
+/*
+ * The file itself: looked at without opening it (a FIFO would block, a
+ * device could act), then opened for reading as the same inode; that
+ * descriptor is what runs (execveat), or what the child binds over its
+ * path for an interpreter.
+ */
+static enum msg_exec_result
+exec_open_file(const struct exec_ctx *ex, int dirfd, const char *name,
+    struct exec_script *sc, const char **why, int *err)
+{
+	enum msg_exec_result	 res;
+	struct stat		 st;
+	int			 fd;
+
+	if ((fd = exec_openat2(dirfd, name, 0, 1)) == -1) {
+		*err = errno;
+		return exec_open_error(*err, why);
+	}
+	if (fstat(fd, &sc->sc_st) == -1) {
+		*err = errno;
+		close(fd);
+		*why = "cannot stat";
+		return MSG_EXEC_FAILED;
+	}
+	close(fd);
+	if ((res = exec_check_file(ex, &sc->sc_st, sc->sc_interp != NULL,
+	    why)) != MSG_EXEC_OK) {
+		*err = EACCES;
+		return res;
+	}
+	if ((fd = exec_openat2(dirfd, name, O_RDONLY | O_NONBLOCK, 0)) == -1) {
+		*err = errno;
+		return exec_open_error(*err, why);
+	}
+	if (fstat(fd, &st) == -1 || st.st_dev != sc->sc_st.st_dev ||
+	    st.st_ino != sc->sc_st.st_ino) {
+		close(fd);
+		*err = ESTALE;
+		*why = "changed while it was checked";
+		return MSG_EXEC_FORBIDDEN;
+	}
+	sc->sc_fd = fd;
+	exec_read_head(sc);
+	*err = 0;
+	return MSG_EXEC_OK;
 }
 
 /* an `interpreter .EXT PATH` line for this file name, or NULL */
@@ -245,11 +378,14 @@ enum msg_exec_result
 exec_validate_script(const struct exec_ctx *ex, const char *script,
     struct exec_script *sc, const char **why, int *err)
 {
-	const char	*docroot = ex->ex_sb->sb_docroot, *rest;
-	char		 base[CONFIG_URLPATH_MAX], *slash;
-	int		 n;
+	const char		*rest;
+	char			 base[CONFIG_URLPATH_MAX], comp[NAME_MAX + 1];
+	char			*slash;
+	enum msg_exec_result	 res;
+	int			 dirfd = -1;
 
 	*err = EACCES;
+	sc->sc_fd = -1;
 	if (!exec_path_clean(script)) {
 		*why = "not a normalised path";
 		return MSG_EXEC_FORBIDDEN;
@@ -260,15 +396,29 @@ exec_validate_script(const struct exec_ctx *ex, const char *script,
 		return MSG_EXEC_FORBIDDEN;
 	}
 	sc->sc_interp = exec_interpreter(ex->ex_cfg, script);
-	n = snprintf(sc->sc_file, sizeof(sc->sc_file), "%s%s",
-	    strcmp(docroot, "/") == 0 ? "" : docroot, script);
-	if (n < 0 || (size_t)n >= sizeof(sc->sc_file)) {
+	if (strlen(ex->ex_sb->sb_docroot) + strlen(script) >=
+	    sizeof(sc->sc_file)) {
 		*err = ENAMETOOLONG;
 		*why = "path too long";
 		return MSG_EXEC_NOTFOUND;
 	}
+	res = exec_resolve(ex, base, rest, sc, &dirfd, comp, why, err);
+	if (res == MSG_EXEC_OK)
+		res = exec_open_file(ex, dirfd, comp, sc, why, err);
+	if (dirfd != -1)
+		close(dirfd);
+	if (res != MSG_EXEC_OK)
+		return res;
 	strlcpy(sc->sc_cwd, sc->sc_file, sizeof(sc->sc_cwd));
 	slash = strrchr(sc->sc_cwd, '/');
 	slash[slash == sc->sc_cwd ? 1 : 0] = '\0';
-	return exec_walk(ex, base, rest, sc->sc_interp != NULL, why, err);
+	return MSG_EXEC_OK;
+}
+
+void
+exec_script_close(struct exec_script *sc)
+{
+	if (sc->sc_fd != -1)
+		close(sc->sc_fd);
+	sc->sc_fd = -1;
 }

@@ -6,6 +6,8 @@
 #ifndef CGIJAIL_EXECUTOR_H
 #define CGIJAIL_EXECUTOR_H
 
+#include <sys/stat.h>
+
 #include <limits.h>
 #include <stddef.h>
 
@@ -20,12 +22,25 @@ struct exec_ctx {
 	int			 ex_docroot_fd;
 };
 
-/* what validation found: the files execve and the script will see */
+enum exec_kind {
+	EXEC_KIND_OTHER = 0,	/* neither: only an `interpreter` runs it */
+	EXEC_KIND_ELF,		/* a program: execveat on sc_fd */
+	EXEC_KIND_SHEBANG	/* "#!": the kernel starts the interpreter */
+};
+
+#define EXEC_HEAD_MAX	256
+
+/* what validation found: the file that will run, and what it will see */
 struct exec_script {
 	size_t		 sc_policy;
 	const char	*sc_interp;		/* NULL: run the file itself */
-	char		 sc_file[PATH_MAX];	/* SCRIPT_FILENAME */
+	char		 sc_file[PATH_MAX];	/* SCRIPT_FILENAME: real path */
 	char		 sc_cwd[PATH_MAX];
+	int		 sc_fd;			/* the validated file, O_RDONLY */
+	struct stat	 sc_st;
+	enum exec_kind	 sc_kind;
+	char		 sc_head[EXEC_HEAD_MAX];	/* the #! line, NUL'ed */
+	size_t		 sc_headlen;
 };
 
 /*
@@ -35,5 +50,7 @@ struct exec_script {
 enum msg_exec_result exec_validate_script(const struct exec_ctx *,
 	    const char *script, struct exec_script *, const char **why,
 	    int *err);
+/* close what a successful validation opened (sc_fd) */
+void	exec_script_close(struct exec_script *);
 
 #endif

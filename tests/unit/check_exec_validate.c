@@ -220,9 +220,9 @@ test_count_fds(void)
 
 /* ---- the table ---- */
 
-/* allowed: policy index, interpreter or not, the script's cwd */
-#define ALLOW(s, pol, interp, cwd) \
-	{ s, MSG_EXEC_OK, NULL, 0, pol, interp, cwd }
+/* allowed: policy index, interpreter or not, the real file beneath root */
+#define ALLOW(s, pol, interp, real) \
+	{ s, MSG_EXEC_OK, NULL, 0, pol, interp, real }
 #define DENY(s, why, err) \
 	{ s, MSG_EXEC_FORBIDDEN, why, err, 0, 0, NULL }
 #define MISSING(s, err) \
@@ -243,13 +243,13 @@ static const struct {
 	int			 err;
 	size_t			 policy;	/* when OK */
 	int			 interp;	/* when OK: TEST_INTERP */
-	const char		*cwd;		/* when OK, beneath the root */
+	const char		*real;		/* when OK, beneath the root */
 } validate_cases[] = {
 	/* allowed */
-	ALLOW("/cgi-bin/ok.sh",			1, 0, "/cgi-bin"),
-	ALLOW("/cgi-bin/sub/ok.sh",		1, 0, "/cgi-bin/sub"),
-	ALLOW("/cgi-bin/strict/ok.sh",		0, 0, "/cgi-bin/strict"),
-	ALLOW("/routed.sh",			0, 0, ""),
+	ALLOW("/cgi-bin/ok.sh",			1, 0, "/cgi-bin/ok.sh"),
+	ALLOW("/cgi-bin/sub/ok.sh",		1, 0, "/cgi-bin/sub/ok.sh"),
+	ALLOW("/cgi-bin/strict/ok.sh",		0, 0, "/cgi-bin/strict/ok.sh"),
+	ALLOW("/routed.sh",			0, 0, "/routed.sh"),
 	/* modes: the script user is neither owner nor group */
 	DENY("/cgi-bin/noexec.sh",		R_NOTX, EACCES),
 	DENY("/cgi-bin/ownerx.sh",		R_NOTX, EACCES),
@@ -263,8 +263,8 @@ static const struct {
 	DENY("/cgi-bin/worldw/ok.sh",		R_WDIR, EACCES),
 	DENY("/wcgi/ok.sh",			R_WDIR, EACCES),
 	/* interpreter lines: readable is enough, on the last name only */
-	ALLOW("/cgi-bin/app.py",		1, 1, "/cgi-bin"),
-	ALLOW("/cgi-bin/exec.py",		1, 1, "/cgi-bin"),
+	ALLOW("/cgi-bin/app.py",		1, 1, "/cgi-bin/app.py"),
+	ALLOW("/cgi-bin/exec.py",		1, 1, "/cgi-bin/exec.py"),
 	DENY("/cgi-bin/private.py",	"not readable by the script user",
 	    EACCES),
 	DENY("/cgi-bin/writable.py",		R_WR, EACCES),
@@ -286,14 +286,15 @@ static const struct {
 	DENY("/cgi-bin/./ok.sh",		R_NORM, EACCES),
 	DENY("/cgi-bin/../outside.sh",		R_NORM, EACCES),
 	DENY("/cgi-bin/sub/../ok.sh",		R_NORM, EACCES),
-	/* symlinks: followed only while they stay beneath the directory
-	 * they are in; the file's own checks apply to the target */
-	ALLOW("/cgi-bin/link.sh",		1, 0, "/cgi-bin"),
-	ALLOW("/cgi-bin/deeplink.sh",		1, 0, "/cgi-bin"),
-	ALLOW("/cgi-bin/sublink/ok.sh",		1, 0, "/cgi-bin/sublink"),
-	ALLOW("/linkcgi/ok.sh",			2, 0, "/linkcgi"),
+	/* symlinks: followed only while they stay beneath the CGI
+	 * directory; the file's own checks apply to the target, every
+	 * directory on its real path is checked */
+	ALLOW("/cgi-bin/link.sh",		1, 0, "/cgi-bin/ok.sh"),
+	ALLOW("/cgi-bin/deeplink.sh",		1, 0, "/cgi-bin/sub/ok.sh"),
+	ALLOW("/cgi-bin/sublink/ok.sh",		1, 0, "/cgi-bin/sub/ok.sh"),
+	ALLOW("/linkcgi/ok.sh",			2, 0, "/cgi-bin/ok.sh"),
 	DENY("/cgi-bin/noexeclink.sh",		R_NOTX, EACCES),
-	DENY("/cgi-bin/sub/up.sh",		R_OUT, EXDEV),
+	ALLOW("/cgi-bin/sub/up.sh",		1, 0, "/cgi-bin/ok.sh"),
 	DENY("/cgi-bin/out.sh",			R_OUT, EXDEV),
 	DENY("/cgi-bin/abs.sh",			R_OUT, EXDEV),
 	DENY("/cgi-bin/bin-sh",			R_OUT, EXDEV),
@@ -336,12 +337,14 @@ START_TEST(test_exec_validate_table)
 		ck_assert_str_eq(sc.sc_interp, TEST_INTERP);
 	else
 		ck_assert_ptr_null(sc.sc_interp);
-	/* SCRIPT_FILENAME is the path asked for, not where links lead */
-	snprintf(want, sizeof(want), "%s%s", test_root, s);
-	ck_assert_str_eq(sc.sc_file, want);
+	/* SCRIPT_FILENAME is the real file, as the front routes on it */
 	snprintf(want, sizeof(want), "%s%s", test_root,
-	    validate_cases[_i].cwd);
+	    validate_cases[_i].real);
+	ck_assert_str_eq(sc.sc_file, want);
+	*strrchr(want, '/') = '\0';
 	ck_assert_str_eq(sc.sc_cwd, want);
+	ck_assert_int_ge(sc.sc_fd, 0);
+	exec_script_close(&sc);
 }
 END_TEST
 
@@ -361,9 +364,11 @@ START_TEST(test_exec_validate_longest_match)
 	ck_assert_int_eq(exec_validate_script(&ex, "/cgi-bin/strict/ok.sh",
 	    &sc, &why, &err), MSG_EXEC_OK);
 	ck_assert_uint_eq(sc.sc_policy, 1);
+	exec_script_close(&sc);
 	ck_assert_int_eq(exec_validate_script(&ex, "/cgi-bin/ok.sh", &sc,
 	    &why, &err), MSG_EXEC_OK);
 	ck_assert_uint_eq(sc.sc_policy, 0);
+	exec_script_close(&sc);
 }
 END_TEST
 
@@ -411,6 +416,7 @@ START_TEST(test_exec_validate_file_owned_by_script_user)
 	    (gid_t)-1, 0), 0);
 	ck_assert_int_eq(exec_validate_script(&ex, "/cgi-bin/mine.sh", &sc,
 	    &why, &err), MSG_EXEC_OK);
+	exec_script_close(&sc);
 }
 END_TEST
 
@@ -463,8 +469,9 @@ START_TEST(test_exec_validate_no_fd_leak)
 	ck_assert_int_gt(before, 0);
 	for (i = 0; i < sizeof(validate_cases) / sizeof(validate_cases[0]);
 	    i++)
-		(void)exec_validate_script(&ex, validate_cases[i].script, &sc,
-		    &why, &err);
+		if (exec_validate_script(&ex, validate_cases[i].script, &sc,
+		    &why, &err) == MSG_EXEC_OK)
+			exec_script_close(&sc);
 	ck_assert_int_eq(test_count_fds(), before);
 }
 END_TEST
