@@ -24,6 +24,7 @@ enum sandbox_step {
 	SBX_STEP_NONE = 0,
 	SBX_STEP_CGROUP,	/* per-request cgroup create/limit/join */
 	SBX_STEP_CLONE,		/* namespaces, signals, session, hostname */
+	SBX_STEP_FDS,		/* dup2 stdio, close the rest */
 	SBX_STEP_MOUNTS,	/* /proc, /tmp */
 	SBX_STEP_RLIMITS,
 	SBX_STEP_SECUREBITS,	/* bounding set checked, ambient, securebits */
@@ -31,7 +32,7 @@ enum sandbox_step {
 	SBX_STEP_CAPS,		/* every capability set emptied */
 	SBX_STEP_NNP,		/* no_new_privs, parent-death signal */
 	SBX_STEP_LANDLOCK,
-	SBX_STEP_FDS,		/* dup2 stdio, close the rest, chdir */
+	SBX_STEP_CWD,		/* the script's directory */
 	SBX_STEP_SECCOMP,
 	SBX_STEP_EXEC,
 	SBX_STEP_MAX

@@ -45,7 +45,8 @@ static const char *const spawn_step_names[SBX_STEP_MAX] = {
 	[SBX_STEP_NNP] = "no_new_privs",
 	[SBX_STEP_LANDLOCK] = "landlock",
 	[SBX_STEP_SECCOMP] = "seccomp",
-	[SBX_STEP_FDS] = "fds/chdir",
+	[SBX_STEP_FDS] = "fds",
+	[SBX_STEP_CWD] = "chdir",
 	[SBX_STEP_EXEC] = "execve",
 };
 
@@ -78,7 +79,12 @@ spawn_die(struct spawn_ctx *sc, enum sandbox_step step)
 		spawn_die((sc), (step));				\
 } while (0)
 
-/* child: the pipes on 0-2 (moving any already there out of the way) */
+/*
+ * child: the pipes on 0-2 (moving any already there out of the way) and
+ * nothing else: the executor's descriptors are gone before any layer
+ * opens one of its own (under load the executor holds more than the
+ * script's RLIMIT_NOFILE, and a copy of them would leave it no room).
+ */
 static int
 spawn_fds(const struct sandbox_spawn *ss)
 {
@@ -92,14 +98,12 @@ spawn_fds(const struct sandbox_spawn *ss)
 	for (i = 0; i < 3; i++)
 		if (syscall(SYS_dup3, fds[i], i, 0) == -1)
 			return -1;
-	if (syscall(SYS_close_range, 3, ~0U, 0) == -1)
-		return -1;
-	return (int)syscall(SYS_chdir, ss->ss_cwd);
+	return (int)syscall(SYS_close_range, 3, ~0U, 0);
 }
 
 /*
- * child: DESIGN.md "The sandbox", in order (the descriptors are closed
- * just before seccomp rather than after it); nothing here may allocate
+ * child: DESIGN.md "The sandbox", in order, but for the descriptors:
+ * closed first, not last; nothing here may allocate
  */
 static int SPAWN_CHILD_CODE
 spawn_child(void *arg)
@@ -110,6 +114,7 @@ spawn_child(void *arg)
 
 	SPAWN_STEP(sc, SBX_STEP_CLONE, ns_child_enter());
 	SPAWN_STEP(sc, SBX_STEP_CGROUP, limits_cgroup_join(sc->sc_cgfds));
+	SPAWN_STEP(sc, SBX_STEP_FDS, spawn_fds(ss));
 	SPAWN_STEP(sc, SBX_STEP_MOUNTS, jail_child_mounts(sb));
 	SPAWN_STEP(sc, SBX_STEP_RLIMITS, limits_rlimit_apply(sb));
 	SPAWN_STEP(sc, SBX_STEP_SECUREBITS, caps_lock(sb->sb_cap_last));
@@ -118,8 +123,7 @@ spawn_child(void *arg)
 	SPAWN_STEP(sc, SBX_STEP_CAPS, caps_clear_all());
 	SPAWN_STEP(sc, SBX_STEP_NNP, caps_no_new_privs());
 	SPAWN_STEP(sc, SBX_STEP_LANDLOCK, landlock_restrict(sb));
-	/* before seccomp, so no policy has to allow dup3 or close_range */
-	SPAWN_STEP(sc, SBX_STEP_FDS, spawn_fds(ss));
+	SPAWN_STEP(sc, SBX_STEP_CWD, (int)syscall(SYS_chdir, ss->ss_cwd));
 	SPAWN_STEP(sc, SBX_STEP_SECCOMP, filter_install_policy(&sb->sb_floor,
 	    &sb->sb_policy[ss->ss_policy]));
 	(void)syscall(SYS_execve, ss->ss_path, ss->ss_argv, ss->ss_envp);
