@@ -210,6 +210,12 @@ config_defaults(struct config *cf)
 	cf->cf_nindex = 1;
 	cf->cf_max_body_bytes = 64 * CONFIG_MIB;
 	cf->cf_max_scripts = 64;
+	cf->cf_landlock = 1;
+	cf->cf_landlock_min_abi = 6;
+	cf->cf_cgroup = 1;
+	/* just past systemd-nspawn's container range: 1024 uids */
+	cf->cf_script_uid_first = 1879048192;
+	cf->cf_script_uid_count = 1024;
 	(void)strlcpy(cf->cf_script_user, "nobody",
 	    sizeof(cf->cf_script_user));
 	cf->cf_timeout_sec = 30;

@@ -46,11 +46,12 @@ exec_child_alloc(struct exec *ex)
 	return NULL;
 }
 
-/* the pidfd is the sandbox's: sandbox_release() closes it */
+/* the pidfd and status fd are the sandbox's: sandbox_release() */
 static void
 exec_child_free(struct exec *ex, struct exec_child *c)
 {
 	if (c->ec_timerfd != -1) {
+		epoll_ctl(ex->ex_epfd, EPOLL_CTL_DEL, c->ec_timerfd, NULL);
 		close(c->ec_timerfd);
 		c->ec_timerfd = -1;
 	}
@@ -58,43 +59,40 @@ exec_child_free(struct exec *ex, struct exec_child *c)
 	ex->ex_nrunning--;
 }
 
+/* the child's timer: first the bound on its start, then its timeout */
 static int
-exec_arm_timeout(struct exec *ex, struct exec_child *c)
+exec_arm(struct exec_child *c, uint64_t sec)
 {
 	struct itimerspec	its;
-	uint64_t		sec = ex->ex_cfg->cf_timeout_sec;
 
-	if (sec == 0)
-		return 0;
 	memset(&its, 0, sizeof(its));
 	its.it_value.tv_sec = sec > INT32_MAX ? INT32_MAX : (time_t)sec;
 	return timerfd_settime(c->ec_timerfd, 0, &its, NULL);
 }
 
 static void
-exec_spawn_failed(struct exec *ex, uint64_t reqid, const char *script,
+exec_start_failed(struct exec *ex, struct exec_child *c,
     const struct sandbox_failure *fail)
 {
-	const char	*step = sandbox_step_name(fail->sf_step), *hint = "";
-	char		 reason[EXEC_REASON_MAX];
+	const char	*step = sandbox_step_name(fail->sf_step);
+	char		 reason[1024], hint[512];
 
-	/* the file was checked: ENOENT now is a missing #! interpreter */
-	if (fail->sf_step == SBX_STEP_EXEC && fail->sf_errno == ENOENT)
-		hint = " (bad #! interpreter?)";
+	exec_hint_failure(c, fail->sf_step, fail->sf_errno, hint,
+	    sizeof(hint));
+	/* the front's copy is cut to es_reason; the log has all of it */
 	if (fail->sf_step == SBX_STEP_EXEC)
-		snprintf(reason, sizeof(reason), "exec failed: %s%s",
-		    strerror(fail->sf_errno), hint);
+		snprintf(reason, sizeof(reason), "exec failed: %s%s%s",
+		    strerror(fail->sf_errno), hint[0] ? ": " : "", hint);
 	else
 		snprintf(reason, sizeof(reason), "%s: %s", step,
 		    strerror(fail->sf_errno));
-	exec_reqlog(LOG_LVL_WARN, reqid, script,
-	    "sandbox step %s failed: %s%s", step, strerror(fail->sf_errno),
-	    hint);
-	exec_reply_started(ex, reqid, MSG_EXEC_FAILED, 0, fail->sf_errno,
-	    reason);
+	exec_reqlog(LOG_LVL_WARN, c->ec_reqid, c->ec_script,
+	    "sandbox step %s failed: %s%s%s", step, strerror(fail->sf_errno),
+	    hint[0] ? "; " : "", hint);
+	exec_reply_started(ex, c->ec_reqid, MSG_EXEC_FAILED, 0,
+	    fail->sf_errno, reason);
 }
 
-/* the pidfd and the timeout go into the loop; else the child dies now */
 static int
 exec_child_watch(struct exec *ex, struct exec_child *c, size_t slot)
 {
@@ -104,84 +102,106 @@ exec_child_watch(struct exec *ex, struct exec_child *c, size_t slot)
 	if (epoll_ctl(ex->ex_epfd, EPOLL_CTL_ADD, c->ec_sch.sch_pidfd,
 	    &ev) == -1)
 		return -1;
-	if (c->ec_timerfd == -1)
-		return 0;
-	ev.data.u64 = exec_tag(EXEC_EV_TIMER, slot, c->ec_gen);
-	if (epoll_ctl(ex->ex_epfd, EPOLL_CTL_ADD, c->ec_timerfd, &ev) == -1 ||
-	    exec_arm_timeout(ex, c) == -1)
+	ev.data.u64 = exec_tag(EXEC_EV_STATUS, slot, c->ec_gen);
+	if (epoll_ctl(ex->ex_epfd, EPOLL_CTL_ADD, c->ec_sch.sch_statusfd,
+	    &ev) == -1)
 		return -1;
-	return 0;
+	ev.data.u64 = exec_tag(EXEC_EV_TIMER, slot, c->ec_gen);
+	if (epoll_ctl(ex->ex_epfd, EPOLL_CTL_ADD, c->ec_timerfd, &ev) == -1)
+		return -1;
+	return exec_arm(c, EXEC_START_MAX_SEC);
 }
 
-/* a free slot with its timer, before anything runs; NULL if no timer */
+/* a free slot with its timer, before anything runs; NULL on error */
 static struct exec_child *
-exec_child_claim(struct exec *ex, uint64_t reqid, const char *script)
+exec_child_claim(struct exec *ex, uint64_t reqid, const char *script,
+    const struct exec_script *sc)
 {
 	struct exec_child	*c;
 
 	if ((c = exec_child_alloc(ex)) == NULL)
 		fatalx("no free child slot");	/* callers checked */
-	c->ec_timerfd = -1;
-	if (ex->ex_cfg->cf_timeout_sec > 0 && (c->ec_timerfd = timerfd_create(
-	    CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) == -1)
+	if ((c->ec_timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK |
+	    TFD_CLOEXEC)) == -1)
 		return NULL;
 	memset(&c->ec_sch, 0, sizeof(c->ec_sch));
-	c->ec_sch.sch_pidfd = -1;
+	c->ec_sch.sch_pidfd = c->ec_sch.sch_statusfd = -1;
 	c->ec_used = 1;
+	c->ec_started = 0;
 	c->ec_gen = ++ex->ex_gen;
 	c->ec_reqid = reqid;
 	c->ec_kill = 0;
 	c->ec_kill_why = NULL;
 	c->ec_cpu_usec = 0;
 	strlcpy(c->ec_script, script, sizeof(c->ec_script));
+	c->ec_kind = sc->sc_kind;
+	strlcpy(c->ec_interp, sc->sc_interp != NULL ? sc->sc_interp : "",
+	    sizeof(c->ec_interp));
+	memcpy(c->ec_head, sc->sc_head, sizeof(c->ec_head));
 	ex->ex_nrunning++;
 	clock_gettime(CLOCK_MONOTONIC, &c->ec_start);
 	return c;
 }
 
+/*
+ * What runs: a program is exec'd through the very descriptor that was
+ * validated; a script's path (bound over itself in the child) is given
+ * to its interpreter, the `interpreter` line's or the kernel's for #!.
+ */
+static void
+exec_spawn_args(const struct exec_script *sc, char **argv,
+    struct sandbox_spawn *ss)
+{
+	/* never anything from the query string (CVE-2012-1823) */
+	/* execve's argv is char *const[] for history's sake: not written */
+	argv[0] = sc->sc_interp != NULL ? (char *)sc->sc_interp :
+	    (char *)sc->sc_file;
+	argv[1] = sc->sc_interp != NULL ? (char *)sc->sc_file : NULL;
+	argv[2] = NULL;
+	ss->ss_exec_fd = sc->sc_fd;
+	ss->ss_execat = sc->sc_interp == NULL && sc->sc_kind == EXEC_KIND_ELF;
+	ss->ss_path = argv[0];
+	ss->ss_script = sc->sc_file;
+	ss->ss_argv = argv;
+	ss->ss_cwd = sc->sc_cwd;
+	ss->ss_policy = sc->sc_policy;
+}
+
 static void
 exec_spawn(struct exec *ex, uint64_t reqid, const char *script,
-    struct exec_script *sc, const int *fds)
+    const struct exec_script *sc, const int *fds)
 {
 	struct sandbox_failure	 fail = { SBX_STEP_NONE, 0 };
 	struct sandbox_spawn	 ss;
 	struct exec_child	*c;
-	struct timespec		 t0;
-	char			*argv[3];
+	char			*argv[3], also[SBX_EXEC_ALSO_MAX][PATH_MAX];
 
-	if ((c = exec_child_claim(ex, reqid, script)) == NULL) {
+	if ((c = exec_child_claim(ex, reqid, script, sc)) == NULL) {
 		exec_refuse(ex, reqid, script, MSG_EXEC_FAILED, errno,
 		    "no timer for the timeout");
 		return;
 	}
-	/* never anything from the query string (CVE-2012-1823) */
-	/* execve's argv is char *const[] for history's sake: not written */
-	argv[0] = sc->sc_interp != NULL ? (char *)sc->sc_interp : sc->sc_file;
-	argv[1] = sc->sc_interp != NULL ? sc->sc_file : NULL;
-	argv[2] = NULL;
-	ss = (struct sandbox_spawn){ fds[0], fds[1], fds[2], argv[0], argv,
-	    ex->ex_env.ce_envp, sc->sc_cwd, sc->sc_policy, reqid };
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_stdin = fds[0];
+	ss.ss_stdout = fds[1];
+	ss.ss_stderr = fds[2];
+	ss.ss_envp = ex->ex_env.ce_envp;
+	ss.ss_slot = (size_t)(c - ex->ex_child);
+	ss.ss_reqid = reqid;
+	exec_spawn_args(sc, argv, &ss);
+	if (ex->ex_sb.sb_policy[sc->sc_policy].fp_exec_self)
+		exec_also(sc, also, ss.ss_exec_also);
 	if (sandbox_spawn(&ex->ex_sb, &ss, &c->ec_sch, &fail) == -1) {
-		c->ec_sch.sch_pidfd = -1;
+		exec_start_failed(ex, c, &fail);
 		exec_child_free(ex, c);
-		exec_spawn_failed(ex, reqid, script, &fail);
 		return;
 	}
-	if (exec_child_watch(ex, c, (size_t)(c - ex->ex_child)) == -1) {
+	if (exec_child_watch(ex, c, ss.ss_slot) == -1) {
 		/* it cannot be supervised: it must not run */
 		log_warn("cgi[%llu] supervise", (unsigned long long)reqid);
-		sandbox_kill(&ex->ex_sb, &c->ec_sch);
-		c->ec_kill = MSG_END_KILLED;
-		c->ec_kill_why = "cannot supervise";
-	}
-	exec_reply_started(ex, reqid, MSG_EXEC_OK, c->ec_sch.sch_pid, 0, "");
-	/* clone to execve, every layer applied (bench/cgi.sh reads this) */
-	exec_reqlog(LOG_LVL_DEBUG, reqid, script, "started, pid %d, spawn "
-	    "%llu us", (int)c->ec_sch.sch_pid,
-	    (unsigned long long)exec_usec_since(&t0));
-	if (c->ec_kill == MSG_END_KILLED)
+		exec_child_kill(ex, c, MSG_END_KILLED, "cannot supervise");
 		exec_child_reap(ex, c, 0);
+	}
 }
 
 /* validate, build the environment, spawn; the fds are ours to close */
@@ -194,12 +214,15 @@ exec_start(struct exec *ex, uint64_t reqid, const struct msg_exec_req *req,
 	struct exec_script	 sc;
 	enum msg_exec_result	 res;
 	const char		*why = "invalid";
+	char			 reason[512];
 	int			 err = 0;
 
 	res = exec_validate_script(&ctx, req->er_script, &sc, &why, &err);
-	if (res != MSG_EXEC_OK)
-		exec_refuse(ex, reqid, req->er_script, res, err, why);
-	else if (cgi_env_build(&ex->ex_env, req, ex->ex_cfg, sc.sc_file,
+	if (res != MSG_EXEC_OK) {
+		exec_hint_refusal(req->er_script, sc.sc_file, why, ex->ex_cfg,
+		    reason, sizeof(reason));
+		exec_refuse(ex, reqid, req->er_script, res, err, reason);
+	} else if (cgi_env_build(&ex->ex_env, req, ex->ex_cfg, sc.sc_file,
 	    ex->ex_sb.sb_docroot) == -1)
 		exec_refuse(ex, reqid, req->er_script, MSG_EXEC_FAILED,
 		    E2BIG, "environment too large");
@@ -208,6 +231,45 @@ exec_start(struct exec *ex, uint64_t reqid, const struct msg_exec_req *req,
 	if (res == MSG_EXEC_OK)
 		exec_script_close(&sc);
 	exec_close_fds(fds, MSG_FDS_MAX);
+}
+
+/* the child exec'd: the front hears of it, the timeout starts */
+static void
+exec_child_running(struct exec *ex, struct exec_child *c)
+{
+	uint64_t	sec = ex->ex_cfg->cf_timeout_sec, spent;
+
+	c->ec_started = 1;
+	exec_reply_started(ex, c->ec_reqid, MSG_EXEC_OK, c->ec_sch.sch_pid, 0,
+	    "");
+	spent = exec_usec_since(&c->ec_start);
+	/* clone to execve, every layer applied (bench/cgi.sh reads this) */
+	exec_reqlog(LOG_LVL_DEBUG, c->ec_reqid, c->ec_script, "started, pid "
+	    "%d, spawn %llu us", (int)c->ec_sch.sch_pid,
+	    (unsigned long long)spent);
+	if (c->ec_kill == 0)
+		(void)exec_arm(c, sec == 0 ? 0 : sec > spent / 1000000 ?
+		    sec - spent / 1000000 : 1);
+}
+
+/* the status pipe spoke: exec'd, or a step failed (it exits by itself) */
+void
+exec_child_status(struct exec *ex, struct exec_child *c)
+{
+	struct sandbox_failure	fail;
+	int			fd = c->ec_sch.sch_statusfd, r;
+
+	if (c->ec_started || fd == -1)
+		return;
+	if ((r = sandbox_started(&c->ec_sch, &fail)) == 0)
+		return;
+	epoll_ctl(ex->ex_epfd, EPOLL_CTL_DEL, fd, NULL);
+	if (r == 1)
+		exec_child_running(ex, c);
+	else {
+		exec_start_failed(ex, c, &fail);
+		c->ec_started = -1;	/* no DONE: the front had its answer */
+	}
 }
 
 static const char *
@@ -306,6 +368,35 @@ exec_waitid(int pidfd, siginfo_t *si, int options, uint64_t *cpu_usec)
 }
 
 /*
+ * Reaped before its status pipe spoke: it exec'd and ended at once (the
+ * front hears STARTED, then DONE), or a step failed, or we killed it
+ * before it could start.  0: go on to report its end; -1: it never ran.
+ */
+static int
+exec_child_unstarted(struct exec *ex, struct exec_child *c)
+{
+	struct sandbox_failure	fail;
+	int			fd = c->ec_sch.sch_statusfd, r;
+
+	if (c->ec_started != 0)
+		return c->ec_started == 1 ? 0 : -1;
+	r = sandbox_started(&c->ec_sch, &fail);
+	if (fd != -1 && r != 0)
+		epoll_ctl(ex->ex_epfd, EPOLL_CTL_DEL, fd, NULL);
+	if (r == 1 && c->ec_kill == 0) {
+		exec_child_running(ex, c);
+		return 0;
+	}
+	if (r != -1) {
+		fail.sf_step = SBX_STEP_EXEC;
+		fail.sf_errno = c->ec_kill == MSG_END_TIMEOUT ? ETIMEDOUT :
+		    ECANCELED;
+	}
+	exec_start_failed(ex, c, &fail);
+	return -1;
+}
+
+/*
  * The child (pid 1 of its namespace, so everything it started is gone
  * too) ended: reap, release its cgroups, report, start the next one.
  * nohang: from the event loop; 0: wait for a child we just killed.
@@ -316,6 +407,7 @@ exec_child_reap(struct exec *ex, struct exec_child *c, int nohang)
 	struct msg_exec_done	ed;
 	siginfo_t		si;
 	uint32_t		sbx;
+	int			ran;
 
 	memset(&si, 0, sizeof(si));
 	if (exec_waitid(c->ec_sch.sch_pidfd, &si, WEXITED |
@@ -328,6 +420,7 @@ exec_child_reap(struct exec *ex, struct exec_child *c, int nohang)
 		si.si_status = SIGKILL;
 	} else if (si.si_pid == 0)
 		return;		/* not yet */
+	ran = exec_child_unstarted(ex, c) == 0;
 	memset(&ed, 0, sizeof(ed));
 	ed.ed_usec = exec_usec_since(&c->ec_start);
 	epoll_ctl(ex->ex_epfd, EPOLL_CTL_DEL, c->ec_sch.sch_pidfd, NULL);
@@ -335,9 +428,11 @@ exec_child_reap(struct exec *ex, struct exec_child *c, int nohang)
 	ed.ed_flags = (sbx & SBX_DONE_OOM ? MSG_DONE_F_OOM : 0) |
 	    (sbx & SBX_DONE_PIDS ? MSG_DONE_F_PIDS : 0);
 	c->ec_sch.sch_pidfd = -1;
-	exec_done_from(ex, c, &si, &ed);
-	exec_send(ex, MSG_EXEC_DONE, c->ec_reqid, &ed, sizeof(ed));
-	exec_log_outcome(ex, c, &ed);
+	if (ran) {
+		exec_done_from(ex, c, &si, &ed);
+		exec_send(ex, MSG_EXEC_DONE, c->ec_reqid, &ed, sizeof(ed));
+		exec_log_outcome(ex, c, &ed);
+	}
 	exec_child_free(ex, c);
 	exec_queue_run(ex);
 }
@@ -372,5 +467,8 @@ exec_child_timeout(struct exec *ex, struct exec_child *c)
 
 	if (read(c->ec_timerfd, &ticks, sizeof(ticks)) != sizeof(ticks))
 		return;
-	exec_child_kill(ex, c, MSG_END_TIMEOUT, "timeout");
+	if (c->ec_started == 0)
+		exec_child_kill(ex, c, MSG_END_TIMEOUT, "did not start in time");
+	else
+		exec_child_kill(ex, c, MSG_END_TIMEOUT, "timeout");
 }

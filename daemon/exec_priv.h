@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "cgi_env.h"
+#include "executor.h"
 #include "config.h"
 #include "log.h"
 #include "msg.h"
@@ -27,6 +28,7 @@
 #define EXEC_READ_BATCH		16	/* front messages per wakeup */
 #define EXEC_SEND_WAIT_MS	2000	/* a front that reads nothing */
 #define EXEC_FD_RESERVE		64	/* fds kept free for the rest */
+#define EXEC_START_MAX_SEC	5	/* clone to execve, at most */
 #define EXEC_REASON_MAX	sizeof(((struct msg_exec_started *)0)->es_reason)
 
 /* epoll tags: kind in the top bits, then child slot and generation */
@@ -35,20 +37,32 @@ enum exec_ev {
 	EXEC_EV_PARENT,
 	EXEC_EV_TICK,
 	EXEC_EV_PIDFD,
-	EXEC_EV_TIMER
+	EXEC_EV_TIMER,
+	EXEC_EV_STATUS		/* the child's exec or its failure */
 };
 
+/*
+ * One slot per running script; slot i runs as host uid
+ * script-uid-range's first + i.  A child is "starting" from clone until
+ * its status pipe says it exec'd (then the front hears MSG_EXEC_STARTED)
+ * or failed; nothing here ever waits for it.
+ */
 struct exec_child {
 	int			 ec_used;
+	int			 ec_started;	/* exec'd: STARTED sent */
 	uint32_t		 ec_gen;
 	uint64_t		 ec_reqid;
 	struct sandbox_child	 ec_sch;
-	int			 ec_timerfd;	/* -1: no timeout */
+	int			 ec_timerfd;	/* start bound, then timeout */
 	int			 ec_kill;	/* 0 or an enum msg_exec_end */
 	const char		*ec_kill_why;
 	struct timespec		 ec_start;
 	uint64_t		 ec_cpu_usec;	/* user + system, once reaped */
 	char			 ec_script[MSG_SCRIPT_MAX];
+	/* for the hints on an exec failure */
+	int			 ec_kind;	/* enum exec_kind */
+	char			 ec_interp[PATH_MAX];	/* "" for none */
+	char			 ec_head[EXEC_HEAD_MAX];
 };
 
 struct exec_queued {
@@ -99,6 +113,19 @@ void		exec_reply_started(struct exec *, uint64_t reqid,
 void		exec_refuse(struct exec *, uint64_t reqid, const char *script,
 		    enum msg_exec_result, int err, const char *reason);
 
+/* exec_interp.c: what starts a script */
+void		exec_shebang_path(const char *head, char *out, size_t outsz);
+int		exec_elf_interp(int fd, char *out, size_t outsz);
+void		exec_also(const struct exec_script *, char also[][PATH_MAX],
+		    const char **list);
+
+/* exec_hint.c: what the person who can fix it should do */
+void		exec_hint_refusal(const char *script, const char *file,
+		    const char *why, const struct config *, char *buf,
+		    size_t bufsz);
+void		exec_hint_failure(const struct exec_child *, int step,
+		    int err, char *buf, size_t bufsz);
+
 /* exec_child.c */
 struct exec_child *exec_child_by_reqid(struct exec *, uint64_t reqid);
 void		exec_start(struct exec *, uint64_t reqid,
@@ -107,6 +134,7 @@ void		exec_child_reap(struct exec *, struct exec_child *, int nohang);
 void		exec_child_kill(struct exec *, struct exec_child *, int end,
 		    const char *why);
 void		exec_child_timeout(struct exec *, struct exec_child *);
+void		exec_child_status(struct exec *, struct exec_child *);
 
 /* exec_queue.c */
 void		exec_tick_arm(struct exec *, int on);

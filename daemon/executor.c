@@ -124,7 +124,7 @@ exec_sandbox_init(struct exec *ex)
 	if (n == 0)
 		paths[n++] = "";
 	err[0] = '\0';
-	if (sandbox_init(&ex->ex_sb, ex->ex_cfg, paths, n, err,
+	if (sandbox_init(&ex->ex_sb, ex->ex_cfg, paths, n, ex->ex_nslots, err,
 	    sizeof(err)) == -1)
 		fatalx("sandbox: %s", err[0] ? err : "initialisation failed");
 	/* the jail shows the document root at its own absolute path */
@@ -168,10 +168,11 @@ exec_setup_tables(struct exec *ex)
 	n = n > EXEC_SCRIPTS_CAP ? EXEC_SCRIPTS_CAP : n;
 	fds = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 1024;
 	fds = fds > EXEC_FD_RESERVE + 4 ? fds - EXEC_FD_RESERVE : 4;
-	/* a child holds a pidfd and a timerfd, a queued request 3 pipes */
-	n = n > fds / 2 ? fds / 2 : n;
+	/* a child holds a pidfd, a status pipe, a timerfd and its user
+	 * namespace; a queued request 3 pipes */
+	n = n > fds / 4 ? fds / 4 : n;
 	ex->ex_nslots = n;
-	ex->ex_qmax = (fds - 2 * n) / MSG_FDS_MAX;
+	ex->ex_qmax = (fds - 4 * n) / MSG_FDS_MAX;
 	ex->ex_qmax = ex->ex_qmax > EXEC_QUEUE_MAX ? EXEC_QUEUE_MAX :
 	    ex->ex_qmax;
 	if ((ex->ex_child = calloc(n, sizeof(*ex->ex_child))) == NULL)
@@ -423,7 +424,9 @@ exec_dispatch_child(struct exec *ex, uint64_t tag)
 	c = &ex->ex_child[slot];
 	if (!c->ec_used || c->ec_gen != (uint32_t)tag)
 		return;
-	if (kind == EXEC_EV_PIDFD)
+	if (kind == EXEC_EV_STATUS)
+		exec_child_status(ex, c);
+	else if (kind == EXEC_EV_PIDFD)
 		exec_child_reap(ex, c, 1);
 	else if (kind == EXEC_EV_TIMER)
 		exec_child_timeout(ex, c);
@@ -474,9 +477,9 @@ exec_main(struct config *cfg)
 
 	ex->ex_cfg = cfg;
 	exec_setup_process();
+	exec_setup_tables(ex);
 	exec_sandbox_init(ex);
 	confine_executor();
-	exec_setup_tables(ex);
 	exec_setup_events(ex);
 	snprintf(cg, sizeof(cg), ex->ex_sb.sb_cg_version > 0 ? "v%d" : "none",
 	    ex->ex_sb.sb_cg_version);

@@ -91,6 +91,12 @@ struct config {
 
 	char			cf_user[CONFIG_NAME_MAX];	/* front */
 	char			cf_script_user[CONFIG_NAME_MAX];
+	int			cf_landlock;		/* required (on) */
+	int			cf_landlock_min_abi;
+	int			cf_cgroup;		/* required (on) */
+	/* host uids, one per running script (script-uid-range) */
+	uint32_t		cf_script_uid_first;
+	uint32_t		cf_script_uid_count;
 	uint64_t		cf_timeout_sec;		/* 0 = none */
 	int			cf_timeout_status;	/* 500 or 504 */
 	struct config_limits	cf_limits;

@@ -18,16 +18,20 @@
 
 #define SANDBOX_POLICY_MAX	CONFIG_CGIDIR_MAX
 #define SANDBOX_RLIMIT_MAX	10
+#define SBX_EXEC_ALSO_MAX	4	/* interpreter, ld.so, and theirs */
 
 /* the steps, in the order spawn_child() runs them; a failure names one */
 enum sandbox_step {
 	SBX_STEP_NONE = 0,
 	SBX_STEP_CGROUP,	/* per-request cgroup create/limit/join */
 	SBX_STEP_CLONE,		/* namespaces, signals, session, hostname */
-	SBX_STEP_FDS,		/* dup2 stdio, close the rest */
-	SBX_STEP_MOUNTS,	/* /proc, /tmp */
+	SBX_STEP_FDS,		/* stdio on 0-2, our own three, close the rest */
+	SBX_STEP_MOUNTS,	/* /proc, /tmp, what /tmp hides, idmapped rw */
+	SBX_STEP_SCRIPT,	/* the validated file bound over its own path */
 	SBX_STEP_RLIMITS,
-	SBX_STEP_SECUREBITS,	/* bounding set checked, ambient, securebits */
+	SBX_STEP_USERNS,	/* into the slot's user namespace */
+	SBX_STEP_BOUNDING,	/* the bounding set emptied (again: setns) */
+	SBX_STEP_SECUREBITS,	/* ambient cleared, securebits locked */
 	SBX_STEP_IDENTITY,	/* groups, gid, uid, verify */
 	SBX_STEP_CAPS,		/* every capability set emptied */
 	SBX_STEP_NNP,		/* no_new_privs, parent-death signal */
@@ -43,6 +47,7 @@ struct filter_prog {
 	struct sock_filter	*fp_insns;
 	unsigned short		 fp_len;
 	int			 fp_has_floor;	/* floor merged in */
+	int			 fp_exec_self;	/* "exec self": landlock */
 	char			 fp_name[PATH_MAX];
 };
 
@@ -60,6 +65,7 @@ struct sandbox {
 	char			 sb_group[CONFIG_NAME_MAX];
 	char			 sb_docroot[PATH_MAX];	/* realpath */
 	int			 sb_docroot_under_tmp;
+	int			 sb_bind_isdir[CONFIG_BIND_MAX];
 	/* cgroups: dirfds of our parent group per controller, -1 if none */
 	int			 sb_cg_version;		/* 0 none, 1, 2 */
 	int			 sb_cg_pids_fd;
@@ -74,8 +80,10 @@ struct sandbox {
 	size_t			 sb_npolicy;
 	/* always-kill filter, stacked under every policy */
 	struct filter_prog	 sb_floor;
-	char			*sb_stack;		/* clone(CLONE_VM) */
-	size_t			 sb_stack_size;
+	/* one user namespace per slot: host uid sb_uid_first + slot */
+	int			*sb_userns;
+	size_t			 sb_nslots;
+	uint32_t		 sb_uid_first;
 	/* precomputed for the child, which may not allocate or format */
 	int			 sb_cap_last;
 	struct sandbox_rlimit	 sb_rlim[SANDBOX_RLIMIT_MAX];
@@ -88,11 +96,17 @@ struct sandbox_spawn {
 	int		 ss_stdin;
 	int		 ss_stdout;
 	int		 ss_stderr;
-	const char	*ss_path;	/* absolute file to execve */
+	int		 ss_exec_fd;	/* the validated file (O_RDONLY) */
+	int		 ss_execat;	/* 1: execveat(ss_exec_fd), a program */
+	const char	*ss_path;	/* else: the file to execve */
+	const char	*ss_script;	/* the script, bound over itself */
 	char *const	*ss_argv;
 	char *const	*ss_envp;
 	const char	*ss_cwd;	/* the script's directory */
 	size_t		 ss_policy;	/* index into sb_policy */
+	size_t		 ss_slot;	/* < sb_nslots: its uid and namespace */
+	/* exec self: the interpreters that may run too (NULL-ended) */
+	const char	*ss_exec_also[SBX_EXEC_ALSO_MAX + 1];
 	uint64_t	 ss_reqid;
 };
 
@@ -104,6 +118,7 @@ struct sandbox_spawn {
 struct sandbox_child {
 	pid_t		 sch_pid;
 	int		 sch_pidfd;	/* closed by sandbox_release() */
+	int		 sch_statusfd;	/* a failure record, or EOF at exec */
 	uint64_t	 sch_reqid;
 	int		 sch_cg_created;	/* bitmask of cgroups made */
 };
@@ -121,14 +136,19 @@ struct sandbox_failure {
  * On return the calling process lives in the jail's mount namespace.
  */
 int	sandbox_init(struct sandbox *, const struct config *,
-	    const char *const *policy_paths, size_t npolicies,
+	    const char *const *policy_paths, size_t npolicies, size_t nslots,
 	    char *err, size_t errsz);
 /*
- * Per request: returns 0 with *child filled, or -1 with *fail filled.
- * The caller waits for the child through sch_pidfd (waitid(P_PIDFD)).
+ * Per request: starts the child and returns at once: 0 with *child
+ * filled, or -1 with *fail filled.  The child applies every layer on its
+ * own; sch_statusfd (non-blocking) becomes readable when it has exec'd
+ * or failed: then sandbox_started() says which.  The caller waits for
+ * its end through sch_pidfd (waitid(P_PIDFD)).
  */
 int	sandbox_spawn(struct sandbox *, const struct sandbox_spawn *,
 	    struct sandbox_child *, struct sandbox_failure *);
+/* 1: it exec'd; 0: not yet; -1: a step failed (*fail).  Closes the fd. */
+int	sandbox_started(struct sandbox_child *, struct sandbox_failure *);
 /* kill the whole pid namespace of a child (SIGKILL to its pid 1) */
 int	sandbox_kill(struct sandbox *, struct sandbox_child *);
 /* sandbox_release(): the limits a child hit */
@@ -200,6 +220,7 @@ struct filter_policy {
 	enum filter_action	 fpo_default;
 	int			 fpo_default_errno;
 	int			 fpo_default_line;	/* 0 = implicit EPERM */
+	int			 fpo_exec_self;		/* line of "exec self" */
 	struct filter_rule	*fpo_rules;
 	size_t			 fpo_nrules;
 	size_t			 fpo_cap;

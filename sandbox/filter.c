@@ -289,13 +289,14 @@ filter_build(const struct filter_policy *fpo, const char *fname, char *err,
  */
 static scmp_filter_ctx
 filter_prepare(const struct filter_src *src, size_t nsrc, int with_floor,
-    int *merged, char *err, size_t errsz)
+    int *merged, int *exec_self, char *err, size_t errsz)
 {
 	struct filter_policy	 fpo, both;
 	scmp_filter_ctx		 ctx;
 	size_t			 i;
 
 	*merged = 0;
+	*exec_self = 0;
 	if (filter_parse(src[0].fs_text, src[0].fs_len, src[0].fs_name, &fpo,
 	    err, errsz) == -1)
 		return NULL;
@@ -303,6 +304,7 @@ filter_prepare(const struct filter_src *src, size_t nsrc, int with_floor,
 		if (filter_parse_more(src[i].fs_text, src[i].fs_len,
 		    src[i].fs_name, &fpo, err, errsz) == -1)
 			return NULL;
+	*exec_self = fpo.fpo_exec_self != 0;
 	if (with_floor && filter_merge(&fpo, &both) == 0) {
 		*merged = 1;
 		ctx = filter_build(&both, src[0].fs_name, err, errsz);
@@ -323,7 +325,7 @@ filter_compile(const struct filter_src *src, size_t nsrc, int with_floor,
 	memset(fp, 0, sizeof(*fp));
 	(void)strlcpy(fp->fp_name, src[0].fs_name, sizeof(fp->fp_name));
 	if ((ctx = filter_prepare(src, nsrc, with_floor, &fp->fp_has_floor,
-	    err, errsz)) == NULL)
+	    &fp->fp_exec_self, err, errsz)) == NULL)
 		return -1;
 	r = filter_export(ctx, fp);
 	save = errno;
@@ -356,10 +358,10 @@ filter_export_pfc(const struct filter_src *src, size_t nsrc, int with_floor,
     int fd, char *err, size_t errsz)
 {
 	scmp_filter_ctx	 ctx;
-	int		 merged, r;
+	int		 merged, exec_self, r;
 
-	if ((ctx = filter_prepare(src, nsrc, with_floor, &merged, err,
-	    errsz)) == NULL)
+	if ((ctx = filter_prepare(src, nsrc, with_floor, &merged, &exec_self,
+	    err, errsz)) == NULL)
 		return -1;
 	r = seccomp_export_pfc(ctx, fd);
 	seccomp_release(ctx);

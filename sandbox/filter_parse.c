@@ -324,6 +324,28 @@ filter_default(struct filter_policy *fpo, char **w, int nw, int line,
 }
 
 /* one line, comment already cut off at '#' */
+/*
+ * "exec self": the script may run itself (and the interpreter its #!
+ * line or an `interpreter` line names) and nothing else; landlock's
+ * execute right says so, per request, beside this filter.
+ */
+static int
+filter_exec_self(struct filter_policy *fpo, char **w, int nw, int line,
+    char *msg, size_t msgsz)
+{
+	if (nw != 2 || strcmp(w[1], "self") != 0) {
+		snprintf(msg, msgsz, "exec takes one word: exec self");
+		return -1;
+	}
+	if (fpo->fpo_exec_self != 0) {
+		snprintf(msg, msgsz, "duplicate exec self (first at line %d)",
+		    fpo->fpo_exec_self);
+		return -1;
+	}
+	fpo->fpo_exec_self = line;
+	return 0;
+}
+
 static int
 filter_line(struct filter_policy *fpo, char *text, int line,
     int has_reason, char *msg, size_t msgsz)
@@ -345,6 +367,8 @@ filter_line(struct filter_policy *fpo, char *text, int line,
 		return 0;
 	if (strcmp(w[0], "default") == 0)
 		return filter_default(fpo, w, nw, line, msg, msgsz);
+	if (strcmp(w[0], "exec") == 0)
+		return filter_exec_self(fpo, w, nw, line, msg, msgsz);
 	memset(&fr, 0, sizeof(fr));
 	fr.fr_line = line;
 	fr.fr_has_reason = has_reason;
@@ -436,6 +460,9 @@ filter_parse_more(const char *text, size_t len, const char *fname,
 	if (line != 0)
 		snprintf(msg, sizeof(msg), "only the first text may set the "
 		    "default");
+	if (line == 0 && (line = more.fpo_exec_self) != 0)
+		snprintf(msg, sizeof(msg), "only the first text may say exec "
+		    "self");
 	for (i = 0; line == 0 && i < more.fpo_nrules; i++)
 		if (filter_add(fpo, &more.fpo_rules[i], msg,
 		    sizeof(msg)) == -1)

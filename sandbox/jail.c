@@ -371,22 +371,27 @@ jail_dev(char *err, size_t errsz)
 	return 0;
 }
 
-/* dst must be absolute and not where the child mounts its own things */
+/*
+ * dst must be absolute and not where the child mounts its own things:
+ * not "/", not /proc or below (a fresh /proc covers it), not /dev or /tmp
+ * themselves.  Below /tmp is fine: the child brings it back over its
+ * private /tmp, as it does a document root there.
+ */
 static int
 jail_target_ok(const char *dst)
 {
-	static const char *const reserved[] = { "/tmp", "/proc", "/dev" };
-	size_t	 i, n;
-
 	if (dst[0] != '/' || dst[1] == '\0')
 		return 0;
-	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
-		n = strlen(reserved[i]);
-		if (strncmp(dst, reserved[i], n) == 0 &&
-		    (dst[n] == '\0' || dst[n] == '/'))
-			return 0;
-	}
-	return 1;
+	if (strncmp(dst, "/proc", 5) == 0 && (dst[5] == '\0' ||
+	    dst[5] == '/'))
+		return 0;
+	return strcmp(dst, "/dev") != 0 && strcmp(dst, "/tmp") != 0;
+}
+
+static int
+jail_under_tmp(const char *path)
+{
+	return strncmp(path, JAIL_BASE "/", sizeof(JAIL_BASE)) == 0;
 }
 
 static int
@@ -419,7 +424,7 @@ jail_resolve_binds(const struct config *cfg, struct jail_src *js,
 		js[i].js_isdir = S_ISDIR(st.st_mode);
 		if (!jail_target_ok(cfg->cf_bind[i].cb_dst)) {
 			snprintf(err, errsz, "jail: jail-bind target %s: "
-			    "must be absolute and not /, /tmp, /proc or /dev",
+			    "must be absolute and not /, /tmp, /dev or in /proc",
 			    cfg->cf_bind[i].cb_dst);
 			return -1;
 		}
@@ -476,12 +481,16 @@ jail_build(struct sandbox *sb, const struct config *cfg, char *err,
     size_t errsz)
 {
 	struct jail_src	*js;
+	size_t		 i;
 	int		 r = -1;
 
 	if ((js = calloc(cfg->cf_nbind + 1, sizeof(*js))) == NULL)
 		return jail_fail(err, errsz, "allocate", "bind table");
-	if (jail_resolve_binds(cfg, js, err, errsz) == -1 ||
-	    jail_enter_base(err, errsz) == -1 ||
+	if (jail_resolve_binds(cfg, js, err, errsz) == -1)
+		goto out;
+	for (i = 0; i < cfg->cf_nbind; i++)
+		sb->sb_bind_isdir[i] = js[i].js_isdir;
+	if (jail_enter_base(err, errsz) == -1 ||
 	    jail_system(err, errsz) == -1 ||
 	    jail_etc(sb, err, errsz) == -1 ||
 	    jail_dev(err, errsz) == -1 ||
@@ -495,69 +504,353 @@ out:
 	return r;
 }
 
-/* child: "/proc/self/fd/N" without stdio */
-static void
-jail_fdpath(char *buf, size_t bufsz, int fd)
+/* child: mkdir -p in the private /tmp, the leaf a file when !isdir */
+static int
+jail_child_mkpath(const char *path, int isdir)
 {
-	static const char	 prefix[] = "/proc/self/fd/";
-	char			 digits[12];
-	size_t			 n = 0, i;
+	char	 buf[PATH_MAX];
+	size_t	 i, n = strlen(path);
+	int	 fd;
 
-	do {
-		digits[n++] = (char)('0' + fd % 10);
-		fd /= 10;
-	} while (fd > 0 && n < sizeof(digits));
-	memcpy(buf, prefix, sizeof(prefix) - 1);
-	for (i = 0; i < n && sizeof(prefix) - 1 + i + 1 < bufsz; i++)
-		buf[sizeof(prefix) - 1 + i] = digits[n - 1 - i];
-	buf[sizeof(prefix) - 1 + i] = '\0';
+	if (n >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		buf[i] = '\0';
+		if (i == n && !isdir) {
+			fd = (int)syscall(SYS_openat, AT_FDCWD, buf, O_WRONLY |
+			    O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+			if (fd == -1 && errno != EEXIST)
+				return -1;
+			if (fd != -1)
+				(void)syscall(SYS_close, fd);
+		} else if (syscall(SYS_mkdir, buf, 0755) == -1 &&
+		    errno != EEXIST)
+			return -1;
+		buf[i] = i == n ? '\0' : '/';
+	}
+	return 0;
+}
+
+/* child: a detached copy of the mount tree at path */
+static int
+jail_child_clone(const char *path)
+{
+	return (int)syscall(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE |
+	    OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 }
 
 /*
- * child: a document root under /tmp is hidden by the private /tmp; put it
- * back, read-only (a bind keeps the source's flags), at the same path.
+ * child: a detached tree now owned, on disk, by the script user: the
+ * slot's user namespace maps the script user to this request's host uid,
+ * so what it writes belongs to the script user, as configured, while no
+ * two requests share a uid on the host.
  */
 static int
-jail_child_docroot(const struct sandbox *sb, int dfd)
+jail_child_idmap(int tree, int userns)
 {
-	char	 path[PATH_MAX], src[32];
-	size_t	 i;
+	struct mount_attr	 ma;
 
-	memcpy(path, sb->sb_docroot, sizeof(path));
-	path[sizeof(path) - 1] = '\0';
-	for (i = sizeof(JAIL_BASE); path[i] != '\0'; i++) {
-		if (path[i] != '/')
-			continue;
-		path[i] = '\0';
-		if (mkdir(path, 0755) == -1 && errno != EEXIST)
+	memset(&ma, 0, sizeof(ma));
+	ma.attr_set = MOUNT_ATTR_IDMAP;
+	ma.userns_fd = (uint64_t)userns;
+	return (int)syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH |
+	    AT_RECURSIVE, &ma, sizeof(ma));
+}
+
+static int
+jail_child_attach(int tree, const char *path)
+{
+	int	 r;
+
+	r = (int)syscall(SYS_move_mount, tree, "", AT_FDCWD, path,
+	    MOVE_MOUNT_F_EMPTY_PATH);
+	(void)syscall(SYS_close, tree);
+	return r;
+}
+
+/*
+ * child: what the private /tmp would hide (a document root and
+ * jail-binds below /tmp) is copied before the tmpfs goes on, and put
+ * back, at the same path, after; rw binds get the request's idmap.
+ */
+static int
+jail_child_tmp(const struct sandbox *sb, int userns)
+{
+	const struct config	*cfg = sb->sb_cfg;
+	int			 docroot = -1, trees[CONFIG_BIND_MAX];
+	size_t			 i;
+
+	for (i = 0; i < cfg->cf_nbind; i++)
+		trees[i] = -1;
+	if (sb->sb_docroot_under_tmp &&
+	    (docroot = jail_child_clone(sb->sb_docroot)) == -1)
+		return -1;
+	for (i = 0; i < cfg->cf_nbind; i++)
+		if (jail_under_tmp(cfg->cf_bind[i].cb_dst) &&
+		    (trees[i] = jail_child_clone(cfg->cf_bind[i].cb_dst)) == -1)
 			return -1;
-		path[i] = '/';
+	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	    sb->sb_tmp_opts) == -1)
+		return -1;
+	if (docroot != -1 && (jail_child_mkpath(sb->sb_docroot, 1) == -1 ||
+	    jail_child_attach(docroot, sb->sb_docroot) == -1))
+		return -1;
+	for (i = 0; i < cfg->cf_nbind; i++) {
+		if (trees[i] == -1)
+			continue;
+		if ((cfg->cf_bind[i].cb_rw &&
+		    jail_child_idmap(trees[i], userns) == -1) ||
+		    jail_child_mkpath(cfg->cf_bind[i].cb_dst,
+		    sb->sb_bind_isdir[i]) == -1 ||
+		    jail_child_attach(trees[i], cfg->cf_bind[i].cb_dst) == -1)
+			return -1;
 	}
-	if (mkdir(path, 0755) == -1 && errno != EEXIST)
-		return -1;
-	jail_fdpath(src, sizeof(src), dfd);
-	if (mount(src, path, NULL, MS_BIND, NULL) == -1)
-		return -1;
-	return close(dfd);
+	return 0;
+}
+
+/* child: the rw binds elsewhere get the request's idmap too */
+static int
+jail_child_rw(const struct sandbox *sb, int userns)
+{
+	const struct config	*cfg = sb->sb_cfg;
+	size_t			 i;
+	int			 tree;
+
+	for (i = 0; i < cfg->cf_nbind; i++) {
+		if (!cfg->cf_bind[i].cb_rw ||
+		    jail_under_tmp(cfg->cf_bind[i].cb_dst))
+			continue;
+		if ((tree = jail_child_clone(cfg->cf_bind[i].cb_dst)) == -1)
+			return -1;
+		if (jail_child_idmap(tree, userns) == -1) {
+			(void)syscall(SYS_close, tree);
+			return -1;
+		}
+		if (jail_child_attach(tree, cfg->cf_bind[i].cb_dst) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 /* child, in its own mount namespace (a copy of the jail) */
 int
-jail_child_mounts(const struct sandbox *sb)
+jail_child_mounts(const struct sandbox *sb, int userns)
 {
-	int	 dfd = -1;
-
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 	    NULL) == -1)
 		return -1;
-	if (sb->sb_docroot_under_tmp && (dfd = open(sb->sb_docroot,
-	    O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if (jail_child_tmp(sb, userns) == -1)
 		return -1;
-	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
-	    sb->sb_tmp_opts) == -1)
+	return jail_child_rw(sb, userns);
+}
+
+/*
+ * child: the validated file must be what its path names for the whole
+ * run: an interpreter opens the path itself, and the host may rename
+ * anything in the tree meanwhile (a bind over the file would be detached
+ * the moment its name were replaced).  So the document root is covered
+ * by a read-only overlay whose top layer holds a copy of the validated
+ * bytes at the script's path, on a tmpfs of its own: every other name is
+ * the live tree, the script's is frozen, and only replacing the document
+ * root itself could undo it.  Directories on the way keep their modes;
+ * a jail-bind below the document root is put back on top.
+ */
+#define JAIL_SCRIPT_DIR		"/tmp/.cgijail-script"
+#define JAIL_SCRIPT_OPTS	"size=64m,nr_inodes=64,mode=0755"
+
+static int
+jail_child_copy(int from, const char *to, const struct stat *st)
+{
+	char	 buf[16384];
+	off_t	 off = 0;
+	ssize_t	 n;
+	int	 fd;
+
+	fd = (int)syscall(SYS_openat, AT_FDCWD, to, O_WRONLY | O_CREAT |
+	    O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0700);
+	if (fd == -1)
 		return -1;
-	if (dfd != -1)
-		return jail_child_docroot(sb, dfd);
+	while ((n = (ssize_t)syscall(SYS_pread64, from, buf, sizeof(buf),
+	    off)) > 0) {
+		if ((ssize_t)syscall(SYS_write, fd, buf, (size_t)n) != n) {
+			n = -1;
+			break;
+		}
+		off += n;
+	}
+	/* inside the slot's user namespace every owner reads as nobody:
+	 * the mode is what counts, and it is the original's */
+	if (n == 0 && syscall(SYS_fchmod, fd, st->st_mode & 07777) == -1)
+		n = -1;
+	(void)syscall(SYS_close, fd);
+	return n == 0 ? 0 : -1;
+}
+
+/* child: the copy's directories, each as the real one is */
+static int
+jail_child_copydirs(const char *docroot, const char *rel, char *top,
+    size_t topsz)
+{
+	char		 real[PATH_MAX];
+	struct stat	 st;
+	size_t		 i, tl = strlen(top), dl = strlen(docroot);
+
+	for (i = 1; rel[i] != '\0'; i++) {
+		if (rel[i] != '/')
+			continue;
+		if (tl + i >= topsz || dl + i >= sizeof(real)) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(top + tl, rel, i);
+		top[tl + i] = '\0';
+		memcpy(real, docroot, dl);
+		memcpy(real + dl, rel, i);
+		real[dl + i] = '\0';
+		if (syscall(SYS_newfstatat, AT_FDCWD, real, &st, 0) == -1 ||
+		    syscall(SYS_mkdir, top, 0700) == -1 ||
+		    syscall(SYS_chmod, top, st.st_mode & 07777) == -1)
+			return -1;
+	}
+	top[tl] = '\0';
+	return 0;
+}
+
+/* "a\:b" for overlayfs: ':' separates its layers, '\' escapes */
+static int
+jail_child_escape(char *dst, size_t dstsz, const char *src)
+{
+	size_t	 n = 0;
+
+	for (; *src != '\0'; src++) {
+		if (n + 2 >= dstsz) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		if (*src == ':' || *src == '\\' || *src == ',')
+			dst[n++] = '\\';
+		dst[n++] = *src;
+	}
+	dst[n] = '\0';
+	return 0;
+}
+
+static int
+jail_child_overlay(const char *docroot, const char *top)
+{
+	char	 lower[2 * PATH_MAX + 8], esc[2 * PATH_MAX];
+	size_t	 n;
+	int	 fs, mnt;
+
+	if (jail_child_escape(lower, sizeof(lower) / 2, top) == -1 ||
+	    jail_child_escape(esc, sizeof(esc), docroot) == -1)
+		return -1;
+	n = strlen(lower);
+	if (n + 1 + strlen(esc) + 1 > sizeof(lower)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	lower[n] = ':';
+	memcpy(lower + n + 1, esc, strlen(esc) + 1);
+	if ((fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC)) == -1)
+		return -1;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "lowerdir", lower,
+	    0) == -1 || syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL,
+	    NULL, 0) == -1 || (mnt = (int)syscall(SYS_fsmount, fs,
+	    FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+	    MOUNT_ATTR_NODEV)) == -1) {
+		(void)syscall(SYS_close, fs);
+		return -1;
+	}
+	(void)syscall(SYS_close, fs);
+	return jail_child_attach(mnt, docroot);
+}
+
+/* child: the overlay on the document root, with any bind below it kept */
+static int
+jail_child_cover(const struct sandbox *sb, const char *top)
+{
+	const struct config	*cfg = sb->sb_cfg;
+	int			 trees[CONFIG_BIND_MAX];
+	size_t			 i, dl = strlen(sb->sb_docroot);
+
+	for (i = 0; i < cfg->cf_nbind; i++) {
+		trees[i] = -1;
+		if (strncmp(cfg->cf_bind[i].cb_dst, sb->sb_docroot, dl) == 0 &&
+		    cfg->cf_bind[i].cb_dst[dl] == '/' &&
+		    (trees[i] = jail_child_clone(cfg->cf_bind[i].cb_dst)) == -1)
+			return -1;
+	}
+	if (jail_child_overlay(sb->sb_docroot, top) == -1)
+		return -1;
+	for (i = 0; i < cfg->cf_nbind; i++)
+		if (trees[i] != -1 && jail_child_attach(trees[i],
+		    cfg->cf_bind[i].cb_dst) == -1)
+			return -1;
+	return 0;
+}
+
+int
+jail_child_script(const struct sandbox *sb, const char *path, int fd)
+{
+	char		 top[PATH_MAX], file[PATH_MAX];
+	const char	*rel;
+	struct stat	 st;
+	size_t		 dl = strlen(sb->sb_docroot);
+
+	if (strncmp(path, sb->sb_docroot, dl) != 0 || path[dl] != '/' ||
+	    syscall(SYS_fstat, fd, &st) == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	rel = path + dl;
+	if (syscall(SYS_mkdir, JAIL_SCRIPT_DIR, 0755) == -1 ||
+	    mount("cgijail", JAIL_SCRIPT_DIR, "tmpfs", MS_NOSUID | MS_NODEV,
+	    JAIL_SCRIPT_OPTS) == -1)
+		return -1;
+	memcpy(top, JAIL_SCRIPT_DIR, sizeof(JAIL_SCRIPT_DIR));
+	if (jail_child_copydirs(sb->sb_docroot, rel, top, sizeof(top)) == -1 ||
+	    jail_path(file, sizeof(file), top, rel) == -1 ||
+	    jail_child_copy(fd, file, &st) == -1)
+		return -1;
+	/* the copy is final: nothing, not even root here, changes it now */
+	if (mount(NULL, JAIL_SCRIPT_DIR, NULL, MS_REMOUNT | MS_RDONLY |
+	    MS_NOSUID | MS_NODEV, NULL) == -1)
+		return -1;
+	return jail_child_cover(sb, top);
+}
+
+/*
+ * At init: an rw bind whose file system cannot be idmapped would fail
+ * every request; say so now.  Tried on a detached copy with slot 0.
+ */
+int
+jail_probe_idmap(const struct sandbox *sb, const struct config *cfg,
+    char *err, size_t errsz)
+{
+	size_t	 i;
+	int	 tree, r;
+
+	for (i = 0; i < cfg->cf_nbind; i++) {
+		if (!cfg->cf_bind[i].cb_rw)
+			continue;
+		if ((tree = jail_child_clone(cfg->cf_bind[i].cb_dst)) == -1)
+			return jail_fail(err, errsz, "clone", cfg->cf_bind[i].cb_dst);
+		r = jail_child_idmap(tree, sb->sb_userns[0]);
+		(void)close(tree);
+		if (r == -1) {
+			snprintf(err, errsz, "jail-bind-rw %s: its file system "
+			    "cannot be idmapped (%s): scripts could not own "
+			    "what they write there", cfg->cf_bind[i].cb_src,
+			    strerror(errno));
+			return -1;
+		}
+	}
 	return 0;
 }
 

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * landlock.c: a second wall behind the read-only mounts: read and execute
- * everywhere, write only to /tmp, /dev/null and jail-bind-rw targets, no
- * TCP, no signal or abstract socket out of the domain.  Probed at init;
- * built in the child once its /tmp exists (rules name inodes).
+ * landlock.c: a second wall behind the read-only mounts: read everywhere,
+ * write only to /tmp, /dev/null and jail-bind-rw targets, execute
+ * everywhere or (a policy's "exec self") only the script and what starts
+ * it, no TCP, no signal or abstract socket out of the domain.  Required
+ * at a minimum ABI unless the configuration turns it off; probed at
+ * init, built in the child once its /tmp exists (rules name inodes).
  */
 #include <sys/syscall.h>
 
@@ -92,35 +94,72 @@ landlock_allow(int rfd, const char *path, uint64_t rights, uint64_t handled)
 	return r;
 }
 
+/* child: one more right on one file, by descriptor */
 static int
-landlock_rules(const struct sandbox *sb, int rfd, uint64_t fs)
+landlock_allow_fd(int rfd, int fd, uint64_t rights, uint64_t handled)
+{
+	struct landlock_pb_attr	 pb;
+
+	memset(&pb, 0, sizeof(pb));
+	pb.lpa_allowed = rights & handled;
+	pb.lpa_parent_fd = fd;
+	return (int)syscall(SYS_landlock_add_rule, rfd, LL_RULE_PATH_BENEATH,
+	    &pb, 0);
+}
+
+/*
+ * child: read everywhere; write in /tmp, /dev/null and the rw binds;
+ * execute everywhere, or (exec self) only the validated file and the
+ * interpreters that start it.
+ */
+static int
+landlock_rules(const struct sandbox *sb, int rfd, uint64_t fs,
+    const struct sandbox_spawn *ss, int exec_self, int execfd)
 {
 	const struct config	*cfg = sb->sb_cfg;
+	uint64_t		 x = exec_self ? ~LL_FS_EXECUTE : ~0ULL;
 	size_t			 i;
 
-	if (landlock_allow(rfd, "/", LL_FS_READ, fs) == -1 ||
-	    landlock_allow(rfd, "/tmp", fs, fs) == -1 ||
-	    landlock_allow(rfd, "/dev/null", LL_FS_FILE, fs) == -1)
+	if (landlock_allow(rfd, "/", LL_FS_READ & x, fs) == -1 ||
+	    landlock_allow(rfd, "/tmp", fs & x, fs) == -1 ||
+	    landlock_allow(rfd, "/dev/null", LL_FS_FILE & x, fs) == -1)
 		return -1;
 	for (i = 0; i < cfg->cf_nbind; i++)
 		if (cfg->cf_bind[i].cb_rw && landlock_allow(rfd,
-		    cfg->cf_bind[i].cb_dst, fs, fs) == -1 &&
+		    cfg->cf_bind[i].cb_dst, fs & x, fs) == -1 &&
 		    (errno != EINVAL || landlock_allow(rfd,
-		    cfg->cf_bind[i].cb_dst, LL_FS_FILE, fs) == -1))
+		    cfg->cf_bind[i].cb_dst, LL_FS_FILE & x, fs) == -1))
+			return -1;
+	if (!exec_self)
+		return 0;
+	if (landlock_allow_fd(rfd, execfd, LL_FS_EXECUTE,
+	    fs) == -1)
+		return -1;
+	for (i = 0; i < SBX_EXEC_ALSO_MAX && ss->ss_exec_also[i] != NULL;
+	    i++)
+		if (landlock_allow(rfd, ss->ss_exec_also[i], LL_FS_EXECUTE,
+		    fs) == -1)
 			return -1;
 	return 0;
 }
 
-/* child: after the mounts and no_new_privs, before seccomp */
+/* child: after the identity and no_new_privs, before seccomp */
 int
-landlock_restrict(const struct sandbox *sb)
+landlock_restrict(const struct sandbox *sb, const struct sandbox_spawn *ss,
+    int exec_self, int execfd)
 {
 	struct landlock_rs_attr	 attr;
 	size_t			 size;
 	int			 abi = sb->sb_landlock_abi, rfd, r, save;
 
-	if (abi <= 0)
+	/* off only where the configuration says so (and no exec self) */
+	if (!sb->sb_cfg->cf_landlock && !exec_self)
 		return 0;
+	/* sandbox_init() refused to start below the minimum ABI */
+	if (!sb->sb_cfg->cf_landlock || abi <= 0) {
+		errno = ENOSYS;
+		return -1;
+	}
 	memset(&attr, 0, sizeof(attr));
 	attr.lra_fs = landlock_fs_rights(abi);
 	size = sizeof(attr.lra_fs);
@@ -138,7 +177,7 @@ landlock_restrict(const struct sandbox *sb)
 	if ((rfd = (int)syscall(SYS_landlock_create_ruleset, &attr, size,
 	    0)) == -1)
 		return -1;
-	r = landlock_rules(sb, rfd, attr.lra_fs);
+	r = landlock_rules(sb, rfd, attr.lra_fs, ss, exec_self, execfd);
 	if (r == 0)
 		r = (int)syscall(SYS_landlock_restrict_self, rfd, 0);
 	save = errno;

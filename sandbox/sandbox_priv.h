@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * sandbox_priv.h: the interfaces between the sandbox/ files, one kernel
- * facility each.  Functions marked "child" run between clone(CLONE_VM)
- * and execve: raw syscalls only, no allocation, no stdio, return 0 or -1
- * with errno set (errno is the suspended parent's; nobody else reads it).
+ * facility each.  Functions marked "child" run between clone3 and
+ * execve, in a copy of the executor: raw syscalls only, no allocation,
+ * no stdio; they return 0 or -1 with errno set.
  */
 #ifndef CGIJAIL_SANDBOX_PRIV_H
 #define CGIJAIL_SANDBOX_PRIV_H
@@ -28,7 +28,11 @@ int	ns_probe(int flag);
 
 /* jail.c */
 int	jail_build(struct sandbox *, const struct config *, char *, size_t);
-int	jail_child_mounts(const struct sandbox *);	/* child */
+int	jail_child_mounts(const struct sandbox *, int userns); /* child */
+int	jail_child_script(const struct sandbox *, const char *path,
+	    int fd);					/* child */
+int	jail_probe_idmap(const struct sandbox *, const struct config *,
+	    char *, size_t);
 int	jail_probe_pivot(void);
 
 /* limits.c */
@@ -52,6 +56,12 @@ int	limits_rlimit_init(struct sandbox *, const struct config_limits *,
 	    char *, size_t);
 int	limits_rlimit_apply(const struct sandbox *);	/* child */
 
+/* userns.c */
+int	userns_init(struct sandbox *, const struct config *, size_t nslots,
+	    char *, size_t);
+void	userns_fini(struct sandbox *);
+int	userns_enter(int fd);				/* child */
+
 /* caps.c */
 int	caps_init(struct sandbox *, const struct config *, char *, size_t);
 int	caps_lock(int cap_last);			/* child */
@@ -71,6 +81,7 @@ int	filter_push(struct filter_policy *, const struct filter_rule *);
 
 /* landlock.c */
 int	landlock_probe(void);
-int	landlock_restrict(const struct sandbox *);	/* child */
+int	landlock_restrict(const struct sandbox *,
+	    const struct sandbox_spawn *, int exec_self, int execfd); /* child */
 
 #endif

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * spawn.c: the sandbox as one ordered list.  sandbox_init() runs once in
- * the executor (root, full capabilities); sandbox_spawn() clones each
- * script with CLONE_VM|CLONE_VFORK and applies every layer, one line per
- * step, before execve.  Trusts the executor's already validated request.
+ * the executor (root, full capabilities); sandbox_spawn() starts each
+ * script as a child of its own (clone3: no shared memory, nothing the
+ * executor waits on) that applies every layer, one line per step, and
+ * execs the very file that was validated; a failing step is reported on
+ * a close-on-exec pipe, whose end of file says the exec happened.
+ * Trusts the executor's already validated request.
  */
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -14,38 +16,56 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "sandbox_priv.h"
 
-#define SPAWN_STACK_SIZE	(128 * 1024)
 #define SPAWN_DEFAULT_NAME	"policy/default.policy (built in)"
-#define SPAWN_FLAGS		(CLONE_VM | CLONE_VFORK | CLONE_PIDFD | \
-	NS_CLONE_FLAGS | SIGCHLD)
+#define SPAWN_FLAGS		(CLONE_PIDFD | NS_CLONE_FLAGS)
 
-/* shared with the child through CLONE_VM; lives on the parent's stack */
-struct spawn_ctx {
-	const struct sandbox		*sc_sb;
-	const struct sandbox_spawn	*sc_ss;
-	struct sandbox_failure		*sc_fail;
-	int				 sc_cgfds[LIMITS_CG_FDS];
+/* the child's own descriptors, after its stdio, before anything opens */
+#define SPAWN_FD_STATUS		3	/* the failure record's pipe */
+#define SPAWN_FD_EXEC		4	/* the validated file */
+#define SPAWN_FD_USERNS		5	/* the slot's user namespace */
+#define SPAWN_FD_FIRST_FREE	6
+
+/* the kernel's struct clone_args (glibc has no clone3 wrapper) */
+struct spawn_clone_args {
+	uint64_t	 ca_flags;
+	uint64_t	 ca_pidfd;
+	uint64_t	 ca_child_tid;
+	uint64_t	 ca_parent_tid;
+	uint64_t	 ca_exit_signal;
+	uint64_t	 ca_stack;
+	uint64_t	 ca_stack_size;
+	uint64_t	 ca_tls;
+};
+
+/* what a failing step writes on the status pipe */
+struct spawn_record {
+	int32_t		 sr_step;
+	int32_t		 sr_errno;
 };
 
 static const char *const spawn_step_names[SBX_STEP_MAX] = {
 	[SBX_STEP_NONE] = "none",
 	[SBX_STEP_CGROUP] = "cgroup",
 	[SBX_STEP_CLONE] = "clone/namespaces",
+	[SBX_STEP_FDS] = "fds",
 	[SBX_STEP_MOUNTS] = "mounts",
+	[SBX_STEP_SCRIPT] = "script bind",
 	[SBX_STEP_RLIMITS] = "rlimits",
+	[SBX_STEP_USERNS] = "user namespace",
+	[SBX_STEP_BOUNDING] = "bounding set",
 	[SBX_STEP_SECUREBITS] = "securebits",
 	[SBX_STEP_IDENTITY] = "identity",
 	[SBX_STEP_CAPS] = "capabilities",
 	[SBX_STEP_NNP] = "no_new_privs",
 	[SBX_STEP_LANDLOCK] = "landlock",
 	[SBX_STEP_SECCOMP] = "seccomp",
-	[SBX_STEP_FDS] = "fds",
 	[SBX_STEP_CWD] = "chdir",
 	[SBX_STEP_EXEC] = "execve",
 };
@@ -58,76 +78,93 @@ sandbox_step_name(enum sandbox_step step)
 	return spawn_step_names[step];
 }
 
-/*
- * The child shares the executor's memory on a stack of its own, under
- * its rlimits and seccomp filter: in a sanitizer build, ASan's hook
- * before a noreturn call would try to map memory there and crash it.
- */
-#define SPAWN_CHILD_CODE	__attribute__((no_sanitize("address")))
-
-/* child: tell the suspended parent which step failed, and why */
-static void __attribute__((noreturn)) SPAWN_CHILD_CODE
-spawn_die(struct spawn_ctx *sc, enum sandbox_step step)
+/* child: tell the executor which step failed, and why, then die */
+static void __attribute__((noreturn))
+spawn_die(int statusfd, enum sandbox_step step)
 {
-	sc->sc_fail->sf_errno = errno;
-	sc->sc_fail->sf_step = step;
+	struct spawn_record	 rec = { (int32_t)step, (int32_t)errno };
+
+	(void)syscall(SYS_write, statusfd, &rec, sizeof(rec));
 	_exit(127);
 }
 
-#define SPAWN_STEP(sc, step, call) do {					\
+#define SPAWN_STEP(fd, step, call) do {					\
 	if ((call) == -1)						\
-		spawn_die((sc), (step));				\
+		spawn_die((fd), (step));				\
 } while (0)
 
 /*
- * child: the pipes on 0-2 (moving any already there out of the way) and
- * nothing else: the executor's descriptors are gone before any layer
- * opens one of its own (under load the executor holds more than the
- * script's RLIMIT_NOFILE, and a copy of them would leave it no room).
+ * child: the pipes on 0-2, our own three descriptors at fixed numbers
+ * above them, and nothing else: the executor's descriptors are gone
+ * before any layer opens one of its own (under load the executor holds
+ * more than the script's RLIMIT_NOFILE).  Moves are made through fds
+ * above everything the executor has, so no source is overwritten.
  */
 static int
-spawn_fds(const struct sandbox_spawn *ss)
+spawn_fds(const struct sandbox *sb, const struct sandbox_spawn *ss,
+    int statusfd)
 {
-	int	 fds[3] = { ss->ss_stdin, ss->ss_stdout, ss->ss_stderr };
+	int	 src[6] = { ss->ss_stdin, ss->ss_stdout, ss->ss_stderr,
+		    statusfd, ss->ss_exec_fd, sb->sb_userns[ss->ss_slot] };
 	int	 i;
 
-	for (i = 0; i < 3; i++)
-		if (fds[i] < 3 && (fds[i] = (int)syscall(SYS_fcntl, fds[i],
-		    F_DUPFD, 3)) == -1)
+	for (i = 0; i < 6; i++)
+		if (src[i] < SPAWN_FD_FIRST_FREE && (src[i] = (int)syscall(
+		    SYS_fcntl, src[i], F_DUPFD_CLOEXEC, SPAWN_FD_FIRST_FREE)) ==
+		    -1)
 			return -1;
-	for (i = 0; i < 3; i++)
-		if (syscall(SYS_dup3, fds[i], i, 0) == -1)
+	for (i = 0; i < 6; i++)
+		if (syscall(SYS_dup3, src[i], i, i < 3 ? 0 : O_CLOEXEC) == -1)
 			return -1;
-	return (int)syscall(SYS_close_range, 3, ~0U, 0);
+	return (int)syscall(SYS_close_range, SPAWN_FD_FIRST_FREE, ~0U, 0);
+}
+
+static int
+spawn_exec(const struct sandbox_spawn *ss)
+{
+	if (ss->ss_execat)
+		return (int)syscall(SYS_execveat, SPAWN_FD_EXEC, "",
+		    ss->ss_argv, ss->ss_envp, AT_EMPTY_PATH);
+	return (int)syscall(SYS_execve, ss->ss_path, ss->ss_argv,
+	    ss->ss_envp);
 }
 
 /*
- * child: DESIGN.md "The sandbox", in order, but for the descriptors:
- * closed first, not last; nothing here may allocate
+ * child: DESIGN.md "The sandbox", in order, but for the descriptors
+ * (closed first, not last) and the user namespace (entered once the
+ * mounts are done, which need the host's; setns gives a full bounding
+ * set and default securebits in it, so both are dropped after it).
+ * Raw system calls, no allocation.
  */
-static int SPAWN_CHILD_CODE
-spawn_child(void *arg)
+static void __attribute__((noreturn))
+spawn_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
+    const int cgfds[LIMITS_CG_FDS], int statusfd)
 {
-	struct spawn_ctx		*sc = arg;
-	const struct sandbox		*sb = sc->sc_sb;
-	const struct sandbox_spawn	*ss = sc->sc_ss;
+	const int	 st = SPAWN_FD_STATUS;
 
-	SPAWN_STEP(sc, SBX_STEP_CLONE, ns_child_enter());
-	SPAWN_STEP(sc, SBX_STEP_CGROUP, limits_cgroup_join(sc->sc_cgfds));
-	SPAWN_STEP(sc, SBX_STEP_FDS, spawn_fds(ss));
-	SPAWN_STEP(sc, SBX_STEP_MOUNTS, jail_child_mounts(sb));
-	SPAWN_STEP(sc, SBX_STEP_RLIMITS, limits_rlimit_apply(sb));
-	SPAWN_STEP(sc, SBX_STEP_SECUREBITS, caps_lock(sb->sb_cap_last));
-	SPAWN_STEP(sc, SBX_STEP_IDENTITY, caps_set_identity(sb->sb_uid,
+	SPAWN_STEP(statusfd, SBX_STEP_CLONE, ns_child_enter());
+	SPAWN_STEP(statusfd, SBX_STEP_CGROUP, limits_cgroup_join(cgfds));
+	SPAWN_STEP(statusfd, SBX_STEP_FDS, spawn_fds(sb, ss, statusfd));
+	SPAWN_STEP(st, SBX_STEP_MOUNTS, jail_child_mounts(sb,
+	    SPAWN_FD_USERNS));
+	if (!ss->ss_execat)
+		SPAWN_STEP(st, SBX_STEP_SCRIPT, jail_child_script(sb,
+		    ss->ss_script, SPAWN_FD_EXEC));
+	SPAWN_STEP(st, SBX_STEP_RLIMITS, limits_rlimit_apply(sb));
+	SPAWN_STEP(st, SBX_STEP_USERNS, userns_enter(SPAWN_FD_USERNS));
+	SPAWN_STEP(st, SBX_STEP_BOUNDING, caps_bound_clear());
+	SPAWN_STEP(st, SBX_STEP_SECUREBITS, caps_lock(sb->sb_cap_last));
+	SPAWN_STEP(st, SBX_STEP_IDENTITY, caps_set_identity(sb->sb_uid,
 	    sb->sb_gid));
-	SPAWN_STEP(sc, SBX_STEP_CAPS, caps_clear_all());
-	SPAWN_STEP(sc, SBX_STEP_NNP, caps_no_new_privs());
-	SPAWN_STEP(sc, SBX_STEP_LANDLOCK, landlock_restrict(sb));
-	SPAWN_STEP(sc, SBX_STEP_CWD, (int)syscall(SYS_chdir, ss->ss_cwd));
-	SPAWN_STEP(sc, SBX_STEP_SECCOMP, filter_install_policy(&sb->sb_floor,
+	SPAWN_STEP(st, SBX_STEP_CAPS, caps_clear_all());
+	SPAWN_STEP(st, SBX_STEP_NNP, caps_no_new_privs());
+	SPAWN_STEP(st, SBX_STEP_LANDLOCK, landlock_restrict(sb, ss,
+	    sb->sb_policy[ss->ss_policy].fp_exec_self, SPAWN_FD_EXEC));
+	SPAWN_STEP(st, SBX_STEP_CWD, (int)syscall(SYS_chdir, ss->ss_cwd));
+	SPAWN_STEP(st, SBX_STEP_SECCOMP, filter_install_policy(&sb->sb_floor,
 	    &sb->sb_policy[ss->ss_policy]));
-	(void)syscall(SYS_execve, ss->ss_path, ss->ss_argv, ss->ss_envp);
-	spawn_die(sc, SBX_STEP_EXEC);
+	(void)spawn_exec(ss);
+	spawn_die(st, SBX_STEP_EXEC);
 }
 
 static int
@@ -138,52 +175,86 @@ spawn_fail(struct sandbox_failure *fail, enum sandbox_step step, int e)
 	return -1;
 }
 
+static int
+spawn_check(const struct sandbox *sb, const struct sandbox_spawn *ss)
+{
+	return sb->sb_inited && ss->ss_policy < sb->sb_npolicy &&
+	    ss->ss_slot < sb->sb_nslots && ss->ss_exec_fd >= 0 &&
+	    (ss->ss_execat || (ss->ss_path != NULL &&
+	    ss->ss_script != NULL)) && ss->ss_argv != NULL &&
+	    ss->ss_envp != NULL && ss->ss_cwd != NULL;
+}
+
 int
 sandbox_spawn(struct sandbox *sb, const struct sandbox_spawn *ss,
     struct sandbox_child *ch, struct sandbox_failure *fail)
 {
-	struct spawn_ctx	 sc;
-	siginfo_t		 si;
+	struct spawn_clone_args	 ca;
 	uint64_t		 oldmask;
-	pid_t			 pid;
-	int			 pidfd = -1, save;
+	int			 cgfds[LIMITS_CG_FDS], st[2], pidfd = -1;
+	long			 pid;
+	int			 save;
 
 	memset(ch, 0, sizeof(*ch));
-	ch->sch_pid = ch->sch_pidfd = -1;
+	ch->sch_pid = ch->sch_pidfd = ch->sch_statusfd = -1;
 	ch->sch_reqid = ss->ss_reqid;
 	fail->sf_step = SBX_STEP_NONE;
 	fail->sf_errno = 0;
-	if (!sb->sb_inited || ss->ss_policy >= sb->sb_npolicy ||
-	    ss->ss_path == NULL || ss->ss_argv == NULL ||
-	    ss->ss_envp == NULL || ss->ss_cwd == NULL)
+	if (!spawn_check(sb, ss))
 		return spawn_fail(fail, SBX_STEP_CLONE, EINVAL);
-	if (limits_cgroup_create(sb, ch, sc.sc_cgfds) == -1)
-		return spawn_fail(fail, SBX_STEP_CGROUP, errno);
-	sc.sc_sb = sb;
-	sc.sc_ss = ss;
-	sc.sc_fail = fail;
+	if (pipe2(st, O_CLOEXEC) == -1)
+		return spawn_fail(fail, SBX_STEP_CLONE, errno);
+	if (limits_cgroup_create(sb, ch, cgfds) == -1) {
+		save = errno;
+		(void)close(st[0]);
+		(void)close(st[1]);
+		return spawn_fail(fail, SBX_STEP_CGROUP, save);
+	}
+	memset(&ca, 0, sizeof(ca));
+	ca.ca_flags = SPAWN_FLAGS;
+	ca.ca_pidfd = (uint64_t)(uintptr_t)&pidfd;
+	ca.ca_exit_signal = SIGCHLD;
+	/* no handler of ours may run in the child before it resets them */
 	ns_signals_block(&oldmask);
-	pid = clone(spawn_child, sb->sb_stack + sb->sb_stack_size,
-	    SPAWN_FLAGS, &sc, &pidfd);
+	pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid == 0)
+		spawn_child(sb, ss, cgfds, st[1]);
 	save = errno;
 	ns_signals_restore(&oldmask);
-	limits_cgroup_close(sb, sc.sc_cgfds);
+	limits_cgroup_close(sb, cgfds);
+	(void)close(st[1]);
 	if (pid == -1) {
+		(void)close(st[0]);
 		(void)limits_cgroup_release(sb, ch);
 		return spawn_fail(fail, SBX_STEP_CLONE, save);
 	}
-	if (fail->sf_step != SBX_STEP_NONE) {
-		/* vfork: the child has exited already; reap it now */
-		while (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED) == -1 &&
-		    errno == EINTR)
-			;
-		(void)close(pidfd);
-		(void)limits_cgroup_release(sb, ch);
-		return -1;
-	}
-	ch->sch_pid = pid;
+	(void)fcntl(st[0], F_SETFL, O_NONBLOCK);
+	ch->sch_pid = (pid_t)pid;
 	ch->sch_pidfd = pidfd;
+	ch->sch_statusfd = st[0];
 	return 0;
+}
+
+int
+sandbox_started(struct sandbox_child *ch, struct sandbox_failure *fail)
+{
+	struct spawn_record	 rec;
+	ssize_t			 n;
+
+	if (ch->sch_statusfd < 0)
+		return 1;
+	n = read(ch->sch_statusfd, &rec, sizeof(rec));
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	(void)close(ch->sch_statusfd);
+	ch->sch_statusfd = -1;
+	if (n == 0)
+		return 1;	/* closed on exec */
+	if (n == (ssize_t)sizeof(rec) && rec.sr_step > SBX_STEP_NONE &&
+	    rec.sr_step < SBX_STEP_MAX && rec.sr_errno >= 0)
+		return spawn_fail(fail, (enum sandbox_step)rec.sr_step,
+		    rec.sr_errno);
+	return spawn_fail(fail, SBX_STEP_EXEC, n == -1 ? errno : EIO);
 }
 
 /* the child is pid 1 of its namespace: its death takes everything along */
@@ -207,6 +278,9 @@ sandbox_release(struct sandbox *sb, struct sandbox_child *ch)
 	if (ch->sch_pidfd >= 0)
 		(void)close(ch->sch_pidfd);
 	ch->sch_pidfd = -1;
+	if (ch->sch_statusfd >= 0)
+		(void)close(ch->sch_statusfd);
+	ch->sch_statusfd = -1;
 	return flags;
 }
 
@@ -253,26 +327,6 @@ spawn_docroot(struct sandbox *sb, const struct config *cfg, char *err,
 	return 0;
 }
 
-/* one stack for every child (vfork: one at a time), guard page below */
-static int
-spawn_stack(struct sandbox *sb, char *err, size_t errsz)
-{
-	size_t	 guard = (size_t)sysconf(_SC_PAGESIZE);
-	char	*p;
-
-	p = mmap(NULL, SPAWN_STACK_SIZE + guard, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (p == MAP_FAILED || mprotect(p, guard, PROT_NONE) == -1) {
-		snprintf(err, errsz, "clone stack: %s", strerror(errno));
-		if (p != MAP_FAILED)
-			(void)munmap(p, SPAWN_STACK_SIZE + guard);
-		return -1;
-	}
-	sb->sb_stack = p + guard;
-	sb->sb_stack_size = SPAWN_STACK_SIZE;
-	return 0;
-}
-
 /*
  * Host paths (user, docroot, policies, cgroups, bind sources) are all
  * resolved before jail_build() pivots away from the host.  On failure
@@ -280,8 +334,8 @@ spawn_stack(struct sandbox *sb, char *err, size_t errsz)
  */
 int
 sandbox_init(struct sandbox *sb, const struct config *cfg,
-    const char *const *policy_paths, size_t npolicies, char *err,
-    size_t errsz)
+    const char *const *policy_paths, size_t npolicies, size_t nslots,
+    char *err, size_t errsz)
 {
 	memset(sb, 0, sizeof(*sb));
 	sb->sb_cfg = cfg;
@@ -294,16 +348,17 @@ sandbox_init(struct sandbox *sb, const struct config *cfg,
 	    limits_cgroup_init(sb, err, errsz) == -1)
 		goto fail;
 	sb->sb_landlock_abi = landlock_probe();
-	if (ns_net_isolate(cfg, err, errsz) == -1 ||
-	    jail_build(sb, cfg, err, errsz) == -1)
+	/* the user namespaces need the host's /proc: before the jail */
+	if (userns_init(sb, cfg, nslots, err, errsz) == -1 ||
+	    ns_net_isolate(cfg, err, errsz) == -1 ||
+	    jail_build(sb, cfg, err, errsz) == -1 ||
+	    jail_probe_idmap(sb, cfg, err, errsz) == -1)
 		goto fail;
 	if (caps_bound_clear() == -1) {
 		snprintf(err, errsz, "emptying the capability bounding set: "
 		    "%s", strerror(errno));
 		goto fail;
 	}
-	if (spawn_stack(sb, err, errsz) == -1)
-		goto fail;
 	sb->sb_inited = 1;
 	return 0;
 fail:
@@ -321,11 +376,6 @@ sandbox_fini(struct sandbox *sb)
 		filter_free(&sb->sb_policy[i]);
 	sb->sb_npolicy = 0;
 	filter_free(&sb->sb_floor);
-	if (sb->sb_stack != NULL) {
-		size_t	 guard = (size_t)sysconf(_SC_PAGESIZE);
-
-		(void)munmap(sb->sb_stack - guard, sb->sb_stack_size + guard);
-		sb->sb_stack = NULL;
-	}
+	userns_fini(sb);
 	sb->sb_inited = 0;
 }

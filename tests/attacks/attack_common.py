@@ -171,8 +171,8 @@ def script_log(d, rid, pattern, timeout=3.0):
 
 
 def script_procs(d, exclude=('ok.sh',)):
-    """Processes of the script user in this daemon's tree, but for the
-    control script (exclude: comm names)."""
+    """Processes of scripts (host uids of the script range) in this
+    daemon's tree, but for the control script (exclude: comm names)."""
     if d.proc is None:
         return []
     out = []
@@ -181,7 +181,8 @@ def script_procs(d, exclude=('ok.sh',)):
             st = proc_status(pid)
         except OSError:
             continue
-        if st.get('Uid', '').split()[:1] == [str(NOBODY)] and \
+        uid = st.get('Uid', '').split()[:1]
+        if uid and ct.is_script_uid(int(uid[0])) and \
                 st.get('Name') not in exclude:
             out.append(pid)
     return out

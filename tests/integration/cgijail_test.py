@@ -36,6 +36,8 @@ START_TIMEOUT = 5.0 * SLOW
 STOP_TIMEOUT = 5.0 * SLOW
 
 SERVER = 'cgijail/0.1'
+# the host uids of running scripts: script-uid-range's default
+SCRIPT_UID_FIRST, SCRIPT_UID_COUNT = 1879048192, 1024
 RESPONSE_MAX = 64 * 1024 * 1024     # never buffer more than this
 HEAD_MAX = 64 * 1024
 
@@ -123,6 +125,12 @@ def proc_stat(pid):
         return None
     rest = s[s.rindex(')') + 2:].split()
     return rest[0], int(rest[19])
+
+
+def is_script_uid(uid):
+    """A host uid a running script has (DESIGN: one per request, from
+    the reserved range, 65534 inside the jail only)."""
+    return SCRIPT_UID_FIRST <= uid < SCRIPT_UID_FIRST + SCRIPT_UID_COUNT
 
 
 def proc_status(pid):

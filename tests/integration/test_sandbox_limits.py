@@ -13,11 +13,11 @@ import random
 import re
 import time
 
-from cgijail_test import (SLOW, Daemon, assert_error_page, assert_status,
-                          assert_still_serving, fixture, helper, proc_comm,
-                          proc_descendants, proc_status, rid_of, wait_until)
+from cgijail_test import (Daemon, SLOW, assert_error_page, assert_status,
+                          assert_still_serving, fixture, helper,
+                          is_script_uid, proc_comm, proc_descendants,
+                          proc_status, rid_of, wait_until)
 
-NOBODY = 65534
 PIDS_MAX = 64           # DESIGN: default "limit processes"
 OPEN_FILES_MAX = 256    # DESIGN: default "limit open-files"
 
@@ -53,7 +53,8 @@ def with_cmdline(marker):
 
 
 def is_nobody(pid):
-    return int(proc_status(pid)['Uid'].split()[0]) == NOBODY
+    """A script's process: nobody inside, a range uid on the host."""
+    return is_script_uid(int(proc_status(pid)['Uid'].split()[0]))
 
 
 def busy_loop(d, status):

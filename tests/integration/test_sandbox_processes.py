@@ -11,10 +11,10 @@ import random
 import re
 import time
 
-from cgijail_test import (SLOW, Daemon, assert_status, assert_still_serving,
-                          fixture, proc_stat, proc_status, wait_until)
+from cgijail_test import (Daemon, SLOW, assert_status, assert_still_serving,
+                          fixture, is_script_uid, proc_stat, proc_status,
+                          wait_until)
 
-NOBODY = 65534
 
 
 def parse_procs(text):
@@ -43,7 +43,7 @@ def host_pids_with(marker):
             uid = int(proc_status(int(p))['Uid'].split()[0])
         except (OSError, KeyError, ValueError):
             continue
-        if marker.encode() in cmd.replace(b'\0', b' ') and uid == NOBODY:
+        if marker.encode() in cmd.replace(b'\0', b' ') and is_script_uid(uid):
             out.append(int(p))
     return out
 

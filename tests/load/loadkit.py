@@ -22,7 +22,6 @@ from cgijail_test import Conn, ProtocolError
 # the per-address connection cap does not hide what is being tested
 SOURCES = ['127.0.0.%d' % i for i in range(2, 10)]
 
-NOBODY_UID = 65534
 REPLY_MAX = 4096            # bytes kept of what a slow connection got
 
 
@@ -288,11 +287,12 @@ def zombies(d):
 
 
 def nobody_procs():
-    """Processes of uid 65534 below this worker (a subreaper): the scripts
+    """Processes of the script uids below this worker (a subreaper): the scripts
     of the daemons this test started, wherever they were reparented."""
     out = []
     for pid in ct.proc_descendants(os.getpid()):
-        if proc_uid(pid) == NOBODY_UID:
+        uid = proc_uid(pid)
+        if uid is not None and ct.is_script_uid(uid):
             out.append('%d (%s)' % (pid, ct.proc_comm(pid)))
     return out
 
