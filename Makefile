@@ -42,7 +42,8 @@ HELPER_BINS  := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
 FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 # the policies sandbox/policy_data.S embeds with .incbin
-POLICY_EMBED := policy/default.policy policy/floor.policy policy/front.policy \
+POLICY_EMBED := policy/default.policy policy/floor.policy \
+		policy/floor-nonet.policy policy/front.policy \
 		policy/front-sanitizer.policy policy/executor.policy
 # the pure modules each fuzz target links, and no more (msg.c needs no
 # log.c); make test fuzzes each 60 s.  A new target needs its own line.

@@ -80,6 +80,8 @@ struct sandbox {
 	size_t			 sb_npolicy;
 	/* always-kill filter, stacked under every policy */
 	struct filter_prog	 sb_floor;
+	/* script-network off: no AF_INET/AF_INET6 socket, stacked too */
+	struct filter_prog	 sb_nonet;
 	/* one user namespace per slot: host uid sb_uid_first + slot */
 	int			*sb_userns;
 	size_t			 sb_nslots;
@@ -247,6 +249,8 @@ int	filter_compile_file(const char *path, struct filter_prog *,
 	    char *err, size_t errsz);
 /* the fixed always-kill layer, policy/floor.policy */
 int	filter_compile_floor(struct filter_prog *, char *err, size_t errsz);
+/* policy/floor-nonet.policy, its own filter */
+int	filter_compile_nonet(struct filter_prog *, char *err, size_t errsz);
 /* a role's own policy: nsrc >= 1 texts in order, no floor */
 int	filter_compile_own(const struct filter_src *, size_t nsrc,
 	    struct filter_prog *, char *err, size_t errsz);
@@ -265,6 +269,8 @@ extern const char	sandbox_default_policy[];	/* scripts */
 extern const size_t	sandbox_default_policy_len;
 extern const char	sandbox_floor_policy[];		/* under every script */
 extern const size_t	sandbox_floor_policy_len;
+extern const char	sandbox_floor_nonet_policy[];	/* network off */
+extern const size_t	sandbox_floor_nonet_policy_len;
 extern const char	sandbox_front_policy[];		/* the front role */
 extern const size_t	sandbox_front_policy_len;
 extern const char	sandbox_front_sanitizer_policy[]; /* its ASan extras */

@@ -132,6 +132,10 @@ filter_disjoint_cmp(const struct filter_cmp *f, const struct filter_cmp *p)
 		    p->fc_mask) != 0;
 	if (f->fc_op == FILTER_OP_NE && p->fc_op == FILTER_OP_EQ)
 		return p->fc_value == f->fc_value;
+	if (f->fc_op == FILTER_OP_EQ && p->fc_op == FILTER_OP_EQ)
+		return p->fc_value != f->fc_value;
+	if (f->fc_op == FILTER_OP_GT && p->fc_op == FILTER_OP_EQ)
+		return p->fc_value <= f->fc_value;
 	return 0;
 }
 
@@ -148,23 +152,43 @@ filter_disjoint(const struct filter_rule *f, const struct filter_rule *p)
 }
 
 /*
- * an unconditional rule becomes "whatever the floor leaves over": the
- * complement of the clone and personality rules of policy/floor.policy
+ * An unconditional rule becomes "whatever the floor leaves over": the
+ * complement of the floor's conditional rules for that syscall, where
+ * one comparison says it: one "!=" (personality), or single-bit masks
+ * on one argument (clone's CLONE_NEW*, MSG_OOB, seccomp's listener):
+ * then none of those bits.  Anything else is not merged (-1).
  */
 static int
-filter_rest(struct filter_rule *fr)
+filter_rest(struct filter_rule *fr, const struct filter_policy *fl)
 {
-	static const struct filter_cmp	 clone = { 0, FILTER_OP_MASKED_EQ,
-	    FILTER_CLONE_NEW, 0 };
-	static const struct filter_cmp	 pers = { 0, FILTER_OP_EQ, 0,
-	    FILTER_PERS_QUERY };
+	const struct filter_cmp	*c;
+	struct filter_cmp	 rest = { 0, 0, 0, 0 };
+	size_t			 i, n = 0;
 
-	if (strcmp(fr->fr_name, "clone") == 0)
-		fr->fr_cmp[0] = clone;
-	else if (strcmp(fr->fr_name, "personality") == 0)
-		fr->fr_cmp[0] = pers;
-	else
+	for (i = 0; i < fl->fpo_nrules; i++) {
+		if (fl->fpo_rules[i].fr_syscall != fr->fr_syscall)
+			continue;
+		if (fl->fpo_rules[i].fr_ncmp != 1)
+			return -1;
+		c = &fl->fpo_rules[i].fr_cmp[0];
+		if (c->fc_op == FILTER_OP_NE && n == 0) {
+			rest = (struct filter_cmp){ c->fc_arg, FILTER_OP_EQ, 0,
+			    c->fc_value };
+			n = SIZE_MAX;
+			continue;
+		}
+		if (c->fc_op != FILTER_OP_MASKED_EQ || c->fc_value !=
+		    c->fc_mask || c->fc_mask == 0 ||
+		    (c->fc_mask & (c->fc_mask - 1)) != 0 || n == SIZE_MAX ||
+		    (n > 0 && c->fc_arg != rest.fc_arg))
+			return -1;
+		rest = (struct filter_cmp){ c->fc_arg, FILTER_OP_MASKED_EQ,
+		    rest.fc_mask | c->fc_mask, 0 };
+		n++;
+	}
+	if (n == 0)
 		return -1;
+	fr->fr_cmp[0] = rest;
 	fr->fr_ncmp = 1;
 	return 0;
 }
@@ -187,7 +211,7 @@ filter_merge_rule(const struct filter_rule *pr,
 			return pr->fr_ncmp != 0 &&
 			    filter_rank(pr) > filter_rank(fr) ? -1 : 0;
 		if (pr->fr_ncmp == 0 && pr->fr_action != FILTER_ACT_KILL)
-			return filter_rest(&r) == -1 ? -1 :
+			return filter_rest(&r, fl) == -1 ? -1 :
 			    filter_push(out, &r);
 		if (pr->fr_ncmp != 0 && !filter_disjoint(fr, pr))
 			return -1;
@@ -425,6 +449,15 @@ filter_compile_floor(struct filter_prog *fp, char *err, size_t errsz)
 {
 	struct filter_src	 src = { FILTER_FLOOR_NAME,
 	    sandbox_floor_policy, sandbox_floor_policy_len };
+
+	return filter_compile(&src, 1, 0, fp, err, errsz);
+}
+
+int
+filter_compile_nonet(struct filter_prog *fp, char *err, size_t errsz)
+{
+	struct filter_src	 src = { "policy/floor-nonet.policy (built in)",
+	    sandbox_floor_nonet_policy, sandbox_floor_nonet_policy_len };
 
 	return filter_compile(&src, 1, 0, fp, err, errsz);
 }

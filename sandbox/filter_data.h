@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <stdint.h>
 
@@ -61,6 +62,9 @@ static const struct filter_name filter_consts[] = {
 	{ "AF_UNIX", AF_UNIX }, { "AF_LOCAL", AF_LOCAL },
 	{ "AF_INET", AF_INET }, { "AF_INET6", AF_INET6 },
 	{ "AF_NETLINK", AF_NETLINK }, { "AF_PACKET", AF_PACKET },
+	{ "MSG_OOB", MSG_OOB },
+	{ "SECCOMP_FILTER_FLAG_NEW_LISTENER",
+	    SECCOMP_FILTER_FLAG_NEW_LISTENER },
 	{ "SOCK_STREAM", SOCK_STREAM }, { "SOCK_DGRAM", SOCK_DGRAM },
 	{ "SOCK_RAW", SOCK_RAW }, { "SOCK_SEQPACKET", SOCK_SEQPACKET },
 	{ "SOCK_CLOEXEC", SOCK_CLOEXEC }, { "SOCK_NONBLOCK", SOCK_NONBLOCK },

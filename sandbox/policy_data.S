@@ -28,6 +28,7 @@
 
 	POLICY	sandbox_default_policy, "policy/default.policy"
 	POLICY	sandbox_floor_policy, "policy/floor.policy"
+	POLICY	sandbox_floor_nonet_policy, "policy/floor-nonet.policy"
 	POLICY	sandbox_front_policy, "policy/front.policy"
 	POLICY	sandbox_front_sanitizer_policy, "policy/front-sanitizer.policy"
 	POLICY	sandbox_executor_policy, "policy/executor.policy"

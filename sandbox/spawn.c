@@ -119,6 +119,16 @@ spawn_fds(const struct sandbox *sb, const struct sandbox_spawn *ss,
 	return (int)syscall(SYS_close_range, SPAWN_FD_FIRST_FREE, ~0U, 0);
 }
 
+/* child: the floor, the network floor, the policy; one prctl each */
+static int
+spawn_seccomp(const struct sandbox *sb, size_t policy)
+{
+	if (sb->sb_nonet.fp_insns != NULL && filter_install(&sb->sb_nonet) ==
+	    -1)
+		return -1;
+	return filter_install_policy(&sb->sb_floor, &sb->sb_policy[policy]);
+}
+
 static int
 spawn_exec(const struct sandbox_spawn *ss)
 {
@@ -161,8 +171,7 @@ spawn_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
 	SPAWN_STEP(st, SBX_STEP_LANDLOCK, landlock_restrict(sb, ss,
 	    sb->sb_policy[ss->ss_policy].fp_exec_self, SPAWN_FD_EXEC));
 	SPAWN_STEP(st, SBX_STEP_CWD, (int)syscall(SYS_chdir, ss->ss_cwd));
-	SPAWN_STEP(st, SBX_STEP_SECCOMP, filter_install_policy(&sb->sb_floor,
-	    &sb->sb_policy[ss->ss_policy]));
+	SPAWN_STEP(st, SBX_STEP_SECCOMP, spawn_seccomp(sb, ss->ss_policy));
 	(void)spawn_exec(ss);
 	spawn_die(st, SBX_STEP_EXEC);
 }
@@ -297,6 +306,9 @@ spawn_policies(struct sandbox *sb, const char *const *paths, size_t n,
 	}
 	if (filter_compile_floor(&sb->sb_floor, err, errsz) == -1)
 		return -1;
+	if (!sb->sb_cfg->cf_script_network &&
+	    filter_compile_nonet(&sb->sb_nonet, err, errsz) == -1)
+		return -1;
 	/* no cgi-dir given: index 0 still means the default policy */
 	for (i = 0; i < (n == 0 ? 1 : n); i++, sb->sb_npolicy++) {
 		if (n > 0 && paths[i] != NULL && paths[i][0] != '\0') {
@@ -376,6 +388,7 @@ sandbox_fini(struct sandbox *sb)
 		filter_free(&sb->sb_policy[i]);
 	sb->sb_npolicy = 0;
 	filter_free(&sb->sb_floor);
+	filter_free(&sb->sb_nonet);
 	userns_fini(sb);
 	sb->sb_inited = 0;
 }

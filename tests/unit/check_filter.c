@@ -16,6 +16,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <linux/seccomp.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -351,7 +352,9 @@ enum probe_expect {
 	EXPECT_SIGSYS,
 	EXPECT_OK,
 	EXPECT_EPERM,
-	EXPECT_ENOSYS
+	EXPECT_ENOSYS,
+	EXPECT_EAFNOSUPPORT,
+	EXPECT_ENETUNREACH
 };
 
 struct probe {
@@ -360,6 +363,10 @@ struct probe {
 	long			 pr_a[4];
 	enum probe_expect	 pr_expect;
 };
+
+#define T_AF_VSOCK	40	/* not in every libc's headers */
+#define T_AF_ALG	38
+#define T_NEW_LISTENER	8	/* SECCOMP_FILTER_FLAG_NEW_LISTENER */
 
 static const struct probe probes[] = {
 	{ "ptrace", SYS_ptrace, { PTRACE_TRACEME, 0, 0, 0 }, EXPECT_SIGSYS },
@@ -398,12 +405,34 @@ static const struct probe probes[] = {
 	{ "fsopen", SYS_fsopen, { 0, 0, 0, 0 }, EXPECT_SIGSYS },
 	{ "x32 getpid", T_X32_BIT | SYS_getpid, { 0, 0, 0, 0 },
 	  EXPECT_SIGSYS },
+	/* the network floor (script-network off), then the floor */
 	{ "socket(INET)", SYS_socket, { AF_INET, SOCK_STREAM, 0, 0 },
-	  EXPECT_EPERM },
+	  EXPECT_ENETUNREACH },
+	{ "socket(INET6)", SYS_socket, { AF_INET6, SOCK_DGRAM, 0, 0 },
+	  EXPECT_ENETUNREACH },
+	{ "socket(NETLINK)", SYS_socket, { AF_NETLINK, SOCK_RAW, 0, 0 },
+	  EXPECT_EAFNOSUPPORT },
+	{ "socket(VSOCK)", SYS_socket, { T_AF_VSOCK, SOCK_STREAM, 0, 0 },
+	  EXPECT_EAFNOSUPPORT },
+	{ "socket(ALG)", SYS_socket, { T_AF_ALG, SOCK_SEQPACKET, 0, 0 },
+	  EXPECT_EAFNOSUPPORT },
+	{ "socket(PACKET)", SYS_socket, { AF_PACKET, SOCK_RAW, 0, 0 },
+	  EXPECT_EAFNOSUPPORT },
+	{ "socket(UNIX)", SYS_socket, { AF_UNIX, SOCK_STREAM, 0, 0 },
+	  EXPECT_OK },
+	{ "sendto(MSG_OOB)", SYS_sendto, { -1, 0, 0, MSG_OOB }, EXPECT_SIGSYS },
+	{ "sendto(MSG_OOB|DONTWAIT)", SYS_sendto,
+	  { -1, 0, 0, MSG_OOB | MSG_DONTWAIT }, EXPECT_SIGSYS },
+	{ "sendto", SYS_sendto, { -1, 0, 0, MSG_DONTWAIT }, EXPECT_OK },
+	{ "recvmsg(MSG_OOB)", SYS_recvmsg, { -1, 0, MSG_OOB, 0 },
+	  EXPECT_SIGSYS },
+	{ "seccomp(NEW_LISTENER)", SYS_seccomp,
+	  { SECCOMP_SET_MODE_FILTER, T_NEW_LISTENER, 0, 0 }, EXPECT_SIGSYS },
+	{ "inotify_init1", SYS_inotify_init1, { 0, 0, 0, 0 }, EXPECT_EPERM },
 	{ "mknod", SYS_mknod, { 0, 0, 0, 0 }, EXPECT_EPERM },
 	{ "setuid", SYS_setuid, { 0, 0, 0, 0 }, EXPECT_EPERM },
 	{ "socketpair(INET)", SYS_socketpair, { AF_INET, SOCK_STREAM, 0, 0 },
-	  EXPECT_EPERM },
+	  EXPECT_EAFNOSUPPORT },
 	{ "clone3", SYS_clone3, { 0, 0, 0, 0 }, EXPECT_ENOSYS },
 	{ "getpid", SYS_getpid, { 0, 0, 0, 0 }, EXPECT_OK },
 	{ "personality(query)", SYS_personality, { 0xffffffffL, 0, 0, 0 },
@@ -420,8 +449,8 @@ static const struct probe probes[] = {
 	"allow mount\nallow clone\nallow personality\nallow clone3\n" \
 	"allow keyctl\nallow bpf\nallow ioctl arg1 == FIONREAD\n"
 
-static struct filter_prog	 t_floor, t_policy, t_loose, t_hostile,
-				 t_strict;
+static struct filter_prog	 t_floor, t_nonet, t_policy, t_loose,
+				 t_hostile, t_strict;
 
 static void
 filters_setup(void)
@@ -429,6 +458,8 @@ filters_setup(void)
 	char	 err[FILTER_ERR_MAX];
 
 	ck_assert_msg(filter_compile_floor(&t_floor, err, sizeof(err)) == 0,
+	    "%s", err);
+	ck_assert_msg(filter_compile_nonet(&t_nonet, err, sizeof(err)) == 0,
 	    "%s", err);
 	ck_assert_msg(filter_compile_file(T_DEFAULT, &t_policy, err,
 	    sizeof(err)) == 0, "%s", err);
@@ -444,6 +475,7 @@ static void
 filters_teardown(void)
 {
 	filter_free(&t_floor);
+	filter_free(&t_nonet);
 	filter_free(&t_policy);
 	filter_free(&t_loose);
 	filter_free(&t_hostile);
@@ -457,7 +489,9 @@ probe_child(const struct probe *pr, const struct filter_prog *policy)
 	long	 r;
 	int	 ok;
 
+	/* as a script gets them with script-network off */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
+	    filter_install(&t_nonet) == -1 ||
 	    (policy == NULL ? filter_install(&t_floor) :
 	    filter_install_policy(&t_floor, policy)) == -1)
 		_exit(90);
@@ -470,6 +504,12 @@ probe_child(const struct probe *pr, const struct filter_prog *policy)
 		break;
 	case EXPECT_ENOSYS:
 		ok = r == -1 && errno == ENOSYS;
+		break;
+	case EXPECT_EAFNOSUPPORT:
+		ok = r == -1 && errno == EAFNOSUPPORT;
+		break;
+	case EXPECT_ENETUNREACH:
+		ok = r == -1 && errno == ENETUNREACH;
 		break;
 	default:
 		/* allowed: any answer but the filter's EPERM */

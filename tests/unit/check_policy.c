@@ -33,6 +33,7 @@
 #define P_DEFAULT	"policy/default.policy"
 #define P_STRICT	"policy/strict.policy"
 #define P_FLOOR		"policy/floor.policy"
+#define P_NONET		"policy/floor-nonet.policy"
 #define P_FRONT		"policy/front.policy"
 #define P_FRONT_SAN	"policy/front-sanitizer.policy"
 #define P_EXECUTOR	"policy/executor.policy"
@@ -89,6 +90,8 @@ static const struct {
 } embedded[] = {
 	{ P_DEFAULT, sandbox_default_policy, &sandbox_default_policy_len },
 	{ P_FLOOR, sandbox_floor_policy, &sandbox_floor_policy_len },
+	{ P_NONET, sandbox_floor_nonet_policy,
+	  &sandbox_floor_nonet_policy_len },
 	{ P_FRONT, sandbox_front_policy, &sandbox_front_policy_len },
 	{ P_FRONT_SAN, sandbox_front_sanitizer_policy,
 	  &sandbox_front_sanitizer_policy_len },
@@ -113,8 +116,8 @@ END_TEST
 /* the role policies say why for every rule; only the extras lack a default */
 START_TEST(test_policy_roles_give_reasons)
 {
-	static const char *const files[] = { P_FLOOR, P_FRONT, P_FRONT_SAN,
-	    P_EXECUTOR };
+	static const char *const files[] = { P_FLOOR, P_NONET, P_FRONT,
+	    P_FRONT_SAN, P_EXECUTOR };
 	struct filter_policy	 fpo;
 	size_t			 i, j;
 
@@ -200,6 +203,7 @@ static const struct {
 	{ "front-sanitizer", 0, { P_FRONT, P_FRONT_SAN } },
 	{ "executor", 0, { P_EXECUTOR, NULL } },
 	{ "floor", 0, { P_FLOOR, NULL } },
+	{ "floor-nonet", 0, { P_NONET, NULL } },
 	{ "default", 1, { P_DEFAULT, NULL } },
 	{ "strict", 1, { P_STRICT, NULL } },
 };
