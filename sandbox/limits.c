@@ -27,13 +27,12 @@
 #define LIMITS_CG_MNT		"/sys/fs/cgroup"
 #define LIMITS_CG_UNIFIED	"/sys/fs/cgroup/unified"
 /*
- * RLIMIT_NPROC counts every process of the script uid on the host, so a
- * per-request value would let one fork bomb starve every other request.
- * Per-request containment is the pid namespace plus the pids cgroup; the
- * rlimit is only a generous backstop.
+ * RLIMIT_NPROC counts every process of the script's host uid, which is
+ * its request's alone (userns.c): the limit is exactly `limit processes`,
+ * as the pids cgroup's; the pid namespace contains the rest.
  */
-#define LIMITS_NPROC_FACTOR	16
 #define LIMITS_RMDIR_TRIES	3
+#define LIMITS_LEAF_ROUNDS	5
 
 static int
 limits_is_fs(const char *path, unsigned long magic)
@@ -274,31 +273,79 @@ limits_v1_group(struct sandbox *sb, const char *ctl)
 }
 
 /*
- * v2 keeps processes out of inner groups: controllers can be handed to
- * our group's children only if our own group may delegate them.
+ * v2's no-internal-processes rule: our group may hand pids and memory to
+ * child groups only while no process lives in it.  A systemd service or
+ * a login session is such a group, full of processes (ours, and in a
+ * session a shell): they all move to a leaf, LIMITS_CG_LEAF, first, as
+ * container runtimes do.  New processes may appear meanwhile: a few
+ * rounds.  0, or -1 with errno.
  */
+int
+limits_v2_leaf(int gfd)
+{
+	char	 buf[8192], *p, *nl;
+	ssize_t	 n;
+	int	 leaf, round, moved;
+
+	for (round = 0; round < LIMITS_LEAF_ROUNDS; round++) {
+		if ((n = limits_read_at(gfd, "cgroup.procs", buf,
+		    sizeof(buf))) == -1)
+			return -1;
+		if (n == 0)
+			return 0;
+		if (mkdirat(gfd, LIMITS_CG_LEAF, 0755) == -1 &&
+		    errno != EEXIST)
+			return -1;
+		if ((leaf = openat(gfd, LIMITS_CG_LEAF "/cgroup.procs",
+		    O_WRONLY | O_CLOEXEC)) == -1)
+			return -1;
+		moved = 0;
+		for (p = buf; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+			/* one pid per write; one that exited is gone */
+			if (write(leaf, p, (size_t)(nl - p)) == -1 &&
+			    errno != ESRCH) {
+				(void)close(leaf);
+				return -1;
+			}
+			moved++;
+		}
+		(void)close(leaf);
+		if (moved == 0)
+			return 0;
+	}
+	errno = EBUSY;
+	return -1;
+}
+
+/* v2: our group per daemon below our own, handing pids and memory down */
 static int
-limits_v2_init(struct sandbox *sb)
+limits_v2_init(struct sandbox *sb, char *err, size_t errsz)
 {
 	char	 dir[PATH_MAX], buf[512];
 	int	 fd;
 
 	if (limits_own_dir(NULL, dir, sizeof(dir)) == -1 ||
-	    (fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+	    (fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		snprintf(err, errsz, "cgroup v2: our group: %s",
+		    strerror(errno));
 		return -1;
+	}
 	if (limits_read_at(fd, "cgroup.subtree_control", buf, sizeof(buf)) ==
 	    -1 || ((!limits_has_word(buf, "pids") ||
-	    !limits_has_word(buf, "memory")) &&
+	    !limits_has_word(buf, "memory")) && (limits_v2_leaf(fd) == -1 ||
 	    limits_write_at(fd, "cgroup.subtree_control", "+pids +memory") ==
-	    -1)) {
+	    -1))) {
+		snprintf(err, errsz, "cgroup v2: handing pids and memory "
+		    "down from %s: %s", dir, strerror(errno));
 		(void)close(fd);
 		return -1;
 	}
 	(void)close(fd);
-	if ((sb->sb_cg2_fd = limits_make_group(dir, sb->sb_cg_name)) == -1)
-		return -1;
-	if (limits_write_at(sb->sb_cg2_fd, "cgroup.subtree_control",
+	if ((sb->sb_cg2_fd = limits_make_group(dir, sb->sb_cg_name)) == -1 ||
+	    limits_write_at(sb->sb_cg2_fd, "cgroup.subtree_control",
 	    "+pids +memory") == -1) {
+		snprintf(err, errsz, "cgroup v2: %s/%s: %s", dir,
+		    sb->sb_cg_name, strerror(errno));
 		limits_cgroup_fini(sb);
 		return -1;
 	}
@@ -320,12 +367,15 @@ limits_cgroup_init(struct sandbox *sb, char *err, size_t errsz)
 		snprintf(err, errsz, "cgroup name too long");
 		return -1;
 	}
+	if (!sb->sb_cfg->cf_cgroup)
+		return 0;
 	limits_cgroup_probe(&p);
-	if (p.lcp_version == 2 && limits_v2_init(sb) == 0) {
+	if (p.lcp_version == 2) {
+		if (limits_v2_init(sb, err, errsz) == -1)
+			return -1;
 		sb->sb_cg_version = 2;
 		return 0;
 	}
-	/* no usable cgroup is not an error: --check warns, rlimits remain */
 	sb->sb_cg_pids_fd = limits_v1_group(sb, "pids");
 	sb->sb_cg_mem_fd = limits_v1_group(sb, "memory");
 	sb->sb_cg_cpu_fd = limits_v1_group(sb, "cpu");
@@ -335,8 +385,16 @@ limits_cgroup_init(struct sandbox *sb, char *err, size_t errsz)
 	if (sb->sb_cg_mem_fd != -1)
 		sb->sb_cg_memsw = faccessat(sb->sb_cg_mem_fd,
 		    "memory.memsw.limit_in_bytes", F_OK, 0) == 0;
-	if (sb->sb_cg_pids_fd != -1 || sb->sb_cg_mem_fd != -1)
-		sb->sb_cg_version = 1;
+	/* a fork bomb must stay in its request: no pids controller, no start */
+	if (sb->sb_cg_pids_fd == -1) {
+		snprintf(err, errsz, "no usable pids cgroup controller (v1 or "
+		    "v2): one request's processes could not be counted apart; "
+		    "`cgroup off` runs without (RLIMIT_NPROC and the pid "
+		    "namespace only)");
+		limits_cgroup_fini(sb);
+		return -1;
+	}
+	sb->sb_cg_version = 1;
 	return 0;
 }
 
@@ -590,7 +648,7 @@ limits_rlimit_init(struct sandbox *sb, const struct config_limits *lim,
 		    lim->lim_memory_bytes);
 	if (lim->lim_processes > 0) {
 		nproc = lim->lim_processes > UINT32_MAX ? UINT32_MAX :
-		    lim->lim_processes * LIMITS_NPROC_FACTOR;
+		    lim->lim_processes;
 		limits_rl_add(sb, RLIMIT_NPROC, nproc, nproc);
 	}
 	if (lim->lim_file_size_bytes > 0)

@@ -43,7 +43,10 @@ struct limits_cg_probe {
 	int	lcp_memory;
 	int	lcp_cpu;
 };
+/* v2: where the daemon's own processes go, so its group can delegate */
+#define LIMITS_CG_LEAF	"cgijail.daemon"
 void	limits_cgroup_probe(struct limits_cg_probe *);
+int	limits_v2_leaf(int gfd);
 int	limits_cgroup_init(struct sandbox *, char *, size_t);
 void	limits_cgroup_fini(struct sandbox *);
 int	limits_cgroup_create(struct sandbox *, struct sandbox_child *,

@@ -340,6 +340,40 @@ spawn_docroot(struct sandbox *sb, const struct config *cfg, char *err,
 }
 
 /*
+ * Landlock below the configured minimum ABI (none at all is ABI 0) is a
+ * start that does not happen, not a layer quietly dropped; and a policy
+ * that says "exec self" needs it whatever the configuration says.
+ */
+static int
+spawn_landlock_ok(const struct sandbox *sb, const struct config *cfg,
+    char *err, size_t errsz)
+{
+	size_t	 i;
+
+	if (cfg->cf_landlock && sb->sb_landlock_abi == 0) {
+		snprintf(err, errsz, "landlock ABI 0: this kernel has no "
+		    "landlock; `landlock off` runs without it");
+		return -1;
+	}
+	if (cfg->cf_landlock && sb->sb_landlock_abi < cfg->cf_landlock_min_abi) {
+		snprintf(err, errsz, "landlock ABI %d is below the minimum %d "
+		    "(landlock-min-abi); `landlock-min-abi %d` accepts this "
+		    "kernel's, `landlock off` runs without", sb->sb_landlock_abi,
+		    cfg->cf_landlock_min_abi, sb->sb_landlock_abi);
+		return -1;
+	}
+	for (i = 0; i < sb->sb_npolicy; i++)
+		if (sb->sb_policy[i].fp_exec_self && (!cfg->cf_landlock ||
+		    sb->sb_landlock_abi < 1)) {
+			snprintf(err, errsz, "%s says exec self, which needs "
+			    "landlock (landlock is %s)", sb->sb_policy[i].fp_name,
+			    cfg->cf_landlock ? "not in this kernel" : "off");
+			return -1;
+		}
+	return 0;
+}
+
+/*
  * Host paths (user, docroot, policies, cgroups, bind sources) are all
  * resolved before jail_build() pivots away from the host.  On failure
  * the executor may be half inside the jail: it must exit.
@@ -360,6 +394,8 @@ sandbox_init(struct sandbox *sb, const struct config *cfg,
 	    limits_cgroup_init(sb, err, errsz) == -1)
 		goto fail;
 	sb->sb_landlock_abi = landlock_probe();
+	if (spawn_landlock_ok(sb, cfg, err, errsz) == -1)
+		goto fail;
 	/* the user namespaces need the host's /proc: before the jail */
 	if (userns_init(sb, cfg, nslots, err, errsz) == -1 ||
 	    ns_net_isolate(cfg, err, errsz) == -1 ||
