@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * front.c: the front role.  The only process that reads client bytes:
- * unprivileged, no capabilities, chrooted to an empty directory, under
- * its own seccomp filter.  Setup, then one epoll loop: accept, read and
+ * unprivileged, no capabilities, its whole file system the document root
+ * (read-only, landlocked), under its own seccomp filter.  Setup, then one epoll loop: accept, read and
  * parse requests for front_route.c, timeouts, dispatch of every event;
  * a connection's own services are front_conn.c's.  Trusts no client.
  */
@@ -336,16 +336,16 @@ front_dispatch(struct front_ev *ev, uint32_t events)
 }
 
 /*
- * Everything that needs root or the file system happens here, before the
- * drop: the docroot dirfd, mime types, the listening sockets (inherited).
+ * Everything that needs root or the host's file system happens here,
+ * before the drop: the listening sockets (inherited), mime types, then
+ * the front's own root (the document root) and its dirfd, opened after
+ * that pivot so that no descriptor reaches above it.
  */
 static void
-front_setup(void)
+front_setup(struct confine_ident *id)
 {
 	struct itimerspec	 its = { { 1, 0 }, { 1, 0 } };
-	int			 fd, tfd;
-
-	int			 on;
+	int			 fd, tfd, on;
 	socklen_t		 len;
 	size_t			 i;
 
@@ -360,10 +360,11 @@ front_setup(void)
 		front_listen[front_nlisten++] =
 		    (struct front_ev){ FRONT_EV_LISTEN, fd, 0, NULL };
 	}
-	if ((front_docroot_fd = open(front_cfg->cf_root, O_PATH |
-	    O_DIRECTORY | O_CLOEXEC)) == -1)
-		fatal("document root %s", front_cfg->cf_root);
 	mime_load("/etc/mime.types");
+	confine_front_root(front_cfg, id);
+	if ((front_docroot_fd = open("/", O_PATH | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		fatal("document root %s", front_cfg->cf_root);
 	if ((front_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("epoll_create1");
 	for (i = 0; i < front_nlisten; i++)
@@ -388,14 +389,15 @@ void
 front_main(struct config *cfg)
 {
 	struct epoll_event	evs[FRONT_EVENTS];
+	struct confine_ident	id;
 	int			i, n;
 
 	front_cfg = cfg;
 	prctl(PR_SET_NAME, "cgijail-front", 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	signal(SIGPIPE, SIG_IGN);
-	front_setup();
-	confine_front(front_cfg);
+	front_setup(&id);
+	confine_front(front_cfg, &id);
 	for (;;) {
 		n = epoll_wait(front_epfd, evs, FRONT_EVENTS, -1);
 		if (n == -1 && errno == EINTR)
