@@ -142,6 +142,7 @@ front_error(struct front_conn *c, int status)
 	char	body[256];
 	int	n;
 
+	front_shed_track(c, FRONT_SHED_NONE);	/* being answered */
 	if (status == 400 || status == 408 || status == 413 ||
 	    status == 414 || status == 431 || status == 501 ||
 	    status == 505 || status == 503)
@@ -223,6 +224,7 @@ front_conn_close(struct front_conn *c)
 	if (c->c_cgi != NULL)
 		c->c_ops->co_relay_close(c);
 	front_access_log(c);
+	front_shed_forget(c);
 	front_ev_del(&c->c_ev);
 	if (c->c_file_fd != -1)
 		close(c->c_file_fd);
@@ -272,6 +274,7 @@ static void
 front_linger(struct front_conn *c)
 {
 	shutdown(c->c_ev.fe_fd, SHUT_WR);
+	front_shed_track(c, FRONT_SHED_NONE);	/* closing by itself */
 	c->c_state = FRONT_S_DISCARD;
 	c->c_deadline_ms = front_now_ms() + 2000;
 	front_ev_set(&c->c_ev, EPOLLIN);
@@ -320,6 +323,9 @@ front_request_done(struct front_conn *c)
 	c->c_outlen = c->c_outoff = 0;
 	http_request_reset(c->c_req);
 	c->c_deadline_ms = front_now_ms() + FRONT_IDLE_TIMEOUT_MS;
+	/* idle keep-alive, or the head of a pipelined request */
+	front_shed_track(c, c->c_inlen > 0 ? FRONT_SHED_HEAD :
+	    FRONT_SHED_IDLE);
 	front_ev_set(&c->c_ev, EPOLLIN);
 	/* pipelined requests: the parser's loop goes on by itself */
 	if (c->c_inlen > 0 && !c->c_in_process)

@@ -13,6 +13,8 @@
  *   front_conn.c     a connection's services: events, output buffer,
  *                    flush, heads, error pages, access log, request done,
  *                    close, deferred free; the clock
+ *   front_shed.c     connection limits: counted per address, met by
+ *                    shedding the connection that made least progress
  *   front_path.c     symlinks resolved beneath the document root
  *   front_filter.c   the front's seccomp filter, installed by front.c
  *
@@ -25,6 +27,7 @@
 #ifndef CGIJAIL_FRONT_H
 #define CGIJAIL_FRONT_H
 
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -104,6 +107,16 @@ struct front_cgi {
 	struct front_cgi	*fc_next_dead;
 };
 
+/* what a connection is to front_shed.c: a candidate to shed, or not */
+enum front_shed_kind {
+	FRONT_SHED_NONE = 0,	/* being served (or closing): never shed */
+	FRONT_SHED_IDLE,	/* keep-alive, between requests */
+	FRONT_SHED_HEAD		/* sending a request head */
+};
+#define FRONT_SHED_NQ	2	/* queues per scope: idle, head */
+
+struct front_peer;
+
 /*
  * The connection layer's only calls up, set by whoever accepts the
  * connection (front.c), so front_conn.c need not know who is above it.
@@ -126,7 +139,10 @@ struct front_conn {
 	uint16_t		 c_peer_port;
 	char			 c_local_addr[64];
 	uint16_t		 c_local_port;
-	int			 c_peer_slot;	/* per-address counter */
+	struct front_peer	*c_peer;	/* its address (front_shed.c) */
+	enum front_shed_kind	 c_shed_kind;
+	TAILQ_ENTRY(front_conn)	 c_shed_all;	/* queue of every address */
+	TAILQ_ENTRY(front_conn)	 c_shed_peer;	/* its address's queue */
 
 	char			 c_in[FRONT_IN_MAX];
 	size_t			 c_inlen;
@@ -193,6 +209,16 @@ int		front_exec_send(int type, uint64_t reqid, const void *payload,
 /* drop a queued, unsent MSG_EXEC_REQ: 1 if there was one */
 int		front_exec_cancel(uint64_t reqid);
 void		front_exec_writable(void);
+
+/* front_shed.c */
+void	front_shed_init(void);
+/* a new connection, already listed: 0 keep it, -1 close it */
+int	front_shed_admit(struct front_conn *, const struct sockaddr_storage *);
+void	front_shed_track(struct front_conn *, enum front_shed_kind);
+void	front_shed_forget(struct front_conn *);
+/* out of descriptors: shed one anywhere; 1 if one was shed */
+int	front_shed_one(void);
+void	front_shed_tick(void);
 
 /* front_route.c */
 void	front_route(struct front_conn *, const char *path,
