@@ -50,7 +50,6 @@ front_handle_request(struct front_conn *c)
 {
 	struct http_request	*r = c->c_req;
 
-	c->c_reqid = ++front_next_reqid;
 	front_shed_track(c, FRONT_SHED_NONE);	/* being served */
 	c->c_redirects = 0;	/* local redirects are counted per request */
 	c->c_head_only = r->hr_method == HTTP_M_HEAD;
@@ -74,7 +73,9 @@ front_process(struct front_conn *c)
 	c->c_in_process = 1;
 	while (!c->c_dead && c->c_state == FRONT_S_HEAD && c->c_inlen > 0) {
 		if (!c->c_head_started) {
+			/* its id from its first byte: refusals have one too */
 			c->c_head_started = 1;
+			c->c_reqid = ++front_next_reqid;
 			front_shed_track(c, FRONT_SHED_HEAD);
 			c->c_start_us = front_now_us();
 			c->c_deadline_ms = front_now_ms() +

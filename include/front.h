@@ -36,6 +36,7 @@
 #include "cgi_resp.h"
 #include "config.h"
 #include "http.h"
+#include "log.h"
 
 #define FRONT_IN_MAX		(HTTP_HEAD_MAX + 16384)
 #define FRONT_OUT_MAX		(64 * 1024)	/* then stop producing */
@@ -192,6 +193,12 @@ int		front_out_printf(struct front_conn *, const char *, ...)
 void		front_begin_head(struct front_conn *, int status,
 		    const char *reason);
 void		front_error(struct front_conn *, int status);
+/* the same page; with --debug it also says why (escaped here; may be NULL) */
+void		front_error_why(struct front_conn *, int status,
+		    const char *why);
+/* a log line under the request's id (log.c escapes it) */
+void		front_log(struct front_conn *, enum log_level,
+		    const char *, ...) __attribute__((format(printf, 3, 4)));
 void		front_flush(struct front_conn *);
 int		front_conn_recv(struct front_conn *);
 void		front_request_done(struct front_conn *);
