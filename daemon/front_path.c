@@ -3,8 +3,9 @@
  * front_path.c: resolve the symlinks of a request path ourselves, beneath
  * the document root, so that every routing decision (CGI directory or
  * static, dotfile) is made on where the bytes really are.  A link named
- * /alias.txt pointing into cgi-bin/ must never serve a script's source.
- * Front role; trusts neither the request nor the tree's symlinks.
+ * /alias.txt pointing into cgi-bin/ must never serve a script's source;
+ * nor may /CGI-BIN/ on a case-insensitive file system (the matcher at the
+ * end).  Front role; trusts neither the request nor the tree's symlinks.
  */
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -229,4 +230,50 @@ front_path_resolve(int rootfd, const char *path, char *out, size_t outsz)
 	if (step == FRONT_PATH_ERR)
 		return -1;
 	return front_path_tail(path, w.pw_comp, out, outsz);
+}
+
+/*
+ * One character of *s as a case-insensitive file system folds it, for
+ * the characters that fold to ASCII: ASCII letters, and the two others
+ * whose folding (with NFD) ends in an ASCII letter, U+212A KELVIN SIGN
+ * (k) and U+017F LATIN SMALL LETTER LONG S (s).  Any other byte is
+ * itself.  *s moves past the character.
+ */
+static unsigned char
+front_path_fold(const char **s)
+{
+	const unsigned char	*p = (const unsigned char *)*s;
+
+	if (p[0] == 0xe2 && p[1] == 0x84 && p[2] == 0xaa) {
+		*s += 3;
+		return 'k';
+	}
+	if (p[0] == 0xc5 && p[1] == 0xbf) {
+		*s += 2;
+		return 's';
+	}
+	*s += 1;
+	return p[0] >= 'A' && p[0] <= 'Z' ? p[0] - 'A' + 'a' : p[0];
+}
+
+/*
+ * Does path lie in dir (its first dirlen bytes; trailing slashes of dir
+ * do not count), comparing as a case-insensitive file system would?  1 or
+ * 0.  Pure: the router's guard against serving a CGI directory's scripts
+ * as files through another spelling of its name.
+ */
+int
+front_path_under_nocase(const char *path, const char *dir, size_t dirlen)
+{
+	const char	*end;
+
+	while (dirlen > 0 && dir[dirlen - 1] == '/')
+		dirlen--;
+	if (dirlen == 0)
+		return 1;	/* "/" holds everything */
+	for (end = dir + dirlen; dir < end; )
+		if (*path == '\0' || front_path_fold(&path) !=
+		    front_path_fold(&dir))
+			return 0;
+	return dir == end && (*path == '\0' || *path == '/');
 }

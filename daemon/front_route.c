@@ -229,10 +229,57 @@ front_match_route(const char *path, char *script, size_t scriptsz,
 	return 0;
 }
 
+/*
+ * A CGI directory or cgi-route prefix spelled in another case: on a
+ * case-insensitive file system it is the same directory, so its scripts
+ * are never served as files (the executor still matches case-sensitively:
+ * they do not run either).  The name matched, or NULL.
+ */
+static const char *
+front_cgi_other_case(const char *path)
+{
+	const char	*d;
+	size_t		 i;
+
+	for (i = 0; i < front_cfg->cf_ncgidir; i++) {
+		d = front_cfg->cf_cgidir[i].cd_urlpath;
+		if (front_path_under_nocase(path, d, strlen(d)))
+			return d;
+	}
+	for (i = 0; i < front_cfg->cf_nroute; i++) {
+		d = front_cfg->cf_route[i].cr_prefix;
+		if (strspn(d, "/") < strlen(d) &&
+		    front_path_under_nocase(path, d, strlen(d)))
+			return d;
+	}
+	return NULL;
+}
+
 static int
 front_has_dot_segment(const char *path)
 {
 	return strstr(path, "/.") != NULL;
+}
+
+/* path (resolved) is in no CGI directory: a static file, or refused */
+static void
+front_route_static(struct front_conn *c, const char *path)
+{
+	const char	*dir;
+
+	if ((dir = front_cgi_other_case(path)) != NULL) {
+		front_log(c, LOG_LVL_INFO, "%s: 403, names %s in another case: "
+		    "never served as files", path, dir);
+		front_error_why(c, 403, "names a CGI directory in another "
+		    "case: never served as files");
+		return;
+	}
+	if (strlcpy(c->c_req->hr_path, path, sizeof(c->c_req->hr_path)) >=
+	    sizeof(c->c_req->hr_path)) {
+		front_refuse(c, 414, path, "path too long");
+		return;
+	}
+	front_serve_static(c);
 }
 
 void
@@ -272,12 +319,7 @@ front_route(struct front_conn *c, const char *path, const char *query,
 		return;
 	}
 	if ((dirlen = front_cgi_dir(path)) == 0) {
-		if (strlcpy(c->c_req->hr_path, path,
-		    sizeof(c->c_req->hr_path)) >= sizeof(c->c_req->hr_path)) {
-			front_error(c, 414);
-			return;
-		}
-		front_serve_static(c);
+		front_route_static(c, path);
 		return;
 	}
 	if ((st = front_find_script(path, dirlen, script, sizeof(script),

@@ -234,6 +234,9 @@ void	front_route(struct front_conn *, const char *path,
 /* front_path.c */
 int	front_path_resolve(int rootfd, const char *path, char *out,
 	    size_t outsz);
+/* path in dir (dirlen bytes), case-insensitively as a casefold fs: 1/0 */
+int	front_path_under_nocase(const char *path, const char *dir,
+	    size_t dirlen);
 
 /* front_cgi.c */
 void	front_cgi_start(struct front_conn *, const char *script,
