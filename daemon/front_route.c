@@ -265,12 +265,9 @@ front_has_dot_segment(const char *path)
 static void
 front_route_static(struct front_conn *c, const char *path)
 {
-	const char	*dir;
-
-	if ((dir = front_cgi_other_case(path)) != NULL) {
-		front_log(c, LOG_LVL_INFO, "%s: 403, names %s in another case: "
-		    "never served as files", path, dir);
-		front_error_why(c, 403, "names a CGI directory in another "
+	/* 404, as for any other name that is never a file */
+	if (front_cgi_other_case(path) != NULL) {
+		front_refuse(c, 404, path, "names a CGI directory in another "
 		    "case: never served as files");
 		return;
 	}
