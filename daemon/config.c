@@ -205,7 +205,7 @@ config_defaults(struct config *cf)
 {
 	memset(cf, 0, sizeof(*cf));
 	cf->cf_max_connections = 1024;
-	cf->cf_max_per_client = 64;
+	cf->cf_max_per_client = 256;
 	(void)strlcpy(cf->cf_index[0], "index.html", sizeof(cf->cf_index[0]));
 	cf->cf_nindex = 1;
 	cf->cf_max_body_bytes = 64 * CONFIG_MIB;

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * confine.c: each role's own confinement, one ordered list of checked
- * steps per role, run once at its start.  The front: an empty chroot, its
- * own user, no capabilities, policy/front.policy.  The executor (after
+ * steps per role, run once at its start.  The front: the document root as
+ * its whole file system (confine_fs.c), its own user, no capabilities,
+ * landlock, policy/front.policy.  The executor (after
  * sandbox_init()): the few capabilities a spawn needs and
  * policy/executor.policy.  Any failure is fatal.  Trusts the configuration.
  */
 #include <sys/capability.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 
 #include <errno.h>
 #include <grp.h>
@@ -24,8 +24,6 @@
 
 /* the front's uid/gid when neither `user` nor _cgijail exists */
 #define CONFINE_FRONT_FALLBACK_ID	64990
-/* the front chroots here: empty, root-owned */
-#define CONFINE_EMPTY_DIR		"/run/cgijail/empty"
 
 /* the sanitizer runtime's own calls are allowed in its builds only */
 #ifdef __SANITIZE_ADDRESS__
@@ -68,28 +66,6 @@ confine_front_identity(const char *user, uid_t script_uid, uid_t *uid,
 		    "uid %u", (unsigned)script_uid);
 		return -1;
 	}
-	return 0;
-}
-
-/* chroot into an empty, root-owned directory that nobody can write */
-static int
-confine_chroot_empty(const char *dir)
-{
-	struct stat	st;
-
-	if (mkdir("/run/cgijail", 0755) == -1 && errno != EEXIST)
-		return -1;
-	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
-		return -1;
-	if (lstat(dir, &st) == -1)
-		return -1;
-	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 || st.st_nlink != 2) {
-		errno = EPERM;
-		return -1;
-	}
-	if (chroot(dir) == -1 || chdir("/") == -1)
-		return -1;
 	return 0;
 }
 
@@ -176,9 +152,30 @@ confine_filter(const struct filter_src *src, size_t nsrc, char *err,
 	return r;
 }
 
+/*
+ * The front, as root, first: its identity from the host's passwd database
+ * (NSS must not be loaded from the document root), then the document root
+ * as its whole file system.  Nothing of the host is opened after this.
+ */
+void
+confine_front_root(const struct config *cfg, struct confine_ident *id)
+{
+	struct passwd		*pw;
+	uid_t			 script_uid = 65534;
+	char			 err[FILTER_ERR_MAX];
+
+	if ((pw = getpwnam(cfg->cf_script_user)) != NULL)
+		script_uid = pw->pw_uid;
+	if (confine_front_identity(cfg->cf_user, script_uid, &id->ci_uid,
+	    &id->ci_gid, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	if (confine_fs_root(cfg->cf_root, err, sizeof(err)) == -1)
+		fatalx("front root: %s", err);
+}
+
 /* the front's drop, in order; each step checked, none optional */
 void
-confine_front(const struct config *cfg)
+confine_front(const struct config *cfg, const struct confine_ident *id)
 {
 	struct filter_src	 pol[] = {
 		{ "policy/front.policy (built in)", sandbox_front_policy,
@@ -187,30 +184,24 @@ confine_front(const struct config *cfg)
 		    sandbox_front_sanitizer_policy,
 		    sandbox_front_sanitizer_policy_len },
 	};
-	struct passwd		*pw;
-	uid_t			 uid, script_uid = 65534;
-	gid_t			 gid;
 	char			 err[FILTER_ERR_MAX];
+	int			 abi;
 
-	if ((pw = getpwnam(cfg->cf_script_user)) != NULL)
-		script_uid = pw->pw_uid;
-	if (confine_front_identity(cfg->cf_user, script_uid, &uid, &gid,
-	    err, sizeof(err)) == -1)
-		fatalx("%s", err);
-	if (confine_chroot_empty(CONFINE_EMPTY_DIR) == -1)
-		fatal("chroot %s", CONFINE_EMPTY_DIR);
 	if (caps_bound_clear() == -1)
 		fatal("capability bounding set");
-	if (confine_drop_identity(uid, gid) == -1)
-		fatal("drop to uid %u", (unsigned)uid);
+	if (confine_drop_identity(id->ci_uid, id->ci_gid) == -1)
+		fatal("drop to uid %u", (unsigned)id->ci_uid);
 	if (confine_clear_caps() == -1 || confine_verify_no_caps() == -1)
 		fatal("capabilities");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		fatal("no_new_privs");
+	if ((abi = confine_fs_landlock(err, sizeof(err))) == -1)
+		fatalx("front %s", err);
 	if (confine_filter(pol, CONFINE_FRONT_NPOLICY, err, sizeof(err)) == -1)
 		fatalx("seccomp: %s", err);
-	log_debug("front running as uid %u, chrooted, seccomp on",
-	    (unsigned)uid);
+	log_debug("front running as uid %u, its root the document root "
+	    "(read-only), landlock ABI %d, seccomp on", (unsigned)id->ci_uid,
+	    abi);
 }
 
 /*

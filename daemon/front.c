@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * front.c: the front role.  The only process that reads client bytes:
- * unprivileged, no capabilities, chrooted to an empty directory, under
- * its own seccomp filter.  Setup, then one epoll loop: accept, read and
+ * unprivileged, no capabilities, its whole file system the document root
+ * (read-only, landlocked), under its own seccomp filter.  Setup, then one epoll loop: accept, read and
  * parse requests for front_route.c, timeouts, dispatch of every event;
  * a connection's own services are front_conn.c's.  Trusts no client.
  */
 #include <sys/epoll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -39,6 +40,7 @@ int			 front_docroot_fd = -1;
 static struct front_ev	 front_listen[FRONT_LISTEN_MAX];
 static size_t		 front_nlisten;
 static struct front_ev	 front_parent_ev, front_timer_ev;
+static int		 front_listen_paused;
 static uint64_t		 front_next_reqid;
 static uint64_t		 front_stop_deadline;
 
@@ -48,7 +50,7 @@ front_handle_request(struct front_conn *c)
 {
 	struct http_request	*r = c->c_req;
 
-	c->c_reqid = ++front_next_reqid;
+	front_shed_track(c, FRONT_SHED_NONE);	/* being served */
 	c->c_redirects = 0;	/* local redirects are counted per request */
 	c->c_head_only = r->hr_method == HTTP_M_HEAD;
 	if (r->hr_method == HTTP_M_UNKNOWN || r->hr_method == HTTP_M_CONNECT) {
@@ -71,7 +73,10 @@ front_process(struct front_conn *c)
 	c->c_in_process = 1;
 	while (!c->c_dead && c->c_state == FRONT_S_HEAD && c->c_inlen > 0) {
 		if (!c->c_head_started) {
+			/* its id from its first byte: refusals have one too */
 			c->c_head_started = 1;
+			c->c_reqid = ++front_next_reqid;
+			front_shed_track(c, FRONT_SHED_HEAD);
 			c->c_start_us = front_now_us();
 			c->c_deadline_ms = front_now_ms() +
 			    FRONT_HEAD_TIMEOUT_MS;
@@ -158,51 +163,70 @@ front_conn_addrs(struct front_conn *c, const struct sockaddr_storage *ss)
 	}
 }
 
-static int
-front_peer_count(const char *addr)
+/* a new connection's state, listed; NULL without memory */
+static struct front_conn *
+front_conn_new(int fd, const struct sockaddr_storage *ss)
 {
 	struct front_conn	*c;
-	int			 n = 0;
+	int			 one = 1;
 
-	for (c = front_conns; c != NULL; c = c->c_next)
-		if (strcmp(c->c_peer_addr, addr) == 0)
-			n++;
-	return n;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	if ((c->c_req = malloc(sizeof(*c->c_req))) == NULL) {
+		free(c);
+		return NULL;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	http_request_reset(c->c_req);
+	c->c_ev = (struct front_ev){ FRONT_EV_CLIENT, fd, 0, c };
+	c->c_file_fd = -1;
+	c->c_ops = &front_client_ops;
+	front_conn_addrs(c, ss);
+	front_conn_add(c);
+	return c;
 }
 
+/* out of descriptors with nothing to shed: wait for the next tick */
+static void
+front_listen_pause(void)
+{
+	size_t	i;
+
+	for (i = 0; i < front_nlisten; i++)
+		front_ev_set(&front_listen[i], 0);
+	front_listen_paused = 1;
+}
+
+/*
+ * Every connection is accepted; a limit reached sheds another one
+ * (front_shed.c).  Only with nothing to shed is the new one closed.
+ */
 static void
 front_accept(struct front_ev *lev)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
 	struct front_conn	*c;
-	int			 fd, i, one = 1;
+	int			 fd, i;
 
 	for (i = 0; i < 64; i++) {
 		len = sizeof(ss);
 		fd = accept4(lev->fe_fd, (struct sockaddr *)&ss, &len,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd == -1)
+		if (fd == -1 && (errno == EMFILE || errno == ENFILE) &&
+		    front_shed_one())
+			continue;
+		if (fd == -1) {
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
+				front_listen_pause();
 			return;
-		if (front_nconns >= front_cfg->cf_max_connections ||
-		    (c = calloc(1, sizeof(*c))) == NULL) {
+		}
+		if ((c = front_conn_new(fd, &ss)) == NULL) {
 			close(fd);
 			continue;
 		}
-		if ((c->c_req = malloc(sizeof(*c->c_req))) == NULL) {
-			free(c);
-			close(fd);
-			continue;
-		}
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		http_request_reset(c->c_req);
-		c->c_ev = (struct front_ev){ FRONT_EV_CLIENT, fd, 0, c };
-		c->c_file_fd = -1;
-		c->c_ops = &front_client_ops;
-		front_conn_addrs(c, &ss);
-		front_conn_add(c);
-		if (front_peer_count(c->c_peer_addr) >
-		    front_cfg->cf_max_per_client) {
+		if (front_shed_admit(c, &ss) == -1) {
 			front_conn_close(c);
 			continue;
 		}
@@ -217,10 +241,17 @@ front_timeouts(void)
 {
 	struct front_conn	*c, *next;
 	uint64_t		 now = front_now_ms(), ticks;
+	size_t			 i;
 
 	if (read(front_timer_ev.fe_fd, &ticks, sizeof(ticks)) == -1 &&
 	    errno != EAGAIN)
 		fatal("timerfd");
+	front_shed_tick();
+	if (front_listen_paused && !front_stopping) {
+		front_listen_paused = 0;
+		for (i = 0; i < front_nlisten; i++)
+			front_ev_set(&front_listen[i], EPOLLIN);
+	}
 	for (c = front_conns; c != NULL; c = next) {
 		next = c->c_next;
 		if (c->c_deadline_ms == 0 || now < c->c_deadline_ms)
@@ -335,17 +366,30 @@ front_dispatch(struct front_ev *ev, uint32_t events)
 	}
 }
 
+/* every connection needs a descriptor: the soft limit up to the hard one */
+static void
+front_raise_nofile(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			log_warn("RLIMIT_NOFILE");
+	}
+}
+
 /*
- * Everything that needs root or the file system happens here, before the
- * drop: the docroot dirfd, mime types, the listening sockets (inherited).
+ * Everything that needs root or the host's file system happens here,
+ * before the drop: the listening sockets (inherited), mime types, then
+ * the front's own root (the document root) and its dirfd, opened after
+ * that pivot so that no descriptor reaches above it.
  */
 static void
-front_setup(void)
+front_setup(struct confine_ident *id)
 {
 	struct itimerspec	 its = { { 1, 0 }, { 1, 0 } };
-	int			 fd, tfd;
-
-	int			 on;
+	int			 fd, tfd, on;
 	socklen_t		 len;
 	size_t			 i;
 
@@ -360,10 +404,13 @@ front_setup(void)
 		front_listen[front_nlisten++] =
 		    (struct front_ev){ FRONT_EV_LISTEN, fd, 0, NULL };
 	}
-	if ((front_docroot_fd = open(front_cfg->cf_root, O_PATH |
-	    O_DIRECTORY | O_CLOEXEC)) == -1)
-		fatal("document root %s", front_cfg->cf_root);
 	mime_load("/etc/mime.types");
+	front_shed_init();
+	front_raise_nofile();
+	confine_front_root(front_cfg, id);
+	if ((front_docroot_fd = open("/", O_PATH | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		fatal("document root %s", front_cfg->cf_root);
 	if ((front_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("epoll_create1");
 	for (i = 0; i < front_nlisten; i++)
@@ -388,14 +435,15 @@ void
 front_main(struct config *cfg)
 {
 	struct epoll_event	evs[FRONT_EVENTS];
+	struct confine_ident	id;
 	int			i, n;
 
 	front_cfg = cfg;
 	prctl(PR_SET_NAME, "cgijail-front", 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	signal(SIGPIPE, SIG_IGN);
-	front_setup();
-	confine_front(front_cfg);
+	front_setup(&id);
+	confine_front(front_cfg, &id);
 	for (;;) {
 		n = epoll_wait(front_epfd, evs, FRONT_EVENTS, -1);
 		if (n == -1 && errno == EINTR)

@@ -135,31 +135,83 @@ front_begin_head(struct front_conn *c, int status, const char *reason)
 		front_out_printf(c, "Connection: keep-alive\r\n");
 }
 
-/* fixed error pages: never a path, never script output */
-void
-front_error(struct front_conn *c, int status)
+/*
+ * The page: status, with --debug why (HTML-escaped, it may quote a
+ * request or a script), and the request id of the access line, so that
+ * whoever sees the page can tell whoever reads the log.  NULL without
+ * memory.
+ */
+static char *
+front_error_page(const struct front_conn *c, int status, const char *why,
+    int *len)
 {
-	char	body[256];
-	int	n;
+	char	*page, *esc = NULL;
+	size_t	 escsz;
 
+	if (why != NULL && why[0] != '\0' && front_cfg->cf_debug) {
+		escsz = strlen(why) * 6 + 1;	/* "&quot;" per byte */
+		if ((esc = malloc(escsz)) != NULL &&
+		    http_html_escape(esc, escsz, why) == -1) {
+			free(esc);
+			esc = NULL;
+		}
+	}
+	*len = asprintf(&page, "<!DOCTYPE html>\n<html><head><title>%d %s"
+	    "</title></head><body><h1>%d %s</h1>\n%s%s%s"
+	    "<p>cgijail request id %llu</p></body></html>\n", status,
+	    http_reason(status), status, http_reason(status),
+	    esc ? "<pre>" : "", esc ? esc : "", esc ? "</pre>\n" : "",
+	    (unsigned long long)c->c_reqid);
+	free(esc);
+	return *len < 0 ? NULL : page;
+}
+
+/* fixed error pages: never a path or script output, but with --debug */
+void
+front_error_why(struct front_conn *c, int status, const char *why)
+{
+	char	*page;
+	int	 n;
+
+	front_shed_track(c, FRONT_SHED_NONE);	/* being answered */
 	if (status == 400 || status == 408 || status == 413 ||
 	    status == 414 || status == 431 || status == 501 ||
 	    status == 505 || status == 503)
 		c->c_close_after = 1;
-	n = snprintf(body, sizeof(body), "<!DOCTYPE html>\n<html><head>"
-	    "<title>%d %s</title></head><body><h1>%d %s</h1></body>"
-	    "</html>\n", status, http_reason(status), status,
-	    http_reason(status));
+	if ((page = front_error_page(c, status, why, &n)) == NULL) {
+		front_conn_close(c);	/* out of memory: no page at all */
+		return;
+	}
 	front_begin_head(c, status, NULL);
 	if (status == 405)
 		front_out_printf(c, "Allow: GET, HEAD\r\n");
 	front_out_printf(c, "Content-Type: text/html\r\n"
 	    "Content-Length: %d\r\n\r\n", n);
 	if (!c->c_head_only)
-		front_out_append(c, body, (size_t)n);
+		front_out_append(c, page, (size_t)n);
+	free(page);
 	c->c_body_bytes = c->c_head_only ? 0 : (uint64_t)n;
 	c->c_state = FRONT_S_RESPOND;
 	front_flush(c);
+}
+
+void
+front_error(struct front_conn *c, int status)
+{
+	front_error_why(c, status, NULL);
+}
+
+/* a line about request c, under its id */
+void
+front_log(struct front_conn *c, enum log_level lvl, const char *fmt, ...)
+{
+	va_list	ap;
+
+	log_set_reqid(c->c_reqid);
+	va_start(ap, fmt);
+	log_vline(lvl, fmt, ap);
+	va_end(ap);
+	log_set_reqid(0);
 }
 
 static void
@@ -223,6 +275,7 @@ front_conn_close(struct front_conn *c)
 	if (c->c_cgi != NULL)
 		c->c_ops->co_relay_close(c);
 	front_access_log(c);
+	front_shed_forget(c);
 	front_ev_del(&c->c_ev);
 	if (c->c_file_fd != -1)
 		close(c->c_file_fd);
@@ -272,6 +325,7 @@ static void
 front_linger(struct front_conn *c)
 {
 	shutdown(c->c_ev.fe_fd, SHUT_WR);
+	front_shed_track(c, FRONT_SHED_NONE);	/* closing by itself */
 	c->c_state = FRONT_S_DISCARD;
 	c->c_deadline_ms = front_now_ms() + 2000;
 	front_ev_set(&c->c_ev, EPOLLIN);
@@ -320,6 +374,9 @@ front_request_done(struct front_conn *c)
 	c->c_outlen = c->c_outoff = 0;
 	http_request_reset(c->c_req);
 	c->c_deadline_ms = front_now_ms() + FRONT_IDLE_TIMEOUT_MS;
+	/* idle keep-alive, or the head of a pipelined request */
+	front_shed_track(c, c->c_inlen > 0 ? FRONT_SHED_HEAD :
+	    FRONT_SHED_IDLE);
 	front_ev_set(&c->c_ev, EPOLLIN);
 	/* pipelined requests: the parser's loop goes on by itself */
 	if (c->c_inlen > 0 && !c->c_in_process)

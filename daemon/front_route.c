@@ -21,6 +21,52 @@
 #include "msg.h"
 #include "static.h"
 
+/*
+ * A static or routing refusal: a log line with the path (log.c escapes
+ * it) and why, under the request's id (404s only with --debug: scanners
+ * make many); the page says why with --debug.
+ */
+static void
+front_refuse(struct front_conn *c, int status, const char *path,
+    const char *why)
+{
+	enum log_level	lvl = LOG_LVL_INFO;
+
+	if (why == NULL)
+		why = http_reason(status);
+	if (status == 404 || status == 405 || status == 414)
+		lvl = LOG_LVL_DEBUG;
+	else if (status >= 500)
+		lvl = LOG_LVL_WARN;
+	front_log(c, lvl, "%s: %d, %s", path, status, why);
+	front_error_why(c, status, why);
+}
+
+#define FRONT_ROUTE_DOT	"a name that starts with a dot: never served"
+
+/* why a path could not be resolved beneath the document root */
+static const char *
+front_route_errno_why(int error)
+{
+	switch (error) {
+	case ENOENT:
+	case ENOTDIR:
+		return "no such file or directory";
+	case ENAMETOOLONG:
+		return "path too long";
+	case EXDEV:
+		return "a symlink that leaves the document root";
+	case ELOOP:
+		return "too many symlinks";
+	case EACCES:
+	case EPERM:
+		return "permission denied: the front's user may not search a "
+		    "directory on the way";
+	default:
+		return "cannot resolve the path";
+	}
+}
+
 static void
 front_serve_static(struct front_conn *c)
 {
@@ -36,7 +82,7 @@ front_serve_static(struct front_conn *c)
 	static_serve(front_docroot_fd, front_cfg, r, &rep);
 	if (rep.sr_status >= 400 && rep.sr_status != 416) {
 		static_reply_free(&rep);
-		front_error(c, rep.sr_status);
+		front_refuse(c, rep.sr_status, r->hr_path, rep.sr_why);
 		return;
 	}
 	front_begin_head(c, rep.sr_status, NULL);
@@ -101,20 +147,24 @@ front_stat_beneath(const char *path, struct stat *st)
 
 /* a directory inside a CGI dir: its first `index` name that is a file */
 static int
-front_cgi_index(const char *dir, size_t dirlen, char *script, size_t scriptsz)
+front_cgi_index(const char *dir, size_t dirlen, char *script, size_t scriptsz,
+    const char **why)
 {
 	struct stat	st;
 	size_t		i;
 
 	for (i = 0; i < front_cfg->cf_nindex; i++) {
 		if ((size_t)snprintf(script, scriptsz, "%.*s/%s", (int)dirlen,
-		    dir, front_cfg->cf_index[i]) >= scriptsz)
+		    dir, front_cfg->cf_index[i]) >= scriptsz) {
+			*why = "path too long";
 			return 414;
+		}
 		if (front_stat_beneath(script, &st) == 0 &&
 		    S_ISREG(st.st_mode))
 			return 0;
 	}
-	return 403;	/* no listing of a CGI directory, ever */
+	*why = "a CGI directory without an index script: never listed";
+	return 403;
 }
 
 /*
@@ -123,7 +173,7 @@ front_cgi_index(const char *dir, size_t dirlen, char *script, size_t scriptsz)
  */
 static int
 front_find_script(const char *path, size_t dirlen, char *script,
-    size_t scriptsz, const char **path_info)
+    size_t scriptsz, const char **path_info, const char **why)
 {
 	struct stat	 st;
 	const char	*p = path + dirlen;
@@ -135,12 +185,17 @@ front_find_script(const char *path, size_t dirlen, char *script,
 		len = next ? (size_t)(next - path) : strlen(path);
 		if (len == (size_t)(p + 1 - path))	/* "dir/": its index */
 			break;
-		if (len >= scriptsz)
+		if (len >= scriptsz) {
+			*why = "path too long";
 			return 414;
+		}
 		memcpy(script, path, len);
 		script[len] = '\0';
-		if (front_stat_beneath(script, &st) == -1)
+		if (front_stat_beneath(script, &st) == -1) {
+			*why = errno == ENOENT || errno == ENOTDIR ?
+			    "no such script" : front_route_errno_why(errno);
 			return errno == ENOENT || errno == ENOTDIR ? 404 : 403;
+		}
 		if (!S_ISDIR(st.st_mode)) {
 			*path_info = path + len;
 			return 0;
@@ -148,7 +203,7 @@ front_find_script(const char *path, size_t dirlen, char *script,
 		p = path + len;
 	}
 	*path_info = "";
-	return front_cgi_index(path, (size_t)(p - path), script, scriptsz);
+	return front_cgi_index(path, (size_t)(p - path), script, scriptsz, why);
 }
 
 /* cgi-route: every path under a prefix goes to one script */
@@ -175,10 +230,54 @@ front_match_route(const char *path, char *script, size_t scriptsz,
 	return 0;
 }
 
+/*
+ * A CGI directory or cgi-route prefix spelled in another case: on a
+ * case-insensitive file system it is the same directory, so its scripts
+ * are never served as files (the executor still matches case-sensitively:
+ * they do not run either).  The name matched, or NULL.
+ */
+static const char *
+front_cgi_other_case(const char *path)
+{
+	const char	*d;
+	size_t		 i;
+
+	for (i = 0; i < front_cfg->cf_ncgidir; i++) {
+		d = front_cfg->cf_cgidir[i].cd_urlpath;
+		if (path_under_nocase(path, d, strlen(d)))
+			return d;
+	}
+	for (i = 0; i < front_cfg->cf_nroute; i++) {
+		d = front_cfg->cf_route[i].cr_prefix;
+		if (strspn(d, "/") < strlen(d) &&
+		    path_under_nocase(path, d, strlen(d)))
+			return d;
+	}
+	return NULL;
+}
+
 static int
 front_has_dot_segment(const char *path)
 {
 	return strstr(path, "/.") != NULL;
+}
+
+/* path (resolved) is in no CGI directory: a static file, or refused */
+static void
+front_route_static(struct front_conn *c, const char *path)
+{
+	/* 404, as for any other name that is never a file */
+	if (front_cgi_other_case(path) != NULL) {
+		front_refuse(c, 404, path, "names a CGI directory in another "
+		    "case: never served as files");
+		return;
+	}
+	if (strlcpy(c->c_req->hr_path, path, sizeof(c->c_req->hr_path)) >=
+	    sizeof(c->c_req->hr_path)) {
+		front_refuse(c, 414, path, "path too long");
+		return;
+	}
+	front_serve_static(c);
 }
 
 void
@@ -186,7 +285,7 @@ front_route(struct front_conn *c, const char *path, const char *query,
     int redirects)
 {
 	char		 script[MSG_SCRIPT_MAX], real[HTTP_TARGET_MAX + 1];
-	const char	*path_info = "";
+	const char	*path_info = "", *why = NULL;
 	size_t		 dirlen;
 	int		 st;
 
@@ -194,7 +293,7 @@ front_route(struct front_conn *c, const char *path, const char *query,
 	if (c->c_req->hr_content_length > 0 || c->c_req->hr_chunked)
 		c->c_close_after = 1;
 	if (front_has_dot_segment(path)) {
-		front_error(c, 404);
+		front_refuse(c, 404, path, FRONT_ROUTE_DOT);
 		return;
 	}
 	if (front_match_route(path, script, sizeof(script), &path_info) ==
@@ -207,29 +306,25 @@ front_route(struct front_conn *c, const char *path, const char *query,
 	    sizeof(real)) == -1) {
 		/* a link out of the tree (EXDEV) is refused, as the executor
 		 * refuses it: 403 */
-		front_error(c, errno == ENAMETOOLONG ? 414 : errno == ENOENT ||
-		    errno == ENOTDIR ? 404 : 403);
+		front_refuse(c, errno == ENAMETOOLONG ? 414 : errno == ENOENT ||
+		    errno == ENOTDIR ? 404 : 403, path,
+		    front_route_errno_why(errno));
 		return;
 	}
 	path = real;
 	if (front_has_dot_segment(path)) {
-		front_error(c, 404);
+		front_refuse(c, 404, path, FRONT_ROUTE_DOT);
 		return;
 	}
 	if ((dirlen = front_cgi_dir(path)) == 0) {
-		if (strlcpy(c->c_req->hr_path, path,
-		    sizeof(c->c_req->hr_path)) >= sizeof(c->c_req->hr_path)) {
-			front_error(c, 414);
-			return;
-		}
-		front_serve_static(c);
+		front_route_static(c, path);
 		return;
 	}
 	if ((st = front_find_script(path, dirlen, script, sizeof(script),
-	    &path_info)) != 0) {
+	    &path_info, &why)) != 0) {
 		if (c->c_req->hr_content_length > 0 || c->c_req->hr_chunked)
 			c->c_close_after = 1;
-		front_error(c, st);
+		front_refuse(c, st, path, why);
 		return;
 	}
 	front_cgi_start(c, script, path_info, query);

@@ -105,6 +105,7 @@ main(int argc, char **argv)
 	}
 
 	if (o.role != NULL) {
+		close(PROC_FD_CONFIG);	/* read: a role keeps no copy of it */
 		role = proc_role_from_name(o.role);
 		log_init(o.role, cfg->cf_debug, PROC_FD_PARENT);
 		if (role == PROC_FRONT)

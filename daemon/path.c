@@ -4,8 +4,9 @@
  * so that every decision is made on where the bytes really are: the
  * front routes on it (a link named /alias.txt pointing into cgi-bin/ must
  * never serve a script's source), the executor validates and runs the
- * real file.  Front and executor; trusts neither the path nor the tree's
- * symlinks.
+ * real file; and the front's test of a path against a CGI directory as a
+ * case-insensitive file system would see it.  Front and executor; trusts
+ * neither the path nor the tree's symlinks.
  */
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -222,4 +223,50 @@ path_resolve(int rootfd, const char *path, char *out, size_t outsz)
 	if (step == PATH_ERR)
 		return -1;
 	return path_tail(path, w.pw_comp, out, outsz);
+}
+
+/*
+ * One character of *s as a case-insensitive file system folds it, for
+ * the characters that fold to ASCII: ASCII letters, and the two others
+ * whose folding (with NFD) ends in an ASCII letter, U+212A KELVIN SIGN
+ * (k) and U+017F LATIN SMALL LETTER LONG S (s).  Any other byte is
+ * itself.  *s moves past the character.
+ */
+static unsigned char
+path_fold(const char **s)
+{
+	const unsigned char	*p = (const unsigned char *)*s;
+
+	if (p[0] == 0xe2 && p[1] == 0x84 && p[2] == 0xaa) {
+		*s += 3;
+		return 'k';
+	}
+	if (p[0] == 0xc5 && p[1] == 0xbf) {
+		*s += 2;
+		return 's';
+	}
+	*s += 1;
+	return p[0] >= 'A' && p[0] <= 'Z' ? p[0] - 'A' + 'a' : p[0];
+}
+
+/*
+ * Does path lie in dir (its first dirlen bytes; trailing slashes of dir
+ * do not count), comparing as a case-insensitive file system would?  1 or
+ * 0.  Pure: the router's guard against serving a CGI directory's scripts
+ * as files through another spelling of its name.
+ */
+int
+path_under_nocase(const char *path, const char *dir, size_t dirlen)
+{
+	const char	*end;
+
+	while (dirlen > 0 && dir[dirlen - 1] == '/')
+		dirlen--;
+	if (dirlen == 0)
+		return 1;	/* "/" holds everything */
+	for (end = dir + dirlen; dir < end; )
+		if (*path == '\0' || path_fold(&path) !=
+		    path_fold(&dir))
+			return 0;
+	return dir == end && (*path == '\0' || *path == '/');
 }

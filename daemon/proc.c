@@ -17,6 +17,18 @@
 #include "msg.h"
 #include "proc.h"
 
+/* a sanitizer build keeps stderr for the sanitizer's own reports */
+#if defined(__SANITIZE_ADDRESS__)
+#define PROC_KEEP_STDERR	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PROC_KEEP_STDERR	1
+#endif
+#endif
+#ifndef PROC_KEEP_STDERR
+#define PROC_KEEP_STDERR	0
+#endif
+
 static const char *const proc_names[PROC_MAX] = {
 	"parent", "front", "executor"
 };
@@ -57,6 +69,19 @@ proc_recv(int sock, enum proc_role from, struct msg_hdr *hdr, void *payload,
 	return rc;
 }
 
+/* *fd to the lowest free number >= min, close-on-exec; the old one closed */
+static int
+proc_move_up(int *fd, int min)
+{
+	int	nfd;
+
+	if ((nfd = fcntl(*fd, F_DUPFD_CLOEXEC, min)) == -1)
+		return -1;
+	close(*fd);
+	*fd = nfd;
+	return 0;
+}
+
 /* move fd to target in a child about to exec; fds above target are free */
 static int
 proc_place_fd(int fd, int target)
@@ -67,10 +92,26 @@ proc_place_fd(int fd, int target)
 }
 
 /*
+ * stdin, stdout and (but in a sanitizer build) stderr of a role become
+ * /dev/null: a compromised role must not write into the daemon's log
+ * file or the operator's terminal; it logs through the parent.
+ */
+static int
+proc_null_stdio(int nullfd)
+{
+	int	fd;
+
+	for (fd = 0; fd <= (PROC_KEEP_STDERR ? 1 : 2); fd++)
+		if (dup2(nullfd, fd) == -1)
+			return -1;
+	return 0;
+}
+
+/*
  * Fork and re-exec our binary (exe_fd) as `role`: fresh ASLR and a clean
- * address space for each role.  Descriptors land at the PROC_FD_* numbers.
- * All source fds must be above PROC_FD_LISTEN + nlisten (the caller
- * arranges this with F_DUPFD_CLOEXEC).
+ * address space for each role.  Descriptors land at the PROC_FD_* numbers,
+ * /dev/null on the stdio.  All source fds must be above PROC_FD_LISTEN +
+ * nlisten (the caller arranges this with F_DUPFD_CLOEXEC).
  */
 pid_t
 proc_start_role(int exe_fd, enum proc_role role, char *const argv[],
@@ -81,6 +122,7 @@ proc_start_role(int exe_fd, enum proc_role role, char *const argv[],
 	char	**nargv;
 	size_t	 i, argc;
 	pid_t	 pid;
+	int	 nullfd;
 
 	for (argc = 0; argv[argc] != NULL; argc++)
 		;
@@ -92,19 +134,31 @@ proc_start_role(int exe_fd, enum proc_role role, char *const argv[],
 	nargv[1] = rolearg;
 	for (i = 1; i <= argc; i++)
 		nargv[i + 1] = argv[i];
+	/* above every target number, as the caller's fds are */
+	if ((nullfd = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1 ||
+	    (nullfd <= PROC_FD_LISTEN + (int)nlisten && proc_move_up(&nullfd,
+	    PROC_FD_LISTEN + (int)nlisten + 1) == -1)) {
+		if (nullfd != -1)
+			close(nullfd);
+		free(nargv);
+		return -1;
+	}
 
 	switch ((pid = fork())) {
 	case -1:
+		close(nullfd);
 		free(nargv);
 		return -1;
 	case 0:
 		break;
 	default:
+		close(nullfd);
 		free(nargv);
 		return pid;
 	}
 	/* child: only async-signal-safe calls until fexecve */
-	if (proc_place_fd(parent_fd, PROC_FD_PARENT) == -1 ||
+	if (proc_null_stdio(nullfd) == -1 ||
+	    proc_place_fd(parent_fd, PROC_FD_PARENT) == -1 ||
 	    proc_place_fd(peer_fd, PROC_FD_PEER) == -1 ||
 	    proc_place_fd(config_fd, PROC_FD_CONFIG) == -1)
 		_exit(127);

@@ -70,12 +70,13 @@ static_hdr_add(struct static_reply *out, const char *fmt, ...)
 	return 0;
 }
 
-/* an outcome without a body: the caller sends its own page */
+/* an outcome without a body, and why: the caller sends its own page */
 static void
-static_fail(struct static_reply *out, int status)
+static_fail(struct static_reply *out, int status, const char *why)
 {
 	static_reply_free(out);
 	out->sr_status = status;
+	out->sr_why = why;
 	out->sr_off = 0;
 	out->sr_len = 0;
 	out->sr_headers[0] = '\0';
@@ -98,6 +99,33 @@ static_errno_status(int error)
 		return 403;
 	default:
 		return 500;
+	}
+}
+
+/* the same errors in words, for the log and a --debug page */
+static const char *
+static_errno_why(int error)
+{
+	switch (error) {
+	case ENOENT:
+	case ENOTDIR:
+		return "no such file or directory";
+	case ENAMETOOLONG:
+		return "name too long";
+	case EXDEV:
+		return "a symlink that leaves the document root";
+	case EACCES:
+	case EPERM:
+		return "permission denied: the front's user may not read it, "
+		    "or may not search a directory above it";
+	case ELOOP:
+		return "a symlink (a file is never served through one), or "
+		    "too many of them";
+	case ENXIO:
+	case ENODEV:
+		return "a socket or a device, never served";
+	default:
+		return "cannot open it";
 	}
 }
 
@@ -134,7 +162,7 @@ static_openat2(int docroot_fd, const char *rel, uint64_t flags)
  */
 static int
 static_open(int docroot_fd, const char *rel, int pathonly, struct stat *st,
-    int *status)
+    int *status, const char **why)
 {
 	uint64_t flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
 	int fd;
@@ -143,15 +171,18 @@ static_open(int docroot_fd, const char *rel, int pathonly, struct stat *st,
 		flags = O_PATH | O_CLOEXEC;
 	if ((fd = static_openat2(docroot_fd, rel, flags)) == -1) {
 		*status = static_errno_status(errno);
+		*why = static_errno_why(errno);
 		return -1;
 	}
 	if (fstat(fd, st) == -1) {
 		*status = 500;
+		*why = "cannot stat it";
 		close(fd);
 		return -1;
 	}
 	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode)) {
 		*status = 403;
+		*why = "not a regular file or a directory, never served";
 		close(fd);
 		return -1;
 	}
@@ -220,7 +251,7 @@ static_range(const struct http_request *req, const char *etag,
 		return;
 	rc = http_range_parse(v, st->st_size, &off, &len);
 	if (rc == -416) {
-		static_fail(out, 416);
+		static_fail(out, 416, "range not satisfiable");
 		static_hdr_add(out, "Content-Range: bytes */%lld",
 		    (long long)st->st_size);
 		return;
@@ -251,10 +282,10 @@ static_serve_file(const struct http_request *req, int fd,
 	    (unsigned long long)st->st_size);
 	http_date_format(st->st_mtim.tv_sec, date, sizeof(date));
 	if (static_not_modified(req, etag, st->st_mtim.tv_sec)) {
-		static_fail(out, 304);
+		static_fail(out, 304, NULL);
 		if (static_hdr_add(out, "ETag: %s", etag) == -1 ||
 		    static_hdr_add(out, "Last-Modified: %s", date) == -1)
-			static_fail(out, 500);
+			static_fail(out, 500, "response head too long");
 		return;
 	}
 	if (static_hdr_add(out, "Content-Type: %s",
@@ -262,7 +293,7 @@ static_serve_file(const struct http_request *req, int fd,
 	    static_hdr_add(out, "Last-Modified: %s", date) == -1 ||
 	    static_hdr_add(out, "ETag: %s", etag) == -1 ||
 	    static_hdr_add(out, "Accept-Ranges: bytes") == -1) {
-		static_fail(out, 500);
+		static_fail(out, 500, "response head too long");
 		return;
 	}
 	out->sr_status = 200;
@@ -312,7 +343,7 @@ static_redirect(const struct http_request *req, struct static_reply *out)
 	    static_pct_encode(query, sizeof(query), req->hr_query, 1) == -1 ||
 	    static_hdr_add(out, "Location: %s/%s%s", path,
 	    query[0] != '\0' ? "?" : "", query) == -1) {
-		static_fail(out, 414);
+		static_fail(out, 414, "redirect location too long");
 		return;
 	}
 	out->sr_status = 301;
@@ -327,6 +358,7 @@ static_list_stat(int docroot_fd, const char *rel, DIR *d, const char *name,
     struct stat *st)
 {
 	char path[PATH_MAX];
+	const char *why;
 	int fd, status;
 
 	if (name[0] == '.' ||
@@ -335,7 +367,8 @@ static_list_stat(int docroot_fd, const char *rel, DIR *d, const char *name,
 	if (S_ISLNK(st->st_mode)) {
 		/* fstatat would follow it out of the root: openat2 will not */
 		if (static_join(path, sizeof(path), rel, name) == -1 ||
-		    (fd = static_open(docroot_fd, path, 1, st, &status)) == -1)
+		    (fd = static_open(docroot_fd, path, 1, st, &status,
+		    &why)) == -1)
 			return -1;
 		close(fd);
 	}
@@ -488,7 +521,7 @@ static_autoindex(int docroot_fd, const char *rel, int dfd,
 
 	if ((d = fdopendir(dfd)) == NULL) {
 		close(dfd);
-		static_fail(out, 500);
+		static_fail(out, 500, "cannot list the directory");
 		return;
 	}
 	failed = static_list_read(docroot_fd, rel, d, &ents, &n) == -1 ||
@@ -497,7 +530,8 @@ static_autoindex(int docroot_fd, const char *rel, int dfd,
 	closedir(d);
 	static_list_free(ents, n);
 	if (failed) {
-		static_fail(out, 500);
+		static_fail(out, 500, "cannot list the directory (out of "
+		    "memory?)");
 		return;
 	}
 	out->sr_status = 200;
@@ -515,6 +549,7 @@ static_try_index(int docroot_fd, const struct config *cf, size_t i,
     struct static_reply *out)
 {
 	char name[CONFIG_NAME_MAX], path[PATH_MAX];
+	const char *why = NULL;
 	struct stat st;
 	int fd, status;
 
@@ -524,10 +559,11 @@ static_try_index(int docroot_fd, const struct config *cf, size_t i,
 	if (name[0] == '\0' || name[0] == '.' || strchr(name, '/') != NULL ||
 	    static_join(path, sizeof(path), rel, name) == -1)
 		return 0;
-	if ((fd = static_open(docroot_fd, path, 0, &st, &status)) == -1) {
+	if ((fd = static_open(docroot_fd, path, 0, &st, &status,
+	    &why)) == -1) {
 		if (status == 404)
 			return 0;
-		static_fail(out, status);
+		static_fail(out, status, why);
 		return 1;
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -561,7 +597,8 @@ static_serve_dir(int docroot_fd, const struct config *cf,
 	}
 	if (!cf->cf_autoindex) {
 		close(dfd);
-		static_fail(out, 403);
+		static_fail(out, 403, "a directory without an index file, and "
+		    "autoindex is off");
 		return;
 	}
 	static_autoindex(docroot_fd, rel, dfd, req, out);
@@ -589,22 +626,23 @@ static_serve(int docroot_fd, const struct config *cf,
     const struct http_request *req, struct static_reply *out)
 {
 	char rel[PATH_MAX];
+	const char *why = NULL;
 	struct stat st;
 	int fd, status;
 
 	memset(out, 0, sizeof(*out));
 	out->sr_fd = -1;
 	if (req->hr_method != HTTP_M_GET && req->hr_method != HTTP_M_HEAD) {
-		static_fail(out, 405);
+		static_fail(out, 405, "a static file takes GET or HEAD only");
 		static_hdr_add(out, "Allow: GET, HEAD");
 		return;
 	}
 	if (static_relpath(req, rel, sizeof(rel)) == -1) {
-		static_fail(out, 404);
+		static_fail(out, 404, "not a normalised path");
 		return;
 	}
-	if ((fd = static_open(docroot_fd, rel, 0, &st, &status)) == -1) {
-		static_fail(out, status);
+	if ((fd = static_open(docroot_fd, rel, 0, &st, &status, &why)) == -1) {
+		static_fail(out, status, why);
 		return;
 	}
 	if (S_ISDIR(st.st_mode))

@@ -69,7 +69,7 @@ struct config {
 	struct config_listen	cf_listen[CONFIG_LISTEN_MAX];
 	size_t			cf_nlisten;
 	int			cf_max_connections;
-	int			cf_max_per_client;
+	int			cf_max_per_client;	/* 0: no limit */
 
 	char			cf_root[PATH_MAX];
 	char			cf_index[CONFIG_INDEX_MAX][CONFIG_NAME_MAX];

@@ -13,6 +13,8 @@
  *   front_conn.c     a connection's services: events, output buffer,
  *                    flush, heads, error pages, access log, request done,
  *                    close, deferred free; the clock
+ *   front_shed.c     connection limits: counted per address, met by
+ *                    shedding the connection that made least progress
  *   path.c           (shared with the executor) symlinks resolved
  *                    beneath the document root
  *   front_filter.c   the front's seccomp filter, installed by front.c
@@ -26,6 +28,7 @@
 #ifndef CGIJAIL_FRONT_H
 #define CGIJAIL_FRONT_H
 
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -34,6 +37,7 @@
 #include "cgi_resp.h"
 #include "config.h"
 #include "http.h"
+#include "log.h"
 
 #define FRONT_IN_MAX		(HTTP_HEAD_MAX + 16384)
 #define FRONT_OUT_MAX		(64 * 1024)	/* then stop producing */
@@ -105,6 +109,16 @@ struct front_cgi {
 	struct front_cgi	*fc_next_dead;
 };
 
+/* what a connection is to front_shed.c: a candidate to shed, or not */
+enum front_shed_kind {
+	FRONT_SHED_NONE = 0,	/* being served (or closing): never shed */
+	FRONT_SHED_IDLE,	/* keep-alive, between requests */
+	FRONT_SHED_HEAD		/* sending a request head */
+};
+#define FRONT_SHED_NQ	2	/* queues per scope: idle, head */
+
+struct front_peer;
+
 /*
  * The connection layer's only calls up, set by whoever accepts the
  * connection (front.c), so front_conn.c need not know who is above it.
@@ -127,7 +141,10 @@ struct front_conn {
 	uint16_t		 c_peer_port;
 	char			 c_local_addr[64];
 	uint16_t		 c_local_port;
-	int			 c_peer_slot;	/* per-address counter */
+	struct front_peer	*c_peer;	/* its address (front_shed.c) */
+	enum front_shed_kind	 c_shed_kind;
+	TAILQ_ENTRY(front_conn)	 c_shed_all;	/* queue of every address */
+	TAILQ_ENTRY(front_conn)	 c_shed_peer;	/* its address's queue */
 
 	char			 c_in[FRONT_IN_MAX];
 	size_t			 c_inlen;
@@ -177,6 +194,12 @@ int		front_out_printf(struct front_conn *, const char *, ...)
 void		front_begin_head(struct front_conn *, int status,
 		    const char *reason);
 void		front_error(struct front_conn *, int status);
+/* the same page; with --debug it also says why (escaped here; may be NULL) */
+void		front_error_why(struct front_conn *, int status,
+		    const char *why);
+/* a log line under the request's id (log.c escapes it) */
+void		front_log(struct front_conn *, enum log_level,
+		    const char *, ...) __attribute__((format(printf, 3, 4)));
 void		front_flush(struct front_conn *);
 int		front_conn_recv(struct front_conn *);
 void		front_request_done(struct front_conn *);
@@ -194,6 +217,16 @@ int		front_exec_send(int type, uint64_t reqid, const void *payload,
 /* drop a queued, unsent MSG_EXEC_REQ: 1 if there was one */
 int		front_exec_cancel(uint64_t reqid);
 void		front_exec_writable(void);
+
+/* front_shed.c */
+void	front_shed_init(void);
+/* a new connection, already listed: 0 keep it, -1 close it */
+int	front_shed_admit(struct front_conn *, const struct sockaddr_storage *);
+void	front_shed_track(struct front_conn *, enum front_shed_kind);
+void	front_shed_forget(struct front_conn *);
+/* out of descriptors: shed one anywhere; 1 if one was shed */
+int	front_shed_one(void);
+void	front_shed_tick(void);
 
 /* front_route.c */
 void	front_route(struct front_conn *, const char *path,

@@ -22,4 +22,7 @@
  */
 int	path_resolve(int rootfd, const char *path, char *out, size_t outsz);
 
+/* path in dir (dirlen bytes), case-insensitively as a casefold fs: 1/0 */
+int	path_under_nocase(const char *path, const char *dir, size_t dirlen);
+
 #endif

@@ -19,6 +19,8 @@ struct static_reply {
 	off_t	 sr_len;	/* bytes to send (= Content-Length) */
 	char	*sr_body;	/* generated body (autoindex), malloc'd */
 	size_t	 sr_body_len;
+	/* >= 400: why, in words for the log and a --debug page (static) */
+	const char *sr_why;
 	/* extra header lines, each ending "\r\n": Content-Type,
 	 * Last-Modified, ETag, Accept-Ranges, Content-Range, Location */
 	char	 sr_headers[2048];

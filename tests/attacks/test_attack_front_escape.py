@@ -59,7 +59,11 @@ def _gdb_calls(pid, calls):
     gdb = shutil.which('gdb')
     if gdb is None:
         raise Skip('gdb is not installed (make deps installs it)')
-    args = [gdb, '-q', '-batch', '-nx', '-p', str(pid)]
+    # the binary and libc by their host paths: a front whose root is
+    # its document root has neither in its own mount namespace, where
+    # gdb's default sysroot ("target:") would look for them
+    args = [gdb, '-q', '-batch', '-nx', '-iex', 'set sysroot /',
+            '-p', str(pid)]
     for c in calls:
         args += ['-ex', 'print (int)%s' % c]
     args += ['-ex', 'detach']

@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: ISC
 """
 test_privsep: the process split seen from /proc: the front holds no
-privilege (uid, capabilities, no_new_privs, seccomp, chroot, descriptors),
+privilege (uid, capabilities, no_new_privs, seccomp, its own root,
+descriptors),
 the executor is deaf (own network and mount namespace), and a killed
 child is restarted by the parent, which says why.
 """
 
-import fcntl
 import os
 import signal
 import stat
@@ -56,17 +56,33 @@ def test_front_no_new_privs_and_seccomp():
         assert st['Seccomp'] == '2', st['Seccomp']
 
 
-def test_front_is_chrooted_to_an_empty_dir():
+def _same(a, b):
+    """a and b name the same inode (following links, /proc ones too)."""
+    sa, sb = os.stat(a), os.stat(b)
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def test_front_root_is_the_document_root_read_only():
+    """The front has a mount namespace of its own whose / is the
+    document root, read-only, nosuid, nodev, noexec, with nothing of the
+    host's tree left in it (issue 9: a chroot to an empty directory did
+    not confine the document root descriptor opened before it)."""
     with Daemon() as d:
         pid = d.wait_pids()['front']
-        root = os.readlink('/proc/%d/root' % pid)
-        assert root != '/', 'front is not chrooted'
-        assert not root.startswith(d.docroot), 'chroot in the docroot'
-        entries = os.listdir('/proc/%d/root/' % pid)
-        assert entries == [], 'front root %s is not empty: %r' % (
-            root, entries[:10])
-        cwd = os.readlink('/proc/%d/cwd' % pid)
-        assert cwd == root, 'cwd %s outside the chroot %s' % (cwd, root)
+        assert _same('/proc/%d/root' % pid, d.docroot), (
+            'the front\'s root is not the document root')
+        assert _same('/proc/%d/cwd' % pid, d.docroot), 'cwd outside its root'
+        assert sorted(os.listdir('/proc/%d/root/' % pid)) == \
+            sorted(os.listdir(d.docroot))
+        assert os.readlink('/proc/%d/ns/mnt' % pid) != \
+            os.readlink('/proc/self/ns/mnt'), 'no mount namespace of its own'
+        with open('/proc/%d/mountinfo' % pid) as f:
+            mounts = [ln.split() for ln in f]
+        assert [m[4] for m in mounts].count('/') == 1, mounts
+        for m in mounts:
+            opts = set(m[5].split(','))
+            assert {'ro', 'nosuid', 'nodev', 'noexec'} <= opts, (
+                'front mount %s is %s' % (m[4], m[5]))
 
 
 def _fds(pid):
@@ -88,23 +104,6 @@ def _fd_flags(pid, fd):
 
 
 O_PATH = 0o10000000
-F_GET_SEALS = 1034
-F_SEAL_WRITE = 0x8
-F_SEAL_FUTURE_WRITE = 0x10
-
-
-def _write_sealed(pid, fd):
-    try:
-        f = os.open('/proc/%d/fd/%d' % (pid, fd), os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        seals = fcntl.fcntl(f, F_GET_SEALS)
-    except OSError:
-        return False
-    finally:
-        os.close(f)
-    return bool(seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
 
 
 def tcp_sockets(pid):
@@ -129,9 +128,9 @@ def socket_inodes(pid):
 
 
 def test_front_descriptors():
-    """Beyond stdio: sockets, pipes, event fds, the sealed config, one
-    O_PATH dirfd of the docroot and read-only files beneath it; never a
-    log file or any other host file."""
+    """Beyond stdio: sockets, pipes, event fds, one O_PATH dirfd of the
+    docroot (its own "/") and read-only files beneath it; never a log
+    file, the config text or any other host file."""
     d = Daemon(config_lines=[], start=False)
     acc = os.path.join(d.tmp, 'access.log')
     d.write_config(['access-log %s' % acc])
@@ -144,20 +143,19 @@ def test_front_descriptors():
                 continue
             if target.startswith(('socket:', 'pipe:', 'anon_inode:')):
                 continue
-            if target.startswith('/memfd:'):
-                # the config text (proc.h PROC_FD_CONFIG): must be sealed
-                if not _write_sealed(pid, fd):
-                    bad.append('%d -> %s is not write-sealed' % (fd, target))
-                continue
-            if target.startswith(d.docroot + '/'):
-                # a file being (or recently) served: read-only
-                if _fd_flags(pid, fd) & 3 != os.O_RDONLY:
-                    bad.append('%d -> %s is writable' % (fd, target))
-                continue
-            if target == d.docroot:
+            fdpath = '/proc/%d/fd/%d' % (pid, fd)
+            if _same(fdpath, d.docroot):
                 docroot_fds.append(fd)
                 if not _fd_flags(pid, fd) & O_PATH:
                     bad.append('%d -> %s is not O_PATH' % (fd, target))
+                continue
+            # a file being (or recently) served, named from the front's
+            # root (the docroot) or from ours
+            inside = target if target.startswith(d.docroot + '/') else \
+                d.docroot + target
+            if os.path.exists(inside) and _same(fdpath, inside):
+                if _fd_flags(pid, fd) & 3 != os.O_RDONLY:
+                    bad.append('%d -> %s is writable' % (fd, target))
                 continue
             bad.append('%d -> %s' % (fd, target))
         assert not bad, 'unexpected descriptors in the front: %r' % bad

@@ -105,6 +105,14 @@ static const struct cfg_case cfg_cases[] = {
 	    "invalid (expected 1-1048576)", NULL, NULL },
 	{ "max-connections \" 5\"\n", T_FILE ":1: max-connections: ' 5' is "
 	    "invalid (expected 1-1048576)", NULL, NULL },
+	{ "max-connections-per-client 16\n", NULL, "maxperclient", "16" },
+	{ "max-connections-per-client 0\n", NULL, "maxperclient", "0" },
+	{ "max-connections-per-client -1\n", T_FILE ":1: "
+	    "max-connections-per-client: '-1' is invalid (expected "
+	    "0-1048576)", NULL, NULL },
+	{ "max-connections-per-client 1048577\n", T_FILE ":1: "
+	    "max-connections-per-client: '1048577' is too large (expected "
+	    "0-1048576)", NULL, NULL },
 	{ "index a.html b.html\n", NULL, "index", "a.html,b.html" },
 	{ "index a b c d e f g h\n", NULL, "index", "a,b,c,d,e,f,g,h" },
 	{ "index a b c d e f g h i\n", T_FILE ":1: too many arguments for "
@@ -321,6 +329,8 @@ cfg_render(const struct config *cf, const char *key, char *buf, size_t sz)
 		    (unsigned long long)cf->cf_limits.lim_tmp_bytes);
 	else if (strcmp(key, "maxconn") == 0)
 		CAT("%d", cf->cf_max_connections);
+	else if (strcmp(key, "maxperclient") == 0)
+		CAT("%d", cf->cf_max_per_client);
 	else if (strcmp(key, "autoindex") == 0)
 		CAT("%d", cf->cf_autoindex);
 	else if (strcmp(key, "maxbody") == 0)
@@ -499,7 +509,7 @@ START_TEST(test_config_defaults)
 
 	ck_assert_uint_eq(cf->cf_nlisten, 0);
 	ck_assert_int_eq(cf->cf_max_connections, 1024);
-	ck_assert_int_eq(cf->cf_max_per_client, 64);
+	ck_assert_int_eq(cf->cf_max_per_client, 256);
 	ck_assert_str_eq(cf->cf_root, "");
 	ck_assert_uint_eq(cf->cf_nindex, 1);
 	ck_assert_str_eq(cf->cf_index[0], "index.html");

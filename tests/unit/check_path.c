@@ -354,6 +354,61 @@ START_TEST(test_path_no_fd_leak)
 }
 END_TEST
 
+/* ---- the case-insensitive CGI directory matcher (pure) ---- */
+
+static const struct {
+	const char	*path;
+	const char	*dir;
+	int		 under;
+} nocase_cases[] = {
+	{ "/cgi-bin/run.sh",		"/cgi-bin",	1 },
+	{ "/CGI-BIN/run.sh",		"/cgi-bin",	1 },
+	{ "/Cgi-Bin/run.sh",		"/cgi-bin",	1 },
+	{ "/CGI-bin",			"/cgi-bin",	1 },
+	{ "/cgi-BIN/",			"/cgi-bin",	1 },
+	{ "/cgi-bin/a/b/c",		"/CGI-BIN/",	1 },	/* dir's slash */
+	{ "/cgi-bin2/run.sh",		"/cgi-bin",	0 },	/* a prefix only */
+	{ "/cgi-bi",			"/cgi-bin",	0 },
+	{ "/cgi_bin/run.sh",		"/cgi-bin",	0 },
+	{ "/x/cgi-bin/run.sh",		"/cgi-bin",	0 },	/* leading only */
+	{ "/",				"/cgi-bin",	0 },
+	{ "",				"/cgi-bin",	0 },
+	{ "/App/Sub/x",			"/app/sub",	1 },
+	{ "/app/subx",			"/app/sub",	0 },
+	{ "/anything",			"/",		1 },
+	/* U+212A KELVIN SIGN folds to k, U+017F LONG S to s */
+	{ "/\xe2\x84\xaagi/x",		"/kgi",		1 },
+	{ "/\xc5\xbf" "cripts/x",		"/scripts",	1 },
+	{ "/\xc5\xbf" "CRIPTS",		"/Scripts",	1 },
+	{ "/\xe2\x84gi/x",		"/kgi",		0 },	/* cut short */
+	{ "/\xc5/x",			"/s",		0 },
+	/* other non-ASCII bytes compare as they are */
+	{ "/caf\xc3\xa9/x",	"/caf\xc3\xa9",	1 },
+	{ "/CAF\xc3\xa9/x",		"/caf\xc3\xa9",	1 },
+	{ "/caf\xc3\x89/x",		"/caf\xc3\xa9",	0 },
+	{ "/cgi-bin\xc5\xbf",		"/cgi-bin",	0 },
+};
+
+START_TEST(test_path_under_nocase)
+{
+	const char	*dir = nocase_cases[_i].dir;
+
+	ck_assert_msg(path_under_nocase(nocase_cases[_i].path, dir,
+	    strlen(dir)) == nocase_cases[_i].under, "%s in %s: expected %d",
+	    nocase_cases[_i].path, dir, nocase_cases[_i].under);
+}
+END_TEST
+
+/* only dirlen bytes of dir count */
+START_TEST(test_path_under_nocase_dirlen)
+{
+	ck_assert_int_eq(path_under_nocase("/CGI/x", "/cgi-bin", 4), 1);
+	ck_assert_int_eq(path_under_nocase("/CGI-BIN/x", "/cgi-bin",
+	    4), 0);
+	ck_assert_int_eq(path_under_nocase("/x", "/cgi-bin", 0), 1);
+}
+END_TEST
+
 static Suite *
 path_suite(void)
 {
@@ -367,6 +422,11 @@ path_suite(void)
 	tcase_add_loop_test(tc, test_path_outsz, 0,
 	    sizeof(outsz_cases) / sizeof(outsz_cases[0]));
 	tcase_add_test(tc, test_path_no_fd_leak);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("nocase");
+	tcase_add_loop_test(tc, test_path_under_nocase, 0,
+	    sizeof(nocase_cases) / sizeof(nocase_cases[0]));
+	tcase_add_test(tc, test_path_under_nocase_dirlen);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -327,6 +327,9 @@ START_TEST(test_static_status)
 		    status_cases[_i].hval);
 	if (out.sr_status == 200 && out.sr_body == NULL)
 		ck_assert_int_ge(out.sr_fd, 0);
+	/* every refusal says why, for the log and a --debug page */
+	if (out.sr_status >= 400)
+		ck_assert(out.sr_why != NULL && out.sr_why[0] != '\0');
 	static_reply_free(&out);
 }
 END_TEST
@@ -375,7 +378,9 @@ START_TEST(test_static_unreadable_as_nobody)
 			_exit(3);
 		static_serve(test_root_fd, &test_cfg,
 		    test_req(HTTP_M_GET, "/secret.txt"), &out);
-		ok = out.sr_status == 403 && out.sr_fd == -1;
+		ok = out.sr_status == 403 && out.sr_fd == -1 &&
+		    out.sr_why != NULL && strstr(out.sr_why,
+		    "permission denied") != NULL;
 		static_serve(test_root_fd, &test_cfg,
 		    test_req(HTTP_M_GET, "/hello.txt"), &out);
 		_exit(ok && out.sr_status == 200 ? 0 : 1);
@@ -440,6 +445,7 @@ START_TEST(test_static_autoindex_off_is_403)
 
 	test_cfg.cf_autoindex = 0;
 	ck_assert_int_eq(test_get("/noindex/", &out), 403);
+	ck_assert_ptr_nonnull(strstr(out.sr_why, "autoindex is off"));
 	ck_assert_int_eq(test_get("/withindex/", &out), 200);
 	static_reply_free(&out);
 }
