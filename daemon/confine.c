@@ -195,8 +195,15 @@ confine_front(const struct config *cfg, const struct confine_ident *id)
 		fatal("capabilities");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		fatal("no_new_privs");
-	if ((abi = confine_fs_landlock(err, sizeof(err))) == -1)
+	if (!cfg->cf_landlock)
+		abi = 0;	/* the configuration said so; warned at start */
+	else if ((abi = confine_fs_landlock(err, sizeof(err))) == -1)
 		fatalx("front %s", err);
+	/* a kernel below the minimum is a start that does not happen */
+	if (cfg->cf_landlock && abi < cfg->cf_landlock_min_abi)
+		fatalx("front: landlock ABI %d is below the minimum %d "
+		    "(landlock-min-abi; `landlock off` runs without)", abi,
+		    cfg->cf_landlock_min_abi);
 	if (confine_filter(pol, CONFINE_FRONT_NPOLICY, err, sizeof(err)) == -1)
 		fatalx("seccomp: %s", err);
 	log_debug("front running as uid %u, its root the document root "
