@@ -20,8 +20,8 @@ sys.path.insert(0, os.path.join(REPO, 'tests', 'integration'))
 # the test files take these from here, so one import line serves them
 import cgijail_test as ct                           # noqa: E402,F401
 from cgijail_test import (Daemon, Symlink, assert_error_page,  # noqa
-                          assert_status, helper_path, proc_comm,
-                          proc_descendants, proc_stat, proc_status,
+                          assert_status, helper, helper_path, proc_comm,
+                          proc_descendants, proc_stat, proc_status, rid_of,
                           wait_until)
 
 # in every script's source, never in anything a script prints
@@ -49,13 +49,6 @@ def files(extra=None):
            'cgi-bin/ok.sh': OK_SH}
     out.update(extra or {})
     return out
-
-
-def helper(name):
-    """A static program from tests/helpers as a docroot value (Skip if
-    it was not built)."""
-    with open(helper_path(name), 'rb') as f:
-        return (f.read(), 0o755)
 
 
 def leaks(data):
@@ -146,19 +139,6 @@ def status_of(data):
     """The status code of the first response in data, or None."""
     m = re.match(rb'^HTTP/1\.[01] (\d{3}) ', data)
     return int(m.group(1)) if m else None
-
-
-def rid_of(d, target, timeout=3.0):
-    """The request id the access log gives the first request for
-    target (the path as sent)."""
-    def find():
-        for m in d.access_lines():
-            if m.group('request').split(' ')[1:2] == [target]:
-                return int(m.group('rid'))
-        return None
-    rid = wait_until(find, timeout)
-    assert rid, 'no access line for %s:\n%s' % (target, d.log_tail())
-    return rid
 
 
 def script_log(d, rid, pattern, timeout=3.0):
