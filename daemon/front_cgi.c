@@ -169,9 +169,16 @@ front_cgi_new(struct front_conn *c, const char *script, const char *path_info,
 	base = strrchr(script, '/');
 	fc->fc_nph = strncmp(base != NULL ? base + 1 : script, "nph-", 4) ==
 	    0;
-	strlcpy(fc->fc_script, script, sizeof(fc->fc_script));
-	strlcpy(fc->fc_path_info, path_info, sizeof(fc->fc_path_info));
-	strlcpy(fc->fc_query, query, sizeof(fc->fc_query));
+	/* the router's buffers are no larger: nothing is ever cut here */
+	if (strlcpy(fc->fc_script, script, sizeof(fc->fc_script)) >=
+	    sizeof(fc->fc_script) || strlcpy(fc->fc_path_info, path_info,
+	    sizeof(fc->fc_path_info)) >= sizeof(fc->fc_path_info) ||
+	    strlcpy(fc->fc_query, query, sizeof(fc->fc_query)) >=
+	    sizeof(fc->fc_query)) {
+		free(fc);
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
 	return fc;
 }
 
@@ -279,7 +286,10 @@ front_cgi_start(struct front_conn *c, const char *script,
 	if (front_cgi_new_request(c))
 		c->c_close_after = 0;
 	if ((fc = front_cgi_new(c, script, path_info, query)) == NULL) {
-		front_conn_close(c);
+		if (errno == ENAMETOOLONG)
+			front_error(c, 414);
+		else
+			front_conn_close(c);
 		return;
 	}
 	c->c_cgi = fc;

@@ -90,7 +90,7 @@ struct front_cgi {
 	size_t			 fc_body_len;
 	size_t			 fc_body_cap;
 	size_t			 fc_body_off;
-	char			 fc_path_info[4096];
+	char			 fc_path_info[HTTP_TARGET_MAX + 1];
 	char			 fc_query[HTTP_TARGET_MAX + 1];
 	struct cgi_response	*fc_resp;
 	char			*fc_obuf;	/* script stdout until head */
