@@ -651,11 +651,13 @@ front_cgi_started(struct front_conn *c, const struct msg_exec_started *es)
 {
 	struct front_cgi	*fc = c->c_cgi;
 	const struct http_request *r = c->c_req;
+	char			 why[256];
 
 	if (es->es_result != MSG_EXEC_OK) {
 		fc->fc_done = 1;	/* nothing runs: nothing to kill */
-		front_cgi_fail(c, front_cgi_result_status(es->es_result),
-		    es->es_reason);
+		(void)snprintf(why, sizeof(why), "the executor did not run "
+		    "the script: %s", es->es_reason);
+		front_cgi_fail(c, front_cgi_result_status(es->es_result), why);
 		return;
 	}
 	fc->fc_started = 1;
