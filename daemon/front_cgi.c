@@ -2,9 +2,11 @@
 /*
  * front_cgi.c: the CGI relay, in the front.  Makes the script's three
  * pipes, asks the executor to run it (typed fields only), streams the
- * request body in, follows the executor's word on the script, and hands
- * a script that has answered over to front_cgi_late.c; what the script
- * writes back is front_cgi_out.c's.  Trusts no client.
+ * request body in (and drops the rest of one the script left unread),
+ * follows the executor's word on the script, and writes the page of a
+ * failure (with --debug, saying why); what the script writes back is
+ * front_cgi_out.c's, the end of a relay front_cgi_late.c's.  Trusts no
+ * client.
  */
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -316,67 +318,6 @@ front_cgi_start(struct front_conn *c, const char *script,
 	fc->fc_body_left = r->hr_content_length > 0 ?
 	    r->hr_content_length : 0;
 	front_cgi_launch(c, r->hr_content_length);
-}
-
-/* the script is to end now, if it may still run; DONE will follow */
-static void
-front_cgi_kill(struct front_cgi *fc)
-{
-	struct msg_exec_kill	 ek = { 0 };
-
-	if (!fc->fc_launched || fc->fc_done)
-		return;
-	if (front_exec_cancel(fc->fc_reqid))
-		fc->fc_done = 1;	/* never sent: nothing runs */
-	else
-		front_exec_send(MSG_EXEC_KILL, fc->fc_reqid, &ek, sizeof(ek),
-		    NULL, 0);
-}
-
-/*
- * The connection is done with its relay (the response is complete or
- * failed, or the connection closes).  The script is not killed here: if
- * it may still write, a late relay logs its stderr until it ends.
- */
-void
-front_cgi_release(struct front_conn *c)
-{
-	struct front_cgi	*fc = c->c_cgi;
-
-	if (fc == NULL)
-		return;
-	c->c_cgi = NULL;
-	front_ev_del(&fc->fc_in);
-	if (!fc->fc_out_drop)
-		front_ev_del(&fc->fc_out);
-	free(fc->fc_obuf);
-	free(fc->fc_resp);
-	free(fc->fc_body);
-	fc->fc_obuf = NULL;
-	fc->fc_resp = NULL;
-	fc->fc_body = NULL;
-	if (!fc->fc_launched || (!fc->fc_done &&
-	    front_exec_cancel(fc->fc_reqid)))
-		fc->fc_done = 1;	/* never sent: nothing runs */
-	if (fc->fc_done)
-		front_cgi_late_end(fc);
-	else
-		front_cgi_late_add(fc);
-}
-
-/*
- * The connection closes under its relay: the client is gone (or too
- * slow, or the front stops).  A script whose response is incomplete is
- * killed; one that has answered is left to finish under its timeout.
- */
-void
-front_cgi_abort(struct front_conn *c)
-{
-	if (c->c_cgi == NULL)
-		return;
-	if (!c->c_cgi->fc_answered)
-		front_cgi_kill(c->c_cgi);
-	front_cgi_release(c);
 }
 
 /*

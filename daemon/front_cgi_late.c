@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * front_cgi_late.c: a script's stderr, in the front: each line to the log
- * as a warning, escaped, with a hint when it hit the jail (cgi_hint.c);
- * its tail for --debug pages.  And the late relays: a script that has
- * answered runs on after its connection has moved on, and what it still
- * writes is followed here until it ends.  Trusts no byte of the script's.
+ * front_cgi_late.c: the end of a relay, in the front.  The connection
+ * lets go of it (a kill only if the client left an incomplete response);
+ * a script that has answered runs on, and a late relay follows what it
+ * still writes until it ends.  A script's stderr goes to the log as
+ * warnings, escaped, with a hint when it hit the jail (cgi_hint.c); its
+ * tail is kept for --debug pages.  Trusts no byte of the script's.
  */
 #include <sys/epoll.h>
 
@@ -23,6 +24,67 @@
 
 /* relays whose response is over and whose script may still write */
 static struct front_cgi	*front_cgi_late;
+
+/* the script is to end now, if it may still run; DONE will follow */
+static void
+front_cgi_kill(struct front_cgi *fc)
+{
+	struct msg_exec_kill	 ek = { 0 };
+
+	if (!fc->fc_launched || fc->fc_done)
+		return;
+	if (front_exec_cancel(fc->fc_reqid))
+		fc->fc_done = 1;	/* never sent: nothing runs */
+	else
+		front_exec_send(MSG_EXEC_KILL, fc->fc_reqid, &ek, sizeof(ek),
+		    NULL, 0);
+}
+
+/*
+ * The connection is done with its relay (the response is complete or
+ * failed, or the connection closes).  The script is not killed here: if
+ * it may still write, a late relay logs its stderr until it ends.
+ */
+void
+front_cgi_release(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+
+	if (fc == NULL)
+		return;
+	c->c_cgi = NULL;
+	front_ev_del(&fc->fc_in);
+	if (!fc->fc_out_drop)
+		front_ev_del(&fc->fc_out);
+	free(fc->fc_obuf);
+	free(fc->fc_resp);
+	free(fc->fc_body);
+	fc->fc_obuf = NULL;
+	fc->fc_resp = NULL;
+	fc->fc_body = NULL;
+	if (!fc->fc_launched || (!fc->fc_done &&
+	    front_exec_cancel(fc->fc_reqid)))
+		fc->fc_done = 1;	/* never sent: nothing runs */
+	if (fc->fc_done)
+		front_cgi_late_end(fc);
+	else
+		front_cgi_late_add(fc);
+}
+
+/*
+ * The connection closes under its relay: the client is gone (or too
+ * slow, or the front stops).  A script whose response is incomplete is
+ * killed; one that has answered is left to finish under its timeout.
+ */
+void
+front_cgi_abort(struct front_conn *c)
+{
+	if (c->c_cgi == NULL)
+		return;
+	if (!c->c_cgi->fc_answered)
+		front_cgi_kill(c->c_cgi);
+	front_cgi_release(c);
+}
 
 /* the jail as the hints see it, from the configuration */
 static void

@@ -2,8 +2,9 @@
 /*
  * front_cgi_priv.h: what the parts of the CGI relay share, and nothing
  * else includes: front_cgi.c (request, body, executor messages),
- * front_cgi_out.c (the script's stdout) and front_cgi_late.c (its stderr,
- * and relays that outlive their response).  Front role.
+ * front_cgi_out.c (the script's stdout) and front_cgi_late.c (the end of
+ * a relay, the script's stderr, relays that outlive their response).
+ * Front role.
  */
 #ifndef CGIJAIL_FRONT_CGI_PRIV_H
 #define CGIJAIL_FRONT_CGI_PRIV_H
@@ -32,7 +33,6 @@ void	front_cgi_log(struct front_cgi *, enum log_level, const char *,
 	    ...) __attribute__((format(printf, 3, 4)));
 void	front_cgi_fail(struct front_conn *, int status, const char *why);
 void	front_cgi_finish(struct front_conn *);
-void	front_cgi_release(struct front_conn *);
 void	front_cgi_drop_body(struct front_conn *);
 int64_t	front_cgi_body_unsent(const struct front_conn *);
 void	front_cgi_write_stdin(struct front_conn *);
@@ -47,6 +47,7 @@ int	front_cgi_redirect_pending(const struct front_cgi *);
 int	front_cgi_new_request(struct front_conn *);
 
 /* front_cgi_late.c */
+void	front_cgi_release(struct front_conn *);
 int	front_cgi_read_stderr(struct front_cgi *);
 void	front_cgi_take_stderr(struct front_cgi *);
 void	front_cgi_late_add(struct front_cgi *);

@@ -8,8 +8,9 @@
  *   front_route.c    where a request goes; static files (via static.c)
  *   front_cgi.c      the CGI relay: request, body, the executor's word
  *   front_cgi_out.c  the relay's other half: the script's stdout
- *   front_cgi_late.c the script's stderr, and relays that outlive their
- *                    response (the three share front_cgi_priv.h)
+ *   front_cgi_late.c the end of a relay, the script's stderr, relays that
+ *                    outlive their response (the three share
+ *                    front_cgi_priv.h)
  *   front_exec.c     the executor channel's send queue
  *   front_conn.c     a connection's services: events, output buffer,
  *                    flush, heads, error pages, access log, request done,
@@ -221,7 +222,6 @@ void	front_cgi_start(struct front_conn *, const char *script,
 void	front_cgi_event(struct front_conn *, struct front_ev *, uint32_t);
 void	front_cgi_client_readable(struct front_conn *);
 void	front_cgi_dispatch_exec(void);
-void	front_cgi_abort(struct front_conn *);
 struct front_conn *front_cgi_lookup(uint64_t reqid);
 /* the connection's deadline passed while its relay waits */
 void	front_cgi_deadline(struct front_conn *);
@@ -229,7 +229,8 @@ void	front_cgi_deadline(struct front_conn *);
 /* front_cgi_out.c */
 void	front_cgi_output_drained(struct front_conn *);
 
-/* front_cgi_late.c: FRONT_EV_LATE_* */
-void	front_cgi_late_event(struct front_ev *, uint32_t);
+/* front_cgi_late.c */
+void	front_cgi_abort(struct front_conn *);
+void	front_cgi_late_event(struct front_ev *, uint32_t);	/* LATE_* */
 
 #endif
