@@ -48,6 +48,7 @@ POLICY_EMBED := policy/default.policy policy/floor.policy \
 # the pure modules each fuzz target links, and no more (msg.c needs no
 # log.c); make test fuzzes each 60 s.  A new target needs its own line.
 FUZZ_LIB_fuzz_cgi_env      := daemon/cgi_env.c
+FUZZ_LIB_fuzz_cgi_hint     := daemon/cgi_hint.c
 FUZZ_LIB_fuzz_cgi_response := daemon/cgi_resp.c
 FUZZ_LIB_fuzz_config       := daemon/config.c daemon/config_kw.c
 FUZZ_LIB_fuzz_http         := daemon/http.c daemon/http_chunked.c \

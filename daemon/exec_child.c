@@ -300,13 +300,15 @@ exec_log_outcome(const struct exec *ex, const struct exec_child *c,
 	uint64_t	 cpu_sec = ex->ex_cfg->cf_limits.lim_cpu_sec;
 	unsigned long long us = (unsigned long long)ed->ed_usec;
 
+	/* failures are warnings; a 0 exit or a client's kill is not */
 	if (ed->ed_end == MSG_END_EXIT) {
-		exec_reqlog(LOG_LVL_INFO, c->ec_reqid, c->ec_script,
-		    "exit %d (%llu us)", ed->ed_code, us);
+		exec_reqlog(ed->ed_code == 0 ? LOG_LVL_INFO : LOG_LVL_WARN,
+		    c->ec_reqid, c->ec_script, "exit %d (%llu us)", ed->ed_code,
+		    us);
 		return;
 	}
 	if (ed->ed_end == MSG_END_TIMEOUT) {
-		exec_reqlog(LOG_LVL_INFO, c->ec_reqid, c->ec_script,
+		exec_reqlog(LOG_LVL_WARN, c->ec_reqid, c->ec_script,
 		    "timed out after %llu s, killed (%llu us)",
 		    (unsigned long long)ex->ex_cfg->cf_timeout_sec, us);
 		return;
@@ -325,7 +327,7 @@ exec_log_outcome(const struct exec *ex, const struct exec_child *c,
 		snprintf(sig, sizeof(sig), "SIG%s%s%s",
 		    abbrev != NULL ? abbrev : "?", why != NULL ? ": " : "",
 		    why != NULL ? why : "");
-	exec_reqlog(LOG_LVL_INFO, c->ec_reqid, c->ec_script,
+	exec_reqlog(LOG_LVL_WARN, c->ec_reqid, c->ec_script,
 	    "killed by signal %d (%s)%s (%llu us)", ed->ed_code, sig,
 	    ed->ed_flags & MSG_DONE_F_PIDS ? ", process limit reached" : "",
 	    us);
@@ -333,9 +335,9 @@ exec_log_outcome(const struct exec *ex, const struct exec_child *c,
 
 /*
  * How it ended, from its own wait status first: our kill only if it died
- * of a SIGKILL that its CPU limit (whose hard limit is also a SIGKILL)
- * does not explain.  A kill asked for while it was already dying must
- * not take the credit.
+ * of a SIGKILL that neither its CPU limit (whose hard limit is also a
+ * SIGKILL) nor the memory cgroup's OOM kill explains.  A kill asked for
+ * while it was already dying must not take the credit.
  */
 static void
 exec_done_from(const struct exec *ex, const struct exec_child *c,
@@ -347,7 +349,8 @@ exec_done_from(const struct exec *ex, const struct exec_child *c,
 	if (si->si_code == CLD_EXITED)
 		ed->ed_end = MSG_END_EXIT;
 	else if (c->ec_kill != 0 && si->si_status == SIGKILL &&
-	    !(cpu_sec > 0 && c->ec_cpu_usec / 1000000 >= cpu_sec))
+	    !(cpu_sec > 0 && c->ec_cpu_usec / 1000000 >= cpu_sec) &&
+	    !(ed->ed_flags & MSG_DONE_F_OOM))
 		ed->ed_end = c->ec_kill;
 	else
 		ed->ed_end = MSG_END_SIGNAL;

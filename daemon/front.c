@@ -261,7 +261,7 @@ front_timeouts(void)
 			front_error(c, 408);
 		} else if (c->c_state == FRONT_S_CGI && c->c_cgi != NULL &&
 		    !c->c_cgi->fc_collecting && c->c_outlen == c->c_outoff)
-			c->c_deadline_ms = 0;	/* waiting on the script */
+			front_cgi_deadline(c);	/* the relay's own clock */
 		else
 			front_conn_close(c);
 	}
@@ -347,6 +347,10 @@ front_dispatch(struct front_ev *ev, uint32_t events)
 	case FRONT_EV_CGI_OUT:
 	case FRONT_EV_CGI_ERR:
 		front_cgi_event(c, ev, events);
+		break;
+	case FRONT_EV_LATE_OUT:
+	case FRONT_EV_LATE_ERR:
+		front_cgi_late_event(ev, events);
 		break;
 	case FRONT_EV_EXEC:
 		if (events & EPOLLOUT)

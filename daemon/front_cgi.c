@@ -2,8 +2,11 @@
 /*
  * front_cgi.c: the CGI relay, in the front.  Makes the script's three
  * pipes, asks the executor to run it (typed fields only), streams the
- * request body in and follows the executor's word on the script; what
- * the script writes back is front_cgi_out.c's.  Trusts no client.
+ * request body in (and drops the rest of one the script left unread),
+ * follows the executor's word on the script, and writes the page of a
+ * failure (with --debug, saying why); what the script writes back is
+ * front_cgi_out.c's, the end of a relay front_cgi_late.c's.  Trusts no
+ * client.
  */
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -24,20 +27,22 @@
 
 static void	front_cgi_body_events(struct front_conn *);
 
+/* the connection whose relay runs the script of reqid */
 struct front_conn *
 front_cgi_lookup(uint64_t reqid)
 {
 	struct front_conn	*c;
 
 	for (c = front_conns; c != NULL; c = c->c_next)
-		if (c->c_cgi != NULL && c->c_reqid == reqid && !c->c_dead)
+		if (c->c_cgi != NULL && c->c_cgi->fc_reqid == reqid &&
+		    !c->c_dead)
 			return c;
 	return NULL;
 }
 
 /* "cgi[ID] /script: message", with the request id in the line's rid */
 void
-front_cgi_log(struct front_conn *c, enum log_level lvl, const char *fmt, ...)
+front_cgi_log(struct front_cgi *fc, enum log_level lvl, const char *fmt, ...)
 {
 	char	msg[MSG_LOG_TEXT_MAX];
 	va_list	ap;
@@ -45,9 +50,9 @@ front_cgi_log(struct front_conn *c, enum log_level lvl, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	log_set_reqid(c->c_reqid);
-	log_line_fmt(lvl, "cgi[%llu] %s: %s", (unsigned long long)c->c_reqid,
-	    c->c_cgi != NULL ? c->c_cgi->fc_script : "-", msg);
+	log_set_reqid(fc->fc_reqid);
+	log_line_fmt(lvl, "cgi[%llu] %s: %s", (unsigned long long)fc->fc_reqid,
+	    fc->fc_script, msg);
 	log_set_reqid(0);
 }
 
@@ -159,6 +164,7 @@ front_cgi_new(struct front_conn *c, const char *script, const char *path_info,
 	fc->fc_out = (struct front_ev){ FRONT_EV_CGI_OUT, -1, 0, c };
 	fc->fc_err = (struct front_ev){ FRONT_EV_CGI_ERR, -1, 0, c };
 	fc->fc_resp_left = -1;
+	fc->fc_reqid = c->c_reqid;
 	/*
 	 * A normalised path never holds "//", but path_resolve()
 	 * hands the tail after a file over with its slash doubled.
@@ -169,9 +175,16 @@ front_cgi_new(struct front_conn *c, const char *script, const char *path_info,
 	base = strrchr(script, '/');
 	fc->fc_nph = strncmp(base != NULL ? base + 1 : script, "nph-", 4) ==
 	    0;
-	strlcpy(fc->fc_script, script, sizeof(fc->fc_script));
-	strlcpy(fc->fc_path_info, path_info, sizeof(fc->fc_path_info));
-	strlcpy(fc->fc_query, query, sizeof(fc->fc_query));
+	/* the router's buffers are no larger: nothing is ever cut here */
+	if (strlcpy(fc->fc_script, script, sizeof(fc->fc_script)) >=
+	    sizeof(fc->fc_script) || strlcpy(fc->fc_path_info, path_info,
+	    sizeof(fc->fc_path_info)) >= sizeof(fc->fc_path_info) ||
+	    strlcpy(fc->fc_query, query, sizeof(fc->fc_query)) >=
+	    sizeof(fc->fc_query)) {
+		free(fc);
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
 	return fc;
 }
 
@@ -184,28 +197,29 @@ front_cgi_launch(struct front_conn *c, int64_t clen)
 	int			 child[3], rc;
 
 	if ((er = malloc(sizeof(*er))) == NULL) {
-		front_cgi_fail(c, 503);
+		front_cgi_fail(c, 503, "out of memory");
 		return;
 	}
 	if (front_cgi_fill_req(c, er, fc->fc_script, fc->fc_path_info,
 	    fc->fc_query, clen) == -1) {
 		free(er);
-		front_cgi_fail(c, 414);
+		front_cgi_fail(c, 414, "a request field is too long for the "
+		    "executor");
 		return;
 	}
 	if (front_cgi_pipes(fc, child) == -1) {
 		free(er);
-		front_cgi_fail(c, 503);
+		front_cgi_fail(c, 503, "no pipes for the script");
 		return;
 	}
 	/* queued in order if the executor's queue is full; fds are given */
-	rc = front_exec_send(MSG_EXEC_REQ, c->c_reqid, er, sizeof(*er),
+	rc = front_exec_send(MSG_EXEC_REQ, fc->fc_reqid, er, sizeof(*er),
 	    child, 3);
 	free(er);
 	if (rc == -1) {
-		front_cgi_log(c, LOG_LVL_WARN, "executor channel: %s",
+		front_cgi_log(fc, LOG_LVL_WARN, "executor channel: %s",
 		    strerror(errno));
-		front_cgi_fail(c, 503);
+		front_cgi_fail(c, 503, "executor channel");
 		return;
 	}
 	fc->fc_launched = 1;
@@ -233,7 +247,7 @@ front_cgi_dechunk(struct front_conn *c)
 			    65536;
 
 			if ((nb = realloc(fc->fc_body, cap)) == NULL) {
-				front_cgi_fail(c, 413);
+				front_cgi_fail(c, 413, "out of memory");
 				return;
 			}
 			fc->fc_body = nb;
@@ -248,7 +262,7 @@ front_cgi_dechunk(struct front_conn *c)
 		fc->fc_body_len += outlen;
 		if (rc < 0) {
 			c->c_close_after = 1;
-			front_cgi_fail(c, -rc);
+			front_cgi_fail(c, -rc, "bad chunked request body");
 			return;
 		}
 		if (rc == 1)
@@ -279,7 +293,10 @@ front_cgi_start(struct front_conn *c, const char *script,
 	if (front_cgi_new_request(c))
 		c->c_close_after = 0;
 	if ((fc = front_cgi_new(c, script, path_info, query)) == NULL) {
-		front_conn_close(c);
+		if (errno == ENAMETOOLONG)
+			front_error(c, 414);
+		else
+			front_conn_close(c);
 		return;
 	}
 	c->c_cgi = fc;
@@ -303,62 +320,45 @@ front_cgi_start(struct front_conn *c, const char *script,
 	front_cgi_launch(c, r->hr_content_length);
 }
 
-/* the script is to end now, if it may still run; DONE will follow */
-void
-front_cgi_kill(struct front_conn *c)
+/*
+ * With --debug, an error page says why: the executor's refusal or how
+ * the script ended, the tail of its stderr, and the request id; all of
+ * it escaped (the tail is the script's).  NULL: nothing to say.
+ */
+static char *
+front_cgi_debug_text(const struct front_cgi *fc, int status, const char *why)
 {
-	struct front_cgi	*fc = c->c_cgi;
-	struct msg_exec_kill	 ek = { 0 };
+	char		 ewhy[6 * 512 + 1], etail[6 * CGI_TAIL_MAX + 1], *page;
+	const char	*reason = http_reason(status);
 
-	if (fc->fc_launched && !fc->fc_done &&
-	    !front_exec_cancel(c->c_reqid))
-		front_exec_send(MSG_EXEC_KILL, c->c_reqid, &ek, sizeof(ek),
-		    NULL, 0);
-}
-
-/* tear down the relay; the script is told to die if it still runs */
-void
-front_cgi_abort(struct front_conn *c)
-{
-	struct front_cgi	*fc = c->c_cgi;
-
-	if (fc == NULL)
-		return;
-	front_cgi_kill(c);
-	front_ev_del(&fc->fc_in);
-	front_ev_del(&fc->fc_out);
-	front_cgi_drain_stderr(c);
-	free(fc->fc_obuf);
-	free(fc->fc_resp);
-	free(fc->fc_body);
-	front_defer_free(fc);
-	c->c_cgi = NULL;
+	if (why == NULL)
+		why = "";
+	if (why[0] == '\0' && fc->fc_tail[0] == '\0')
+		return NULL;
+	if (http_html_escape(ewhy, sizeof(ewhy), why) == -1)
+		ewhy[0] = '\0';
+	if (http_html_escape(etail, sizeof(etail), fc->fc_tail) == -1)
+		etail[0] = '\0';
+	if (asprintf(&page, "<!DOCTYPE html>\n<html><head><title>%d %s"
+	    "</title></head><body><h1>%d %s</h1><p>%s</p><pre>%s</pre>"
+	    "<p>rid=%llu</p></body></html>\n", status, reason, status, reason,
+	    ewhy, etail, (unsigned long long)fc->fc_reqid) == -1)
+		return NULL;
+	return page;
 }
 
 static void
-front_cgi_debug_page(struct front_conn *c, int status, const char *tail)
+front_cgi_debug_page(struct front_conn *c, int status, const char *page)
 {
-	char		 esc[6 * CGI_TAIL_MAX + 1], *page;
-	const char	*reason = http_reason(status);
-	int		 n;
+	size_t	n = strlen(page);
 
-	if (http_html_escape(esc, sizeof(esc), tail) == -1)
-		esc[0] = '\0';
-	n = asprintf(&page, "<!DOCTYPE html>\n<html><head><title>%d %s"
-	    "</title></head><body><h1>%d %s</h1><pre>%s</pre></body>"
-	    "</html>\n", status, reason, status, reason, esc);
-	if (n == -1) {
-		front_error(c, status);
-		return;
-	}
 	front_begin_head(c, status, NULL);
 	front_out_printf(c, "Content-Type: text/html\r\nContent-Length: "
-	    "%d\r\n\r\n", n);
+	    "%zu\r\n\r\n", n);
 	if (!c->c_head_only) {
-		front_out_append(c, page, (size_t)n);
+		front_out_append(c, page, n);
 		c->c_body_bytes = (uint64_t)n;
 	}
-	free(page);
 	c->c_state = FRONT_S_RESPOND;
 	front_flush(c);
 }
@@ -390,33 +390,76 @@ front_cgi_drop_body(struct front_conn *c)
 		c->c_close_after = 1;
 }
 
-/* a failure before the response head: a fixed page, the script is gone */
-void
-front_cgi_fail(struct front_conn *c, int status)
+/* body bytes the client has still to send: those a drain would wait for */
+int64_t
+front_cgi_body_unsent(const struct front_conn *c)
 {
-	struct front_cgi	*fc = c->c_cgi;
-	char			 tail[CGI_TAIL_MAX + 1] = "";
+	const struct front_cgi	*fc = c->c_cgi;
 
-	front_cgi_drop_body(c);
-	if (fc != NULL)
-		strlcpy(tail, fc->fc_tail, sizeof(tail));
-	front_cgi_abort(c);
-	c->c_state = FRONT_S_RESPOND;
-	if (front_cfg->cf_debug && status >= 500 && tail[0] != '\0')
-		front_cgi_debug_page(c, status, tail);
-	else
-		front_error(c, status);
+	if (fc->fc_body != NULL || fc->fc_collecting ||
+	    (uint64_t)fc->fc_body_left <= c->c_inlen)
+		return 0;
+	return fc->fc_body_left - (int64_t)c->c_inlen;
 }
 
-/* the response is complete (or aborted): back to HTTP */
+/* a failure before the response head: a fixed page (--debug: says why) */
+void
+front_cgi_fail(struct front_conn *c, int status, const char *why)
+{
+	struct front_cgi	*fc = c->c_cgi;
+	char			*page = NULL;
+
+	front_cgi_drop_body(c);
+	if (fc != NULL && front_cfg->cf_debug) {
+		front_cgi_take_stderr(fc);
+		page = front_cgi_debug_text(fc, status, why);
+	}
+	front_cgi_release(c);
+	c->c_state = FRONT_S_RESPOND;
+	if (page != NULL)
+		front_cgi_debug_page(c, status, page);
+	else
+		front_error(c, status);
+	free(page);
+}
+
+/* the response is complete, the body consumed or given up: back to HTTP */
 void
 front_cgi_finish(struct front_conn *c)
 {
 	front_cgi_drop_body(c);
-	front_cgi_abort(c);
+	front_cgi_release(c);
 	c->c_state = FRONT_S_RESPOND;
 	front_ev_set(&c->c_ev, EPOLLOUT);
 	front_flush(c);
+}
+
+/*
+ * The response is complete: all of it is in c_out.  The script is left
+ * to finish, its stdin and stdout closed (a late write gets EPIPE or
+ * SIGPIPE; after a HEAD, 204 or 304 its stdout is read and dropped).
+ * What is left of the body is read and dropped, so the next request on
+ * the connection parses (more than CGI_DRAIN_MAX, and the head said
+ * Connection: close), then the connection goes on.
+ */
+void
+front_cgi_answered(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+
+	fc->fc_answered = 1;
+	fc->fc_wait_ms = 0;
+	front_ev_del(&fc->fc_in);
+	if (!fc->fc_out_drop)
+		front_ev_del(&fc->fc_out);
+	if (fc->fc_body != NULL)
+		fc->fc_body_left = 0;	/* de-chunked: all read already */
+	if (fc->fc_body_left > 0 && !c->c_close_after && !front_stopping) {
+		c->c_deadline_ms = front_now_ms() + FRONT_IO_TIMEOUT_MS;
+		front_cgi_write_stdin(c);	/* drops what c_in holds */
+		return;
+	}
+	front_cgi_finish(c);
 }
 
 /*
@@ -446,10 +489,10 @@ front_cgi_body_events(struct front_conn *c)
 
 /*
  * Request body to the script's stdin: from c_in as it arrives, or from
- * the de-chunked buffer.  If the script stops reading, the rest is
- * dropped (but still consumed, so the next request parses correctly).
+ * the de-chunked buffer.  If the script stops reading, or has answered,
+ * the rest is dropped (but still consumed, so the next request parses).
  */
-static void
+void
 front_cgi_write_stdin(struct front_conn *c)
 {
 	struct front_cgi	*fc = c->c_cgi;
@@ -477,7 +520,10 @@ front_cgi_write_stdin(struct front_conn *c)
 		c->c_inlen -= len;
 	}
 	fc->fc_body_left -= (int64_t)len;
-	front_cgi_body_events(c);
+	if (fc->fc_answered && fc->fc_body_left == 0)
+		front_cgi_finish(c);	/* the body is drained: go on */
+	else
+		front_cgi_body_events(c);
 }
 
 void
@@ -507,7 +553,9 @@ front_cgi_client_readable(struct front_conn *c)
 	/* a client gone mid-body is closed by the connection layer */
 	if (front_conn_recv(c) <= 0)
 		return;
-	c->c_deadline_ms = 0;
+	/* the script's time is the executor's; a drain's is the client's */
+	c->c_deadline_ms = fc->fc_answered ? front_now_ms() +
+	    FRONT_IO_TIMEOUT_MS : 0;
 	front_cgi_write_stdin(c);
 }
 
@@ -521,7 +569,7 @@ front_cgi_event(struct front_conn *c, struct front_ev *ev, uint32_t events)
 	else if (ev->fe_kind == FRONT_EV_CGI_OUT)
 		front_cgi_read_stdout(c);
 	else
-		(void)front_cgi_read_stderr(c);
+		(void)front_cgi_read_stderr(c->c_cgi);
 }
 
 static int
@@ -543,15 +591,25 @@ static void
 front_cgi_started(struct front_conn *c, const struct msg_exec_started *es)
 {
 	struct front_cgi	*fc = c->c_cgi;
+	const struct http_request *r = c->c_req;
+	char			 why[256];
 
 	if (es->es_result != MSG_EXEC_OK) {
 		fc->fc_done = 1;	/* nothing runs: nothing to kill */
-		front_cgi_fail(c, front_cgi_result_status(es->es_result));
+		(void)snprintf(why, sizeof(why), "the executor did not run "
+		    "the script: %s", es->es_reason);
+		front_cgi_fail(c, front_cgi_result_status(es->es_result), why);
 		return;
 	}
 	fc->fc_started = 1;
-	if (c->c_req->hr_expect_continue && fc->fc_body_left > 0 &&
-	    c->c_inlen == 0 && c->c_req->hr_minor == 1) {
+	/*
+	 * The client may wait for this before it sends the body; only while
+	 * no byte of the final response has gone out (an nph- head counts),
+	 * else the client would take it for a part of that response.
+	 */
+	if (r->hr_expect_continue && r->hr_minor == 1 && fc->fc_body == NULL &&
+	    fc->fc_body_left > 0 && c->c_inlen == 0 && !fc->fc_head_sent &&
+	    !fc->fc_answered && !front_cgi_redirect_pending(fc)) {
 		front_out_append(c, "HTTP/1.1 100 Continue\r\n\r\n", 25);
 		front_flush(c);
 	}
@@ -568,8 +626,22 @@ front_cgi_done(struct front_conn *c, const struct msg_exec_done *ed)
 	fc->fc_flags = ed->ed_flags;
 	if (front_cgi_redirect_pending(fc))
 		front_cgi_local_redirect(c);	/* it waited for this */
-	else if (fc->fc_out_eof)
-		front_cgi_stdout_eof(c);
+	else if (fc->fc_out_eof && !fc->fc_answered)
+		front_cgi_stdout_judge(c);	/* so did this */
+}
+
+/* a relay whose connection has moved on hears of its script's end */
+static void
+front_cgi_late_message(uint64_t reqid, int type,
+    const struct msg_exec_started *es)
+{
+	struct front_cgi	*fc;
+
+	if ((fc = front_cgi_late_lookup(reqid)) == NULL)
+		return;		/* that request is already over */
+	if (type == MSG_EXEC_DONE || (type == MSG_EXEC_STARTED &&
+	    es->es_result != MSG_EXEC_OK))
+		front_cgi_late_end(fc);
 }
 
 void
@@ -592,10 +664,31 @@ front_cgi_dispatch_exec(void)
 		if (rc <= 0)
 			fatalx("executor channel closed");
 		if ((c = front_cgi_lookup(hdr.mh_reqid)) == NULL)
-			continue;	/* that request is already over */
-		if (hdr.mh_type == MSG_EXEC_STARTED)
+			front_cgi_late_message(hdr.mh_reqid, hdr.mh_type,
+			    &pl.st);
+		else if (hdr.mh_type == MSG_EXEC_STARTED)
 			front_cgi_started(c, &pl.st);
 		else if (hdr.mh_type == MSG_EXEC_DONE)
 			front_cgi_done(c, &pl.dn);
 	}
+}
+
+/*
+ * The connection's deadline passed while its relay waits (front.c's
+ * tick, the output sent): for the rest of a body after the answer, for
+ * the DONE of a script that closed its stdout, or (no deadline of ours)
+ * for the script, whose time is the executor's.
+ */
+void
+front_cgi_deadline(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+
+	if (fc->fc_answered) {
+		front_cgi_release(c);	/* the body never came: give up */
+		front_conn_close(c);
+	} else if (fc->fc_wait_ms != 0 && front_now_ms() >= fc->fc_wait_ms)
+		front_cgi_stdout_judge(c);	/* it lives on: it answered */
+	else
+		c->c_deadline_ms = fc->fc_wait_ms;
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * front_cgi_out.c: what a script writes, in the front.  Its stdout is
- * hostile: the CGI head is parsed (cgi.c) and turned into an HTTP head,
- * the body framed for the client with backpressure, a local redirect
- * routed anew, an nph- script passed through; stderr goes to the log.
+ * front_cgi_out.c: what a script writes to stdout, in the front.  It is
+ * hostile: the CGI head is parsed (cgi_resp.c) and turned into an HTTP
+ * head, the body framed for the client with backpressure and cut at its
+ * own Content-Length, a local redirect routed anew, an nph- script passed
+ * through; the end of the response is decided here.
  */
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -45,119 +46,6 @@ front_cgi_new_request(struct front_conn *c)
 	return 1;
 }
 
-/*
- * One line of the script's stderr to the parent's log.  Not through
- * log_info(), which would take the line as a C string (cut at a NUL) and
- * escape our escapes again: escaped once here, whole, as log.c would.
- */
-static int
-front_cgi_log_stderr(struct front_conn *c, const char *line, size_t len)
-{
-	struct msg_log	 ml;
-	char		 esc[MSG_LOG_TEXT_MAX];
-	char		 script[MSG_LOG_TEXT_MAX / 4];
-	const char	*name = c->c_cgi->fc_script;
-
-	log_escape(script, sizeof(script), name, strlen(name));
-	log_escape(esc, sizeof(esc), line, len);
-	memset(&ml, 0, sizeof(ml));
-	ml.ml_level = LOG_LVL_INFO;
-	(void)snprintf(ml.ml_text, sizeof(ml.ml_text), "cgi[%llu] %s: ",
-	    (unsigned long long)c->c_reqid, script);
-	(void)strlcat(ml.ml_text, esc, sizeof(ml.ml_text));	/* may cut */
-	return log_send_parent(MSG_LOG, c->c_reqid, &ml, sizeof(ml));
-}
-
-static void
-front_cgi_stderr_line(struct front_conn *c, const char *line, size_t len)
-{
-	struct front_cgi	*fc = c->c_cgi;
-	size_t			 tl;
-
-	if (fc->fc_err_logged >= FRONT_STDERR_MAX ||
-	    front_cgi_log_stderr(c, line, len) == -1)
-		fc->fc_err_dropped += len + 1;
-	fc->fc_err_logged += len + 1;
-	/* the tail, for --debug 500 pages */
-	tl = strlen(fc->fc_tail);
-	if (len >= CGI_TAIL_MAX)
-		len = CGI_TAIL_MAX - 1;
-	if (tl + len + 1 >= CGI_TAIL_MAX) {
-		size_t cut = tl + len + 1 - (CGI_TAIL_MAX - 1);
-
-		memmove(fc->fc_tail, fc->fc_tail + cut, tl - cut + 1);
-		tl -= cut;
-	}
-	memcpy(fc->fc_tail + tl, line, len);
-	fc->fc_tail[tl + len] = '\n';
-	fc->fc_tail[tl + len + 1] = '\0';
-}
-
-/* stderr ended, or the request did: the partial line, what was lost */
-static void
-front_cgi_stderr_end(struct front_conn *c)
-{
-	struct front_cgi	*fc = c->c_cgi;
-
-	if (fc->fc_elen > 0)
-		front_cgi_stderr_line(c, fc->fc_ebuf, fc->fc_elen);
-	fc->fc_elen = 0;
-	if (fc->fc_err_dropped > 0)
-		front_cgi_log(c, LOG_LVL_WARN, "%zu more bytes of stderr not "
-		    "logged", fc->fc_err_dropped);
-	fc->fc_err_dropped = 0;
-	front_ev_del(&fc->fc_err);
-}
-
-/* one read of stderr: 1 if bytes came (more may), else 0 */
-int
-front_cgi_read_stderr(struct front_conn *c)
-{
-	struct front_cgi	*fc = c->c_cgi;
-	char			*nl;
-	ssize_t			 n;
-	size_t			 len;
-
-	n = read(fc->fc_err.fe_fd, fc->fc_ebuf + fc->fc_elen,
-	    sizeof(fc->fc_ebuf) - fc->fc_elen);
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
-		return 0;
-	if (n <= 0) {
-		front_cgi_stderr_end(c);
-		return 0;
-	}
-	fc->fc_elen += (size_t)n;
-	while ((nl = memchr(fc->fc_ebuf, '\n', fc->fc_elen)) != NULL) {
-		len = (size_t)(nl - fc->fc_ebuf);
-		front_cgi_stderr_line(c, fc->fc_ebuf, len);
-		memmove(fc->fc_ebuf, nl + 1, fc->fc_elen - len - 1);
-		fc->fc_elen -= len + 1;
-	}
-	if (fc->fc_elen == sizeof(fc->fc_ebuf)) {	/* over-long line */
-		front_cgi_stderr_line(c, fc->fc_ebuf, fc->fc_elen);
-		fc->fc_elen = 0;
-	}
-	return 1;
-}
-
-/*
- * The response may be complete before stderr is read to its end: take
- * what the pipe holds now (a pipe's worth, so a script that keeps
- * writing cannot hold us here), then account for the rest.
- */
-void
-front_cgi_drain_stderr(struct front_conn *c)
-{
-	struct front_cgi	*fc = c->c_cgi;
-	int			 i;
-
-	for (i = 0; i < 64 && fc->fc_err.fe_fd != -1; i++)
-		if (front_cgi_read_stderr(c) == 0)
-			break;
-	if (fc->fc_err.fe_fd != -1)
-		front_cgi_stderr_end(c);
-}
-
 /* the HTTP head from the script's parsed CGI head */
 static void
 front_cgi_send_head(struct front_conn *c)
@@ -171,9 +59,12 @@ front_cgi_send_head(struct front_conn *c)
 	/*
 	 * HTTP/1.0 and no Content-Length: the body ends with the connection,
 	 * which the head must say, even to a client that asked to keep it.
+	 * So must it when more of the request body is still to come than
+	 * would be read and dropped if the script leaves it unread.
 	 */
-	if (!nobody && cr->cr_content_length < 0 && c->c_req->hr_minor == 0 &&
-	    !c->c_head_only)
+	if ((!nobody && cr->cr_content_length < 0 &&
+	    c->c_req->hr_minor == 0 && !c->c_head_only) ||
+	    front_cgi_body_unsent(c) > CGI_DRAIN_MAX)
 		c->c_close_after = 1;
 	front_begin_head(c, cr->cr_status, cr->cr_reason);
 	if (cr->cr_location != NULL)
@@ -195,8 +86,10 @@ front_cgi_send_head(struct front_conn *c)
 	/* else close-delimited: front_begin_head() said "Connection: close" */
 	front_out_append(c, "\r\n", 2);
 	fc->fc_head_sent = 1;
-	if (c->c_head_only || nobody)
+	if (c->c_head_only || nobody) {
 		fc->fc_resp_left = 0;
+		fc->fc_out_drop = 1;	/* a body it may write: no SIGPIPE */
+	}
 }
 
 /* body bytes from the script, framed for the client */
@@ -214,11 +107,11 @@ front_cgi_body(struct front_conn *c, const char *buf, size_t len)
 	if (!fc->fc_nph && (c->c_head_only || st == 204 || st == 304))
 		return;
 	if (fc->fc_resp_left >= 0) {
+		/* the excess is dropped: the response ends where it said */
 		if ((int64_t)len > fc->fc_resp_left) {
-			front_cgi_log(c, LOG_LVL_WARN, "body longer than its "
-			    "Content-Length, truncated");
+			front_cgi_log(fc, LOG_LVL_WARN, "body longer than its "
+			    "Content-Length, the rest dropped");
 			len = (size_t)fc->fc_resp_left;
-			c->c_close_after = 1;
 		}
 		fc->fc_resp_left -= (int64_t)len;
 	}
@@ -277,19 +170,19 @@ front_cgi_local_redirect(struct front_conn *c)
 	int			 st;
 
 	if (++c->c_redirects > CGI_REDIRECTS_MAX) {
-		front_cgi_log(c, LOG_LVL_WARN, "too many local redirects");
-		front_cgi_fail(c, 500);
+		front_cgi_log(fc, LOG_LVL_WARN, "too many local redirects");
+		front_cgi_fail(c, 500, "too many local redirects");
 		return;
 	}
 	if ((st = front_cgi_redirect_target(c, fc->fc_resp->cr_location,
 	    path, sizeof(path))) != 0) {
-		front_cgi_log(c, LOG_LVL_WARN, "local redirect to a bad "
+		front_cgi_log(fc, LOG_LVL_WARN, "local redirect to a bad "
 		    "path");
-		front_cgi_fail(c, st);
+		front_cgi_fail(c, st, "local redirect to a bad path");
 		return;
 	}
 	front_cgi_drop_body(c);
-	front_cgi_abort(c);
+	front_cgi_release(c);	/* the script is gone: DONE came */
 	strlcpy(r->hr_path, path, sizeof(r->hr_path));
 	if (r->hr_method != HTTP_M_HEAD) {
 		r->hr_method = HTTP_M_GET;
@@ -320,6 +213,7 @@ front_cgi_parse_head(struct front_conn *c)
 {
 	struct front_cgi	*fc = c->c_cgi;
 	const char		*why = "";
+	char			 msg[256];
 	int			 rc;
 
 	rc = cgi_parse_response(fc->fc_resp, fc->fc_obuf, fc->fc_olen, &why);
@@ -330,9 +224,11 @@ front_cgi_parse_head(struct front_conn *c)
 			return;
 	}
 	if (rc < 0) {
-		front_cgi_log(c, LOG_LVL_WARN, "malformed response header: "
+		front_cgi_log(fc, LOG_LVL_WARN, "malformed response header: "
 		    "%s", why);
-		front_cgi_fail(c, 500);
+		(void)snprintf(msg, sizeof(msg), "malformed response header: "
+		    "%s", why);
+		front_cgi_fail(c, 500, msg);
 		return;
 	}
 	if (fc->fc_resp->cr_kind == CGI_RESP_LOCAL_REDIRECT) {
@@ -357,7 +253,8 @@ front_cgi_parse_head(struct front_conn *c)
  * The script failed after its head went out.  A chunked body is left
  * unterminated and a Content-Length unmet; a close-delimited one (1.0,
  * nph) has no end marker to withhold, so the connection is reset rather
- * than closed: a clean FIN would pass the cut body off as whole.
+ * than closed: a clean FIN would pass the cut body off as whole.  The
+ * script is not killed: its stdout is over, and it may still be at work.
  */
 static void
 front_cgi_cut(struct front_conn *c)
@@ -368,40 +265,51 @@ front_cgi_cut(struct front_conn *c)
 	if (!fc->fc_chunked && fc->fc_resp_left < 0)
 		(void)setsockopt(c->c_ev.fe_fd, SOL_SOCKET, SO_LINGER, &l,
 		    sizeof(l));
-	front_cgi_abort(c);
+	front_cgi_release(c);
 	front_conn_close(c);
 }
 
-/* exited, or still alive when its closed stdout got it killed */
-static int
-front_cgi_ended_well(const struct front_cgi *fc)
-{
-	return fc->fc_end == MSG_END_EXIT || (fc->fc_end == MSG_END_KILLED &&
-	    (fc->fc_flags & MSG_DONE_F_OOM) == 0);
-}
-
-/* no head, and the script is done: say why, with a fixed page */
+/*
+ * No head, and stdout is over: a fixed page, and a line that says why
+ * (not "exit N" or "killed ...": those are the executor's own lines).
+ */
 static void
 front_cgi_no_head(struct front_conn *c)
 {
 	struct front_cgi	*fc = c->c_cgi;
+	char			 why[128];
+	const char		*sig;
 
-	if (fc->fc_end == MSG_END_TIMEOUT)
-		front_cgi_fail(c, front_cfg->cf_timeout_status);
-	else {
-		front_cgi_log(c, LOG_LVL_WARN, "exited without a response "
-		    "header");
-		front_cgi_fail(c, 500);
-	}
+	if (!fc->fc_done)
+		(void)snprintf(why, sizeof(why), "no response header: the "
+		    "script closed its stdout");
+	else if (fc->fc_end == MSG_END_TIMEOUT)
+		(void)snprintf(why, sizeof(why), "no response header: the "
+		    "script timed out after %llu s",
+		    (unsigned long long)front_cfg->cf_timeout_sec);
+	else if (fc->fc_end == MSG_END_SIGNAL) {
+		sig = sigabbrev_np(fc->fc_code);
+		(void)snprintf(why, sizeof(why), "no response header: the "
+		    "script was killed by signal %d (SIG%s)", fc->fc_code,
+		    sig != NULL ? sig : "?");
+	} else if (fc->fc_end == MSG_END_EXIT)
+		(void)snprintf(why, sizeof(why), "no response header: the "
+		    "script exited with status %d", fc->fc_code);
+	else
+		(void)snprintf(why, sizeof(why), "no response header: the "
+		    "script was killed");
+	front_cgi_log(fc, LOG_LVL_WARN, "%s", why);
+	front_cgi_fail(c, fc->fc_done && fc->fc_end == MSG_END_TIMEOUT ?
+	    front_cfg->cf_timeout_status : 500, why);
 }
 
 /*
- * The script's stdout ended: finish the body, or explain the failure.
- * Its answer is over, and so is its time (nothing it started may
- * outlive the request): it is killed if it still runs.  A body without
- * a Content-Length is whole only if the script was not cut short (by a
- * signal of its own, a limit or the timeout), which DONE tells; its exit
- * code is its own business, as for any CGI server.
+ * The script's stdout ended.  A local redirect waits for DONE (the next
+ * script of the request runs only once this one is gone); a short body
+ * is cut.  Otherwise the end is judged once DONE says how the script
+ * ended, or once CGI_EOF_WAIT_MS show that it lives on: a script that
+ * closes its stdout and goes on working has answered, and is never
+ * killed for it.
  */
 void
 front_cgi_stdout_eof(struct front_conn *c)
@@ -413,26 +321,42 @@ front_cgi_stdout_eof(struct front_conn *c)
 	if (front_cgi_redirect_pending(fc)) {
 		if (fc->fc_done)
 			front_cgi_local_redirect(c);
-		else
-			front_cgi_kill(c);	/* done() comes back */
-		return;
+		return;		/* else front_cgi_done() comes back */
 	}
 	if (fc->fc_head_sent && fc->fc_resp_left > 0) {
-		front_cgi_log(c, LOG_LVL_WARN, "body shorter than its "
+		front_cgi_log(fc, LOG_LVL_WARN, "body shorter than its "
 		    "Content-Length");
 		front_cgi_cut(c);
 		return;
 	}
-	if (!fc->fc_done && (!fc->fc_head_sent || fc->fc_resp_left < 0)) {
-		front_cgi_kill(c);
-		return;		/* front_cgi_done() comes back here */
+	if (!fc->fc_done) {
+		fc->fc_wait_ms = front_now_ms() + CGI_EOF_WAIT_MS;
+		if (c->c_outlen == c->c_outoff)
+			c->c_deadline_ms = fc->fc_wait_ms;
+		return;		/* front_cgi_done() or the deadline */
 	}
+	front_cgi_stdout_judge(c);
+}
+
+/*
+ * stdout is over and DONE has come, or has not in CGI_EOF_WAIT_MS.  A
+ * body without a Content-Length is whole only if the script was not cut
+ * short (by a signal, a limit or the timeout), which DONE tells; its
+ * exit code is its own business, as for any CGI server.
+ */
+void
+front_cgi_stdout_judge(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+
+	fc->fc_wait_ms = 0;
 	if (!fc->fc_head_sent) {
 		front_cgi_no_head(c);
 		return;
 	}
-	if (fc->fc_resp_left < 0 && !front_cgi_ended_well(fc)) {
-		front_cgi_log(c, LOG_LVL_WARN, "%s after its response head, "
+	if (fc->fc_resp_left < 0 && fc->fc_done &&
+	    fc->fc_end != MSG_END_EXIT) {
+		front_cgi_log(fc, LOG_LVL_WARN, "%s after its response head, "
 		    "body cut", fc->fc_end == MSG_END_TIMEOUT ? "timed out" :
 		    fc->fc_end == MSG_END_SIGNAL ? "killed by a signal" :
 		    "killed");
@@ -441,7 +365,7 @@ front_cgi_stdout_eof(struct front_conn *c)
 	}
 	if (fc->fc_chunked && !c->c_head_only)
 		front_out_append(c, "0\r\n\r\n", 5);
-	front_cgi_finish(c);
+	front_cgi_answered(c);
 }
 
 /*
@@ -465,16 +389,19 @@ front_cgi_nph_head(struct front_conn *c, size_t from)
 		return;
 	if (end == 0 || cgi_parse_nph(fc->fc_obuf, end, &st, &clen,
 	    &why) == -1) {
-		front_cgi_log(c, LOG_LVL_WARN, "malformed nph head: %s", why);
-		front_cgi_fail(c, 500);
+		front_cgi_log(fc, LOG_LVL_WARN, "malformed nph head: %s", why);
+		front_cgi_fail(c, 500, "malformed nph head");
 		return;
 	}
 	c->c_status = st;
 	c->c_close_after = 1;
 	front_out_append(c, fc->fc_obuf, end);
 	fc->fc_head_sent = 1;
-	fc->fc_resp_left = c->c_head_only || st == 204 || st == 304 ? 0 :
-	    clen;
+	fc->fc_resp_left = clen;
+	if (c->c_head_only || st == 204 || st == 304) {
+		fc->fc_resp_left = 0;
+		fc->fc_out_drop = 1;	/* a body it may write: no SIGPIPE */
+	}
 	front_cgi_head_done(c, end);
 }
 
@@ -496,6 +423,19 @@ front_cgi_read_head(struct front_conn *c)
 	    CGI_RESP_HEAD_MAX - fc->fc_olen);
 }
 
+/* after the response: what an answered script still writes is dropped */
+static void
+front_cgi_drop_stdout(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+	char			 buf[16384];
+	ssize_t			 n;
+
+	n = read(fc->fc_out.fe_fd, buf, sizeof(buf));
+	if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
+		front_ev_del(&fc->fc_out);
+}
+
 void
 front_cgi_read_stdout(struct front_conn *c)
 {
@@ -504,12 +444,16 @@ front_cgi_read_stdout(struct front_conn *c)
 	ssize_t			 n;
 	size_t			 seen = fc->fc_olen;
 
+	if (fc->fc_answered) {
+		front_cgi_drop_stdout(c);
+		return;
+	}
 	if (!fc->fc_head_sent && !front_cgi_redirect_pending(fc))
 		n = front_cgi_read_head(c);
 	else
 		n = read(fc->fc_out.fe_fd, buf, sizeof(buf));
 	if (n == -2) {
-		front_cgi_fail(c, 500);		/* out of memory */
+		front_cgi_fail(c, 500, "out of memory");
 		return;
 	}
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
@@ -528,11 +472,16 @@ front_cgi_read_stdout(struct front_conn *c)
 			front_cgi_parse_head(c);
 	} else
 		front_cgi_body(c, buf, (size_t)n);
-	if (c->c_cgi == NULL || c->c_dead)
+	/* failed, or redirected: the relay is another's now, or none */
+	if (c->c_cgi != fc || c->c_dead)
 		return;
+	if (fc->fc_head_sent && fc->fc_resp_left == 0) {
+		front_cgi_answered(c);	/* all of its Content-Length */
+		return;
+	}
 	/* backpressure: a slow client slows the script */
 	if (c->c_outlen - c->c_outoff >= FRONT_OUT_MAX)
-		front_ev_set(&c->c_cgi->fc_out, 0);
+		front_ev_set(&fc->fc_out, 0);
 	front_flush(c);
 }
 
@@ -541,7 +490,10 @@ front_cgi_output_drained(struct front_conn *c)
 {
 	struct front_cgi	*fc = c->c_cgi;
 
-	if (fc != NULL && fc->fc_out.fe_fd != -1)
+	if (fc == NULL)
+		return;
+	if (fc->fc_out.fe_fd != -1)
 		front_ev_set(&fc->fc_out, EPOLLIN);
+	if (fc->fc_wait_ms != 0)
+		c->c_deadline_ms = fc->fc_wait_ms;	/* flush moved it */
 }
-

@@ -7,8 +7,10 @@
  *                    timeouts, reading and parsing a request head
  *   front_route.c    where a request goes; static files (via static.c)
  *   front_cgi.c      the CGI relay: request, body, the executor's word
- *   front_cgi_out.c  the relay's other half: the script's stdout, stderr
- *                    (the two halves share front_cgi_priv.h)
+ *   front_cgi_out.c  the relay's other half: the script's stdout
+ *   front_cgi_late.c the end of a relay, the script's stderr, relays that
+ *                    outlive their response (the three share
+ *                    front_cgi_priv.h)
  *   front_exec.c     the executor channel's send queue
  *   front_conn.c     a connection's services: events, output buffer,
  *                    flush, heads, error pages, access log, request done,
@@ -52,6 +54,8 @@ enum front_ev_kind {
 	FRONT_EV_CGI_IN,	/* script stdin (we write) */
 	FRONT_EV_CGI_OUT,	/* script stdout (we read) */
 	FRONT_EV_CGI_ERR,	/* script stderr (we read) */
+	FRONT_EV_LATE_OUT,	/* a script that has answered: stdout, dropped */
+	FRONT_EV_LATE_ERR,	/* a script that has answered: stderr */
 	FRONT_EV_EXEC,		/* executor channel */
 	FRONT_EV_PARENT,	/* parent channel */
 	FRONT_EV_TIMER
@@ -73,10 +77,19 @@ enum front_state {
 	FRONT_S_CGI		/* a script is running for this request */
 };
 
+/*
+ * A script's relay.  While its response is incomplete it belongs to its
+ * connection (c_cgi); once the response is complete the connection goes
+ * on and a late relay (fe_conn NULL) still logs the script's stderr.
+ */
 struct front_cgi {
 	struct front_ev		 fc_in;		/* stdin pipe, our end */
 	struct front_ev		 fc_out;
 	struct front_ev		 fc_err;
+	uint64_t		 fc_reqid;	/* its request's: c_reqid moves on */
+	int			 fc_answered;	/* response complete: never killed */
+	int			 fc_out_drop;	/* the rest of stdout is dropped */
+	uint64_t		 fc_wait_ms;	/* stdout ended: DONE awaited until */
 	int			 fc_started;	/* executor said OK */
 	int			 fc_done;	/* executor said DONE */
 	int			 fc_end;	/* enum msg_exec_end */
@@ -95,7 +108,7 @@ struct front_cgi {
 	size_t			 fc_body_len;
 	size_t			 fc_body_cap;
 	size_t			 fc_body_off;
-	char			 fc_path_info[4096];
+	char			 fc_path_info[HTTP_TARGET_MAX + 1];
 	char			 fc_query[HTTP_TARGET_MAX + 1];
 	struct cgi_response	*fc_resp;
 	char			*fc_obuf;	/* script stdout until head */
@@ -107,6 +120,7 @@ struct front_cgi {
 	char			 fc_tail[2048 + 1];	/* stderr, for --debug */
 	char			 fc_script[1024];
 	struct front_cgi	*fc_next_dead;
+	struct front_cgi	*fc_next_late;
 };
 
 /* what a connection is to front_shed.c: a candidate to shed, or not */
@@ -239,10 +253,15 @@ void	front_cgi_start(struct front_conn *, const char *script,
 void	front_cgi_event(struct front_conn *, struct front_ev *, uint32_t);
 void	front_cgi_client_readable(struct front_conn *);
 void	front_cgi_dispatch_exec(void);
-void	front_cgi_abort(struct front_conn *);
 struct front_conn *front_cgi_lookup(uint64_t reqid);
+/* the connection's deadline passed while its relay waits */
+void	front_cgi_deadline(struct front_conn *);
 
 /* front_cgi_out.c */
 void	front_cgi_output_drained(struct front_conn *);
+
+/* front_cgi_late.c */
+void	front_cgi_abort(struct front_conn *);
+void	front_cgi_late_event(struct front_ev *, uint32_t);	/* LATE_* */
 
 #endif

@@ -59,7 +59,8 @@ static_assert(sizeof(struct msg_shutdown) == 4, "msg_shutdown");
 
 #define MSG_METHOD_MAX		32
 #define MSG_SCRIPT_MAX		1024
-#define MSG_PATHINFO_MAX	4096
+/* a part of the decoded path, which is no longer than er_request_uri */
+#define MSG_PATHINFO_MAX	8192
 #define MSG_QUERY_MAX		8192
 #define MSG_URI_MAX		8192
 #define MSG_PROTO_MAX		16

@@ -22,10 +22,10 @@ set -euo pipefail
 # + cgi_resp.c, front.c -> front.c + front_conn.c, static.c's mime table
 # -> mime.c, http.c -> two http*.c, confinement -> confine.c).
 
-# the front: the network-facing role, its static files, the HTTP parser and
-# the CGI response parser (still in cgi.c until the split)
+# the front: the network-facing role, its static files, the HTTP parser,
+# the CGI response parser (still in cgi.c until the split), stderr hints
 FRONT_OBJS=(daemon/front*.o daemon/static*.o daemon/mime*.o daemon/http*.o
-	daemon/cgi.o daemon/cgi_resp*.o)
+	daemon/cgi.o daemon/cgi_resp*.o daemon/cgi_hint*.o)
 
 # the executor: the privileged role, its script validation, the CGI
 # environment builder (still in cgi.c until the split), the sandbox
@@ -33,9 +33,10 @@ EXEC_OBJS=(daemon/executor*.o daemon/exec_*.o daemon/cgi.o daemon/cgi_env*.o
 	sandbox/*.o)
 
 # the pure modules: HTTP parser, CGI env builder and response parser,
-# config parser, message codec, policy parser
+# stderr hints, config parser, message codec, policy parser
 PURE_OBJS=(daemon/http*.o daemon/cgi_env*.o daemon/cgi_resp*.o
-	daemon/config.o daemon/config_kw.o daemon/msg.o sandbox/filter_parse.o)
+	daemon/cgi_hint*.o daemon/config.o daemon/config_kw.o daemon/msg.o
+	sandbox/filter_parse.o)
 
 # shared mechanism, in no role group and not checked here; named only so
 # that an object in no group at all is reported

@@ -227,6 +227,8 @@ static const struct field_case field_cases[] = {
 	{ MSG_EXEC_REQ, ER(er_path_info), S("x"), 0, -1 },
 	{ MSG_EXEC_REQ, ER(er_path_info), S("/a\x1b"), 0, -1 },
 	{ MSG_EXEC_REQ, ER(er_path_info), B("/"), MSG_PATHINFO_MAX, -1 },
+	/* the longest: as long as any path a request-target can carry */
+	{ MSG_EXEC_REQ, ER(er_path_info), B("/"), MSG_PATHINFO_MAX - 1, 0 },
 	{ MSG_EXEC_REQ, ER(er_path_info), S(""), 0, 0 },
 	{ MSG_EXEC_REQ, ER(er_query), S("a b"), 0, -1 },
 	{ MSG_EXEC_REQ, ER(er_query), S("a\x7f"), 0, -1 },
