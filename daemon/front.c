@@ -396,6 +396,7 @@ front_main(struct config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 	front_setup();
 	confine_front(front_cfg);
+	proc_ready();
 	for (;;) {
 		n = epoll_wait(front_epfd, evs, FRONT_EVENTS, -1);
 		if (n == -1 && errno == EINTR)
