@@ -125,6 +125,9 @@ struct config {
 	size_t			cf_landlock_line;	/* either keyword */
 	int			cf_cgroup;		/* 1: required */
 
+	/* -c FILE (it names errors), or NULL; set by config_load.c */
+	const char		*cf_file;
+
 	/* "" stderr, "syslog", or an absolute path */
 	char			cf_access_log[PATH_MAX];
 	char			cf_error_log[PATH_MAX];

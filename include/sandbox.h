@@ -144,6 +144,30 @@ void	sandbox_fini(struct sandbox *);
 const char *sandbox_step_name(enum sandbox_step);
 /* --check: print each layer and whether it will be used; 0 = all usable */
 int	sandbox_check(FILE *, const struct config *);
+/*
+ * check.c, for the parent before it binds (and the executor at its
+ * start): the kernel's landlock ABI into *abi; -1 with the reason (the
+ * ABI found, the minimum, how to lower or turn it off) when landlock is
+ * on and the ABI is below landlock-min-abi.
+ */
+int	sandbox_check_landlock(const struct config *, int *abi, char *err,
+	    size_t errsz);
+/* what scripts go without at this ABI (to warn of), or NULL: nothing */
+const char *sandbox_check_landlock_lacks(const struct config *, int abi);
+/* a process that runs with a uid of script-uid-range */
+struct sandbox_uid_user {
+	uid_t	 su_uid;
+	pid_t	 su_pid;
+	char	 su_comm[32];
+};
+/*
+ * Does any process run with a uid (real, effective, saved or fs) of
+ * script-uid-range, leaving out [skip_first, skip_first + skip_count)?
+ * 1 with the first one found in *user, 0 if none, -1 if /proc is
+ * unreadable.
+ */
+int	sandbox_check_uids(const struct config *, uid_t skip_first,
+	    uint32_t skip_count, struct sandbox_uid_user *user);
 
 /*
  * caps.c: empty the capability bounding set and read it back (needs
