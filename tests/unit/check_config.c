@@ -451,7 +451,12 @@ cfg_render(const struct config *cf, const char *key, char *buf, size_t sz)
 	else if (strcmp(key, "landlock") == 0)
 		CAT("%d,%d,%zu", cf->cf_landlock, cf->cf_landlock_min_abi,
 		    cf->cf_landlock_line);
-	else if (strcmp(key, "cgroup") == 0)
+	else if (strcmp(key, "rootline") == 0) {
+		if (cf->cf_root_line == CONFIG_LINE_CLI)
+			CAT("%s@command line", cf->cf_root);
+		else
+			CAT("%s@%zu", cf->cf_root, cf->cf_root_line);
+	} else if (strcmp(key, "cgroup") == 0)
 		CAT("%d", cf->cf_cgroup);
 	else if (strcmp(key, "uidrange") == 0)
 		CAT("%u+%u@%zu", (unsigned)cf->cf_script_uid_first,
@@ -631,6 +636,14 @@ START_TEST(test_config_defaults)
 	ck_assert_uint_eq(cf->cf_limits.lim_open_files, 256);
 	ck_assert_uint_eq(cf->cf_limits.lim_tmp_bytes, 16ULL << 20);
 	ck_assert_int_eq(cf->cf_script_network, 0);
+	ck_assert_uint_eq(cf->cf_script_uid_first, 1879048192);
+	ck_assert_uint_eq(cf->cf_script_uid_count, 1024);
+	ck_assert_int_eq(cf->cf_landlock, 1);
+	ck_assert_int_eq(cf->cf_landlock_min_abi, 6);
+	ck_assert_int_eq(cf->cf_cgroup, 1);
+	ck_assert_uint_eq(cf->cf_root_line + cf->cf_user_line +
+	    cf->cf_script_user_line + cf->cf_max_scripts_line +
+	    cf->cf_script_uid_line + cf->cf_landlock_line, 0);
 	ck_assert_str_eq(cf->cf_access_log, "");
 	ck_assert_str_eq(cf->cf_error_log, "");
 	free(cf);
@@ -705,6 +718,15 @@ static const struct cli_case cli_cases[] = {
 	{ .lc_conf = "debug off\n", .lc_debug = 1, .lc_key = "debug",
 	    .lc_want = "1" },
 	{ .lc_conf = "debug on\n", .lc_key = "debug", .lc_want = "1" },
+	/* where a value comes from, for the FILE:LINE of later checks */
+	{ .lc_conf = "root /conf\n", .lc_root = "/cli", .lc_key = "rootline",
+	    .lc_want = "/cli@command line" },
+	{ .lc_conf = "\nroot /conf\n", .lc_key = "rootline",
+	    .lc_want = "/conf@2" },
+	{ .lc_conf = "", .lc_key = "rootline", .lc_want = "@0" },
+	{ .lc_conf = "", .lc_addr = "127.0.0.1:80", .lc_err = "command line: "
+	    "-b: bad address '127.0.0.1:80' (expected *, localhost or an IP "
+	    "address)" },
 };
 
 START_TEST(test_config_cli_table)
