@@ -49,6 +49,7 @@ struct parent_child {
 	pid_t		 pc_pid;	/* 0 = not running */
 	int		 pc_chan;	/* our end of the channel, -1 */
 	int		 pc_ready;	/* MSG_READY came */
+	int		 pc_killed;	/* by us (SIGKILL) */
 	/* its last error line before it was ready: why it did not start */
 	char		 pc_reason[PARENT_REASON_MAX];
 };
@@ -222,6 +223,7 @@ parent_start_children(struct parent *p)
 	p->p_front.pc_chan = pf[0];
 	p->p_exec.pc_chan = pe[0];
 	p->p_front.pc_ready = p->p_exec.pc_ready = 0;
+	p->p_front.pc_killed = p->p_exec.pc_killed = 0;
 	p->p_front.pc_reason[0] = p->p_exec.pc_reason[0] = '\0';
 	fcntl(pf[0], F_SETFL, O_NONBLOCK);
 	fcntl(pe[0], F_SETFL, O_NONBLOCK);
@@ -230,6 +232,16 @@ parent_start_children(struct parent *p)
 	clock_gettime(CLOCK_MONOTONIC, &p->p_last_start);
 	log_debug("started executor %d, front %d", (int)p->p_exec.pc_pid,
 	    (int)p->p_front.pc_pid);
+}
+
+/* its end is then ours: never a failed start, whatever it was doing */
+static void
+parent_kill(struct parent_child *c)
+{
+	if (c->pc_pid > 0) {
+		(void)kill(c->pc_pid, SIGKILL);
+		c->pc_killed = 1;
+	}
 }
 
 static void
@@ -320,7 +332,11 @@ parent_child_died(struct parent *p, struct parent_child *c, int status)
 	parent_close_chan(p, c);
 	if (p->p_stopping)
 		return;
-	if (!p->p_started) {
+	/*
+	 * Before its MSG_READY a role only ends by failing (it looks at its
+	 * peer only afterwards), unless we killed it.
+	 */
+	if (!p->p_started && !c->pc_ready && !c->pc_killed) {
 		parent_start_failed(p, c);
 		return;
 	}
@@ -351,26 +367,44 @@ parent_child_died(struct parent *p, struct parent_child *c, int status)
 }
 
 static void
-parent_reap(struct parent *p)
+parent_reap_retired(struct parent *p, pid_t pid)
 {
-	pid_t	pid;
-	int	status;
-
 	size_t	i;
 
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (pid == p->p_front.pc_pid)
-			parent_child_died(p, &p->p_front, status);
-		else if (pid == p->p_exec.pc_pid)
-			parent_child_died(p, &p->p_exec, status);
-		for (i = 0; i < PARENT_RETIRED_MAX; i++)
-			if (p->p_retired[i].pc_pid == pid) {
-				log_debug("retired %s %d is done",
-				    proc_role_name(p->p_retired[i].pc_role),
-				    (int)pid);
-				p->p_retired[i].pc_pid = 0;
-				parent_close_chan(p, &p->p_retired[i]);
+	for (i = 0; i < PARENT_RETIRED_MAX; i++)
+		if (p->p_retired[i].pc_pid == pid) {
+			log_debug("retired %s %d is done",
+			    proc_role_name(p->p_retired[i].pc_role), (int)pid);
+			p->p_retired[i].pc_pid = 0;
+			parent_close_chan(p, &p->p_retired[i]);
+		}
+}
+
+/*
+ * Everything that ended, then what it means.  A role that was never
+ * ready goes first: the other one may only have lost its peer.
+ */
+static void
+parent_reap(struct parent *p)
+{
+	struct parent_child	*role[2] = { &p->p_front, &p->p_exec };
+	int			 status[2], dead[2] = { 0, 0 }, st, first, k;
+	size_t			 i;
+	pid_t			 pid;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		for (i = 0; i < 2; i++)
+			if (pid == role[i]->pc_pid) {
+				dead[i] = 1;
+				status[i] = st;
 			}
+		parent_reap_retired(p, pid);
+	}
+	first = dead[1] && !role[1]->pc_ready;
+	for (i = 0; i < 2; i++) {
+		k = i == 0 ? first : !first;
+		if (dead[k])
+			parent_child_died(p, role[k], status[k]);
 	}
 }
 
@@ -440,8 +474,7 @@ parent_reload(struct parent *p)
 	}
 	fd = parent_config_memfd(text, len);
 	free(text);
-	if (fd == -1 || !p->p_started || p->p_front.pc_pid == 0 ||
-	    p->p_exec.pc_pid == 0 ||
+	if (fd == -1 || p->p_front.pc_pid == 0 || p->p_exec.pc_pid == 0 ||
 	    parent_retire(p, &p->p_front) == -1 ||
 	    parent_retire(p, &p->p_exec) == -1) {
 		log_warnx("reload not possible now, try again");
@@ -561,8 +594,11 @@ parent_dispatch_child(struct parent *p, struct parent_child *c)
 				log_warnx("protocol violation from %s: %s",
 				    proc_role_name(c->pc_role), why);
 			parent_close_chan(p, c);
-			if (c->pc_pid > 0)
-				kill(c->pc_pid, SIGKILL);
+			/* at EOF it is on its way out: no wait, and not our doing */
+			if (rc == 0 && c->pc_pid > 0)
+				(void)kill(c->pc_pid, SIGKILL);
+			else
+				parent_kill(c);
 			return 0;
 		}
 		if (hdr.mh_type == MSG_LOG && pl.log.ml_level == LOG_LVL_ERR &&
@@ -599,13 +635,10 @@ parent_dispatch_timer(struct parent *p)
 	if (read(p->p_timerfd, &ticks, sizeof(ticks)) != sizeof(ticks))
 		return;
 	if (p->p_stopping) {
-		if (p->p_front.pc_pid > 0)
-			kill(p->p_front.pc_pid, SIGKILL);
-		if (p->p_exec.pc_pid > 0)
-			kill(p->p_exec.pc_pid, SIGKILL);
+		parent_kill(&p->p_front);
+		parent_kill(&p->p_exec);
 		for (i = 0; i < PARENT_RETIRED_MAX; i++)
-			if (p->p_retired[i].pc_pid > 0)
-				kill(p->p_retired[i].pc_pid, SIGKILL);
+			parent_kill(&p->p_retired[i]);
 		return;
 	}
 	if (!p->p_restart_pending)
@@ -615,10 +648,8 @@ parent_dispatch_timer(struct parent *p)
 		parent_start_children(p);
 		return;
 	}
-	if (p->p_front.pc_pid > 0)
-		kill(p->p_front.pc_pid, SIGKILL);
-	if (p->p_exec.pc_pid > 0)
-		kill(p->p_exec.pc_pid, SIGKILL);
+	parent_kill(&p->p_front);
+	parent_kill(&p->p_exec);
 }
 
 static void

@@ -20,6 +20,8 @@
 #include "log.h"
 #include "sandbox.h"
 
+#define PARENT_UID_SHOW		4	/* processes named in the refusal */
+
 /*
  * A layer turned down or off is said at every start: the configuration
  * asked for it, but whoever reads the log may not know.
@@ -54,26 +56,32 @@ int
 parent_check_uids(const struct config *cfg, const struct config *old,
     char *err, size_t errsz)
 {
-	struct sandbox_uid_user	 su;
-	char			 where[PATH_MAX + 32];
+	struct sandbox_uid_user	 su[PARENT_UID_SHOW];
+	char			 where[PATH_MAX + 32], who[PARENT_UID_SHOW * 112];
 	unsigned		 first = cfg->cf_script_uid_first;
+	size_t			 i, n = 0;
 	int			 r;
 
 	r = sandbox_check_uids(cfg, old ? old->cf_script_uid_first : 0,
-	    old ? old->cf_script_uid_count : 0, &su);
+	    old ? old->cf_script_uid_count : 0, su, PARENT_UID_SHOW);
 	if (r == 0)
 		return 0;
-	if (r == -1)
+	if (r == -1) {
 		(void)snprintf(err, errsz, "cgijail: /proc: cannot check that "
 		    "no process uses script-uid-range");
-	else
-		(void)snprintf(err, errsz, "%s: script-uid-range %u-%u: uid "
-		    "%u is already used by pid %d (%s); each script needs a "
-		    "host uid no other process has: stop that process, or "
-		    "move the range (script-uid-range FIRST-LAST)",
-		    config_load_where(cfg, cfg->cf_script_uid_line, where,
-		    sizeof(where)), first, first + cfg->cf_script_uid_count - 1,
-		    (unsigned)su.su_uid, (int)su.su_pid, su.su_comm);
+		return -1;
+	}
+	who[0] = '\0';
+	for (i = 0; i < (size_t)r && n < sizeof(who); i++)
+		n += (size_t)snprintf(who + n, sizeof(who) - n, "%suid %u by "
+		    "pid %d (%s)", i ? ", " : "", (unsigned)su[i].su_uid,
+		    (int)su[i].su_pid, su[i].su_comm);
+	(void)snprintf(err, errsz, "%s: script-uid-range %u-%u is in use: %s%s; "
+	    "each script needs a host uid no other process has: stop those "
+	    "processes, or move the range (script-uid-range FIRST-LAST)",
+	    config_load_where(cfg, cfg->cf_script_uid_line, where,
+	    sizeof(where)), first, first + cfg->cf_script_uid_count - 1, who,
+	    r == PARENT_UID_SHOW ? ", ..." : "");
 	return -1;
 }
 

@@ -158,16 +158,17 @@ const char *sandbox_check_landlock_lacks(const struct config *, int abi);
 struct sandbox_uid_user {
 	uid_t	 su_uid;
 	pid_t	 su_pid;
-	char	 su_comm[32];
+	char	 su_comm[64];	/* its name, escaped (vis) */
 };
 /*
- * Does any process run with a uid (real, effective, saved or fs) of
+ * Which processes run with a uid (real, effective, saved or fs) of
  * script-uid-range, leaving out [skip_first, skip_first + skip_count)?
- * 1 with the first one found in *user, 0 if none, -1 if /proc is
- * unreadable.
+ * Up to nusers, one per uid, into users; returns how many, or -1 if
+ * /proc is unreadable.
  */
 int	sandbox_check_uids(const struct config *, uid_t skip_first,
-	    uint32_t skip_count, struct sandbox_uid_user *user);
+	    uint32_t skip_count, struct sandbox_uid_user *users,
+	    size_t nusers);
 
 /*
  * caps.c: empty the capability bounding set and read it back (needs

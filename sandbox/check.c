@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <vis.h>
 
 #include <linux/seccomp.h>
 
@@ -27,6 +28,7 @@
 
 /* the landlock ABI that has everything the scripts' rules use */
 #define CHECK_LANDLOCK_FULL	6
+#define CHECK_COMM_MAX		15	/* TASK_COMM_LEN - 1 */
 
 #define CHECK_X32_BIT	0x40000000
 
@@ -267,38 +269,55 @@ check_read_status(int procfd, const char *pid, char *buf, size_t bufsz)
 	return 0;
 }
 
+/* the process's name from its status text, escaped: anyone may set it */
+static void
+check_status_name(const char *status, char *dst, size_t dstsz)
+{
+	const char	*nl;
+	size_t		 n;
+
+	dst[0] = '\0';
+	if (strncmp(status, "Name:\t", 6) != 0 ||
+	    (nl = strchr(status, '\n')) == NULL)
+		return;
+	n = (size_t)(nl - status - 6);
+	if (n > CHECK_COMM_MAX)
+		n = CHECK_COMM_MAX;
+	if (dstsz >= 4 * n + 1)
+		(void)strvisx(dst, status + 6, n, VIS_SAFE | VIS_OCTAL);
+}
+
 int
 sandbox_check_uids(const struct config *cfg, uid_t skip_first,
-    uint32_t skip_count, struct sandbox_uid_user *user)
+    uint32_t skip_count, struct sandbox_uid_user *users, size_t nusers)
 {
 	struct dirent	*de;
 	DIR		*d;
-	char		 buf[4096], *nl;
-	int		 found = 0;
+	char		 buf[4096];
+	uid_t		 uid;
+	size_t		 n = 0, i;
 
-	memset(user, 0, sizeof(*user));
 	if ((d = opendir("/proc")) == NULL)
 		return -1;
-	while (!found && (de = readdir(d)) != NULL) {
+	while (n < nusers && (de = readdir(d)) != NULL) {
 		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
 		    check_read_status(dirfd(d), de->d_name, buf,
-		    sizeof(buf)) == -1)
+		    sizeof(buf)) == -1 || !check_status_uid(buf,
+		    cfg->cf_script_uid_first, cfg->cf_script_uid_count,
+		    skip_first, skip_count, &uid))
 			continue;
-		found = check_status_uid(buf, cfg->cf_script_uid_first,
-		    cfg->cf_script_uid_count, skip_first, skip_count,
-		    &user->su_uid);
-		if (found) {
-			user->su_pid = (pid_t)strtol(de->d_name, NULL, 10);
-			if (strncmp(buf, "Name:\t", 6) == 0) {
-				if ((nl = strchr(buf, '\n')) != NULL)
-					*nl = '\0';
-				(void)strlcpy(user->su_comm, buf + 6,
-				    sizeof(user->su_comm));
-			}
-		}
+		for (i = 0; i < n && users[i].su_uid != uid; i++)
+			;
+		if (i < n)
+			continue;	/* one process per uid is enough */
+		users[n].su_uid = uid;
+		users[n].su_pid = (pid_t)strtol(de->d_name, NULL, 10);
+		check_status_name(buf, users[n].su_comm,
+		    sizeof(users[n].su_comm));
+		n++;
 	}
 	(void)closedir(d);
-	return found;
+	return (int)n;
 }
 
 static void
@@ -310,7 +329,7 @@ check_uid_range(FILE *fp, const struct config *cfg)
 	unsigned		 last = first + cfg->cf_script_uid_count - 1;
 	int			 r;
 
-	r = sandbox_check_uids(cfg, 0, 0, &su);
+	r = sandbox_check_uids(cfg, 0, 0, &su, 1);
 	if (r == 1)
 		snprintf(note, sizeof(note), "%u-%u: uid %u is used by pid %d "
 		    "(%s); a start would refuse", first, last,
