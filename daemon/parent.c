@@ -50,7 +50,7 @@ struct parent_child {
 	int		 pc_chan;	/* our end of the channel, -1 */
 	int		 pc_ready;	/* MSG_READY came */
 	int		 pc_killed;	/* by us (SIGKILL) */
-	/* its last error line before it was ready: why it did not start */
+	/* its last error line of the first start: why it did not start */
 	char		 pc_reason[PARENT_REASON_MAX];
 };
 
@@ -272,8 +272,13 @@ parent_arm_timer(struct parent *p, unsigned ms)
  * with the reason (parent_say_start_failed(), once both are gone).
  */
 static void
-parent_start_failed(struct parent *p, struct parent_child *c)
+parent_start_failed(struct parent *p, struct parent_child *c, int status)
 {
+	if (c->pc_reason[0] == '\0')
+		(void)snprintf(c->pc_reason, sizeof(c->pc_reason),
+		    WIFSIGNALED(status) ? "killed by signal %d" :
+		    "exited with status %d", WIFSIGNALED(status) ?
+		    WTERMSIG(status) : WEXITSTATUS(status));
 	p->p_exit = 1;
 	p->p_first_dead = c->pc_role;
 	parent_stop(p);
@@ -337,7 +342,7 @@ parent_child_died(struct parent *p, struct parent_child *c, int status)
 	 * peer only afterwards), unless we killed it.
 	 */
 	if (!p->p_started && !c->pc_ready && !c->pc_killed) {
-		parent_start_failed(p, c);
+		parent_start_failed(p, c, status);
 		return;
 	}
 	other = c == &p->p_front ? &p->p_exec : &p->p_front;
@@ -594,7 +599,7 @@ parent_dispatch_child(struct parent *p, struct parent_child *c)
 				log_warnx("protocol violation from %s: %s",
 				    proc_role_name(c->pc_role), why);
 			parent_close_chan(p, c);
-			/* at EOF it is on its way out: no wait, and not our doing */
+			/* at EOF it is leaving: no wait, and not our doing */
 			if (rc == 0 && c->pc_pid > 0)
 				(void)kill(c->pc_pid, SIGKILL);
 			else

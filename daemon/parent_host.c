@@ -57,7 +57,8 @@ parent_check_uids(const struct config *cfg, const struct config *old,
     char *err, size_t errsz)
 {
 	struct sandbox_uid_user	 su[PARENT_UID_SHOW];
-	char			 where[PATH_MAX + 32], who[PARENT_UID_SHOW * 112];
+	char			 where[PATH_MAX + 32];
+	char			 who[PARENT_UID_SHOW * 112];
 	unsigned		 first = cfg->cf_script_uid_first;
 	size_t			 i, n = 0;
 	int			 r;
@@ -76,9 +77,9 @@ parent_check_uids(const struct config *cfg, const struct config *old,
 		n += (size_t)snprintf(who + n, sizeof(who) - n, "%suid %u by "
 		    "pid %d (%s)", i ? ", " : "", (unsigned)su[i].su_uid,
 		    (int)su[i].su_pid, su[i].su_comm);
-	(void)snprintf(err, errsz, "%s: script-uid-range %u-%u is in use: %s%s; "
-	    "each script needs a host uid no other process has: stop those "
-	    "processes, or move the range (script-uid-range FIRST-LAST)",
+	(void)snprintf(err, errsz, "%s: script-uid-range %u-%u is in use: "
+	    "%s%s; each script needs a host uid no other process has: stop "
+	    "those processes, or move the range (script-uid-range FIRST-LAST)",
 	    config_load_where(cfg, cfg->cf_script_uid_line, where,
 	    sizeof(where)), first, first + cfg->cf_script_uid_count - 1, who,
 	    r == PARENT_UID_SHOW ? ", ..." : "");
