@@ -310,6 +310,30 @@ parent_say_start_failed(struct parent *p)
 }
 
 /*
+ * Did the role end by itself: an exit, or a fault of its own (a seccomp
+ * violation, a crash)?  Any other signal came from outside (an operator,
+ * the OOM killer) and ends a start no more than it ends a running role.
+ */
+static int
+parent_own_end(int status)
+{
+	if (!WIFSIGNALED(status))
+		return 1;
+	switch (WTERMSIG(status)) {
+	case SIGSYS:
+	case SIGSEGV:
+	case SIGBUS:
+	case SIGILL:
+	case SIGFPE:
+	case SIGABRT:
+	case SIGTRAP:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
  * One child died: the pair is restarted together, with backoff, or, if
  * they never were both ready, the start has failed.
  */
@@ -339,9 +363,10 @@ parent_child_died(struct parent *p, struct parent_child *c, int status)
 		return;
 	/*
 	 * Before its MSG_READY a role only ends by failing (it looks at its
-	 * peer only afterwards), unless we killed it.
+	 * peer only afterwards), unless we or someone else killed it.
 	 */
-	if (!p->p_started && !c->pc_ready && !c->pc_killed) {
+	if (!p->p_started && !c->pc_ready && !c->pc_killed &&
+	    parent_own_end(status)) {
 		parent_start_failed(p, c, status);
 		return;
 	}
