@@ -2,8 +2,8 @@
 /*
  * parent.c: the root process.  Binds the listening sockets, opens the
  * logs, starts the front and the executor, then only supervises them and
- * writes the log lines they send: a role that ends before both said they
- * are ready fails the start (exit 1), one that ends later is restarted.
+ * writes the log lines they send: a role that fails by itself before both
+ * said they are ready fails the start (exit 1); otherwise both restart.
  * It never reads a byte from the network.  Trusts neither child: their
  * messages are validated like any input.
  */
