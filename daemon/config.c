@@ -75,6 +75,31 @@ config_number(struct config_ctx *cx, const char *what, const char *s,
 	    config_show(cx, s), errstr, lo, hi);
 }
 
+size_t
+config_here(const struct config_ctx *cx)
+{
+	return cx->cx_line == 0 ? CONFIG_LINE_CLI : cx->cx_line;
+}
+
+const char *
+config_size_str(uint64_t v, char buf[CONFIG_SIZE_STR])
+{
+	static const char	units[] = "KMGT";
+	int			u = -1;
+
+	while (v != 0 && v % 1024 == 0 && u < 3) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		(void)snprintf(buf, CONFIG_SIZE_STR, "%llu",
+		    (unsigned long long)v);
+	else
+		(void)snprintf(buf, CONFIG_SIZE_STR, "%llu%c",
+		    (unsigned long long)v, units[u]);
+	return buf;
+}
+
 int
 config_parse_size(const char *s, uint64_t *out)
 {
@@ -94,6 +119,8 @@ config_parse_size(const char *s, uint64_t *out)
 		mult = CONFIG_MIB;
 	else if (s[i] == 'g' || s[i] == 'G')
 		mult = CONFIG_GIB;
+	else if (s[i] == 't' || s[i] == 'T')
+		mult = CONFIG_TIB;
 	else if (s[i] != '\0')
 		return -1;
 	if ((mult > 1 && s[i + 1] != '\0') || v > UINT64_MAX / mult)
@@ -226,6 +253,11 @@ config_defaults(struct config *cf)
 	cf->cf_limits.lim_file_size_bytes = 64 * CONFIG_MIB;
 	cf->cf_limits.lim_open_files = 256;
 	cf->cf_limits.lim_tmp_bytes = 16 * CONFIG_MIB;
+	cf->cf_script_uid_first = CONFIG_UID_FIRST;
+	cf->cf_script_uid_count = CONFIG_UID_COUNT;
+	cf->cf_landlock = 1;
+	cf->cf_landlock_min_abi = CONFIG_LANDLOCK_ABI;
+	cf->cf_cgroup = 1;
 }
 
 /* on error cf is partly updated: parse into a scratch copy to keep the old */
@@ -252,7 +284,7 @@ config_parse(struct config *cf, const char *text, size_t len,
 			return -1;
 		off = eol + 1;
 	}
-	return 0;
+	return config_kw_check(&cx);
 }
 
 /* runs keyword kwname's handler on command-line words, labelled by opt */

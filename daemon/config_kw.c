@@ -39,7 +39,7 @@ static const char *const config_meta_vars[] = {
 	"SCRIPT_NAME", "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL",
 	"SERVER_SOFTWARE", "REQUEST_URI", "SCRIPT_FILENAME", "DOCUMENT_ROOT",
 	"SERVER_ADDR", "REQUEST_SCHEME", "HTTPS", "REDIRECT_STATUS",
-	"REMOTE_PORT", "PATH"
+	"REMOTE_PORT"
 };
 
 /*
@@ -165,29 +165,81 @@ config_listen_addr(struct config_ctx *cx, const char *what, const char *addr,
 	    "or an IP address)", what, config_show(cx, addr));
 }
 
+/*
+ * ADDRESS:PORT, [IPv6]:PORT or PORT in one word: the address into addr
+ * (what config_listen_addr() takes) and the port into port, or -1.
+ */
+static int
+config_listen_split(struct config_ctx *cx, const char *word, char *addr,
+    size_t addrsz, const char **port)
+{
+	const char	*colon;
+	size_t		 n;
+
+	if (strspn(word, "0123456789") == strlen(word)) {
+		(void)strlcpy(addr, "*", addrsz);
+		*port = word;
+		return 0;
+	}
+	if (word[0] == '[')
+		colon = strstr(word, "]:") != NULL ? strstr(word, "]:") + 1 :
+		    NULL;
+	else
+		colon = strchr(word, ':') == strrchr(word, ':') ?
+		    strchr(word, ':') : NULL;
+	if (colon == NULL || colon[1] == '\0')
+		return config_err(cx, "listen: no port in '%s' (expected "
+		    "ADDRESS PORT, ADDRESS:PORT, [IPv6]:PORT or PORT)",
+		    config_show(cx, word));
+	if ((n = (size_t)(colon - word)) >= addrsz)
+		return config_err(cx, "listen: bad address in '%s'",
+		    config_show(cx, word));
+	memcpy(addr, word, n);
+	addr[n] = '\0';
+	*port = colon + 1;
+	return 0;
+}
+
+/*
+ * listen ADDRESS PORT, or one word (ADDRESS:PORT, [IPv6]:PORT, PORT);
+ * then options.  A second word that is an option means the one-word form.
+ */
 static int
 config_kw_listen(struct config_ctx *cx, const struct config_line *ln,
     const struct config_keyword *kw)
 {
 	struct config		*cf = cx->cx_cf;
 	struct config_listen	*cl = &cf->cf_listen[cf->cf_nlisten];
+	const char		*addr = ln->ln_argv[1], *portstr = NULL, *opt;
+	char			 word[sizeof(cl->cl_addr) + 3];
 	long long		 port;
-	size_t			 i;
+	size_t			 i, nopt = 3;
 
-	if (ln->ln_argc > 3 && (strcmp(ln->ln_argv[3], "tls") == 0 ||
-	    strcmp(ln->ln_argv[3], "proxy-protocol") == 0))
-		return config_err(cx, "'%s' is not supported yet",
-		    ln->ln_argv[3]);
-	if (ln->ln_argc > 3)
+	if (ln->ln_argc > 2 && strcmp(ln->ln_argv[2], "tls") != 0 &&
+	    strcmp(ln->ln_argv[2], "proxy-protocol") != 0)
+		portstr = ln->ln_argv[2];
+	else {
+		if (config_listen_split(cx, ln->ln_argv[1], word,
+		    sizeof(word), &portstr) == -1)
+			return -1;
+		addr = word;
+		nopt = 2;
+	}
+	if (ln->ln_argc > nopt) {
+		opt = ln->ln_argv[nopt];
+		if (strcmp(opt, "tls") == 0 ||
+		    strcmp(opt, "proxy-protocol") == 0)
+			return config_err(cx, "'%s' is not supported yet",
+			    opt);
 		return config_err(cx, "listen: unknown option '%s'",
-		    config_show(cx, ln->ln_argv[3]));
+		    config_show(cx, opt));
+	}
 	if (cf->cf_nlisten >= CONFIG_LISTEN_MAX)
 		return config_err(cx, "too many listen lines (max %d)",
 		    CONFIG_LISTEN_MAX);
-	if (config_listen_addr(cx, ln->ln_argv[0], ln->ln_argv[1],
-	    cl->cl_addr, sizeof(cl->cl_addr)) == -1 ||
-	    config_number(cx, ln->ln_argv[0], ln->ln_argv[2], 1, 65535,
-	    &port) == -1)
+	if (config_listen_addr(cx, ln->ln_argv[0], addr, cl->cl_addr,
+	    sizeof(cl->cl_addr)) == -1 || config_number(cx, ln->ln_argv[0],
+	    portstr, 1, 65535, &port) == -1)
 		return -1;
 	(void)snprintf(cl->cl_port, sizeof(cl->cl_port), "%lld", port);
 	for (i = 0; i < cf->cf_nlisten; i++)
@@ -212,6 +264,7 @@ config_kw_root(struct config_ctx *cx, const struct config_line *ln,
 			    "directory", ln->ln_argv[0]);
 	if (dir[0] == '\0')
 		return config_err(cx, "%s: empty directory", ln->ln_argv[0]);
+	cx->cx_cf->cf_root_line = config_here(cx);
 	return config_copy(cx, ln->ln_argv[0], cx->cx_cf->cf_root,
 	    sizeof(cx->cx_cf->cf_root), dir);
 }
@@ -247,7 +300,8 @@ config_kw_max_body(struct config_ctx *cx, const struct config_line *ln,
 
 	if (config_parse_size(ln->ln_argv[1], &v) == -1 || v > INT64_MAX)
 		return config_err(cx, "max-body: bad size '%s' (a number with "
-		    "an optional K, M or G)", config_show(cx, ln->ln_argv[1]));
+		    "an optional K, M, G or T)", config_show(cx,
+		    ln->ln_argv[1]));
 	cx->cx_cf->cf_max_body_bytes = v;
 	return 0;
 }
@@ -282,6 +336,7 @@ config_kw_cgidir(struct config_ctx *cx, const struct config_line *ln,
 	if (ln->ln_argc > 2 && config_set_path(cx, what, cd->cd_policy,
 	    sizeof(cd->cd_policy), ln->ln_argv[2], 0) == -1)
 		return -1;
+	cd->cd_line = config_here(cx);
 	cf->cf_ncgidir++;
 	return 0;
 }
@@ -337,6 +392,7 @@ config_kw_interp(struct config_ctx *cx, const struct config_line *ln,
 		if (strcmp(cf->cf_interp[i].ci_ext, ext) == 0)
 			return config_err(cx, "interpreter: '%s' given twice",
 			    ext);
+	ci->ci_line = config_here(cx);
 	cf->cf_ninterp++;
 	return 0;
 }
@@ -353,6 +409,9 @@ config_setenv_name_error(const char *name)
 	for (i = 0; i < CONFIG_NITEMS(config_meta_vars); i++)
 		if (strcmp(name, config_meta_vars[i]) == 0)
 			return "is a CGI meta-variable that cgijail sets";
+	if (strcmp(name, "PATH") == 0)
+		return "is set by cgijail (/usr/local/bin:/usr/bin:/bin in "
+		    "the jail); call other programs by their full path";
 	if (strncasecmp(name, "HTTP_", 5) == 0)
 		return "is reserved for request headers (HTTP_*)";
 	if (strncasecmp(name, "LD_", 3) == 0)
@@ -437,6 +496,10 @@ config_kw_user(struct config_ctx *cx, const struct config_line *ln,
 	if (strcmp(name, other) == 0)
 		return config_err(cx, "%s: the front and the scripts must run "
 		    "as different users", kw->kw_name);
+	if (dst == cf->cf_user)
+		cf->cf_user_line = config_here(cx);
+	else
+		cf->cf_script_user_line = config_here(cx);
 	return config_copy(cx, kw->kw_name, dst, CONFIG_NAME_MAX, name);
 }
 
@@ -453,6 +516,23 @@ config_kw_timeout(struct config_ctx *cx, const struct config_line *ln,
 	return 0;
 }
 
+/* "1M-16T, a size with K, M, G or T" or "1-86400" */
+static const char *
+config_limit_range(const struct config_limit *lk, char *buf, size_t bufsz)
+{
+	char	lo[CONFIG_SIZE_STR], hi[CONFIG_SIZE_STR];
+
+	if (lk->lk_size)
+		(void)snprintf(buf, bufsz, "%s-%s, a size with K, M, G or T",
+		    config_size_str(lk->lk_lo, lo),
+		    config_size_str(lk->lk_hi, hi));
+	else
+		(void)snprintf(buf, bufsz, "%llu-%llu",
+		    (unsigned long long)lk->lk_lo,
+		    (unsigned long long)lk->lk_hi);
+	return buf;
+}
+
 static int
 config_kw_limit(struct config_ctx *cx, const struct config_line *ln,
     const struct config_keyword *kw)
@@ -462,6 +542,7 @@ config_kw_limit(struct config_ctx *cx, const struct config_line *ln,
 	uint64_t			 v = 0;
 	size_t				 i;
 	int				 bad;
+	char				 range[3 * CONFIG_SIZE_STR + 32];
 
 	for (i = 0; i < CONFIG_NITEMS(config_limits); i++)
 		if (strcmp(ln->ln_argv[1], config_limits[i].lk_name) == 0)
@@ -474,13 +555,30 @@ config_kw_limit(struct config_ctx *cx, const struct config_line *ln,
 	bad = config_parse_size(val, &v) == -1 ||
 	    (!lk->lk_size && strspn(val, "0123456789") != strlen(val));
 	if (bad || v < lk->lk_lo || v > lk->lk_hi)
-		return config_err(cx, "limit %s: '%s' is %s (expected "
-		    "%llu-%llu%s)", lk->lk_name, config_show(cx, val),
-		    bad ? "invalid" : "out of range",
-		    (unsigned long long)lk->lk_lo,
-		    (unsigned long long)lk->lk_hi,
-		    lk->lk_size ? " bytes, K/M/G allowed" : "");
+		return config_err(cx, "limit %s: '%s' is %s (expected %s)",
+		    lk->lk_name, config_show(cx, val), bad ? "invalid" :
+		    "out of range", config_limit_range(lk, range,
+		    sizeof(range)));
 	memcpy((char *)&cx->cx_cf->cf_limits + lk->lk_off, &v, sizeof(v));
+	return 0;
+}
+
+/* the jail's own mount points: a bind over one would undo the jail */
+static const char *const config_bind_refused[] = {
+	"/", "/proc", "/dev", "/tmp"
+};
+
+/* one path of a bind line, without trailing slashes */
+static int
+config_bind_path(struct config_ctx *cx, const char *what, char *dst,
+    size_t dstsz, const char *src)
+{
+	size_t	len;
+
+	if (config_set_path(cx, what, dst, dstsz, src, 0) == -1)
+		return -1;
+	for (len = strlen(dst); len > 1 && dst[len - 1] == '/'; len--)
+		dst[len - 1] = '\0';
 	return 0;
 }
 
@@ -496,20 +594,116 @@ config_kw_bind(struct config_ctx *cx, const struct config_line *ln,
 	if (cf->cf_nbind >= CONFIG_BIND_MAX)
 		return config_err(cx, "too many jail-bind lines (max %d)",
 		    CONFIG_BIND_MAX);
-	if (config_set_path(cx, what, cb->cb_src, sizeof(cb->cb_src),
-	    ln->ln_argv[1], 0) == -1 || config_set_path(cx, what, cb->cb_dst,
-	    sizeof(cb->cb_dst), ln->ln_argv[ln->ln_argc > 2 ? 2 : 1], 0) == -1)
+	if (config_bind_path(cx, what, cb->cb_src, sizeof(cb->cb_src),
+	    ln->ln_argv[1]) == -1 || config_bind_path(cx, what, cb->cb_dst,
+	    sizeof(cb->cb_dst), ln->ln_argv[ln->ln_argc > 2 ? 2 : 1]) == -1)
 		return -1;
-	if (strcmp(cb->cb_dst, "/") == 0)
-		return config_err(cx, "%s: cannot mount over the jail's /",
-		    what);
+	for (i = 0; i < CONFIG_NITEMS(config_bind_refused); i++)
+		if (strcmp(cb->cb_dst, config_bind_refused[i]) == 0)
+			return config_err(cx, "%s: target '%s' is one of the "
+			    "jail's own mount points (/, /proc, /dev, /tmp); "
+			    "bind below it or elsewhere", what, cb->cb_dst);
 	for (i = 0; i < cf->cf_nbind; i++)
 		if (strcmp(cf->cf_bind[i].cb_dst, cb->cb_dst) == 0)
 			return config_err(cx, "%s: target '%s' given twice",
 			    what, config_show(cx, cb->cb_dst));
 	cb->cb_rw = strcmp(what, "jail-bind-rw") == 0;
+	cb->cb_line = config_here(cx);
 	cf->cf_nbind++;
 	return 0;
+}
+
+/* max-scripts, remembered where: script-uid-range must hold as many */
+static int
+config_kw_max_scripts(struct config_ctx *cx, const struct config_line *ln,
+    const struct config_keyword *kw)
+{
+	if (config_kw_int(cx, ln, kw) == -1)
+		return -1;
+	cx->cx_cf->cf_max_scripts_line = config_here(cx);
+	return 0;
+}
+
+/* "landlock off" is said at every start; remembered where for errors */
+static int
+config_kw_landlock(struct config_ctx *cx, const struct config_line *ln,
+    const struct config_keyword *kw)
+{
+	if (config_kw_flag(cx, ln, kw) == -1)
+		return -1;
+	cx->cx_cf->cf_landlock_line = config_here(cx);
+	return 0;
+}
+
+/* 0 would mean "landlock optional": that is spelled "landlock off" */
+static int
+config_kw_landlock_abi(struct config_ctx *cx, const struct config_line *ln,
+    const struct config_keyword *kw)
+{
+	long long	v;
+
+	if (strcmp(ln->ln_argv[1], "0") == 0)
+		return config_err(cx, "%s: ABI 0 is no landlock at all; to run "
+		    "scripts without it, say 'landlock off'", kw->kw_name);
+	if (config_number(cx, kw->kw_name, ln->ln_argv[1], kw->kw_lo,
+	    kw->kw_hi, &v) == -1)
+		return -1;
+	cx->cx_cf->cf_landlock_min_abi = (int)v;
+	cx->cx_cf->cf_landlock_line = config_here(cx);
+	return 0;
+}
+
+/*
+ * script-uid-range FIRST-LAST: host uids no other process uses.  Above
+ * 65535 (the classic range, and 65534 = nobody), (uid_t)-1 left out.
+ */
+static int
+config_kw_uid_range(struct config_ctx *cx, const struct config_line *ln,
+    const struct config_keyword *kw)
+{
+	const char	*arg = ln->ln_argv[1], *dash = strchr(arg, '-');
+	char		 first[16];
+	long long	 lo, hi;
+	size_t		 n = dash != NULL ? (size_t)(dash - arg) : 0;
+
+	if (dash == NULL || n == 0 || n >= sizeof(first))
+		return config_err(cx, "%s: '%s' is not FIRST-LAST (e.g. "
+		    "%u-%u)", kw->kw_name, config_show(cx, arg),
+		    CONFIG_UID_FIRST, CONFIG_UID_FIRST + CONFIG_UID_COUNT - 1);
+	memcpy(first, arg, n);
+	first[n] = '\0';
+	if (config_number(cx, kw->kw_name, first, 65536, UINT32_MAX - 1,
+	    &lo) == -1 || config_number(cx, kw->kw_name, dash + 1, 65536,
+	    UINT32_MAX - 1, &hi) == -1)
+		return -1;
+	if (hi < lo)
+		return config_err(cx, "%s: LAST %lld is below FIRST %lld",
+		    kw->kw_name, hi, lo);
+	cx->cx_cf->cf_script_uid_first = (uid_t)lo;
+	cx->cx_cf->cf_script_uid_count = (uint32_t)(hi - lo + 1);
+	cx->cx_cf->cf_script_uid_line = config_here(cx);
+	return 0;
+}
+
+/*
+ * After the last line: every running script needs a uid of its own.  The
+ * error names the later of the two lines, the one just written.
+ */
+int
+config_kw_check(struct config_ctx *cx)
+{
+	const struct config	*cf = cx->cx_cf;
+	unsigned		 first = cf->cf_script_uid_first;
+	unsigned		 count = cf->cf_script_uid_count;
+
+	if (count >= (unsigned)cf->cf_max_scripts)
+		return 0;
+	cx->cx_line = cf->cf_script_uid_line > cf->cf_max_scripts_line ?
+	    cf->cf_script_uid_line : cf->cf_max_scripts_line;
+	return config_err(cx, "script-uid-range %u-%u holds %u uids, fewer "
+	    "than max-scripts %d: each running script needs a uid of its "
+	    "own; widen the range or lower max-scripts", first,
+	    first + count - 1, count, cf->cf_max_scripts);
 }
 
 static int
@@ -528,7 +722,7 @@ config_kw_log(struct config_ctx *cx, const struct config_line *ln,
 #define CONFIG_NOTYET	0, 0, NULL, 0, 0, 0
 
 static const struct config_keyword config_keywords[] = {
-	{ "listen", 2, 4, config_kw_listen, 0, 0, 0 },
+	{ "listen", 1, 4, config_kw_listen, 0, 0, 0 },
 	{ "proxy-from", CONFIG_NOTYET },
 	{ "tls-certificate", CONFIG_NOTYET },
 	{ "tls-key", CONFIG_NOTYET },
@@ -547,8 +741,8 @@ static const struct config_keyword config_keywords[] = {
 	{ "setenv", 2, SIZE_MAX, config_kw_setenv, 0, 0, 0 },
 	{ "pass-authorization", 1, 1, config_kw_flag,
 	    CONFIG_OFF(cf_pass_authorization), 0, 0 },
-	{ "max-scripts", 1, 1, config_kw_int, CONFIG_OFF(cf_max_scripts),
-	    1, 4096 },
+	{ "max-scripts", 1, 1, config_kw_max_scripts,
+	    CONFIG_OFF(cf_max_scripts), 1, 4096 },
 	{ "debug", 1, 1, config_kw_flag, CONFIG_OFF(cf_debug), 0, 0 },
 	{ "user", 1, 1, config_kw_user, CONFIG_OFF(cf_user), 0, 0 },
 	{ "script-user", 1, 1, config_kw_user, CONFIG_OFF(cf_script_user),
@@ -561,6 +755,11 @@ static const struct config_keyword config_keywords[] = {
 	{ "jail-bind-rw", 1, 2, config_kw_bind, 0, 0, 0 },
 	{ "script-network", 1, 1, config_kw_flag,
 	    CONFIG_OFF(cf_script_network), 0, 0 },
+	{ "script-uid-range", 1, 1, config_kw_uid_range, 0, 0, 0 },
+	{ "landlock", 1, 1, config_kw_landlock, CONFIG_OFF(cf_landlock),
+	    0, 0 },
+	{ "landlock-min-abi", 1, 1, config_kw_landlock_abi, 0, 1, 64 },
+	{ "cgroup", 1, 1, config_kw_flag, CONFIG_OFF(cf_cgroup), 0, 0 },
 	{ "access-log", 1, 1, config_kw_log, CONFIG_OFF(cf_access_log), 0, 0 },
 	{ "error-log", 1, 1, config_kw_log, CONFIG_OFF(cf_error_log), 0, 0 },
 };

@@ -2,13 +2,17 @@
 /*
  * config_load.c: a configuration from its sources: the defaults, the file
  * (or the copy the parent sealed into a memfd for a re-executed role), the
- * command line; then the checks that need the file system.  Runs in every
- * role at start and in the parent on SIGHUP; trusts no byte of the file.
+ * command line; then the checks that need the file system and the user
+ * database (the parent's, before it binds).  Runs in every role at start
+ * and in the parent on SIGHUP; trusts no byte of the file.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +21,7 @@
 #include "config.h"
 #include "config_load.h"
 #include "proc.h"
+#include "sandbox.h"
 
 #define CONFIG_LOAD_MAX	(1024 * 1024)
 
@@ -109,6 +114,7 @@ config_load_sources(const struct config_load_src *src, struct config *cfg,
 		return -1;
 	}
 	config_finish(cfg);
+	cfg->cf_file = src->cls_path;
 	*textp = text;
 	*lenp = len;
 	return 0;
@@ -131,60 +137,179 @@ config_load_reload(struct config *cfg, char **text, size_t *len, char *err,
 	if (config_load_sources(&config_load_last, cfg, text, len, err,
 	    errsz) == -1)
 		return -1;
-	if (config_load_validate(cfg, config_load_last.cls_path ?
-	    config_load_last.cls_path : "command line", err, errsz) == -1) {
+	if (config_load_validate(cfg, err, errsz) == -1) {
 		free(*text);
+		*text = NULL;
 		return -1;
 	}
+	return 0;
+}
+
+/* where a value comes from: "FILE:LINE", the command line, a default */
+const char *
+config_load_where(const struct config *cfg, size_t line, char *buf,
+    size_t bufsz)
+{
+	if (line == CONFIG_LINE_CLI)
+		return "command line";
+	if (line == 0 || cfg->cf_file == NULL)
+		return "cgijail";
+	(void)snprintf(buf, bufsz, "%s:%zu", cfg->cf_file, line);
+	return buf;
+}
+
+/* "WHERE: message" into err; returns -1 */
+static int	config_load_err(const struct config *, size_t line, char *err,
+		    size_t errsz, const char *fmt, ...)
+		    __attribute__((format(printf, 5, 6)));
+
+static int
+config_load_err(const struct config *cfg, size_t line, char *err,
+    size_t errsz, const char *fmt, ...)
+{
+	char	where[PATH_MAX + 32], msg[CONFIG_ERR_MAX];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	(void)snprintf(err, errsz, "%s: %s", config_load_where(cfg, line,
+	    where, sizeof(where)), msg);
+	return -1;
+}
+
+static int
+config_load_check_root(const struct config *cfg, char *err, size_t errsz)
+{
+	struct stat	st;
+
+	if (stat(cfg->cf_root, &st) == -1)
+		return config_load_err(cfg, cfg->cf_root_line, err, errsz,
+		    "root %s: %s", cfg->cf_root, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return config_load_err(cfg, cfg->cf_root_line, err, errsz,
+		    "root %s: not a directory", cfg->cf_root);
+	return 0;
+}
+
+/* an account that exists and is not root; its uid into *uid */
+static int
+config_load_check_user(const struct config *cfg, const char *kw,
+    const char *name, size_t line, uid_t *uid, char *err, size_t errsz)
+{
+	struct passwd	*pw;
+
+	errno = 0;
+	if ((pw = getpwnam(name)) == NULL)
+		return config_load_err(cfg, line, err, errsz, "%s %s: %s%s",
+		    kw, name, errno != 0 ? strerror(errno) : "no such user",
+		    line == 0 ? " (the default; name an existing user with "
+		    "a script-user line)" : "");
+	if (pw->pw_uid == 0 || pw->pw_gid == 0)
+		return config_load_err(cfg, line, err, errsz, "%s %s: has uid "
+		    "or gid 0, the powers of root", kw, name);
+	*uid = pw->pw_uid;
 	return 0;
 }
 
 static int
-config_load_check_dir(const char *path, char *err, size_t errsz,
-    const char *origin, const char *what)
+config_load_check_users(const struct config *cfg, char *err, size_t errsz)
 {
-	struct stat	st;
+	uid_t	front, script;
 
-	if (stat(path, &st) == -1) {
-		snprintf(err, errsz, "%s: %s %s: %s", origin, what, path,
-		    strerror(errno));
+	if (config_load_check_user(cfg, "script-user", cfg->cf_script_user,
+	    cfg->cf_script_user_line, &script, err, errsz) == -1)
 		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		snprintf(err, errsz, "%s: %s %s: not a directory", origin,
-		    what, path);
+	if (cfg->cf_user[0] == '\0')
+		return 0;
+	if (config_load_check_user(cfg, "user", cfg->cf_user,
+	    cfg->cf_user_line, &front, err, errsz) == -1)
 		return -1;
+	if (front == script)
+		return config_load_err(cfg, cfg->cf_user_line, err, errsz,
+		    "user %s: has the uid %u of script-user %s; the front and "
+		    "the scripts must run as different users", cfg->cf_user,
+		    (unsigned)front, cfg->cf_script_user);
+	return 0;
+}
+
+/* jail-bind sources exist (the targets were checked by the parser) */
+static int
+config_load_check_binds(const struct config *cfg, char *err, size_t errsz)
+{
+	const struct config_bind	*cb;
+	struct stat			 st;
+	size_t				 i;
+
+	for (i = 0; i < cfg->cf_nbind; i++) {
+		cb = &cfg->cf_bind[i];
+		if (stat(cb->cb_src, &st) == -1)
+			return config_load_err(cfg, cb->cb_line, err, errsz,
+			    "%s %s: %s", cb->cb_rw ? "jail-bind-rw" :
+			    "jail-bind", cb->cb_src, strerror(errno));
 	}
 	return 0;
 }
 
-int
-config_load_validate(const struct config *cfg, const char *origin,
-    char *err, size_t errsz)
+/* an interpreter is an executable regular file */
+static int
+config_load_check_interps(const struct config *cfg, char *err, size_t errsz)
 {
-	size_t	i;
+	const struct config_interp	*ci;
+	struct stat			 st;
+	size_t				 i;
 
-	if (config_load_check_dir(cfg->cf_root, err, errsz, origin,
-	    "root") == -1)
+	for (i = 0; i < cfg->cf_ninterp; i++) {
+		ci = &cfg->cf_interp[i];
+		if (stat(ci->ci_path, &st) == -1)
+			return config_load_err(cfg, ci->ci_line, err, errsz,
+			    "interpreter %s %s: %s", ci->ci_ext, ci->ci_path,
+			    strerror(errno));
+		if (!S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0)
+			return config_load_err(cfg, ci->ci_line, err, errsz,
+			    "interpreter %s %s: not an executable file",
+			    ci->ci_ext, ci->ci_path);
+	}
+	return 0;
+}
+
+/* every policy file compiles as the executor will compile it */
+static int
+config_load_check_policies(const struct config *cfg, char *err,
+    size_t errsz)
+{
+	const struct config_cgidir	*cd;
+	struct filter_prog		 prog;
+	char				 why[FILTER_ERR_MAX];
+	size_t				 i;
+
+	for (i = 0; i < cfg->cf_ncgidir; i++) {
+		cd = &cfg->cf_cgidir[i];
+		if (cd->cd_policy[0] == '\0')
+			continue;
+		why[0] = '\0';
+		if (filter_compile_file(cd->cd_policy, &prog, why,
+		    sizeof(why)) == -1)
+			return config_load_err(cfg, cd->cd_line, err, errsz,
+			    "cgi-dir %s: policy %s", cd->cd_urlpath,
+			    why[0] != '\0' ? why : "does not compile");
+		filter_free(&prog);
+	}
+	return 0;
+}
+
+/*
+ * What the roles will need, resolved now: an error here is FILE:LINE
+ * before anything is bound, never a role that fails at its start.
+ */
+int
+config_load_validate(const struct config *cfg, char *err, size_t errsz)
+{
+	if (config_load_check_root(cfg, err, errsz) == -1 ||
+	    config_load_check_users(cfg, err, errsz) == -1 ||
+	    config_load_check_binds(cfg, err, errsz) == -1 ||
+	    config_load_check_interps(cfg, err, errsz) == -1 ||
+	    config_load_check_policies(cfg, err, errsz) == -1)
 		return -1;
-	for (i = 0; i < cfg->cf_nbind; i++)
-		if (access(cfg->cf_bind[i].cb_src, F_OK) == -1) {
-			snprintf(err, errsz, "%s: jail-bind %s: %s", origin,
-			    cfg->cf_bind[i].cb_src, strerror(errno));
-			return -1;
-		}
-	for (i = 0; i < cfg->cf_ncgidir; i++)
-		if (cfg->cf_cgidir[i].cd_policy[0] != '\0' &&
-		    access(cfg->cf_cgidir[i].cd_policy, R_OK) == -1) {
-			snprintf(err, errsz, "%s: policy %s: %s", origin,
-			    cfg->cf_cgidir[i].cd_policy, strerror(errno));
-			return -1;
-		}
-	for (i = 0; i < cfg->cf_ninterp; i++)
-		if (access(cfg->cf_interp[i].ci_path, X_OK) == -1) {
-			snprintf(err, errsz, "%s: interpreter %s: %s", origin,
-			    cfg->cf_interp[i].ci_path, strerror(errno));
-			return -1;
-		}
 	return 0;
 }

@@ -7,6 +7,7 @@
 #define CGIJAIL_CONFIG_PRIV_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 
@@ -17,6 +18,7 @@
 #define CONFIG_MIB		(1024ULL * CONFIG_KIB)
 #define CONFIG_GIB		(1024ULL * CONFIG_MIB)
 #define CONFIG_TIB		(1024ULL * CONFIG_GIB)
+#define CONFIG_SIZE_STR		24	/* "18446744073709551615", "16T" */
 #define CONFIG_NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
 struct config_ctx {
@@ -63,8 +65,14 @@ int	config_copy(struct config_ctx *, const char *what, char *dst,
 	    size_t dstsz, const char *src);
 int	config_number(struct config_ctx *, const char *what, const char *s,
 	    long long lo, long long hi, long long *out);
+/* a size as a person writes it: 16T, 64K, 1000 */
+const char *config_size_str(uint64_t, char buf[CONFIG_SIZE_STR]);
+/* the line a value set now comes from: a file's, or CONFIG_LINE_CLI */
+size_t	config_here(const struct config_ctx *);
 
 /* config_kw.c: the keyword called name, or NULL */
 const struct config_keyword *config_keyword(const char *name);
+/* config_kw.c: what one keyword cannot check alone, after the last line */
+int	config_kw_check(struct config_ctx *);
 
 #endif

@@ -481,6 +481,7 @@ exec_main(struct config *cfg)
 	exec_sandbox_init(ex);
 	confine_executor();
 	exec_setup_events(ex);
+	proc_ready();
 	snprintf(cg, sizeof(cg), ex->ex_sb.sb_cg_version > 0 ? "v%d" : "none",
 	    ex->ex_sb.sb_cg_version);
 	log_info("executor ready: cgroup %s, landlock ABI %d, script network "

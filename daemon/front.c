@@ -448,6 +448,7 @@ front_main(struct config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 	front_setup(&id);
 	confine_front(front_cfg, &id);
+	proc_ready();
 	for (;;) {
 		n = epoll_wait(front_epfd, evs, FRONT_EVENTS, -1);
 		if (n == -1 && errno == EINTR)

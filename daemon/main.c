@@ -18,14 +18,42 @@
 #include "log.h"
 #include "proc.h"
 #include "sandbox.h"
+#include "version.h"
+
+static const char main_synopsis[] =
+    "usage: cgijail [-n] [-b ADDRESS] [-c CONFIG] [-d DIRECTORY] "
+    "[-t SECONDS]\n"
+    "               [--cgi-dir URLPATH]... [--cgi] [--debug] [--check] "
+    "[PORT]\n";
+
+/* one line per option: what -h prints, and what the man page says */
+static const char main_options[] =
+    "  -b, --bind ADDRESS   listen on ADDRESS only (default: every address)\n"
+    "  -d, --directory DIR  serve DIR (default: the current directory)\n"
+    "  -c CONFIG            read the configuration file CONFIG\n"
+    "  -t SECONDS           let a script run SECONDS at most (default "
+    "30, 0: none)\n"
+    "  --cgi-dir URLPATH    a CGI directory, repeatable (default: "
+    "/cgi-bin, /htbin)\n"
+    "  --cgi                accepted, as by python3 -m http.server: CGI is on\n"
+    "  --debug              debug log lines; a script's stderr in its "
+    "500 page\n"
+    "  -n                   check the configuration, then exit\n"
+    "  --check              show the sandbox layers this kernel "
+    "offers, then exit\n"
+    "  -h, --help           print this help, then exit\n"
+    "  --version            print the version, then exit\n"
+    "  PORT                 listen on PORT (default 8000)\n";
 
 static void __attribute__((noreturn))
-main_usage(void)
+main_usage(int help)
 {
-	fprintf(stderr, "usage: cgijail [-b ADDRESS] [-d DIRECTORY] "
-	    "[-c CONFIG] [-t SECONDS]\n"
-	    "               [--cgi-dir URLPATH]... [--debug] [--check] [-n] "
-	    "[PORT]\n");
+	if (help) {
+		printf("%s\n%s", main_synopsis, main_options);
+		exit(fflush(stdout) == 0 ? 0 : 1);
+	}
+	fprintf(stderr, "%s(cgijail --help lists every option)\n",
+	    main_synopsis);
 	exit(1);
 }
 
@@ -41,11 +69,15 @@ static void
 main_parse_argv(int argc, char **argv, struct main_opts *o)
 {
 	static const struct option longopts[] = {
+		{ "bind",	required_argument,	NULL, 'b' },
+		{ "directory",	required_argument,	NULL, 'd' },
+		{ "cgi",	no_argument,		NULL, 'G' },
 		{ "cgi-dir",	required_argument,	NULL, 'C' },
 		{ "debug",	no_argument,		NULL, 'D' },
 		{ "check",	no_argument,		NULL, 'K' },
 		{ "role",	required_argument,	NULL, 'R' },
 		{ "help",	no_argument,		NULL, 'h' },
+		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	int	ch;
@@ -59,24 +91,46 @@ main_parse_argv(int argc, char **argv, struct main_opts *o)
 		case 'c': o->conf_path = optarg; break;
 		case 't': o->cli.cli_timeout = optarg; break;
 		case 'n': o->configtest = 1; break;
+		case 'G': break;	/* CGI is always on */
 		case 'D': o->cli.cli_debug = 1; break;
 		case 'K': o->check = 1; break;
 		case 'R': o->role = optarg; break;
+		case 'h': main_usage(1);
+		case 'V':
+			printf("cgijail %s\n", CGIJAIL_VERSION);
+			exit(fflush(stdout) == 0 ? 0 : 1);
 		case 'C':
 			if (o->cli.cli_ncgidir >= CONFIG_CGIDIR_MAX) {
-				fprintf(stderr, "cgijail: too many --cgi-dir\n");
+				fprintf(stderr, "cgijail: too many --cgi-dir "
+				    "(max %d)\n", CONFIG_CGIDIR_MAX);
 				exit(1);
 			}
 			o->cli.cli_cgidir[o->cli.cli_ncgidir++] = optarg;
 			break;
 		default:
-			main_usage();
+			main_usage(0);
 		}
 	}
 	if (argc - optind > 1)
-		main_usage();
+		main_usage(0);
 	if (argc - optind == 1)
 		o->cli.cli_port = argv[optind];
+}
+
+/* a re-executed role: the sealed configuration, then its own main */
+static int
+main_role(const char *name, struct config *cfg)
+{
+	int	role = proc_role_from_name(name);
+
+	close(PROC_FD_CONFIG);	/* read: a role keeps no copy of it */
+	log_init(name, cfg->cf_debug, PROC_FD_PARENT);
+	if (role == PROC_FRONT)
+		front_main(cfg);
+	else if (role == PROC_EXECUTOR)
+		exec_main(cfg);
+	fprintf(stderr, "cgijail: bad role %s\n", name);
+	return 1;
 }
 
 int
@@ -88,7 +142,6 @@ main(int argc, char **argv)
 	char			 err[CONFIG_ERR_MAX];
 	char			*text;
 	size_t			 len;
-	int			 role;
 
 	main_parse_argv(argc, argv, &o);
 	memset(&src, 0, sizeof(src));
@@ -103,32 +156,33 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-
-	if (o.role != NULL) {
-		close(PROC_FD_CONFIG);	/* read: a role keeps no copy of it */
-		role = proc_role_from_name(o.role);
-		log_init(o.role, cfg->cf_debug, PROC_FD_PARENT);
-		if (role == PROC_FRONT)
-			front_main(cfg);
-		else if (role == PROC_EXECUTOR)
-			exec_main(cfg);
-		fprintf(stderr, "cgijail: bad role %s\n", o.role);
+	if (o.role != NULL)
+		return main_role(o.role, cfg);
+	/* the probes create namespaces: as a user they would all fail */
+	if (o.check && geteuid() != 0) {
+		fprintf(stderr, "cgijail --check: run it as root: it tries "
+		    "each sandbox layer the way the daemon, started as root, "
+		    "uses it\n");
 		return 1;
 	}
-	if (config_load_validate(cfg, o.conf_path ? o.conf_path :
-	    "command line", err, sizeof(err)) == -1) {
+	if (config_load_validate(cfg, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
 	if (o.configtest) {
+		if (parent_check_landlock(cfg, err, sizeof(err)) == -1) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
 		fprintf(stderr, "configuration OK\n");
 		return 0;
 	}
 	if (o.check)
 		return sandbox_check(stdout, cfg) == 0 ? 0 : 1;
 	if (geteuid() != 0) {
-		fprintf(stderr, "cgijail: must be started as root (it drops "
-		    "privileges itself)\n");
+		fprintf(stderr, "cgijail: must be started as root: it sets up "
+		    "each script's sandbox and drops its own privileges "
+		    "itself\n");
 		return 1;
 	}
 	log_init("parent", cfg->cf_debug, -1);

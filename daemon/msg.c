@@ -45,6 +45,7 @@ static const char	*msg_check_exec_req(const unsigned char *);
 static const char	*msg_check_started(const unsigned char *);
 static const char	*msg_check_done(const unsigned char *);
 static const char	*msg_check_kill(const unsigned char *);
+static const char	*msg_check_ready(const unsigned char *);
 
 static const struct msg_rule msg_rules[MSG_TYPE_MAX] = {
 	/* -> parent */
@@ -68,6 +69,10 @@ static const struct msg_rule msg_rules[MSG_TYPE_MAX] = {
 	/* -> executor */
 	[MSG_EXEC_KILL] = { sizeof(struct msg_exec_kill), 0,
 	    MSG_ROLE(PROC_FRONT), 1, msg_check_kill },
+	/* -> parent */
+	[MSG_READY] = { sizeof(struct msg_ready), 0,
+	    MSG_ROLE(PROC_FRONT) | MSG_ROLE(PROC_EXECUTOR), 0,
+	    msg_check_ready },
 };
 
 /* log lines arrive escaped: no control byte may reach a terminal */
@@ -334,6 +339,14 @@ msg_check_kill(const unsigned char *p)
 {
 	if (msg_u32(p, offsetof(struct msg_exec_kill, ek_reserved)) != 0)
 		return "ek_reserved not 0";
+	return NULL;
+}
+
+static const char *
+msg_check_ready(const unsigned char *p)
+{
+	if (msg_u32(p, offsetof(struct msg_ready, mr_reserved)) != 0)
+		return "mr_reserved not 0";
 	return NULL;
 }
 

@@ -2,8 +2,10 @@
 /*
  * parent.c: the root process.  Binds the listening sockets, opens the
  * logs, starts the front and the executor, then only supervises them and
- * writes the log lines they send.  It never reads a byte from the network.
- * Trusts neither child: their messages are validated like any input.
+ * writes the log lines they send: a role that fails by itself before both
+ * said they are ready fails the start (exit 1); otherwise both restart.
+ * It never reads a byte from the network.  Trusts neither child: their
+ * messages are validated like any input.
  */
 #include <sys/epoll.h>
 #include <sys/mman.h>
@@ -38,11 +40,18 @@
 /* fds we hand to children are parked above this before re-exec */
 #define PARENT_FD_PARK		64
 #define PARENT_RETIRED_MAX	16	/* old generations still draining */
+/* after a failed first start, the other role gets this long to stop */
+#define PARENT_START_FAIL_MS	2000
+#define PARENT_REASON_MAX	512
 
 struct parent_child {
 	enum proc_role	 pc_role;
 	pid_t		 pc_pid;	/* 0 = not running */
 	int		 pc_chan;	/* our end of the channel, -1 */
+	int		 pc_ready;	/* MSG_READY came */
+	int		 pc_killed;	/* by us (SIGKILL) */
+	/* its last error line of the first start: why it did not start */
+	char		 pc_reason[PARENT_REASON_MAX];
 };
 
 struct parent {
@@ -59,10 +68,17 @@ struct parent {
 	struct parent_child	 p_exec;
 	struct parent_child	 p_retired[PARENT_RETIRED_MAX];
 	int			 p_stopping;
+	int			 p_started;	/* both roles were ready once */
+	int			 p_exit;	/* parent_main()'s status */
+	enum proc_role		 p_first_dead;	/* of a failed start */
+	char			 p_fail[PARENT_REASON_MAX + 64];
 	int			 p_restart_pending;
 	unsigned		 p_backoff_ms;
 	struct timespec		 p_last_start;
 };
+
+static int	parent_dispatch_child(struct parent *, struct parent_child *);
+static void	parent_stop(struct parent *);
 
 /* one socket for one address; -1 with a one-line reason on failure */
 static int
@@ -206,6 +222,9 @@ parent_start_children(struct parent *p)
 	close(fe[1]);
 	p->p_front.pc_chan = pf[0];
 	p->p_exec.pc_chan = pe[0];
+	p->p_front.pc_ready = p->p_exec.pc_ready = 0;
+	p->p_front.pc_killed = p->p_exec.pc_killed = 0;
+	p->p_front.pc_reason[0] = p->p_exec.pc_reason[0] = '\0';
 	fcntl(pf[0], F_SETFL, O_NONBLOCK);
 	fcntl(pe[0], F_SETFL, O_NONBLOCK);
 	parent_watch(p, pf[0]);
@@ -213,6 +232,16 @@ parent_start_children(struct parent *p)
 	clock_gettime(CLOCK_MONOTONIC, &p->p_last_start);
 	log_debug("started executor %d, front %d", (int)p->p_exec.pc_pid,
 	    (int)p->p_front.pc_pid);
+}
+
+/* its end is then ours: never a failed start, whatever it was doing */
+static void
+parent_kill(struct parent_child *c)
+{
+	if (c->pc_pid > 0) {
+		(void)kill(c->pc_pid, SIGKILL);
+		c->pc_killed = 1;
+	}
 }
 
 static void
@@ -236,27 +265,111 @@ parent_arm_timer(struct parent *p, unsigned ms)
 	timerfd_settime(p->p_timerfd, 0, &its, NULL);
 }
 
-/* one child died: the pair is restarted together, with backoff */
+/*
+ * A role ended before both were ready: the daemon did not start.  The
+ * same configuration on the same host would fail the same way, so there
+ * is no second try: the other role is stopped, and the parent exits 1
+ * with the reason (parent_say_start_failed(), once both are gone).
+ */
+static void
+parent_start_failed(struct parent *p, struct parent_child *c, int status)
+{
+	if (c->pc_reason[0] == '\0')
+		(void)snprintf(c->pc_reason, sizeof(c->pc_reason),
+		    WIFSIGNALED(status) ? "killed by signal %d" :
+		    "exited with status %d", WIFSIGNALED(status) ?
+		    WTERMSIG(status) : WEXITSTATUS(status));
+	p->p_exit = 1;
+	p->p_first_dead = c->pc_role;
+	parent_stop(p);
+	parent_arm_timer(p, PARENT_START_FAIL_MS);
+}
+
+/*
+ * The reason: the last error of a role that never got ready (the other
+ * one often only saw its peer go), else of the one that ended first.
+ */
+static void
+parent_say_start_failed(struct parent *p)
+{
+	struct parent_child	*c = NULL;
+
+	if (!p->p_exec.pc_ready && p->p_exec.pc_reason[0] != '\0')
+		c = &p->p_exec;
+	else if (!p->p_front.pc_ready && p->p_front.pc_reason[0] != '\0')
+		c = &p->p_front;
+	else
+		c = p->p_first_dead == PROC_FRONT ? &p->p_front : &p->p_exec;
+	(void)snprintf(p->p_fail, sizeof(p->p_fail), "not started: the %s "
+	    "failed at its start%s%s", proc_role_name(c->pc_role),
+	    c->pc_reason[0] != '\0' ? ": " : "", c->pc_reason);
+	log_line_fmt(LOG_LVL_ERR, "%s", p->p_fail);
+	/* that went to the error log: say it where cgijail was started */
+	if (p->p_cfg->cf_error_log[0] != '\0')
+		fprintf(stderr, "cgijail: %s\n", p->p_fail);
+}
+
+/*
+ * Did the role end by itself: an exit, or a fault of its own (a seccomp
+ * violation, a crash)?  Any other signal came from outside (an operator,
+ * the OOM killer) and ends a start no more than it ends a running role.
+ */
+static int
+parent_own_end(int status)
+{
+	if (!WIFSIGNALED(status))
+		return 1;
+	switch (WTERMSIG(status)) {
+	case SIGSYS:
+	case SIGSEGV:
+	case SIGBUS:
+	case SIGILL:
+	case SIGFPE:
+	case SIGABRT:
+	case SIGTRAP:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * One child died: the pair is restarted together, with backoff, or, if
+ * they never were both ready, the start has failed.
+ */
 static void
 parent_child_died(struct parent *p, struct parent_child *c, int status)
 {
 	struct parent_child	*other;
 	struct timespec		 now;
 	long			 up_ms;
+	pid_t			 pid = c->pc_pid;
 
+	/* its last lines first: they say why (the pid is reaped: no kill) */
+	c->pc_pid = 0;
+	while (c->pc_chan != -1 && parent_dispatch_child(p, c) == 1)
+		;
 	if (WIFSIGNALED(status))
 		log_warnx("%s (pid %d) killed by signal %d%s",
-		    proc_role_name(c->pc_role), (int)c->pc_pid,
+		    proc_role_name(c->pc_role), (int)pid,
 		    WTERMSIG(status), WTERMSIG(status) == SIGSYS ?
 		    " (SIGSYS: a system call outside its seccomp filter)" : "");
 	else if (WEXITSTATUS(status) != 0 || !p->p_stopping)
 		log_warnx("%s (pid %d) exited with status %d",
-		    proc_role_name(c->pc_role), (int)c->pc_pid,
+		    proc_role_name(c->pc_role), (int)pid,
 		    WEXITSTATUS(status));
-	c->pc_pid = 0;
 	parent_close_chan(p, c);
 	if (p->p_stopping)
 		return;
+	/*
+	 * Before its MSG_READY a role only ends by failing (it looks at its
+	 * peer only afterwards), unless we or someone else killed it.
+	 */
+	if (!p->p_started && !c->pc_ready && !c->pc_killed &&
+	    parent_own_end(status)) {
+		parent_start_failed(p, c, status);
+		return;
+	}
 	other = c == &p->p_front ? &p->p_exec : &p->p_front;
 	if (other->pc_pid > 0) {
 		/*
@@ -284,26 +397,44 @@ parent_child_died(struct parent *p, struct parent_child *c, int status)
 }
 
 static void
-parent_reap(struct parent *p)
+parent_reap_retired(struct parent *p, pid_t pid)
 {
-	pid_t	pid;
-	int	status;
-
 	size_t	i;
 
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (pid == p->p_front.pc_pid)
-			parent_child_died(p, &p->p_front, status);
-		else if (pid == p->p_exec.pc_pid)
-			parent_child_died(p, &p->p_exec, status);
-		for (i = 0; i < PARENT_RETIRED_MAX; i++)
-			if (p->p_retired[i].pc_pid == pid) {
-				log_debug("retired %s %d is done",
-				    proc_role_name(p->p_retired[i].pc_role),
-				    (int)pid);
-				p->p_retired[i].pc_pid = 0;
-				parent_close_chan(p, &p->p_retired[i]);
+	for (i = 0; i < PARENT_RETIRED_MAX; i++)
+		if (p->p_retired[i].pc_pid == pid) {
+			log_debug("retired %s %d is done",
+			    proc_role_name(p->p_retired[i].pc_role), (int)pid);
+			p->p_retired[i].pc_pid = 0;
+			parent_close_chan(p, &p->p_retired[i]);
+		}
+}
+
+/*
+ * Everything that ended, then what it means.  A role that was never
+ * ready goes first: the other one may only have lost its peer.
+ */
+static void
+parent_reap(struct parent *p)
+{
+	struct parent_child	*role[2] = { &p->p_front, &p->p_exec };
+	int			 status[2], dead[2] = { 0, 0 }, st, first, k;
+	size_t			 i;
+	pid_t			 pid;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		for (i = 0; i < 2; i++)
+			if (pid == role[i]->pc_pid) {
+				dead[i] = 1;
+				status[i] = st;
 			}
+		parent_reap_retired(p, pid);
+	}
+	first = dead[1] && !role[1]->pc_ready;
+	for (i = 0; i < 2; i++) {
+		k = i == 0 ? first : !first;
+		if (dead[k])
+			parent_child_died(p, role[k], status[k]);
 	}
 }
 
@@ -361,9 +492,13 @@ parent_reload(struct parent *p)
 
 	if ((ncfg = calloc(1, sizeof(*ncfg))) == NULL)
 		return;
-	if (config_load_reload(ncfg, &text, &len, err, sizeof(err)) == -1) {
+	text = NULL;
+	if (config_load_reload(ncfg, &text, &len, err, sizeof(err)) == -1 ||
+	    parent_check_landlock(ncfg, err, sizeof(err)) == -1 ||
+	    parent_check_uids(ncfg, p->p_cfg, err, sizeof(err)) == -1) {
 		log_warnx("reload failed, still serving the previous "
 		    "configuration: %s", err);
+		free(text);
 		free(ncfg);
 		return;
 	}
@@ -443,8 +578,26 @@ parent_dispatch_signal(struct parent *p)
 	}
 }
 
-/* a child broke the protocol or went away: it is killed, then restarted */
-static void
+/* MSG_READY, once per role: the first time both are, the daemon runs */
+static int
+parent_child_ready(struct parent *p, struct parent_child *c)
+{
+	if (c->pc_ready)
+		return -1;
+	c->pc_ready = 1;
+	log_debug("%s ready", proc_role_name(c->pc_role));
+	if (!p->p_started && p->p_front.pc_ready && p->p_exec.pc_ready) {
+		p->p_started = 1;
+		log_debug("started");
+	}
+	return 0;
+}
+
+/*
+ * What a child sent, up to 64 messages: 1 if more may wait, else 0.  A
+ * child that broke the protocol or went away is killed, then restarted.
+ */
+static int
 parent_dispatch_child(struct parent *p, struct parent_child *c)
 {
 	struct msg_hdr		 hdr;
@@ -460,22 +613,35 @@ parent_dispatch_child(struct parent *p, struct parent_child *c)
 		rc = msg_recv_checked(c->pc_chan, c->pc_role, &hdr, &pl, fds,
 		    &nfds, &why);
 		if (rc == -1 && (errno == EAGAIN || errno == EINTR))
-			return;
+			return 0;
+		if (rc == 1 && hdr.mh_type == MSG_READY &&
+		    parent_child_ready(p, c) == -1) {
+			rc = -2;
+			why = "MSG_READY twice";
+		}
 		if (rc <= 0) {
 			if (rc == -2)
 				log_warnx("protocol violation from %s: %s",
 				    proc_role_name(c->pc_role), why);
 			parent_close_chan(p, c);
-			if (c->pc_pid > 0)
-				kill(c->pc_pid, SIGKILL);
-			return;
+			/* at EOF it is leaving: no wait, and not our doing */
+			if (rc == 0 && c->pc_pid > 0)
+				(void)kill(c->pc_pid, SIGKILL);
+			else
+				parent_kill(c);
+			return 0;
 		}
+		if (hdr.mh_type == MSG_LOG && pl.log.ml_level == LOG_LVL_ERR &&
+		    !p->p_started && (c == &p->p_front || c == &p->p_exec))
+			(void)strlcpy(c->pc_reason, pl.log.ml_text,
+			    sizeof(c->pc_reason));
 		if (hdr.mh_type == MSG_LOG)
 			log_emit(pl.log.ml_level, proc_role_name(c->pc_role),
 			    hdr.mh_reqid, pl.log.ml_text);
 		else if (hdr.mh_type == MSG_ACCESS)
 			log_emit_access(pl.acc.ma_line);
 	}
+	return 1;
 }
 
 static void
@@ -485,7 +651,7 @@ parent_dispatch_retired(struct parent *p, int fd)
 
 	for (i = 0; i < PARENT_RETIRED_MAX; i++)
 		if (p->p_retired[i].pc_chan == fd && fd != -1) {
-			parent_dispatch_child(p, &p->p_retired[i]);
+			(void)parent_dispatch_child(p, &p->p_retired[i]);
 			return;
 		}
 }
@@ -499,13 +665,10 @@ parent_dispatch_timer(struct parent *p)
 	if (read(p->p_timerfd, &ticks, sizeof(ticks)) != sizeof(ticks))
 		return;
 	if (p->p_stopping) {
-		if (p->p_front.pc_pid > 0)
-			kill(p->p_front.pc_pid, SIGKILL);
-		if (p->p_exec.pc_pid > 0)
-			kill(p->p_exec.pc_pid, SIGKILL);
+		parent_kill(&p->p_front);
+		parent_kill(&p->p_exec);
 		for (i = 0; i < PARENT_RETIRED_MAX; i++)
-			if (p->p_retired[i].pc_pid > 0)
-				kill(p->p_retired[i].pc_pid, SIGKILL);
+			parent_kill(&p->p_retired[i]);
 		return;
 	}
 	if (!p->p_restart_pending)
@@ -515,10 +678,8 @@ parent_dispatch_timer(struct parent *p)
 		parent_start_children(p);
 		return;
 	}
-	if (p->p_front.pc_pid > 0)
-		kill(p->p_front.pc_pid, SIGKILL);
-	if (p->p_exec.pc_pid > 0)
-		kill(p->p_exec.pc_pid, SIGKILL);
+	parent_kill(&p->p_front);
+	parent_kill(&p->p_exec);
 }
 
 static void
@@ -565,9 +726,9 @@ parent_loop(struct parent *p)
 			else if (fd == p->p_timerfd)
 				parent_dispatch_timer(p);
 			else if (fd == p->p_front.pc_chan)
-				parent_dispatch_child(p, &p->p_front);
+				(void)parent_dispatch_child(p, &p->p_front);
 			else if (fd == p->p_exec.pc_chan)
-				parent_dispatch_child(p, &p->p_exec);
+				(void)parent_dispatch_child(p, &p->p_exec);
 			else
 				parent_dispatch_retired(p, fd);
 		}
@@ -578,21 +739,26 @@ int
 parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 {
 	struct parent	p;
-	char		err[512];
+	char		err[CONFIG_ERR_MAX];
 	size_t		i;
 
 	memset(&p, 0, sizeof(p));
 	p.p_cfg = cfg;
 	p.p_argv = argv;
-	p.p_front = (struct parent_child){ PROC_FRONT, 0, -1 };
-	p.p_exec = (struct parent_child){ PROC_EXECUTOR, 0, -1 };
-	for (i = 0; i < PARENT_RETIRED_MAX; i++)
-		p.p_retired[i] = (struct parent_child){ PROC_FRONT, 0, -1 };
+	p.p_front.pc_role = PROC_FRONT;
+	p.p_exec.pc_role = PROC_EXECUTOR;
+	p.p_front.pc_chan = p.p_exec.pc_chan = -1;
+	for (i = 0; i < PARENT_RETIRED_MAX; i++) {
+		p.p_retired[i].pc_role = PROC_FRONT;
+		p.p_retired[i].pc_chan = -1;
+	}
 	if (log_open_files(cfg->cf_access_log, cfg->cf_error_log) == -1) {
 		fprintf(stderr, "cgijail: log: %s\n", strerror(errno));
 		return 1;
 	}
-	if (parent_bind(&p, err, sizeof(err)) == -1) {
+	if (parent_check_landlock(cfg, err, sizeof(err)) == -1 ||
+	    parent_check_uids(cfg, NULL, err, sizeof(err)) == -1 ||
+	    parent_bind(&p, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
@@ -608,17 +774,13 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 	/* orphans of our children are ours to reap, never init's */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	parent_setup_events(&p);
-	for (i = 0; i < cfg->cf_nlisten; i++) {
-		const char *a = cfg->cf_listen[i].cl_addr;
-		int v6 = strchr(a, ':') != NULL;
-
-		log_info("listening on %s%s%s:%s", v6 ? "[" : "",
-		    a[0] ? a : "*", v6 ? "]" : "", cfg->cf_listen[i].cl_port);
-	}
+	parent_log_serving(cfg);
 	parent_start_children(&p);
 	parent_loop(&p);
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
+	if (p.p_exit != 0)
+		parent_say_start_failed(&p);
 	log_info("stopped");
-	return 0;
+	return p.p_exit;
 }

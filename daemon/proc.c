@@ -3,7 +3,7 @@
  * proc.c: role names, starting a role (fork + re-exec of our own binary
  * with its descriptors at fixed numbers), and receiving from a peer role
  * (a protocol violation ends the receiver).  Starting runs in the parent;
- * each role then confines itself (confine.c).
+ * each role then confines itself (confine.c) and says it is ready.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +50,21 @@ proc_role_from_name(const char *name)
 		if (strcmp(name, proc_names[i]) == 0)
 			return i;
 	return -1;
+}
+
+/*
+ * A role is set up and confined: until the parent has this from both, a
+ * role that ends is a failed start of the daemon (exit 1), not a crash.
+ * Queued behind the role's log lines, so its reasons arrive first.
+ */
+void
+proc_ready(void)
+{
+	struct msg_ready	mr;
+
+	memset(&mr, 0, sizeof(mr));
+	if (log_send_parent(MSG_READY, 0, &mr, sizeof(mr)) == -1)
+		fatalx("cannot tell the parent that this role is ready");
 }
 
 int

@@ -6,6 +6,8 @@
 #ifndef CGIJAIL_CONFIG_H
 #define CGIJAIL_CONFIG_H
 
+#include <sys/types.h>
+
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +23,16 @@
 #define CONFIG_NAME_MAX		64
 #define CONFIG_VALUE_MAX	1024
 #define CONFIG_ERR_MAX		(PATH_MAX + 256)
+/* a value's line (cf_*_line, *_line): 0 = the default, else FILE:LINE */
+#define CONFIG_LINE_CLI		((size_t)-1)	/* the command line */
+/*
+ * The scripts' host uids, one per running script: just past the range
+ * systemd gives containers (524288-1879048191, systemd-nspawn -U).
+ */
+#define CONFIG_UID_FIRST	1879048192U	/* 0x70000000 */
+#define CONFIG_UID_COUNT	1024U
+/* landlock ABI 6: read-only files, no TCP, signal and socket scoping */
+#define CONFIG_LANDLOCK_ABI	6
 
 struct config_listen {
 	/* "" = all interfaces, "localhost", an IPv4 or IPv6 literal (no []) */
@@ -32,6 +44,7 @@ struct config_cgidir {
 	/* "/cgi-bin", no trailing / */
 	char		cd_urlpath[CONFIG_URLPATH_MAX];
 	char		cd_policy[PATH_MAX];	/* "" = policy/default.policy */
+	size_t		cd_line;
 };
 
 struct config_route {
@@ -43,6 +56,7 @@ struct config_route {
 struct config_interp {
 	char		ci_ext[16];		/* ".py" */
 	char		ci_path[PATH_MAX];	/* absolute */
+	size_t		ci_line;
 };
 
 struct config_setenv {
@@ -54,6 +68,7 @@ struct config_bind {
 	char		cb_src[PATH_MAX];	/* absolute, host side */
 	char		cb_dst[PATH_MAX];	/* absolute, in the jail */
 	int		cb_rw;
+	size_t		cb_line;
 };
 
 struct config_limits {
@@ -72,6 +87,7 @@ struct config {
 	int			cf_max_per_client;	/* 0: no limit */
 
 	char			cf_root[PATH_MAX];
+	size_t			cf_root_line;
 	char			cf_index[CONFIG_INDEX_MAX][CONFIG_NAME_MAX];
 	size_t			cf_nindex;
 	int			cf_autoindex;
@@ -87,22 +103,30 @@ struct config {
 	size_t			cf_nsetenv;
 	int			cf_pass_authorization;
 	int			cf_max_scripts;
+	size_t			cf_max_scripts_line;
 	int			cf_debug;
 
 	char			cf_user[CONFIG_NAME_MAX];	/* front */
+	size_t			cf_user_line;
 	char			cf_script_user[CONFIG_NAME_MAX];
-	int			cf_landlock;		/* required (on) */
-	int			cf_landlock_min_abi;
-	int			cf_cgroup;		/* required (on) */
-	/* host uids, one per running script (script-uid-range) */
-	uint32_t		cf_script_uid_first;
+	size_t			cf_script_user_line;
+	/* a host uid per running script, mapped to 65534 in its jail */
+	uid_t			cf_script_uid_first;
 	uint32_t		cf_script_uid_count;
+	size_t			cf_script_uid_line;
 	uint64_t		cf_timeout_sec;		/* 0 = none */
 	int			cf_timeout_status;	/* 500 or 504 */
 	struct config_limits	cf_limits;
 	struct config_bind	cf_bind[CONFIG_BIND_MAX];
 	size_t			cf_nbind;
 	int			cf_script_network;
+	int			cf_landlock;		/* 1: required */
+	int			cf_landlock_min_abi;
+	size_t			cf_landlock_line;	/* either keyword */
+	int			cf_cgroup;		/* 1: required */
+
+	/* -c FILE (it names errors), or NULL; set by config_load.c */
+	const char		*cf_file;
 
 	/* "" stderr, "syslog", or an absolute path */
 	char			cf_access_log[PATH_MAX];
@@ -132,7 +156,7 @@ int	config_apply_cli(struct config *, const struct config_cli *,
 	    char *err, size_t errsz);
 /* fill in what is still unset after file and CLI (default cgi dirs, listen) */
 void	config_finish(struct config *);
-/* "512M" → bytes; "10" → 10; -1 on bad/overflow */
+/* "512M" → bytes; "10" → 10; K, M, G, T; -1 on bad/overflow */
 int	config_parse_size(const char *, uint64_t *);
 
 #endif

@@ -29,8 +29,15 @@ int	config_load_file(const struct config_load_src *, struct config *,
 /* parent, SIGHUP: the same sources again, checked the same way */
 int	config_load_reload(struct config *, char **text, size_t *len,
 	    char *err, size_t errsz);
-/* checks that need the file system (root exists, bind sources, ...) */
-int	config_load_validate(const struct config *, const char *origin,
-	    char *err, size_t errsz);
+/*
+ * What the roles will need, resolved and checked by the parent before it
+ * binds (and by -n): the document root, both accounts, the jail-bind
+ * sources, the interpreters, the policy files.  -1 with "FILE:LINE:
+ * message" (or "command line: ...", "cgijail: ..." for a default).
+ */
+int	config_load_validate(const struct config *, char *err, size_t errsz);
+/* "FILE:LINE", "command line" or "cgijail" (a default) for a value's line */
+const char *config_load_where(const struct config *, size_t line, char *buf,
+	    size_t bufsz);
 
 #endif

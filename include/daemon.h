@@ -12,8 +12,20 @@
 /* front and executor give up after this long when asked to stop */
 #define DAEMON_GRACE_MS		3000
 
+/* parent.c: 0 after a stop, 1 if the roles failed their first start */
 int	parent_main(struct config *, char **argv, const char *config_text,
 	    size_t config_len);
+/*
+ * parent_host.c, before binding (and on SIGHUP): landlock against the
+ * configuration, warning of a layer turned down or off; no process in
+ * script-uid-range (old: the range of the running roles, left out, or
+ * NULL).  0, or -1 with the reason in err.  The lines saying what is
+ * served where.
+ */
+int	parent_check_landlock(const struct config *, char *err, size_t errsz);
+int	parent_check_uids(const struct config *, const struct config *old,
+	    char *err, size_t errsz);
+void	parent_log_serving(const struct config *);
 void	front_main(struct config *) __attribute__((noreturn));
 void	exec_main(struct config *) __attribute__((noreturn));
 

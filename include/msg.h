@@ -25,6 +25,7 @@ enum msg_type {
 	MSG_EXEC_STARTED,	/* executor -> front: pid or refusal */
 	MSG_EXEC_DONE,		/* executor -> front: how the script ended */
 	MSG_EXEC_KILL,		/* front -> executor: client gone, kill it */
+	MSG_READY,		/* front/executor -> parent: set up, confined */
 	MSG_TYPE_MAX
 };
 
@@ -152,6 +153,15 @@ struct msg_exec_kill {
 	uint32_t	ek_reserved;	/* must be 0 */
 };
 static_assert(sizeof(struct msg_exec_kill) == 4, "msg_exec_kill");
+
+/*
+ * A role has finished its setup and confinement: until both have said so,
+ * a role that ends is a failed start of the daemon, not a crash.  Once.
+ */
+struct msg_ready {
+	uint32_t	mr_reserved;	/* must be 0 */
+};
+static_assert(sizeof(struct msg_ready) == 4, "msg_ready");
 
 /* the largest payload, for receive buffers */
 #define MSG_PAYLOAD_MAX		sizeof(struct msg_exec_req)

@@ -27,6 +27,9 @@ enum proc_role {
 const char	*proc_role_name(enum proc_role);
 int		 proc_role_from_name(const char *);
 
+/* a role, once set up and confined: MSG_READY to the parent */
+void		 proc_ready(void);
+
 struct msg_hdr;
 /*
  * Receive one message from the peer role `from' (msg_recv_checked()), for

@@ -82,10 +82,11 @@ struct sandbox {
 	struct filter_prog	 sb_floor;
 	/* script-network off: no AF_INET/AF_INET6 socket, stacked too */
 	struct filter_prog	 sb_nonet;
-	/* one user namespace per slot: host uid sb_uid_first + slot */
+	/* one user namespace per slot, for its host uid sb_uids[slot] */
 	int			*sb_userns;
+	uid_t			*sb_uids;
 	size_t			 sb_nslots;
-	uint32_t		 sb_uid_first;
+	int			 sb_uid_lockfd;	/* the uids we hold */
 	/* precomputed for the child, which may not allocate or format */
 	int			 sb_cap_last;
 	struct sandbox_rlimit	 sb_rlim[SANDBOX_RLIMIT_MAX];
@@ -167,6 +168,37 @@ void	sandbox_fini(struct sandbox *);
 const char *sandbox_step_name(enum sandbox_step);
 /* --check: print each layer and whether it will be used; 0 = all usable */
 int	sandbox_check(FILE *, const struct config *);
+/*
+ * check.c, for the parent before it binds (and the executor at its
+ * start): the kernel's landlock ABI into *abi; -1 with the reason (the
+ * ABI found, the minimum, how to lower or turn it off) when landlock is
+ * on and the ABI is below landlock-min-abi.
+ */
+int	sandbox_check_landlock(const struct config *, int *abi, char *err,
+	    size_t errsz);
+/* what scripts go without at this ABI (to warn of), or NULL: nothing */
+const char *sandbox_check_landlock_lacks(const struct config *, int abi);
+/* a process that runs with a uid of script-uid-range */
+struct sandbox_uid_user {
+	uid_t	 su_uid;
+	pid_t	 su_pid;
+	char	 su_comm[64];	/* its name, escaped (vis) */
+};
+/* sandbox/userns.c: which script uids running daemons hold */
+#define USERNS_LOCK_DIR		"/run/cgijail"
+#define USERNS_LOCK_FILE	"/run/cgijail/script-uids.lock"
+int	userns_lock_open(int flags);
+int	userns_uid_held(int fd, uid_t uid);
+/*
+ * Which processes run with a uid (real, effective, saved or fs) of
+ * script-uid-range that no running cgijail holds (another instance, or
+ * the generation a reload replaces), leaving out [skip_first,
+ * skip_first + skip_count)?  Up to nusers, one per uid, into users;
+ * returns how many, or -1 if /proc is unreadable.
+ */
+int	sandbox_check_uids(const struct config *, uid_t skip_first,
+	    uint32_t skip_count, struct sandbox_uid_user *users,
+	    size_t nusers);
 
 /*
  * caps.c: empty the capability bounding set and read it back (needs

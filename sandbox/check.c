@@ -1,23 +1,34 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * check.c: `cgijail --check`.  Probes every layer of the sandbox on this
- * kernel, each in a throw-away child where it changes anything, and says
- * which will be used.  Runs as root before any role starts; trusts nothing.
+ * check.c: `cgijail --check`, and what the parent checks on this host
+ * before it binds: the landlock ABI against the configuration, a script
+ * uid range no process uses.  Probes each layer, in a throw-away child
+ * where it changes anything.  Runs as root before any role starts.
  */
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <vis.h>
 
 #include <linux/seccomp.h>
 
+#include "config_load.h"
 #include "sandbox_priv.h"
+
+/* the landlock ABI that has everything the scripts' rules use */
+#define CHECK_LANDLOCK_FULL	6
+#define CHECK_COMM_MAX		15	/* TASK_COMM_LEN - 1 */
 
 #define CHECK_X32_BIT	0x40000000
 
@@ -42,7 +53,7 @@ check_namespaces(FILE *fp, const struct config *cfg)
 		{ "ipc namespace", CLONE_NEWIPC, 1 },
 		{ "uts namespace", CLONE_NEWUTS, 1 },
 		{ "network namespace", CLONE_NEWNET, !cfg->cf_script_network },
-		{ "user namespace", CLONE_NEWUSER, 0 },
+		{ "user namespace", CLONE_NEWUSER, 1 },
 	};
 	size_t			 i;
 	int			 missing = 0, ok;
@@ -53,7 +64,7 @@ check_namespaces(FILE *fp, const struct config *cfg)
 			missing++;
 		check_line(fp, ns[i].cn_name, ok ? "ok" : ns[i].cn_required ?
 		    "MISSING" : "absent", ns[i].cn_flag == CLONE_NEWUSER ?
-		    "(not used: the executor runs as root)" :
+		    "(per script: a host uid of its own, 65534 inside)" :
 		    ns[i].cn_flag == CLONE_NEWNET ? (cfg->cf_script_network ?
 		    "(not used: script-network on)" : "(one empty namespace, "
 		    "shared)") : "(new per script)");
@@ -64,12 +75,18 @@ check_namespaces(FILE *fp, const struct config *cfg)
 	return missing + !ok;
 }
 
-static void
-check_cgroups(FILE *fp)
+/* the pids controller bounds a request's processes: required unless off */
+static int
+check_cgroups(FILE *fp, const struct config *cfg)
 {
 	struct limits_cg_probe	 p;
 	char			 note[128];
 
+	if (!cfg->cf_cgroup) {
+		check_line(fp, "cgroups", "off", "(cgroup off in the "
+		    "configuration: rlimits only)");
+		return 0;
+	}
 	limits_cgroup_probe(&p);
 	snprintf(note, sizeof(note), "v%d:%s%s%s", p.lcp_version,
 	    p.lcp_pids ? " pids" : "", p.lcp_memory ? " memory" : "",
@@ -77,25 +94,82 @@ check_cgroups(FILE *fp)
 	check_line(fp, "cgroups", p.lcp_version != 0 ? "ok" : "absent",
 	    p.lcp_version != 0 ? note : "(rlimits only)");
 	if (!p.lcp_pids)
-		check_line(fp, "pids controller", "WARNING", "a fork bomb is "
-		    "bounded only by RLIMIT_NPROC, shared by all scripts");
+		check_line(fp, "pids controller", "MISSING", "required by "
+		    "'cgroup on' (the default); 'cgroup off' leaves a fork "
+		    "bomb to RLIMIT_NPROC");
 	if (!p.lcp_memory)
 		check_line(fp, "memory controller", "WARNING", "memory is "
 		    "bounded per process (RLIMIT_AS) only");
+	return !p.lcp_pids;
 }
 
-static void
-check_landlock(FILE *fp)
+/* what scripts go without on a kernel of this ABI, or NULL: nothing */
+static const char *
+check_landlock_lacks(int abi)
 {
-	char	 note[64];
-	int	 abi = landlock_probe();
+	if (abi <= 0)
+		return "landlock altogether";
+	if (abi < 4)
+		return "its TCP rules (ABI 4) and its signal and "
+		    "abstract-socket scoping (ABI 6)";
+	if (abi < CHECK_LANDLOCK_FULL)
+		return "its signal and abstract-socket scoping (ABI 6)";
+	return NULL;
+}
 
-	snprintf(note, sizeof(note), "ABI %d", abi);
-	if (abi > 0)
-		check_line(fp, "landlock", "ok", note);
-	else
-		check_line(fp, "landlock", "WARNING", "absent: only read-only "
-		    "mounts keep scripts from writing");
+int
+sandbox_check_landlock(const struct config *cfg, int *abip, char *err,
+    size_t errsz)
+{
+	char		 where[PATH_MAX + 32], what[64];
+	const char	*lacks;
+	int		 abi = landlock_probe();
+
+	*abip = abi;
+	if (!cfg->cf_landlock || abi >= cfg->cf_landlock_min_abi)
+		return 0;
+	if ((lacks = check_landlock_lacks(abi)) == NULL) {
+		(void)snprintf(what, sizeof(what), "what ABI %d adds",
+		    cfg->cf_landlock_min_abi);
+		lacks = what;
+	}
+	(void)snprintf(err, errsz, "%s: landlock ABI %d on this kernel is "
+	    "below the minimum, ABI %d (landlock-min-abi): scripts would run "
+	    "without %s. Use a newer kernel, lower landlock-min-abi to accept "
+	    "less, or say 'landlock off' to run without it",
+	    config_load_where(cfg, cfg->cf_landlock_line, where,
+	    sizeof(where)), abi, cfg->cf_landlock_min_abi, lacks);
+	return -1;
+}
+
+const char *
+sandbox_check_landlock_lacks(const struct config *cfg, int abi)
+{
+	return cfg->cf_landlock ? check_landlock_lacks(abi) : NULL;
+}
+
+static int
+check_landlock(FILE *fp, const struct config *cfg)
+{
+	char	 note[128], err[CONFIG_ERR_MAX];
+	int	 abi;
+
+	if (!cfg->cf_landlock) {
+		check_line(fp, "landlock", "off", "(landlock off in the "
+		    "configuration: only read-only mounts keep scripts from "
+		    "writing)");
+		return 0;
+	}
+	if (sandbox_check_landlock(cfg, &abi, err, sizeof(err)) == -1) {
+		snprintf(note, sizeof(note), "ABI %d, required: ABI %d "
+		    "(landlock-min-abi)", abi, cfg->cf_landlock_min_abi);
+		check_line(fp, "landlock", "MISSING", note);
+		return 1;
+	}
+	snprintf(note, sizeof(note), "ABI %d (required: ABI %d or later)",
+	    abi, cfg->cf_landlock_min_abi);
+	check_line(fp, "landlock", "ok", note);
+	return 0;
 }
 
 static int
@@ -148,17 +222,143 @@ check_user(FILE *fp, const struct config *cfg)
 	return 0;
 }
 
+/*
+ * One process's uids from its status text: 1 if one of them is in
+ * [first, first + count) and not in the skipped range, with it in *uid.
+ */
+static int
+check_status_uid(const char *status, uid_t first, uint32_t count,
+    uid_t skip_first, uint32_t skip_count, uid_t *uid)
+{
+	const char		*p;
+	char			*end;
+	unsigned long long	 u;
+	int			 i;
+
+	if ((p = strstr(status, "\nUid:")) == NULL)
+		return 0;
+	for (p += 5, i = 0; i < 4; i++, p = end) {
+		u = strtoull(p, &end, 10);
+		if (end == p)
+			return 0;
+		if (u >= first && u - first < count && !(u >= skip_first &&
+		    u - skip_first < skip_count)) {
+			*uid = (uid_t)u;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* one /proc/PID/status into buf; -1 if the process is gone */
+static int
+check_read_status(int procfd, const char *pid, char *buf, size_t bufsz)
+{
+	char	 path[NAME_MAX + 16];
+	ssize_t	 n;
+	int	 fd;
+
+	(void)snprintf(path, sizeof(path), "%s/status", pid);
+	if ((fd = openat(procfd, path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, bufsz - 1);
+	(void)close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* the process's name from its status text, escaped: anyone may set it */
+static void
+check_status_name(const char *status, char *dst, size_t dstsz)
+{
+	const char	*nl;
+	size_t		 n;
+
+	dst[0] = '\0';
+	if (strncmp(status, "Name:\t", 6) != 0 ||
+	    (nl = strchr(status, '\n')) == NULL)
+		return;
+	n = (size_t)(nl - status - 6);
+	if (n > CHECK_COMM_MAX)
+		n = CHECK_COMM_MAX;
+	if (dstsz >= 4 * n + 1)
+		(void)strvisx(dst, status + 6, n, VIS_SAFE | VIS_OCTAL);
+}
+
+int
+sandbox_check_uids(const struct config *cfg, uid_t skip_first,
+    uint32_t skip_count, struct sandbox_uid_user *users, size_t nusers)
+{
+	struct dirent	*de;
+	DIR		*d;
+	char		 buf[4096];
+	uid_t		 uid;
+	size_t		 n = 0, i;
+	int		 lockfd;
+
+	if ((d = opendir("/proc")) == NULL)
+		return -1;
+	lockfd = userns_lock_open(O_RDWR | O_CREAT);
+	while (n < nusers && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+		    check_read_status(dirfd(d), de->d_name, buf,
+		    sizeof(buf)) == -1 || !check_status_uid(buf,
+		    cfg->cf_script_uid_first, cfg->cf_script_uid_count,
+		    skip_first, skip_count, &uid))
+			continue;
+		for (i = 0; i < n && users[i].su_uid != uid; i++)
+			;
+		if (i < n)
+			continue;	/* one process per uid is enough */
+		/* a script of a running cgijail: its uid is held */
+		if (lockfd != -1 && userns_uid_held(lockfd, uid) == 1)
+			continue;
+		users[n].su_uid = uid;
+		users[n].su_pid = (pid_t)strtol(de->d_name, NULL, 10);
+		check_status_name(buf, users[n].su_comm,
+		    sizeof(users[n].su_comm));
+		n++;
+	}
+	(void)closedir(d);
+	if (lockfd != -1)
+		(void)close(lockfd);
+	return (int)n;
+}
+
+static void
+check_uid_range(FILE *fp, const struct config *cfg)
+{
+	struct sandbox_uid_user	 su;
+	char			 note[160];
+	unsigned		 first = cfg->cf_script_uid_first;
+	unsigned		 last = first + cfg->cf_script_uid_count - 1;
+	int			 r;
+
+	r = sandbox_check_uids(cfg, 0, 0, &su, 1);
+	if (r == 1)
+		snprintf(note, sizeof(note), "%u-%u: uid %u is used by pid %d "
+		    "(%s); a start would refuse", first, last,
+		    (unsigned)su.su_uid, (int)su.su_pid, su.su_comm);
+	else
+		snprintf(note, sizeof(note), "%u-%u%s", first, last, r == 0 ?
+		    " (no process uses them)" : " (/proc unreadable)");
+	check_line(fp, "script uids", r == 0 ? "ok" : "WARNING", note);
+}
+
 int
 sandbox_check(FILE *fp, const struct config *cfg)
 {
 	int	 missing = 0;
 
 	missing += check_namespaces(fp, cfg);
-	check_cgroups(fp);
-	check_landlock(fp);
+	missing += check_cgroups(fp, cfg);
+	missing += check_landlock(fp, cfg);
 	missing += check_seccomp(fp);
 	check_x32(fp);
 	missing += check_user(fp, cfg);
+	check_uid_range(fp, cfg);
 	fprintf(fp, "sandbox: %d required layer%s missing\n", missing,
 	    missing == 1 ? "" : "s");
 	(void)fflush(fp);

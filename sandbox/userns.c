@@ -5,9 +5,13 @@
  * (65534 inside, as the card says) to a host uid of its own from
  * script-uid-range, so on the host a running script shares its uid with
  * no other process: nobody else can read its /proc, signal or trace it,
- * and RLIMIT_NPROC counts one request.  The child half enters it.
- * Trusts the configuration (already validated) and the kernel.
+ * and RLIMIT_NPROC counts one request.  Which uids are whose is kept in
+ * byte-range locks on one file, so another instance or the next
+ * generation after a reload never takes a uid in use.  The child half
+ * enters it.  Trusts the configuration (already validated) and the
+ * kernel.
  */
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -83,33 +87,89 @@ userns_make(uid_t in_uid, gid_t in_gid, uint32_t host, int *fdp)
 	return fd == -1 ? -1 : 0;
 }
 
+/* the file whose byte N, locked, says host uid N is a running daemon's */
+int
+userns_lock_open(int flags)
+{
+	if (mkdir(USERNS_LOCK_DIR, 0755) == -1 && errno != EEXIST)
+		return -1;
+	return open(USERNS_LOCK_FILE, flags | O_CLOEXEC | O_NOFOLLOW, 0600);
+}
+
+static int
+userns_lock(int fd, uid_t uid, int cmd, short type)
+{
+	struct flock	 fl;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = type;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = (off_t)uid;
+	fl.l_len = 1;
+	if (fcntl(fd, cmd, &fl) == -1)
+		return -1;
+	return cmd == F_OFD_GETLK ? fl.l_type != F_UNLCK : 0;
+}
+
+/* 1 if another daemon holds uid, 0 if not, -1 on error */
+int
+userns_uid_held(int fd, uid_t uid)
+{
+	return userns_lock(fd, uid, F_OFD_GETLK, F_WRLCK);
+}
+
+/* the next uid of the range that no other daemon holds, now ours */
+static int
+userns_claim(const struct sandbox *sb, const struct config *cfg,
+    uint32_t *next, uid_t *uid)
+{
+	for (; *next < cfg->cf_script_uid_count; (*next)++) {
+		*uid = cfg->cf_script_uid_first + *next;
+		if (userns_lock(sb->sb_uid_lockfd, *uid, F_OFD_SETLK,
+		    F_WRLCK) == 0) {
+			(*next)++;
+			return 0;
+		}
+		if (errno != EAGAIN && errno != EACCES)
+			return -1;
+	}
+	errno = EUSERS;
+	return -1;
+}
+
 int
 userns_init(struct sandbox *sb, const struct config *cfg, size_t nslots,
     char *err, size_t errsz)
 {
-	size_t	 i;
+	uint32_t	 next = 0;
+	size_t		 i;
 
-	if (nslots == 0 || nslots > cfg->cf_script_uid_count) {
-		snprintf(err, errsz, "script-uid-range holds %u uids, "
-		    "max-scripts needs %zu", cfg->cf_script_uid_count, nslots);
+	sb->sb_uid_lockfd = -1;
+	if ((sb->sb_userns = calloc(nslots, sizeof(int))) == NULL ||
+	    (sb->sb_uids = calloc(nslots, sizeof(uid_t))) == NULL ||
+	    (sb->sb_uid_lockfd = userns_lock_open(O_RDWR | O_CREAT)) == -1) {
+		snprintf(err, errsz, "script uids (%s): %s", USERNS_LOCK_FILE,
+		    strerror(errno));
 		return -1;
 	}
-	if ((sb->sb_userns = calloc(nslots, sizeof(int))) == NULL) {
-		snprintf(err, errsz, "user namespaces: %s", strerror(errno));
-		return -1;
-	}
-	sb->sb_uid_first = cfg->cf_script_uid_first;
 	for (i = 0; i < nslots; i++)
 		sb->sb_userns[i] = -1;
 	sb->sb_nslots = nslots;
-	for (i = 0; i < nslots; i++)
-		if (userns_make(sb->sb_uid, sb->sb_gid,
-		    sb->sb_uid_first + (uint32_t)i, &sb->sb_userns[i]) == -1) {
-			snprintf(err, errsz, "user namespace for uid %u: %s",
-			    sb->sb_uid_first + (unsigned int)i,
+	for (i = 0; i < nslots; i++) {
+		if (userns_claim(sb, cfg, &next, &sb->sb_uids[i]) == -1) {
+			snprintf(err, errsz, "script-uid-range: %zu uids free "
+			    "of the %zu max-scripts needs (other cgijail "
+			    "instances hold the rest): %s", i, nslots,
 			    strerror(errno));
 			return -1;
 		}
+		if (userns_make(sb->sb_uid, sb->sb_gid, sb->sb_uids[i],
+		    &sb->sb_userns[i]) == -1) {
+			snprintf(err, errsz, "user namespace for uid %u: %s",
+			    (unsigned int)sb->sb_uids[i], strerror(errno));
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -122,8 +182,14 @@ userns_fini(struct sandbox *sb)
 		if (sb->sb_userns[i] != -1)
 			(void)close(sb->sb_userns[i]);
 	free(sb->sb_userns);
+	free(sb->sb_uids);
 	sb->sb_userns = NULL;
+	sb->sb_uids = NULL;
 	sb->sb_nslots = 0;
+	/* the uids are free again once the last holder of the file goes */
+	if (sb->sb_uid_lockfd != -1)
+		(void)close(sb->sb_uid_lockfd);
+	sb->sb_uid_lockfd = -1;
 }
 
 /*

@@ -65,11 +65,18 @@ fz_check_lists(const struct config *cf)
 	for (i = 0; i < cf->cf_ninterp; i++)
 		FZ_CHECK(cf->cf_interp[i].ci_ext[0] == '.' &&
 		    cf->cf_interp[i].ci_path[0] == '/');
-	for (i = 0; i < cf->cf_nbind; i++)
+	for (i = 0; i < cf->cf_nbind; i++) {
 		FZ_CHECK(cf->cf_bind[i].cb_src[0] == '/' &&
 		    cf->cf_bind[i].cb_dst[0] == '/' &&
 		    strcmp(cf->cf_bind[i].cb_dst, "/") != 0 &&
 		    strstr(cf->cf_bind[i].cb_dst, "/../") == NULL);
+		/* the jail's own mount points, with or without a '/' */
+		FZ_CHECK(strcmp(cf->cf_bind[i].cb_dst, "/proc") != 0 &&
+		    strcmp(cf->cf_bind[i].cb_dst, "/dev") != 0 &&
+		    strcmp(cf->cf_bind[i].cb_dst, "/tmp") != 0 &&
+		    cf->cf_bind[i].cb_dst[strlen(cf->cf_bind[i].cb_dst) - 1] !=
+		    '/');
+	}
 }
 
 /* no variable the loader or the CGI layer owns may come from the config */
@@ -111,6 +118,15 @@ fz_check_values(const struct config *cf)
 	    strcmp(cf->cf_access_log, "syslog") == 0);
 	FZ_CHECK(cf->cf_error_log[0] == '\0' || cf->cf_error_log[0] == '/' ||
 	    strcmp(cf->cf_error_log, "syslog") == 0);
+	FZ_CHECK(cf->cf_landlock == 0 || cf->cf_landlock == 1);
+	FZ_CHECK(cf->cf_landlock_min_abi >= 1 &&
+	    cf->cf_landlock_min_abi <= 64);
+	FZ_CHECK(cf->cf_cgroup == 0 || cf->cf_cgroup == 1);
+	/* a uid of its own for every running script, none of 0-65535, -1 */
+	FZ_CHECK(cf->cf_script_uid_first > 65535);
+	FZ_CHECK(cf->cf_script_uid_count >= (uint32_t)cf->cf_max_scripts);
+	FZ_CHECK((uint64_t)cf->cf_script_uid_first +
+	    cf->cf_script_uid_count - 1 < UINT32_MAX);
 }
 
 /* "fz.conf:N: message" with N at most one past the number of lines */

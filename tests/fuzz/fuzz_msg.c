@@ -32,6 +32,7 @@ union fz_payload {
 	struct msg_exec_started	es;
 	struct msg_exec_done	ed;
 	struct msg_exec_kill	ek;
+	struct msg_ready	rd;
 	unsigned char		raw[MSG_PAYLOAD_MAX];
 };
 
@@ -51,6 +52,8 @@ static const struct {
 	[MSG_EXEC_DONE] = { sizeof(struct msg_exec_done), 0,
 	    FZ_R(PROC_EXECUTOR) },
 	[MSG_EXEC_KILL] = { sizeof(struct msg_exec_kill), 0, FZ_R(PROC_FRONT) },
+	[MSG_READY] = { sizeof(struct msg_ready), 0,
+	    FZ_R(PROC_FRONT) | FZ_R(PROC_EXECUTOR) },
 };
 
 static union fz_payload	fz_p;
@@ -188,6 +191,9 @@ fz_check_accepted(enum msg_type t, const union fz_payload *p)
 		break;
 	case MSG_EXEC_KILL:
 		FZ_CHECK(p->ek.ek_reserved == 0);
+		break;
+	case MSG_READY:
+		FZ_CHECK(p->rd.mr_reserved == 0);
 		break;
 	default:
 		FZ_CHECK(0);

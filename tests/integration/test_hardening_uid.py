@@ -138,13 +138,17 @@ def test_process_limit_counts_one_request_only():
 
 
 def test_start_refused_while_a_process_uses_the_range():
-    uid = RANGE_FIRST + 3
+    """A range of its own: in the default one, a uid may be held by
+    another daemon that runs meanwhile, which is no squatter."""
+    lo = 1879244800
+    uid = lo + 3
     squatter = subprocess.Popen(
         ['sleep', '30'], preexec_fn=lambda: (os.setgroups([]),
                                              os.setresgid(uid, uid, uid),
                                              os.setresuid(uid, uid, uid)))
     try:
-        d = Daemon({'index.html': 'i\n'}, start=False)
+        d = Daemon({'index.html': 'i\n'}, start=False, config_lines=[
+            'script-uid-range %d-%d' % (lo, lo + 1023)])
         cp = d.run(timeout=10)
         assert cp.returncode == 1, (cp.returncode, cp.stderr)
         assert str(uid) in cp.stderr and 'script-uid-range' in cp.stderr, \
@@ -180,3 +184,53 @@ def test_uid_range_smaller_than_max_scripts_is_a_config_error():
     assert cp.returncode == 1, (cp.returncode, cp.stderr)
     assert 'cgijail.conf:' in cp.stderr and 'max-scripts' in cp.stderr, \
         cp.stderr
+
+
+def _running_uid(d, query):
+    """Start slow.sh?QUERY on d and return the host uid it runs as (and
+    the connection, to read its answer later)."""
+    c = d.connect(timeout=20)
+    c.request('GET', '/cgi-bin/slow.sh?' + query)
+
+    def find():
+        for p in _script_pids(d, 'sleep'):
+            try:
+                with open('/proc/%d/cmdline' % p, 'rb') as f:
+                    if f.read().split(b'\0')[1:2] == [query.encode()]:
+                        return p
+            except OSError:
+                pass
+        return None
+    pid = wait_until(find, 5.0)
+    assert pid, 'the script did not start'
+    return int(proc_status(pid)['Uid'].split()[1]), c
+
+
+def test_two_instances_and_a_reload_never_share_a_uid():
+    """Two daemons on one range, and the generation a SIGHUP starts while
+    the old one still runs a script: every running script has a uid of
+    its own (the executors hold theirs in /run/cgijail)."""
+    files = {'cgi-bin/slow.sh': SLOW_SH, 'cgi-bin/ok.sh': fixture('ok.sh')}
+    with Daemon(files, config_lines=['max-scripts 4']) as a, \
+            Daemon(files, config_lines=['max-scripts 4']) as b:
+        a.expect_restart = True
+        uids, conns = [], []
+        try:
+            for d, q in ((a, '2.1'), (a, '2.2'), (b, '4.3'), (b, '4.4')):
+                uid, c = _running_uid(d, q)
+                uids.append(uid)
+                conns.append(c)
+            a.write_config(['max-scripts 4', '# reloaded'])
+            a.send_signal(signal.SIGHUP)
+            assert a.wait_log('configuration reloaded', 5.0)
+            uid, c = _running_uid(a, '1.5')
+            uids.append(uid)
+            conns.append(c)
+            assert len(set(uids)) == len(uids), \
+                'running scripts share a host uid: %r' % uids
+            assert all(RANGE_FIRST <= u <= RANGE_LAST for u in uids), uids
+            for c in conns:
+                assert_status(c.read_response(), 200)
+        finally:
+            for c in conns:
+                c.close()

@@ -353,9 +353,15 @@ def test_security_md_names_a_real_contact():
     """The "Reporting a vulnerability" section of SECURITY.md gives the
     contact itself: an e-mail address or an https URL, none of them on a
     placeholder domain (example.*, .invalid, .test, localhost), no
-    placeholder text (<...>, TODO, XXX).  Today it points at "the address
-    in the project's Debian package or repository metadata", which does
-    not exist."""
+    placeholder text (<...>, TODO, XXX).  Before, it pointed at "the
+    address in the project's Debian package or repository metadata",
+    which does not exist.
+
+    A project that has no public home yet has no such contact, and
+    inventing one would be worse than none: then the section must say
+    plainly that there is none yet ("no ... address/channel/home ...
+    yet") and how to report privately meanwhile, still with no
+    placeholder."""
     with open(os.path.join(REPO, 'SECURITY.md')) as f:
         text = f.read()
     m = re.search(r'^#+ *Reporting a vulnerability *\n(.*?)(?=^#|\Z)', text,
@@ -364,8 +370,14 @@ def test_security_md_names_a_real_contact():
     section = m.group(1)
     mails = re.findall(r'[\w.+-]+@([\w-]+(?:\.[\w-]+)+)', section)
     urls = re.findall(r'https://([\w.-]+)', section)
-    assert mails or urls, (
-        'no e-mail address or https URL to report to:\n' + section.strip())
+    none_yet = re.search(r'\bno (public |private )?(home|channel|address|'
+                         r'contact)\b[^.]*\byet\b', section, re.I)
+    assert mails or urls or none_yet, (
+        'no e-mail address or https URL to report to, and no plain '
+        '"there is none yet":\n' + section.strip())
+    assert mails or urls or re.search(r'\bprivately\b', section, re.I), (
+        'no contact and no way to report privately meanwhile:\n' +
+        section.strip())
     bad = [h for h in mails + urls if PLACEHOLDER_DOMAIN.search(h)]
     assert not bad, 'placeholder domains %r in:\n%s' % (bad, section)
     assert not re.search(r'<[^>]*>|\bTODO\b|\bFIXME\b|\bXXX\b', section), (

@@ -8,15 +8,12 @@ and only /, /proc, /dev and /tmp themselves are refused; a role that
 fails its first start makes the daemon exit 1 with the role's reason,
 never a restart loop.
 
-The role failure is provoked where the parent does not look: the front
-chroots itself to /run/cgijail/empty and refuses anything but an empty,
-root-owned directory there.  The daemon runs in a private mount
-namespace (unshare -m) whose /run/cgijail is a fresh tmpfs holding a
-regular file, or a directory with a subdirectory, at that path; the
-host's /run/cgijail/empty, which other daemons on this machine use at
-the same time, is never touched, so there is nothing to restore.  If
-the parent learns to check that directory itself before it binds, the
-same test still holds (exit 1 with the reason, no restart).
+The role failure is provoked where the parent does not look: the
+daemon runs under tests/helpers/denysys, whose seccomp filter makes
+pivot_root(2) fail with EPERM.  The roles' setup needs it (the
+executor's jail, the front's own root); the parent never calls it, so
+it binds, starts both roles, and one of them fails its setup.  Nothing
+on the host is touched, so there is nothing to restore.
 """
 
 import os
@@ -26,8 +23,8 @@ import shutil
 import tempfile
 import time
 
-from cgijail_test import (Daemon, DaemonError, ProtocolError, SLOW, Skip,
-                          assert_status, port_listening)
+from cgijail_test import (Daemon, DaemonError, ProtocolError, SLOW,
+                          assert_status, helper_path, port_listening)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NOBODY = pwd.getpwnam('nobody').pw_uid
@@ -198,43 +195,47 @@ def test_unusable_settings_are_file_line_errors_with_n_and_at_start():
     assert not bad, '%d problems:\n' % len(bad) + '\n'.join(bad)
 
 
-def _run_with_broken_empty_dir(make):
-    """Start the daemon in a private mount namespace where make (a
-    shell command) has put something wrong at /run/cgijail/empty.
-    Returns (daemon, CompletedProcess, seconds)."""
-    if not shutil.which('unshare'):
-        raise Skip('unshare not installed')
-    os.makedirs('/run/cgijail', mode=0o755, exist_ok=True)
-    d = Daemon(start=False)
-    script = ('mount -t tmpfs -o mode=0755,size=64k cgijail-test '
-              '/run/cgijail && %s && exec "$@"' % make)
-    argv = ['unshare', '--mount', '--propagation', 'private', 'sh', '-c',
-            script, 'sh'] + d.argv()
+def _run_without_pivot_root(d):
+    """Run d in the foreground with pivot_root(2) failing (EPERM).
+    Returns (CompletedProcess, seconds)."""
+    argv = [helper_path('denysys'), 'pivot_root', 'EPERM'] + d.argv()
     t0 = time.monotonic()
     try:
         p = d.run(timeout=10, argv=argv, watch_port=False)
     except DaemonError as e:
         raise AssertionError(
-            'a front that cannot start (%s at /run/cgijail/empty) did '
-            'not make the daemon exit: %s' % (make, str(e)[:1200])) from None
-    return d, p, time.monotonic() - t0
+            'a role that cannot set itself up (pivot_root denied) did not '
+            'make the daemon exit: %s' % str(e)[:1200]) from None
+    return p, time.monotonic() - t0
 
 
 def test_role_failing_its_first_start_stops_the_daemon():
-    """The front cannot chroot: the daemon exits 1 within a few seconds,
-    its stderr carries the front's reason, and it never restarts the
-    roles (today: restarts forever with a growing delay)."""
-    for make in (': > /run/cgijail/empty',
-                 'mkdir -p /run/cgijail/empty/sub'):
-        d, p, took = _run_with_broken_empty_dir(make)
+    """A role cannot set itself up: the daemon exits 1 within a few
+    seconds, its stderr carries the role's reason (also when the error
+    log is a file), and it never restarts the roles (before: restarts
+    forever with a growing delay)."""
+    for log in (None, 'error.log'):
+        lines = None
+        if log is not None:
+            tmp = tempfile.mkdtemp(prefix='cgijail-ready-')
+            log = os.path.join(tmp, log)
+            lines = ['error-log %s' % log]
+        d = Daemon(config_lines=lines, start=False)
+        p, took = _run_without_pivot_root(d)
+        what = 'error-log %s' % log if log else 'log on stderr'
         assert p.returncode == 1, 'exit %s, expected 1 (%s):\n%s' % (
-            p.returncode, make, p.stderr[-2000:])
-        assert '/run/cgijail/empty' in p.stderr, (
-            'the front\'s reason is not on stderr (%s):\n%s' % (
-                make, p.stderr[-2000:]))
+            p.returncode, what, p.stderr[-2000:])
+        assert 'pivot_root' in p.stderr, (
+            'the role\'s reason is not on stderr (%s):\n%s' % (
+                what, p.stderr[-2000:]))
         assert took < 5.0 * SLOW, 'took %.1fs to give up (%s)' % (took,
-                                                                  make)
-        restarts = [ln for ln in p.stderr.splitlines()
+                                                                  what)
+        out = p.stderr
+        if log is not None:
+            with open(log) as f:
+                out += f.read()
+            shutil.rmtree(os.path.dirname(log), ignore_errors=True)
+        restarts = [ln for ln in out.splitlines()
                     if re.search(r'restart', ln, re.I)]
         assert not restarts, 'restarted after a failed first start:\n' + \
             '\n'.join(restarts[:5])

@@ -75,9 +75,40 @@ static const struct cfg_case cfg_cases[] = {
 	{ "listen localhost 1\n", NULL, "listen", "localhost|1" },
 	{ "listen 0.0.0.0 080\nlisten * 65535\n", NULL, "listen",
 	    "0.0.0.0|80,|65535" },
+	{ "listen 127.0.0.1:8080\n", NULL, "listen", "127.0.0.1|8080" },
+	{ "listen [::1]:8080\n", NULL, "listen", "::1|8080" },
+	{ "listen 8080\n", NULL, "listen", "|8080" },
+	{ "listen *:8080\n", NULL, "listen", "|8080" },
+	{ "listen localhost:81\nlisten [::]:81\n", NULL, "listen",
+	    "localhost|81,::|81" },
+	{ "listen 127.0.0.1:8080 tls\n", T_FILE ":1: 'tls' is not supported "
+	    "yet", NULL, NULL },
+	{ "listen 8080 proxy-protocol\n", T_FILE ":1: 'proxy-protocol' is not "
+	    "supported yet", NULL, NULL },
+	{ "listen 127.0.0.1:\n", T_FILE ":1: listen: no port in '127.0.0.1:' "
+	    "(expected ADDRESS PORT, ADDRESS:PORT, [IPv6]:PORT or PORT)", NULL,
+	    NULL },
+	{ "listen ::1\n", T_FILE ":1: listen: no port in '::1' (expected "
+	    "ADDRESS PORT, ADDRESS:PORT, [IPv6]:PORT or PORT)", NULL, NULL },
+	{ "listen [::1]\n", T_FILE ":1: listen: no port in '[::1]' (expected "
+	    "ADDRESS PORT, ADDRESS:PORT, [IPv6]:PORT or PORT)", NULL, NULL },
+	{ "listen 1.2.3.4:0\n", T_FILE ":1: listen: '0' is too small "
+	    "(expected 1-65535)", NULL, NULL },
+	{ "listen 1.2.3:80\n", T_FILE ":1: listen: bad address '1.2.3' "
+	    "(expected *, localhost or an IP address)", NULL, NULL },
+	{ "listen [1.2.3.4]:80\n", T_FILE ":1: listen: bad address "
+	    "'[1.2.3.4]' (expected *, localhost or an IP address)", NULL,
+	    NULL },
+	{ "listen 127.0.0.1:80 81\n", T_FILE ":1: listen: bad address "
+	    "'127.0.0.1:80' (expected *, localhost or an IP address)", NULL,
+	    NULL },
+	{ "listen 99999999999999999999\n", T_FILE ":1: listen: "
+	    "'99999999999999999999' is too large (expected 1-65535)", NULL,
+	    NULL },
 	{ "listen * 80 bogus\n", T_FILE ":1: listen: unknown option 'bogus'",
 	    NULL, NULL },
-	{ "listen *\n", T_FILE ":1: missing argument for 'listen'", NULL,
+	{ "listen *\n", T_FILE ":1: listen: no port in '*' (expected ADDRESS "
+	    "PORT, ADDRESS:PORT, [IPv6]:PORT or PORT)", NULL,
 	    NULL },
 	{ "listen * 1 tls proxy-protocol x\n", T_FILE ":1: too many arguments "
 	    "for 'listen'", NULL, NULL },
@@ -128,10 +159,11 @@ static const struct cfg_case cfg_cases[] = {
 	    "not 'yes'", NULL, NULL },
 	{ "max-body 10M\n", NULL, "maxbody", "10485760" },
 	{ "max-body 0\n", NULL, "maxbody", "0" },
+	{ "max-body 1T\n", NULL, "maxbody", "1099511627776" },
 	{ "max-body 10X\n", T_FILE ":1: max-body: bad size '10X' (a number "
-	    "with an optional K, M or G)", NULL, NULL },
+	    "with an optional K, M, G or T)", NULL, NULL },
 	{ "max-body 99999999999G\n", T_FILE ":1: max-body: bad size "
-	    "'99999999999G' (a number with an optional K, M or G)", NULL,
+	    "'99999999999G' (a number with an optional K, M, G or T)", NULL,
 	    NULL },
 	/* CGI */
 	{ "cgi-dir /scripts/\n", NULL, "cgidir", "/scripts|" },
@@ -191,8 +223,9 @@ static const struct cfg_case cfg_cases[] = {
 	    "X=a b c d e f g h i j k l m n o p q r s" },
 	{ "setenv X\n", T_FILE ":1: missing argument for 'setenv'", NULL,
 	    NULL },
-	{ "setenv PATH /bin\n", T_FILE ":1: setenv: 'PATH' is a CGI "
-	    "meta-variable that cgijail sets", NULL, NULL },
+	{ "setenv PATH /bin\n", T_FILE ":1: setenv: 'PATH' is set by cgijail "
+	    "(/usr/local/bin:/usr/bin:/bin in the jail); call other programs "
+	    "by their full path", NULL, NULL },
 	{ "setenv SCRIPT_FILENAME /x\n", T_FILE ":1: setenv: 'SCRIPT_FILENAME' "
 	    "is a CGI meta-variable that cgijail sets", NULL, NULL },
 	{ "setenv HTTP_PROXY x\n", T_FILE ":1: setenv: 'HTTP_PROXY' is "
@@ -251,10 +284,15 @@ static const struct cfg_case cfg_cases[] = {
 	{ "limit cpu 0\n", T_FILE ":1: limit cpu: '0' is out of range "
 	    "(expected 1-86400)", NULL, NULL },
 	{ "limit memory 1\n", T_FILE ":1: limit memory: '1' is out of range "
-	    "(expected 1048576-17592186044416 bytes, K/M/G allowed)", NULL,
-	    NULL },
+	    "(expected 1M-16T, a size with K, M, G or T)", NULL, NULL },
+	{ "limit memory 17T\n", T_FILE ":1: limit memory: '17T' is out of "
+	    "range (expected 1M-16T, a size with K, M, G or T)", NULL, NULL },
+	{ "limit file-size 16T\n", NULL, "limits",
+	    "10,536870912,64,17592186044416,256,16777216" },
 	{ "limit tmp 1X\n", T_FILE ":1: limit tmp: '1X' is invalid (expected "
-	    "65536-1099511627776 bytes, K/M/G allowed)", NULL, NULL },
+	    "64K-1T, a size with K, M, G or T)", NULL, NULL },
+	{ "limit open-files 2000000\n", T_FILE ":1: limit open-files: "
+	    "'2000000' is out of range (expected 8-1048576)", NULL, NULL },
 	{ "limit bogus 1\n", T_FILE ":1: limit: unknown limit 'bogus' (cpu, "
 	    "memory, processes, file-size, open-files, tmp)", NULL, NULL },
 	{ "limit cpu\n", T_FILE ":1: missing argument for 'limit'", NULL,
@@ -263,8 +301,24 @@ static const struct cfg_case cfg_cases[] = {
 	{ "jail-bind-rw /srv/x /data\n", NULL, "bind", "/srv/x>/data:rw" },
 	{ "jail-bind relative\n", T_FILE ":1: jail-bind: 'relative' must be an "
 	    "absolute path", NULL, NULL },
-	{ "jail-bind /a /\n", T_FILE ":1: jail-bind: cannot mount over the "
-	    "jail's /", NULL, NULL },
+	{ "jail-bind /a /\n", T_FILE ":1: jail-bind: target '/' is one of the "
+	    "jail's own mount points (/, /proc, /dev, /tmp); bind below it or "
+	    "elsewhere", NULL, NULL },
+	{ "jail-bind /proc\n", T_FILE ":1: jail-bind: target '/proc' is one "
+	    "of the jail's own mount points (/, /proc, /dev, /tmp); bind below "
+	    "it or elsewhere", NULL, NULL },
+	{ "jail-bind-rw /srv /dev/\n", T_FILE ":1: jail-bind-rw: target "
+	    "'/dev' is one of the jail's own mount points (/, /proc, /dev, "
+	    "/tmp); bind below it or elsewhere", NULL, NULL },
+	{ "\njail-bind /tmp\n", T_FILE ":2: jail-bind: target '/tmp' is one "
+	    "of the jail's own mount points (/, /proc, /dev, /tmp); bind below "
+	    "it or elsewhere", NULL, NULL },
+	{ "jail-bind /tmp/repos\n", NULL, "bind", "/tmp/repos>/tmp/repos:ro" },
+	{ "jail-bind-rw /srv/x/ /tmp/x//\n", T_FILE ":1: jail-bind-rw: "
+	    "'/tmp/x//' must not contain '//'", NULL, NULL },
+	{ "jail-bind-rw /srv/x/ /tmp/x/\n", NULL, "bind", "/srv/x>/tmp/x:rw" },
+	{ "jail-bind /tmp/a\njail-bind /tmp/a/\n", T_FILE ":2: jail-bind: "
+	    "target '/tmp/a' given twice", NULL, NULL },
 	{ "jail-bind /a /b/../c\n", T_FILE ":1: jail-bind: '/b/../c' must not "
 	    "contain '.' or '..' components", NULL, NULL },
 	{ "jail-bind /a /t\njail-bind-rw /b /t\n", T_FILE ":2: jail-bind-rw: "
@@ -272,6 +326,55 @@ static const struct cfg_case cfg_cases[] = {
 	{ "script-network on\n", NULL, "network", "1" },
 	{ "script-network maybe\n", T_FILE ":1: script-network: expected 'on' "
 	    "or 'off', not 'maybe'", NULL, NULL },
+	/* layers that must not fail open */
+	{ "", NULL, "landlock", "1,6,0" },
+	{ "\nlandlock off\n", NULL, "landlock", "0,6,2" },
+	{ "landlock-min-abi 4\n", NULL, "landlock", "1,4,1" },
+	{ "landlock-min-abi 0\n", T_FILE ":1: landlock-min-abi: ABI 0 is no "
+	    "landlock at all; to run scripts without it, say 'landlock off'",
+	    NULL, NULL },
+	{ "landlock-min-abi 65\n", T_FILE ":1: landlock-min-abi: '65' is too "
+	    "large (expected 1-64)", NULL, NULL },
+	{ "landlock maybe\n", T_FILE ":1: landlock: expected 'on' or 'off', "
+	    "not 'maybe'", NULL, NULL },
+	{ "", NULL, "cgroup", "1" },
+	{ "cgroup off\n", NULL, "cgroup", "0" },
+	{ "cgroup no\n", T_FILE ":1: cgroup: expected 'on' or 'off', not "
+	    "'no'", NULL, NULL },
+	/* the scripts' host uids */
+	{ "", NULL, "uidrange", "1879048192+1024@0" },
+	{ "# c\nscript-uid-range 2000000000-2000000063\n", NULL, "uidrange",
+	    "2000000000+64@2" },
+	{ "script-uid-range 65536-65536\nmax-scripts 1\n", NULL, "uidrange",
+	    "65536+1@1" },
+	{ "script-uid-range 4294967294-4294967294\nmax-scripts 1\n", NULL,
+	    "uidrange", "4294967294+1@1" },
+	{ "script-uid-range 65535-70000\n", T_FILE ":1: script-uid-range: "
+	    "'65535' is too small (expected 65536-4294967294)", NULL, NULL },
+	{ "script-uid-range 100000-4294967295\n", T_FILE ":1: "
+	    "script-uid-range: '4294967295' is too large (expected "
+	    "65536-4294967294)", NULL, NULL },
+	{ "script-uid-range 200000-100000\n", T_FILE ":1: script-uid-range: "
+	    "LAST 100000 is below FIRST 200000", NULL, NULL },
+	{ "script-uid-range 100000\n", T_FILE ":1: script-uid-range: '100000' "
+	    "is not FIRST-LAST (e.g. 1879048192-1879049215)", NULL, NULL },
+	{ "script-uid-range -100000\n", T_FILE ":1: script-uid-range: "
+	    "'-100000' is not FIRST-LAST (e.g. 1879048192-1879049215)", NULL,
+	    NULL },
+	{ "script-uid-range 100000-+100009\n", T_FILE ":1: script-uid-range: "
+	    "'+100009' is invalid (expected 65536-4294967294)", NULL, NULL },
+	{ "max-scripts 64\nscript-uid-range 1879113728-1879113735\n", T_FILE
+	    ":2: script-uid-range 1879113728-1879113735 holds 8 uids, fewer "
+	    "than max-scripts 64: each running script needs a uid of its own; "
+	    "widen the range or lower max-scripts", NULL, NULL },
+	{ "script-uid-range 100000-100007\n\nmax-scripts 9\n", T_FILE ":3: "
+	    "script-uid-range 100000-100007 holds 8 uids, fewer than "
+	    "max-scripts 9: each running script needs a uid of its own; widen "
+	    "the range or lower max-scripts", NULL, NULL },
+	{ "max-scripts 4096\n", T_FILE ":1: script-uid-range 1879048192-"
+	    "1879049215 holds 1024 uids, fewer than max-scripts 4096: each "
+	    "running script needs a uid of its own; widen the range or lower "
+	    "max-scripts", NULL, NULL },
 	/* logs */
 	{ "access-log syslog\n", NULL, "accesslog", "syslog" },
 	{ "error-log /var/log/cgijail.err\n", NULL, "errorlog",
@@ -355,6 +458,20 @@ cfg_render(const struct config *cf, const char *key, char *buf, size_t sz)
 		CAT("%s", cf->cf_access_log);
 	else if (strcmp(key, "errorlog") == 0)
 		CAT("%s", cf->cf_error_log);
+	else if (strcmp(key, "landlock") == 0)
+		CAT("%d,%d,%zu", cf->cf_landlock, cf->cf_landlock_min_abi,
+		    cf->cf_landlock_line);
+	else if (strcmp(key, "rootline") == 0) {
+		if (cf->cf_root_line == CONFIG_LINE_CLI)
+			CAT("%s@command line", cf->cf_root);
+		else
+			CAT("%s@%zu", cf->cf_root, cf->cf_root_line);
+	} else if (strcmp(key, "cgroup") == 0)
+		CAT("%d", cf->cf_cgroup);
+	else if (strcmp(key, "uidrange") == 0)
+		CAT("%u+%u@%zu", (unsigned)cf->cf_script_uid_first,
+		    (unsigned)cf->cf_script_uid_count,
+		    cf->cf_script_uid_line);
 	else
 		ck_abort_msg("unknown render key %s", key);
 #undef CAT
@@ -529,6 +646,14 @@ START_TEST(test_config_defaults)
 	ck_assert_uint_eq(cf->cf_limits.lim_open_files, 256);
 	ck_assert_uint_eq(cf->cf_limits.lim_tmp_bytes, 16ULL << 20);
 	ck_assert_int_eq(cf->cf_script_network, 0);
+	ck_assert_uint_eq(cf->cf_script_uid_first, 1879048192);
+	ck_assert_uint_eq(cf->cf_script_uid_count, 1024);
+	ck_assert_int_eq(cf->cf_landlock, 1);
+	ck_assert_int_eq(cf->cf_landlock_min_abi, 6);
+	ck_assert_int_eq(cf->cf_cgroup, 1);
+	ck_assert_uint_eq(cf->cf_root_line + cf->cf_user_line +
+	    cf->cf_script_user_line + cf->cf_max_scripts_line +
+	    cf->cf_script_uid_line + cf->cf_landlock_line, 0);
 	ck_assert_str_eq(cf->cf_access_log, "");
 	ck_assert_str_eq(cf->cf_error_log, "");
 	free(cf);
@@ -603,6 +728,15 @@ static const struct cli_case cli_cases[] = {
 	{ .lc_conf = "debug off\n", .lc_debug = 1, .lc_key = "debug",
 	    .lc_want = "1" },
 	{ .lc_conf = "debug on\n", .lc_key = "debug", .lc_want = "1" },
+	/* where a value comes from, for the FILE:LINE of later checks */
+	{ .lc_conf = "root /conf\n", .lc_root = "/cli", .lc_key = "rootline",
+	    .lc_want = "/cli@command line" },
+	{ .lc_conf = "\nroot /conf\n", .lc_key = "rootline",
+	    .lc_want = "/conf@2" },
+	{ .lc_conf = "", .lc_key = "rootline", .lc_want = "@0" },
+	{ .lc_conf = "", .lc_addr = "127.0.0.1:80", .lc_err = "command line: "
+	    "-b: bad address '127.0.0.1:80' (expected *, localhost or an IP "
+	    "address)" },
 };
 
 START_TEST(test_config_cli_table)
@@ -670,7 +804,11 @@ static const struct {
 	{ "", -1, 0 },
 	{ "K", -1, 0 },
 	{ "1KB", -1, 0 },
-	{ "1T", -1, 0 },
+	{ "1T", 0, 1ULL << 40 },
+	{ "16t", 0, 16ULL << 40 },
+	{ "16777215T", 0, 16777215ULL << 40 },
+	{ "16777216T", -1, 0 },
+	{ "1P", -1, 0 },
 	{ "-1", -1, 0 },
 	{ "+1", -1, 0 },
 	{ " 1", -1, 0 },

@@ -33,6 +33,7 @@ union msg_any {
 	struct msg_exec_started	es;
 	struct msg_exec_done	ed;
 	struct msg_exec_kill	ek;
+	struct msg_ready	rd;
 	unsigned char		raw[MSG_PAYLOAD_MAX + 64];
 };
 
@@ -50,6 +51,7 @@ static const struct {
 	{ MSG_EXEC_STARTED, PROC_EXECUTOR, PROC_MAX, 0 },
 	{ MSG_EXEC_DONE, PROC_EXECUTOR, PROC_MAX, 0 },
 	{ MSG_EXEC_KILL, PROC_FRONT, PROC_MAX, 0 },
+	{ MSG_READY, PROC_FRONT, PROC_EXECUTOR, 0 },
 };
 
 static void
@@ -106,6 +108,8 @@ good_payload(enum msg_type type, union msg_any *p)
 		return sizeof(p->ed);
 	case MSG_EXEC_KILL:
 		return sizeof(p->ek);
+	case MSG_READY:
+		return sizeof(p->rd);
 	default:
 		ck_abort_msg("no good payload for type %d", type);
 	}
@@ -369,6 +373,8 @@ static const struct int_case int_cases[] = {
 	    MSG_DONE_F_OOM | MSG_DONE_F_PIDS, 0, 0, 0, 0 },
 	{ MSG_EXEC_KILL, IC(struct msg_exec_kill, ek_reserved), 1, 0, 0, 0,
 	    -1 },
+	{ MSG_READY, IC(struct msg_ready, mr_reserved), 1, 0, 0, 0, -1 },
+	{ MSG_READY, IC(struct msg_ready, mr_reserved), 0, 0, 0, 0, 0 },
 };
 
 static void

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * parent_host.c: what the parent checks and says about this host before
+ * it binds (and again on SIGHUP): the kernel's landlock ABI against the
+ * configuration, a script uid range that no process uses, and the lines
+ * that say what is served where.  Parent role; trusts the configuration,
+ * reads /proc.
+ */
+#include <sys/types.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "config_load.h"
+#include "daemon.h"
+#include "log.h"
+#include "sandbox.h"
+
+#define PARENT_UID_SHOW		4	/* processes named in the refusal */
+
+/*
+ * A layer turned down or off is said at every start: the configuration
+ * asked for it, but whoever reads the log may not know.
+ */
+int
+parent_check_landlock(const struct config *cfg, char *err, size_t errsz)
+{
+	const char	*lacks;
+	int		 abi;
+
+	if (sandbox_check_landlock(cfg, &abi, err, errsz) == -1)
+		return -1;
+	if (!cfg->cf_landlock)
+		log_warnx("landlock off: scripts run without landlock (this "
+		    "kernel offers ABI %d); only read-only mounts keep them "
+		    "from writing", abi);
+	else if ((lacks = sandbox_check_landlock_lacks(cfg, abi)) != NULL)
+		log_warnx("landlock ABI %d (landlock-min-abi %d): scripts run "
+		    "without %s", abi, cfg->cf_landlock_min_abi, lacks);
+	if (!cfg->cf_cgroup)
+		log_warnx("cgroup off: a request's processes and memory are "
+		    "bounded by rlimits only");
+	return 0;
+}
+
+/*
+ * The script uids must be ours alone: a process already running with one
+ * could signal or trace our scripts.  On SIGHUP the range still in use
+ * (old) is left out: its processes are our own scripts.
+ */
+int
+parent_check_uids(const struct config *cfg, const struct config *old,
+    char *err, size_t errsz)
+{
+	struct sandbox_uid_user	 su[PARENT_UID_SHOW];
+	char			 where[PATH_MAX + 32];
+	char			 who[PARENT_UID_SHOW * 112];
+	unsigned		 first = cfg->cf_script_uid_first;
+	size_t			 i, n = 0;
+	int			 r;
+
+	r = sandbox_check_uids(cfg, old ? old->cf_script_uid_first : 0,
+	    old ? old->cf_script_uid_count : 0, su, PARENT_UID_SHOW);
+	if (r == 0)
+		return 0;
+	if (r == -1) {
+		(void)snprintf(err, errsz, "cgijail: /proc: cannot check that "
+		    "no process uses script-uid-range");
+		return -1;
+	}
+	who[0] = '\0';
+	for (i = 0; i < (size_t)r && n < sizeof(who); i++)
+		n += (size_t)snprintf(who + n, sizeof(who) - n, "%suid %u by "
+		    "pid %d (%s)", i ? ", " : "", (unsigned)su[i].su_uid,
+		    (int)su[i].su_pid, su[i].su_comm);
+	(void)snprintf(err, errsz, "%s: script-uid-range %u-%u is in use: "
+	    "%s%s; each script needs a host uid no other process has: stop "
+	    "those processes, or move the range (script-uid-range FIRST-LAST)",
+	    config_load_where(cfg, cfg->cf_script_uid_line, where,
+	    sizeof(where)), first, first + cfg->cf_script_uid_count - 1, who,
+	    r == PARENT_UID_SHOW ? ", ..." : "");
+	return -1;
+}
+
+/* ADDR as a client types it: [v6], and a name for "every address" */
+static void
+parent_url_host(const char *addr, char *buf, size_t bufsz, const char **note)
+{
+	char	name[HOST_NAME_MAX + 1];
+
+	*note = "";
+	if (addr[0] == '\0' || strcmp(addr, "*") == 0 ||
+	    strcmp(addr, "0.0.0.0") == 0 || strcmp(addr, "::") == 0) {
+		*note = addr[0] == '0' ? " (every IPv4 address)" :
+		    addr[0] == ':' ? " (every IPv6 address)" :
+		    " (every address)";
+		if (gethostname(name, sizeof(name)) == -1 || name[0] == '\0')
+			(void)strlcpy(name, "localhost", sizeof(name));
+		name[sizeof(name) - 1] = '\0';
+		addr = name;
+	}
+	(void)snprintf(buf, bufsz, strchr(addr, ':') != NULL ? "[%s]" : "%s",
+	    addr);
+}
+
+/* "serving /srv/site on http://127.0.0.1:8000/ (CGI: /cgi-bin, /htbin)" */
+void
+parent_log_serving(const struct config *cfg)
+{
+	char		 root[PATH_MAX], host[HOST_NAME_MAX + 3], cgi[1024];
+	const char	*note;
+	size_t		 i, n = 0;
+
+	if (realpath(cfg->cf_root, root) == NULL)
+		(void)strlcpy(root, cfg->cf_root, sizeof(root));
+	cgi[0] = '\0';
+	for (i = 0; i < cfg->cf_ncgidir && n < sizeof(cgi); i++)
+		n += (size_t)snprintf(cgi + n, sizeof(cgi) - n, "%s%s",
+		    i ? ", " : "", cfg->cf_cgidir[i].cd_urlpath);
+	for (i = 0; i < cfg->cf_nroute && n < sizeof(cgi); i++)
+		n += (size_t)snprintf(cgi + n, sizeof(cgi) - n, "%s%s",
+		    i ? ", " : "; routes: ", cfg->cf_route[i].cr_prefix);
+	for (i = 0; i < cfg->cf_nlisten; i++) {
+		parent_url_host(cfg->cf_listen[i].cl_addr, host, sizeof(host),
+		    &note);
+		log_info("serving %s on http://%s:%s/%s (CGI: %s)", root, host,
+		    cfg->cf_listen[i].cl_port, note, cgi);
+	}
+}
