@@ -80,7 +80,7 @@ static int
 check_cgroups(FILE *fp, const struct config *cfg)
 {
 	struct limits_cg_probe	 p;
-	char			 note[128];
+	char			 note[128], why[512];
 
 	if (!cfg->cf_cgroup) {
 		check_line(fp, "cgroups", "off", "(cgroup off in the "
@@ -100,7 +100,16 @@ check_cgroups(FILE *fp, const struct config *cfg)
 	if (!p.lcp_memory)
 		check_line(fp, "memory controller", "WARNING", "memory is "
 		    "bounded per process (RLIMIT_AS) only");
-	return !p.lcp_pids;
+	if (!p.lcp_pids)
+		return 1;
+	/* not what a file says: a group made and removed as a start would */
+	if (limits_cgroup_try(cfg, why, sizeof(why)) == -1) {
+		check_line(fp, "cgroup groups", "MISSING", why);
+		return 1;
+	}
+	check_line(fp, "cgroup groups", "ok", "(a daemon and a request "
+	    "group made, limited and removed)");
+	return 0;
 }
 
 /* what scripts go without on a kernel of this ABI, or NULL: nothing */

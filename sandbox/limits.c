@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -682,4 +683,53 @@ limits_rlimit_apply(const struct sandbox *sb)
 		    &sb->sb_rlim[i].sr_lim, NULL) == -1)
 			return -1;
 	return 0;
+}
+
+/*
+ * --check: the daemon's own cgroup set-up, really made: our group, one
+ * request group with its limits, then both removed.  In a child, so the
+ * caller keeps its cgroup file descriptors clean; on v2 the child moves
+ * its group's processes to the leaf as a start would.  0, or -1 with
+ * the reason in err.
+ */
+int
+limits_cgroup_try(const struct config *cfg, char *err, size_t errsz)
+{
+	struct sandbox		 sb;
+	struct sandbox_child	 ch;
+	int			 fds[LIMITS_CG_FDS], pfd[2], st;
+	ssize_t			 n;
+	pid_t			 pid;
+
+	if (pipe2(pfd, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
+		snprintf(err, errsz, "%s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		(void)close(pfd[0]);
+		memset(&sb, 0, sizeof(sb));
+		memset(&ch, 0, sizeof(ch));
+		sb.sb_cfg = cfg;
+		ch.sch_reqid = 1;
+		err[0] = '\0';
+		if (limits_cgroup_init(&sb, err, errsz) == 0 &&
+		    limits_cgroup_create(&sb, &ch, fds) == -1)
+			snprintf(err, errsz, "a request group: %s",
+			    strerror(errno));
+		else if (err[0] == '\0') {
+			limits_cgroup_close(&sb, fds);
+			(void)limits_cgroup_release(&sb, &ch);
+		}
+		limits_cgroup_fini(&sb);
+		if (write(pfd[1], err, strlen(err)) == -1)
+			_exit(2);
+		_exit(err[0] == '\0' ? 0 : 1);
+	}
+	(void)close(pfd[1]);
+	n = read(pfd[0], err, errsz - 1);
+	err[n > 0 ? n : 0] = '\0';
+	(void)close(pfd[0]);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }

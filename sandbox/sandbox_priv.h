@@ -47,6 +47,7 @@ struct limits_cg_probe {
 #define LIMITS_CG_LEAF	"cgijail.daemon"
 void	limits_cgroup_probe(struct limits_cg_probe *);
 int	limits_v2_leaf(int gfd);
+int	limits_cgroup_try(const struct config *, char *, size_t);
 int	limits_cgroup_init(struct sandbox *, char *, size_t);
 void	limits_cgroup_fini(struct sandbox *);
 int	limits_cgroup_create(struct sandbox *, struct sandbox_child *,
