@@ -182,7 +182,7 @@ bench: deps
 # ---- setup -----------------------------------------------------------
 
 DEB_PKGS := gcc make pkg-config libseccomp-dev libcap-dev libbsd-dev check \
-	    curl clang libclang-rt-14-dev python3 perl iproute2
+	    curl clang libclang-rt-14-dev python3 perl iproute2 gdb util-linux
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
