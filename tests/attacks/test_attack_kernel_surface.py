@@ -19,7 +19,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from attack_common import (Controls, Daemon, files, helper,  # noqa: E402
-                           rid_of, script_log)
+                           rid_of, script, script_log)
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -100,3 +100,19 @@ def test_kernel_surface_strict_runs_only_itself():
             bad = _run_probes(d, '/c-bin', ('exec-other',))
         assert not bad, 'strict.policy let a program run another:\n  ' + \
             '\n  '.join(bad)
+
+
+def test_kernel_surface_tmp_is_noexec():
+    """A script may write /tmp but not run what it wrote there (a
+    dropped binary); /bin/true itself still runs."""
+    sh = script(
+        "printf 'Content-Type: text/plain\\n\\n'\n"
+        "cp /bin/true /tmp/dropped && chmod 755 /tmp/dropped\n"
+        "/tmp/dropped; echo dropped=$?\n"
+        "/bin/true; echo true=$?\n")
+    with Daemon(files({'cgi-bin/drop.sh': (sh, 0o755)})) as d:
+        r = d.get('/cgi-bin/drop.sh')
+        assert r.status == 200, r
+        assert 'true=0' in r.text, r.text
+        assert 'dropped=0' not in r.text and 'dropped=' in r.text, \
+            'a binary written to /tmp ran: %r' % r.text
