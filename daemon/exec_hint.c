@@ -91,8 +91,8 @@ exec_hint_enoent(const struct exec_child *c, char *buf, size_t bufsz)
 	if (c->ec_kind == EXEC_KIND_SHEBANG && n > 0 &&
 	    c->ec_head[n - 1] == '\r') {
 		snprintf(buf, bufsz, "its #! line ends in a carriage return: "
-		    "it was saved with Windows line endings (convert it, "
-		    "e.g. with dos2unix or sed -i 's/\\r$//')");
+		    "it was saved with Windows line endings (convert it to "
+		    "Unix ones, e.g. with dos2unix)");
 		return;
 	}
 	exec_shebang_path(c->ec_head, interp, sizeof(interp));
