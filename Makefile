@@ -55,6 +55,7 @@ FUZZ_LIB_fuzz_http         := daemon/http.c daemon/http_chunked.c \
 			      daemon/http_values.c
 FUZZ_LIB_fuzz_msg          := daemon/msg.c
 FUZZ_LIB_fuzz_path         := daemon/http.c
+FUZZ_LIB_fuzz_proxy        := daemon/proxy.c
 FUZZ_LIB_fuzz_policy       := sandbox/filter_parse.c sandbox/filter.c \
 			      sandbox/policy_data.S
 FUZZ_LIB     := $(sort $(foreach t,$(FUZZ_SRCS:tests/fuzz/%.c=%),\

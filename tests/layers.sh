@@ -25,7 +25,7 @@ set -euo pipefail
 # the front: the network-facing role, its static files, the HTTP parser,
 # the CGI response parser (still in cgi.c until the split), stderr hints
 FRONT_OBJS=(daemon/front*.o daemon/static*.o daemon/mime*.o daemon/http*.o
-	daemon/cgi.o daemon/cgi_resp*.o daemon/cgi_hint*.o)
+	daemon/cgi.o daemon/cgi_resp*.o daemon/cgi_hint*.o daemon/proxy.o)
 
 # the executor: the privileged role, its script validation, the CGI
 # environment builder (still in cgi.c until the split), the sandbox
@@ -36,7 +36,7 @@ EXEC_OBJS=(daemon/executor*.o daemon/exec_*.o daemon/cgi.o daemon/cgi_env*.o
 # stderr hints, config parser, message codec, policy parser
 PURE_OBJS=(daemon/http*.o daemon/cgi_env*.o daemon/cgi_resp*.o
 	daemon/cgi_hint*.o daemon/config.o daemon/config_kw.o daemon/msg.o
-	sandbox/filter_parse.o)
+	daemon/proxy.o sandbox/filter_parse.o)
 
 # shared mechanism, in no role group and not checked here; named only so
 # that an object in no group at all is reported
