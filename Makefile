@@ -9,7 +9,7 @@ CC	?= cc
 BUILD	?= build
 PORT	?= 8000
 
-PKGS	:= libseccomp libcap libbsd-overlay
+PKGS	:= libseccomp libcap libbsd-overlay libtls
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
@@ -50,7 +50,8 @@ POLICY_EMBED := policy/default.policy policy/floor.policy \
 FUZZ_LIB_fuzz_cgi_env      := daemon/cgi_env.c
 FUZZ_LIB_fuzz_cgi_hint     := daemon/cgi_hint.c
 FUZZ_LIB_fuzz_cgi_response := daemon/cgi_resp.c
-FUZZ_LIB_fuzz_config       := daemon/config.c daemon/config_kw.c
+FUZZ_LIB_fuzz_config       := daemon/config.c daemon/config_kw.c \
+			      daemon/config_listen.c
 FUZZ_LIB_fuzz_http         := daemon/http.c daemon/http_chunked.c \
 			      daemon/http_values.c
 FUZZ_LIB_fuzz_msg          := daemon/msg.c
@@ -183,7 +184,8 @@ bench: deps
 # ---- setup -----------------------------------------------------------
 
 DEB_PKGS := gcc make pkg-config libseccomp-dev libcap-dev libbsd-dev check \
-	    curl clang libclang-rt-14-dev python3 perl iproute2 gdb util-linux
+	    curl clang libclang-rt-14-dev python3 perl iproute2 gdb util-linux \
+	    libtls-dev openssl haproxy
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \

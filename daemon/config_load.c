@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "config_load.h"
+#include "keys.h"
 #include "proc.h"
 #include "sandbox.h"
 
@@ -298,6 +299,18 @@ config_load_check_policies(const struct config *cfg, char *err,
 	return 0;
 }
 
+/* the TLS files read and checked as the parent will seal them */
+static int
+config_load_check_keys(const struct config *cfg, char *err, size_t errsz)
+{
+	struct keys	k;
+
+	if (keys_load(cfg, &k, err, errsz) == -1)
+		return -1;
+	keys_free(&k);
+	return 0;
+}
+
 /*
  * What the roles will need, resolved now: an error here is FILE:LINE
  * before anything is bound, never a role that fails at its start.
@@ -309,7 +322,8 @@ config_load_validate(const struct config *cfg, char *err, size_t errsz)
 	    config_load_check_users(cfg, err, errsz) == -1 ||
 	    config_load_check_binds(cfg, err, errsz) == -1 ||
 	    config_load_check_interps(cfg, err, errsz) == -1 ||
-	    config_load_check_policies(cfg, err, errsz) == -1)
+	    config_load_check_policies(cfg, err, errsz) == -1 ||
+	    config_load_check_keys(cfg, err, errsz) == -1)
 		return -1;
 	return 0;
 }

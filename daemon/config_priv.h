@@ -70,9 +70,23 @@ const char *config_size_str(uint64_t, char buf[CONFIG_SIZE_STR]);
 /* the line a value set now comes from: a file's, or CONFIG_LINE_CLI */
 size_t	config_here(const struct config_ctx *);
 
+/* config_kw.c: a clean absolute path (url: a URL path) into dst */
+int	config_set_path(struct config_ctx *, const char *what, char *dst,
+	    size_t dstsz, const char *src, int url);
 /* config_kw.c: the keyword called name, or NULL */
 const struct config_keyword *config_keyword(const char *name);
 /* config_kw.c: what one keyword cannot check alone, after the last line */
 int	config_kw_check(struct config_ctx *);
+
+/* config_listen.c: listen's options from ln_argv[first] on, into cl */
+int	config_listen_opts(struct config_ctx *, const struct config_line *,
+	    size_t first, struct config_listen *);
+/* config_listen.c: tls-certificate, tls-key, tls-ocsp-staple; proxy-from */
+int	config_kw_tls_file(struct config_ctx *, const struct config_line *,
+	    const struct config_keyword *);
+int	config_kw_proxy_from(struct config_ctx *, const struct config_line *,
+	    const struct config_keyword *);
+/* config_listen.c: what a tls or proxy-protocol listener needs */
+int	config_listen_check(struct config_ctx *);
 
 #endif

@@ -113,6 +113,7 @@ front_cgi_fill_req(struct front_conn *c, struct msg_exec_req *er,
 	    sizeof(er->er_local_addr));
 	er->er_peer_port = c->c_peer_port;
 	er->er_local_port = c->c_local_port;
+	er->er_flags = c->c_tls != NULL ? MSG_EXEC_F_TLS : 0;
 	er->er_content_length = clen;
 	front_cgi_pack_headers(r, er->er_headers, sizeof(er->er_headers));
 	return 0;
@@ -530,7 +531,6 @@ void
 front_cgi_client_readable(struct front_conn *c)
 {
 	struct front_cgi	*fc = c->c_cgi;
-	ssize_t			 n;
 
 	if (fc != NULL && fc->fc_collecting) {
 		if (front_conn_recv(c) > 0)
@@ -539,11 +539,8 @@ front_cgi_client_readable(struct front_conn *c)
 	}
 	if (fc == NULL || fc->fc_body_left == 0 || fc->fc_body != NULL ||
 	    c->c_inlen >= sizeof(c->c_in)) {
-		char probe;
-
 		/* only a hang-up is expected here: is the client gone? */
-		n = recv(c->c_ev.fe_fd, &probe, 1, MSG_PEEK);
-		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
+		if (front_conn_gone(c))
 			front_conn_close(c);
 		else
 			front_ev_set(&c->c_ev, EPOLLRDHUP |

@@ -60,7 +60,9 @@ struct parent {
 	int			 p_exe_fd;
 	int			 p_config_fd;
 	int			 p_listen[PARENT_LISTEN_MAX];
+	unsigned		 p_listen_opts[PARENT_LISTEN_MAX];
 	size_t			 p_nlisten;
+	int			 p_keys_fd;	/* the front's: keys.c */
 	int			 p_epfd;
 	int			 p_sigfd;
 	int			 p_timerfd;
@@ -144,6 +146,7 @@ parent_bind(struct parent *p, char *err, size_t errsz)
 				freeaddrinfo(res);
 				return -1;
 			}
+			p->p_listen_opts[p->p_nlisten] = cl->cl_opts;
 			p->p_listen[p->p_nlisten++] = fd;
 		}
 		freeaddrinfo(res);
@@ -209,11 +212,12 @@ parent_start_children(struct parent *p)
 		lfds[i] = p->p_listen[i];
 
 	p->p_exec.pc_pid = proc_start_role(p->p_exe_fd, PROC_EXECUTOR,
-	    p->p_argv, pe[1], fe[1], p->p_config_fd, NULL, 0);
+	    p->p_argv, pe[1], fe[1], p->p_config_fd, -1, NULL, 0);
 	if (p->p_exec.pc_pid == -1)
 		fatal("start executor");
 	p->p_front.pc_pid = proc_start_role(p->p_exe_fd, PROC_FRONT,
-	    p->p_argv, pf[1], fe[0], p->p_config_fd, lfds, p->p_nlisten);
+	    p->p_argv, pf[1], fe[0], p->p_config_fd, p->p_keys_fd, lfds,
+	    p->p_nlisten);
 	if (p->p_front.pc_pid == -1)
 		fatal("start front");
 	close(pf[1]);
@@ -471,13 +475,6 @@ parent_retire(struct parent *p, struct parent_child *c)
 	return 0;
 }
 
-static int
-parent_same_listen(const struct config *a, const struct config *b)
-{
-	return a->cf_nlisten == b->cf_nlisten && memcmp(a->cf_listen,
-	    b->cf_listen, a->cf_nlisten * sizeof(a->cf_listen[0])) == 0;
-}
-
 /*
  * SIGHUP: a new configuration gets a new front and executor; the old ones
  * finish what they have.  A broken file changes nothing.
@@ -488,14 +485,16 @@ parent_reload(struct parent *p)
 	struct config	*ncfg;
 	char		 err[CONFIG_ERR_MAX], *text;
 	size_t		 len;
-	int		 fd;
+	int		 fd, kfd = -1;
 
 	if ((ncfg = calloc(1, sizeof(*ncfg))) == NULL)
 		return;
 	text = NULL;
 	if (config_load_reload(ncfg, &text, &len, err, sizeof(err)) == -1 ||
 	    parent_check_landlock(ncfg, err, sizeof(err)) == -1 ||
-	    parent_check_uids(ncfg, p->p_cfg, err, sizeof(err)) == -1) {
+	    parent_check_uids(ncfg, p->p_cfg, err, sizeof(err)) == -1 ||
+	    (kfd = parent_keys_seal(ncfg, p->p_listen_opts, p->p_nlisten, err,
+	    sizeof(err))) == -1) {
 		log_warnx("reload failed, still serving the previous "
 		    "configuration: %s", err);
 		free(text);
@@ -510,11 +509,15 @@ parent_reload(struct parent *p)
 		log_warnx("reload not possible now, try again");
 		if (fd != -1)
 			close(fd);
+		close(kfd);
 		free(ncfg);
 		return;
 	}
 	if (!parent_same_listen(p->p_cfg, ncfg))
-		log_warnx("reload: listen addresses change only on a restart");
+		log_warnx("reload: listen addresses and options change only "
+		    "on a restart");
+	close(p->p_keys_fd);
+	p->p_keys_fd = parent_park(kfd);
 	if (log_open_files(ncfg->cf_access_log, ncfg->cf_error_log) == -1)
 		log_warn("reload: log files");
 	close(p->p_config_fd);
@@ -758,7 +761,9 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 	}
 	if (parent_check_landlock(cfg, err, sizeof(err)) == -1 ||
 	    parent_check_uids(cfg, NULL, err, sizeof(err)) == -1 ||
-	    parent_bind(&p, err, sizeof(err)) == -1) {
+	    parent_bind(&p, err, sizeof(err)) == -1 ||
+	    (p.p_keys_fd = parent_keys_seal(cfg, p.p_listen_opts, p.p_nlisten,
+	    err, sizeof(err))) == -1) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
@@ -769,6 +774,7 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 	}
 	p.p_exe_fd = parent_park(p.p_exe_fd);
 	p.p_config_fd = parent_park(p.p_config_fd);
+	p.p_keys_fd = parent_park(p.p_keys_fd);
 	for (i = 0; i < p.p_nlisten; i++)
 		p.p_listen[i] = parent_park(p.p_listen[i]);
 	/* orphans of our children are ours to reap, never init's */

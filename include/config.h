@@ -34,10 +34,22 @@
 /* landlock ABI 6: read-only files, no TCP, signal and socket scoping */
 #define CONFIG_LANDLOCK_ABI	6
 
+#define CONFIG_PROXY_FROM_MAX	32
+/* cl_opts: a listener's options */
+#define CONFIG_LISTEN_TLS	0x1	/* listen ... tls */
+#define CONFIG_LISTEN_PROXY	0x2	/* listen ... proxy-protocol */
+
 struct config_listen {
 	/* "" = all interfaces, "localhost", an IPv4 or IPv6 literal (no []) */
 	char		cl_addr[64];
 	char		cl_port[8];	/* decimal */
+	unsigned	cl_opts;	/* CONFIG_LISTEN_* */
+};
+
+/* proxy-from: an address or a network; IPv4 as ::ffff:a.b.c.d, bits + 96 */
+struct config_cidr {
+	uint8_t		cc_addr[16];	/* bits past cc_bits are 0 */
+	unsigned	cc_bits;	/* 0-128 */
 };
 
 struct config_cgidir {
@@ -85,6 +97,20 @@ struct config {
 	size_t			cf_nlisten;
 	int			cf_max_connections;
 	int			cf_max_per_client;	/* 0: no limit */
+	/* the first listen line with tls, with proxy-protocol (0: none) */
+	size_t			cf_tls_listen_line;
+	size_t			cf_proxy_listen_line;
+	/* absolute paths, "" = none; read by the parent only */
+	char			cf_tls_cert[PATH_MAX];
+	size_t			cf_tls_cert_line;
+	char			cf_tls_key[PATH_MAX];
+	size_t			cf_tls_key_line;
+	char			cf_tls_ocsp[PATH_MAX];
+	size_t			cf_tls_ocsp_line;
+	/* who may send a PROXY header on a proxy-protocol listener */
+	struct config_cidr	cf_proxy_from[CONFIG_PROXY_FROM_MAX];
+	size_t			cf_nproxy_from;
+	size_t			cf_proxy_from_line;	/* the first */
 
 	char			cf_root[PATH_MAX];
 	size_t			cf_root_line;
