@@ -272,7 +272,7 @@ front_tls_gone(struct front_conn *c)
 {
 	struct front_tls	*t = c->c_tls;
 
-	if (front_tls_buffered(t) && t->t_rxoff < t->t_rxlen)
+	if (t->t_rxoff < t->t_rxlen)
 		return 0;
 	return front_tls_fill(c) == -1;
 }

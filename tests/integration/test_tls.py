@@ -191,6 +191,19 @@ def test_tls_rest_of_a_record_is_not_forgotten():
                 assert r.body == b'hello over tls\n', (i, r)
 
 
+def test_tls_client_gone_kills_its_script():
+    """A TLS client that leaves while its script has not answered: the
+    script is killed, as on plain HTTP, and the daemon goes on."""
+    with ListenersDaemon(['tls'], _files()) as d:
+        c = d.tls_connect()
+        c.request('GET', '/cgi-bin/slow.sh')
+        time.sleep(0.5)
+        c.close()
+        assert d.wait_log(r'cgi\[\d+\] /cgi-bin/slow.sh: killed: client '
+                          r'gone', 5), d.log_tail()
+        assert _curl(d, '/index.html').stdout == b'hello over tls\n'
+
+
 def test_tls_12_and_13_only():
     """TLS 1.3 and 1.2 handshake; 1.1 and 1.0 are refused."""
     with ListenersDaemon(['tls'], _files()) as d:
