@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: ISC
 # bench/tls.sh: HTTPS, cgijail (libtls) vs lighttpd (mod_openssl), side by
 # side, with one certificate (ECDSA P-256, made here) and their default
-# TLS settings (TLS 1.3): the handshake's cost (a new connection for every
-# request, wrk and openssl s_time), then a 4 KiB static file and a C CGI
-# hello over keep-alive connections.  Not run by make test.
+# TLS settings (TLS 1.3; lighttpd also without tickets, so that it resumes
+# no session, as cgijail never does): the handshake's cost (a new
+# connection for every request: rate, and server CPU per connection),
+# then a 4 KiB static file and a C CGI hello over keep-alive connections.
+# Not run by make test.
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 bench_need
@@ -72,10 +74,10 @@ lighttpd -D -f "$WORK/lighttpd.conf" >/dev/null 2>&1 &
 PIDS+=($!)
 bench_wait_port 18081
 tls_wait_port 18444
-# the same without session tickets: every connection a full handshake,
-# as with cgijail (libtls resumes no session); wrk resumes when it can
+# the same without TLS 1.3 tickets: every connection a full handshake, as
+# with cgijail (it resumes no session); wrk resumes when the server lets it
 sed -e 's/18081/18082/; s/18444/18445/' \
-    -e 's|ssl.privkey = .*|&\n\tssl.openssl.ssl-conf-cmd = ( "Options" => "-SessionTicket" )|' \
+    -e 's|ssl.privkey = .*|&\n\tssl.openssl.ssl-conf-cmd = ( "NumTickets" => "0" )|' \
     -e 's|lighttpd-access|lighttpd2-access|' \
     "$WORK/lighttpd.conf" > "$WORK/lighttpd2.conf"
 lighttpd -D -f "$WORK/lighttpd2.conf" >/dev/null 2>&1 &
@@ -92,11 +94,12 @@ echo "wrk, median of $ROUNDS x ${DURATION}s; cgijail on the left"
 echo
 
 # ---- the handshake: a new connection for every request ----------------
-# CPU ticks (user + system) of the processes given
+# CPU time of the processes given, in ns (/proc/PID/schedstat: exact,
+# where /proc/PID/stat counts clock ticks)
 tls_cpu() {
 	local t=0 p
 	for p in "$@"; do
-		t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat")))
+		t=$((t + $(awk '{ print $1 }' "/proc/$p/schedstat")))
 	done
 	echo "$t"
 }
@@ -118,8 +121,8 @@ tls_wrk_cpu() {
 	printf '%s %s %s\n' \
 	    "$(printf '%s\n' "${rs[@]}" | sort -n | sed -n "$(( (ROUNDS + 1) / 2 ))p")" \
 	    "$(printf '%s\n' "${p99s[@]}" | sort | sed -n "$(( (ROUNDS + 1) / 2 ))p")" \
-	    "$(awk -v a="$t0" -v b="$t1" -v n="$n" -v hz="$(getconf CLK_TCK)" \
-	    'BEGIN { printf "%.0f", (n > 0 ? (b - a) / hz * 1e6 / n : 0) }')"
+	    "$(awk -v a="$t0" -v b="$t1" -v n="$n" \
+	    'BEGIN { printf "%.0f", (n > 0 ? (b - a) / 1e3 / n : 0) }')"
 }
 
 mapfile -t CJ_PIDS < <(echo "${PIDS[0]}"; pgrep -P "${PIDS[0]}")
@@ -130,7 +133,7 @@ printf '%-30s %3s %8s %6s %8s %6s %9s\n' server c "http/s" cpu "https/s" \
     cpu handshake
 for c in 1 16; do
 	for srv in "cgijail 18080 18443" "lighttpd 18081 18444" \
-	    "lighttpd-no-tickets 18082 18445"; do
+	    "lighttpd-no-resumption 18082 18445"; do
 		read -r name plain tls <<<"$srv"
 		case $name in
 		cgijail) pids=("${CJ_PIDS[@]}") ;;
