@@ -61,4 +61,4 @@ else:
             name = os.path.basename(p.get_filename())
             rows.append(f"<li>{html.escape(name)}: {len(data)} bytes, "
                         f"sha256 {hashlib.sha256(data).hexdigest()}</li>")
-        page(200, "<ul>" + "".join(rows) + "</ul>")
+        page(200, "<ul>" + "".join(rows) + "</ul>" + FORM)

@@ -15,7 +15,8 @@
 	"initial-scale=1\">\n<style>:root{color-scheme:light dark}"	\
 	"body{margin:0 auto;max-width:46rem;padding:1rem 1.25rem;"	\
 	"font:16px/1.55 system-ui,-apple-system,\"Segoe UI\",Roboto,"	\
-	"\"DejaVu Sans\",sans-serif;color:#1f2933;background:#fff}"	\
+	"\"DejaVu Sans\",sans-serif;color:#1f2933;background:#fff;"	\
+	"overflow-wrap:break-word}"					\
 	"h1{font-size:1.6rem;line-height:1.25;margin:1.5rem 0 .5rem}"	\
 	"a{color:#0b62c4}pre{font:.85em/1.45 ui-monospace,"		\
 	"\"DejaVu Sans Mono\",monospace;background:#f3f5f8;"		\
