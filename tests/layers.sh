@@ -30,7 +30,7 @@ FRONT_OBJS=(daemon/front*.o daemon/static*.o daemon/mime*.o daemon/http*.o
 # the executor: the privileged role, its script validation, the CGI
 # environment builder (still in cgi.c until the split), the sandbox
 EXEC_OBJS=(daemon/executor*.o daemon/exec_*.o daemon/cgi.o daemon/cgi_env*.o
-	sandbox/*.o)
+	sandbox/*.o daemon/explain*.o)
 
 # the pure modules: HTTP parser, CGI env builder and response parser,
 # stderr hints, config parser, message codec, policy parser
