@@ -101,6 +101,21 @@ explain_route_dir(const char *path, size_t dlen, struct explain_req *xr)
 	return -1;
 }
 
+/* the policy of the CGI directory a cgi-route's script is in */
+static size_t
+explain_route_policy(const struct config *cfg, const char *script)
+{
+	size_t	 i, n;
+
+	for (i = 0; i < cfg->cf_ncgidir; i++) {
+		n = strlen(cfg->cf_cgidir[i].cd_urlpath);
+		if (strncmp(script, cfg->cf_cgidir[i].cd_urlpath, n) == 0 &&
+		    script[n] == '/')
+			return i;
+	}
+	return 0;
+}
+
 /* URLPATH to script and PATH_INFO, as front_route.c decides */
 static int
 explain_route(const struct config *cfg, const char *path,
@@ -120,7 +135,7 @@ explain_route(const struct config *cfg, const char *path,
 		strlcpy(xr->xr_script, cr->cr_script, sizeof(xr->xr_script));
 		strlcpy(xr->xr_path_info, n > 1 ? path + n : path,
 		    sizeof(xr->xr_path_info));
-		xr->xr_policy = 0;
+		xr->xr_policy = explain_route_policy(cfg, xr->xr_script);
 		return 0;
 	}
 	for (i = 0; i < cfg->cf_ncgidir; i++) {
@@ -299,6 +314,7 @@ explain_helper(struct config *cfg, const struct explain_req *xr,
 	if ((ctx.ex_docroot_fd = open(sb->sb_docroot, O_PATH | O_DIRECTORY |
 	    O_CLOEXEC)) == -1)
 		explain_helper_done(resfd, EXPLAIN_JAIL, NULL, strerror(errno));
+	memset(&sc, 0, sizeof(sc));
 	if (exec_validate_script(&ctx, xr->xr_script, &sc, &why, &e) !=
 	    MSG_EXEC_OK) {
 		exec_hint_refusal(xr->xr_script, sc.sc_file, why, cfg, err,
@@ -693,9 +709,12 @@ explain_rounds(struct config *cfg, const struct explain_req *xr,
 			fprintf(stderr, "cgijail --explain-jail: tracing: "
 			    "%s\n", strerror(errno));
 		explain_print_run(round, ew->ew_nbinds, &xn);
-		if (xn.xn_res.xs_phase != EXPLAIN_RAN)
-			return round == 1 ? 1 : explain_report(&tot, NULL, 0,
-			    uid, &xn);
+		if (xn.xn_res.xs_phase != EXPLAIN_RAN) {
+			if (round == 1)
+				return 1;
+			added = 1;	/* what the runs before found stands */
+			break;
+		}
 		explain_merge(&tot, &xn.xn_found, round);
 		n = explain_binds_lines(&tot, lines, CONFIG_BIND_MAX);
 		if ((added = explain_add_binds(cfg, lines, n)) == 0)
