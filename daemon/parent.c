@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * parent.c: the root process.  Binds the listening sockets, opens the
+ * parent.c: the root process.  Opens the listening sockets and the
  * logs, starts the front and the executor, then only supervises them and
  * writes the log lines they send: a role that fails by itself before both
  * said they are ready fails the start (exit 1); otherwise both restart.
@@ -16,11 +16,8 @@
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,9 +30,9 @@
 #include "daemon.h"
 #include "log.h"
 #include "msg.h"
+#include "parent_priv.h"
 #include "proc.h"
 
-#define PARENT_LISTEN_MAX	(2 * CONFIG_LISTEN_MAX)
 #define PARENT_BACKOFF_MAX_MS	5000
 /* fds we hand to children are parked above this before re-exec */
 #define PARENT_FD_PARK		64
@@ -59,8 +56,7 @@ struct parent {
 	char			**p_argv;
 	int			 p_exe_fd;
 	int			 p_config_fd;
-	int			 p_listen[PARENT_LISTEN_MAX];
-	size_t			 p_nlisten;
+	struct parent_listen	 p_lis;
 	int			 p_epfd;
 	int			 p_sigfd;
 	int			 p_timerfd;
@@ -79,77 +75,6 @@ struct parent {
 
 static int	parent_dispatch_child(struct parent *, struct parent_child *);
 static void	parent_stop(struct parent *);
-
-/* one socket for one address; -1 with a one-line reason on failure */
-static int
-parent_bind_one(const struct addrinfo *ai, char *err, size_t errsz)
-{
-	char	host[64], serv[16];
-	int	fd, on = 1;
-
-	getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host), serv,
-	    sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV);
-	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, ai->ai_protocol);
-	if (fd == -1)
-		goto fail;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	if (ai->ai_family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
-	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
-	    listen(fd, 511) == -1)
-		goto fail;
-	return fd;
-fail:
-	snprintf(err, errsz, "cgijail: %s%s%s:%s: %s",
-	    ai->ai_family == AF_INET6 ? "[" : "", host,
-	    ai->ai_family == AF_INET6 ? "]" : "", serv, strerror(errno));
-	if (fd != -1)
-		close(fd);
-	return -1;
-}
-
-static int
-parent_bind(struct parent *p, char *err, size_t errsz)
-{
-	struct addrinfo	 hints, *res, *ai;
-	const char	*host;
-	size_t		 i;
-	int		 fd, rc;
-
-	for (i = 0; i < p->p_cfg->cf_nlisten; i++) {
-		const struct config_listen *cl = &p->p_cfg->cf_listen[i];
-
-		memset(&hints, 0, sizeof(hints));
-		hints.ai_family = AF_UNSPEC;
-		hints.ai_socktype = SOCK_STREAM;
-		hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-		host = cl->cl_addr[0] == '\0' || strcmp(cl->cl_addr, "*") == 0 ?
-		    NULL : cl->cl_addr;
-		if ((rc = getaddrinfo(host, cl->cl_port, &hints, &res)) != 0) {
-			snprintf(err, errsz, "cgijail: %s: %s",
-			    host ? host : "*", gai_strerror(rc));
-			return -1;
-		}
-		for (ai = res; ai != NULL; ai = ai->ai_next) {
-			if (p->p_nlisten >= PARENT_LISTEN_MAX)
-				break;
-			fd = parent_bind_one(ai, err, errsz);
-			/* all-interfaces on a host without IPv6 is fine */
-			if (fd == -1 && host == NULL &&
-			    ai->ai_family == AF_INET6 &&
-			    errno == EAFNOSUPPORT)
-				continue;
-			if (fd == -1) {
-				freeaddrinfo(res);
-				return -1;
-			}
-			p->p_listen[p->p_nlisten++] = fd;
-		}
-		freeaddrinfo(res);
-	}
-	return p->p_nlisten == 0 ? -1 : 0;
-}
 
 static int
 parent_config_memfd(const char *text, size_t len)
@@ -205,15 +130,15 @@ parent_start_children(struct parent *p)
 		pe[i] = parent_park(pe[i]);
 		fe[i] = parent_park(fe[i]);
 	}
-	for (i = 0; i < p->p_nlisten; i++)
-		lfds[i] = p->p_listen[i];
+	for (i = 0; i < p->p_lis.pl_n; i++)
+		lfds[i] = p->p_lis.pl_fd[i];
 
 	p->p_exec.pc_pid = proc_start_role(p->p_exe_fd, PROC_EXECUTOR,
 	    p->p_argv, pe[1], fe[1], p->p_config_fd, NULL, 0);
 	if (p->p_exec.pc_pid == -1)
 		fatal("start executor");
 	p->p_front.pc_pid = proc_start_role(p->p_exe_fd, PROC_FRONT,
-	    p->p_argv, pf[1], fe[0], p->p_config_fd, lfds, p->p_nlisten);
+	    p->p_argv, pf[1], fe[0], p->p_config_fd, lfds, p->p_lis.pl_n);
 	if (p->p_front.pc_pid == -1)
 		fatal("start front");
 	close(pf[1]);
@@ -536,9 +461,7 @@ parent_stop(struct parent *p)
 	p->p_stopping = 1;
 	p->p_restart_pending = 0;
 	log_info("stopping");
-	for (i = 0; i < p->p_nlisten; i++)
-		close(p->p_listen[i]);
-	p->p_nlisten = 0;
+	parent_listen_close(&p->p_lis);
 	if (p->p_front.pc_chan != -1)
 		msg_send(p->p_front.pc_chan, MSG_SHUTDOWN, 0, &ms, sizeof(ms),
 		    NULL, 0);
@@ -758,7 +681,7 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 	}
 	if (parent_check_landlock(cfg, err, sizeof(err)) == -1 ||
 	    parent_check_uids(cfg, NULL, err, sizeof(err)) == -1 ||
-	    parent_bind(&p, err, sizeof(err)) == -1) {
+	    parent_listen_open(cfg, &p.p_lis, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
@@ -769,8 +692,8 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 	}
 	p.p_exe_fd = parent_park(p.p_exe_fd);
 	p.p_config_fd = parent_park(p.p_config_fd);
-	for (i = 0; i < p.p_nlisten; i++)
-		p.p_listen[i] = parent_park(p.p_listen[i]);
+	for (i = 0; i < p.p_lis.pl_n; i++)
+		p.p_lis.pl_fd[i] = parent_park(p.p_lis.pl_fd[i]);
 	/* orphans of our children are ours to reap, never init's */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	parent_setup_events(&p);
