@@ -16,6 +16,7 @@
 #include "config_load.h"
 #include "daemon.h"
 #include "log.h"
+#include "parent_priv.h"
 #include "proc.h"
 #include "sandbox.h"
 #include "version.h"
@@ -144,6 +145,12 @@ main(int argc, char **argv)
 	size_t			 len;
 
 	main_parse_argv(argc, argv, &o);
+	/* systemd's sockets, while fd 3 upward are still theirs */
+	if (o.role == NULL && !o.configtest && !o.check &&
+	    parent_listen_adopt(err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
 	memset(&src, 0, sizeof(src));
 	src.cls_cli = o.cli;
 	src.cls_path = o.conf_path;

@@ -34,8 +34,6 @@
 #include "proc.h"
 
 #define PARENT_BACKOFF_MAX_MS	5000
-/* fds we hand to children are parked above this before re-exec */
-#define PARENT_FD_PARK		64
 #define PARENT_RETIRED_MAX	16	/* old generations still draining */
 /* after a failed first start, the other role gets this long to stop */
 #define PARENT_START_FAIL_MS	2000
@@ -65,6 +63,7 @@ struct parent {
 	struct parent_child	 p_retired[PARENT_RETIRED_MAX];
 	int			 p_stopping;
 	int			 p_started;	/* both roles were ready once */
+	int			 p_reloading;	/* READY=1 when the new pair is */
 	int			 p_exit;	/* parent_main()'s status */
 	enum proc_role		 p_first_dead;	/* of a failed start */
 	char			 p_fail[PARENT_REASON_MAX + 64];
@@ -229,6 +228,7 @@ parent_say_start_failed(struct parent *p)
 	    "failed at its start%s%s", proc_role_name(c->pc_role),
 	    c->pc_reason[0] != '\0' ? ": " : "", c->pc_reason);
 	log_line_fmt(LOG_LVL_ERR, "%s", p->p_fail);
+	parent_notify("STATUS=%s", p->p_fail);
 	/* that went to the error log: say it where cgijail was started */
 	if (p->p_cfg->cf_error_log[0] != '\0')
 		fprintf(stderr, "cgijail: %s\n", p->p_fail);
@@ -405,10 +405,10 @@ parent_same_listen(const struct config *a, const struct config *b)
 
 /*
  * SIGHUP: a new configuration gets a new front and executor; the old ones
- * finish what they have.  A broken file changes nothing.
+ * finish what they have.  A broken file changes nothing (-1).
  */
-static void
-parent_reload(struct parent *p)
+static int
+parent_reload_apply(struct parent *p)
 {
 	struct config	*ncfg;
 	char		 err[CONFIG_ERR_MAX], *text;
@@ -416,7 +416,7 @@ parent_reload(struct parent *p)
 	int		 fd;
 
 	if ((ncfg = calloc(1, sizeof(*ncfg))) == NULL)
-		return;
+		return -1;
 	text = NULL;
 	if (config_load_reload(ncfg, &text, &len, err, sizeof(err)) == -1 ||
 	    parent_check_landlock(ncfg, err, sizeof(err)) == -1 ||
@@ -425,7 +425,7 @@ parent_reload(struct parent *p)
 		    "configuration: %s", err);
 		free(text);
 		free(ncfg);
-		return;
+		return -1;
 	}
 	fd = parent_config_memfd(text, len);
 	free(text);
@@ -436,7 +436,7 @@ parent_reload(struct parent *p)
 		if (fd != -1)
 			close(fd);
 		free(ncfg);
-		return;
+		return -1;
 	}
 	if (!parent_same_listen(p->p_cfg, ncfg))
 		log_warnx("reload: listen addresses change only on a restart");
@@ -448,6 +448,18 @@ parent_reload(struct parent *p)
 	p->p_cfg = ncfg;
 	parent_start_children(p);
 	log_info("configuration reloaded");
+	return 0;
+}
+
+/* systemd hears RELOADING=1, then READY=1 once the new pair serves */
+static void
+parent_reload(struct parent *p)
+{
+	parent_notify_reloading();
+	if (parent_reload_apply(p) == -1)
+		parent_notify("READY=1");
+	else
+		p->p_reloading = 1;
 }
 
 static void
@@ -461,6 +473,7 @@ parent_stop(struct parent *p)
 	p->p_stopping = 1;
 	p->p_restart_pending = 0;
 	log_info("stopping");
+	parent_notify("STOPPING=1");
 	parent_listen_close(&p->p_lis);
 	if (p->p_front.pc_chan != -1)
 		msg_send(p->p_front.pc_chan, MSG_SHUTDOWN, 0, &ms, sizeof(ms),
@@ -509,9 +522,15 @@ parent_child_ready(struct parent *p, struct parent_child *c)
 		return -1;
 	c->pc_ready = 1;
 	log_debug("%s ready", proc_role_name(c->pc_role));
-	if (!p->p_started && p->p_front.pc_ready && p->p_exec.pc_ready) {
+	if (!p->p_front.pc_ready || !p->p_exec.pc_ready)
+		return 0;
+	if (!p->p_started) {
 		p->p_started = 1;
 		log_debug("started");
+		parent_notify("READY=1");
+	} else if (p->p_reloading) {
+		p->p_reloading = 0;
+		parent_notify("READY=1");
 	}
 	return 0;
 }
@@ -679,6 +698,7 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 		fprintf(stderr, "cgijail: log: %s\n", strerror(errno));
 		return 1;
 	}
+	parent_notify_init();
 	if (parent_check_landlock(cfg, err, sizeof(err)) == -1 ||
 	    parent_check_uids(cfg, NULL, err, sizeof(err)) == -1 ||
 	    parent_listen_open(cfg, &p.p_lis, err, sizeof(err)) == -1) {
@@ -697,7 +717,7 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 	/* orphans of our children are ours to reap, never init's */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	parent_setup_events(&p);
-	parent_log_serving(cfg);
+	parent_log_serving(cfg, &p.p_lis);
 	parent_start_children(&p);
 	parent_loop(&p);
 	while (waitpid(-1, NULL, WNOHANG) > 0)

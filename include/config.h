@@ -83,6 +83,8 @@ struct config_limits {
 struct config {
 	struct config_listen	cf_listen[CONFIG_LISTEN_MAX];
 	size_t			cf_nlisten;
+	/* no listen line, -b or PORT: the default (socket activation) */
+	int			cf_listen_default;
 	int			cf_max_connections;
 	int			cf_max_per_client;	/* 0: no limit */
 

@@ -669,6 +669,8 @@ START_TEST(test_config_finish_fills_only_what_is_unset)
 	config_finish(cf);
 	cfg_render(cf, "listen", got, sizeof(got));
 	ck_assert_str_eq(got, "|8000");
+	/* under socket activation, no listen line means every socket */
+	ck_assert_int_eq(cf->cf_listen_default, 1);
 	cfg_render(cf, "cgidir", got, sizeof(got));
 	ck_assert_str_eq(got, "/cgi-bin|,/htbin|");
 	ck_assert_str_eq(cf->cf_root, ".");
@@ -678,6 +680,7 @@ START_TEST(test_config_finish_fills_only_what_is_unset)
 	config_finish(cf);
 	cfg_render(cf, "listen", got, sizeof(got));
 	ck_assert_str_eq(got, "::1|9");
+	ck_assert_int_eq(cf->cf_listen_default, 0);
 	cfg_render(cf, "cgidir", got, sizeof(got));
 	ck_assert_str_eq(got, "/x|");
 	ck_assert_str_eq(cf->cf_root, "/r");
