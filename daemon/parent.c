@@ -42,6 +42,7 @@
 struct parent_child {
 	enum proc_role	 pc_role;
 	pid_t		 pc_pid;	/* 0 = not running */
+	pid_t		 pc_logpid;	/* its lines', even after its end */
 	int		 pc_chan;	/* our end of the channel, -1 */
 	int		 pc_ready;	/* MSG_READY came */
 	int		 pc_killed;	/* by us (SIGKILL) */
@@ -146,6 +147,8 @@ parent_start_children(struct parent *p)
 	close(fe[1]);
 	p->p_front.pc_chan = pf[0];
 	p->p_exec.pc_chan = pe[0];
+	p->p_front.pc_logpid = p->p_front.pc_pid;
+	p->p_exec.pc_logpid = p->p_exec.pc_pid;
 	p->p_front.pc_ready = p->p_exec.pc_ready = 0;
 	p->p_front.pc_killed = p->p_exec.pc_killed = 0;
 	p->p_front.pc_reason[0] = p->p_exec.pc_reason[0] = '\0';
@@ -440,7 +443,8 @@ parent_reload_apply(struct parent *p)
 	}
 	if (!parent_same_listen(p->p_cfg, ncfg))
 		log_warnx("reload: listen addresses change only on a restart");
-	if (log_open_files(ncfg->cf_access_log, ncfg->cf_error_log) == -1)
+	if (log_open_files(ncfg->cf_access_log, ncfg->cf_access_syslog,
+	    ncfg->cf_error_log, ncfg->cf_error_syslog) == -1)
 		log_warn("reload: log files");
 	close(p->p_config_fd);
 	p->p_config_fd = parent_park(fd);
@@ -579,9 +583,9 @@ parent_dispatch_child(struct parent *p, struct parent_child *c)
 			    sizeof(c->pc_reason));
 		if (hdr.mh_type == MSG_LOG)
 			log_emit(pl.log.ml_level, proc_role_name(c->pc_role),
-			    hdr.mh_reqid, pl.log.ml_text);
+			    (long)c->pc_logpid, hdr.mh_reqid, pl.log.ml_text);
 		else if (hdr.mh_type == MSG_ACCESS)
-			log_emit_access(pl.acc.ma_line);
+			log_emit_access(pl.acc.ma_line, (long)c->pc_logpid);
 	}
 	return 1;
 }
@@ -694,7 +698,8 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 		p.p_retired[i].pc_role = PROC_FRONT;
 		p.p_retired[i].pc_chan = -1;
 	}
-	if (log_open_files(cfg->cf_access_log, cfg->cf_error_log) == -1) {
+	if (log_open_files(cfg->cf_access_log, cfg->cf_access_syslog,
+	    cfg->cf_error_log, cfg->cf_error_syslog) == -1) {
 		fprintf(stderr, "cgijail: log: %s\n", strerror(errno));
 		return 1;
 	}
