@@ -793,3 +793,10 @@ config_keyword(const char *name)
 			return &config_keywords[i];
 	return NULL;
 }
+
+/* the keyword at index i of the table, or NULL past its end (-n) */
+const struct config_keyword *
+config_keyword_at(size_t i)
+{
+	return i < CONFIG_NITEMS(config_keywords) ? &config_keywords[i] : NULL;
+}

@@ -181,6 +181,11 @@ main(int argc, char **argv)
 			fprintf(stderr, "%s\n", err);
 			return 1;
 		}
+		config_dump(stdout, cfg);
+		if (fflush(stdout) != 0) {
+			perror("cgijail: stdout");
+			return 1;
+		}
 		fprintf(stderr, "configuration OK\n");
 		return 0;
 	}

@@ -700,7 +700,10 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 	}
 	if (log_open_files(cfg->cf_access_log, cfg->cf_access_syslog,
 	    cfg->cf_error_log, cfg->cf_error_syslog) == -1) {
-		fprintf(stderr, "cgijail: log: %s\n", strerror(errno));
+		fprintf(stderr, "cgijail: access-log %s, error-log %s: %s\n",
+		    cfg->cf_access_log[0] ? cfg->cf_access_log : "stderr",
+		    cfg->cf_error_log[0] ? cfg->cf_error_log : "stderr",
+		    strerror(errno));
 		return 1;
 	}
 	parent_notify_init();
