@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * main.c: command line and role dispatch.  Runs first in every process:
- * the parent parses argv and loads the config file; a re-executed child
- * (--role=NAME) parses the same argv and loads the config text the parent
- * sealed into a memfd, so both see the same bytes (config_load.c).
+ * the parent takes the sockets systemd passed (before any file is open),
+ * parses argv and loads the config file; a re-executed child (--role=NAME)
+ * parses the same argv and loads the config text the parent sealed into a
+ * memfd, so both see the same bytes (config_load.c).
  */
 #include <getopt.h>
 #include <limits.h>
