@@ -115,8 +115,12 @@ class Activated(Daemon):
         """Debian's systemd-socket-activate binds, waits for the first
         connection, then execs the daemon in its own process."""
         a = ['systemd-socket-activate', '-l', '127.0.0.1:%d' % self.port]
-        # it passes on only the environment it is told to (-E)
-        for k, v in (self.env or {}).items():
+        # it passes on only the environment it is told to (-E): the
+        # test's, and a sanitizer build's options
+        env = {k: v for k, v in os.environ.items()
+               if k in ('ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS')}
+        env.update(self.env or {})
+        for k, v in env.items():
             a += ['-E', '%s=%s' % (k, v)]
         if self.names:
             a.append('--fdname=%s' % self.names)
