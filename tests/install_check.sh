@@ -31,7 +31,7 @@ dest=$tmp/dest
 mk install DESTDIR="$dest" USERADD="$tmp/useradd" >/dev/null
 listing=$(cd "$dest" && find . -mindepth 1 \( -type f -o -type d -empty \) \
     -printf '%m %p\n' | sed 's| \./| /|' | sort -k2)
-examples=$(cd "$top" && ls examples/*.conf | sort)
+examples=$(cd "$top" && printf '%s\n' examples/*.conf | sort)
 want=$( {
 	echo "755 /etc/cgijail"
 	echo "644 /etc/logrotate.d/cgijail"
@@ -49,7 +49,7 @@ want=$( {
 	echo "750 /var/log/cgijail"
 } | sort -k2)
 echo "install-check: make install DESTDIR=... put there:"
-echo "$listing" | sed 's/^/    /'
+while read -r line; do echo "    $line"; done <<< "$listing"
 [ "$listing" = "$want" ] || fail "unexpected files; wanted:
 $want"
 [ ! -e "$tmp/useradd.calls" ] || fail "useradd ran under DESTDIR"
