@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * main.c: command line and role dispatch.  Runs first in every process:
- * the parent parses argv and loads the config file; a re-executed child
- * (--role=NAME) parses the same argv and loads the config text the parent
- * sealed into a memfd, so both see the same bytes (config_load.c).
+ * the parent takes the sockets systemd passed (before any file is open),
+ * parses argv and loads the config file; a re-executed child (--role=NAME)
+ * parses the same argv and loads the config text the parent sealed into a
+ * memfd, so both see the same bytes (config_load.c).
  */
 #include <getopt.h>
 #include <limits.h>
@@ -17,6 +18,7 @@
 #include "daemon.h"
 #include "explain.h"
 #include "log.h"
+#include "parent_priv.h"
 #include "proc.h"
 #include "sandbox.h"
 #include "version.h"
@@ -153,6 +155,12 @@ main(int argc, char **argv)
 	size_t			 len;
 
 	main_parse_argv(argc, argv, &o);
+	/* systemd's sockets, while fd 3 upward are still theirs */
+	if (o.role == NULL && !o.configtest && !o.check &&
+	    parent_listen_adopt(err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
 	memset(&src, 0, sizeof(src));
 	src.cls_cli = o.cli;
 	src.cls_path = o.conf_path;
@@ -186,6 +194,11 @@ main(int argc, char **argv)
 	if (o.configtest) {
 		if (parent_check_landlock(cfg, err, sizeof(err)) == -1) {
 			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
+		config_dump(stdout, cfg);
+		if (fflush(stdout) != 0) {
+			perror("cgijail: stdout");
 			return 1;
 		}
 		fprintf(stderr, "configuration OK\n");
