@@ -90,6 +90,7 @@ struct sandbox {
 	int			 sb_uid_lockfd;	/* the uids we hold */
 	/* precomputed for the child, which may not allocate or format */
 	int			 sb_cap_last;
+	uint64_t		 sb_sig_reset;	/* ns_signals_changed() */
 	struct sandbox_rlimit	 sb_rlim[SANDBOX_RLIMIT_MAX];
 	size_t			 sb_nrlim;
 	char			 sb_tmp_opts[96];	/* tmpfs /tmp options */

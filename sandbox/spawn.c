@@ -149,7 +149,7 @@ spawn_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
 {
 	const int	 st = SPAWN_FD_STATUS;
 
-	SPAWN_STEP(statusfd, SBX_STEP_CLONE, ns_child_enter());
+	SPAWN_STEP(statusfd, SBX_STEP_CLONE, ns_child_enter(sb->sb_sig_reset));
 	SPAWN_STEP(statusfd, SBX_STEP_CGROUP, limits_cgroup_join(cgfds));
 	SPAWN_STEP(statusfd, SBX_STEP_FDS, spawn_fds(sb, ss, statusfd));
 	SPAWN_STEP(st, SBX_STEP_MOUNTS, jail_child_mounts(sb,
@@ -159,7 +159,7 @@ spawn_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
 		    ss->ss_script, SPAWN_FD_EXEC));
 	SPAWN_STEP(st, SBX_STEP_RLIMITS, limits_rlimit_apply(sb));
 	SPAWN_STEP(st, SBX_STEP_USERNS, userns_enter(SPAWN_FD_USERNS));
-	SPAWN_STEP(st, SBX_STEP_BOUNDING, caps_bound_clear());
+	SPAWN_STEP(st, SBX_STEP_BOUNDING, caps_bound_drop(sb->sb_cap_last));
 	SPAWN_STEP(st, SBX_STEP_SECUREBITS, caps_lock(sb->sb_cap_last));
 	SPAWN_STEP(st, SBX_STEP_IDENTITY, caps_set_identity(sb->sb_uid,
 	    sb->sb_gid));
@@ -381,6 +381,7 @@ sandbox_init(struct sandbox *sb, const struct config *cfg,
 {
 	memset(sb, 0, sizeof(*sb));
 	sb->sb_cfg = cfg;
+	sb->sb_sig_reset = ns_signals_changed();
 	sb->sb_cg_pids_fd = sb->sb_cg_mem_fd = sb->sb_cg_cpu_fd = -1;
 	sb->sb_cg2_fd = sb->sb_cg_cpu_procs_fd = -1;
 	if (caps_init(sb, cfg, err, errsz) == -1 ||
