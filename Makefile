@@ -56,6 +56,7 @@ FUZZ_LIB_fuzz_http         := daemon/http.c daemon/http_chunked.c \
 FUZZ_LIB_fuzz_msg          := daemon/msg.c
 FUZZ_LIB_fuzz_path         := daemon/http.c
 FUZZ_LIB_fuzz_policy       := sandbox/filter_parse.c sandbox/filter.c \
+			      sandbox/filter_merge.c \
 			      sandbox/policy_data.S
 FUZZ_LIB     := $(sort $(foreach t,$(FUZZ_SRCS:tests/fuzz/%.c=%),\
 		    $(FUZZ_LIB_$(t))))
@@ -167,15 +168,10 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(POLICY_EMBED) \
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_$*) $(PKG_LIBS)
 
+# each target FUZZ_TIME seconds of wall clock, FUZZ_JOBS at a time
+FUZZ_JOBS    ?= 2
 fuzz-smoke: fuzz
-	@set -e; for f in $(FUZZ_BINS); do n=$$(basename $$f); \
-	    c=tests/fuzz/corpus/$${n#fuzz_}; mkdir -p $(BUILD)/fuzz/work-$$n; \
-	    echo "== $$n for $(FUZZ_TIME)s"; \
-	    LSAN_OPTIONS=suppressions=$(abspath tests/fuzz/lsan.supp) \
-	    $$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
-	        $(BUILD)/fuzz/work-$$n $$c 2>&1 | \
-	        grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' ; \
-	    test $${PIPESTATUS[0]} -eq 0; done
+	bash tests/fuzz/smoke.sh $(BUILD) $(FUZZ_TIME) $(FUZZ_JOBS) $(FUZZ_BINS)
 
 bench: deps
 	$(MAKE) all

@@ -288,7 +288,7 @@ config_load_check_policies(const struct config *cfg, char *err,
 		if (cd->cd_policy[0] == '\0')
 			continue;
 		why[0] = '\0';
-		if (filter_compile_file(cd->cd_policy, &prog, why,
+		if (filter_compile_file(cd->cd_policy, FILTER_FLOOR, &prog, why,
 		    sizeof(why)) == -1)
 			return config_load_err(cfg, cd->cd_line, err, errsz,
 			    "cgi-dir %s: policy %s", cd->cd_urlpath,
