@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: ISC
 # cgijail: one plain GNU Makefile. Objects in build/.
 # Targets: all run test unit integration asan fuzz fuzz-smoke bench deps
-#          install lint clean golden
+#          install uninstall install-check man-lint lint clean golden
 
 SHELL	:= /bin/bash
 PREFIX	?= /usr/local
@@ -58,13 +58,15 @@ FUZZ_LIB_fuzz_msg          := daemon/msg.c
 FUZZ_LIB_fuzz_path         := daemon/http.c
 FUZZ_LIB_fuzz_proxy        := daemon/proxy.c
 FUZZ_LIB_fuzz_policy       := sandbox/filter_parse.c sandbox/filter.c \
+			      sandbox/filter_merge.c \
 			      sandbox/policy_data.S
 FUZZ_LIB     := $(sort $(foreach t,$(FUZZ_SRCS:tests/fuzz/%.c=%),\
 		    $(FUZZ_LIB_$(t))))
 FUZZ_TIME    ?= 60
 
 .PHONY: all run test unit integration asan fuzz fuzz-smoke bench deps \
-	install lint clean helpers clang-check unit-asan golden
+	install uninstall install-check man-lint lint clean helpers \
+	clang-check unit-asan golden
 
 all: $(BUILD)/cgijail helpers cgi-bin/hello-c
 
@@ -112,6 +114,8 @@ run: deps
 test: deps
 	$(MAKE) all
 	$(MAKE) layers
+	$(MAKE) man-lint
+	$(MAKE) install-check
 	$(MAKE) clang-check
 	$(MAKE) unit
 	$(MAKE) integration
@@ -166,15 +170,10 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(POLICY_EMBED) \
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_$*) $(PKG_LIBS)
 
+# each target FUZZ_TIME seconds of wall clock, FUZZ_JOBS at a time
+FUZZ_JOBS    ?= 2
 fuzz-smoke: fuzz
-	@set -e; for f in $(FUZZ_BINS); do n=$$(basename $$f); \
-	    c=tests/fuzz/corpus/$${n#fuzz_}; mkdir -p $(BUILD)/fuzz/work-$$n; \
-	    echo "== $$n for $(FUZZ_TIME)s"; \
-	    LSAN_OPTIONS=suppressions=$(abspath tests/fuzz/lsan.supp) \
-	    $$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
-	        $(BUILD)/fuzz/work-$$n $$c 2>&1 | \
-	        grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' ; \
-	    test $${PIPESTATUS[0]} -eq 0; done
+	bash tests/fuzz/smoke.sh $(BUILD) $(FUZZ_TIME) $(FUZZ_JOBS) $(FUZZ_BINS)
 
 bench: deps
 	$(MAKE) all
@@ -184,8 +183,16 @@ bench: deps
 # ---- setup -----------------------------------------------------------
 
 DEB_PKGS := gcc make pkg-config libseccomp-dev libcap-dev libbsd-dev check \
-	    curl clang libclang-rt-14-dev python3 perl iproute2 gdb util-linux \
-	    libtls-dev openssl haproxy
+	    curl clang libclang-rt-14-dev python3 perl iproute2 gdb util-linux
+# issue 11: libtls (the front's TLS), openssl (the tests' certificates and
+# clients), haproxy (tests/integration/test_proxy_haproxy.py)
+DEB_PKGS += libtls-dev openssl haproxy
+# the real applications tests/integration/test_app_*.py run (examples/),
+# and the browser of tests/browser/ (chromium: about 15 s to install)
+DEB_PKGS += git cgit gitweb php-cgi man2html chromium
+# issue 11: systemd-socket-activate and systemd-analyze (tests), mandoc
+# (the man pages' lint), logrotate (contrib/cgijail.logrotate's test)
+DEB_PKGS += systemd mandoc logrotate
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
@@ -201,14 +208,88 @@ deps:
 	        apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
-	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/cgijail
-	install -m 0755 $(BUILD)/cgijail $(DESTDIR)$(PREFIX)/sbin/cgijail
+# ---- install ---------------------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=] [SYSCONFDIR=/etc]: the
+# binary, the man pages, the policies, the example configurations, the
+# systemd units and the logrotate file; no configuration is installed
+# (copy an example to $(SYSCONFDIR)/cgijail/cgijail.conf).  Without
+# DESTDIR the _cgijail account is created if it is missing.
+SYSCONFDIR	?= /etc
+LOCALSTATEDIR	?= /var
+SBINDIR		:= $(PREFIX)/sbin
+MANDIR		:= $(PREFIX)/share/man
+DATADIR		:= $(PREFIX)/share/cgijail
+DOCDIR		:= $(PREFIX)/share/doc/cgijail
+UNITDIR		?= $(PREFIX)/lib/systemd/system
+LOGROTATEDIR	:= $(SYSCONFDIR)/logrotate.d
+LOGDIR		:= $(LOCALSTATEDIR)/log/cgijail
+USERADD		?= useradd
+EXAMPLES	:= $(sort $(wildcard examples/*.conf))
+# the installed units name the installed binary and configuration
+UNIT_SED	:= -e 's|/usr/local/sbin/cgijail|$(SBINDIR)/cgijail|' \
+		   -e 's|/etc/cgijail/|$(SYSCONFDIR)/cgijail/|'
+
+install: $(BUILD)/cgijail
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR) \
+	    $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(LOGROTATEDIR) $(DESTDIR)$(SYSCONFDIR)/cgijail
+	install -d -m 0750 $(DESTDIR)$(LOGDIR)
+	install -m 0755 $(BUILD)/cgijail $(DESTDIR)$(SBINDIR)/cgijail
+	install -m 0644 man/cgijail.8 $(DESTDIR)$(MANDIR)/man8/cgijail.8
+	install -m 0644 man/cgijail.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man5/cgijail.conf.5
 	install -m 0644 policy/default.policy policy/strict.policy \
-	    $(DESTDIR)$(PREFIX)/share/cgijail/
-	-install -m 0644 man/cgijail.8 $(DESTDIR)$(PREFIX)/share/man/man8/
-	-install -m 0644 man/cgijail.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	    $(DESTDIR)$(DATADIR)/
+	install -m 0644 policy/README $(DESTDIR)$(DATADIR)/README.policy
+	install -m 0644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/
+	sed $(UNIT_SED) contrib/cgijail.service > \
+	    $(DESTDIR)$(UNITDIR)/cgijail.service
+	install -m 0644 contrib/cgijail.socket $(DESTDIR)$(UNITDIR)/
+	chmod 0644 $(DESTDIR)$(UNITDIR)/cgijail.service
+	install -m 0644 contrib/cgijail.logrotate \
+	    $(DESTDIR)$(LOGROTATEDIR)/cgijail
+	@if [ -z "$(DESTDIR)" ] && ! id -u _cgijail >/dev/null 2>&1; then \
+	    echo "cgijail: creating the _cgijail account (the front's user)"; \
+	    $(USERADD) --system --user-group --no-create-home \
+	        --home-dir /nonexistent --shell /usr/sbin/nologin _cgijail; \
+	fi
+	@[ -n "$(DESTDIR)" ] || echo "cgijail: installed; next: cp" \
+	    "$(DOCDIR)/examples/internet.conf $(SYSCONFDIR)/cgijail/cgijail.conf," \
+	    "edit it, systemctl daemon-reload, systemctl enable --now cgijail"
+
+# what install put there; the account, configurations and logs stay
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/cgijail \
+	    $(DESTDIR)$(MANDIR)/man8/cgijail.8 \
+	    $(DESTDIR)$(MANDIR)/man5/cgijail.conf.5 \
+	    $(DESTDIR)$(DATADIR)/default.policy \
+	    $(DESTDIR)$(DATADIR)/strict.policy \
+	    $(DESTDIR)$(DATADIR)/README.policy \
+	    $(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(EXAMPLES))) \
+	    $(DESTDIR)$(UNITDIR)/cgijail.service \
+	    $(DESTDIR)$(UNITDIR)/cgijail.socket \
+	    $(DESTDIR)$(LOGROTATEDIR)/cgijail
+	-rmdir $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)/examples \
+	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/cgijail \
+	    $(DESTDIR)$(LOGDIR) 2>/dev/null
+
+# make test: an install into a DESTDIR, listed, checked, uninstalled
+install-check: $(BUILD)/cgijail
+	bash tests/install_check.sh $(BUILD)
+
+# the man pages as mandoc sees them, down to style: no message about
+# them at all (each other's .Xr found through a MANPATH that has both;
+# what mandoc says about the system's own database is not about them)
+man-lint:
+	@set -e; t=$$(mktemp -d); trap 'rm -rf "$$t"' EXIT; \
+	mkdir "$$t/man5" "$$t/man8"; \
+	cp man/cgijail.conf.5 "$$t/man5/"; cp man/cgijail.8 "$$t/man8/"; \
+	out=$$(MANPATH="$$t:/usr/share/man" mandoc -Tlint -Wstyle \
+	    man/cgijail.8 man/cgijail.conf.5 2>&1 | grep '^mandoc: man/' \
+	    || true); \
+	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; \
+	echo "man-lint: man/cgijail.8 man/cgijail.conf.5: clean"
 
 lint:
 	cppcheck --quiet --enable=warning,portability --inline-suppr \

@@ -354,6 +354,7 @@ config_finish(struct config *cf)
 		(void)strlcpy(cf->cf_listen[0].cl_port, "8000",
 		    sizeof(cf->cf_listen[0].cl_port));
 		cf->cf_nlisten = 1;
+		cf->cf_listen_default = 1;
 	}
 	if (cf->cf_root[0] == '\0')
 		(void)strlcpy(cf->cf_root, ".", sizeof(cf->cf_root));

@@ -5,6 +5,7 @@
  * hands each handler one line split into words; trusts none of them.
  */
 #include <sys/types.h>
+#include <sys/un.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -701,16 +702,34 @@ config_kw_check(struct config_ctx *cx)
 	    first + count - 1, count, cf->cf_max_scripts);
 }
 
+/*
+ * access-log, error-log: a file, "stderr" (the default) or "syslog" with
+ * its socket (/dev/log unless given).  The last line wins, all of it.
+ */
 static int
 config_kw_log(struct config_ctx *cx, const struct config_line *ln,
     const struct config_keyword *kw)
 {
-	char	*dst = (char *)cx->cx_cf + kw->kw_off;
+	struct config	*cf = cx->cx_cf;
+	char		*dst = (char *)cf + kw->kw_off, *sock;
+	const char	*what = kw->kw_name, *arg = ln->ln_argv[1];
+	int		 access = dst == cf->cf_access_log;
 
-	if (strcmp(ln->ln_argv[1], "syslog") == 0)
-		return config_copy(cx, kw->kw_name, dst, PATH_MAX, "syslog");
-	return config_set_path(cx, kw->kw_name, dst, PATH_MAX,
-	    ln->ln_argv[1], 0);
+	sock = access ? cf->cf_access_syslog : cf->cf_error_syslog;
+	sock[0] = '\0';
+	*(access ? &cf->cf_access_log_line : &cf->cf_error_log_line) =
+	    config_here(cx);
+	if (strcmp(arg, "syslog") == 0)
+		return config_copy(cx, what, dst, PATH_MAX, "syslog") == -1 ||
+		    (ln->ln_argc > 2 && config_set_path(cx, what, sock,
+		    sizeof(((struct sockaddr_un *)0)->sun_path),
+		    ln->ln_argv[2], 0) == -1) ? -1 : 0;
+	if (ln->ln_argc > 2)
+		return config_err(cx, "%s: a second argument (a socket) only "
+		    "after 'syslog'", what);
+	if (strcmp(arg, "stderr") == 0)
+		return config_copy(cx, what, dst, PATH_MAX, "");
+	return config_set_path(cx, what, dst, PATH_MAX, arg, 0);
 }
 
 #define CONFIG_OFF(f)	offsetof(struct config, f)
@@ -758,8 +777,8 @@ static const struct config_keyword config_keywords[] = {
 	    0, 0 },
 	{ "landlock-min-abi", 1, 1, config_kw_landlock_abi, 0, 1, 64 },
 	{ "cgroup", 1, 1, config_kw_flag, CONFIG_OFF(cf_cgroup), 0, 0 },
-	{ "access-log", 1, 1, config_kw_log, CONFIG_OFF(cf_access_log), 0, 0 },
-	{ "error-log", 1, 1, config_kw_log, CONFIG_OFF(cf_error_log), 0, 0 },
+	{ "access-log", 1, 2, config_kw_log, CONFIG_OFF(cf_access_log), 0, 0 },
+	{ "error-log", 1, 2, config_kw_log, CONFIG_OFF(cf_error_log), 0, 0 },
 };
 
 const struct config_keyword *
@@ -771,4 +790,11 @@ config_keyword(const char *name)
 		if (strcmp(name, config_keywords[i].kw_name) == 0)
 			return &config_keywords[i];
 	return NULL;
+}
+
+/* the keyword at index i of the table, or NULL past its end (-n) */
+const struct config_keyword *
+config_keyword_at(size_t i)
+{
+	return i < CONFIG_NITEMS(config_keywords) ? &config_keywords[i] : NULL;
 }

@@ -289,7 +289,7 @@ config_load_check_policies(const struct config *cfg, char *err,
 		if (cd->cd_policy[0] == '\0')
 			continue;
 		why[0] = '\0';
-		if (filter_compile_file(cd->cd_policy, &prog, why,
+		if (filter_compile_file(cd->cd_policy, FILTER_FLOOR, &prog, why,
 		    sizeof(why)) == -1)
 			return config_load_err(cfg, cd->cd_line, err, errsz,
 			    "cgi-dir %s: policy %s", cd->cd_urlpath,
@@ -311,6 +311,29 @@ config_load_check_keys(const struct config *cfg, char *err, size_t errsz)
 	return 0;
 }
 
+/* a log file's directory exists: the parent creates only the file */
+static int
+config_load_check_log(const struct config *cfg, const char *kw,
+    const char *path, size_t line, char *err, size_t errsz)
+{
+	char		 dir[PATH_MAX];
+	const char	*slash;
+	struct stat	 st;
+
+	if (path[0] != '/')
+		return 0;	/* stderr, syslog */
+	slash = strrchr(path, '/');
+	(void)snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 :
+	    (int)(slash - path), path);
+	if (stat(dir, &st) == -1)
+		return config_load_err(cfg, line, err, errsz, "%s %s: %s: %s",
+		    kw, path, dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return config_load_err(cfg, line, err, errsz, "%s %s: %s: not "
+		    "a directory", kw, path, dir);
+	return 0;
+}
+
 /*
  * What the roles will need, resolved now: an error here is FILE:LINE
  * before anything is bound, never a role that fails at its start.
@@ -323,6 +346,10 @@ config_load_validate(const struct config *cfg, char *err, size_t errsz)
 	    config_load_check_binds(cfg, err, errsz) == -1 ||
 	    config_load_check_interps(cfg, err, errsz) == -1 ||
 	    config_load_check_policies(cfg, err, errsz) == -1 ||
+	    config_load_check_log(cfg, "access-log", cfg->cf_access_log,
+	    cfg->cf_access_log_line, err, errsz) == -1 ||
+	    config_load_check_log(cfg, "error-log", cfg->cf_error_log,
+	    cfg->cf_error_log_line, err, errsz) == -1 ||
 	    config_load_check_keys(cfg, err, errsz) == -1)
 		return -1;
 	return 0;

@@ -75,6 +75,8 @@ int	config_set_path(struct config_ctx *, const char *what, char *dst,
 	    size_t dstsz, const char *src, int url);
 /* config_kw.c: the keyword called name, or NULL */
 const struct config_keyword *config_keyword(const char *name);
+/* config_kw.c: the table's keyword at index i, NULL past its end */
+const struct config_keyword *config_keyword_at(size_t i);
 /* config_kw.c: what one keyword cannot check alone, after the last line */
 int	config_kw_check(struct config_ctx *);
 

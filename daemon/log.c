@@ -2,8 +2,8 @@
 /*
  * log.c: the log API for every role (OpenBSD log.c shape).
  * Children format a line and send it to the parent as MSG_LOG; only the
- * parent writes to stderr, the log files or syslog.  Trusts nobody: every
- * line is escaped before it is written.
+ * parent writes to stderr, the log files or syslog (log_syslog.c).
+ * Trusts nobody: every line is escaped before it is written.
  */
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -20,6 +20,7 @@
 #include <vis.h>
 
 #include "log.h"
+#include "log_priv.h"
 #include "msg.h"
 
 /* ml_level carries an enum log_level; msg.c checks its range */
@@ -32,12 +33,14 @@ static int		 log_parent_fd = -1;
 static uint64_t		 log_reqid;
 
 /* parent only: where lines go */
-static int		 log_err_fd = STDERR_FILENO;
-static int		 log_acc_fd = STDERR_FILENO;
-static int		 log_err_syslog;
-static int		 log_acc_syslog;
-static char		 log_err_path[4096];
-static char		 log_acc_path[4096];
+struct log_dest {
+	int			ld_fd;		/* a file, or stderr */
+	int			ld_syslog;	/* 1: ld_sl instead */
+	struct log_syslog	ld_sl;
+	char			ld_path[4096];	/* the file, for SIGUSR1 */
+};
+static struct log_dest	 log_err = { STDERR_FILENO, 0, { -1, "", 0, 0 }, "" };
+static struct log_dest	 log_acc = { STDERR_FILENO, 0, { -1, "", 0, 0 }, "" };
 static unsigned long	 log_dropped;
 
 /*
@@ -123,63 +126,65 @@ log_escape(char *dst, size_t dstsz, const char *src, size_t srclen)
 	strlcpy(dst, buf, dstsz);
 }
 
+/*
+ * "" is stderr, "syslog" the socket sock ("" for /dev/log), else a file
+ * opened for appending.  On failure the old destination stays.
+ */
 static int
-log_open_one(const char *path, char *saved, size_t savedsz, int *fd,
-    int *use_syslog)
+log_open_one(struct log_dest *d, const char *path, const char *sock)
 {
-	int	nfd;
+	int	nfd = STDERR_FILENO;
 
-	*use_syslog = 0;
-	if (path[0] == '\0') {
-		*fd = STDERR_FILENO;
-		return 0;
-	}
 	if (strcmp(path, "syslog") == 0) {
-		*use_syslog = 1;
-		openlog("cgijail", LOG_PID | LOG_NDELAY, LOG_DAEMON);
-		return 0;
+		if (log_syslog_open(&d->ld_sl, sock) == -1)
+			return -1;
+		d->ld_syslog = 1;
+	} else {
+		if (path[0] != '\0' && (nfd = open(path, O_WRONLY |
+		    O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640)) == -1)
+			return -1;
+		log_syslog_close(&d->ld_sl);
+		d->ld_syslog = 0;
 	}
-	nfd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-	    O_NOFOLLOW, 0640);
-	if (nfd == -1)
-		return -1;
-	if (*fd > STDERR_FILENO)
-		close(*fd);
-	*fd = nfd;
-	strlcpy(saved, path, savedsz);
+	if (d->ld_fd > STDERR_FILENO)
+		close(d->ld_fd);
+	d->ld_fd = nfd;
+	strlcpy(d->ld_path, d->ld_syslog ? "" : path, sizeof(d->ld_path));
 	return 0;
 }
 
 int
-log_open_files(const char *access_path, const char *error_path)
+log_open_files(const char *access_path, const char *access_sock,
+    const char *error_path, const char *error_sock)
 {
-	if (log_open_one(error_path, log_err_path, sizeof(log_err_path),
-	    &log_err_fd, &log_err_syslog) == -1)
+	if (log_open_one(&log_err, error_path, error_sock) == -1)
 		return -1;
-	if (log_open_one(access_path, log_acc_path, sizeof(log_acc_path),
-	    &log_acc_fd, &log_acc_syslog) == -1)
+	if (log_open_one(&log_acc, access_path, access_sock) == -1)
 		return -1;
 	return 0;
+}
+
+/* SIGUSR1: files opened again (rotated), syslog connected again */
+static void
+log_reopen_one(struct log_dest *d)
+{
+	char	path[sizeof(d->ld_path)];
+
+	if (d->ld_syslog) {
+		log_syslog_close(&d->ld_sl);
+		(void)log_syslog_connect(&d->ld_sl);
+	} else if (d->ld_fd > STDERR_FILENO) {
+		strlcpy(path, d->ld_path, sizeof(path));
+		if (log_open_one(d, path, "") == -1)
+			log_warn("reopen %s", path);
+	}
 }
 
 void
 log_reopen(void)
 {
-	char	path[4096];
-	int	dummy;
-
-	if (log_err_fd > STDERR_FILENO) {
-		strlcpy(path, log_err_path, sizeof(path));
-		if (log_open_one(path, log_err_path, sizeof(log_err_path),
-		    &log_err_fd, &dummy) == -1)
-			log_warn("reopen %s", path);
-	}
-	if (log_acc_fd > STDERR_FILENO) {
-		strlcpy(path, log_acc_path, sizeof(path));
-		if (log_open_one(path, log_acc_path, sizeof(log_acc_path),
-		    &log_acc_fd, &dummy) == -1)
-			log_warn("reopen %s", path);
-	}
+	log_reopen_one(&log_err);
+	log_reopen_one(&log_acc);
 	log_info("log files reopened");
 }
 
@@ -192,7 +197,8 @@ static void
 log_write_fd(int fd, const char *line, size_t len)
 {
 	static int	partial[2];
-	int		*cut = &partial[fd == log_acc_fd && fd != log_err_fd];
+	int		*cut = &partial[fd == log_acc.ld_fd &&
+			    fd != log_err.ld_fd];
 	size_t		 done = 0;
 	ssize_t		 n;
 
@@ -224,7 +230,7 @@ log_write_fd(int fd, const char *line, size_t len)
 
 /* parent: one error-log line, text already escaped */
 void
-log_emit(enum log_level lvl, const char *role, uint64_t reqid,
+log_emit(enum log_level lvl, const char *role, long pid, uint64_t reqid,
     const char *text)
 {
 	char		line[MSG_LOG_TEXT_MAX + 128], ts[32], rid[24];
@@ -240,10 +246,12 @@ log_emit(enum log_level lvl, const char *role, uint64_t reqid,
 		snprintf(rid, sizeof(rid), "%llu", (unsigned long long)reqid);
 	else
 		strlcpy(rid, "-", sizeof(rid));
-	if (log_err_syslog) {
-		syslog(lvl == LOG_LVL_ERR ? LOG_ERR : lvl == LOG_LVL_WARN ?
-		    LOG_WARNING : lvl == LOG_LVL_INFO ? LOG_INFO : LOG_DEBUG,
-		    "%s rid=%s %s: %s", role, rid, log_level_names[lvl], text);
+	if (log_err.ld_syslog) {
+		(void)snprintf(line, sizeof(line), "rid=%s %s: %s", rid,
+		    log_level_names[lvl], text);
+		log_syslog_send(&log_err.ld_sl, lvl == LOG_LVL_ERR ? LOG_ERR :
+		    lvl == LOG_LVL_WARN ? LOG_WARNING : lvl == LOG_LVL_INFO ?
+		    LOG_INFO : LOG_DEBUG, role, pid, line);
 		return;
 	}
 	gmtime_r(&now, &tm);
@@ -256,25 +264,25 @@ log_emit(enum log_level lvl, const char *role, uint64_t reqid,
 		n = sizeof(line) - 1;
 		line[n - 1] = '\n';
 	}
-	log_write_fd(log_err_fd, line, (size_t)n);
+	log_write_fd(log_err.ld_fd, line, (size_t)n);
 }
 
-/* parent: one access-log line, already escaped by the front */
+/* parent: one access-log line, already escaped by the front (pid) */
 void
-log_emit_access(const char *text)
+log_emit_access(const char *text, long pid)
 {
 	char	line[MSG_ACCESS_MAX + 2];
 	size_t	len;
 
-	if (log_acc_syslog) {
-		syslog(LOG_INFO, "%s", text);
+	if (log_acc.ld_syslog) {
+		log_syslog_send(&log_acc.ld_sl, LOG_INFO, "access", pid, text);
 		return;
 	}
 	len = strlcpy(line, text, sizeof(line) - 1);
 	if (len > sizeof(line) - 2)
 		len = sizeof(line) - 2;
 	line[len++] = '\n';
-	log_write_fd(log_acc_fd, line, len);
+	log_write_fd(log_acc.ld_fd, line, len);
 }
 
 /* send to the parent now, or queue it; only a full queue drops (counted) */
@@ -354,7 +362,7 @@ log_vline(enum log_level lvl, const char *fmt, va_list ap)
 		n = sizeof(raw) - 1;
 	log_escape(esc, sizeof(esc), raw, (size_t)n);
 	if (log_parent_fd == -1) {
-		log_emit(lvl, log_role, log_reqid, esc);
+		log_emit(lvl, log_role, (long)getpid(), log_reqid, esc);
 		return;
 	}
 	memset(&ml, 0, sizeof(ml));

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * main.c: command line and role dispatch.  Runs first in every process:
- * the parent parses argv and loads the config file; a re-executed child
- * (--role=NAME) parses the same argv and loads the config text the parent
- * sealed into a memfd, so both see the same bytes (config_load.c).
+ * the parent takes the sockets systemd passed (before any file is open),
+ * parses argv and loads the config file; a re-executed child (--role=NAME)
+ * parses the same argv and loads the config text the parent sealed into a
+ * memfd, so both see the same bytes (config_load.c).
  */
 #include <getopt.h>
 #include <limits.h>
@@ -15,7 +16,9 @@
 #include "config.h"
 #include "config_load.h"
 #include "daemon.h"
+#include "explain.h"
 #include "log.h"
+#include "parent_priv.h"
 #include "proc.h"
 #include "sandbox.h"
 #include "version.h"
@@ -24,7 +27,8 @@ static const char main_synopsis[] =
     "usage: cgijail [-n] [-b ADDRESS] [-c CONFIG] [-d DIRECTORY] "
     "[-t SECONDS]\n"
     "               [--cgi-dir URLPATH]... [--cgi] [--debug] [--check] "
-    "[PORT]\n";
+    "[PORT]\n"
+    "       cgijail --explain-jail URLPATH [-c CONFIG] [-d DIRECTORY]\n";
 
 /* one line per option: what -h prints, and what the man page says */
 static const char main_options[] =
@@ -41,6 +45,10 @@ static const char main_options[] =
     "  -n                   check the configuration, then exit\n"
     "  --check              show the sandbox layers this kernel "
     "offers, then exit\n"
+    "  --explain-jail URLPATH  run its script once, traced: print the "
+    "jail-bind\n"
+    "                       lines for what it looked for and did not "
+    "find, then exit\n"
     "  -h, --help           print this help, then exit\n"
     "  --version            print the version, then exit\n"
     "  PORT                 listen on PORT (default 8000)\n";
@@ -62,6 +70,7 @@ struct main_opts {
 	const char		*conf_path;
 	int			 check;
 	int			 configtest;
+	const char		*explain;	/* --explain-jail URLPATH */
 	const char		*role;
 };
 
@@ -75,6 +84,7 @@ main_parse_argv(int argc, char **argv, struct main_opts *o)
 		{ "cgi-dir",	required_argument,	NULL, 'C' },
 		{ "debug",	no_argument,		NULL, 'D' },
 		{ "check",	no_argument,		NULL, 'K' },
+		{ "explain-jail", required_argument,	NULL, 'E' },
 		{ "role",	required_argument,	NULL, 'R' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "version",	no_argument,		NULL, 'V' },
@@ -94,6 +104,7 @@ main_parse_argv(int argc, char **argv, struct main_opts *o)
 		case 'G': break;	/* CGI is always on */
 		case 'D': o->cli.cli_debug = 1; break;
 		case 'K': o->check = 1; break;
+		case 'E': o->explain = optarg; break;
 		case 'R': o->role = optarg; break;
 		case 'h': main_usage(1);
 		case 'V':
@@ -144,6 +155,12 @@ main(int argc, char **argv)
 	size_t			 len;
 
 	main_parse_argv(argc, argv, &o);
+	/* systemd's sockets, while fd 3 upward are still theirs */
+	if (o.role == NULL && !o.configtest && !o.check &&
+	    parent_listen_adopt(err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
 	memset(&src, 0, sizeof(src));
 	src.cls_cli = o.cli;
 	src.cls_path = o.conf_path;
@@ -159,6 +176,11 @@ main(int argc, char **argv)
 	if (o.role != NULL)
 		return main_role(o.role, cfg);
 	/* the probes create namespaces: as a user they would all fail */
+	if (o.explain != NULL && geteuid() != 0) {
+		fprintf(stderr, "cgijail --explain-jail: run it as root: it "
+		    "builds the jail the daemon, started as root, builds\n");
+		return 1;
+	}
 	if (o.check && geteuid() != 0) {
 		fprintf(stderr, "cgijail --check: run it as root: it tries "
 		    "each sandbox layer the way the daemon, started as root, "
@@ -174,11 +196,20 @@ main(int argc, char **argv)
 			fprintf(stderr, "%s\n", err);
 			return 1;
 		}
+		config_dump(stdout, cfg);
+		if (fflush(stdout) != 0) {
+			perror("cgijail: stdout");
+			return 1;
+		}
 		fprintf(stderr, "configuration OK\n");
 		return 0;
 	}
 	if (o.check)
 		return sandbox_check(stdout, cfg) == 0 ? 0 : 1;
+	if (o.explain != NULL) {
+		log_init("explain", cfg->cf_debug, -1);
+		return explain_main(cfg, o.explain);
+	}
 	if (geteuid() != 0) {
 		fprintf(stderr, "cgijail: must be started as root: it sets up "
 		    "each script's sandbox and drops its own privileges "

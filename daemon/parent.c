@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * parent.c: the root process.  Binds the listening sockets, opens the
+ * parent.c: the root process.  Opens the listening sockets and the
  * logs, starts the front and the executor, then only supervises them and
  * writes the log lines they send: a role that fails by itself before both
  * said they are ready fails the start (exit 1); otherwise both restart.
@@ -16,11 +16,8 @@
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,12 +30,10 @@
 #include "daemon.h"
 #include "log.h"
 #include "msg.h"
+#include "parent_priv.h"
 #include "proc.h"
 
-#define PARENT_LISTEN_MAX	(2 * CONFIG_LISTEN_MAX)
 #define PARENT_BACKOFF_MAX_MS	5000
-/* fds we hand to children are parked above this before re-exec */
-#define PARENT_FD_PARK		64
 #define PARENT_RETIRED_MAX	16	/* old generations still draining */
 /* after a failed first start, the other role gets this long to stop */
 #define PARENT_START_FAIL_MS	2000
@@ -47,6 +42,7 @@
 struct parent_child {
 	enum proc_role	 pc_role;
 	pid_t		 pc_pid;	/* 0 = not running */
+	pid_t		 pc_logpid;	/* its lines', even after its end */
 	int		 pc_chan;	/* our end of the channel, -1 */
 	int		 pc_ready;	/* MSG_READY came */
 	int		 pc_killed;	/* by us (SIGKILL) */
@@ -59,9 +55,7 @@ struct parent {
 	char			**p_argv;
 	int			 p_exe_fd;
 	int			 p_config_fd;
-	int			 p_listen[PARENT_LISTEN_MAX];
-	unsigned		 p_listen_opts[PARENT_LISTEN_MAX];
-	size_t			 p_nlisten;
+	struct parent_listen	 p_lis;
 	int			 p_keys_fd;	/* the front's: keys.c */
 	int			 p_epfd;
 	int			 p_sigfd;
@@ -71,6 +65,7 @@ struct parent {
 	struct parent_child	 p_retired[PARENT_RETIRED_MAX];
 	int			 p_stopping;
 	int			 p_started;	/* both roles were ready once */
+	int			 p_reloading;	/* READY=1 when the new pair is */
 	int			 p_exit;	/* parent_main()'s status */
 	enum proc_role		 p_first_dead;	/* of a failed start */
 	char			 p_fail[PARENT_REASON_MAX + 64];
@@ -81,78 +76,6 @@ struct parent {
 
 static int	parent_dispatch_child(struct parent *, struct parent_child *);
 static void	parent_stop(struct parent *);
-
-/* one socket for one address; -1 with a one-line reason on failure */
-static int
-parent_bind_one(const struct addrinfo *ai, char *err, size_t errsz)
-{
-	char	host[64], serv[16];
-	int	fd, on = 1;
-
-	getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof(host), serv,
-	    sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV);
-	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, ai->ai_protocol);
-	if (fd == -1)
-		goto fail;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	if (ai->ai_family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
-	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
-	    listen(fd, 511) == -1)
-		goto fail;
-	return fd;
-fail:
-	snprintf(err, errsz, "cgijail: %s%s%s:%s: %s",
-	    ai->ai_family == AF_INET6 ? "[" : "", host,
-	    ai->ai_family == AF_INET6 ? "]" : "", serv, strerror(errno));
-	if (fd != -1)
-		close(fd);
-	return -1;
-}
-
-static int
-parent_bind(struct parent *p, char *err, size_t errsz)
-{
-	struct addrinfo	 hints, *res, *ai;
-	const char	*host;
-	size_t		 i;
-	int		 fd, rc;
-
-	for (i = 0; i < p->p_cfg->cf_nlisten; i++) {
-		const struct config_listen *cl = &p->p_cfg->cf_listen[i];
-
-		memset(&hints, 0, sizeof(hints));
-		hints.ai_family = AF_UNSPEC;
-		hints.ai_socktype = SOCK_STREAM;
-		hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-		host = cl->cl_addr[0] == '\0' || strcmp(cl->cl_addr, "*") == 0 ?
-		    NULL : cl->cl_addr;
-		if ((rc = getaddrinfo(host, cl->cl_port, &hints, &res)) != 0) {
-			snprintf(err, errsz, "cgijail: %s: %s",
-			    host ? host : "*", gai_strerror(rc));
-			return -1;
-		}
-		for (ai = res; ai != NULL; ai = ai->ai_next) {
-			if (p->p_nlisten >= PARENT_LISTEN_MAX)
-				break;
-			fd = parent_bind_one(ai, err, errsz);
-			/* all-interfaces on a host without IPv6 is fine */
-			if (fd == -1 && host == NULL &&
-			    ai->ai_family == AF_INET6 &&
-			    errno == EAFNOSUPPORT)
-				continue;
-			if (fd == -1) {
-				freeaddrinfo(res);
-				return -1;
-			}
-			p->p_listen_opts[p->p_nlisten] = cl->cl_opts;
-			p->p_listen[p->p_nlisten++] = fd;
-		}
-		freeaddrinfo(res);
-	}
-	return p->p_nlisten == 0 ? -1 : 0;
-}
 
 static int
 parent_config_memfd(const char *text, size_t len)
@@ -208,8 +131,8 @@ parent_start_children(struct parent *p)
 		pe[i] = parent_park(pe[i]);
 		fe[i] = parent_park(fe[i]);
 	}
-	for (i = 0; i < p->p_nlisten; i++)
-		lfds[i] = p->p_listen[i];
+	for (i = 0; i < p->p_lis.pl_n; i++)
+		lfds[i] = p->p_lis.pl_fd[i];
 
 	p->p_exec.pc_pid = proc_start_role(p->p_exe_fd, PROC_EXECUTOR,
 	    p->p_argv, pe[1], fe[1], p->p_config_fd, -1, NULL, 0);
@@ -217,7 +140,7 @@ parent_start_children(struct parent *p)
 		fatal("start executor");
 	p->p_front.pc_pid = proc_start_role(p->p_exe_fd, PROC_FRONT,
 	    p->p_argv, pf[1], fe[0], p->p_config_fd, p->p_keys_fd, lfds,
-	    p->p_nlisten);
+	    p->p_lis.pl_n);
 	if (p->p_front.pc_pid == -1)
 		fatal("start front");
 	close(pf[1]);
@@ -226,6 +149,8 @@ parent_start_children(struct parent *p)
 	close(fe[1]);
 	p->p_front.pc_chan = pf[0];
 	p->p_exec.pc_chan = pe[0];
+	p->p_front.pc_logpid = p->p_front.pc_pid;
+	p->p_exec.pc_logpid = p->p_exec.pc_pid;
 	p->p_front.pc_ready = p->p_exec.pc_ready = 0;
 	p->p_front.pc_killed = p->p_exec.pc_killed = 0;
 	p->p_front.pc_reason[0] = p->p_exec.pc_reason[0] = '\0';
@@ -308,6 +233,7 @@ parent_say_start_failed(struct parent *p)
 	    "failed at its start%s%s", proc_role_name(c->pc_role),
 	    c->pc_reason[0] != '\0' ? ": " : "", c->pc_reason);
 	log_line_fmt(LOG_LVL_ERR, "%s", p->p_fail);
+	parent_notify("STATUS=%s", p->p_fail);
 	/* that went to the error log: say it where cgijail was started */
 	if (p->p_cfg->cf_error_log[0] != '\0')
 		fprintf(stderr, "cgijail: %s\n", p->p_fail);
@@ -477,10 +403,10 @@ parent_retire(struct parent *p, struct parent_child *c)
 
 /*
  * SIGHUP: a new configuration gets a new front and executor; the old ones
- * finish what they have.  A broken file changes nothing.
+ * finish what they have.  A broken file changes nothing (-1).
  */
-static void
-parent_reload(struct parent *p)
+static int
+parent_reload_apply(struct parent *p)
 {
 	struct config	*ncfg;
 	char		 err[CONFIG_ERR_MAX], *text;
@@ -488,18 +414,18 @@ parent_reload(struct parent *p)
 	int		 fd, kfd = -1;
 
 	if ((ncfg = calloc(1, sizeof(*ncfg))) == NULL)
-		return;
+		return -1;
 	text = NULL;
 	if (config_load_reload(ncfg, &text, &len, err, sizeof(err)) == -1 ||
 	    parent_check_landlock(ncfg, err, sizeof(err)) == -1 ||
 	    parent_check_uids(ncfg, p->p_cfg, err, sizeof(err)) == -1 ||
-	    (kfd = parent_keys_seal(ncfg, p->p_listen_opts, p->p_nlisten, err,
+	    (kfd = parent_keys_seal(ncfg, p->p_lis.pl_opts, p->p_lis.pl_n, err,
 	    sizeof(err))) == -1) {
 		log_warnx("reload failed, still serving the previous "
 		    "configuration: %s", err);
 		free(text);
 		free(ncfg);
-		return;
+		return -1;
 	}
 	fd = parent_config_memfd(text, len);
 	free(text);
@@ -511,14 +437,15 @@ parent_reload(struct parent *p)
 			close(fd);
 		close(kfd);
 		free(ncfg);
-		return;
+		return -1;
 	}
 	if (!parent_same_listen(p->p_cfg, ncfg))
 		log_warnx("reload: listen addresses and options change only "
 		    "on a restart");
 	close(p->p_keys_fd);
 	p->p_keys_fd = parent_park(kfd);
-	if (log_open_files(ncfg->cf_access_log, ncfg->cf_error_log) == -1)
+	if (log_open_files(ncfg->cf_access_log, ncfg->cf_access_syslog,
+	    ncfg->cf_error_log, ncfg->cf_error_syslog) == -1)
 		log_warn("reload: log files");
 	close(p->p_config_fd);
 	p->p_config_fd = parent_park(fd);
@@ -526,6 +453,18 @@ parent_reload(struct parent *p)
 	p->p_cfg = ncfg;
 	parent_start_children(p);
 	log_info("configuration reloaded");
+	return 0;
+}
+
+/* systemd hears RELOADING=1, then READY=1 once the new pair serves */
+static void
+parent_reload(struct parent *p)
+{
+	parent_notify_reloading();
+	if (parent_reload_apply(p) == -1)
+		parent_notify("READY=1");
+	else
+		p->p_reloading = 1;
 }
 
 static void
@@ -539,9 +478,8 @@ parent_stop(struct parent *p)
 	p->p_stopping = 1;
 	p->p_restart_pending = 0;
 	log_info("stopping");
-	for (i = 0; i < p->p_nlisten; i++)
-		close(p->p_listen[i]);
-	p->p_nlisten = 0;
+	parent_notify("STOPPING=1");
+	parent_listen_close(&p->p_lis);
 	if (p->p_front.pc_chan != -1)
 		msg_send(p->p_front.pc_chan, MSG_SHUTDOWN, 0, &ms, sizeof(ms),
 		    NULL, 0);
@@ -589,9 +527,15 @@ parent_child_ready(struct parent *p, struct parent_child *c)
 		return -1;
 	c->pc_ready = 1;
 	log_debug("%s ready", proc_role_name(c->pc_role));
-	if (!p->p_started && p->p_front.pc_ready && p->p_exec.pc_ready) {
+	if (!p->p_front.pc_ready || !p->p_exec.pc_ready)
+		return 0;
+	if (!p->p_started) {
 		p->p_started = 1;
 		log_debug("started");
+		parent_notify("READY=1");
+	} else if (p->p_reloading) {
+		p->p_reloading = 0;
+		parent_notify("READY=1");
 	}
 	return 0;
 }
@@ -640,9 +584,9 @@ parent_dispatch_child(struct parent *p, struct parent_child *c)
 			    sizeof(c->pc_reason));
 		if (hdr.mh_type == MSG_LOG)
 			log_emit(pl.log.ml_level, proc_role_name(c->pc_role),
-			    hdr.mh_reqid, pl.log.ml_text);
+			    (long)c->pc_logpid, hdr.mh_reqid, pl.log.ml_text);
 		else if (hdr.mh_type == MSG_ACCESS)
-			log_emit_access(pl.acc.ma_line);
+			log_emit_access(pl.acc.ma_line, (long)c->pc_logpid);
 	}
 	return 1;
 }
@@ -755,15 +699,20 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 		p.p_retired[i].pc_role = PROC_FRONT;
 		p.p_retired[i].pc_chan = -1;
 	}
-	if (log_open_files(cfg->cf_access_log, cfg->cf_error_log) == -1) {
-		fprintf(stderr, "cgijail: log: %s\n", strerror(errno));
+	if (log_open_files(cfg->cf_access_log, cfg->cf_access_syslog,
+	    cfg->cf_error_log, cfg->cf_error_syslog) == -1) {
+		fprintf(stderr, "cgijail: access-log %s, error-log %s: %s\n",
+		    cfg->cf_access_log[0] ? cfg->cf_access_log : "stderr",
+		    cfg->cf_error_log[0] ? cfg->cf_error_log : "stderr",
+		    strerror(errno));
 		return 1;
 	}
+	parent_notify_init();
 	if (parent_check_landlock(cfg, err, sizeof(err)) == -1 ||
 	    parent_check_uids(cfg, NULL, err, sizeof(err)) == -1 ||
-	    parent_bind(&p, err, sizeof(err)) == -1 ||
-	    (p.p_keys_fd = parent_keys_seal(cfg, p.p_listen_opts, p.p_nlisten,
-	    err, sizeof(err))) == -1) {
+	    parent_listen_open(cfg, &p.p_lis, err, sizeof(err)) == -1 ||
+	    (p.p_keys_fd = parent_keys_seal(cfg, p.p_lis.pl_opts,
+	    p.p_lis.pl_n, err, sizeof(err))) == -1) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
@@ -775,12 +724,12 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 	p.p_exe_fd = parent_park(p.p_exe_fd);
 	p.p_config_fd = parent_park(p.p_config_fd);
 	p.p_keys_fd = parent_park(p.p_keys_fd);
-	for (i = 0; i < p.p_nlisten; i++)
-		p.p_listen[i] = parent_park(p.p_listen[i]);
+	for (i = 0; i < p.p_lis.pl_n; i++)
+		p.p_lis.pl_fd[i] = parent_park(p.p_lis.pl_fd[i]);
 	/* orphans of our children are ours to reap, never init's */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	parent_setup_events(&p);
-	parent_log_serving(cfg);
+	parent_log_serving(cfg, &p.p_lis);
 	parent_start_children(&p);
 	parent_loop(&p);
 	while (waitpid(-1, NULL, WNOHANG) > 0)

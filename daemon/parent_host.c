@@ -3,8 +3,9 @@
  * parent_host.c: what the parent checks and says about this host before
  * it binds (and again on SIGHUP): the kernel's landlock ABI against the
  * configuration, a script uid range that no process uses, the TLS files
- * sealed for the front, and the lines that say what is served where.
- * Parent role; trusts the configuration, reads /proc.
+ * sealed for the front, and the lines that say what is served where
+ * (each socket systemd passed, under socket activation).  Parent role;
+ * trusts the configuration, reads /proc.
  */
 #include <sys/types.h>
 
@@ -20,6 +21,7 @@
 #include "daemon.h"
 #include "keys.h"
 #include "log.h"
+#include "parent_priv.h"
 #include "sandbox.h"
 
 #define PARENT_UID_SHOW		4	/* processes named in the refusal */
@@ -109,9 +111,28 @@ parent_url_host(const char *addr, char *buf, size_t bufsz, const char **note)
 	    addr);
 }
 
+/* one serving line per socket systemd passed */
+static void
+parent_log_serving_systemd(const struct parent_listen *pl, const char *root,
+    const char *cgi)
+{
+	char		 host[HOST_NAME_MAX + 3];
+	const char	*note;
+	size_t		 i;
+
+	for (i = 0; i < pl->pl_n; i++) {
+		parent_url_host(pl->pl_host[i], host, sizeof(host), &note);
+		log_info("serving %s on http://%s:%s/%s (CGI: %s) from "
+		    "systemd's socket fd %d%s%s", root, host,
+		    pl->pl_port[i], note, cgi, pl->pl_sd_fd[i],
+		    pl->pl_sd_name[i][0] != '\0' ? " named " : "",
+		    pl->pl_sd_name[i]);
+	}
+}
+
 /* "serving /srv/site on http://127.0.0.1:8000/ (CGI: /cgi-bin, /htbin)" */
 void
-parent_log_serving(const struct config *cfg)
+parent_log_serving(const struct config *cfg, const struct parent_listen *pl)
 {
 	char		 root[PATH_MAX], host[HOST_NAME_MAX + 3], cgi[1024];
 	const char	*note;
@@ -126,6 +147,10 @@ parent_log_serving(const struct config *cfg)
 	for (i = 0; i < cfg->cf_nroute && n < sizeof(cgi); i++)
 		n += (size_t)snprintf(cgi + n, sizeof(cgi) - n, "%s%s",
 		    i ? ", " : "; routes: ", cfg->cf_route[i].cr_prefix);
+	if (pl->pl_systemd) {
+		parent_log_serving_systemd(pl, root, cgi);
+		return;
+	}
 	for (i = 0; i < cfg->cf_nlisten; i++) {
 		parent_url_host(cfg->cf_listen[i].cl_addr, host, sizeof(host),
 		    &note);

@@ -95,6 +95,8 @@ struct config_limits {
 struct config {
 	struct config_listen	cf_listen[CONFIG_LISTEN_MAX];
 	size_t			cf_nlisten;
+	/* no listen line, -b or PORT: the default (socket activation) */
+	int			cf_listen_default;
 	int			cf_max_connections;
 	int			cf_max_per_client;	/* 0: no limit */
 	/* the first listen line with tls, with proxy-protocol (0: none) */
@@ -157,6 +159,11 @@ struct config {
 	/* "" stderr, "syslog", or an absolute path */
 	char			cf_access_log[PATH_MAX];
 	char			cf_error_log[PATH_MAX];
+	/* syslog's socket: "" = /dev/log */
+	char			cf_access_syslog[PATH_MAX];
+	char			cf_error_syslog[PATH_MAX];
+	size_t			cf_access_log_line;
+	size_t			cf_error_log_line;
 };
 
 /* command-line values; a set field overrides the config file */

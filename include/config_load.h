@@ -8,6 +8,7 @@
 #define CGIJAIL_CONFIG_LOAD_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "config.h"
 
@@ -32,10 +33,16 @@ int	config_load_reload(struct config *, char **text, size_t *len,
 /*
  * What the roles will need, resolved and checked by the parent before it
  * binds (and by -n): the document root, both accounts, the jail-bind
- * sources, the interpreters, the policy files, the TLS files.  -1 with "FILE:LINE:
- * message" (or "command line: ...", "cgijail: ..." for a default).
+ * sources, the interpreters, the policy files, the log directories, the
+ * TLS files.  -1 with "FILE:LINE: message" (or "command line: ...",
+ * "cgijail: ..." for a default).
  */
 int	config_load_validate(const struct config *, char *err, size_t errsz);
+/*
+ * config_dump.c, for -n: every keyword with its value, defaults included,
+ * as a configuration file that parses back to the same settings
+ */
+void	config_dump(FILE *, const struct config *);
 /* "FILE:LINE", "command line" or "cgijail" (a default) for a value's line */
 const char *config_load_where(const struct config *, size_t line, char *buf,
 	    size_t bufsz);

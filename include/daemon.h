@@ -19,22 +19,11 @@ int	parent_main(struct config *, char **argv, const char *config_text,
  * parent_host.c, before binding (and on SIGHUP): landlock against the
  * configuration, warning of a layer turned down or off; no process in
  * script-uid-range (old: the range of the running roles, left out, or
- * NULL).  0, or -1 with the reason in err.  The lines saying what is
- * served where.
+ * NULL).  0, or -1 with the reason in err.
  */
 int	parent_check_landlock(const struct config *, char *err, size_t errsz);
 int	parent_check_uids(const struct config *, const struct config *old,
 	    char *err, size_t errsz);
-void	parent_log_serving(const struct config *);
-/*
- * parent_host.c, at start and on SIGHUP: the TLS files read and checked
- * anew, sealed with the options of the n bound sockets (opts) into the
- * memfd the front reads: its descriptor, or -1 with the reason in err.
- */
-int	parent_keys_seal(const struct config *, const unsigned *opts,
-	    size_t n, char *err, size_t errsz);
-/* parent_host.c: 1 if a and b have the same listen lines (and options) */
-int	parent_same_listen(const struct config *a, const struct config *b);
 void	front_main(struct config *) __attribute__((noreturn));
 void	exec_main(struct config *) __attribute__((noreturn));
 

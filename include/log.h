@@ -42,13 +42,17 @@ int	log_send_parent(int type, uint64_t reqid, const void *payload,
 int	log_pending(void);
 void	log_flush(void);
 
-/* parent only: destinations ("" stderr, "syslog", or a file) */
-int	log_open_files(const char *access_path, const char *error_path);
+/*
+ * parent only: destinations ("" stderr, "syslog" to the socket *_sock,
+ * "" for /dev/log, or a file); SIGUSR1 opens files and syslog again
+ */
+int	log_open_files(const char *access_path, const char *access_sock,
+	    const char *error_path, const char *error_sock);
 void	log_reopen(void);
-/* parent only: write one line already escaped by its sender */
-void	log_emit(enum log_level, const char *role, uint64_t reqid,
+/* parent only: write one line already escaped by its sender (pid) */
+void	log_emit(enum log_level, const char *role, long pid, uint64_t reqid,
 	    const char *text);
-void	log_emit_access(const char *text);
+void	log_emit_access(const char *text, long pid);
 
 /* copy untrusted bytes into dst, escaped with strnvis(VIS_SAFE|VIS_OCTAL) */
 void	log_escape(char *dst, size_t dstsz, const char *src, size_t srclen);

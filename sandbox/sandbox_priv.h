@@ -23,7 +23,8 @@
 int	ns_net_isolate(const struct config *, char *, size_t);
 void	ns_signals_block(uint64_t *old);
 void	ns_signals_restore(const uint64_t *old);
-int	ns_child_enter(void);				/* child */
+uint64_t ns_signals_changed(void);
+int	ns_child_enter(uint64_t changed);		/* child */
 int	ns_probe(int flag);
 
 /* jail.c */
@@ -68,6 +69,7 @@ int	userns_enter(int fd);				/* child */
 
 /* caps.c */
 int	caps_init(struct sandbox *, const struct config *, char *, size_t);
+int	caps_bound_drop(int cap_last);			/* child */
 int	caps_lock(int cap_last);			/* child */
 int	caps_set_identity(uid_t, gid_t);		/* child */
 int	caps_clear_all(void);				/* child */

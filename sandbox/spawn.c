@@ -119,13 +119,10 @@ spawn_fds(const struct sandbox *sb, const struct sandbox_spawn *ss,
 	return (int)syscall(SYS_close_range, SPAWN_FD_FIRST_FREE, ~0U, 0);
 }
 
-/* child: the floor, the network floor, the policy; one prctl each */
+/* child: the floor unless merged in, the policy; one prctl each */
 static int
 spawn_seccomp(const struct sandbox *sb, size_t policy)
 {
-	if (sb->sb_nonet.fp_insns != NULL && filter_install(&sb->sb_nonet) ==
-	    -1)
-		return -1;
 	return filter_install_policy(&sb->sb_floor, &sb->sb_policy[policy]);
 }
 
@@ -152,7 +149,7 @@ spawn_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
 {
 	const int	 st = SPAWN_FD_STATUS;
 
-	SPAWN_STEP(statusfd, SBX_STEP_CLONE, ns_child_enter());
+	SPAWN_STEP(statusfd, SBX_STEP_CLONE, ns_child_enter(sb->sb_sig_reset));
 	SPAWN_STEP(statusfd, SBX_STEP_CGROUP, limits_cgroup_join(cgfds));
 	SPAWN_STEP(statusfd, SBX_STEP_FDS, spawn_fds(sb, ss, statusfd));
 	SPAWN_STEP(st, SBX_STEP_MOUNTS, jail_child_mounts(sb,
@@ -162,7 +159,7 @@ spawn_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
 		    ss->ss_script, SPAWN_FD_EXEC));
 	SPAWN_STEP(st, SBX_STEP_RLIMITS, limits_rlimit_apply(sb));
 	SPAWN_STEP(st, SBX_STEP_USERNS, userns_enter(SPAWN_FD_USERNS));
-	SPAWN_STEP(st, SBX_STEP_BOUNDING, caps_bound_clear());
+	SPAWN_STEP(st, SBX_STEP_BOUNDING, caps_bound_drop(sb->sb_cap_last));
 	SPAWN_STEP(st, SBX_STEP_SECUREBITS, caps_lock(sb->sb_cap_last));
 	SPAWN_STEP(st, SBX_STEP_IDENTITY, caps_set_identity(sb->sb_uid,
 	    sb->sb_gid));
@@ -297,29 +294,28 @@ static int
 spawn_policies(struct sandbox *sb, const char *const *paths, size_t n,
     char *err, size_t errsz)
 {
-	size_t	 i;
+	enum filter_floor	 ff = sb->sb_cfg->cf_script_network ?
+				    FILTER_FLOOR : FILTER_FLOOR_NONET;
+	size_t			 i;
 
 	if (n > SANDBOX_POLICY_MAX) {
 		snprintf(err, errsz, "too many policies (max %d)",
 		    SANDBOX_POLICY_MAX);
 		return -1;
 	}
-	if (filter_compile_floor(&sb->sb_floor, err, errsz) == -1)
-		return -1;
-	if (!sb->sb_cfg->cf_script_network &&
-	    filter_compile_nonet(&sb->sb_nonet, err, errsz) == -1)
+	if (filter_compile_floor(ff, &sb->sb_floor, err, errsz) == -1)
 		return -1;
 	/* no cgi-dir given: index 0 still means the default policy */
 	for (i = 0; i < (n == 0 ? 1 : n); i++, sb->sb_npolicy++) {
 		if (n > 0 && paths[i] != NULL && paths[i][0] != '\0') {
-			if (filter_compile_file(paths[i], &sb->sb_policy[i],
-			    err, errsz) == -1)
+			if (filter_compile_file(paths[i], ff,
+			    &sb->sb_policy[i], err, errsz) == -1)
 				return -1;
 			continue;
 		}
-		if (filter_compile_text(sandbox_default_policy,
-		    sandbox_default_policy_len,
-		    SPAWN_DEFAULT_NAME, &sb->sb_policy[i], err, errsz) == -1)
+		if (filter_compile_script(sandbox_default_policy,
+		    sandbox_default_policy_len, SPAWN_DEFAULT_NAME, ff,
+		    &sb->sb_policy[i], err, errsz) == -1)
 			return -1;
 	}
 	return 0;
@@ -385,6 +381,7 @@ sandbox_init(struct sandbox *sb, const struct config *cfg,
 {
 	memset(sb, 0, sizeof(*sb));
 	sb->sb_cfg = cfg;
+	sb->sb_sig_reset = ns_signals_changed();
 	sb->sb_cg_pids_fd = sb->sb_cg_mem_fd = sb->sb_cg_cpu_fd = -1;
 	sb->sb_cg2_fd = sb->sb_cg_cpu_procs_fd = -1;
 	if (caps_init(sb, cfg, err, errsz) == -1 ||
@@ -424,7 +421,6 @@ sandbox_fini(struct sandbox *sb)
 		filter_free(&sb->sb_policy[i]);
 	sb->sb_npolicy = 0;
 	filter_free(&sb->sb_floor);
-	filter_free(&sb->sb_nonet);
 	userns_fini(sb);
 	sb->sb_inited = 0;
 }

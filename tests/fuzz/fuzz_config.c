@@ -153,6 +153,15 @@ fz_check_values(const struct config *cf)
 	    strcmp(cf->cf_access_log, "syslog") == 0);
 	FZ_CHECK(cf->cf_error_log[0] == '\0' || cf->cf_error_log[0] == '/' ||
 	    strcmp(cf->cf_error_log, "syslog") == 0);
+	/* a syslog socket only for syslog, absolute, fits a sockaddr_un */
+	FZ_CHECK(cf->cf_access_syslog[0] == '\0' ||
+	    (strcmp(cf->cf_access_log, "syslog") == 0 &&
+	    cf->cf_access_syslog[0] == '/' &&
+	    strlen(cf->cf_access_syslog) < 108));
+	FZ_CHECK(cf->cf_error_syslog[0] == '\0' ||
+	    (strcmp(cf->cf_error_log, "syslog") == 0 &&
+	    cf->cf_error_syslog[0] == '/' &&
+	    strlen(cf->cf_error_syslog) < 108));
 	FZ_CHECK(cf->cf_landlock == 0 || cf->cf_landlock == 1);
 	FZ_CHECK(cf->cf_landlock_min_abi >= 1 &&
 	    cf->cf_landlock_min_abi <= 64);

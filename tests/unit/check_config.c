@@ -16,6 +16,12 @@
 
 #define T_FILE	"t.conf"
 
+/* socket paths: sun_path holds 107 bytes and a NUL */
+#define CFG_10	"aaaaaaaaaa"
+#define CFG_106	CFG_10 CFG_10 CFG_10 CFG_10 CFG_10 CFG_10 CFG_10 CFG_10 \
+		CFG_10 CFG_10 "aaaaa"
+#define CFG_107	CFG_106 "a"
+
 struct cfg_case {
 	const char	*cc_text;
 	const char	*cc_err;	/* NULL: must parse */
@@ -448,11 +454,32 @@ static const struct cfg_case cfg_cases[] = {
 	    "running script needs a uid of its own; widen the range or lower "
 	    "max-scripts", NULL, NULL },
 	/* logs */
-	{ "access-log syslog\n", NULL, "accesslog", "syslog" },
+	{ "access-log syslog\n", NULL, "accesslog", "syslog@" },
 	{ "error-log /var/log/cgijail.err\n", NULL, "errorlog",
-	    "/var/log/cgijail.err" },
+	    "/var/log/cgijail.err@" },
 	{ "access-log relative.log\n", T_FILE ":1: access-log: 'relative.log' "
 	    "must be an absolute path", NULL, NULL },
+	{ "error-log syslog /run/x/log.sock\n", NULL, "errorlog",
+	    "syslog@/run/x/log.sock" },
+	{ "access-log syslog\n", NULL, "accesslog", "syslog@" },
+	{ "access-log syslog /a\naccess-log syslog\n", NULL, "accesslog",
+	    "syslog@" },
+	{ "error-log syslog /a\nerror-log /var/e.log\n", NULL, "errorlog",
+	    "/var/e.log@" },
+	{ "error-log /var/e.log\nerror-log stderr\n", NULL, "errorlog", "@" },
+	{ "access-log stderr\n", NULL, "accesslog", "@" },
+	{ "access-log /a.log /b.log\n", T_FILE ":1: access-log: a second "
+	    "argument (a socket) only after 'syslog'", NULL, NULL },
+	{ "error-log stderr /x\n", T_FILE ":1: error-log: a second argument (a "
+	    "socket) only after 'syslog'", NULL, NULL },
+	{ "error-log syslog log.sock\n", T_FILE ":1: error-log: 'log.sock' must "
+	    "be an absolute path", NULL, NULL },
+	{ "error-log syslog /x /y\n", T_FILE ":1: too many arguments for "
+	    "'error-log'", NULL, NULL },
+	{ "access-log syslog /" CFG_107 "x\n", T_FILE ":1: access-log: too long "
+	    "(max 107 bytes)", NULL, NULL },
+	{ "access-log syslog /" CFG_106 "\n", NULL, "accesslog",
+	    "syslog@/" CFG_106 },
 };
 
 static void
@@ -546,9 +573,9 @@ cfg_render(const struct config *cf, const char *key, char *buf, size_t sz)
 	else if (strcmp(key, "network") == 0)
 		CAT("%d", cf->cf_script_network);
 	else if (strcmp(key, "accesslog") == 0)
-		CAT("%s", cf->cf_access_log);
+		CAT("%s@%s", cf->cf_access_log, cf->cf_access_syslog);
 	else if (strcmp(key, "errorlog") == 0)
-		CAT("%s", cf->cf_error_log);
+		CAT("%s@%s", cf->cf_error_log, cf->cf_error_syslog);
 	else if (strcmp(key, "landlock") == 0)
 		CAT("%d,%d,%zu", cf->cf_landlock, cf->cf_landlock_min_abi,
 		    cf->cf_landlock_line);
@@ -764,6 +791,8 @@ START_TEST(test_config_finish_fills_only_what_is_unset)
 	config_finish(cf);
 	cfg_render(cf, "listen", got, sizeof(got));
 	ck_assert_str_eq(got, "|8000");
+	/* under socket activation, no listen line means every socket */
+	ck_assert_int_eq(cf->cf_listen_default, 1);
 	cfg_render(cf, "cgidir", got, sizeof(got));
 	ck_assert_str_eq(got, "/cgi-bin|,/htbin|");
 	ck_assert_str_eq(cf->cf_root, ".");
@@ -773,6 +802,7 @@ START_TEST(test_config_finish_fills_only_what_is_unset)
 	config_finish(cf);
 	cfg_render(cf, "listen", got, sizeof(got));
 	ck_assert_str_eq(got, "::1|9");
+	ck_assert_int_eq(cf->cf_listen_default, 0);
 	cfg_render(cf, "cgidir", got, sizeof(got));
 	ck_assert_str_eq(got, "/x|");
 	ck_assert_str_eq(cf->cf_root, "/r");
