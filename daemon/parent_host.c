@@ -122,11 +122,13 @@ parent_log_serving_systemd(const struct parent_listen *pl, const char *root,
 
 	for (i = 0; i < pl->pl_n; i++) {
 		parent_url_host(pl->pl_host[i], host, sizeof(host), &note);
-		log_info("serving %s on http://%s:%s/%s (CGI: %s) from "
-		    "systemd's socket fd %d%s%s", root, host,
-		    pl->pl_port[i], note, cgi, pl->pl_sd_fd[i],
+		log_info("serving %s on %s://%s:%s/%s (CGI: %s) from "
+		    "systemd's socket fd %d%s%s%s", root,
+		    pl->pl_opts[i] & CONFIG_LISTEN_TLS ? "https" : "http",
+		    host, pl->pl_port[i], note, cgi, pl->pl_sd_fd[i],
 		    pl->pl_sd_name[i][0] != '\0' ? " named " : "",
-		    pl->pl_sd_name[i]);
+		    pl->pl_sd_name[i], pl->pl_opts[i] & CONFIG_LISTEN_PROXY ?
+		    " behind the PROXY protocol of proxy-from" : "");
 	}
 }
 

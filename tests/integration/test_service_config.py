@@ -15,7 +15,7 @@ import glob
 import os
 import re
 
-from cgijail_test import DAEMON, REPO, Daemon, port_listening
+from cgijail_test import DAEMON, REPO, Daemon, make_cert, port_listening
 
 KW_SOURCE = os.path.join(REPO, 'daemon', 'config_kw.c')
 SHOWS_NOTHING = 'cannot show'       # the dumper's line for a keyword it
@@ -152,6 +152,47 @@ def test_n_prints_the_defaults_and_the_command_line():
     assert re.search(r'^# listen \* 8000\b', p.stdout, re.M), p.stdout
 
 
+def test_n_prints_tls_and_proxy_protocol_settings():
+    """A listener's tls and proxy-protocol options, proxy-from's
+    addresses and networks, the certificate, key and staple files: each
+    in -n's output as a setting, and the output passes -n again with
+    the same lines (without the options, its tls-certificate would be a
+    certificate with no tls listener)."""
+    d = Daemon(config_lines=[], start=False)
+    cert, key = make_cert(d.tmp)
+    p = [d.port, d.port + 1, d.port + 2]
+    d.write_config(['listen 127.0.0.1 %d tls' % p[0],
+                    'listen * %d tls proxy-protocol' % p[1],
+                    'listen ::1 %d proxy-protocol' % p[2],
+                    'proxy-from 127.0.0.1 10.0.0.0/8',
+                    'proxy-from ::1 2001:db8::/32',
+                    'tls-certificate %s' % cert, 'tls-key %s' % key,
+                    'root %s' % d.docroot])
+    rc, first, err = _n(d, d.conf)
+    assert rc == 0, (rc, err)
+    assert SHOWS_NOTHING not in first, first
+    got = _lines(first)
+    for want in ('listen 127.0.0.1 %d tls' % p[0],
+                 'listen * %d tls proxy-protocol' % p[1],
+                 'listen [::1] %d proxy-protocol' % p[2],
+                 'proxy-from 127.0.0.1 10.0.0.0/8 ::1 2001:db8::/32',
+                 'tls-certificate %s' % cert, 'tls-key %s' % key):
+        assert want in got, (want, first)
+    assert re.search(r'^# tls-ocsp-staple: none$', first, re.M), first
+    again = d.write_config(first.splitlines(),
+                           os.path.join(d.tmp, 'again.conf'))
+    rc, second, err = _n(d, again)
+    assert rc == 0, (rc, err, first)
+    assert _lines(second) == got, (first, second)
+    # without tls or proxy-protocol listeners: comments, no settings
+    d.write_config(['listen 127.0.0.1 %d' % p[0], 'root %s' % d.docroot])
+    rc, out, err = _n(d, d.conf)
+    assert rc == 0, (rc, err)
+    for kw in ('proxy-from', 'tls-certificate', 'tls-key',
+               'tls-ocsp-staple'):
+        assert re.search(r'^# %s: none$' % kw, out, re.M), (kw, out)
+
+
 def _fails_with_n_and_at_start(lines, lineno, *words):
     d = Daemon(config_lines=lines, start=False)
     d.pass_docroot = False
@@ -190,15 +231,36 @@ PATH_ARGS = {'root': (1,), 'jail-bind': (1,), 'jail-bind-rw': (1,),
              'cgi-dir': (2,), 'access-log': (1,), 'error-log': (1,)}
 
 
+def _example_cert(tmp, kw, path):
+    """An example's certificate or key (certbot's paths) made below tmp:
+    one pair for the example, made by openssl at the first of them."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    pair = os.path.join(tmp, 'example-cert')
+    if not os.path.isdir(pair):
+        os.mkdir(pair)
+        make_cert(pair)
+    src = os.path.join(pair, 'server.crt' if kw == 'tls-certificate'
+                       else 'server.key')
+    with open(src, 'rb') as f, open(path, 'wb') as g:
+        g.write(f.read())
+    os.chmod(path, 0o600)
+
+
 def _relocate(conf_text, tmp):
     """The example with each of its paths moved below tmp and made:
     directories for root and jail-bind sources, the log directories,
-    policy files copied from policy/."""
+    policy files copied from policy/, a certificate and its key made by
+    openssl."""
     out = []
     for ln in conf_text.splitlines():
         words = ln.split('#', 1)[0].split()
-        if not words or words[0] not in PATH_ARGS:
+        if not words or words[0] not in PATH_ARGS and \
+                not words[0].startswith('tls-'):
             out.append(ln)
+            continue
+        if words[0] in ('tls-certificate', 'tls-key') and len(words) > 1:
+            _example_cert(tmp, words[0], tmp + words[1])
+            out.append(ln.replace(words[1], tmp + words[1], 1))
             continue
         for i in PATH_ARGS[words[0]]:
             if i >= len(words) or not words[i].startswith('/'):
