@@ -9,7 +9,7 @@ CC	?= cc
 BUILD	?= build
 PORT	?= 8000
 
-PKGS	:= libseccomp libcap libbsd-overlay libtls
+PKGS	:= libseccomp libcap libbsd-overlay libtls libcrypt libmd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
@@ -44,14 +44,16 @@ FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 # the policies sandbox/policy_data.S embeds with .incbin
 POLICY_EMBED := policy/default.policy policy/floor.policy \
 		policy/floor-nonet.policy policy/front.policy \
-		policy/front-sanitizer.policy policy/executor.policy
+		policy/front-sanitizer.policy policy/executor.policy \
+		policy/auth.policy
 # the pure modules each fuzz target links, and no more (msg.c needs no
 # log.c); make test fuzzes each 60 s.  A new target needs its own line.
 FUZZ_LIB_fuzz_cgi_env      := daemon/cgi_env.c
 FUZZ_LIB_fuzz_cgi_hint     := daemon/cgi_hint.c
 FUZZ_LIB_fuzz_cgi_response := daemon/cgi_resp.c
+FUZZ_LIB_fuzz_auth         := daemon/auth.c
 FUZZ_LIB_fuzz_config       := daemon/config.c daemon/config_kw.c \
-			      daemon/config_listen.c
+			      daemon/config_listen.c daemon/config_kw_auth.c
 FUZZ_LIB_fuzz_http         := daemon/http.c daemon/http_chunked.c \
 			      daemon/http_values.c
 FUZZ_LIB_fuzz_msg          := daemon/msg.c
@@ -187,6 +189,9 @@ DEB_PKGS := gcc make pkg-config libseccomp-dev libcap-dev libbsd-dev check \
 # issue 11: libtls (the front's TLS), openssl (the tests' certificates and
 # clients), haproxy (tests/integration/test_proxy_haproxy.py)
 DEB_PKGS += libtls-dev openssl haproxy
+# authenticate: crypt_rn (libxcrypt), SHA-256 (libmd, under libbsd);
+# htpasswd -B makes the tests' bcrypt hashes
+DEB_PKGS += libcrypt-dev libmd-dev apache2-utils
 # the real applications tests/integration/test_app_*.py run (examples/),
 # and the browser of tests/browser/ (chromium: about 15 s to install)
 DEB_PKGS += git cgit gitweb php-cgi man2html chromium

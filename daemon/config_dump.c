@@ -119,6 +119,27 @@ config_dump_proxy_from(FILE *fp, const struct config *cf, const char *name)
 	fputc('\n', fp);
 }
 
+/* authenticate [PREFIX] REALM with FILE, one line each */
+static void
+config_dump_auth(FILE *fp, const struct config *cf, const char *name)
+{
+	const struct config_auth	*ca;
+	size_t				 i;
+
+	for (i = 0; i < cf->cf_nauth; i++) {
+		ca = &cf->cf_auth[i];
+		fputs(name, fp);
+		if (strcmp(ca->ca_prefix, "/") != 0)
+			(void)config_dump_word(fp, ca->ca_prefix);
+		(void)config_dump_word(fp, ca->ca_realm);
+		fputs(" with", fp);
+		(void)config_dump_word(fp, ca->ca_file);
+		fputc('\n', fp);
+	}
+	if (cf->cf_nauth == 0)
+		config_dump_none(fp, name);
+}
+
 /* tls-certificate, tls-key, tls-ocsp-staple: a path, or none */
 static void
 config_dump_tls_file(FILE *fp, const struct config *cf, const char *name)
@@ -315,6 +336,8 @@ config_dump_scalar(FILE *fp, const struct config *cf, const char *name)
 {
 	if (strcmp(name, "max-connections") == 0)
 		config_dump_int(fp, name, cf->cf_max_connections);
+	else if (strcmp(name, "authenticate-insecure") == 0)
+		config_dump_flag(fp, name, cf->cf_auth_insecure);
 	else if (strcmp(name, "max-connections-per-client") == 0)
 		config_dump_int(fp, name, cf->cf_max_per_client);
 	else if (strcmp(name, "autoindex") == 0)
@@ -352,6 +375,7 @@ static const struct config_dump config_dumps[] = {
 	{ "tls-certificate",	config_dump_tls_file },
 	{ "tls-key",		config_dump_tls_file },
 	{ "tls-ocsp-staple",	config_dump_tls_file },
+	{ "authenticate",	config_dump_auth },
 	{ "root",		config_dump_root },
 	{ "index",		config_dump_index },
 	{ "cgi-dir",		config_dump_cgidir },

@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "config_load.h"
+#include "config_priv.h"
 #include "keys.h"
 #include "proc.h"
 #include "sandbox.h"
@@ -299,6 +300,18 @@ config_load_check_policies(const struct config *cfg, char *err,
 	return 0;
 }
 
+/* authenticate only where passwords cannot be read on the way */
+static int
+config_load_check_auth(const struct config *cfg, char *err, size_t errsz)
+{
+	char	why[CONFIG_ERR_MAX / 2];
+	size_t	line;
+
+	if (config_auth_listeners(cfg, &line, why, sizeof(why)) == -1)
+		return config_load_err(cfg, line, err, errsz, "%s", why);
+	return 0;
+}
+
 /* the TLS files read and checked as the parent will seal them */
 static int
 config_load_check_keys(const struct config *cfg, char *err, size_t errsz)
@@ -342,6 +355,7 @@ int
 config_load_validate(const struct config *cfg, char *err, size_t errsz)
 {
 	if (config_load_check_root(cfg, err, errsz) == -1 ||
+	    config_load_check_auth(cfg, err, errsz) == -1 ||
 	    config_load_check_users(cfg, err, errsz) == -1 ||
 	    config_load_check_binds(cfg, err, errsz) == -1 ||
 	    config_load_check_interps(cfg, err, errsz) == -1 ||

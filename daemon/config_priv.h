@@ -91,4 +91,15 @@ int	config_kw_proxy_from(struct config_ctx *, const struct config_line *,
 /* config_listen.c: what a tls or proxy-protocol listener needs */
 int	config_listen_check(struct config_ctx *);
 
+/* config_kw_auth.c: authenticate [PREFIX] REALM with FILE */
+int	config_kw_auth(struct config_ctx *, const struct config_line *,
+	    const struct config_keyword *);
+/*
+ * config_kw_auth.c: authenticate on a listener without tls is refused
+ * unless authenticate-insecure says so: 0, or -1 with the line in *line
+ * and why in why.  Run on the final listeners (after -b and PORT).
+ */
+int	config_auth_listeners(const struct config *, size_t *line, char *why,
+	    size_t whysz);
+
 #endif

@@ -65,6 +65,8 @@ front_handle_request(struct front_conn *c)
 		front_error(c, 413);
 		return;
 	}
+	if (front_auth_request(c) != 0)
+		return;		/* answered, or the verifier is asked */
 	front_route(c, r->hr_path, r->hr_query, 0);
 }
 
@@ -401,6 +403,9 @@ front_dispatch(struct front_ev *ev, uint32_t events)
 	case FRONT_EV_TIMER:
 		front_timeouts();
 		break;
+	case FRONT_EV_AUTH:
+		front_auth_dispatch();
+		break;
 	}
 }
 
@@ -457,6 +462,7 @@ front_setup(struct confine_ident *id)
 		fatal("document root %s", front_cfg->cf_root);
 	if ((front_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("epoll_create1");
+	front_auth_start(id);	/* still root: it confines itself */
 	for (i = 0; i < front_nlisten; i++)
 		front_ev_set(&front_listen[i], EPOLLIN);
 	if ((tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK |

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "front.h"
@@ -59,7 +60,8 @@ front_cgi_log(struct front_cgi *fc, enum log_level lvl, const char *fmt, ...)
 
 /* request headers for HTTP_*: names [A-Za-z0-9-] only, as msg.h says */
 static void
-front_cgi_pack_headers(const struct http_request *r, char *dst, size_t dstsz)
+front_cgi_pack_headers(const struct http_request *r, char *dst, size_t dstsz,
+    int authenticated)
 {
 	size_t	 i, off = 0, nl, vl;
 	const char *n, *v;
@@ -71,6 +73,9 @@ front_cgi_pack_headers(const struct http_request *r, char *dst, size_t dstsz)
 		vl = strlen(v);
 		if (nl == 0 || nl > 64 || strspn(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		    "abcdefghijklmnopqrstuvwxyz0123456789-") != nl)
+			continue;
+		/* the password cgijail checked never reaches the script */
+		if (authenticated && strcasecmp(n, "Authorization") == 0)
 			continue;
 		if (off + nl + vl + 3 > dstsz)
 			break;
@@ -115,8 +120,14 @@ front_cgi_fill_req(struct front_conn *c, struct msg_exec_req *er,
 	er->er_peer_port = c->c_peer_port;
 	er->er_local_port = c->c_local_port;
 	er->er_flags = c->c_tls != NULL ? MSG_EXEC_F_TLS : 0;
+	if (c->c_auth != 0) {
+		er->er_flags |= MSG_EXEC_F_AUTH;
+		strlcpy(er->er_remote_user, c->c_auth_user,
+		    sizeof(er->er_remote_user));
+	}
 	er->er_content_length = clen;
-	front_cgi_pack_headers(r, er->er_headers, sizeof(er->er_headers));
+	front_cgi_pack_headers(r, er->er_headers, sizeof(er->er_headers),
+	    c->c_auth != 0);
 	return 0;
 }
 

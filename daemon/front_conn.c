@@ -157,12 +157,14 @@ front_error_blurb(int status)
 {
 	switch (status) {
 	case 400: return "The request was not valid HTTP.";
+	case 401: return "This page needs a user name and password.";
 	case 403: return "This page may not be shown.";
 	case 404: return "There is nothing at this address.";
 	case 405: return "This address does not take that method.";
 	case 408: return "The request took too long to arrive.";
 	case 413: return "The request is larger than this server takes.";
 	case 414: return "The address is longer than this server takes.";
+	case 429: return "Too many failed attempts. Please try again later.";
 	case 431: return "The request's header is larger than this server "
 		    "takes.";
 	case 503: return "The server is busy. Please try again shortly.";
@@ -209,6 +211,13 @@ front_error_page(const struct front_conn *c, int status, const char *why,
 void
 front_error_why(struct front_conn *c, int status, const char *why)
 {
+	front_error_hdr(c, status, why, NULL);
+}
+
+void
+front_error_hdr(struct front_conn *c, int status, const char *why,
+    const char *hdr)
+{
 	char	*page;
 	int	 n;
 
@@ -224,6 +233,8 @@ front_error_why(struct front_conn *c, int status, const char *why)
 	front_begin_head(c, status, NULL);
 	if (status == 405)
 		front_out_printf(c, "Allow: GET, HEAD\r\n");
+	if (hdr != NULL)
+		front_out_append(c, hdr, strlen(hdr));
 	front_out_printf(c, "Content-Type: text/html\r\n"
 	    "Content-Length: %d\r\n\r\n", n);
 	if (!c->c_head_only)

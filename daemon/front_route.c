@@ -43,6 +43,8 @@ front_refuse(struct front_conn *c, int status, const char *path,
 }
 
 #define FRONT_ROUTE_DOT	"a name that starts with a dot: never served"
+#define FRONT_ROUTE_AUTH "behind an authenticate line this request did not " \
+			"pass (a symlink or a script's redirect into it)"
 
 /* why a path could not be resolved beneath the document root */
 static const char *
@@ -296,6 +298,11 @@ front_route(struct front_conn *c, const char *path, const char *query,
 		front_refuse(c, 404, path, FRONT_ROUTE_DOT);
 		return;
 	}
+	/* a script's local redirect behind authenticate it did not pass */
+	if (!front_auth_allows(c, path)) {
+		front_refuse(c, 403, path, FRONT_ROUTE_AUTH);
+		return;
+	}
 	if (front_match_route(path, script, sizeof(script), &path_info) ==
 	    1) {
 		front_cgi_start(c, script, path_info, query);
@@ -314,6 +321,11 @@ front_route(struct front_conn *c, const char *path, const char *query,
 	path = real;
 	if (front_has_dot_segment(path)) {
 		front_refuse(c, 404, path, FRONT_ROUTE_DOT);
+		return;
+	}
+	/* a symlink into an authenticate prefix is not a way around it */
+	if (!front_auth_allows(c, path)) {
+		front_refuse(c, 403, path, FRONT_ROUTE_AUTH);
 		return;
 	}
 	if ((dirlen = front_cgi_dir(path)) == 0) {

@@ -70,6 +70,10 @@ front_tls_init(int fd, unsigned *opts, size_t optsmax, size_t *nlisten)
 	if (k.k_cert != NULL && (front_tls_server = keys_server(&k,
 	    &front_tls_config, err, sizeof(err))) == NULL)
 		fatalx("tls: %s", err);
+	/* the htpasswd files: for the verifier, which front_auth.c starts */
+	front_auth_take(k.k_auth, k.k_auth_len);
+	k.k_auth = NULL;
+	k.k_auth_len = 0;
 	keys_free(&k);
 }
 

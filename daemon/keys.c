@@ -20,6 +20,7 @@
 #include <tls.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "config_load.h"
 #include "keys.h"
 
@@ -33,6 +34,7 @@ struct keys_sealed {
 	uint32_t	ks_cert_len;
 	uint32_t	ks_key_len;
 	uint32_t	ks_ocsp_len;
+	uint32_t	ks_auth_len;
 };
 
 /* which file a keyword names, for reading and for its errors */
@@ -218,6 +220,89 @@ keys_check(const struct config *cfg, const struct keys *k,
 	    "(libtls: %s)", why);
 }
 
+static void
+keys_wipe(uint8_t **p, size_t *len)
+{
+	if (*p != NULL) {
+		explicit_bzero(*p, *len);
+		free(*p);
+	}
+	*p = NULL;
+	*len = 0;
+}
+
+/* the blob's bytes so far, and n more at its end: -1 without memory */
+static int
+keys_auth_append(struct keys *k, const void *p, size_t n)
+{
+	uint8_t	*nb;
+
+	if ((nb = malloc(k->k_auth_len + n)) == NULL)
+		return -1;
+	if (k->k_auth != NULL)
+		memcpy(nb, k->k_auth, k->k_auth_len);
+	memcpy(nb + k->k_auth_len, p, n);
+	keys_wipe(&k->k_auth, &(size_t){ k->k_auth_len });
+	k->k_auth = nb;
+	k->k_auth_len += n;
+	return 0;
+}
+
+/* one htpasswd file: read, every line checked, appended to the blob */
+static int
+keys_auth_file(const struct config *cfg, const struct config_auth *ca,
+    struct keys *k, char *err, size_t errsz)
+{
+	const struct keys_file	 kf = { "authenticate", ca->ca_file,
+	    ca->ca_line };
+	struct auth_file	 af;
+	uint8_t			*buf;
+	size_t			 len;
+	uint32_t		 n32;
+	char			 why[PATH_MAX + 128];
+	int			 r;
+
+	if (keys_outside_root(cfg, &kf, err, errsz) == -1 ||
+	    keys_read_one(cfg, &kf, &buf, &len, err, errsz) == -1)
+		return -1;
+	if (auth_file_parse((const char *)buf, len, ca->ca_file, &af, why,
+	    sizeof(why)) == -1)
+		r = keys_err(cfg, &kf, err, errsz, "%s", why);
+	else {
+		auth_file_free(&af);
+		n32 = (uint32_t)len;
+		r = keys_auth_append(k, &n32, sizeof(n32)) == -1 ||
+		    keys_auth_append(k, buf, len) == -1 ? keys_err(cfg, &kf,
+		    err, errsz, "out of memory") : 0;
+	}
+	explicit_bzero(buf, len);
+	free(buf);
+	return r;
+}
+
+/* every authenticate line's file, in order, as the verifier reads them */
+static int
+keys_load_auth(const struct config *cfg, struct keys *k, char *err,
+    size_t errsz)
+{
+	uint32_t	n32 = (uint32_t)cfg->cf_nauth;
+	size_t		i;
+
+	if (cfg->cf_nauth == 0)
+		return 0;
+	if (keys_auth_append(k, &n32, sizeof(n32)) == -1)
+		return keys_err(cfg, &(struct keys_file){ "authenticate",
+		    cfg->cf_auth[0].ca_file, cfg->cf_auth[0].ca_line }, err,
+		    errsz, "out of memory");
+	for (i = 0; i < cfg->cf_nauth; i++)
+		if (keys_auth_file(cfg, &cfg->cf_auth[i], k, err,
+		    errsz) == -1) {
+			keys_free(k);
+			return -1;
+		}
+	return 0;
+}
+
 int
 keys_load(const struct config *cfg, struct keys *k, char *err, size_t errsz)
 {
@@ -228,6 +313,8 @@ keys_load(const struct config *cfg, struct keys *k, char *err, size_t errsz)
 	};
 
 	memset(k, 0, sizeof(*k));
+	if (keys_load_auth(cfg, k, err, errsz) == -1)
+		return -1;
 	if (cfg->cf_tls_cert[0] == '\0' || cfg->cf_tls_key[0] == '\0')
 		return 0;
 	if (keys_read_one(cfg, &kf[0], &k->k_cert, &k->k_cert_len, err,
@@ -243,23 +330,13 @@ keys_load(const struct config *cfg, struct keys *k, char *err, size_t errsz)
 	return 0;
 }
 
-static void
-keys_wipe(uint8_t **p, size_t *len)
-{
-	if (*p != NULL) {
-		explicit_bzero(*p, *len);
-		free(*p);
-	}
-	*p = NULL;
-	*len = 0;
-}
-
 void
 keys_free(struct keys *k)
 {
 	keys_wipe(&k->k_cert, &k->k_cert_len);
 	keys_wipe(&k->k_key, &k->k_key_len);
 	keys_wipe(&k->k_ocsp, &k->k_ocsp_len);
+	keys_wipe(&k->k_auth, &k->k_auth_len);
 }
 
 /* all of buf to fd, or -1 */
@@ -299,6 +376,7 @@ keys_seal(const struct keys *k, const unsigned *opts, size_t nlisten)
 	ks.ks_cert_len = (uint32_t)k->k_cert_len;
 	ks.ks_key_len = (uint32_t)k->k_key_len;
 	ks.ks_ocsp_len = (uint32_t)k->k_ocsp_len;
+	ks.ks_auth_len = (uint32_t)k->k_auth_len;
 	if ((fd = memfd_create("cgijail.keys", MFD_CLOEXEC |
 	    MFD_ALLOW_SEALING)) == -1)
 		return -1;
@@ -306,6 +384,7 @@ keys_seal(const struct keys *k, const unsigned *opts, size_t nlisten)
 	    keys_write(fd, k->k_cert, k->k_cert_len) == -1 ||
 	    keys_write(fd, k->k_key, k->k_key_len) == -1 ||
 	    keys_write(fd, k->k_ocsp, k->k_ocsp_len) == -1 ||
+	    keys_write(fd, k->k_auth, k->k_auth_len) == -1 ||
 	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK |
 	    F_SEAL_GROW | F_SEAL_SEAL) == -1) {
 		close(fd);
@@ -323,7 +402,8 @@ keys_take(int fd, off_t off, size_t len, uint8_t **out)
 	*out = NULL;
 	if (len == 0)
 		return 0;
-	if (len > KEYS_FILE_MAX || (*out = malloc(len)) == NULL)
+	if (len > KEYS_FILE_MAX * (CONFIG_AUTH_MAX + 1) ||
+	    (*out = malloc(len)) == NULL)
 		return -1;
 	if ((n = pread(fd, *out, len, off)) != (ssize_t)len) {
 		free(*out);
@@ -348,7 +428,7 @@ keys_unseal(int fd, struct keys *k, unsigned *opts, size_t optsmax,
 	    (ssize_t)sizeof(ks) || ks.ks_magic != KEYS_MAGIC ||
 	    ks.ks_nlisten > optsmax || ks.ks_nlisten > KEYS_LISTEN_MAX ||
 	    (uint64_t)st.st_size != sizeof(ks) + (uint64_t)ks.ks_cert_len +
-	    ks.ks_key_len + ks.ks_ocsp_len)
+	    ks.ks_key_len + ks.ks_ocsp_len + ks.ks_auth_len)
 		return -1;
 	*nlisten = ks.ks_nlisten;
 	for (i = 0; i < ks.ks_nlisten; i++)
@@ -356,10 +436,13 @@ keys_unseal(int fd, struct keys *k, unsigned *opts, size_t optsmax,
 	k->k_cert_len = ks.ks_cert_len;
 	k->k_key_len = ks.ks_key_len;
 	k->k_ocsp_len = ks.ks_ocsp_len;
+	k->k_auth_len = ks.ks_auth_len;
 	if (keys_take(fd, off, k->k_cert_len, &k->k_cert) == -1 ||
 	    keys_take(fd, off + ks.ks_cert_len, k->k_key_len,
 	    &k->k_key) == -1 || keys_take(fd, off + ks.ks_cert_len +
-	    ks.ks_key_len, k->k_ocsp_len, &k->k_ocsp) == -1) {
+	    ks.ks_key_len, k->k_ocsp_len, &k->k_ocsp) == -1 ||
+	    keys_take(fd, off + ks.ks_cert_len + ks.ks_key_len +
+	    ks.ks_ocsp_len, k->k_auth_len, &k->k_auth) == -1) {
 		keys_free(k);
 		return -1;
 	}

@@ -39,6 +39,17 @@
 #define CONFIG_LISTEN_TLS	0x1	/* listen ... tls */
 #define CONFIG_LISTEN_PROXY	0x2	/* listen ... proxy-protocol */
 
+#define CONFIG_AUTH_MAX		8
+#define CONFIG_REALM_MAX	128
+
+/* authenticate [PREFIX] REALM with FILE */
+struct config_auth {
+	char		ca_prefix[CONFIG_URLPATH_MAX];	/* "/": everything */
+	char		ca_realm[CONFIG_REALM_MAX];	/* 0x20-0x7e */
+	char		ca_file[PATH_MAX];	/* read by the parent only */
+	size_t		ca_line;
+};
+
 struct config_listen {
 	/* "" = all interfaces, "localhost", an IPv4 or IPv6 literal (no []) */
 	char		cl_addr[64];
@@ -113,6 +124,11 @@ struct config {
 	struct config_cidr	cf_proxy_from[CONFIG_PROXY_FROM_MAX];
 	size_t			cf_nproxy_from;
 	size_t			cf_proxy_from_line;	/* the first */
+
+	/* HTTP Basic: on tls listeners only unless cf_auth_insecure */
+	struct config_auth	cf_auth[CONFIG_AUTH_MAX];
+	size_t			cf_nauth;
+	int			cf_auth_insecure;
 
 	char			cf_root[PATH_MAX];
 	size_t			cf_root_line;

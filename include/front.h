@@ -21,6 +21,9 @@
  *                    client's address (proxy.c parses it)
  *   front_tls.c      TLS: the handshake, every read and write of a TLS
  *                    connection, close_notify (the keys: keys.c)
+ *   front_auth.c     HTTP Basic: the field, the verifier's answers (a
+ *                    process of its own, auth_verify.c), a brief cache,
+ *                    failures limited per address
  *   path.c           (shared with the executor) symlinks resolved
  *                    beneath the document root
  *   front_filter.c   the front's seccomp filter, installed by front.c
@@ -40,6 +43,7 @@
 
 #include <stdint.h>
 
+#include "auth.h"
 #include "cgi_resp.h"
 #include "config.h"
 #include "http.h"
@@ -62,6 +66,7 @@ enum front_ev_kind {
 	FRONT_EV_LATE_ERR,	/* a script that has answered: stderr */
 	FRONT_EV_EXEC,		/* executor channel */
 	FRONT_EV_PARENT,	/* parent channel */
+	FRONT_EV_AUTH,		/* the password verifier's socket */
 	FRONT_EV_TIMER
 };
 
@@ -80,7 +85,8 @@ enum front_state {
 	FRONT_S_RESPOND,	/* sending a static or error response */
 	FRONT_S_CGI,		/* a script is running for this request */
 	FRONT_S_PROXY,		/* reading a trusted sender's PROXY header */
-	FRONT_S_TLS		/* the TLS handshake */
+	FRONT_S_TLS,		/* the TLS handshake */
+	FRONT_S_AUTH		/* waiting for the password verifier */
 };
 
 /*
@@ -166,6 +172,9 @@ struct front_conn {
 	unsigned		 c_listen_opts;	/* CONFIG_LISTEN_* of its socket */
 	struct front_tls	*c_tls;		/* on a tls listener */
 	int			 c_proxy_sniff;	/* untrusted: refuse a header */
+	/* this request passed authenticate line c_auth - 1 (0: none) */
+	int			 c_auth;
+	char			 c_auth_user[AUTH_USER_MAX + 1];
 	enum front_shed_kind	 c_shed_kind;
 	TAILQ_ENTRY(front_conn)	 c_shed_all;	/* queue of every address */
 	TAILQ_ENTRY(front_conn)	 c_shed_peer;	/* its address's queue */
@@ -221,6 +230,9 @@ void		front_error(struct front_conn *, int status);
 /* the same page; with --debug it also says why (escaped here; may be NULL) */
 void		front_error_why(struct front_conn *, int status,
 		    const char *why);
+/* and header lines of our own ("Name: value\r\n"...; may be NULL) */
+void		front_error_hdr(struct front_conn *, int status,
+		    const char *why, const char *hdr);
 /* a log line under the request's id (log.c escapes it) */
 void		front_log(struct front_conn *, enum log_level,
 		    const char *, ...) __attribute__((format(printf, 3, 4)));
@@ -279,6 +291,17 @@ void	front_tls_notify(struct front_conn *);
 void	front_tls_end(struct front_conn *, int clean);
 struct front_conn *front_tls_next_pending(size_t *budget);
 size_t	front_tls_npending(void);
+
+/* front_auth.c: the verifier's files (keys.h's k_auth), taken over */
+struct confine_ident;
+void	front_auth_take(uint8_t *blob, size_t len);
+/* as root, before the front's drop: the verifier starts (if needed) */
+void	front_auth_start(const struct confine_ident *);
+/* before routing: 0 go on, 1 answered or waiting for the verifier */
+int	front_auth_request(struct front_conn *);
+/* may path be served to this request (authenticate's prefixes)? */
+int	front_auth_allows(const struct front_conn *, const char *path);
+void	front_auth_dispatch(void);
 
 /* front_route.c */
 void	front_route(struct front_conn *, const char *path,

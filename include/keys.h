@@ -27,13 +27,22 @@ struct keys {
 	size_t		 k_key_len;
 	uint8_t		*k_ocsp;	/* DER, or NULL */
 	size_t		 k_ocsp_len;
+	/*
+	 * The htpasswd files of the authenticate lines, in their order:
+	 * a uint32_t count, then each file as a uint32_t length and its
+	 * bytes; NULL when there is no authenticate line.
+	 */
+	uint8_t		*k_auth;
+	size_t		 k_auth_len;
 };
 
 /*
  * Parent and -n: read tls-certificate, tls-key and tls-ocsp-staple and
  * check them the way the front will use them (the key is the
- * certificate's, the key lies outside the document root).  0, or -1
- * with "FILE:LINE: keyword PATH: why" in err.  Nothing to read: 0.
+ * certificate's, the key lies outside the document root); read each
+ * authenticate line's htpasswd file and check every line of it (auth.c),
+ * outside the document root too.  0, or -1 with "FILE:LINE: keyword
+ * PATH: why" in err.  Nothing to read: 0.
  */
 int	keys_load(const struct config *, struct keys *, char *err,
 	    size_t errsz);
