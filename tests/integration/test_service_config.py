@@ -61,6 +61,8 @@ RICH = [
     'limit tmp 2M', 'jail-bind {bind}', 'jail-bind-rw {bind} /srv/rw',
     'script-network on', 'landlock on', 'landlock-min-abi 5', 'cgroup on',
     'access-log syslog /run/cgijail-test.sock', 'error-log {log}',
+    'authenticate /staff "staff only" with {htpasswd}',
+    'authenticate-insecure on',
 ]
 
 
@@ -72,8 +74,12 @@ def _rich(d):
         f.write(text)
     bind = os.path.join(d.tmp, 'data')
     os.mkdir(bind)
+    htpasswd = os.path.join(d.tmp, 'htpasswd')
+    with open(htpasswd, 'w') as f:
+        f.write('admin:$2y$05$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUV'
+                'WXYZ01234\n')
     return [ln.format(p1=d.port, p2=d.port + 1, root=d.docroot,
-                      policy=policy, bind=bind,
+                      policy=policy, bind=bind, htpasswd=htpasswd,
                       log=os.path.join(d.tmp, 'error.log'))
             for ln in RICH]
 
@@ -105,7 +111,10 @@ def test_n_prints_every_keyword_with_its_value():
                  'limit file-size 0', 'limit tmp 2M',
                  'script-uid-range 1879048192-1879048291',
                  'access-log syslog /run/cgijail-test.sock',
-                 'landlock-min-abi 5', 'timeout-status 504'):
+                 'landlock-min-abi 5', 'timeout-status 504',
+                 'authenticate /staff "staff only" with %s' %
+                 os.path.join(d.tmp, 'htpasswd'),
+                 'authenticate-insecure on'):
         assert want in _lines(out), (want, out)
 
 
@@ -142,7 +151,8 @@ def test_n_prints_the_defaults_and_the_command_line():
                  'limit open-files 256', 'limit tmp 16M',
                  'script-network off', 'landlock on', 'landlock-min-abi 6',
                  'cgroup on', 'access-log stderr', 'error-log stderr',
-                 'pass-authorization off', 'debug off'):
+                 'pass-authorization off', 'debug off',
+                 'authenticate-insecure off'):
         assert want in got, (want, p.stdout)
     # with neither a file nor -b/PORT, the listen default is a comment:
     # as a line it would change what socket activation serves
@@ -250,13 +260,21 @@ def _relocate(conf_text, tmp):
     """The example with each of its paths moved below tmp and made:
     directories for root and jail-bind sources, the log directories,
     policy files copied from policy/, a certificate and its key made by
-    openssl."""
+    openssl, an htpasswd file."""
     out = []
     for ln in conf_text.splitlines():
         words = ln.split('#', 1)[0].split()
         if not words or words[0] not in PATH_ARGS and \
-                not words[0].startswith('tls-'):
+                not words[0].startswith('tls-') and \
+                words[0] != 'authenticate':
             out.append(ln)
+            continue
+        if words[0] == 'authenticate' and words[-1].startswith('/'):
+            os.makedirs(os.path.dirname(tmp + words[-1]), exist_ok=True)
+            with open(tmp + words[-1], 'w') as f:
+                f.write('admin:$2y$05$abcdefghijklmnopqrstuuABCDEFGHIJK'
+                        'LMNOPQRSTUVWXYZ01234\n')
+            out.append(ln.replace(words[-1], tmp + words[-1], 1))
             continue
         if words[0] in ('tls-certificate', 'tls-key') and len(words) > 1:
             _example_cert(tmp, words[0], tmp + words[1])
