@@ -30,6 +30,8 @@ bench_stop_all() {
 		sleep 0.1
 	done
 	for g in "${PGIDS[@]}"; do kill -KILL -- "-$g" 2>/dev/null || true; done
+	# reaped, so that their CPU time is in our children's (bench_cpu_ours)
+	for g in "${PGIDS[@]}"; do wait "$g" 2>/dev/null || true; done
 	PGIDS=()
 }
 
@@ -92,6 +94,16 @@ bench_wrk() {
 	    wrk -t"$(( conns < 2 ? 1 : 2 ))" -c"$conns" -d"${DURATION}s" \
 	    --timeout 10s --latency -s "$TOP/bench/wrk.lua" "$url" \
 	    >"$out" 2>&1 || echo "BENCH failed wrk exit $?" >>"$out"
+}
+
+# user + nice + system time of the whole machine, in clock ticks
+bench_cpu_all() { awk '$1 == "cpu" { print $2 + $3 + $4 }' /proc/stat; }
+
+# user + system seconds of every process of ours that has been reaped,
+# from `times` run in the main shell (a subshell's children are not ours)
+bench_cpu_ours() {
+	awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) {
+	    split($i, a, /[ms]/); t += a[1] * 60 + a[2] }; print t }' "$1"
 }
 
 # the median of numbers on stdin, one per line

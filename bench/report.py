@@ -220,6 +220,10 @@ def preamble(work, params):
     vers = dict(r[:2] for r in tsv(os.path.join(work, "versions.tsv")))
     load = tsv(os.path.join(work, "load.tsv"))
     loads = [float(r[1].split()[0]) for r in load if len(r) > 1]
+    cpu = read(os.path.join(work, "cpu"), "0 100 0 1").split()
+    busy, ours = int(cpu[0]) / int(cpu[1]), float(cpu[2])
+    other = max(busy - ours, 0.0)
+    avail = max(secs, 1) * int(cpu[3])
     now = datetime.datetime.now(datetime.timezone.utc)
     return [f"Run of {now:%Y-%m-%d %H:%M} UTC, `make bench` (ROUNDS={rounds}, "
             f"DURATION={dur} s, SPAWNCOST_N={n}): {secs // 60} min "
@@ -229,8 +233,10 @@ def preamble(work, params):
                                       vers.items() if k != "wrk"),
             f"- client: {vers.get('wrk', 'wrk')}, on the same cores; "
             "c=1 with one thread, c=16 with two",
-            "- 1-minute load average at the start, after each row and at "
-            "the end: " + ", ".join(f"{x:.2f}" for x in loads)]
+            f"- the machine: 1-minute load average {loads[0]:.2f} before "
+            f"the run; CPU time spent outside the run's processes while it "
+            f"ran {other:.0f} s of {avail} s ({100 * other / avail:.1f} %; "
+            f"the run's own {ours:.0f} s)" if loads else "- load: ?"]
 
 
 def main():

@@ -160,13 +160,15 @@ bench_select() {
 }
 
 main() {
-	local t0=$SECONDS
+	local t0 cpu0
 	[ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
 	bench_install
 	bench_select
 	bench_docroot
 	bench_versions
 	bench_quiet
+	t0=$SECONDS
+	cpu0=$(bench_cpu_all)
 	bench_start
 	bench_checks
 	bench_log "$ROUNDS rounds of ${DURATION}s per server and row"
@@ -179,6 +181,10 @@ main() {
 	bench_spawnlog
 	bench_stop_all
 	echo "end	$(cat /proc/loadavg)" >>"$WORK/load.tsv"
+	# what the machine spent on anything but this run (ticks, seconds)
+	times >"$WORK/times"
+	echo "$(($(bench_cpu_all) - cpu0)) $(getconf CLK_TCK)" \
+	    "$(bench_cpu_ours "$WORK/times") $(nproc)" >"$WORK/cpu"
 	echo "$ROUNDS $DURATION $SPAWNCOST_N $((SECONDS - t0))" >"$WORK/params"
 	python3 "$TOP/bench/report.py" "$WORK" "$BENCH_OUT"
 }
