@@ -29,27 +29,27 @@
 #include "config.h"
 #include "sandbox.h"
 
-#define SC_HELLO	"spawncost-hello"
+#define SPAWNCOST_HELLO	"spawncost-hello"
 
-enum sc_kind { SC_BARE, SC_JAILED, SC_NKIND };
+enum spawncost_kind { SPAWNCOST_BARE, SPAWNCOST_JAILED, SPAWNCOST_NKIND };
 
 /* one spawn's times, in microseconds from its start */
-struct sc_sample {
-	double	 ss_exec;	/* the exec happened (status pipe EOF) */
-	double	 ss_reaped;	/* stdout at EOF, reaped, released */
+struct spawncost_sample {
+	double	 scs_exec;	/* the exec happened (status pipe EOF) */
+	double	 scs_reaped;	/* stdout at EOF, reaped, released */
 };
 
-struct sc_run {
-	struct sandbox	 sr_sb;
-	int		 sr_exec_fd;	/* the binary, opened in the jail */
-	int		 sr_null_fd;
-	char		*sr_dir;	/* the document root */
-	char		*sr_argv[2];
-	char		*sr_envp[1];
+struct spawncost_run {
+	struct sandbox	 scr_sb;
+	int		 scr_exec_fd;	/* the binary, opened in the jail */
+	int		 scr_null_fd;
+	char		*scr_dir;	/* the document root */
+	char		*scr_argv[2];
+	char		*scr_envp[1];
 };
 
 static double
-sc_usec_since(const struct timespec *t0)
+spawncost_usec_since(const struct timespec *t0)
 {
 	struct timespec	 t1;
 
@@ -60,7 +60,7 @@ sc_usec_since(const struct timespec *t0)
 
 /* read to EOF; the hello writes a few bytes */
 static void
-sc_drain(int fd)
+spawncost_drain(int fd)
 {
 	char	 buf[4096];
 	ssize_t	 n;
@@ -72,7 +72,7 @@ sc_drain(int fd)
 
 /* fork, execveat the same fd, a close-on-exec pipe's EOF at exec */
 static void
-sc_bare(struct sc_run *r, struct sc_sample *s)
+spawncost_bare(struct spawncost_run *r, struct spawncost_sample *s)
 {
 	struct timespec	 t0;
 	int		 out[2], st[2];
@@ -85,29 +85,29 @@ sc_bare(struct sc_run *r, struct sc_sample *s)
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
-		if (dup2(r->sr_null_fd, 0) == -1 || dup2(out[1], 1) == -1 ||
-		    dup2(r->sr_null_fd, 2) == -1)
+		if (dup2(r->scr_null_fd, 0) == -1 || dup2(out[1], 1) == -1 ||
+		    dup2(r->scr_null_fd, 2) == -1)
 			_exit(126);
-		syscall(SYS_execveat, r->sr_exec_fd, "", r->sr_argv,
-		    r->sr_envp, AT_EMPTY_PATH);
+		syscall(SYS_execveat, r->scr_exec_fd, "", r->scr_argv,
+		    r->scr_envp, AT_EMPTY_PATH);
 		_exit(127);
 	}
 	close(out[1]);
 	close(st[1]);
 	if (read(st[0], &c, 1) != 0)
 		errx(1, "bare child did not exec");
-	s->ss_exec = sc_usec_since(&t0);
-	sc_drain(out[0]);
+	s->scs_exec = spawncost_usec_since(&t0);
+	spawncost_drain(out[0]);
 	if (waitpid(pid, NULL, 0) != pid)
 		err(1, "waitpid");
-	s->ss_reaped = sc_usec_since(&t0);
+	s->scs_reaped = spawncost_usec_since(&t0);
 	close(out[0]);
 	close(st[0]);
 }
 
 /* sandbox_spawn(), then as the executor: started, EOF, waitid, release */
 static void
-sc_jailed(struct sc_run *r, struct sc_sample *s)
+spawncost_jailed(struct spawncost_run *r, struct spawncost_sample *s)
 {
 	struct sandbox_failure	 fail;
 	struct sandbox_spawn	 ss;
@@ -121,15 +121,15 @@ sc_jailed(struct sc_run *r, struct sc_sample *s)
 	if (pipe2(out, O_CLOEXEC) == -1)
 		err(1, "pipe2");
 	memset(&ss, 0, sizeof(ss));
-	ss.ss_stdin = ss.ss_stderr = r->sr_null_fd;
+	ss.ss_stdin = ss.ss_stderr = r->scr_null_fd;
 	ss.ss_stdout = out[1];
-	ss.ss_exec_fd = r->sr_exec_fd;
+	ss.ss_exec_fd = r->scr_exec_fd;
 	ss.ss_execat = 1;
-	ss.ss_path = ss.ss_script = r->sr_argv[0];
-	ss.ss_argv = r->sr_argv;
-	ss.ss_envp = r->sr_envp;
-	ss.ss_cwd = r->sr_dir;
-	if (sandbox_spawn(&r->sr_sb, &ss, &ch, &fail) == -1)
+	ss.ss_path = ss.ss_script = r->scr_argv[0];
+	ss.ss_argv = r->scr_argv;
+	ss.ss_envp = r->scr_envp;
+	ss.ss_cwd = r->scr_dir;
+	if (sandbox_spawn(&r->scr_sb, &ss, &ch, &fail) == -1)
 		errx(1, "sandbox_spawn: %s: %s",
 		    sandbox_step_name(fail.sf_step), strerror(fail.sf_errno));
 	close(out[1]);
@@ -140,18 +140,18 @@ sc_jailed(struct sc_run *r, struct sc_sample *s)
 	if (started == -1)
 		errx(1, "jailed child: step %s: %s",
 		    sandbox_step_name(fail.sf_step), strerror(fail.sf_errno));
-	s->ss_exec = sc_usec_since(&t0);
-	sc_drain(out[0]);
+	s->scs_exec = spawncost_usec_since(&t0);
+	spawncost_drain(out[0]);
 	memset(&si, 0, sizeof(si));
 	if (waitid(P_PIDFD, (id_t)ch.sch_pidfd, &si, WEXITED) == -1)
 		err(1, "waitid");
-	(void)sandbox_release(&r->sr_sb, &ch);
-	s->ss_reaped = sc_usec_since(&t0);
+	(void)sandbox_release(&r->scr_sb, &ch);
+	s->scs_reaped = spawncost_usec_since(&t0);
 	close(out[0]);
 }
 
 static int
-sc_cmp(const void *a, const void *b)
+spawncost_cmp(const void *a, const void *b)
 {
 	double	 x = *(const double *)a, y = *(const double *)b;
 
@@ -160,40 +160,40 @@ sc_cmp(const void *a, const void *b)
 
 /* "kind stage median p99", microseconds */
 static void
-sc_report(const char *kind, const char *stage, double *v, size_t n)
+spawncost_report(const char *kind, const char *stage, double *v, size_t n)
 {
-	qsort(v, n, sizeof(*v), sc_cmp);
+	qsort(v, n, sizeof(*v), spawncost_cmp);
 	printf("%s\t%s\t%.0f\t%.0f\n", kind, stage, v[(n - 1) / 2],
 	    v[(size_t)((double)(n - 1) * 0.99)]);
 }
 
 static void
-sc_measure(struct sc_run *r, size_t n, size_t warm)
+spawncost_measure(struct spawncost_run *r, size_t n, size_t warm)
 {
-	struct sc_sample	 s;
-	double			*v[SC_NKIND][2];
+	struct spawncost_sample	 s;
+	double			*v[SPAWNCOST_NKIND][2];
 	size_t			 i, k;
 
-	for (k = 0; k < SC_NKIND; k++)
+	for (k = 0; k < SPAWNCOST_NKIND; k++)
 		if ((v[k][0] = calloc(n, sizeof(double))) == NULL ||
 		    (v[k][1] = calloc(n, sizeof(double))) == NULL)
 			err(1, "calloc");
 	/* alternate, so that drift and noise fall on both alike */
 	for (i = 0; i < warm + n; i++)
-		for (k = 0; k < SC_NKIND; k++) {
-			if (k == SC_BARE)
-				sc_bare(r, &s);
+		for (k = 0; k < SPAWNCOST_NKIND; k++) {
+			if (k == SPAWNCOST_BARE)
+				spawncost_bare(r, &s);
 			else
-				sc_jailed(r, &s);
+				spawncost_jailed(r, &s);
 			if (i < warm)
 				continue;
-			v[k][0][i - warm] = s.ss_exec;
-			v[k][1][i - warm] = s.ss_reaped;
+			v[k][0][i - warm] = s.scs_exec;
+			v[k][1][i - warm] = s.scs_reaped;
 		}
 	printf("kind\tstage\tmedian_us\tp99_us\n");
-	for (k = 0; k < SC_NKIND; k++) {
-		sc_report(k == SC_BARE ? "bare" : "jailed", "exec", v[k][0], n);
-		sc_report(k == SC_BARE ? "bare" : "jailed", "reaped", v[k][1],
+	for (k = 0; k < SPAWNCOST_NKIND; k++) {
+		spawncost_report(k == SPAWNCOST_BARE ? "bare" : "jailed", "exec", v[k][0], n);
+		spawncost_report(k == SPAWNCOST_BARE ? "bare" : "jailed", "reaped", v[k][1],
 		    n);
 		free(v[k][0]);
 		free(v[k][1]);
@@ -202,39 +202,41 @@ sc_measure(struct sc_run *r, size_t n, size_t warm)
 
 /* the measuring process: it ends inside the jail's mount namespace */
 static void __attribute__((noreturn))
-sc_child(char *dir, size_t n, size_t warm)
+spawncost_child(char *dir, size_t n, size_t warm)
 {
 	static struct config	 cfg;
-	static struct sc_run	 r;
+	static struct spawncost_run	 r;
 	const char		*paths[1] = { "" };
 	char			 errbuf[FILTER_ERR_MAX + 256], path[PATH_MAX];
 
 	config_defaults(&cfg);
-	strlcpy(cfg.cf_root, dir, sizeof(cfg.cf_root));
+	if (strlcpy(cfg.cf_root, dir, sizeof(cfg.cf_root)) >=
+	    sizeof(cfg.cf_root))
+		errx(1, "%s: too long", dir);
 	config_finish(&cfg);
-	if ((r.sr_null_fd = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
+	if ((r.scr_null_fd = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
 		err(1, "/dev/null");
 	errbuf[0] = '\0';
-	if (sandbox_init(&r.sr_sb, &cfg, paths, 1, 1, errbuf,
+	if (sandbox_init(&r.scr_sb, &cfg, paths, 1, 1, errbuf,
 	    sizeof(errbuf)) == -1)
 		errx(1, "sandbox_init: %s", errbuf);
 	/* the jail shows the document root at its own path */
-	snprintf(path, sizeof(path), "%s/%s", dir, SC_HELLO);
-	if ((r.sr_exec_fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	snprintf(path, sizeof(path), "%s/%s", dir, SPAWNCOST_HELLO);
+	if ((r.scr_exec_fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		err(1, "%s in the jail", path);
-	r.sr_dir = dir;
-	r.sr_argv[0] = path;
-	r.sr_argv[1] = NULL;
-	r.sr_envp[0] = NULL;
-	sc_measure(&r, n, warm);
-	sandbox_fini(&r.sr_sb);
+	r.scr_dir = dir;
+	r.scr_argv[0] = path;
+	r.scr_argv[1] = NULL;
+	r.scr_envp[0] = NULL;
+	spawncost_measure(&r, n, warm);
+	sandbox_fini(&r.scr_sb);
 	fflush(stdout);
 	_exit(0);
 }
 
 /* the binary, copied into a fresh document root under /tmp */
 static void
-sc_docroot(const char *hello, char *dir, char *dst, size_t dstsz)
+spawncost_docroot(const char *hello, char *dir, char *dst, size_t dstsz)
 {
 	char	 buf[65536];
 	ssize_t	 n;
@@ -242,7 +244,7 @@ sc_docroot(const char *hello, char *dir, char *dst, size_t dstsz)
 
 	if (mkdtemp(dir) == NULL || chmod(dir, 0755) == -1)
 		err(1, "mkdtemp");
-	snprintf(dst, dstsz, "%s/%s", dir, SC_HELLO);
+	snprintf(dst, dstsz, "%s/%s", dir, SPAWNCOST_HELLO);
 	if ((in = open(hello, O_RDONLY | O_CLOEXEC)) == -1)
 		err(1, "%s", hello);
 	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
@@ -257,7 +259,7 @@ sc_docroot(const char *hello, char *dir, char *dst, size_t dstsz)
 }
 
 static void __attribute__((noreturn))
-sc_usage(void)
+spawncost_usage(void)
 {
 	fprintf(stderr, "usage: spawncost [-n SAMPLES] [-w WARMUP] "
 	    "STATIC-BINARY\n");
@@ -268,23 +270,26 @@ int
 main(int argc, char *argv[])
 {
 	char		 dir[] = "/tmp/cgijail-spawncost.XXXXXX", dst[PATH_MAX];
+	const char	*errstr = NULL;
 	size_t		 n = 1000, warm = 50;
 	int		 ch, status;
 	pid_t		 pid;
 
 	while ((ch = getopt(argc, argv, "n:w:")) != -1) {
 		if (ch == 'n')
-			n = strtoul(optarg, NULL, 10);
+			n = (size_t)strtonum(optarg, 1, 1000000, &errstr);
 		else if (ch == 'w')
-			warm = strtoul(optarg, NULL, 10);
+			warm = (size_t)strtonum(optarg, 0, 100000, &errstr);
 		else
-			sc_usage();
+			spawncost_usage();
+		if (errstr != NULL)
+			errx(2, "-%c %s: %s", ch, optarg, errstr);
 	}
-	if (argc - optind != 1 || n < 1 || n > 1000000 || warm > 100000)
-		sc_usage();
+	if (argc - optind != 1)
+		spawncost_usage();
 	if (geteuid() != 0)
 		errx(2, "must run as root (sandbox_init needs it)");
-	sc_docroot(argv[optind], dir, dst, sizeof(dst));
+	spawncost_docroot(argv[optind], dir, dst, sizeof(dst));
 	printf("# spawncost: %zu samples of each, alternating, after %zu "
 	    "warm-up\n", n, warm);
 	fflush(stdout);
@@ -292,7 +297,7 @@ main(int argc, char *argv[])
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0)
-		sc_child(dir, n, warm);
+		spawncost_child(dir, n, warm);
 	if (waitpid(pid, &status, 0) != pid)
 		err(1, "waitpid");
 	(void)unlink(dst);
