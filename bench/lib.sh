@@ -10,7 +10,7 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 CGIJAIL=${CGIJAIL:-$BUILD/cgijail}
 # the first of the ports the servers take, one each (bench/peers.sh)
-BENCH_PORT=${BENCH_PORT:-18080}
+BENCH_PORT=${BENCH_PORT:-18280}
 WORK=$(mktemp -d /tmp/cgijail-bench.XXXXXX)
 chmod 755 "$WORK"
 # process groups we started (each server runs under setsid)
@@ -74,6 +74,11 @@ bench_spawn() {
 	shift
 	setsid "$@" >>"$log" 2>&1 </dev/null &
 	PGIDS+=($!)
+}
+
+# 0 if nothing listens on 127.0.0.1:$1 yet (another run, another test)
+bench_port_free() {
+	! ss -Hltn "sport = :$1" | grep -q .
 }
 
 # 0 once something answers HTTP on port $1, within 5 s

@@ -79,7 +79,10 @@ bench_start() {
 	local s
 	: >"$WORK/servers.tsv"
 	for s in "${SERVERS[@]}"; do
-		if "bench_start_$s" "$(bench_port "$s")" &&
+		if ! bench_port_free "$(bench_port "$s")"; then
+			bench_log "$s: port $(bench_port "$s") is taken"
+			echo "$s	missing" >>"$WORK/servers.tsv"
+		elif "bench_start_$s" "$(bench_port "$s")" &&
 		    bench_wait_port "$(bench_port "$s")"; then
 			echo "$s	up" >>"$WORK/servers.tsv"
 		else
@@ -137,9 +140,14 @@ bench_rows() {
 bench_spawnlog() {
 	local port=$((BENCH_PORT + 9)) c log
 	log=$WORK/logs/cgijail-debug.log
+	if ! bench_port_free "$port"; then
+		bench_log "cgijail --debug: port $port is taken"
+		return 0
+	fi
 	bench_spawn "$log" "$CGIJAIL" --debug -b 127.0.0.1 -d "$WORK/root" \
 	    "$port"
-	bench_wait_port "$port" || { bench_log "cgijail --debug did not start"; return 0; }
+	bench_wait_port "$port" ||
+	    { bench_log "cgijail --debug did not start"; return 0; }
 	for c in 1 16; do
 		: >"$log"
 		bench_wrk "$WORK/spawnlog-wrk.$c" \
