@@ -148,6 +148,9 @@ bench_spawnlog() {
 	    "$port"
 	bench_wait_port "$port" ||
 	    { bench_log "cgijail --debug did not start"; return 0; }
+	# the first script waits for the executor to be ready: not a spawn
+	curl -s -o /dev/null --max-time 10 \
+	    "http://127.0.0.1:$port/cgi-bin/hello-c" || true
 	for c in 1 16; do
 		: >"$log"
 		bench_wrk "$WORK/spawnlog-wrk.$c" \
