@@ -196,7 +196,8 @@ $(BUILD)/bench/%: bench/%.c
 # ---- setup -----------------------------------------------------------
 
 DEB_PKGS := gcc make pkg-config libseccomp-dev libcap-dev libbsd-dev check \
-	    curl clang libclang-rt-14-dev python3 perl iproute2 gdb util-linux
+	    curl clang libclang-rt-14-dev python3 perl iproute2 gdb util-linux \
+	    strace
 # the real applications tests/integration/test_app_*.py run (examples/),
 # and the browser of tests/browser/ (chromium: about 15 s to install)
 DEB_PKGS += git cgit gitweb php-cgi man2html chromium
