@@ -177,15 +177,31 @@ FUZZ_JOBS    ?= 2
 fuzz-smoke: fuzz
 	bash tests/fuzz/smoke.sh $(BUILD) $(FUZZ_TIME) $(FUZZ_JOBS) $(FUZZ_BINS)
 
+# cgijail against lighttpd, nginx + fcgiwrap, apache2 mod_cgid and python3's
+# http.server, side by side (bench/README.md); not part of make test
+BENCH_BINS := $(BUILD)/bench/hello $(BUILD)/bench/echo $(BUILD)/bench/spawncost
+BENCH_ROUNDS ?= 3
+BENCH_DURATION ?= 4
 bench: deps
-	$(MAKE) all
-	bash bench/static.sh
-	bash bench/cgi.sh
+	$(MAKE) all $(BENCH_BINS)
+	BUILD=$(abspath $(BUILD)) ROUNDS=$(BENCH_ROUNDS) \
+	    DURATION=$(BENCH_DURATION) bash bench/run.sh
+
+# the sandbox-cost microbenchmark links the library as the executor does
+$(BUILD)/bench/spawncost: bench/spawncost.c $(BUILD)/libcgijail.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libcgijail.a $(LDLIBS)
+
+# the benchmarks' static CGI programs
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra -static -o $@ $<
 
 # ---- setup -----------------------------------------------------------
 
 DEB_PKGS := gcc make pkg-config libseccomp-dev libcap-dev libbsd-dev check \
-	    curl clang libclang-rt-14-dev python3 perl iproute2 gdb util-linux
+	    curl clang libclang-rt-14-dev python3 perl iproute2 gdb util-linux \
+	    strace
 # issue 11: libtls (the front's TLS), openssl (the tests' certificates and
 # clients), haproxy (tests/integration/test_proxy_haproxy.py)
 DEB_PKGS += libtls-dev openssl haproxy

@@ -75,6 +75,8 @@ struct sandbox {
 	int			 sb_cg_cpu_procs_fd;	/* v1 cpu, shared */
 	int			 sb_cg_memsw;		/* memsw/swap.max */
 	char			 sb_cg_name[32];	/* "cgijail.<pid>" */
+	struct limits_slot	*sb_cg_slot;		/* limits_slot.c */
+	size_t			 sb_cg_nslots;
 	int			 sb_landlock_abi;	/* 0 = none */
 	struct filter_prog	 sb_policy[SANDBOX_POLICY_MAX];
 	size_t			 sb_npolicy;
@@ -115,17 +117,13 @@ struct sandbox_spawn {
 	uint64_t	 ss_reqid;
 };
 
-/* sch_cg_created bits */
-#define SBX_CG_PIDS		0x1	/* v1 pids r<reqid> */
-#define SBX_CG_MEM		0x2	/* v1 memory r<reqid> */
-#define SBX_CG_V2		0x4	/* v2 r<reqid> */
 
 struct sandbox_child {
 	pid_t		 sch_pid;
 	int		 sch_pidfd;	/* closed by sandbox_release() */
 	int		 sch_statusfd;	/* a failure record, or EOF at exec */
 	uint64_t	 sch_reqid;
-	int		 sch_cg_created;	/* bitmask of cgroups made */
+	int		 sch_cg_slot;	/* its slot's cgroups, or -1 */
 };
 
 struct sandbox_failure {

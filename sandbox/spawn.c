@@ -203,6 +203,7 @@ sandbox_spawn(struct sandbox *sb, const struct sandbox_spawn *ss,
 
 	memset(ch, 0, sizeof(*ch));
 	ch->sch_pid = ch->sch_pidfd = ch->sch_statusfd = -1;
+	ch->sch_cg_slot = -1;
 	ch->sch_reqid = ss->ss_reqid;
 	fail->sf_step = SBX_STEP_NONE;
 	fail->sf_errno = 0;
@@ -210,7 +211,7 @@ sandbox_spawn(struct sandbox *sb, const struct sandbox_spawn *ss,
 		return spawn_fail(fail, SBX_STEP_CLONE, EINVAL);
 	if (pipe2(st, O_CLOEXEC) == -1)
 		return spawn_fail(fail, SBX_STEP_CLONE, errno);
-	if (limits_cgroup_create(sb, ch, cgfds) == -1) {
+	if (limits_cgroup_create(sb, ch, ss->ss_slot, cgfds) == -1) {
 		save = errno;
 		(void)close(st[0]);
 		(void)close(st[1]);
@@ -227,7 +228,6 @@ sandbox_spawn(struct sandbox *sb, const struct sandbox_spawn *ss,
 		spawn_child(sb, ss, cgfds, st[1]);
 	save = errno;
 	ns_signals_restore(&oldmask);
-	limits_cgroup_close(sb, cgfds);
 	(void)close(st[1]);
 	if (pid == -1) {
 		(void)close(st[0]);
@@ -388,7 +388,8 @@ sandbox_init(struct sandbox *sb, const struct config *cfg,
 	    spawn_docroot(sb, cfg, err, errsz) == -1 ||
 	    limits_rlimit_init(sb, &cfg->cf_limits, err, errsz) == -1 ||
 	    spawn_policies(sb, policy_paths, npolicies, err, errsz) == -1 ||
-	    limits_cgroup_init(sb, err, errsz) == -1)
+	    limits_cgroup_init(sb, err, errsz) == -1 ||
+	    limits_slots_init(sb, nslots, err, errsz) == -1)
 		goto fail;
 	sb->sb_landlock_abi = landlock_probe();
 	if (spawn_landlock_ok(sb, cfg, err, errsz) == -1)
@@ -416,6 +417,7 @@ sandbox_fini(struct sandbox *sb)
 {
 	size_t	 i;
 
+	limits_slots_fini(sb);
 	limits_cgroup_fini(sb);
 	for (i = 0; i < SANDBOX_POLICY_MAX; i++)
 		filter_free(&sb->sb_policy[i]);
