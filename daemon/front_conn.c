@@ -135,6 +135,14 @@ front_begin_head(struct front_conn *c, int status, const char *reason)
 		front_out_printf(c, "Connection: keep-alive\r\n");
 }
 
+/* --debug, or userdir-debug for a student's request */
+int
+front_debug(const struct front_conn *c)
+{
+	return front_cfg->cf_debug || (front_cfg->cf_userdir_debug &&
+	    c->c_userdir);
+}
+
 /*
  * The page: status, with --debug why (HTML-escaped, it may quote a
  * request or a script), and the request id of the access line, so that
@@ -148,7 +156,7 @@ front_error_page(const struct front_conn *c, int status, const char *why,
 	char	*page, *esc = NULL;
 	size_t	 escsz;
 
-	if (why != NULL && why[0] != '\0' && front_cfg->cf_debug) {
+	if (why != NULL && why[0] != '\0' && front_debug(c)) {
 		escsz = strlen(why) * 6 + 1;	/* "&quot;" per byte */
 		if ((esc = malloc(escsz)) != NULL &&
 		    http_html_escape(esc, escsz, why) == -1) {
