@@ -475,22 +475,23 @@ limits_fmt(char *buf, size_t bufsz, uint64_t v, const char *unlimited)
 }
 
 static int
-limits_create_v2(struct sandbox *sb, struct sandbox_child *ch,
-    const char *name, const char *pids, int procfds[LIMITS_CG_FDS])
+limits_create_v2(struct sandbox *sb, const struct config_limits *lim,
+    struct sandbox_child *ch, const char *name, const char *pids,
+    int procfds[LIMITS_CG_FDS])
 {
 	char	 mem[24];
 	const char *const kv[] = { "pids.max", pids, "memory.max", mem,
 	    "memory.swap.max", sb->sb_cg_memsw ? "0" : NULL, NULL };
 
-	limits_fmt(mem, sizeof(mem), sb->sb_cfg->cf_limits.lim_memory_bytes,
-	    "max");
+	limits_fmt(mem, sizeof(mem), lim->lim_memory_bytes, "max");
 	ch->sch_cg_created |= SBX_CG_V2;
 	return limits_request_group(sb->sb_cg2_fd, name, kv, &procfds[0]);
 }
 
 static int
-limits_create_v1(struct sandbox *sb, struct sandbox_child *ch,
-    const char *name, const char *pids, int procfds[LIMITS_CG_FDS])
+limits_create_v1(struct sandbox *sb, const struct config_limits *lim,
+    struct sandbox_child *ch, const char *name, const char *pids,
+    int procfds[LIMITS_CG_FDS])
 {
 	char	 mem[24];
 	/* memsw must never be below the memory limit: set it last */
@@ -499,8 +500,7 @@ limits_create_v1(struct sandbox *sb, struct sandbox_child *ch,
 	    NULL };
 	const char *const kvpids[] = { "pids.max", pids, NULL };
 
-	limits_fmt(mem, sizeof(mem), sb->sb_cfg->cf_limits.lim_memory_bytes,
-	    "-1");
+	limits_fmt(mem, sizeof(mem), lim->lim_memory_bytes, "-1");
 	if (sb->sb_cg_pids_fd != -1) {
 		ch->sch_cg_created |= SBX_CG_PIDS;
 		if (limits_request_group(sb->sb_cg_pids_fd, name, kvpids,
@@ -518,10 +518,10 @@ limits_create_v1(struct sandbox *sb, struct sandbox_child *ch,
 	return 0;
 }
 
-/* parent, per request: the r<reqid> groups; the child joins them */
+/* parent, per request: the r<reqid> groups (lim: NULL, the config's) */
 int
-limits_cgroup_create(struct sandbox *sb, struct sandbox_child *ch,
-    int procfds[LIMITS_CG_FDS])
+limits_cgroup_create(struct sandbox *sb, const struct config_limits *lim,
+    struct sandbox_child *ch, int procfds[LIMITS_CG_FDS])
 {
 	char	 name[32], pids[24];
 	int	 i, r, save;
@@ -529,13 +529,14 @@ limits_cgroup_create(struct sandbox *sb, struct sandbox_child *ch,
 	for (i = 0; i < LIMITS_CG_FDS; i++)
 		procfds[i] = -1;
 	ch->sch_cg_created = 0;
+	if (lim == NULL)
+		lim = &sb->sb_cfg->cf_limits;
 	snprintf(name, sizeof(name), "r%" PRIu64, ch->sch_reqid);
-	limits_fmt(pids, sizeof(pids), sb->sb_cfg->cf_limits.lim_processes,
-	    "max");
+	limits_fmt(pids, sizeof(pids), lim->lim_processes, "max");
 	if (sb->sb_cg_version == 2)
-		r = limits_create_v2(sb, ch, name, pids, procfds);
+		r = limits_create_v2(sb, lim, ch, name, pids, procfds);
 	else
-		r = limits_create_v1(sb, ch, name, pids, procfds);
+		r = limits_create_v1(sb, lim, ch, name, pids, procfds);
 	if (r == -1) {
 		save = errno;
 		limits_cgroup_close(sb, procfds);
@@ -614,73 +615,82 @@ limits_cgroup_release(struct sandbox *sb, struct sandbox_child *ch)
 
 /* clamp to the hard limit we hold: CAP_SYS_RESOURCE may be absent */
 static void
-limits_rl_add(struct sandbox *sb, int resource, rlim_t cur, rlim_t max)
+limits_rl_add(struct sandbox_rlimits *sl, int resource, rlim_t cur,
+    rlim_t max)
 {
 	struct sandbox_rlimit	*sr;
 	struct rlimit		 now;
 
-	if (sb->sb_nrlim >= SANDBOX_RLIMIT_MAX ||
-	    getrlimit(resource, &now) == -1)
+	if (sl->sl_n >= SANDBOX_RLIMIT_MAX || getrlimit(resource, &now) == -1)
 		return;
 	if (now.rlim_max != RLIM_INFINITY && max > now.rlim_max)
 		max = now.rlim_max;
 	if (cur > max)
 		cur = max;
-	sr = &sb->sb_rlim[sb->sb_nrlim++];
+	sr = &sl->sl_rlim[sl->sl_n++];
 	sr->sr_resource = resource;
 	sr->sr_lim.rlim_cur = cur;
 	sr->sr_lim.rlim_max = max;
 }
 
-/* 0 in the configuration means "not limited here" */
+/*
+ * lim as rlimits and /tmp's options, precomputed for the child.  0 in
+ * the configuration means "not limited here"; nproc is RLIMIT_NPROC's
+ * (a student's scripts share one uid: its processes times its scripts).
+ */
 int
-limits_rlimit_init(struct sandbox *sb, const struct config_limits *lim,
-    char *err, size_t errsz)
+limits_rlimit_set(struct sandbox_rlimits *sl, const struct config_limits *lim,
+    uint64_t nproc, char *err, size_t errsz)
 {
-	uint64_t	 nproc;
-
-	sb->sb_nrlim = 0;
+	sl->sl_n = 0;
 	/* soft then hard: SIGXCPU first, SIGKILL a second later */
 	if (lim->lim_cpu_sec > 0)
-		limits_rl_add(sb, RLIMIT_CPU, lim->lim_cpu_sec,
+		limits_rl_add(sl, RLIMIT_CPU, lim->lim_cpu_sec,
 		    lim->lim_cpu_sec + 1);
 	if (lim->lim_memory_bytes > 0)
-		limits_rl_add(sb, RLIMIT_AS, lim->lim_memory_bytes,
+		limits_rl_add(sl, RLIMIT_AS, lim->lim_memory_bytes,
 		    lim->lim_memory_bytes);
-	if (lim->lim_processes > 0) {
-		nproc = lim->lim_processes > UINT32_MAX ? UINT32_MAX :
-		    lim->lim_processes;
-		limits_rl_add(sb, RLIMIT_NPROC, nproc, nproc);
+	if (nproc > 0) {
+		nproc = nproc > UINT32_MAX ? UINT32_MAX : nproc;
+		limits_rl_add(sl, RLIMIT_NPROC, nproc, nproc);
 	}
 	if (lim->lim_file_size_bytes > 0)
-		limits_rl_add(sb, RLIMIT_FSIZE, lim->lim_file_size_bytes,
+		limits_rl_add(sl, RLIMIT_FSIZE, lim->lim_file_size_bytes,
 		    lim->lim_file_size_bytes);
 	if (lim->lim_open_files > 0)
-		limits_rl_add(sb, RLIMIT_NOFILE, lim->lim_open_files,
+		limits_rl_add(sl, RLIMIT_NOFILE, lim->lim_open_files,
 		    lim->lim_open_files);
-	limits_rl_add(sb, RLIMIT_CORE, 0, 0);
-	limits_rl_add(sb, RLIMIT_MEMLOCK, 0, 0);
-	limits_rl_add(sb, RLIMIT_MSGQUEUE, 0, 0);
-	if ((size_t)snprintf(sb->sb_tmp_opts, sizeof(sb->sb_tmp_opts),
+	limits_rl_add(sl, RLIMIT_CORE, 0, 0);
+	limits_rl_add(sl, RLIMIT_MEMLOCK, 0, 0);
+	limits_rl_add(sl, RLIMIT_MSGQUEUE, 0, 0);
+	if ((size_t)snprintf(sl->sl_tmp_opts, sizeof(sl->sl_tmp_opts),
 	    "size=%" PRIu64 ",nr_inodes=%" PRIu64 ",mode=1777",
 	    lim->lim_tmp_bytes > 0 ? lim->lim_tmp_bytes : 16 << 20,
 	    lim->lim_tmp_bytes / 4096 > 1024 ? lim->lim_tmp_bytes / 4096 :
-	    1024) >= sizeof(sb->sb_tmp_opts)) {
+	    1024) >= sizeof(sl->sl_tmp_opts)) {
 		snprintf(err, errsz, "tmpfs options too long");
 		return -1;
 	}
 	return 0;
 }
 
+int
+limits_rlimit_init(struct sandbox *sb, const struct config_limits *lim,
+    char *err, size_t errsz)
+{
+	return limits_rlimit_set(&sb->sb_rl, lim, lim->lim_processes, err,
+	    errsz);
+}
+
 /* child, before the uid changes */
 int
-limits_rlimit_apply(const struct sandbox *sb)
+limits_rlimit_apply(const struct sandbox_rlimits *sl)
 {
 	size_t	 i;
 
-	for (i = 0; i < sb->sb_nrlim; i++)
-		if (syscall(SYS_prlimit64, 0, sb->sb_rlim[i].sr_resource,
-		    &sb->sb_rlim[i].sr_lim, NULL) == -1)
+	for (i = 0; i < sl->sl_n; i++)
+		if (syscall(SYS_prlimit64, 0, sl->sl_rlim[i].sr_resource,
+		    &sl->sl_rlim[i].sr_lim, NULL) == -1)
 			return -1;
 	return 0;
 }
@@ -713,7 +723,7 @@ limits_cgroup_try(const struct config *cfg, char *err, size_t errsz)
 		ch.sch_reqid = 1;
 		err[0] = '\0';
 		if (limits_cgroup_init(&sb, err, errsz) == 0 &&
-		    limits_cgroup_create(&sb, &ch, fds) == -1)
+		    limits_cgroup_create(&sb, NULL, &ch, fds) == -1)
 			snprintf(err, errsz, "a request group: %s",
 			    strerror(errno));
 		else if (err[0] == '\0') {

@@ -25,7 +25,8 @@ from cgijail_test import (Daemon, Students, assert_error_page,
                           assert_status, fixture, rid_of, wait_until)
 
 ID_SH = ('#!/bin/sh\nprintf "Content-Type: text/plain\\n\\n"\n'
-         'echo "uid=$(id -u) gid=$(id -g) groups=$(id -G)"\n'
+         'echo "uid=$(id -u)"\necho "gid=$(id -g)"\n'
+         'echo "groups=$(id -G)"\n'
          'echo "file=$SCRIPT_FILENAME"\necho "root=$DOCUMENT_ROOT"\n'
          'echo "name=$SCRIPT_NAME"\necho "cwd=$(pwd)"\n', 0o755)
 OK_SH = ('#!/bin/sh\nprintf "Content-Type: text/plain\\n\\nok"\n', 0o755)
@@ -137,8 +138,8 @@ def _probe_sh(paths):
         lines.append('if [ -n "$(ls -A "%s" 2>/dev/null)" ]; then echo '
                      '"%s.dir=seen"; else echo "%s.dir=none"; fi' % (
                          os.path.dirname(p), tag, tag))
-    lines.append('echo "write=$(echo x 2>&1 > "%s" && echo yes || '
-                 'echo no)"' % paths[0][1])
+    lines.append('if (echo x > "%s") 2>/dev/null; then echo write=yes; '
+                 'else echo write=no; fi' % paths[0][1])
     return ('\n'.join(lines) + '\n', 0o755)
 
 
