@@ -175,15 +175,19 @@ out:
 	return r;
 }
 
-/* why HOME/DIR (given and real) cannot be shown in a jail, or NULL */
+/*
+ * Why HOME/DIR cannot be shown in a jail at path (jail: where it will
+ * be, else where it really is), or NULL: never over what the jail needs
+ * for itself, never inside or around the document root.
+ */
 static const char *
-userdir_load_place(const struct userdir_load *ud, const char *path)
+userdir_load_place(const struct userdir_load *ud, const char *path, int jail)
 {
 	const char	*top = path + 1;
 	size_t		 i, n = strcspn(top, "/"), dl = strlen(ud->ud_docroot);
 	size_t		 pl = strlen(path);
 
-	for (i = 0; i < sizeof(userdir_jail_dirs) /
+	for (i = 0; jail && i < sizeof(userdir_jail_dirs) /
 	    sizeof(userdir_jail_dirs[0]); i++)
 		if (strlen(userdir_jail_dirs[i]) == n &&
 		    strncmp(top, userdir_jail_dirs[i], n) == 0)
@@ -255,9 +259,10 @@ userdir_load_check(struct userdir_load *ud, const struct passwd *pw,
 	if (r == -1)
 		return "path too long";
 	real[n] = '\0';
+	/* shown at HOME/DIR in a jail; where it really is: not the root's */
 	if ((why = userdir_path_error(a->ua_path)) != NULL ||
-	    (why = userdir_load_place(ud, a->ua_path)) != NULL ||
-	    (why = userdir_load_place(ud, real)) != NULL)
+	    (why = userdir_load_place(ud, a->ua_path, 1)) != NULL ||
+	    (why = userdir_load_place(ud, real, 0)) != NULL)
 		return why;
 	if (st.st_uid != pw->pw_uid)
 		return "owned by another user";

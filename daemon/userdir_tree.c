@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * userdir_tree.c: a student's HOME/DIR as a detached mount of its own
- * (open_tree), reached without following a link below the home, checked
+ * (open_tree), reached without following a link below the home (the
+ * host's own links on the way to it are followed, within the host's
+ * root), checked
  * once more to be the student's own directory that nobody else may write,
  * then read-only with the given flags.  ".." at the root of a detached
  * mount stays there: the descriptor reaches that tree and nothing above.
@@ -22,14 +24,29 @@
 
 #include "userdir.h"
 
-/* DIR below the home directory: no link, no other file system */
+/*
+ * The home directory as the host names it, its links followed within
+ * root (the host's "/", wherever it is now: an absolute link such as
+ * /home -> /srv/home means the host's /srv), then DIR below it: no link,
+ * no other file system.
+ */
 static int
-userdir_tree_dir(const char *home, const char *dir)
+userdir_tree_dir(const char *root, const char *home, const char *dir)
 {
 	struct open_how	 how;
-	int		 hfd, fd, save;
+	int		 rfd, hfd, fd, save;
 
-	if ((hfd = open(home, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if ((rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	memset(&how, 0, sizeof(how));
+	how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+	hfd = (int)syscall(SYS_openat2, rfd, home[1] != '\0' ? home + 1 : ".",
+	    &how, sizeof(how));
+	save = errno;
+	(void)close(rfd);
+	errno = save;
+	if (hfd == -1)
 		return -1;
 	memset(&how, 0, sizeof(how));
 	how.flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
@@ -78,14 +95,11 @@ userdir_tree_open(const char *prefix, const struct userdir_account *a,
 	if (dl + 1 >= pl || strcmp(a->ua_path + pl - dl, dir) != 0 ||
 	    a->ua_path[pl - dl - 1] != '/')
 		return -1;
-	*why = "path too long";
-	if ((size_t)snprintf(home, sizeof(home), "%s%.*s", prefix,
-	    (int)(pl - dl - 1), a->ua_path) >= sizeof(home))
-		return -1;
-	if (home[0] == '\0')
-		(void)strlcpy(home, "/", sizeof(home));
+	(void)snprintf(home, sizeof(home), "/%.*s", (int)(pl - dl - 1),
+	    a->ua_path + 1);
 	*why = "cannot open it (a link, or gone)";
-	if ((fd = userdir_tree_dir(home, dir)) == -1)
+	if ((fd = userdir_tree_dir(prefix[0] != '\0' ? prefix : "/", home,
+	    dir)) == -1)
 		return -1;
 	*why = fstat(fd, &st) == -1 ? "cannot stat it" :
 	    st.st_uid != a->ua_uid ? "owned by another user" :

@@ -94,9 +94,9 @@ void	userdir_limit_apply(struct userdir_account *,
 
 /*
  * userdir_tree.c (front and executor, as root at their start): a's
- * HOME/DIR (prefix + HOME: where the host's root is now) as a detached,
- * read-only mount with attrs (MOUNT_ATTR_*) too; the descriptor, or -1
- * with why (and errno).
+ * HOME/DIR as a detached, read-only mount with attrs (MOUNT_ATTR_*) too;
+ * prefix: where the host's root is now ("" for "/"); the descriptor, or
+ * -1 with why (and errno).
  */
 int	userdir_tree_open(const char *prefix, const struct userdir_account *a,
 	    const char *dir, unsigned int attrs, const char **why);

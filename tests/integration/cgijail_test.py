@@ -1142,6 +1142,7 @@ class Students:
     def __init__(self, base='/var/tmp', dirname='public_html'):
         self.dirname = dirname
         self.names = []
+        self.homes = {}
         self.sweep()
         self.base = tempfile.mkdtemp(prefix='cgijail-homes-', dir=base)
         os.chmod(self.base, 0o755)
@@ -1180,10 +1181,19 @@ class Students:
             cls._run(['userdel', '-f', name])
 
     def add(self, tag, public=True, system=False, home_mode=0o711,
-            dir_mode=0o755):
-        """A new account 'cjt' + tag + a random suffix; its name."""
+            dir_mode=0o755, via_link=False):
+        """A new account 'cjt' + tag + a random suffix; its name.
+        via_link: its home is named through an absolute symlink (as
+        /home -> /srv/home is)."""
         name = '%s%s%04x' % (self.PREFIX, tag, random.randrange(1 << 16))
         home = os.path.join(self.base, name)
+        if via_link:
+            real, link = self.base + '/real', self.base + '/link'
+            if not os.path.isdir(real):
+                os.mkdir(real, 0o755)
+                os.symlink(real, link)
+            home = os.path.join(link, name)
+            self.homes[name] = home
         argv = ['useradd', '-M', '-d', home, '-s', '/usr/sbin/nologin',
                 '-c', self.GECOS % os.getpid()]
         if system:
@@ -1207,7 +1217,7 @@ class Students:
         return pwd.getpwnam(name).pw_gid
 
     def home(self, name):
-        return os.path.join(self.base, name)
+        return self.homes.get(name, os.path.join(self.base, name))
 
     def path(self, name, rel=''):
         """HOME/DIR/rel on the host (and, the same, in the jail)."""

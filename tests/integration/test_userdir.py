@@ -104,6 +104,23 @@ def test_each_student_has_pages_and_scripts_of_their_own():
         assert r.body == b'main site\n', r
 
 
+def test_a_home_named_through_a_symlink_is_served_at_its_own_path():
+    """/home -> /srv/home: the tree shows at HOME/DIR as passwd names it
+    (the link's side), and is found on the host through the link."""
+    with Students() as s, _daemon() as d:
+        carol = s.add('carol', via_link=True)
+        s.write(carol, 'index.html', 'carol home\n')
+        s.write(carol, 'cgi-bin/id.sh', ID_SH)
+        assert os.path.islink(os.path.dirname(s.home(carol)))
+        _start(d)
+        assert d.get('/~%s/' % carol).body == b'carol home\n'
+        r = d.get('/~%s/cgi-bin/id.sh' % carol)
+        assert_status(r, 200)
+        kv = _kv(r.body)
+        assert kv['uid'] == str(s.uid(carol)), kv
+        assert kv['file'] == s.path(carol, 'cgi-bin/id.sh'), kv
+
+
 def test_redirects_index_and_listing_in_a_student_tree():
     with Students() as s, _daemon() as d:
         alice = s.add('alice')
