@@ -341,9 +341,12 @@ userdir_parse(const char *text, size_t len, const struct config *cfg,
 		why = "no " USERDIR_TEXT_MAGIC " line";
 		goto bad;
 	}
-	while ((r = userdir_next_line(text, len, &off, line,
-	    sizeof(line))) == 1) {
+	for (;;) {
 		lineno++;
+		why = "too long, or a NUL byte";
+		if ((r = userdir_next_line(text, len, &off, line,
+		    sizeof(line))) != 1)
+			break;
 		why = "more than USERDIR_MAX accounts";
 		if (ut->ut_n >= USERDIR_MAX)
 			goto bad;

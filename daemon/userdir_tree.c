@@ -3,9 +3,8 @@
  * userdir_tree.c: a student's HOME/DIR as a detached mount of its own
  * (open_tree), reached without following a link below the home (the
  * host's own links on the way to it are followed, within the host's
- * root), checked
- * once more to be the student's own directory that nobody else may write,
- * then read-only with the given flags.  ".." at the root of a detached
+ * root), checked once more to be the student's own directory that nobody
+ * else may write, then read-only with the given flags.  ".." at the root of a detached
  * mount stays there: the descriptor reaches that tree and nothing above.
  * The front (static files) and the executor (its scripts' jails) open
  * their own, as root at their start.  Trusts the table, not the homes.
