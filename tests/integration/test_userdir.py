@@ -70,7 +70,9 @@ def _start(d):
 
 
 def _two(s):
-    alice, bob = s.add('alice'), s.add('bob')
+    """alice's home is 0711; bob's is private (0700): what is in
+    public_html is served all the same."""
+    alice, bob = s.add('alice'), s.add('bob', home_mode=0o700)
     for who in (alice, bob):
         s.write(who, 'index.html', 'home page of %s\n' % who)
         s.write(who, 'cgi-bin/id.sh', ID_SH)
