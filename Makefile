@@ -223,7 +223,7 @@ UNITDIR		?= $(PREFIX)/lib/systemd/system
 LOGROTATEDIR	:= $(SYSCONFDIR)/logrotate.d
 LOGDIR		:= $(LOCALSTATEDIR)/log/cgijail
 USERADD		?= useradd
-EXAMPLES	:= $(sort $(wildcard examples/*.conf))
+EXAMPLES	:= $(sort $(wildcard examples/*.conf examples/*.limits))
 # the installed units name the installed binary and configuration
 UNIT_SED	:= -e 's|/usr/local/sbin/cgijail|$(SBINDIR)/cgijail|' \
 		   -e 's|/etc/cgijail/|$(SYSCONFDIR)/cgijail/|'
