@@ -322,18 +322,45 @@ exec_child_running(struct exec *ex, struct exec_child *c)
 		    sec - spent / 1000000 : 1);
 }
 
+/*
+ * Read the status pipe (sandbox_started(): 0 not yet, 1 exec'd, -1 a
+ * step failed), taking it out of the epoll set first, while the number
+ * is still ours: epoll watches the file, not the number, and a child
+ * being cloned holds a copy of every descriptor until its close_range(),
+ * so a registration left behind by close() keeps firing for nobody (the
+ * loop then spins).  rewatch: put it back when it had nothing yet.
+ */
+static int
+exec_child_read_status(struct exec *ex, struct exec_child *c,
+    struct sandbox_failure *fail, int rewatch)
+{
+	struct epoll_event	ev = { .events = EPOLLIN };
+	int			fd = c->ec_sch.sch_statusfd, r;
+
+	if (fd != -1)
+		(void)epoll_ctl(ex->ex_epfd, EPOLL_CTL_DEL, fd, NULL);
+	r = sandbox_started(&c->ec_sch, fail);
+	if (r == 0 && rewatch && c->ec_sch.sch_statusfd != -1) {
+		ev.data.u64 = exec_tag(EXEC_EV_STATUS,
+		    (size_t)(c - ex->ex_child), c->ec_gen);
+		if (epoll_ctl(ex->ex_epfd, EPOLL_CTL_ADD,
+		    c->ec_sch.sch_statusfd, &ev) == -1)
+			fatal("epoll_ctl");
+	}
+	return r;
+}
+
 /* the status pipe spoke: exec'd, or a step failed (it exits by itself) */
 void
 exec_child_status(struct exec *ex, struct exec_child *c)
 {
 	struct sandbox_failure	fail;
-	int			fd = c->ec_sch.sch_statusfd, r;
+	int			r;
 
-	if (c->ec_started || fd == -1)
+	if (c->ec_started || c->ec_sch.sch_statusfd == -1)
 		return;
-	if ((r = sandbox_started(&c->ec_sch, &fail)) == 0)
+	if ((r = exec_child_read_status(ex, c, &fail, 1)) == 0)
 		return;
-	epoll_ctl(ex->ex_epfd, EPOLL_CTL_DEL, fd, NULL);
 	if (r == 1)
 		exec_child_running(ex, c);
 	else {
@@ -449,13 +476,11 @@ static int
 exec_child_unstarted(struct exec *ex, struct exec_child *c)
 {
 	struct sandbox_failure	fail;
-	int			fd = c->ec_sch.sch_statusfd, r;
+	int			r;
 
 	if (c->ec_started != 0)
 		return c->ec_started == 1 ? 0 : -1;
-	r = sandbox_started(&c->ec_sch, &fail);
-	if (fd != -1 && r != 0)
-		epoll_ctl(ex->ex_epfd, EPOLL_CTL_DEL, fd, NULL);
+	r = exec_child_read_status(ex, c, &fail, 0);
 	if (r == 1 && c->ec_kill == 0) {
 		exec_child_running(ex, c);
 		return 0;
