@@ -193,3 +193,57 @@ def test_a_broken_limits_file_is_file_line_and_a_reload_keeps_serving():
             r = d.get('/~%s/cgi-bin/limits.sh' % alice)
             assert_status(r, 200)
             assert _limits_of(r.body)['cpu'] == '3', r.body
+
+
+FORKS_PL = ('#!/usr/bin/perl\nprint "Content-Type: text/plain\\n\\n";\n'
+            'my $n = 0;\nfor (1 .. 8) {\n\tmy $p = fork;\n'
+            '\tlast unless defined $p;\n\tif ($p == 0) { sleep 3; exit 0; }\n'
+            '\t$n++;\n}\nprint "forked=$n\\n";\n'
+            'open(my $f, "<", "/proc/self/cgroup") or die;\nprint <$f>;\n',
+            0o755)
+
+
+def _slot_limits(body):
+    """forked=N, and the host's pids.max and memory limit of the cgroup
+    the script ran in (the slot keeps them after the request)."""
+    out = {}
+    for ln in body.decode().splitlines():
+        if ln.startswith('forked='):
+            out['forked'] = int(ln.split('=')[1])
+        parts = ln.split(':', 2)
+        if len(parts) != 3:
+            continue
+        if parts[1] == 'pids':
+            with open('/sys/fs/cgroup/pids%s/pids.max' % parts[2]) as f:
+                out['pids'] = f.read().strip()
+        elif parts[1] == 'memory':
+            with open('/sys/fs/cgroup/memory%s/memory.limit_in_bytes' %
+                      parts[2]) as f:
+                out['memory'] = int(f.read())
+    return out
+
+
+def test_a_lowered_cgroup_limit_holds_in_the_slot_it_shares():
+    """One slot (max-scripts 1) for both students, in turn: alice's
+    processes and memory limits are written into its cgroup for her
+    request, the configuration's back for bob's, hers again after."""
+    with Students() as s:
+        alice, bob = s.add('alice'), s.add('bob')
+        for who in (alice, bob):
+            s.write(who, 'cgi-bin/forks.pl', FORKS_PL)
+        conf = ['limit processes 32', 'limit memory 256M', 'max-scripts 1']
+        d = _daemon(conf)
+        with d:
+            path = _limits_file(d, ['limit %s processes 4' % alice,
+                                    'limit %s memory 64M' % alice])
+            d.write_config(['userdir public_html', 'userdir-limits %s' %
+                            path] + conf)
+            d.start()
+            want = {alice: {'forked': 3, 'pids': '4', 'memory': 64 << 20},
+                    bob: {'forked': 8, 'pids': '32', 'memory': 256 << 20}}
+            for who in (alice, bob, alice, bob):
+                r = d.get('/~%s/cgi-bin/forks.pl' % who, timeout=15)
+                assert_status(r, 200)
+                got = _slot_limits(r.body)
+                assert {k: got.get(k) for k in want[who]} == want[who], (
+                    who, got, r.body)
