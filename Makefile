@@ -50,11 +50,14 @@ POLICY_EMBED := policy/default.policy policy/floor.policy \
 FUZZ_LIB_fuzz_cgi_env      := daemon/cgi_env.c
 FUZZ_LIB_fuzz_cgi_hint     := daemon/cgi_hint.c
 FUZZ_LIB_fuzz_cgi_response := daemon/cgi_resp.c
-FUZZ_LIB_fuzz_config       := daemon/config.c daemon/config_kw.c
+FUZZ_LIB_fuzz_config       := daemon/config.c daemon/config_kw.c \
+			      daemon/config_kw_userdir.c
 FUZZ_LIB_fuzz_http         := daemon/http.c daemon/http_chunked.c \
 			      daemon/http_values.c
 FUZZ_LIB_fuzz_msg          := daemon/msg.c
 FUZZ_LIB_fuzz_path         := daemon/http.c
+FUZZ_LIB_fuzz_userdir      := daemon/userdir.c daemon/config.c \
+			      daemon/config_kw.c daemon/config_kw_userdir.c
 FUZZ_LIB_fuzz_policy       := sandbox/filter_parse.c sandbox/filter.c \
 			      sandbox/filter_merge.c \
 			      sandbox/policy_data.S
@@ -235,7 +238,7 @@ UNITDIR		?= $(PREFIX)/lib/systemd/system
 LOGROTATEDIR	:= $(SYSCONFDIR)/logrotate.d
 LOGDIR		:= $(LOCALSTATEDIR)/log/cgijail
 USERADD		?= useradd
-EXAMPLES	:= $(sort $(wildcard examples/*.conf))
+EXAMPLES	:= $(sort $(wildcard examples/*.conf examples/*.limits))
 # the installed units name the installed binary and configuration
 UNIT_SED	:= -e 's|/usr/local/sbin/cgijail|$(SBINDIR)/cgijail|' \
 		   -e 's|/etc/cgijail/|$(SYSCONFDIR)/cgijail/|'

@@ -697,6 +697,8 @@ config_kw_check(struct config_ctx *cx)
 	unsigned		 first = cf->cf_script_uid_first;
 	unsigned		 count = cf->cf_script_uid_count;
 
+	if (config_kw_userdir_check(cx) == -1)
+		return -1;
 	if (count >= (unsigned)cf->cf_max_scripts)
 		return 0;
 	cx->cx_line = cf->cf_script_uid_line > cf->cf_max_scripts_line ?
@@ -753,7 +755,14 @@ static const struct config_keyword config_keywords[] = {
 	{ "index", 1, CONFIG_INDEX_MAX, config_kw_index, 0, 0, 0 },
 	{ "autoindex", 1, 1, config_kw_flag, CONFIG_OFF(cf_autoindex), 0, 0 },
 	{ "max-body", 1, 1, config_kw_max_body, 0, 0, 0 },
-	{ "userdir", CONFIG_NOTYET },
+	{ "userdir", 1, 1, config_kw_userdir, 0, 0, 0 },
+	{ "userdir-min-uid", 1, 1, config_kw_userdir_uid, 0, 1,
+	    UINT32_MAX - 1 },
+	{ "userdir-max-scripts", 1, 1, config_kw_userdir_scripts, 0, 1,
+	    4096 },
+	{ "userdir-writable", 1, 1, config_kw_userdir_writable, 0, 0, 0 },
+	{ "userdir-debug", 1, 1, config_kw_userdir_debug, 0, 0, 0 },
+	{ "userdir-limits", 1, 1, config_kw_userdir_limits, 0, 0, 0 },
 	{ "cgi-dir", 1, 2, config_kw_cgidir, 0, 0, 0 },
 	{ "cgi-route", 2, 2, config_kw_route, 0, 0, 0 },
 	{ "interpreter", 2, 2, config_kw_interp, 0, 0, 0 },

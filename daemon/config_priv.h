@@ -77,4 +77,19 @@ const struct config_keyword *config_keyword_at(size_t i);
 /* config_kw.c: what one keyword cannot check alone, after the last line */
 int	config_kw_check(struct config_ctx *);
 
+/* config_kw_userdir.c: the userdir keywords, and their check across lines */
+int	config_kw_userdir(struct config_ctx *, const struct config_line *,
+	    const struct config_keyword *);
+int	config_kw_userdir_uid(struct config_ctx *, const struct config_line *,
+	    const struct config_keyword *);
+int	config_kw_userdir_scripts(struct config_ctx *,
+	    const struct config_line *, const struct config_keyword *);
+int	config_kw_userdir_writable(struct config_ctx *,
+	    const struct config_line *, const struct config_keyword *);
+int	config_kw_userdir_debug(struct config_ctx *,
+	    const struct config_line *, const struct config_keyword *);
+int	config_kw_userdir_limits(struct config_ctx *,
+	    const struct config_line *, const struct config_keyword *);
+int	config_kw_userdir_check(struct config_ctx *);
+
 #endif

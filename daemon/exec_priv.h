@@ -2,8 +2,8 @@
 /*
  * exec_priv.h: the executor's state, shared by its files: executor.c
  * (setup, messages, the loop), exec_child.c (a script's life: spawn,
- * timeout, kill, reap, report) and exec_queue.c (requests waiting for a
- * slot).  Executor role only.
+ * timeout, kill, reap, report), exec_queue.c (requests waiting for a
+ * slot) and exec_userdir.c (a student's scripts).  Executor role only.
  */
 #ifndef CGIJAIL_EXEC_PRIV_H
 #define CGIJAIL_EXEC_PRIV_H
@@ -29,6 +29,11 @@
 #define EXEC_SEND_WAIT_MS	2000	/* a front that reads nothing */
 #define EXEC_FD_RESERVE		64	/* fds kept free for the rest */
 #define EXEC_START_MAX_SEC	5	/* clone to execve, at most */
+#define EXEC_USER_WAIT_SEC	3	/* over userdir-max-scripts, then 503 */
+#define EXEC_USER_QUEUE_FACTOR	4	/* waiting: this many times its cap */
+/* whose a script is (exec_userdir_of()): a student's index, or these */
+#define EXEC_USER_NONE		((ssize_t)-1)	/* the document root's */
+#define EXEC_USER_UNKNOWN	((ssize_t)-2)	/* "/~NAME": nobody served */
 #define EXEC_REASON_MAX	sizeof(((struct msg_exec_started *)0)->es_reason)
 
 /* epoll tags: kind in the top bits, then child slot and generation */
@@ -55,6 +60,7 @@ struct exec_child {
 	struct sandbox_child	 ec_sch;
 	int			 ec_timerfd;	/* start bound, then timeout */
 	int			 ec_kill;	/* 0 or an enum msg_exec_end */
+	ssize_t			 ec_user;	/* a student's, or < 0 */
 	const char		*ec_kill_why;
 	struct timespec		 ec_start;
 	uint64_t		 ec_cpu_usec;	/* user + system, once reaped */
@@ -70,6 +76,7 @@ struct exec_queued {
 	uint64_t		 eq_reqid;
 	int			 eq_fds[MSG_FDS_MAX];
 	struct timespec		 eq_since;
+	ssize_t			 eq_user;	/* a student's, or < 0 */
 };
 
 struct exec {
@@ -92,6 +99,7 @@ struct exec {
 	size_t			 ex_qlen;
 	size_t			 ex_qmax;
 	struct cgi_env		 ex_env;
+	size_t			*ex_user_running;	/* per sb_users */
 	union {
 		struct msg_exec_req	 req;
 		char			 buf[MSG_PAYLOAD_MAX];
@@ -142,9 +150,21 @@ struct exec_queued *exec_queue_take(struct exec *, size_t i);
 void		exec_queue_drop(struct exec *, size_t i, enum msg_exec_result,
 		    int err, const char *why);
 int		exec_queue_push(struct exec *, uint64_t reqid,
-		    const struct msg_exec_req *, const int *fds);
+		    const struct msg_exec_req *, const int *fds,
+		    ssize_t user);
 void		exec_queue_run(struct exec *);
 void		exec_queue_expire(struct exec *);
 ssize_t		exec_queue_find(const struct exec *, uint64_t reqid);
+
+/* exec_userdir.c */
+void		exec_userdir_init(struct exec *);
+ssize_t		exec_userdir_of(const struct exec *, const char *script);
+void		exec_userdir_ctx(const struct exec *, ssize_t user,
+		    struct exec_ctx *);
+int		exec_userdir_may_start(const struct exec *, ssize_t user);
+int		exec_userdir_queue_full(const struct exec *, ssize_t user);
+void		exec_userdir_count(struct exec *, ssize_t user, int delta);
+enum msg_exec_result exec_userdir_writable(const struct exec *,
+		    ssize_t user, int *fd, const char **why, int *err);
 
 #endif

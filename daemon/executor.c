@@ -177,8 +177,10 @@ exec_setup_tables(struct exec *ex)
 	    ex->ex_qmax;
 	if ((ex->ex_child = calloc(n, sizeof(*ex->ex_child))) == NULL)
 		fatal("executor tables");
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		ex->ex_child[i].ec_timerfd = -1;
+		ex->ex_child[i].ec_user = EXEC_USER_NONE;
+	}
 }
 
 static void
@@ -272,6 +274,8 @@ static void
 exec_handle_req(struct exec *ex, uint64_t reqid, const struct msg_exec_req *req,
     int *fds, int nfds)
 {
+	ssize_t	 u;
+
 	if (nfds != MSG_FDS_MAX)
 		fatalx("protocol violation: exec request with %d fds", nfds);
 	if (reqid == 0 || memchr(req->er_script, '\0',
@@ -281,13 +285,21 @@ exec_handle_req(struct exec *ex, uint64_t reqid, const struct msg_exec_req *req,
 	    exec_queue_find(ex, reqid) != -1)
 		fatalx("protocol violation: duplicate request id %llu",
 		    (unsigned long long)reqid);
+	u = exec_userdir_of(ex, req->er_script);
+	/* a free slot means that whatever waits, waits for its student */
 	if (ex->ex_stopping)
 		exec_refuse(ex, reqid, req->er_script, MSG_EXEC_BUSY,
 		    ESHUTDOWN, "shutting down");
-	else if (ex->ex_qlen == 0 && ex->ex_nrunning < ex->ex_nslots) {
+	else if (ex->ex_nrunning < ex->ex_nslots &&
+	    exec_userdir_may_start(ex, u)) {
 		exec_start(ex, reqid, req, fds);
 		return;
-	} else if (exec_queue_push(ex, reqid, req, fds) == 0)
+	} else if (!exec_userdir_may_start(ex, u) &&
+	    exec_userdir_queue_full(ex, u))
+		exec_refuse(ex, reqid, req->er_script, MSG_EXEC_BUSY, EBUSY,
+		    "userdir-max-scripts reached, too many of the student's "
+		    "requests waiting");
+	else if (exec_queue_push(ex, reqid, req, fds, u) == 0)
 		return;		/* the queue owns the fds now */
 	else
 		exec_refuse(ex, reqid, req->er_script, MSG_EXEC_BUSY,
@@ -479,6 +491,7 @@ exec_main(struct config *cfg)
 	exec_setup_process();
 	exec_setup_tables(ex);
 	exec_sandbox_init(ex);
+	exec_userdir_init(ex);
 	confine_executor();
 	exec_setup_events(ex);
 	proc_ready();

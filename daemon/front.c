@@ -412,6 +412,7 @@ front_setup(struct confine_ident *id)
 	front_shed_init();
 	front_raise_nofile();
 	confine_front_root(front_cfg, id);
+	front_userdir_init(id->ci_trees, id->ci_ntrees);
 	if ((front_docroot_fd = open("/", O_PATH | O_DIRECTORY |
 	    O_CLOEXEC)) == -1)
 		fatal("document root %s", front_cfg->cf_root);

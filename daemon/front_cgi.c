@@ -414,7 +414,7 @@ front_cgi_fail(struct front_conn *c, int status, const char *why)
 	char			*page = NULL;
 
 	front_cgi_drop_body(c);
-	if (fc != NULL && front_cfg->cf_debug) {
+	if (fc != NULL && front_debug(c)) {
 		front_cgi_take_stderr(fc);
 		page = front_cgi_debug_text(fc, status, why);
 	}

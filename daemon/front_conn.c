@@ -158,6 +158,14 @@ front_error_blurb(int status)
 	return "This request cannot be answered.";
 }
 
+/* --debug, or userdir-debug for a student's request */
+int
+front_debug(const struct front_conn *c)
+{
+	return front_cfg->cf_debug || (front_cfg->cf_userdir_debug &&
+	    c->c_userdir);
+}
+
 /*
  * The page: status, with --debug why (HTML-escaped, it may quote a
  * request or a script), and the request id of the access line, so that
@@ -171,7 +179,7 @@ front_error_page(const struct front_conn *c, int status, const char *why,
 	char	*page, *esc = NULL;
 	size_t	 escsz;
 
-	if (why != NULL && why[0] != '\0' && front_cfg->cf_debug) {
+	if (why != NULL && why[0] != '\0' && front_debug(c)) {
 		escsz = strlen(why) * 6 + 1;	/* "&quot;" per byte */
 		if ((esc = malloc(escsz)) != NULL &&
 		    http_html_escape(esc, escsz, why) == -1) {

@@ -170,6 +170,11 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (config_load_file(&src, cfg, &text, &len, err, sizeof(err)) == -1) {
+		/* a role's stderr is /dev/null: the parent must hear why */
+		if (o.role != NULL) {
+			log_init(o.role, 0, PROC_FD_PARENT);
+			fatalx("the sealed configuration: %s", err);
+		}
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
@@ -187,7 +192,8 @@ main(int argc, char **argv)
 		    "uses it\n");
 		return 1;
 	}
-	if (config_load_validate(cfg, err, sizeof(err)) == -1) {
+	if (config_load_validate(cfg, err, sizeof(err)) == -1 ||
+	    config_load_userdir(cfg, &text, &len, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}

@@ -32,6 +32,7 @@
 #include "msg.h"
 #include "parent_priv.h"
 #include "proc.h"
+#include "userdir.h"
 
 #define PARENT_BACKOFF_MAX_MS	5000
 #define PARENT_RETIRED_MAX	16	/* old generations still draining */
@@ -427,6 +428,7 @@ parent_reload_apply(struct parent *p)
 		log_warnx("reload failed, still serving the previous "
 		    "configuration: %s", err);
 		free(text);
+		userdir_free(ncfg->cf_userdir_table);
 		free(ncfg);
 		return -1;
 	}
@@ -438,6 +440,7 @@ parent_reload_apply(struct parent *p)
 		log_warnx("reload not possible now, try again");
 		if (fd != -1)
 			close(fd);
+		userdir_free(ncfg->cf_userdir_table);
 		free(ncfg);
 		return -1;
 	}
@@ -448,10 +451,12 @@ parent_reload_apply(struct parent *p)
 		log_warn("reload: log files");
 	close(p->p_config_fd);
 	p->p_config_fd = parent_park(fd);
+	userdir_free(p->p_cfg->cf_userdir_table);
 	free(p->p_cfg);
 	p->p_cfg = ncfg;
 	parent_start_children(p);
 	log_info("configuration reloaded");
+	parent_log_userdir(ncfg);
 	return 0;
 }
 
@@ -726,6 +731,7 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	parent_setup_events(&p);
 	parent_log_serving(cfg, &p.p_lis);
+	parent_log_userdir(cfg);
 	parent_start_children(&p);
 	parent_loop(&p);
 	while (waitpid(-1, NULL, WNOHANG) > 0)

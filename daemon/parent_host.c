@@ -4,8 +4,8 @@
  * it binds (and again on SIGHUP): the kernel's landlock ABI against the
  * configuration, a script uid range that no process uses, and the lines
  * that say what is served where (each socket systemd passed, under
- * socket activation).  Parent role; trusts the configuration, reads
- * /proc.
+ * socket activation), the students userdir serves too.  Parent role;
+ * trusts the configuration, reads /proc.
  */
 #include <sys/types.h>
 
@@ -21,6 +21,7 @@
 #include "log.h"
 #include "parent_priv.h"
 #include "sandbox.h"
+#include "userdir.h"
 
 #define PARENT_UID_SHOW		4	/* processes named in the refusal */
 
@@ -155,4 +156,26 @@ parent_log_serving(const struct config *cfg, const struct parent_listen *pl)
 		log_info("serving %s on http://%s:%s/%s (CGI: %s)", root, host,
 		    cfg->cf_listen[i].cl_port, note, cgi);
 	}
+}
+
+/*
+ * userdir: how many students, and each account whose directory is there
+ * but not served, with why (an unsafe mode, a link, a limit line for
+ * nobody), at every start and reload.
+ */
+void
+parent_log_userdir(const struct config *cfg)
+{
+	const struct userdir_table	*ut = cfg->cf_userdir_table;
+	size_t				 i;
+
+	if (ut == NULL)
+		return;
+	log_info("userdir: serving ~/%s of %zu student%s as /~NAME/",
+	    cfg->cf_userdir, ut->ut_n, ut->ut_n == 1 ? "" : "s");
+	for (i = 0; i < ut->ut_nnotes; i++)
+		log_warnx("userdir: %s", ut->ut_notes[i]);
+	if (ut->ut_notes_dropped > 0)
+		log_warnx("userdir: %zu more notes (cgijail -n lists the "
+		    "students served)", ut->ut_notes_dropped);
 }

@@ -64,5 +64,7 @@ void	parent_notify_reloading(void);
 /* parent_host.c: "serving ROOT on URL" for each listen line or socket */
 void	parent_log_serving(const struct config *,
 	    const struct parent_listen *);
+/* parent_host.c: the students userdir serves, and why some are not */
+void	parent_log_userdir(const struct config *);
 
 #endif

@@ -33,6 +33,10 @@
 #define CONFIG_UID_COUNT	1024U
 /* landlock ABI 6: read-only files, no TCP, signal and socket scoping */
 #define CONFIG_LANDLOCK_ABI	6
+/* userdir DIR, userdir-writable SUBDIR: relative paths, this long at most */
+#define CONFIG_USERDIR_MAX	256
+
+struct userdir_table;
 
 struct config_listen {
 	/* "" = all interfaces, "localhost", an IPv4 or IPv6 literal (no []) */
@@ -138,6 +142,19 @@ struct config {
 	char			cf_error_syslog[PATH_MAX];
 	size_t			cf_access_log_line;
 	size_t			cf_error_log_line;
+
+	/* userdir: /~NAME/ is HOME/cf_userdir ("" = off) */
+	char			cf_userdir[CONFIG_USERDIR_MAX];
+	size_t			cf_userdir_line;
+	uid_t			cf_userdir_min_uid;
+	int			cf_userdir_max_scripts;	/* one student's */
+	char			cf_userdir_writable[CONFIG_USERDIR_MAX];
+	size_t			cf_userdir_writable_line;
+	int			cf_userdir_debug;	/* debug pages for ~ */
+	char			cf_userdir_limits[PATH_MAX];	/* "" = none */
+	size_t			cf_userdir_limits_line;
+	/* the accounts the parent resolved (userdir.h); NULL: none yet */
+	struct userdir_table	*cf_userdir_table;
 };
 
 /* command-line values; a set field overrides the config file */

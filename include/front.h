@@ -17,6 +17,7 @@
  *                    close, deferred free; the clock
  *   front_shed.c     connection limits: counted per address, met by
  *                    shedding the connection that made least progress
+ *   front_userdir.c  /~NAME/: the student's tree, by descriptor
  *   path.c           (shared with the executor) symlinks resolved
  *                    beneath the document root
  *   front_filter.c   the front's seccomp filter, installed by front.c
@@ -177,6 +178,7 @@ struct front_conn {
 	off_t			 c_file_left;
 	int			 c_close_after;
 	int			 c_head_only;	/* HEAD: no body bytes */
+	int			 c_userdir;	/* this request is /~NAME/ */
 
 	uint64_t		 c_deadline_ms;
 	uint64_t		 c_start_us;
@@ -192,6 +194,15 @@ struct front_conn {
 /* front.c: setup and the loop; these are set before the loop starts */
 extern struct config	*front_cfg;
 extern int		 front_docroot_fd;
+
+/*
+ * Where a request's path is resolved: the document root (prefix "") or a
+ * student's tree (its descriptor, its URL prefix "/~NAME").
+ */
+struct front_tree {
+	int		 ft_fd;
+	char		 ft_prefix[2 + 32 + 1];	/* "/~" USERDIR_NAME_MAX */
+};
 
 /* front_conn.c */
 extern int		 front_epfd;	/* the loop's; created by front.c */
@@ -211,6 +222,8 @@ void		front_error(struct front_conn *, int status);
 /* the same page; with --debug it also says why (escaped here; may be NULL) */
 void		front_error_why(struct front_conn *, int status,
 		    const char *why);
+/* may this request's pages say why (--debug, or userdir-debug for ~)? */
+int		front_debug(const struct front_conn *);
 /* a log line under the request's id (log.c escapes it) */
 void		front_log(struct front_conn *, enum log_level,
 		    const char *, ...) __attribute__((format(printf, 3, 4)));
@@ -245,6 +258,16 @@ void	front_shed_tick(void);
 /* front_route.c */
 void	front_route(struct front_conn *, const char *path,
 	    const char *query, int redirects);
+
+/* front_userdir.c: the trees confine_front_root() opened, one per account */
+void	front_userdir_init(int *trees, size_t ntrees);
+/*
+ * path is /~NAME or /~NAME/...: 1 with the student's tree and *rest the
+ * path below it ("" for /~NAME itself); 0 for any name that is not a
+ * student served (unknown, a system account, no directory: all alike).
+ */
+int	front_userdir_find(const char *path, struct front_tree *,
+	    const char **rest);
 
 
 /* front_cgi.c */

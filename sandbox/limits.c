@@ -434,73 +434,82 @@ limits_cgroup_fini(struct sandbox *sb)
 
 /* clamp to the hard limit we hold: CAP_SYS_RESOURCE may be absent */
 static void
-limits_rl_add(struct sandbox *sb, int resource, rlim_t cur, rlim_t max)
+limits_rl_add(struct sandbox_rlimits *sl, int resource, rlim_t cur,
+    rlim_t max)
 {
 	struct sandbox_rlimit	*sr;
 	struct rlimit		 now;
 
-	if (sb->sb_nrlim >= SANDBOX_RLIMIT_MAX ||
-	    getrlimit(resource, &now) == -1)
+	if (sl->sl_n >= SANDBOX_RLIMIT_MAX || getrlimit(resource, &now) == -1)
 		return;
 	if (now.rlim_max != RLIM_INFINITY && max > now.rlim_max)
 		max = now.rlim_max;
 	if (cur > max)
 		cur = max;
-	sr = &sb->sb_rlim[sb->sb_nrlim++];
+	sr = &sl->sl_rlim[sl->sl_n++];
 	sr->sr_resource = resource;
 	sr->sr_lim.rlim_cur = cur;
 	sr->sr_lim.rlim_max = max;
 }
 
-/* 0 in the configuration means "not limited here" */
+/*
+ * lim as rlimits and /tmp's options, precomputed for the child.  0 in
+ * the configuration means "not limited here"; nproc is RLIMIT_NPROC's
+ * (a student's scripts share one uid: its processes times its scripts).
+ */
 int
-limits_rlimit_init(struct sandbox *sb, const struct config_limits *lim,
-    char *err, size_t errsz)
+limits_rlimit_set(struct sandbox_rlimits *sl, const struct config_limits *lim,
+    uint64_t nproc, char *err, size_t errsz)
 {
-	uint64_t	 nproc;
-
-	sb->sb_nrlim = 0;
+	sl->sl_n = 0;
 	/* soft then hard: SIGXCPU first, SIGKILL a second later */
 	if (lim->lim_cpu_sec > 0)
-		limits_rl_add(sb, RLIMIT_CPU, lim->lim_cpu_sec,
+		limits_rl_add(sl, RLIMIT_CPU, lim->lim_cpu_sec,
 		    lim->lim_cpu_sec + 1);
 	if (lim->lim_memory_bytes > 0)
-		limits_rl_add(sb, RLIMIT_AS, lim->lim_memory_bytes,
+		limits_rl_add(sl, RLIMIT_AS, lim->lim_memory_bytes,
 		    lim->lim_memory_bytes);
-	if (lim->lim_processes > 0) {
-		nproc = lim->lim_processes > UINT32_MAX ? UINT32_MAX :
-		    lim->lim_processes;
-		limits_rl_add(sb, RLIMIT_NPROC, nproc, nproc);
+	if (nproc > 0) {
+		nproc = nproc > UINT32_MAX ? UINT32_MAX : nproc;
+		limits_rl_add(sl, RLIMIT_NPROC, nproc, nproc);
 	}
 	if (lim->lim_file_size_bytes > 0)
-		limits_rl_add(sb, RLIMIT_FSIZE, lim->lim_file_size_bytes,
+		limits_rl_add(sl, RLIMIT_FSIZE, lim->lim_file_size_bytes,
 		    lim->lim_file_size_bytes);
 	if (lim->lim_open_files > 0)
-		limits_rl_add(sb, RLIMIT_NOFILE, lim->lim_open_files,
+		limits_rl_add(sl, RLIMIT_NOFILE, lim->lim_open_files,
 		    lim->lim_open_files);
-	limits_rl_add(sb, RLIMIT_CORE, 0, 0);
-	limits_rl_add(sb, RLIMIT_MEMLOCK, 0, 0);
-	limits_rl_add(sb, RLIMIT_MSGQUEUE, 0, 0);
-	if ((size_t)snprintf(sb->sb_tmp_opts, sizeof(sb->sb_tmp_opts),
+	limits_rl_add(sl, RLIMIT_CORE, 0, 0);
+	limits_rl_add(sl, RLIMIT_MEMLOCK, 0, 0);
+	limits_rl_add(sl, RLIMIT_MSGQUEUE, 0, 0);
+	if ((size_t)snprintf(sl->sl_tmp_opts, sizeof(sl->sl_tmp_opts),
 	    "size=%" PRIu64 ",nr_inodes=%" PRIu64 ",mode=1777",
 	    lim->lim_tmp_bytes > 0 ? lim->lim_tmp_bytes : 16 << 20,
 	    lim->lim_tmp_bytes / 4096 > 1024 ? lim->lim_tmp_bytes / 4096 :
-	    1024) >= sizeof(sb->sb_tmp_opts)) {
+	    1024) >= sizeof(sl->sl_tmp_opts)) {
 		snprintf(err, errsz, "tmpfs options too long");
 		return -1;
 	}
 	return 0;
 }
 
+int
+limits_rlimit_init(struct sandbox *sb, const struct config_limits *lim,
+    char *err, size_t errsz)
+{
+	return limits_rlimit_set(&sb->sb_rl, lim, lim->lim_processes, err,
+	    errsz);
+}
+
 /* child, before the uid changes */
 int
-limits_rlimit_apply(const struct sandbox *sb)
+limits_rlimit_apply(const struct sandbox_rlimits *sl)
 {
 	size_t	 i;
 
-	for (i = 0; i < sb->sb_nrlim; i++)
-		if (syscall(SYS_prlimit64, 0, sb->sb_rlim[i].sr_resource,
-		    &sb->sb_rlim[i].sr_lim, NULL) == -1)
+	for (i = 0; i < sl->sl_n; i++)
+		if (syscall(SYS_prlimit64, 0, sl->sl_rlim[i].sr_resource,
+		    &sl->sl_rlim[i].sr_lim, NULL) == -1)
 			return -1;
 	return 0;
 }
@@ -534,7 +543,7 @@ limits_cgroup_try(const struct config *cfg, char *err, size_t errsz)
 		err[0] = '\0';
 		if (limits_cgroup_init(&sb, err, errsz) == 0 &&
 		    limits_slots_init(&sb, 1, err, errsz) == 0 &&
-		    limits_cgroup_create(&sb, &ch, 0, fds) == -1)
+		    limits_cgroup_create(&sb, NULL, &ch, 0, fds) == -1)
 			snprintf(err, errsz, "a request group: %s",
 			    strerror(errno));
 		else if (err[0] == '\0')

@@ -100,6 +100,40 @@ fz_check_setenv(const struct config *cf)
 	}
 }
 
+/* userdir DIR, userdir-writable SUBDIR: plain relative one-word paths */
+static int
+fz_clean_relpath(const char *s)
+{
+	size_t	n = strlen(s);
+
+	return n > 0 && s[0] != '/' && s[n - 1] != '/' &&
+	    strstr(s, "//") == NULL && strcmp(s, ".") != 0 &&
+	    strcmp(s, "..") != 0 && strncmp(s, "./", 2) != 0 &&
+	    strncmp(s, "../", 3) != 0 && strstr(s, "/./") == NULL &&
+	    strstr(s, "/../") == NULL && (n < 2 || strcmp(s + n - 2,
+	    "/.") != 0) && (n < 3 || strcmp(s + n - 3, "/..") != 0) &&
+	    strpbrk(s, " \t\r\n") == NULL;
+}
+
+static void
+fz_check_userdir(const struct config *cf)
+{
+	FZ_CHECK(fz_terminated(cf->cf_userdir, sizeof(cf->cf_userdir)));
+	FZ_CHECK(cf->cf_userdir[0] == '\0' ||
+	    fz_clean_relpath(cf->cf_userdir));
+	FZ_CHECK(cf->cf_userdir_writable[0] == '\0' ||
+	    (cf->cf_userdir[0] != '\0' &&
+	    fz_clean_relpath(cf->cf_userdir_writable)));
+	FZ_CHECK(cf->cf_userdir_limits[0] == '\0' ||
+	    (cf->cf_userdir[0] != '\0' && cf->cf_userdir_limits[0] == '/'));
+	FZ_CHECK(cf->cf_userdir_min_uid >= 1 &&
+	    cf->cf_userdir_min_uid != (uid_t)-1);
+	FZ_CHECK(cf->cf_userdir_max_scripts >= 1 &&
+	    cf->cf_userdir_max_scripts <= 4096);
+	FZ_CHECK(cf->cf_userdir_debug == 0 || cf->cf_userdir_debug == 1);
+	FZ_CHECK(cf->cf_userdir_table == NULL);
+}
+
 static void
 fz_check_values(const struct config *cf)
 {
@@ -136,6 +170,7 @@ fz_check_values(const struct config *cf)
 	FZ_CHECK(cf->cf_script_uid_count >= (uint32_t)cf->cf_max_scripts);
 	FZ_CHECK((uint64_t)cf->cf_script_uid_first +
 	    cf->cf_script_uid_count - 1 < UINT32_MAX);
+	fz_check_userdir(cf);
 }
 
 /* "fz.conf:N: message" with N at most one past the number of lines */

@@ -59,7 +59,7 @@ def test_bad_values():
 
 
 def test_not_supported_yet_keyword():
-    _fails_at(['autoindex off', 'userdir /x'], 2, 'not supported yet')
+    _fails_at(['autoindex off', 'proxy-from 10.0.0.1'], 2, 'not supported yet')
 
 
 def test_missing_config_file():

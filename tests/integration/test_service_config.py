@@ -14,6 +14,7 @@ in examples/ passes -n, with its paths made in a temporary directory.
 import glob
 import os
 import re
+import shutil
 
 from cgijail_test import DAEMON, REPO, Daemon, port_listening
 
@@ -61,6 +62,9 @@ RICH = [
     'limit tmp 2M', 'jail-bind {bind}', 'jail-bind-rw {bind} /srv/rw',
     'script-network on', 'landlock on', 'landlock-min-abi 5', 'cgroup on',
     'access-log syslog /run/cgijail-test.sock', 'error-log {log}',
+    'userdir public_html', 'userdir-min-uid 2000', 'userdir-max-scripts 3',
+    'userdir-writable www/data', 'userdir-debug on',
+    'userdir-limits {limits}',
 ]
 
 
@@ -72,8 +76,11 @@ def _rich(d):
         f.write(text)
     bind = os.path.join(d.tmp, 'data')
     os.mkdir(bind)
+    limits = os.path.join(d.tmp, 'class.limits')
+    with open(limits, 'w') as f:
+        f.write('# none lowered\n')
     return [ln.format(p1=d.port, p2=d.port + 1, root=d.docroot,
-                      policy=policy, bind=bind,
+                      policy=policy, bind=bind, limits=limits,
                       log=os.path.join(d.tmp, 'error.log'))
             for ln in RICH]
 
@@ -105,7 +112,9 @@ def test_n_prints_every_keyword_with_its_value():
                  'limit file-size 0', 'limit tmp 2M',
                  'script-uid-range 1879048192-1879048291',
                  'access-log syslog /run/cgijail-test.sock',
-                 'landlock-min-abi 5', 'timeout-status 504'):
+                 'landlock-min-abi 5', 'timeout-status 504',
+                 'userdir public_html', 'userdir-min-uid 2000',
+                 'userdir-writable www/data', 'userdir-debug on'):
         assert want in _lines(out), (want, out)
 
 
@@ -142,7 +151,9 @@ def test_n_prints_the_defaults_and_the_command_line():
                  'limit open-files 256', 'limit tmp 16M',
                  'script-network off', 'landlock on', 'landlock-min-abi 6',
                  'cgroup on', 'access-log stderr', 'error-log stderr',
-                 'pass-authorization off', 'debug off'):
+                 'pass-authorization off', 'debug off',
+                 'userdir-min-uid 1000', 'userdir-max-scripts 4',
+                 'userdir-debug off'):
         assert want in got, (want, p.stdout)
     # with neither a file nor -b/PORT, the listen default is a comment:
     # as a line it would change what socket activation serves
@@ -187,7 +198,8 @@ def test_missing_log_directory_is_a_file_line_error():
 
 # keywords whose arguments name files or directories that must exist
 PATH_ARGS = {'root': (1,), 'jail-bind': (1,), 'jail-bind-rw': (1,),
-             'cgi-dir': (2,), 'access-log': (1,), 'error-log': (1,)}
+             'cgi-dir': (2,), 'access-log': (1,), 'error-log': (1,),
+             'userdir-limits': (1,)}
 
 
 def _relocate(conf_text, tmp):
@@ -206,6 +218,12 @@ def _relocate(conf_text, tmp):
             new = tmp + words[i]
             if words[0] in ('access-log', 'error-log'):
                 os.makedirs(os.path.dirname(new), exist_ok=True)
+            elif words[0] == 'userdir-limits':
+                # the example's own file, where the example says it is
+                os.makedirs(os.path.dirname(new), exist_ok=True)
+                shutil.copy(os.path.join(REPO, 'examples',
+                                         os.path.basename(new)), new)
+                os.chmod(new, 0o644)
             elif words[0] == 'cgi-dir':
                 os.makedirs(os.path.dirname(new), exist_ok=True)
                 with open(os.path.join(REPO, 'policy',

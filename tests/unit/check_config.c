@@ -65,10 +65,58 @@ static const struct cfg_case cfg_cases[] = {
 	    NULL, NULL },
 	{ "\nproxy-from 10.0.0.1\n", T_FILE ":2: 'proxy-from' is not supported "
 	    "yet", NULL, NULL },
-	{ "userdir public_html\n", T_FILE ":1: 'userdir' is not supported yet",
-	    NULL, NULL },
-	{ "userdir\n", T_FILE ":1: 'userdir' is not supported yet", NULL,
+	/* userdir (issue 12) */
+	{ "userdir public_html\n", NULL, "userdir",
+	    "public_html|1000|4||0|" },
+	{ "userdir www/public\nuserdir-min-uid 2000\n"
+	    "userdir-max-scripts 1\nuserdir-writable data\n"
+	    "userdir-debug on\nuserdir-limits /etc/cgijail/class.limits\n",
+	    NULL, "userdir", "www/public|2000|1|data|1|"
+	    "/etc/cgijail/class.limits" },
+	{ "userdir\n", T_FILE ":1: missing argument for 'userdir'", NULL,
 	    NULL },
+	{ "userdir /home\n", T_FILE ":1: userdir: '/home' must be relative "
+	    "to the home directory", NULL, NULL },
+	{ "userdir \"\"\n", T_FILE ":1: userdir: '' is empty", NULL, NULL },
+	{ "userdir a//b\n", T_FILE ":1: userdir: 'a//b' must not contain "
+	    "'//' or end in '/'", NULL, NULL },
+	{ "userdir www/\n", T_FILE ":1: userdir: 'www/' must not contain "
+	    "'//' or end in '/'", NULL, NULL },
+	{ "userdir ../x\n", T_FILE ":1: userdir: '../x' must not contain "
+	    "'.' or '..' components", NULL, NULL },
+	{ "userdir a/./b\n", T_FILE ":1: userdir: 'a/./b' must not contain "
+	    "'.' or '..' components", NULL, NULL },
+	{ "userdir \"my site\"\n", T_FILE ":1: userdir: 'my site' must be "
+	    "printable ASCII without blanks", NULL, NULL },
+	{ "userdir p\xc3\xa9\n", T_FILE ":1: userdir: 'p\\303\\251' must be "
+	    "printable ASCII without blanks", NULL, NULL },
+	{ "userdir x\nuserdir-min-uid 0\n", T_FILE ":2: userdir-min-uid: '0' "
+	    "is too small (expected 1-4294967294)", NULL, NULL },
+	{ "userdir x\nuserdir-min-uid 4294967295\n", T_FILE ":2: "
+	    "userdir-min-uid: '4294967295' is too large (expected "
+	    "1-4294967294)", NULL, NULL },
+	{ "userdir x\nuserdir-min-uid 1\n", NULL, "userdir", "x|1|4||0|" },
+	{ "userdir x\nuserdir-max-scripts 0\n", T_FILE ":2: "
+	    "userdir-max-scripts: '0' is too small (expected 1-4096)", NULL,
+	    NULL },
+	{ "userdir x\nuserdir-max-scripts 4097\n", T_FILE ":2: "
+	    "userdir-max-scripts: '4097' is too large (expected 1-4096)", NULL,
+	    NULL },
+	{ "userdir x\nuserdir-max-scripts 4096\n", NULL, "userdir",
+	    "x|1000|4096||0|" },
+	{ "userdir x\nuserdir-writable /data\n", T_FILE ":2: "
+	    "userdir-writable: '/data' must be relative to the home directory",
+	    NULL, NULL },
+	{ "userdir x\nuserdir-debug yes\n", T_FILE ":2: userdir-debug: "
+	    "expected 'on' or 'off', not 'yes'", NULL, NULL },
+	{ "userdir x\nuserdir-limits x.limits\n", T_FILE ":2: "
+	    "userdir-limits: 'x.limits' must be an absolute path", NULL, NULL },
+	{ "# c\nuserdir-writable data\n", T_FILE ":2: userdir-writable "
+	    "without userdir", NULL, NULL },
+	{ "userdir-limits /x\n\n", T_FILE ":1: userdir-limits without "
+	    "userdir", NULL, NULL },
+	{ "userdir-min-uid 500\nuserdir-max-scripts 2\nuserdir-debug on\n",
+	    NULL, "userdir", "|500|2||1|" },
 	{ "listen * 443 tls\n", T_FILE ":1: 'tls' is not supported yet", NULL,
 	    NULL },
 	{ "listen * 80 proxy-protocol\n", T_FILE ":1: 'proxy-protocol' is not "
@@ -495,6 +543,11 @@ cfg_render(const struct config *cf, const char *key, char *buf, size_t sz)
 			CAT("%s@%zu", cf->cf_root, cf->cf_root_line);
 	} else if (strcmp(key, "cgroup") == 0)
 		CAT("%d", cf->cf_cgroup);
+	else if (strcmp(key, "userdir") == 0)
+		CAT("%s|%u|%d|%s|%d|%s", cf->cf_userdir,
+		    (unsigned)cf->cf_userdir_min_uid,
+		    cf->cf_userdir_max_scripts, cf->cf_userdir_writable,
+		    cf->cf_userdir_debug, cf->cf_userdir_limits);
 	else if (strcmp(key, "uidrange") == 0)
 		CAT("%u+%u@%zu", (unsigned)cf->cf_script_uid_first,
 		    (unsigned)cf->cf_script_uid_count,
@@ -683,6 +736,13 @@ START_TEST(test_config_defaults)
 	    cf->cf_script_uid_line + cf->cf_landlock_line, 0);
 	ck_assert_str_eq(cf->cf_access_log, "");
 	ck_assert_str_eq(cf->cf_error_log, "");
+	ck_assert_str_eq(cf->cf_userdir, "");
+	ck_assert_uint_eq(cf->cf_userdir_min_uid, 1000);
+	ck_assert_int_eq(cf->cf_userdir_max_scripts, 4);
+	ck_assert_str_eq(cf->cf_userdir_writable, "");
+	ck_assert_int_eq(cf->cf_userdir_debug, 0);
+	ck_assert_str_eq(cf->cf_userdir_limits, "");
+	ck_assert_ptr_null(cf->cf_userdir_table);
 	free(cf);
 }
 END_TEST
