@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: ISC
+"""
+test_rootless: cgijail started by an ordinary account (runuser, no root,
+no setuid helper, no newuidmap) serves as it does as root: a static
+file, CGI GET and POST, a failing script's 500, a forbidden script's
+403, the timeout; a probe script finds itself in its own pid namespace
+(pid 1, no daemon pid in sight or in reach), under seccomp, with
+no_new_privs, no capability and no network; and on the host every
+process of the daemon is the account's own uid, the front and the
+executor each in a user namespace of their own, a script in yet another.
+"""
+
+import json
+import re
+import time
+
+from cgijail_test import (SLOW, assert_error_page, assert_status,
+                          assert_still_serving, fixture, proc_descendants,
+                          proc_status, rid_of, wait_until)
+from rootless_common import RootlessDaemon, Student, host_ids, ns_of
+from test_sandbox_identity import check_identity
+from test_sandbox_network import ATTEMPTS
+from test_sandbox_processes import parse_procs
+
+ECHO = r'''#!/usr/bin/python3
+import json, os, sys
+n = int(os.environ.get('CONTENT_LENGTH') or 0)
+body = sys.stdin.buffer.read(n).decode()
+sys.stdout.write('Content-Type: application/json\r\n\r\n' + json.dumps({
+    'method': os.environ['REQUEST_METHOD'],
+    'query': os.environ.get('QUERY_STRING', ''), 'body': body}))
+'''
+
+OK_SH = '#!/bin/sh\nprintf "Content-Type: text/plain\\n\\nran"\n'
+
+
+def core_files():
+    return {'index.html': '<html>a student page</html>\n',
+            'cgi-bin/echo.py': ECHO,
+            'cgi-bin/ok.sh': fixture('ok.sh'),
+            'cgi-bin/fail.sh': fixture('fail.sh'),
+            'cgi-bin/busy.sh': fixture('busy.sh'),
+            'cgi-bin/groupw.sh': (OK_SH, 0o775),
+            'cgi-bin/noexec.sh': (OK_SH, 0o644)}
+
+
+def test_rootless_serves_static_get_post_500_403_and_timeout():
+    with Student() as s, RootlessDaemon(s, core_files(),
+                                        args=['-t', '2']) as d:
+        r = d.get('/index.html')
+        assert_status(r, 200)
+        assert r.body == b'<html>a student page</html>\n', r
+        r = d.get('/cgi-bin/echo.py?x=1&y=two')
+        assert_status(r, 200)
+        assert json.loads(r.body) == {'method': 'GET', 'query': 'x=1&y=two',
+                                      'body': ''}, r
+        r = d.http('POST', '/cgi-bin/echo.py', body='name=alice&n=42',
+                   headers=[('Content-Type',
+                             'application/x-www-form-urlencoded')])
+        assert_status(r, 200)
+        assert json.loads(r.body)['body'] == 'name=alice&n=42', r
+        assert_error_page(d.get('/cgi-bin/fail.sh'), 500, d)
+        assert d.wait_log(r'cgi\[\d+\] /cgi-bin/fail\.sh: oops from the '
+                          r'script'), d.log_tail()
+        for name in ('groupw.sh', 'noexec.sh'):
+            assert_error_page(d.get('/cgi-bin/' + name), 403, d)
+            assert d.wait_log(r'/cgi-bin/%s: forbidden: \S' %
+                              re.escape(name)), d.log_tail()
+        t0 = time.monotonic()
+        r = d.get('/cgi-bin/busy.sh', timeout=10)
+        took = time.monotonic() - t0
+        assert_error_page(r, 500, d)
+        assert 1.5 < took < 6.0 * SLOW, 'answered after %.1fs' % took
+        rid = rid_of(d, '/cgi-bin/busy.sh')
+        assert d.wait_log(r'cgi\[%d\] /cgi-bin/busy\.sh: .*timed out' % rid,
+                          3.0), d.log_tail()
+        # the killed script left nothing behind
+        ex = d.wait_pids()['executor']
+        assert wait_until(lambda: not proc_descendants(ex), 3.0), \
+            proc_descendants(ex)
+        assert_still_serving(d)
+
+
+def test_rootless_sandbox_probe():
+    files = {'cgi-bin/identity.sh': fixture('identity.sh'),
+             'cgi-bin/procs.sh': fixture('procs.sh'),
+             'cgi-bin/network.py': fixture('network.py'),
+             'cgi-bin/ok.sh': fixture('ok.sh')}
+    with Student() as s, RootlessDaemon(s, files) as d:
+        r = d.get('/cgi-bin/identity.sh')
+        assert_status(r, 200)
+        # nobody inside; no capability, no_new_privs, seccomp filter on
+        bad = check_identity(r.text)
+        assert not bad, '\n'.join(bad) + '\n' + r.text
+        roles = d.wait_pids()
+        daemon = [d.main_pid(), roles['front'], roles['executor']]
+        assert min(daemon) > 100, daemon
+        r = d.get('/cgi-bin/procs.sh?' + ','.join(map(str, daemon)))
+        assert_status(r, 200)
+        pids, cmds, kills = parse_procs(r.text)
+        assert 'self=1' in r.text.splitlines(), r.text
+        assert not set(daemon) & set(pids), r.text
+        assert max(pids) < 10, 'more than its own tree: %r' % cmds
+        assert kills == {p: 'fail' for p in daemon}, kills
+        r = d.get('/cgi-bin/network.py?%d' % d.port, timeout=15)
+        assert_status(r, 200)
+        lines = r.text.splitlines()
+        for name in ATTEMPTS:
+            got = [ln for ln in lines if ln.startswith(name + '=')]
+            assert len(got) == 1 and got[0].startswith(name + '=fail'), \
+                r.text
+        assert [ln for ln in lines if ln.startswith('iface=')] == \
+            ['iface=lo rx_packets=0'], r.text
+        assert d.wait_pids() == roles, 'a role was restarted'
+        assert_still_serving(d)
+
+
+def test_rootless_processes_as_the_host_sees_them():
+    """Every process is the student's uid; what keeps them apart is
+    namespaces, no capabilities, no_new_privs and seccomp."""
+    files = {'cgi-bin/sleeper.sh': fixture('sleeper.sh'),
+             'cgi-bin/ok.sh': fixture('ok.sh')}
+    with Student() as s, RootlessDaemon(s, files, args=['--debug']) as d:
+        roles = d.wait_pids()
+        parent = d.main_pid()
+        for pid in (parent, roles['front'], roles['executor']):
+            assert host_ids(pid) == (s.uid, s.gid), (pid, host_ids(pid))
+        front = proc_status(roles['front'])
+        for k in ('CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb'):
+            assert int(front[k], 16) == 0, (k, front[k])
+        assert front['NoNewPrivs'] == '1' and front['Seccomp'] == '2', front
+        # the front: its own user and mount namespace; the executor its
+        # own user namespace; the parent none of its own
+        assert ns_of(parent, 'user') == ns_of(1, 'user')
+        for kind in ('user', 'mnt'):
+            assert ns_of(roles['front'], kind) != ns_of(parent, kind), kind
+            assert ns_of(roles['executor'], kind) != ns_of(parent, kind), kind
+        assert ns_of(roles['front'], 'user') != \
+            ns_of(roles['executor'], 'user')
+        assert d.wait_log(r'front running as uid \d+, its root the document '
+                          r'root \(read-only\), landlock ABI [1-9]'), \
+            d.log_tail()
+        conn = d.connect(timeout=10)
+        try:
+            conn.request('GET', '/cgi-bin/sleeper.sh?3')
+            ex = roles['executor']
+            kids = wait_until(lambda: proc_descendants(ex), 3.0)
+            assert kids, 'no script process under the executor'
+            script = kids[0]
+            assert host_ids(script) == (s.uid, s.gid), host_ids(script)
+            st = proc_status(script)
+            assert st['NoNewPrivs'] == '1' and st['Seccomp'] == '2', st
+            assert int(st['CapEff'], 16) == 0, st['CapEff']
+            for kind in ('user', 'pid', 'mnt', 'ipc', 'uts'):
+                assert ns_of(script, kind) != ns_of(ex, kind), kind
+            assert ns_of(script, 'net') == ns_of(ex, 'net')
+            assert ns_of(ex, 'net') != ns_of(parent, 'net')
+            r = conn.read_response()
+            assert_status(r, 200)
+        finally:
+            conn.close()
+        assert_still_serving(d)
