@@ -707,7 +707,8 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 		return 1;
 	}
 	parent_notify_init();
-	if (parent_check_landlock(cfg, err, sizeof(err)) == -1 ||
+	if (parent_check_rootless(cfg, err, sizeof(err)) == -1 ||
+	    parent_check_landlock(cfg, err, sizeof(err)) == -1 ||
 	    parent_check_uids(cfg, NULL, err, sizeof(err)) == -1 ||
 	    parent_listen_open(cfg, &p.p_lis, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
