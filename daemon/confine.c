@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -69,17 +70,27 @@ confine_front_identity(const char *user, uid_t script_uid, uid_t *uid,
 	return 0;
 }
 
+/*
+ * Rootless, the front is uid in a user namespace of its own, where the
+ * kernel denies setgroups: the groups cgijail was started with stay
+ * (unmapped: nogroup inside), and that it is denied is checked.
+ */
 static int
 confine_drop_identity(uid_t uid, gid_t gid)
 {
 	uid_t	ru, eu, su;
 	gid_t	rg, eg, sg;
+	int	rootless = rootless_active();
 
 	if (uid == 0 || gid == 0) {
 		errno = EPERM;
 		return -1;
 	}
-	if (setgroups(0, NULL) == -1 ||
+	if (rootless && (setgroups(0, NULL) != -1 || errno != EPERM)) {
+		errno = ENOTRECOVERABLE;
+		return -1;
+	}
+	if ((!rootless && setgroups(0, NULL) == -1) ||
 	    setresgid(gid, gid, gid) == -1 ||
 	    setresuid(uid, uid, uid) == -1)
 		return -1;
@@ -90,7 +101,7 @@ confine_drop_identity(uid_t uid, gid_t gid)
 		errno = EPERM;
 		return -1;
 	}
-	if (getgroups(0, NULL) != 0 || setuid(0) != -1) {
+	if ((!rootless && getgroups(0, NULL) != 0) || setuid(0) != -1) {
 		errno = EPERM;
 		return -1;
 	}
@@ -156,6 +167,8 @@ confine_filter(const struct filter_src *src, size_t nsrc, char *err,
  * The front, as root, first: its identity from the host's passwd database
  * (NSS must not be loaded from the document root), then the document root
  * as its whole file system.  Nothing of the host is opened after this.
+ * Rootless, "root" is that of a user namespace of the front's own, in
+ * which it already is its uid: the one host uid there is, mapped alone.
  */
 void
 confine_front_root(const struct config *cfg, struct confine_ident *id)
@@ -169,6 +182,9 @@ confine_front_root(const struct config *cfg, struct confine_ident *id)
 	if (confine_front_identity(cfg->cf_user, script_uid, &id->ci_uid,
 	    &id->ci_gid, err, sizeof(err)) == -1)
 		fatalx("%s", err);
+	if (rootless_active() && (rootless_enter(id->ci_uid, id->ci_gid) ==
+	    -1 || prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1))
+		fatal("rootless: the front's user namespace");
 	if (confine_fs_root(cfg->cf_root, err, sizeof(err)) == -1)
 		fatalx("front root: %s", err);
 }

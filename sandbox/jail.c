@@ -7,6 +7,7 @@
  */
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -143,6 +144,26 @@ fail:
 	return -1;
 }
 
+/*
+ * Rootless: the flags the kernel locked on a bind of a host mount into
+ * our user namespace's mount namespace; a remount that dropped one would
+ * be refused, so they are kept (only ever more restrictive).
+ */
+static unsigned long
+jail_locked(const char *path)
+{
+	struct statvfs	 sv;
+	unsigned long	 fl = 0;
+
+	if (!rootless_active() || statvfs(path, &sv) == -1)
+		return 0;
+	fl |= (sv.f_flag & ST_RDONLY) ? MS_RDONLY : 0;
+	fl |= (sv.f_flag & ST_NOSUID) ? MS_NOSUID : 0;
+	fl |= (sv.f_flag & ST_NODEV) ? MS_NODEV : 0;
+	fl |= (sv.f_flag & ST_NOEXEC) ? MS_NOEXEC : 0;
+	return fl;
+}
+
 /* bind host src at dst in the new root, then apply the mount flags */
 static int
 jail_bind(const char *src, const char *dst, unsigned long flags,
@@ -156,7 +177,8 @@ jail_bind(const char *src, const char *dst, unsigned long flags,
 	if (mount(s, d, NULL, MS_BIND, NULL) == -1)
 		return jail_fail(err, errsz, "bind", src);
 	/* a bind ignores flags: only a remount makes it read-only */
-	if (mount(NULL, d, NULL, MS_REMOUNT | MS_BIND | flags, NULL) == -1)
+	if (mount(NULL, d, NULL, MS_REMOUNT | MS_BIND | flags | jail_locked(d),
+	    NULL) == -1)
 		return jail_fail(err, errsz, "remount", dst);
 	return 0;
 }
@@ -340,6 +362,23 @@ fail:
 	return jail_fail(err, errsz, "populate", "/etc");
 }
 
+/*
+ * Rootless: a child may mount its own /proc only where a proc is already
+ * wholly visible in its mount namespace.  The host's is, here, read-only;
+ * each script's own covers it, and no script can unmount it.
+ */
+static int
+jail_proc_under(char *err, size_t errsz)
+{
+	if (mount(JAIL_OLD "/proc", JAIL_NEW "/proc", NULL, MS_BIND | MS_REC,
+	    NULL) == -1)
+		return jail_fail(err, errsz, "bind", "/proc");
+	if (mount(NULL, JAIL_NEW "/proc", NULL, MS_REMOUNT | MS_BIND |
+	    JAIL_RO | MS_NOEXEC | jail_locked(JAIL_NEW "/proc"), NULL) == -1)
+		return jail_fail(err, errsz, "remount", "/proc");
+	return 0;
+}
+
 /* /dev: a few harmless nodes bound from the host, fd links, no tty */
 static int
 jail_dev(char *err, size_t errsz)
@@ -368,7 +407,7 @@ jail_dev(char *err, size_t errsz)
 	if (jail_mkpath("/proc", S_IFDIR) == -1 ||
 	    jail_mkpath("/tmp", S_IFDIR) == -1)
 		return jail_fail(err, errsz, "mkdir", "/proc, /tmp");
-	return 0;
+	return rootless_active() ? jail_proc_under(err, errsz) : 0;
 }
 
 /*
@@ -603,7 +642,7 @@ jail_child_tmp(const struct sandbox *sb, int userns)
 	for (i = 0; i < cfg->cf_nbind; i++) {
 		if (trees[i] == -1)
 			continue;
-		if ((cfg->cf_bind[i].cb_rw &&
+		if ((cfg->cf_bind[i].cb_rw && !rootless_active() &&
 		    jail_child_idmap(trees[i], userns) == -1) ||
 		    jail_child_mkpath(cfg->cf_bind[i].cb_dst,
 		    sb->sb_bind_isdir[i]) == -1 ||
@@ -613,7 +652,11 @@ jail_child_tmp(const struct sandbox *sb, int userns)
 	return 0;
 }
 
-/* child: the rw binds elsewhere get the request's idmap too */
+/*
+ * child: the rw binds elsewhere get the request's idmap too.  Rootless,
+ * the kernel idmaps no host mount for us; none is needed: the one host
+ * uid there is reads as the script user in its namespace.
+ */
 static int
 jail_child_rw(const struct sandbox *sb, int userns)
 {
@@ -621,7 +664,7 @@ jail_child_rw(const struct sandbox *sb, int userns)
 	size_t			 i;
 	int			 tree;
 
-	for (i = 0; i < cfg->cf_nbind; i++) {
+	for (i = 0; i < cfg->cf_nbind && !rootless_active(); i++) {
 		if (!cfg->cf_bind[i].cb_rw ||
 		    jail_under_tmp(cfg->cf_bind[i].cb_dst))
 			continue;
@@ -836,7 +879,7 @@ jail_probe_idmap(const struct sandbox *sb, const struct config *cfg,
 	size_t	 i;
 	int	 tree, r;
 
-	for (i = 0; i < cfg->cf_nbind; i++) {
+	for (i = 0; i < cfg->cf_nbind && !rootless_active(); i++) {
 		if (!cfg->cf_bind[i].cb_rw)
 			continue;
 		if ((tree = jail_child_clone(cfg->cf_bind[i].cb_dst)) == -1)
@@ -864,7 +907,8 @@ jail_probe_pivot(void)
 	if ((pid = fork()) == -1)
 		return 0;
 	if (pid == 0) {
-		if (unshare(CLONE_NEWNS) == -1 ||
+		if ((rootless_active() && rootless_enter(0, 0) == -1) ||
+		    unshare(CLONE_NEWNS) == -1 ||
 		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
 		    mount("cgijail", JAIL_BASE, "tmpfs", 0, JAIL_BASE_OPTS) ==
 		    -1 || chdir(JAIL_BASE) == -1 || mkdir("old", 0700) == -1 ||

@@ -107,8 +107,10 @@ ns_probe(int flag)
 
 	if ((pid = fork()) == -1)
 		return 0;
+	/* rootless: in a user namespace of its own, as the roles are */
 	if (pid == 0)
-		_exit(unshare(flag) == 0 ? 0 : 1);
+		_exit((rootless_active() && rootless_enter(0, 0) == -1) ||
+		    unshare(flag) == -1 ? 1 : 0);
 	while (waitpid(pid, &status, 0) == -1)
 		if (errno != EINTR)
 			return 0;
