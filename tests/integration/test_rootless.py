@@ -11,6 +11,7 @@ executor each in a user namespace of their own, a script in yet another.
 """
 
 import json
+import os
 import re
 import time
 
@@ -32,6 +33,14 @@ sys.stdout.write('Content-Type: application/json\r\n\r\n' + json.dumps({
 '''
 
 OK_SH = '#!/bin/sh\nprintf "Content-Type: text/plain\\n\\nran"\n'
+
+
+def cmdline(pid):
+    try:
+        with open('/proc/%d/cmdline' % pid, 'rb') as f:
+            return f.read()
+    except OSError:
+        return b''
 
 
 def core_files():
@@ -121,6 +130,7 @@ def test_rootless_processes_as_the_host_sees_them():
     files = {'cgi-bin/sleeper.sh': fixture('sleeper.sh'),
              'cgi-bin/ok.sh': fixture('ok.sh')}
     with Student() as s, RootlessDaemon(s, files, args=['--debug']) as d:
+        assert d.wait_log(r'executor ready'), d.log_tail()
         roles = d.wait_pids()
         parent = d.main_pid()
         for pid in (parent, roles['front'], roles['executor']):
@@ -131,10 +141,11 @@ def test_rootless_processes_as_the_host_sees_them():
         assert front['NoNewPrivs'] == '1' and front['Seccomp'] == '2', front
         # the front: its own user and mount namespace; the executor its
         # own user namespace; the parent none of its own
-        assert ns_of(parent, 'user') == ns_of(1, 'user')
+        assert ns_of(parent, 'user') == ns_of(os.getpid(), 'user')
         for kind in ('user', 'mnt'):
-            assert ns_of(roles['front'], kind) != ns_of(parent, kind), kind
-            assert ns_of(roles['executor'], kind) != ns_of(parent, kind), kind
+            for role in ('front', 'executor'):
+                assert ns_of(roles[role], kind) != ns_of(parent, kind), \
+                    (role, kind)
         assert ns_of(roles['front'], 'user') != \
             ns_of(roles['executor'], 'user')
         assert d.wait_log(r'front running as uid \d+, its root the document '
@@ -144,15 +155,17 @@ def test_rootless_processes_as_the_host_sees_them():
         try:
             conn.request('GET', '/cgi-bin/sleeper.sh?3')
             ex = roles['executor']
-            kids = wait_until(lambda: proc_descendants(ex), 3.0)
-            assert kids, 'no script process under the executor'
+            kids = wait_until(lambda: [p for p in proc_descendants(ex)
+                                       if b'sleeper.sh' in cmdline(p)], 3.0)
+            assert kids, 'no script running under the executor'
             script = kids[0]
             assert host_ids(script) == (s.uid, s.gid), host_ids(script)
             st = proc_status(script)
             assert st['NoNewPrivs'] == '1' and st['Seccomp'] == '2', st
             assert int(st['CapEff'], 16) == 0, st['CapEff']
             for kind in ('user', 'pid', 'mnt', 'ipc', 'uts'):
-                assert ns_of(script, kind) != ns_of(ex, kind), kind
+                assert ns_of(script, kind) != ns_of(ex, kind), \
+                    ('script', kind)
             assert ns_of(script, 'net') == ns_of(ex, 'net')
             assert ns_of(ex, 'net') != ns_of(parent, 'net')
             r = conn.read_response()
