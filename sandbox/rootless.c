@@ -203,10 +203,11 @@ rootless_explain(const char *sysdir, int step, int errnum, char *buf,
 		    "sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, "
 		    "or give cgijail an AppArmor profile that allows userns)");
 	else
-		(void)snprintf(buf, bufsz, "%s was refused (%s), and neither "
-		    "kernel.unprivileged_userns_clone, user.max_user_namespaces "
-		    "nor kernel.apparmor_restrict_unprivileged_userns says why: "
-		    "a container's seccomp profile or a security module may "
+		(void)snprintf(buf, bufsz, "the kernel refused %s (%s), and "
+		    "neither kernel.unprivileged_userns_clone, "
+		    "user.max_user_namespaces nor "
+		    "kernel.apparmor_restrict_unprivileged_userns says why: a "
+		    "container's seccomp profile or a security module may "
 		    "forbid them", rootless_step_name(step), strerror(errnum));
 }
 
