@@ -125,9 +125,10 @@ parent_check_rootless(const struct config *cfg, char *err, size_t errsz)
 		    " is not writable by uid " : " for uid ", uid);
 	(void)sandbox_check_landlock(cfg, &abi, scratch, sizeof(scratch));
 	if (!cfg->cf_landlock || abi < PARENT_LANDLOCK_SCOPE)
-		log_warnx("rootless: landlock %s: nothing but seccomp keeps the "
-		    "front from signalling the executor and the parent, which "
-		    "run as its uid", cfg->cf_landlock ? "below ABI 6" : "off");
+		log_warnx("rootless: landlock %s: nothing but seccomp keeps "
+		    "the front from signalling the executor and the parent, "
+		    "which run as its uid", cfg->cf_landlock ? "below ABI 6" :
+		    "off");
 	return 0;
 }
 

@@ -223,8 +223,8 @@ int	rootless_active(void);
 uid_t	rootless_uid(void);
 int	rootless_enter(uid_t in_uid, gid_t in_gid);
 int	rootless_probe(char *err, size_t errsz);
-void	rootless_explain(const char *sysdir, int step, int errnum, char *buf,
-	    size_t bufsz);
+void	rootless_explain(const char *sysdir, int step, int errnum,
+	    char *buf, size_t bufsz);
 int	rootless_port_start(void);
 /*
  * limits.c, rootless: is our cgroup delegated to our uid (writable)?

@@ -7,7 +7,6 @@
  */
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -144,26 +143,6 @@ fail:
 	return -1;
 }
 
-/*
- * Rootless: the flags the kernel locked on a bind of a host mount into
- * our user namespace's mount namespace; a remount that dropped one would
- * be refused, so they are kept (only ever more restrictive).
- */
-static unsigned long
-jail_locked(const char *path)
-{
-	struct statvfs	 sv;
-	unsigned long	 fl = 0;
-
-	if (!rootless_active() || statvfs(path, &sv) == -1)
-		return 0;
-	fl |= (sv.f_flag & ST_RDONLY) ? MS_RDONLY : 0;
-	fl |= (sv.f_flag & ST_NOSUID) ? MS_NOSUID : 0;
-	fl |= (sv.f_flag & ST_NODEV) ? MS_NODEV : 0;
-	fl |= (sv.f_flag & ST_NOEXEC) ? MS_NOEXEC : 0;
-	return fl;
-}
-
 /* bind host src at dst in the new root, then apply the mount flags */
 static int
 jail_bind(const char *src, const char *dst, unsigned long flags,
@@ -177,8 +156,8 @@ jail_bind(const char *src, const char *dst, unsigned long flags,
 	if (mount(s, d, NULL, MS_BIND, NULL) == -1)
 		return jail_fail(err, errsz, "bind", src);
 	/* a bind ignores flags: only a remount makes it read-only */
-	if (mount(NULL, d, NULL, MS_REMOUNT | MS_BIND | flags | jail_locked(d),
-	    NULL) == -1)
+	if (mount(NULL, d, NULL, MS_REMOUNT | MS_BIND | flags |
+	    rootless_locked_flags(d), NULL) == -1)
 		return jail_fail(err, errsz, "remount", dst);
 	return 0;
 }
@@ -362,23 +341,6 @@ fail:
 	return jail_fail(err, errsz, "populate", "/etc");
 }
 
-/*
- * Rootless: a child may mount its own /proc only where a proc is already
- * wholly visible in its mount namespace.  The host's is, here, read-only;
- * each script's own covers it, and no script can unmount it.
- */
-static int
-jail_proc_under(char *err, size_t errsz)
-{
-	if (mount(JAIL_OLD "/proc", JAIL_NEW "/proc", NULL, MS_BIND | MS_REC,
-	    NULL) == -1)
-		return jail_fail(err, errsz, "bind", "/proc");
-	if (mount(NULL, JAIL_NEW "/proc", NULL, MS_REMOUNT | MS_BIND |
-	    JAIL_RO | MS_NOEXEC | jail_locked(JAIL_NEW "/proc"), NULL) == -1)
-		return jail_fail(err, errsz, "remount", "/proc");
-	return 0;
-}
-
 /* /dev: a few harmless nodes bound from the host, fd links, no tty */
 static int
 jail_dev(char *err, size_t errsz)
@@ -407,7 +369,11 @@ jail_dev(char *err, size_t errsz)
 	if (jail_mkpath("/proc", S_IFDIR) == -1 ||
 	    jail_mkpath("/tmp", S_IFDIR) == -1)
 		return jail_fail(err, errsz, "mkdir", "/proc, /tmp");
-	return rootless_active() ? jail_proc_under(err, errsz) : 0;
+	/* rootless: its own /proc for each script needs one under it */
+	if (rootless_active() && rootless_proc_under(JAIL_OLD "/proc",
+	    JAIL_NEW "/proc") == -1)
+		return jail_fail(err, errsz, "bind", "/proc");
+	return 0;
 }
 
 /*

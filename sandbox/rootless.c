@@ -9,6 +9,7 @@
  * sysctl named.  Parent, front and executor; trusts the kernel.
  */
 #include <sys/mount.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -22,12 +23,13 @@
 
 #include "sandbox_priv.h"
 
-#define ROOTLESS_PORT_START	"/proc/sys/net/ipv4/ip_unprivileged_port_start"
+#define ROOTLESS_PORT_START \
+	"/proc/sys/net/ipv4/ip_unprivileged_port_start"
 #define ROOTLESS_PORT_DEFAULT	1024
 
 static struct {
 	int	rl_on;		/* -1 until rootless_latch() */
-	uid_t	rl_uid;		/* the host ids cgijail was started with */
+	uid_t	rl_uid;		/* the ids it was started with */
 	gid_t	rl_gid;
 } rootless = { -1, 0, 0 };
 
@@ -112,6 +114,43 @@ rootless_enter(uid_t in_uid, gid_t in_gid)
 	if (unshare(CLONE_NEWUSER) == -1)
 		return -1;
 	return rootless_maps(in_uid, in_gid);
+}
+
+/*
+ * The flags the kernel locked on a bind of a host mount into a mount
+ * namespace of our user namespace: a remount that dropped one would be
+ * refused, so the jail keeps them (they only ever restrict).  0 when not
+ * rootless: a start as root sets the flags it asks for, as before.
+ */
+unsigned long
+rootless_locked_flags(const char *path)
+{
+	struct statvfs	 sv;
+	unsigned long	 fl = 0;
+
+	if (!rootless_active() || statvfs(path, &sv) == -1)
+		return 0;
+	fl |= (sv.f_flag & ST_RDONLY) ? MS_RDONLY : 0;
+	fl |= (sv.f_flag & ST_NOSUID) ? MS_NOSUID : 0;
+	fl |= (sv.f_flag & ST_NODEV) ? MS_NODEV : 0;
+	fl |= (sv.f_flag & ST_NOEXEC) ? MS_NOEXEC : 0;
+	return fl;
+}
+
+/*
+ * In the executor's jail: a child of a user namespace may mount a /proc
+ * of its own only where a proc is already wholly visible in its mount
+ * namespace.  The host's (hostproc) is bound at target, read-only; each
+ * script's own /proc then covers it, and no script can unmount it.
+ */
+int
+rootless_proc_under(const char *hostproc, const char *target)
+{
+	if (mount(hostproc, target, NULL, MS_BIND | MS_REC, NULL) == -1)
+		return -1;
+	return mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY |
+	    MS_NOSUID | MS_NODEV | MS_NOEXEC | rootless_locked_flags(target),
+	    NULL);
 }
 
 /* net.ipv4.ip_unprivileged_port_start: ports below it need root */

@@ -25,9 +25,9 @@
 #define T_ABSENT	NULL
 
 struct t_case {
-	const char	*tc_clone;	/* kernel/unprivileged_userns_clone */
+	const char	*tc_clone;	/* kernel/unprivileged_... */
 	const char	*tc_max;	/* user/max_user_namespaces */
-	const char	*tc_aa;		/* kernel/apparmor_restrict_... */
+	const char	*tc_aa;		/* kernel/apparmor_... */
 	int		 tc_step;
 	int		 tc_errno;
 	const char	*tc_want[3];	/* each in the message */
