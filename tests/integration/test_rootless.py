@@ -5,7 +5,8 @@ no setuid helper, no newuidmap) serves as it does as root: a static
 file, CGI GET and POST, a failing script's 500, a forbidden script's
 403, the timeout; a probe script finds itself in its own pid namespace
 (pid 1, no daemon pid in sight or in reach), under seccomp, with
-no_new_privs, no capability and no network; and on the host every
+no_new_privs, no capability and no network; without a cgroup, a
+request's processes are still counted apart; and on the host every
 process of the daemon is the account's own uid, the front and the
 executor each in a user namespace of their own, a script in yet another.
 """
@@ -13,12 +14,14 @@ executor each in a user namespace of their own, a script in yet another.
 import json
 import os
 import re
+import threading
 import time
 
 from cgijail_test import (SLOW, assert_error_page, assert_status,
-                          assert_still_serving, fixture, proc_descendants,
-                          proc_status, rid_of, wait_until)
+                          assert_still_serving, fixture, helper, proc_comm,
+                          proc_descendants, proc_status, rid_of, wait_until)
 from rootless_common import RootlessDaemon, Student, host_ids, ns_of
+from test_hardening_uid import TWO_SH
 from test_sandbox_identity import check_identity
 from test_sandbox_network import ATTEMPTS
 from test_sandbox_processes import parse_procs
@@ -173,3 +176,44 @@ def test_rootless_processes_as_the_host_sees_them():
         finally:
             conn.close()
         assert_still_serving(d)
+
+
+def test_rootless_limits_count_one_request_without_cgroups():
+    """No delegated cgroup here: each script slot's own user namespace
+    counts RLIMIT_NPROC for its request alone (not for the one host uid
+    they all share), so twelve requests that each hold two processes
+    under `limit processes 2` all run; and a fork bomb stays at its limit
+    while another script is answered at once."""
+    files = {'cgi-bin/two.sh': TWO_SH,
+             'cgi-bin/forkbomb': helper('forkbomb'),
+             'cgi-bin/ok.sh': fixture('ok.sh')}
+    with Student() as s, RootlessDaemon(
+            s, files, args=['-t', '5'],
+            config_lines=['limit processes 2', 'max-scripts 16']) as d:
+        results = []
+        threads = [threading.Thread(target=lambda: results.append(
+            d.get('/cgi-bin/two.sh', timeout=30))) for _ in range(12)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(40)
+        bad = [r for r in results if (r.status, r.body) != (200, b'two')]
+        assert len(results) == 12 and not bad, \
+            '%d of 12 failed: %r\n%s' % (len(bad) + 12 - len(results),
+                                         bad[:3], d.log_tail(20))
+        ex = d.wait_pids()['executor']
+
+        def bombs():
+            return [p for p in proc_descendants(ex)
+                    if proc_comm(p) == 'forkbomb']
+        with d.connect(timeout=20) as bomb:
+            bomb.request('GET', '/cgi-bin/forkbomb')
+            assert wait_until(lambda: len(bombs()) >= 2, 4.0), bombs()
+            time.sleep(0.5)
+            assert len(bombs()) <= 2, '%d bomb processes' % len(bombs())
+            t0 = time.monotonic()
+            assert_still_serving(d, timeout=5 * SLOW)
+            assert time.monotonic() - t0 < 3.0 * SLOW
+            assert bombs(), 'the bomb ended before the check'
+            assert_error_page(bomb.read_response(), 500, d)
+        assert wait_until(lambda: not proc_descendants(ex), 3.0)
