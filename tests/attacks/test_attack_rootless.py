@@ -17,7 +17,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from attack_common import (check_controls, files, gdb_calls,  # noqa: E402
                            proc_descendants, wait_until)
 import cgijail_test as ct                                      # noqa: E402
-from rootless_common import RootlessDaemon, Student            # noqa: E402
+from rootless_common import (READY_WAIT, RootlessDaemon,       # noqa: E402
+                             Student)
 
 
 def _cmdline(pid):
@@ -52,7 +53,7 @@ def _signal_from_the_front(d):
 def test_rootless_front_cannot_signal_what_shares_its_uid():
     extra = {'cgi-bin/sleeper.sh': ct.fixture('sleeper.sh')}
     with Student() as s, RootlessDaemon(s, files(extra)) as d:
-        assert d.wait_log(r'executor ready'), d.log_tail()
+        assert d.wait_log(r'executor ready', READY_WAIT), d.log_tail()
         vals = _signal_from_the_front(d)
         assert vals[0] == 0, 'the front cannot even signal itself: %r' % vals
         assert vals[1:] == [-1, -1, -1], \
@@ -68,7 +69,7 @@ def test_rootless_landlock_off_leaves_the_signals_open_and_says_so():
         assert d.wait_log(r'warning: rootless: landlock off: nothing but '
                           r'seccomp keeps the front from signalling the '
                           r'executor and the parent'), d.log_tail()
-        assert d.wait_log(r'executor ready'), d.log_tail()
+        assert d.wait_log(r'executor ready', READY_WAIT), d.log_tail()
         vals = _signal_from_the_front(d)
         assert vals == [0, 0, 0, 0], vals
         check_controls(d)

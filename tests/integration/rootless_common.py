@@ -13,12 +13,16 @@ import signal
 import subprocess
 import time
 
-from cgijail_test import Daemon, DaemonError, proc_children, proc_status
+from cgijail_test import (SLOW, Daemon, DaemonError, proc_children,
+                          proc_status)
 
 # accounts this module makes: PREFIX-<worker pid>-<n>
 PREFIX = 'cgjrl'
 NAME_RE = re.compile(r'^%s-(\d+)-\d+$' % PREFIX)
 ACCOUNT_TRIES = 50      # /etc/passwd is locked by a concurrent useradd
+# the executor says it is ready after the front answers: a loaded host
+# or a sanitizer build takes its time
+READY_WAIT = 10.0 * SLOW
 
 
 def _account_cmd(argv):

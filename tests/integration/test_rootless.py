@@ -20,7 +20,8 @@ import time
 from cgijail_test import (SLOW, assert_error_page, assert_status,
                           assert_still_serving, fixture, helper, proc_comm,
                           proc_descendants, proc_status, rid_of, wait_until)
-from rootless_common import RootlessDaemon, Student, host_ids, ns_of
+from rootless_common import (READY_WAIT, RootlessDaemon, Student, host_ids,
+                             ns_of)
 from test_hardening_uid import TWO_SH
 from test_sandbox_identity import check_identity
 from test_sandbox_network import ATTEMPTS
@@ -133,7 +134,7 @@ def test_rootless_processes_as_the_host_sees_them():
     files = {'cgi-bin/sleeper.sh': fixture('sleeper.sh'),
              'cgi-bin/ok.sh': fixture('ok.sh')}
     with Student() as s, RootlessDaemon(s, files, args=['--debug']) as d:
-        assert d.wait_log(r'executor ready'), d.log_tail()
+        assert d.wait_log(r'executor ready', READY_WAIT), d.log_tail()
         roles = d.wait_pids()
         parent = d.main_pid()
         for pid in (parent, roles['front'], roles['executor']):

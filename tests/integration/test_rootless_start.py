@@ -21,7 +21,7 @@ import time
 
 from cgijail_test import (DAEMON, Skip, assert_status, assert_still_serving, fixture,
                           port_listening, rid_of, wait_until)
-from rootless_common import RootlessDaemon, Student
+from rootless_common import READY_WAIT, RootlessDaemon, Student
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
@@ -169,7 +169,8 @@ def test_rootless_without_a_delegated_cgroup_says_so():
     with Student() as s, RootlessDaemon(s, files) as d:
         assert d.wait_log(r'warning: rootless: no delegated cgroup: '
                           r'.*not writable by uid %d' % s.uid), d.log_tail()
-        assert d.wait_log(r'executor ready: cgroup none'), d.log_tail()
+        assert d.wait_log(r'executor ready: cgroup none', READY_WAIT), \
+            d.log_tail()
         assert_still_serving(d)
 
 
@@ -200,7 +201,8 @@ def test_rootless_uses_a_delegated_cgroup():
                      'cgi-bin/ok.sh': fixture('ok.sh')}
             with RootlessDaemon(s, files, prefix=join,
                                 config_lines=['limit processes 8']) as d:
-                assert d.wait_log(r'executor ready: cgroup v1'), d.log_tail()
+                assert d.wait_log(r'executor ready: cgroup v1',
+                                  READY_WAIT), d.log_tail()
                 assert d.wait_log(r'rootless: delegated cgroup .*%s' %
                                   re.escape(group)), d.log_tail()
                 r = d.get('/cgi-bin/cgroup.sh')
