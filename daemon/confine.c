@@ -6,6 +6,7 @@
  * landlock, policy/front.policy.  The executor (after
  * sandbox_init()): the few capabilities a spawn needs and
  * policy/executor.policy.  Any failure is fatal.  Trusts the configuration.
+ * Rootless, the front first enters a user namespace of its own.
  */
 #include <sys/capability.h>
 #include <sys/prctl.h>

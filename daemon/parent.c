@@ -5,7 +5,8 @@
  * writes the log lines they send: a role that fails by itself before both
  * said they are ready fails the start (exit 1); otherwise both restart.
  * It never reads a byte from the network.  Trusts neither child: their
- * messages are validated like any input.
+ * messages are validated like any input.  Rootless, it is the user who
+ * started it, in no namespace of its own.
  */
 #include <sys/epoll.h>
 #include <sys/mman.h>

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * parent_host.c: what the parent checks and says about this host before
- * it binds (and again on SIGHUP): the kernel's landlock ABI against the
- * configuration, a script uid range that no process uses, and the lines
- * that say what is served where (each socket systemd passed, under
- * socket activation).  Parent role; trusts the configuration, reads
- * /proc.
+ * parent_host.c: what the parent checks and says about this host before it
+ * binds (and again on SIGHUP): the kernel's landlock ABI against the
+ * configuration, a script uid range that no process uses; rootless, a user
+ * namespace the kernel allows, ports an ordinary user may bind and a
+ * delegated cgroup; and the lines that say what is served where (each socket
+ * systemd passed, under socket activation).  Parent role; trusts the
+ * configuration, reads /proc.
  */
 #include <sys/types.h>
 

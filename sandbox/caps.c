@@ -4,7 +4,8 @@
  * the script user and empties the bounding set (the front empties its own
  * with the same call); in the child it drops every other capability set,
  * the uid and the gids, and proves each drop by reading it back.  Trusts
- * the passwd database only at init.
+ * the passwd database only at init.  Rootless, root is that of the
+ * executor's own user namespace, and setgroups is the kernel's to deny.
  */
 #include <sys/prctl.h>
 #include <sys/syscall.h>

@@ -4,6 +4,8 @@
  * builds it once in a private mount namespace and pivot_roots into it,
  * the bubblewrap way; per request the child only adds /proc and /tmp.
  * Trusts the configuration (already validated) and the host's /usr.
+ * Rootless, root is that of the executor's own user namespace
+ * (rootless.c: the flags the kernel locks, a /proc under each script's).
  */
 #include <sys/mount.h>
 #include <sys/stat.h>

@@ -4,6 +4,7 @@
  * hierarchies) contain each request as a whole; rlimits bound each process
  * and are the backstop where no cgroup exists.  Runs in the executor
  * (root); the join and setrlimit halves run in the child before execve.
+ * Rootless, a cgroup is used only where one is delegated to the user.
  */
 #include <sys/stat.h>
 #include <sys/statfs.h>

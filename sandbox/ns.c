@@ -4,6 +4,7 @@
  * empty network namespace that every script shares; each child then gets
  * its own pid, mount, ipc and uts namespace from clone().  Trusts nothing
  * but the kernel; the child half runs between clone and execve.
+ * Rootless, root is that of the executor's own user namespace.
  */
 #include <sys/syscall.h>
 #include <sys/wait.h>
