@@ -5,7 +5,9 @@ no setuid helper, no newuidmap) serves as it does as root: a static
 file, CGI GET and POST, a failing script's 500, a forbidden script's
 403, the timeout; a probe script finds itself in its own pid namespace
 (pid 1, no daemon pid in sight or in reach), under seccomp, with
-no_new_privs, no capability and no network; without a cgroup, a
+no_new_privs, no capability, no network and under landlock (a device
+that the mounts let it write refuses it; with `landlock off` it does
+not, so the probe tells them apart); without a cgroup, a
 request's processes are still counted apart; and on the host every
 process of the daemon is the account's own uid, the front and the
 executor each in a user namespace of their own, a script in yet another.
@@ -94,10 +96,22 @@ def test_rootless_serves_static_get_post_500_403_and_timeout():
         assert_still_serving(d)
 
 
+def landlock_probe(d):
+    """What writefile.sh says of /dev/zero (a device bound writable by
+    its mode: only landlock refuses it) and of /dev/null (allowed)."""
+    said = []
+    for dev in ('/dev/zero', '/dev/null'):
+        r = d.get('/cgi-bin/writefile.sh?' + dev)
+        assert_status(r, 200)
+        said.append(r.text.strip())
+    return said
+
+
 def test_rootless_sandbox_probe():
     files = {'cgi-bin/identity.sh': fixture('identity.sh'),
              'cgi-bin/procs.sh': fixture('procs.sh'),
              'cgi-bin/network.py': fixture('network.py'),
+             'cgi-bin/writefile.sh': fixture('writefile.sh'),
              'cgi-bin/ok.sh': fixture('ok.sh')}
     with Student() as s, RootlessDaemon(s, files) as d:
         r = d.get('/cgi-bin/identity.sh')
@@ -124,7 +138,22 @@ def test_rootless_sandbox_probe():
                 r.text
         assert [ln for ln in lines if ln.startswith('iface=')] == \
             ['iface=lo rx_packets=0'], r.text
+        zero, null = landlock_probe(d)
+        assert zero.startswith('failed: ') and 'ermission denied' in zero, \
+            'landlock let the script write /dev/zero: %r' % zero
+        assert null == 'wrote', null
         assert d.wait_pids() == roles, 'a role was restarted'
+        assert_still_serving(d)
+
+
+def test_rootless_landlock_probe_without_landlock():
+    """The control for the probe above: with `landlock off` the same
+    script writes /dev/zero, so its refusal there is landlock's."""
+    files = {'cgi-bin/writefile.sh': fixture('writefile.sh'),
+             'cgi-bin/ok.sh': fixture('ok.sh')}
+    with Student() as s, RootlessDaemon(s, files,
+                                        config_lines=['landlock off']) as d:
+        assert landlock_probe(d) == ['wrote', 'wrote']
         assert_still_serving(d)
 
 
