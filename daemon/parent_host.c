@@ -116,8 +116,8 @@ parent_check_rootless(const struct config *cfg, char *err, size_t errsz)
 	    "--check says what this gives up and keeps)", uid, uid);
 	r = cfg->cf_cgroup ? limits_cgroup_delegated(where, sizeof(where)) : 1;
 	if (cfg->cf_cgroup && r == 1)
-		log_info("rootless: delegated cgroup %s: each request gets a "
-		    "group of its own there", where);
+		log_info("rootless: delegated cgroup %s: each script slot "
+		    "gets a group of its own there", where);
 	else if (cfg->cf_cgroup)
 		log_warnx("rootless: no delegated cgroup: %s%s%u: a request's "
 		    "processes are bounded by its pid namespace and "

@@ -8,7 +8,8 @@ namespace this test makes) fails the start with a message naming the
 sysctl; `--check` run by the account says what rootless mode gives up
 and what it keeps; without a delegated cgroup the start says it runs on
 rlimits, and with one (a pids group the test hands to the account) each
-request gets its group there, removed afterwards.
+script slot gets its group there (a request runs in its slot's), all
+removed at the stop.
 """
 
 import ctypes
@@ -19,8 +20,8 @@ import signal
 import tempfile
 import time
 
-from cgijail_test import (DAEMON, Skip, assert_status, assert_still_serving, fixture,
-                          port_listening, rid_of, wait_until)
+from cgijail_test import (DAEMON, Skip, assert_status, assert_still_serving,
+                          fixture, port_listening, wait_until)
 from rootless_common import READY_WAIT, RootlessDaemon, Student
 
 CLONE_NEWNS = 0x00020000
@@ -185,8 +186,9 @@ def _own_pids_group():
 
 def test_rootless_uses_a_delegated_cgroup():
     """A pids group handed to the account (its directory, cgroup.procs and
-    tasks chowned, as systemd's Delegate= does): each request's group is
-    made below it, and nothing is left there after the stop."""
+    tasks chowned, as systemd's Delegate= does): the script slots' groups
+    are made below it, a request runs in one, and nothing is left there
+    after the stop."""
     if not os.path.isdir(CG_PIDS):
         raise Skip('no cgroup v1 pids hierarchy')
     with Student() as s:
@@ -203,14 +205,18 @@ def test_rootless_uses_a_delegated_cgroup():
                                 config_lines=['limit processes 8']) as d:
                 assert d.wait_log(r'executor ready: cgroup v1',
                                   READY_WAIT), d.log_tail()
-                assert d.wait_log(r'rootless: delegated cgroup .*%s' %
+                assert d.wait_log(r'rootless: delegated cgroup .*%s.*: '
+                                  r'each script slot gets a group' %
                                   re.escape(group)), d.log_tail()
                 r = d.get('/cgi-bin/cgroup.sh')
                 assert_status(r, 200)
-                rid = rid_of(d, '/cgi-bin/cgroup.sh')
                 rel = group[len(CG_PIDS):]
-                assert re.search(r'^\d+:pids:%s/cgijail\.\d+/r%d$' %
-                                 (re.escape(rel), rid), r.text, re.M), r.text
+                m = re.search(r'^\d+:pids:(%s/cgijail\.\d+/s\d+)$' %
+                              re.escape(rel), r.text, re.M)
+                assert m, r.text
+                # the slot's group holds the configured limit
+                with open(CG_PIDS + m.group(1) + '/pids.max') as f:
+                    assert f.read().strip() == '8'
                 cp = d.run(argv=join + d.argv()[len(join):-1] +
                            ['--check', str(d.port)], timeout=15,
                            watch_port=False)
