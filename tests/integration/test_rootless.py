@@ -7,7 +7,9 @@ file, CGI GET and POST, a failing script's 500, a forbidden script's
 (pid 1, no daemon pid in sight or in reach), under seccomp, with
 no_new_privs, no capability, no network and under landlock (a device
 that the mounts let it write refuses it; with `landlock off` it does
-not, so the probe tells them apart); without a cgroup, a
+not, so the probe tells them apart); a jail-bind-rw directory of the
+account's is written by a script, unwarned, and what it writes is the
+account's on the host; without a cgroup, a
 request's processes are still counted apart; and on the host every
 process of the daemon is the account's own uid, the front and the
 executor each in a user namespace of their own, a script in yet another.
@@ -16,6 +18,8 @@ executor each in a user namespace of their own, a script in yet another.
 import json
 import os
 import re
+import shutil
+import tempfile
 import threading
 import time
 
@@ -206,6 +210,32 @@ def test_rootless_processes_as_the_host_sees_them():
         finally:
             conn.close()
         assert_still_serving(d)
+
+
+def test_rootless_jail_bind_rw_is_the_accounts():
+    """jail-bind-rw is a plain bind in rootless mode: a directory of the
+    account's own (mode 0700) is written by a script, what it writes
+    belongs to the account on the host, and nothing warns that
+    script-user nobody does not own it (the idmap that warning is about
+    is root's)."""
+    files = {'cgi-bin/writefile.sh': fixture('writefile.sh'),
+             'cgi-bin/ok.sh': fixture('ok.sh')}
+    data = tempfile.mkdtemp(prefix='cgjrl-data-')
+    try:
+        with Student() as s:
+            os.chown(data, s.uid, s.gid)
+            with RootlessDaemon(s, files, config_lines=[
+                    'jail-bind-rw %s /data' % data]) as d:
+                r = d.get('/cgi-bin/writefile.sh?/data/note')
+                assert_status(r, 200)
+                assert r.text.strip() == 'wrote', r.text
+                st = os.stat(os.path.join(data, 'note'))
+                assert (st.st_uid, st.st_gid) == (s.uid, s.gid), st
+                assert not d.wait_log(r'jail-bind-rw .*owned by', 0.5), \
+                    d.log_tail()
+                assert_still_serving(d)
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
 
 
 def test_rootless_limits_count_one_request_without_cgroups():
