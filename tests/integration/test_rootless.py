@@ -9,8 +9,8 @@ no_new_privs, no capability, no network and under landlock (a device
 that the mounts let it write refuses it; with `landlock off` it does
 not, so the probe tells them apart); a jail-bind-rw directory of the
 account's is written by a script, unwarned, and what it writes is the
-account's on the host; without a cgroup, a
-request's processes are still counted apart; and on the host every
+account's on the host; without a cgroup, a request's processes are still
+counted apart; and on the host every
 process of the daemon is the account's own uid, the front and the
 executor each in a user namespace of their own, a script in yet another.
 """
