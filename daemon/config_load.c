@@ -279,6 +279,7 @@ config_load_check_users(const struct config *cfg, char *err, size_t errsz)
  * file: the bind is idmapped to the script user, and the kernel refuses
  * to create in a directory whose owner the idmap cannot map, whatever
  * its mode.  Allowed (files below may be the script user's), but said.
+ * Rootless, the bind is plain (no idmap): the host's modes decide.
  */
 static void
 config_load_warn_rw(const struct config *cfg, const struct config_bind *cb,
@@ -287,7 +288,7 @@ config_load_warn_rw(const struct config *cfg, const struct config_bind *cb,
 	struct passwd	*pw;
 	char		 where[PATH_MAX + 32];
 
-	if (!cb->cb_rw || !S_ISDIR(st->st_mode) ||
+	if (!cb->cb_rw || !S_ISDIR(st->st_mode) || rootless_active() ||
 	    (pw = getpwnam(cfg->cf_script_user)) == NULL ||
 	    st->st_uid == pw->pw_uid)
 		return;

@@ -6,6 +6,7 @@
  * landlock, policy/front.policy.  The executor (after
  * sandbox_init()): the few capabilities a spawn needs and
  * policy/executor.policy.  Any failure is fatal.  Trusts the configuration.
+ * Rootless, the front first enters a user namespace of its own.
  */
 #include <sys/capability.h>
 #include <sys/mount.h>
@@ -14,6 +15,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,17 +74,27 @@ confine_front_identity(const char *user, uid_t script_uid, uid_t *uid,
 	return 0;
 }
 
+/*
+ * Rootless, the front is uid in a user namespace of its own, where the
+ * kernel denies setgroups: the groups cgijail was started with stay
+ * (unmapped: nogroup inside), and that it is denied is checked.
+ */
 static int
 confine_drop_identity(uid_t uid, gid_t gid)
 {
 	uid_t	ru, eu, su;
 	gid_t	rg, eg, sg;
+	int	rootless = rootless_active();
 
 	if (uid == 0 || gid == 0) {
 		errno = EPERM;
 		return -1;
 	}
-	if (setgroups(0, NULL) == -1 ||
+	if (rootless && (setgroups(0, NULL) != -1 || errno != EPERM)) {
+		errno = ENOTRECOVERABLE;
+		return -1;
+	}
+	if ((!rootless && setgroups(0, NULL) == -1) ||
 	    setresgid(gid, gid, gid) == -1 ||
 	    setresuid(uid, uid, uid) == -1)
 		return -1;
@@ -93,7 +105,7 @@ confine_drop_identity(uid_t uid, gid_t gid)
 		errno = EPERM;
 		return -1;
 	}
-	if (getgroups(0, NULL) != 0 || setuid(0) != -1) {
+	if ((!rootless && getgroups(0, NULL) != 0) || setuid(0) != -1) {
 		errno = EPERM;
 		return -1;
 	}
@@ -190,7 +202,9 @@ confine_front_trees(const struct config *cfg, struct confine_ident *id)
  * The front, as root, first: its identity from the host's passwd database
  * (NSS must not be loaded from the document root), the students' trees,
  * then the document root as its whole file system.  Nothing of the host
- * is opened after this.
+ * is opened after this.  Rootless (never with userdir), "root" is that of
+ * a user namespace of the front's own, in which it already is its uid: the
+ * one host uid there is, mapped alone.
  */
 void
 confine_front_root(const struct config *cfg, struct confine_ident *id)
@@ -205,6 +219,9 @@ confine_front_root(const struct config *cfg, struct confine_ident *id)
 	    &id->ci_gid, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	confine_front_trees(cfg, id);
+	if (rootless_active() && (rootless_enter(id->ci_uid, id->ci_gid) ==
+	    -1 || prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1))
+		fatal("rootless: the front's user namespace");
 	if (confine_fs_root(cfg->cf_root, err, sizeof(err)) == -1)
 		fatalx("front root: %s", err);
 }

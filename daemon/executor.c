@@ -123,6 +123,10 @@ exec_sandbox_init(struct exec *ex)
 	/* cgi-route targets use policy 0: make sure there is one */
 	if (n == 0)
 		paths[n++] = "";
+	/* rootless: root of a user namespace of our own, for what follows */
+	if (rootless_active() && (rootless_enter(0, 0) == -1 ||
+	    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1))
+		fatal("rootless: the executor's user namespace");
 	err[0] = '\0';
 	if (sandbox_init(&ex->ex_sb, ex->ex_cfg, paths, n, ex->ex_nslots, err,
 	    sizeof(err)) == -1)

@@ -5,7 +5,8 @@
  * writes the log lines they send: a role that fails by itself before both
  * said they are ready fails the start (exit 1); otherwise both restart.
  * It never reads a byte from the network.  Trusts neither child: their
- * messages are validated like any input.
+ * messages are validated like any input.  Rootless, it is the user who
+ * started it, in no namespace of its own.
  */
 #include <sys/epoll.h>
 #include <sys/mman.h>
@@ -712,7 +713,8 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 		return 1;
 	}
 	parent_notify_init();
-	if (parent_check_landlock(cfg, err, sizeof(err)) == -1 ||
+	if (parent_check_rootless(cfg, err, sizeof(err)) == -1 ||
+	    parent_check_landlock(cfg, err, sizeof(err)) == -1 ||
 	    parent_check_uids(cfg, NULL, err, sizeof(err)) == -1 ||
 	    parent_listen_open(cfg, &p.p_lis, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);

@@ -25,6 +25,7 @@
 
 #include "config.h"
 #include "config_load.h"
+#include "sandbox.h"
 #include "userdir.h"
 
 #define USERDIR_LIMITS_FILE_MAX	(1024 * 1024)
@@ -378,6 +379,13 @@ userdir_load(struct config *cfg, char *err, size_t errsz)
 	cfg->cf_userdir_table = NULL;
 	if (cfg->cf_userdir[0] == '\0')
 		return 0;
+	/* each student's scripts run as that student: root's work */
+	if (rootless_active())
+		return userdir_load_err(cfg, cfg->cf_userdir_line, err, errsz,
+		    "userdir %s: needs cgijail started as root, which runs "
+		    "each student's scripts as that student; started by an "
+		    "ordinary user (rootless), serve your own directory with "
+		    "root instead", cfg->cf_userdir);
 	memset(&ud, 0, sizeof(ud));
 	ud.ud_cfg = cfg;
 	if (realpath(cfg->cf_root, ud.ud_docroot) == NULL)

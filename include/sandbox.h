@@ -246,6 +246,39 @@ int	sandbox_check_uids(const struct config *, uid_t skip_first,
 	    size_t nusers);
 
 /*
+ * rootless.c: rootless mode, cgijail started by an ordinary user.
+ * rootless_latch() runs first in main() in every process (the uid it was
+ * started with decides); rootless_active() is async-signal-safe.
+ * rootless_enter(): a user namespace of the caller's own in which it is
+ * in_uid/in_gid, the ids it was started with outside (-1 with errno).
+ * rootless_probe(): may this process have one, and mount in it?  -1
+ * with a message naming the sysctl that forbids it; rootless_explain()
+ * words that from the sysctls below sysdir for a failed step.
+ * rootless_port_start(): net.ipv4.ip_unprivileged_port_start.
+ */
+enum rootless_step {
+	ROOTLESS_OK = 0,
+	ROOTLESS_USERNS,	/* unshare(CLONE_NEWUSER) */
+	ROOTLESS_MAPS,		/* setgroups deny, uid_map, gid_map */
+	ROOTLESS_MOUNTNS,	/* unshare(CLONE_NEWNS) in it */
+	ROOTLESS_MOUNT		/* a tmpfs in that mount namespace */
+};
+void	rootless_latch(void);
+int	rootless_active(void);
+uid_t	rootless_uid(void);
+int	rootless_enter(uid_t in_uid, gid_t in_gid);
+int	rootless_probe(char *err, size_t errsz);
+void	rootless_explain(const char *sysdir, int step, int errnum,
+	    char *buf, size_t bufsz);
+int	rootless_port_start(void);
+/*
+ * limits.c, rootless: is our cgroup delegated to our uid (writable)?
+ * 1 with the group used in where, 0 with the group that is not, -1 with
+ * why there is none (no pids controller).
+ */
+int	limits_cgroup_delegated(char *where, size_t wheresz);
+
+/*
  * caps.c: empty the capability bounding set and read it back (needs
  * CAP_SETPCAP); the executor's init and the front's drop both use it.
  * 0, or -1 with errno.

@@ -4,7 +4,9 @@
  * builds it once in a private mount namespace and pivot_roots into it,
  * the bubblewrap way; per request the child only adds /proc and /tmp
  * (and, for a student's script, its tree: jail_user.c).  Trusts the
- * configuration (already validated) and the host's /usr.
+ * configuration (already validated) and the host's /usr.  Rootless, root
+ * is that of the executor's own user namespace (rootless.c: the flags the
+ * kernel locks, a /proc under each script's).
  */
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -157,7 +159,8 @@ jail_bind(const char *src, const char *dst, unsigned long flags,
 	if (mount(s, d, NULL, MS_BIND, NULL) == -1)
 		return jail_fail(err, errsz, "bind", src);
 	/* a bind ignores flags: only a remount makes it read-only */
-	if (mount(NULL, d, NULL, MS_REMOUNT | MS_BIND | flags, NULL) == -1)
+	if (mount(NULL, d, NULL, MS_REMOUNT | MS_BIND | flags |
+	    rootless_locked_flags(d), NULL) == -1)
 		return jail_fail(err, errsz, "remount", dst);
 	return 0;
 }
@@ -369,6 +372,10 @@ jail_dev(char *err, size_t errsz)
 	if (jail_mkpath("/proc", S_IFDIR) == -1 ||
 	    jail_mkpath("/tmp", S_IFDIR) == -1)
 		return jail_fail(err, errsz, "mkdir", "/proc, /tmp");
+	/* rootless: its own /proc for each script needs one under it */
+	if (rootless_active() && rootless_proc_under(JAIL_OLD "/proc",
+	    JAIL_NEW "/proc") == -1)
+		return jail_fail(err, errsz, "bind", "/proc");
 	return 0;
 }
 
@@ -608,7 +615,7 @@ jail_child_tmp(const struct sandbox *sb, const struct sandbox_spawn *ss,
 	for (i = 0; i < cfg->cf_nbind; i++) {
 		if (trees[i] == -1)
 			continue;
-		if ((cfg->cf_bind[i].cb_rw &&
+		if ((cfg->cf_bind[i].cb_rw && !rootless_active() &&
 		    jail_child_idmap(trees[i], userns) == -1) ||
 		    jail_child_mkpath(cfg->cf_bind[i].cb_dst,
 		    sb->sb_bind_isdir[i]) == -1 ||
@@ -618,7 +625,11 @@ jail_child_tmp(const struct sandbox *sb, const struct sandbox_spawn *ss,
 	return 0;
 }
 
-/* child: the rw binds elsewhere get the request's idmap too */
+/*
+ * child: the rw binds elsewhere get the request's idmap too.  Rootless,
+ * the kernel idmaps no host mount for us; none is needed: the one host
+ * uid there is reads as the script user in its namespace.
+ */
 static int
 jail_child_rw(const struct sandbox *sb, int userns)
 {
@@ -626,7 +637,7 @@ jail_child_rw(const struct sandbox *sb, int userns)
 	size_t			 i;
 	int			 tree;
 
-	for (i = 0; i < cfg->cf_nbind; i++) {
+	for (i = 0; i < cfg->cf_nbind && !rootless_active(); i++) {
 		if (!cfg->cf_bind[i].cb_rw ||
 		    jail_under_tmp(cfg->cf_bind[i].cb_dst))
 			continue;
@@ -844,7 +855,7 @@ jail_probe_idmap(const struct sandbox *sb, const struct config *cfg,
 	size_t	 i;
 	int	 tree, r;
 
-	for (i = 0; i < cfg->cf_nbind; i++) {
+	for (i = 0; i < cfg->cf_nbind && !rootless_active(); i++) {
 		if (!cfg->cf_bind[i].cb_rw)
 			continue;
 		if ((tree = jail_child_clone(cfg->cf_bind[i].cb_dst)) == -1)
@@ -872,7 +883,8 @@ jail_probe_pivot(void)
 	if ((pid = fork()) == -1)
 		return 0;
 	if (pid == 0) {
-		if (unshare(CLONE_NEWNS) == -1 ||
+		if ((rootless_active() && rootless_enter(0, 0) == -1) ||
+		    unshare(CLONE_NEWNS) == -1 ||
 		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
 		    mount("cgijail", JAIL_BASE, "tmpfs", 0, JAIL_BASE_OPTS) ==
 		    -1 || chdir(JAIL_BASE) == -1 || mkdir("old", 0700) == -1 ||

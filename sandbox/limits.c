@@ -5,6 +5,7 @@
  * is made here, its slot groups in limits_slot.c; rlimits bound each
  * process and are the backstop where no cgroup exists.  Runs in the
  * executor (root); the setrlimit half runs in the child before execve.
+ * Rootless, a cgroup is used only where one is delegated to the user.
  */
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -192,6 +193,52 @@ limits_cgroup_probe(struct limits_cg_probe *p)
 	p->lcp_version = p->lcp_pids || p->lcp_memory ? 1 : 0;
 }
 
+/* may we make groups below dir and move processes into them? */
+static int
+limits_writable(const char *dir, const char *const *files)
+{
+	char	 path[PATH_MAX];
+	size_t	 i;
+
+	if (access(dir, W_OK | X_OK) == -1)
+		return 0;
+	for (i = 0; files[i] != NULL; i++)
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    files[i]) >= sizeof(path) || access(path, W_OK) == -1)
+			return 0;
+	return 1;
+}
+
+/*
+ * Rootless: a cgroup is ours to divide only where it was delegated to
+ * our uid (its directory and the files that move processes writable, as
+ * systemd's Delegate= or an administrator's chown leaves them): v2 with
+ * pids and memory, else v1's pids group.  1: delegated, 0: not writable,
+ * -1: no pids controller at all; where says which group, or why.
+ */
+int
+limits_cgroup_delegated(char *where, size_t wheresz)
+{
+	static const char *const v2[] = { "cgroup.procs",
+	    "cgroup.subtree_control", NULL };
+	static const char *const v1[] = { "cgroup.procs", NULL };
+	struct limits_cg_probe	 p;
+	char			 dir[PATH_MAX];
+	int			 ok;
+
+	limits_cgroup_probe(&p);
+	if (p.lcp_version == 2 && limits_own_dir(NULL, dir, sizeof(dir)) == 0)
+		ok = limits_writable(dir, v2);
+	else if (p.lcp_pids && limits_own_dir("pids", dir, sizeof(dir)) == 0)
+		ok = limits_writable(dir, v1);
+	else {
+		(void)strlcpy(where, "no pids controller", wheresz);
+		return -1;
+	}
+	(void)snprintf(where, wheresz, "%s (v%d)", dir, p.lcp_version);
+	return ok;
+}
+
 /* rmdir the slot groups (and an older version's r<reqid>) below dfd */
 static void
 limits_rmdir_children(int dfd)
@@ -360,6 +407,7 @@ int
 limits_cgroup_init(struct sandbox *sb, char *err, size_t errsz)
 {
 	struct limits_cg_probe	 p;
+	char			 name[PATH_MAX + 8];
 
 	sb->sb_cg_version = 0;
 	sb->sb_cg_pids_fd = sb->sb_cg_mem_fd = sb->sb_cg_cpu_fd = -1;
@@ -370,6 +418,10 @@ limits_cgroup_init(struct sandbox *sb, char *err, size_t errsz)
 		return -1;
 	}
 	if (!sb->sb_cfg->cf_cgroup)
+		return 0;
+	/* rootless: none but a delegated one (the start said which) */
+	if (rootless_active() && limits_cgroup_delegated(name,
+	    sizeof(name)) != 1)
 		return 0;
 	limits_cgroup_probe(&p);
 	if (p.lcp_version == 2) {

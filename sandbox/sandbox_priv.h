@@ -108,6 +108,17 @@ int	filter_err(char *err, size_t errsz, const char *fname, int line,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 int	filter_push(struct filter_policy *, const struct filter_rule *);
 
+/* rootless.c: what the jail does differently in a user namespace */
+unsigned long	rootless_locked_flags(const char *path);
+int	rootless_proc_under(const char *hostproc, const char *target);
+
+/* check.c: one line of --check; check_rootless.c: its rootless lines */
+void	check_line(FILE *, const char *layer, const char *state,
+	    const char *note);
+int	check_rootless_mode(FILE *);
+int	check_rootless_cgroups(FILE *, const struct config *);
+void	check_rootless_terms(FILE *);
+
 /* landlock.c */
 int	landlock_probe(void);
 int	landlock_restrict(const struct sandbox *,

@@ -9,8 +9,10 @@
  * byte-range locks on one file, so another instance or the next
  * generation after a reload never takes a uid in use.  userdir: a
  * student's namespace maps that student's uid and group to themselves
- * (suEXEC's model: the script is the student).  The child half enters
- * it.  Trusts the configuration (already validated) and the kernel.
+ * (suEXEC's model: the script is the student).  Rootless, the one host
+ * uid there is stands behind every slot (no range, no lock).  The child
+ * half enters it.  Trusts the configuration (already validated) and the
+ * kernel.
  */
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -139,17 +141,24 @@ userns_claim(const struct sandbox *sb, const struct config *cfg,
 	return -1;
 }
 
+/*
+ * Rootless, each slot's namespace maps the script user to the executor's
+ * own uid 0 (the one host uid there is): no range, no lock.  A namespace
+ * per slot still counts each request's processes apart for RLIMIT_NPROC.
+ */
 int
 userns_init(struct sandbox *sb, const struct config *cfg, size_t nslots,
     char *err, size_t errsz)
 {
 	uint32_t	 next = 0;
 	size_t		 i;
+	int		 rootless = rootless_active();
 
 	sb->sb_uid_lockfd = -1;
 	if ((sb->sb_userns = calloc(nslots, sizeof(int))) == NULL ||
 	    (sb->sb_uids = calloc(nslots, sizeof(uid_t))) == NULL ||
-	    (sb->sb_uid_lockfd = userns_lock_open(O_RDWR | O_CREAT)) == -1) {
+	    (!rootless && (sb->sb_uid_lockfd = userns_lock_open(O_RDWR |
+	    O_CREAT)) == -1)) {
 		snprintf(err, errsz, "script uids (%s): %s", USERNS_LOCK_FILE,
 		    strerror(errno));
 		return -1;
@@ -158,6 +167,13 @@ userns_init(struct sandbox *sb, const struct config *cfg, size_t nslots,
 		sb->sb_userns[i] = -1;
 	sb->sb_nslots = nslots;
 	for (i = 0; i < nslots; i++) {
+		if (rootless) {
+			sb->sb_uids[i] = rootless_uid();
+			if (userns_make(sb->sb_uid, sb->sb_gid, 0, 0,
+			    &sb->sb_userns[i]) == -1)
+				break;
+			continue;
+		}
 		if (userns_claim(sb, cfg, &next, &sb->sb_uids[i]) == -1) {
 			snprintf(err, errsz, "script-uid-range: %zu uids free "
 			    "of the %zu max-scripts needs (other cgijail "
@@ -166,11 +182,13 @@ userns_init(struct sandbox *sb, const struct config *cfg, size_t nslots,
 			return -1;
 		}
 		if (userns_make(sb->sb_uid, sb->sb_gid, sb->sb_uids[i],
-		    sb->sb_uids[i], &sb->sb_userns[i]) == -1) {
-			snprintf(err, errsz, "user namespace for uid %u: %s",
-			    (unsigned int)sb->sb_uids[i], strerror(errno));
-			return -1;
-		}
+		    sb->sb_uids[i], &sb->sb_userns[i]) == -1)
+			break;
+	}
+	if (i < nslots) {
+		snprintf(err, errsz, "user namespace for uid %u: %s",
+		    (unsigned int)sb->sb_uids[i], strerror(errno));
+		return -1;
 	}
 	return 0;
 }
