@@ -19,10 +19,10 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from attack_common import (SLOW, OK_SH, Controls, Daemon,  # noqa: E402
                            assert_no_leak, check_controls, files,
-                           raw_get, script, status_of, wait_until)
+                           gdb_calls, raw_get, script, status_of,
+                           wait_until)
 from cgijail_test import Students, processes_of             # noqa: E402
-from test_attack_front_escape import (_dir_fds, _gdb_calls,  # noqa: E402
-                                      _id)
+from test_attack_front_escape import _dir_fds, _id   # noqa: E402
 
 O_RDONLY, O_WRONLY, O_CREAT, O_DIRECTORY = 0, 1, 0o100, 0o200000
 CLIMB = '../' * 24
@@ -120,7 +120,7 @@ def _front_tree_escape(conf):
                                                            flags, mode))
                 what.append(target)
             try:
-                vals = _gdb_calls(front, calls)
+                vals = gdb_calls(front, calls)
             finally:
                 made = os.path.exists(s.path(alice, canary))
             bad = []
