@@ -189,6 +189,9 @@ DEB_PKGS := gcc make pkg-config libseccomp-dev libcap-dev libbsd-dev check \
 # issue 11: systemd-socket-activate and systemd-analyze (tests), mandoc
 # (the man pages' lint), logrotate (contrib/cgijail.logrotate's test)
 DEB_PKGS += systemd mandoc logrotate
+# issue 11, metrics: the reference parser of the exposition format
+# (test_metrics*.py run it with Debian's /usr/bin/python3)
+DEB_PKGS += python3-prometheus-client
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
