@@ -50,7 +50,7 @@ POLICY_EMBED := policy/default.policy policy/floor.policy \
 FUZZ_LIB_fuzz_cgi_env      := daemon/cgi_env.c
 FUZZ_LIB_fuzz_cgi_hint     := daemon/cgi_hint.c
 FUZZ_LIB_fuzz_cgi_response := daemon/cgi_resp.c
-FUZZ_LIB_fuzz_config       := daemon/config.c daemon/config_kw.c
+FUZZ_LIB_fuzz_config       := daemon/config.c $(wildcard daemon/config_kw*.c)
 FUZZ_LIB_fuzz_http         := daemon/http.c daemon/http_chunked.c \
 			      daemon/http_values.c
 FUZZ_LIB_fuzz_msg          := daemon/msg.c

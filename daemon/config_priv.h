@@ -77,4 +77,8 @@ const struct config_keyword *config_keyword_at(size_t i);
 /* config_kw.c: what one keyword cannot check alone, after the last line */
 int	config_kw_check(struct config_ctx *);
 
+/* config_kw_metrics.c: metrics ADDRESS PORT [non-loopback] */
+int	config_kw_metrics(struct config_ctx *, const struct config_line *,
+	    const struct config_keyword *);
+
 #endif

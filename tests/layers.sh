@@ -35,7 +35,7 @@ EXEC_OBJS=(daemon/executor*.o daemon/exec_*.o daemon/cgi.o daemon/cgi_env*.o
 # the pure modules: HTTP parser, CGI env builder and response parser,
 # stderr hints, config parser, message codec, policy parser
 PURE_OBJS=(daemon/http*.o daemon/cgi_env*.o daemon/cgi_resp*.o
-	daemon/cgi_hint*.o daemon/config.o daemon/config_kw.o daemon/msg.o
+	daemon/cgi_hint*.o daemon/config.o daemon/config_kw*.o daemon/msg.o
 	sandbox/filter_parse.o)
 
 # shared mechanism, in no role group and not checked here; named only so
