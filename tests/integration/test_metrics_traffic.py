@@ -5,8 +5,9 @@ Known traffic is driven over raw sockets, so every byte sent and read is
 known: 200s, 404s, a script that exits 0, one that exits 3 (500), one
 the seccomp filter kills, one killed at the timeout, one the executor
 refuses (403), one that cannot start; then every counter must have moved
-by exactly what was driven, and nothing else.  One killed at its CPU
-limit has a daemon of its own, whose timeout is far away.
+by exactly what was driven, and nothing else.  Those killed at their
+memory and CPU limits, and one that dies of a signal, have a daemon of
+their own, whose timeout is far away.
 Also: scripts running and queued, connections open, shed and refused,
 and what the parent counts (restarts, reloads) across a restart.
 """
@@ -115,22 +116,38 @@ def test_counters_move_by_exactly_the_traffic():
         assert ended == after[key('cgijail_script_spawn_seconds_count')]
 
 
+# fills /tmp, a tmpfs charged to the request's memory, past its limit
+FILL = (b'#!/bin/sh\nexec dd if=/dev/zero of=/tmp/fill bs=1M count=200\n',
+        0o755)
+
+
 def test_a_limit_is_its_own_outcome():
-    """A script killed at its CPU limit is a limit, not a signal (nor a
-    timeout: that one is far away, so a loaded machine cannot confuse
-    the two)."""
-    files = {'cgi-bin/busy.sh': fixture('busy.sh')}
-    with metrics_daemon(files, ['limit cpu 1'], args=['-t', '40']) as d:
+    """Scripts killed at their memory limit (the cgroup's OOM kill) and
+    at their CPU limit are limits, not signals (nor timeouts: that one
+    is far away, so a loaded machine cannot confuse the two); a script
+    that faults (SIGSEGV) is a signal.  One child slot, so the fault runs
+    in the cgroup the memory kill just used: that kill is not counted
+    again as its own."""
+    files = {'cgi-bin/busy.sh': fixture('busy.sh'),
+             'cgi-bin/segv.py': fixture('segv.py'),
+             'cgi-bin/fill.sh': FILL}
+    with metrics_daemon(files, ['max-scripts 1', 'limit cpu 1',
+                                'limit memory 48M', 'limit tmp 256M'],
+                        args=['-t', '40']) as d:
         before = flat(scrape(d))
-        assert _raw(d, _get('/cgi-bin/busy.sh'), 45)[2] == 500
-        move = {key('cgijail_scripts_ended_total', outcome='limit'): 1,
-                key('cgijail_http_requests_total', code='5xx'): 1,
-                key('cgijail_script_spawn_seconds_count'): 1}
+        for path in ('/cgi-bin/fill.sh', '/cgi-bin/segv.py',
+                     '/cgi-bin/busy.sh'):
+            assert _raw(d, _get(path), 45)[2] == 500, path
+        move = {key('cgijail_scripts_ended_total', outcome='limit'): 2,
+                key('cgijail_scripts_ended_total', outcome='signal'): 1,
+                key('cgijail_http_requests_total', code='5xx'): 3,
+                key('cgijail_script_spawn_seconds_count'): 3}
         after = wait_values(d, {k: before[k] + v for k, v in move.items()})
         ended = {k: v for k, v in deltas(before, after).items()
                  if k[0] == 'cgijail_scripts_ended_total'}
-        assert ended == {key('cgijail_scripts_ended_total',
-                             outcome='limit'): 1}, ended
+        assert ended == {
+            key('cgijail_scripts_ended_total', outcome='limit'): 2,
+            key('cgijail_scripts_ended_total', outcome='signal'): 1}, ended
 
 
 def test_running_queued_and_open():
