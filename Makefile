@@ -56,6 +56,7 @@ FUZZ_LIB_fuzz_http         := daemon/http.c daemon/http_chunked.c \
 FUZZ_LIB_fuzz_msg          := daemon/msg.c
 FUZZ_LIB_fuzz_path         := daemon/http.c
 FUZZ_LIB_fuzz_policy       := sandbox/filter_parse.c sandbox/filter.c \
+			      sandbox/filter_merge.c \
 			      sandbox/policy_data.S
 FUZZ_LIB     := $(sort $(foreach t,$(FUZZ_SRCS:tests/fuzz/%.c=%),\
 		    $(FUZZ_LIB_$(t))))
@@ -167,25 +168,38 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(POLICY_EMBED) \
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_$*) $(PKG_LIBS)
 
+# each target FUZZ_TIME seconds of wall clock, FUZZ_JOBS at a time
+FUZZ_JOBS    ?= 2
 fuzz-smoke: fuzz
-	@set -e; for f in $(FUZZ_BINS); do n=$$(basename $$f); \
-	    c=tests/fuzz/corpus/$${n#fuzz_}; mkdir -p $(BUILD)/fuzz/work-$$n; \
-	    echo "== $$n for $(FUZZ_TIME)s"; \
-	    LSAN_OPTIONS=suppressions=$(abspath tests/fuzz/lsan.supp) \
-	    $$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
-	        $(BUILD)/fuzz/work-$$n $$c 2>&1 | \
-	        grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' ; \
-	    test $${PIPESTATUS[0]} -eq 0; done
+	bash tests/fuzz/smoke.sh $(BUILD) $(FUZZ_TIME) $(FUZZ_JOBS) $(FUZZ_BINS)
 
+# cgijail against lighttpd, nginx + fcgiwrap, apache2 mod_cgid and python3's
+# http.server, side by side (bench/README.md); not part of make test
+BENCH_BINS := $(BUILD)/bench/hello $(BUILD)/bench/echo $(BUILD)/bench/spawncost
+BENCH_ROUNDS ?= 3
+BENCH_DURATION ?= 4
 bench: deps
-	$(MAKE) all
-	bash bench/static.sh
-	bash bench/cgi.sh
+	$(MAKE) all $(BENCH_BINS)
+	BUILD=$(abspath $(BUILD)) ROUNDS=$(BENCH_ROUNDS) \
+	    DURATION=$(BENCH_DURATION) bash bench/run.sh
+
+# the sandbox-cost microbenchmark links the library as the executor does
+$(BUILD)/bench/spawncost: bench/spawncost.c $(BUILD)/libcgijail.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libcgijail.a $(LDLIBS)
+
+# the benchmarks' static CGI programs
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra -static -o $@ $<
 
 # ---- setup -----------------------------------------------------------
 
 DEB_PKGS := gcc make pkg-config libseccomp-dev libcap-dev libbsd-dev check \
 	    curl clang libclang-rt-14-dev python3 perl iproute2 gdb util-linux
+# the real applications tests/integration/test_app_*.py run (examples/),
+# and the browser of tests/browser/ (chromium: about 15 s to install)
+DEB_PKGS += git cgit gitweb php-cgi man2html chromium
 # issue 11: systemd-socket-activate and systemd-analyze (tests), mandoc
 # (the man pages' lint), logrotate (contrib/cgijail.logrotate's test)
 DEB_PKGS += systemd mandoc logrotate

@@ -5,91 +5,113 @@
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
-DURATION=${DURATION:-10}
+DURATION=${DURATION:-4}
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-CGIJAIL=${CGIJAIL:-$TOP/build/cgijail}
+BUILD=${BUILD:-$TOP/build}
+CGIJAIL=${CGIJAIL:-$BUILD/cgijail}
+# the first of the ports the servers take, one each (bench/peers.sh)
+BENCH_PORT=${BENCH_PORT:-18280}
 WORK=$(mktemp -d /tmp/cgijail-bench.XXXXXX)
 chmod 755 "$WORK"
-PIDS=()
+# process groups we started (each server runs under setsid)
+PGIDS=()
+# Debian packages of the peers, and what the run needs besides
+BENCH_PKGS=(lighttpd nginx fcgiwrap apache2 wrk gnuplot-nox python3 curl)
 
+bench_stop_all() {
+	local g _ alive
+	for g in "${PGIDS[@]}"; do kill -TERM -- "-$g" 2>/dev/null || true; done
+	for _ in $(seq 1 30); do
+		alive=0
+		for g in "${PGIDS[@]}"; do
+			kill -0 -- "-$g" 2>/dev/null && alive=1
+		done
+		[ "$alive" = 0 ] && break
+		sleep 0.1
+	done
+	for g in "${PGIDS[@]}"; do kill -KILL -- "-$g" 2>/dev/null || true; done
+	# reaped, so that their CPU time is in our children's (bench_cpu_ours)
+	for g in "${PGIDS[@]}"; do wait "$g" 2>/dev/null || true; done
+	PGIDS=()
+}
+
+# BENCH_KEEP=1 keeps the work directory (configs, logs, raw wrk output)
 bench_cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	sleep 0.5
-	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-	rm -rf "$WORK"
+	bench_stop_all
+	if [ "${BENCH_KEEP:-0}" = 1 ]; then
+		echo "bench: kept $WORK" >&2
+	else
+		rm -rf "$WORK"
+	fi
 }
 trap bench_cleanup EXIT
 
-bench_need() {
-	local missing=()
-	for p in wrk lighttpd; do
-		command -v "$p" >/dev/null || missing+=("$p")
+# the peers from Debian when missing; their services are not started
+# (policy-rc.d, ours only if there is none) and no default site changes
+bench_install() {
+	local missing=() p rc=
+	for p in "${BENCH_PKGS[@]}"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+		    grep -q 'install ok installed' || missing+=("$p")
 	done
-	if [ ${#missing[@]} -gt 0 ]; then
-		apt-get install -y -qq "${missing[@]}" >/dev/null
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "bench: installing ${missing[*]}" >&2
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+		chmod 755 /usr/sbin/policy-rc.d
+		rc=ours
 	fi
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends "${missing[@]}" >/dev/null || true
+	[ "$rc" = ours ] && rm -f /usr/sbin/policy-rc.d
+	return 0
 }
 
+# run a server in a process group of its own: bench_spawn LOG CMD...
+bench_spawn() {
+	local log=$1
+	shift
+	setsid "$@" >>"$log" 2>&1 </dev/null &
+	PGIDS+=($!)
+}
+
+# 0 if nothing listens on 127.0.0.1:$1 yet (another run, another test)
+bench_port_free() {
+	! ss -Hltn "sport = :$1" | grep -q .
+}
+
+# 0 once something answers HTTP on port $1, within 5 s
 bench_wait_port() {
 	local _
 	for _ in $(seq 1 50); do
-		curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
+		curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$1/" &&
+		    return 0
 		sleep 0.1
 	done
-	echo "server on port $1 did not come up" >&2
 	return 1
 }
 
-# start lighttpd serving $1 on port $2, with mod_cgi for /cgi-bin/
-bench_lighttpd() {
-	cat > "$WORK/lighttpd.conf" <<CONF
-server.document-root = "$1"
-server.port = $2
-server.bind = "127.0.0.1"
-server.modules = ( "mod_cgi", "mod_accesslog" )
-# cgijail writes an access line per request: so does lighttpd here
-accesslog.filename = "$WORK/lighttpd-access.log"
-server.max-connections = 1024
-\$HTTP["url"] =~ "^/cgi-bin/" { cgi.assign = ( "" => "" ) }
-mimetype.assign = ( ".html" => "text/html", ".bin" => "application/octet-stream" )
-CONF
-	lighttpd -D -f "$WORK/lighttpd.conf" >/dev/null 2>&1 &
-	PIDS+=($!)
-	bench_wait_port "$2"
-}
-
-bench_cgijail() {
-	"$CGIJAIL" -b 127.0.0.1 -d "$1" "$2" 2>"$WORK/cgijail-$2.log" &
-	PIDS+=($!)
-	bench_wait_port "$2"
-}
-
-# median req/s and p99 of ROUNDS wrk runs: prints "reqs p99"
+# one wrk run into file $1: bench_wrk OUT URL CONNS CLOSE BODY
 bench_wrk() {
-	local url=$1 conns=$2 extra=${3:-} out rs=() p99s=() _
-	for _ in $(seq 1 "$ROUNDS"); do
-		# shellcheck disable=SC2086
-		out=$(wrk -t"$(( conns < 2 ? 1 : 2 ))" -c"$conns" \
-		    -d"${DURATION}s" --latency $extra "$url" 2>&1)
-		rs+=("$(echo "$out" | awk '/Requests\/sec/ {print $2}')")
-		p99s+=("$(echo "$out" | awk '$1 == "99%" {print $2}')")
-	done
-	printf '%s %s\n' \
-	    "$(printf '%s\n' "${rs[@]}" | sort -n | sed -n "$(( (ROUNDS + 1) / 2 ))p")" \
-	    "$(printf '%s\n' "${p99s[@]}" | sort | sed -n "$(( (ROUNDS + 1) / 2 ))p")"
+	local out=$1 url=$2 conns=$3
+	BENCH_CLOSE=$4 BENCH_BODY=$5 timeout $((DURATION + 30)) \
+	    wrk -t"$(( conns < 2 ? 1 : 2 ))" -c"$conns" -d"${DURATION}s" \
+	    --timeout 10s --latency -s "$TOP/bench/wrk.lua" "$url" \
+	    >"$out" 2>&1 || echo "BENCH failed wrk exit $?" >>"$out"
 }
 
-bench_row() {
-	# name, cgijail "req p99", lighttpd "req p99"
-	local name=$1 ra rb
-	read -r -a ra <<<"$2"
-	read -r -a rb <<<"$3"
-	awk -v n="$name" -v ar="${ra[0]}" -v ap="${ra[1]}" -v br="${rb[0]}" \
-	    -v bp="${rb[1]}" 'BEGIN { printf "%-40s %10.0f %8s %10.0f %8s %6.2fx\n",
-	    n, ar, ap, br, bp, (br > 0 ? ar / br : 0) }'
+# user + nice + system time of the whole machine, in clock ticks
+bench_cpu_all() { awk '$1 == "cpu" { print $2 + $3 + $4 }' /proc/stat; }
+
+# user + system seconds of every process of ours that has been reaped,
+# from `times` run in the main shell (a subshell's children are not ours)
+bench_cpu_ours() {
+	awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) {
+	    split($i, a, /[ms]/); t += a[1] * 60 + a[2] }; print t }' "$1"
 }
 
-bench_header() {
-	printf '%-40s %10s %8s %10s %8s %7s\n' workload "cgijail" p99 \
-	    lighttpd p99 ratio
+# the median of numbers on stdin, one per line
+bench_median() {
+	sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }'
 }

@@ -5,6 +5,11 @@ import os
 import sys
 import urllib.parse
 
+# the head every example page shares: a phone-sized viewport, /style.css
+HEAD = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, '
+        'initial-scale=1"><link rel="stylesheet" href="/style.css">')
+
 
 def read_form():
     if os.environ.get("REQUEST_METHOD") == "POST":
@@ -21,10 +26,13 @@ physics = "ON" if "physics" in form else "OFF"
 
 print("Content-Type: text/html; charset=utf-8")
 print()
-print("<!DOCTYPE html><html><head><title>Checkbox</title></head><body>")
+print(HEAD + "<title>Checkbox</title></head><body>")
+print("<h1>Checkboxes</h1>")
 print('<form action="checkbox.py" method="post">')
-print('<input type="checkbox" name="maths" value="on"> Maths')
-print('<input type="checkbox" name="physics" value="on"> Physics')
+print('<label class="choice"><input type="checkbox" name="maths" '
+      'value="on"> Maths</label>')
+print('<label class="choice"><input type="checkbox" name="physics" '
+      'value="on"> Physics</label><br>')
 print('<input type="submit" value="Select Subject"></form>')
 if form:
     print(f"<h2>CheckBox Maths is : {maths}</h2>")

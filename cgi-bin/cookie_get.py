@@ -5,6 +5,11 @@ import html
 import http.cookies
 import os
 
+# the head every example page shares: a phone-sized viewport, /style.css
+HEAD = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, '
+        'initial-scale=1"><link rel="stylesheet" href="/style.css">')
+
 jar = http.cookies.SimpleCookie()
 try:
     jar.load(os.environ.get("HTTP_COOKIE", ""))
@@ -13,7 +18,8 @@ except http.cookies.CookieError:
 
 print("Content-Type: text/html; charset=utf-8")
 print()
-print("<!DOCTYPE html><html><head><title>Cookies</title></head><body>")
+print(HEAD + "<title>Cookies</title></head><body>")
+print("<h1>The cookies you sent</h1>")
 if not jar:
     print("<p>No cookies. <a href=\"cookie_set.py\">Set some</a>.</p>")
 else:

@@ -6,6 +6,11 @@ Then visit cookie_get.py to see them come back in HTTP_COOKIE.
 """
 import http.cookies
 
+# the head every example page shares: a phone-sized viewport, /style.css
+HEAD = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, '
+        'initial-scale=1"><link rel="stylesheet" href="/style.css">')
+
 jar = http.cookies.SimpleCookie()
 jar["UserID"] = "XYZ"
 jar["Theme"] = "dark"
@@ -19,6 +24,7 @@ for name in jar:
 print(jar.output(sep="\n"))
 print("Content-Type: text/html; charset=utf-8")
 print()
-print("<!DOCTYPE html><html><head><title>Cookies set</title></head>")
-print('<body><p>Two cookies set. <a href="cookie_get.py">Read them</a>.'
-      "</p></body></html>")
+print(HEAD + "<title>Cookies set</title></head><body>")
+print("<h1>Cookies set</h1>")
+print('<p>Two cookies set: UserID and Theme. <a href="cookie_get.py">'
+      "Read them back</a> (another script).</p></body></html>")

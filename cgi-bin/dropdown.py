@@ -6,6 +6,11 @@ import os
 import sys
 import urllib.parse
 
+# the head every example page shares: a phone-sized viewport, /style.css
+HEAD = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, '
+        'initial-scale=1"><link rel="stylesheet" href="/style.css">')
+
 
 def read_form():
     if os.environ.get("REQUEST_METHOD") == "POST":
@@ -20,8 +25,11 @@ choice = read_form().get("dropdown", [""])[0]
 
 print("Content-Type: text/html; charset=utf-8")
 print()
-print("<!DOCTYPE html><html><head><title>Drop-down</title></head><body>")
-print('<form action="dropdown.py" method="post"><select name="dropdown">')
+print(HEAD + "<title>Drop-down</title></head><body>")
+print("<h1>A drop-down box</h1>")
+print('<form action="dropdown.py" method="post">'
+      '<label for="dropdown">Subject</label>'
+      '<select id="dropdown" name="dropdown">')
 print('<option value="Maths" selected>Maths</option>')
 print('<option value="Physics">Physics</option>')
 print('</select><input type="submit" value="Submit"></form>')

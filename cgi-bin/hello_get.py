@@ -10,6 +10,11 @@ import os
 import sys
 import urllib.parse
 
+# the head every example page shares: a phone-sized viewport, /style.css
+HEAD = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, '
+        'initial-scale=1"><link rel="stylesheet" href="/style.css">')
+
 
 def read_form():
     """The fields of the query string, or of a urlencoded POST body."""
@@ -27,11 +32,14 @@ last = html.escape(form.get("last_name", [""])[0])
 
 print("Content-Type: text/html; charset=utf-8")
 print()
-print("<!DOCTYPE html><html><head><title>Hello</title></head><body>")
+print(HEAD + "<title>Hello</title></head><body>")
+print("<h1>Hello, form</h1>")
 if first or last:
     print(f"<h2>Hello {first} {last}</h2>")
 print('<form action="hello_get.py" method="post">')
-print('First name: <input type="text" name="first_name"><br>')
-print('Last name: <input type="text" name="last_name">')
+print('<label for="first_name">First name</label>'
+      '<input type="text" id="first_name" name="first_name">')
+print('<label for="last_name">Last name</label>'
+      '<input type="text" id="last_name" name="last_name">')
 print('<input type="submit" value="Submit"></form>')
 print("</body></html>")

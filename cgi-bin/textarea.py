@@ -6,6 +6,11 @@ import os
 import sys
 import urllib.parse
 
+# the head every example page shares: a phone-sized viewport, /style.css
+HEAD = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, '
+        'initial-scale=1"><link rel="stylesheet" href="/style.css">')
+
 
 def read_form():
     if os.environ.get("REQUEST_METHOD") == "POST":
@@ -20,9 +25,11 @@ text = read_form().get("textcontent", [""])[0]
 
 print("Content-Type: text/html; charset=utf-8")
 print()
-print("<!DOCTYPE html><html><head><title>Text area</title></head><body>")
-print('<form action="textarea.py" method="post">')
-print('<textarea name="textcontent" cols="40" rows="4">'
+print(HEAD + "<title>Text area</title></head><body>")
+print("<h1>A text area</h1>")
+print('<form action="textarea.py" method="post">'
+      '<label for="textcontent">Your text</label>')
+print('<textarea id="textcontent" name="textcontent" rows="4">'
       "Type your text here...</textarea>")
 print('<input type="submit" value="Submit"></form>')
 if text:

@@ -13,9 +13,15 @@ import html
 import os
 import sys
 
+# the head every example page shares: a phone-sized viewport, /style.css
+HEAD = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, '
+        'initial-scale=1"><link rel="stylesheet" href="/style.css">')
+
 FORM = ('<form enctype="multipart/form-data" action="upload.py" '
-        'method="post"><p>File: <input type="file" name="filename"></p>'
-        '<p><input type="submit" value="Upload"></p></form>')
+        'method="post"><label for="filename">File</label>'
+        '<input type="file" id="filename" name="filename">'
+        '<input type="submit" value="Upload"></form>')
 
 
 def page(status, body):
@@ -23,7 +29,8 @@ def page(status, body):
         print(f"Status: {status}")
     print("Content-Type: text/html; charset=utf-8")
     print()
-    print("<!DOCTYPE html><html><head><title>Upload</title></head><body>")
+    print(HEAD + "<title>Upload</title></head><body>")
+    print("<h1>A file upload</h1>")
     print(body)
     print("</body></html>")
 
@@ -54,4 +61,4 @@ else:
             name = os.path.basename(p.get_filename())
             rows.append(f"<li>{html.escape(name)}: {len(data)} bytes, "
                         f"sha256 {hashlib.sha256(data).hexdigest()}</li>")
-        page(200, "<ul>" + "".join(rows) + "</ul>")
+        page(200, "<ul>" + "".join(rows) + "</ul>" + FORM)

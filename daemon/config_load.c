@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "config_load.h"
+#include "log.h"
 #include "proc.h"
 #include "sandbox.h"
 
@@ -233,6 +234,31 @@ config_load_check_users(const struct config *cfg, char *err, size_t errsz)
 	return 0;
 }
 
+/*
+ * A jail-bind-rw directory the script user does not own takes no new
+ * file: the bind is idmapped to the script user, and the kernel refuses
+ * to create in a directory whose owner the idmap cannot map, whatever
+ * its mode.  Allowed (files below may be the script user's), but said.
+ */
+static void
+config_load_warn_rw(const struct config *cfg, const struct config_bind *cb,
+    const struct stat *st)
+{
+	struct passwd	*pw;
+	char		 where[PATH_MAX + 32];
+
+	if (!cb->cb_rw || !S_ISDIR(st->st_mode) ||
+	    (pw = getpwnam(cfg->cf_script_user)) == NULL ||
+	    st->st_uid == pw->pw_uid)
+		return;
+	log_warnx("%s: jail-bind-rw %s: owned by uid %u, not by script-user "
+	    "%s: a script cannot create a file in it (the bind maps only %s's "
+	    "files); give it to %s (install -d -o %s) or bind one it owns",
+	    config_load_where(cfg, cb->cb_line, where, sizeof(where)),
+	    cb->cb_src, (unsigned)st->st_uid, cfg->cf_script_user,
+	    cfg->cf_script_user, cfg->cf_script_user, cfg->cf_script_user);
+}
+
 /* jail-bind sources exist (the targets were checked by the parser) */
 static int
 config_load_check_binds(const struct config *cfg, char *err, size_t errsz)
@@ -247,6 +273,7 @@ config_load_check_binds(const struct config *cfg, char *err, size_t errsz)
 			return config_load_err(cfg, cb->cb_line, err, errsz,
 			    "%s %s: %s", cb->cb_rw ? "jail-bind-rw" :
 			    "jail-bind", cb->cb_src, strerror(errno));
+		config_load_warn_rw(cfg, cb, &st);
 	}
 	return 0;
 }
@@ -288,7 +315,7 @@ config_load_check_policies(const struct config *cfg, char *err,
 		if (cd->cd_policy[0] == '\0')
 			continue;
 		why[0] = '\0';
-		if (filter_compile_file(cd->cd_policy, &prog, why,
+		if (filter_compile_file(cd->cd_policy, FILTER_FLOOR, &prog, why,
 		    sizeof(why)) == -1)
 			return config_load_err(cfg, cd->cd_line, err, errsz,
 			    "cgi-dir %s: policy %s", cd->cd_urlpath,

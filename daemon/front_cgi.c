@@ -23,6 +23,7 @@
 #include "front_cgi_priv.h"
 #include "log.h"
 #include "msg.h"
+#include "page_style.h"
 #include "proc.h"
 
 static void	front_cgi_body_events(struct front_conn *);
@@ -339,10 +340,13 @@ front_cgi_debug_text(const struct front_cgi *fc, int status, const char *why)
 		ewhy[0] = '\0';
 	if (http_html_escape(etail, sizeof(etail), fc->fc_tail) == -1)
 		etail[0] = '\0';
-	if (asprintf(&page, "<!DOCTYPE html>\n<html><head><title>%d %s"
-	    "</title></head><body><h1>%d %s</h1><p>%s</p><pre>%s</pre>"
-	    "<p>rid=%llu</p></body></html>\n", status, reason, status, reason,
-	    ewhy, etail, (unsigned long long)fc->fc_reqid) == -1)
+	if (asprintf(&page, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+	    "<meta charset=\"utf-8\"><title>%d %s</title>\n%s"
+	    "</head><body><h1>%d %s</h1>\n<p>%s</p>\n<pre>%s</pre>\n"
+	    "<p class=\"rid\">cgijail request id %llu (--debug: this page "
+	    "shows why)</p></body></html>\n", status, reason, PAGE_STYLE,
+	    status, reason, ewhy, etail,
+	    (unsigned long long)fc->fc_reqid) == -1)
 		return NULL;
 	return page;
 }

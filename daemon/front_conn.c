@@ -20,6 +20,7 @@
 #include "front.h"
 #include "log.h"
 #include "msg.h"
+#include "page_style.h"
 #include "version.h"
 
 int			 front_epfd = -1;
@@ -135,6 +136,28 @@ front_begin_head(struct front_conn *c, int status, const char *reason)
 		front_out_printf(c, "Connection: keep-alive\r\n");
 }
 
+/* one plain sentence for whoever reads the page; never a path */
+static const char *
+front_error_blurb(int status)
+{
+	switch (status) {
+	case 400: return "The request was not valid HTTP.";
+	case 403: return "This page may not be shown.";
+	case 404: return "There is nothing at this address.";
+	case 405: return "This address does not take that method.";
+	case 408: return "The request took too long to arrive.";
+	case 413: return "The request is larger than this server takes.";
+	case 414: return "The address is longer than this server takes.";
+	case 431: return "The request's header is larger than this server "
+		    "takes.";
+	case 503: return "The server is busy. Please try again shortly.";
+	case 504: return "The program behind this page took too long.";
+	}
+	if (status >= 500)
+		return "The server could not answer this request.";
+	return "This request cannot be answered.";
+}
+
 /*
  * The page: status, with --debug why (HTML-escaped, it may quote a
  * request or a script), and the request id of the access line, so that
@@ -156,12 +179,13 @@ front_error_page(const struct front_conn *c, int status, const char *why,
 			esc = NULL;
 		}
 	}
-	*len = asprintf(&page, "<!DOCTYPE html>\n<html><head><title>%d %s"
-	    "</title></head><body><h1>%d %s</h1>\n%s%s%s"
-	    "<p>cgijail request id %llu</p></body></html>\n", status,
-	    http_reason(status), status, http_reason(status),
-	    esc ? "<pre>" : "", esc ? esc : "", esc ? "</pre>\n" : "",
-	    (unsigned long long)c->c_reqid);
+	*len = asprintf(&page, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+	    "<meta charset=\"utf-8\"><title>%d %s</title>\n%s"
+	    "</head><body><h1>%d %s</h1>\n<p>%s</p>\n%s%s%s"
+	    "<p class=\"rid\">cgijail request id %llu</p></body></html>\n",
+	    status, http_reason(status), PAGE_STYLE, status,
+	    http_reason(status), front_error_blurb(status), esc ? "<pre>" : "", esc ? esc : "",
+	    esc ? "</pre>\n" : "", (unsigned long long)c->c_reqid);
 	free(esc);
 	return *len < 0 ? NULL : page;
 }

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "config_load.h"
 #include "daemon.h"
+#include "explain.h"
 #include "log.h"
 #include "parent_priv.h"
 #include "proc.h"
@@ -26,7 +27,8 @@ static const char main_synopsis[] =
     "usage: cgijail [-n] [-b ADDRESS] [-c CONFIG] [-d DIRECTORY] "
     "[-t SECONDS]\n"
     "               [--cgi-dir URLPATH]... [--cgi] [--debug] [--check] "
-    "[PORT]\n";
+    "[PORT]\n"
+    "       cgijail --explain-jail URLPATH [-c CONFIG] [-d DIRECTORY]\n";
 
 /* one line per option: what -h prints, and what the man page says */
 static const char main_options[] =
@@ -43,6 +45,10 @@ static const char main_options[] =
     "  -n                   check the configuration, then exit\n"
     "  --check              show the sandbox layers this kernel "
     "offers, then exit\n"
+    "  --explain-jail URLPATH  run its script once, traced: print the "
+    "jail-bind\n"
+    "                       lines for what it looked for and did not "
+    "find, then exit\n"
     "  -h, --help           print this help, then exit\n"
     "  --version            print the version, then exit\n"
     "  PORT                 listen on PORT (default 8000)\n";
@@ -64,6 +70,7 @@ struct main_opts {
 	const char		*conf_path;
 	int			 check;
 	int			 configtest;
+	const char		*explain;	/* --explain-jail URLPATH */
 	const char		*role;
 };
 
@@ -77,6 +84,7 @@ main_parse_argv(int argc, char **argv, struct main_opts *o)
 		{ "cgi-dir",	required_argument,	NULL, 'C' },
 		{ "debug",	no_argument,		NULL, 'D' },
 		{ "check",	no_argument,		NULL, 'K' },
+		{ "explain-jail", required_argument,	NULL, 'E' },
 		{ "role",	required_argument,	NULL, 'R' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "version",	no_argument,		NULL, 'V' },
@@ -96,6 +104,7 @@ main_parse_argv(int argc, char **argv, struct main_opts *o)
 		case 'G': break;	/* CGI is always on */
 		case 'D': o->cli.cli_debug = 1; break;
 		case 'K': o->check = 1; break;
+		case 'E': o->explain = optarg; break;
 		case 'R': o->role = optarg; break;
 		case 'h': main_usage(1);
 		case 'V':
@@ -167,6 +176,11 @@ main(int argc, char **argv)
 	if (o.role != NULL)
 		return main_role(o.role, cfg);
 	/* the probes create namespaces: as a user they would all fail */
+	if (o.explain != NULL && geteuid() != 0) {
+		fprintf(stderr, "cgijail --explain-jail: run it as root: it "
+		    "builds the jail the daemon, started as root, builds\n");
+		return 1;
+	}
 	if (o.check && geteuid() != 0) {
 		fprintf(stderr, "cgijail --check: run it as root: it tries "
 		    "each sandbox layer the way the daemon, started as root, "
@@ -192,6 +206,10 @@ main(int argc, char **argv)
 	}
 	if (o.check)
 		return sandbox_check(stdout, cfg) == 0 ? 0 : 1;
+	if (o.explain != NULL) {
+		log_init("explain", cfg->cf_debug, -1);
+		return explain_main(cfg, o.explain);
+	}
 	if (geteuid() != 0) {
 		fprintf(stderr, "cgijail: must be started as root: it sets up "
 		    "each script's sandbox and drops its own privileges "

@@ -26,6 +26,7 @@
 #include "config.h"
 #include "http.h"
 #include "mime.h"
+#include "page_style.h"
 #include "static.h"
 
 #define STATIC_LIST_MAX		10000	/* autoindex entries shown */
@@ -492,10 +493,11 @@ static_list_render(const struct http_request *req,
 		free(title);
 		return -1;
 	}
-	fprintf(f, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-	    "<title>Index of %s</title></head>\n<body><h1>Index of %s</h1>\n"
-	    "<table>\n<tr><th>Name</th><th>Size</th><th>Last modified</th>"
-	    "</tr>\n", title, title);
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+	    "<meta charset=\"utf-8\"><title>Index of %s</title>\n%s"
+	    "</head>\n<body><h1>Index of %s</h1>\n"
+	    "<table>\n<tr><th>Name</th><th>Size</th><th>Last modified "
+	    "(UTC)</th></tr>\n", title, PAGE_STYLE, title);
 	free(title);
 	if (strcmp(req->hr_path, "/") != 0)
 		fprintf(f, "<tr><td><a href=\"../\">../</a></td><td>-</td>"

@@ -75,13 +75,16 @@ struct sandbox {
 	int			 sb_cg_cpu_procs_fd;	/* v1 cpu, shared */
 	int			 sb_cg_memsw;		/* memsw/swap.max */
 	char			 sb_cg_name[32];	/* "cgijail.<pid>" */
+	struct limits_slot	*sb_cg_slot;		/* limits_slot.c */
+	size_t			 sb_cg_nslots;
 	int			 sb_landlock_abi;	/* 0 = none */
 	struct filter_prog	 sb_policy[SANDBOX_POLICY_MAX];
 	size_t			 sb_npolicy;
-	/* always-kill filter, stacked under every policy */
+	/*
+	 * always-kill filter (with script-network off, also no AF_INET or
+	 * AF_INET6 socket), stacked under a policy it is not merged into
+	 */
 	struct filter_prog	 sb_floor;
-	/* script-network off: no AF_INET/AF_INET6 socket, stacked too */
-	struct filter_prog	 sb_nonet;
 	/* one user namespace per slot, for its host uid sb_uids[slot] */
 	int			*sb_userns;
 	uid_t			*sb_uids;
@@ -89,6 +92,7 @@ struct sandbox {
 	int			 sb_uid_lockfd;	/* the uids we hold */
 	/* precomputed for the child, which may not allocate or format */
 	int			 sb_cap_last;
+	uint64_t		 sb_sig_reset;	/* ns_signals_changed() */
 	struct sandbox_rlimit	 sb_rlim[SANDBOX_RLIMIT_MAX];
 	size_t			 sb_nrlim;
 	char			 sb_tmp_opts[96];	/* tmpfs /tmp options */
@@ -113,17 +117,13 @@ struct sandbox_spawn {
 	uint64_t	 ss_reqid;
 };
 
-/* sch_cg_created bits */
-#define SBX_CG_PIDS		0x1	/* v1 pids r<reqid> */
-#define SBX_CG_MEM		0x2	/* v1 memory r<reqid> */
-#define SBX_CG_V2		0x4	/* v2 r<reqid> */
 
 struct sandbox_child {
 	pid_t		 sch_pid;
 	int		 sch_pidfd;	/* closed by sandbox_release() */
 	int		 sch_statusfd;	/* a failure record, or EOF at exec */
 	uint64_t	 sch_reqid;
-	int		 sch_cg_created;	/* bitmask of cgroups made */
+	int		 sch_cg_slot;	/* its slot's cgroups, or -1 */
 };
 
 struct sandbox_failure {
@@ -274,21 +274,32 @@ int	filter_parse(const char *text, size_t len, const char *fname,
 int	filter_parse_more(const char *text, size_t len, const char *fname,
 	    struct filter_policy *, char *err, size_t errsz);
 void	filter_policy_free(struct filter_policy *);
+/* which floor a script's filter carries: none, the floor, or both */
+enum filter_floor {
+	FILTER_FLOOR_NONE,
+	FILTER_FLOOR,		/* policy/floor.policy */
+	FILTER_FLOOR_NONET	/* and policy/floor-nonet.policy */
+};
 /* a script's policy: the floor merged in where provably the same */
+int	filter_compile_script(const char *text, size_t len, const char *fname,
+	    enum filter_floor, struct filter_prog *, char *err, size_t errsz);
+/* the same with FILTER_FLOOR */
 int	filter_compile_text(const char *text, size_t len, const char *fname,
 	    struct filter_prog *, char *err, size_t errsz);
-int	filter_compile_file(const char *path, struct filter_prog *,
+int	filter_compile_file(const char *path, enum filter_floor,
+	    struct filter_prog *, char *err, size_t errsz);
+/* the always-kill layer alone: installed first when not merged */
+int	filter_compile_floor(enum filter_floor, struct filter_prog *,
 	    char *err, size_t errsz);
-/* the fixed always-kill layer, policy/floor.policy */
-int	filter_compile_floor(struct filter_prog *, char *err, size_t errsz);
-/* policy/floor-nonet.policy, its own filter */
-int	filter_compile_nonet(struct filter_prog *, char *err, size_t errsz);
 /* a role's own policy: nsrc >= 1 texts in order, no floor */
 int	filter_compile_own(const struct filter_src *, size_t nsrc,
 	    struct filter_prog *, char *err, size_t errsz);
-/* what filter_compile_text (with_floor) or _own gives, as libseccomp PFC */
+/* what filter_compile_script or _own gives, as libseccomp PFC */
 int	filter_export_pfc(const struct filter_src *, size_t nsrc,
-	    int with_floor, int fd, char *err, size_t errsz);
+	    enum filter_floor, int fd, char *err, size_t errsz);
+/* pure (filter_merge.c): pol with the floor's rules fl, or -1 */
+int	filter_merge(const struct filter_policy *pol,
+	    const struct filter_policy *fl, struct filter_policy *out);
 /* async-signal-safe: one prctl; needs no_new_privs or CAP_SYS_ADMIN */
 int	filter_install(const struct filter_prog *);
 /* async-signal-safe: floor (unless merged into policy), then policy */

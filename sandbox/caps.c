@@ -112,6 +112,23 @@ caps_bound_clear(void)
 }
 
 /*
+ * child, after setns: the user namespace gives a full bounding set again.
+ * Drop each capability the kernel has (a drop that succeeds leaves it
+ * out); caps_lock() then proves the first and the last are gone.  One
+ * prctl per capability, where caps_bound_clear() reads each twice more.
+ */
+int
+caps_bound_drop(int cap_last)
+{
+	int	 cap;
+
+	for (cap = 0; cap <= cap_last; cap++)
+		if (syscall(SYS_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0) == -1)
+			return -1;
+	return 0;
+}
+
+/*
  * child, still root: prove the bounding set is empty, clear the ambient
  * set, and lock the securebits; the latter needs CAP_SETPCAP, which is
  * gone once the uid changes.

@@ -2,8 +2,8 @@
 /*
  * filter.c: parsed seccomp policies (filter_parse.c) into BPF through
  * libseccomp, once, at role start: each script policy with the always-kill
- * floor merged in where provably the same, the floor itself, each role's
- * own policy.  Installing is one prctl, async-signal-safe.  Runs in the
+ * floor merged in where provably the same (filter_merge.c), the floor
+ * itself, each role's own policy.  Installing is one prctl, async-signal-safe.  Runs in the
  * executor and the front; trusts the rules the parser let through.
  */
 #include <sys/mman.h>
@@ -26,6 +26,7 @@
 
 #define FILTER_FILE_MAX		(1 << 20)
 #define FILTER_FLOOR_NAME	"policy/floor.policy (built in)"
+#define FILTER_NONET_NAME	"policy/floor-nonet.policy (built in)"
 
 static uint32_t
 filter_scmp_action(enum filter_action act, int e)
@@ -108,167 +109,39 @@ out:
 }
 
 /*
- * Merging the floor into a policy saves one filter attach per script
- * (~150 us on this machine kind).  It is done only where the result is
- * provably what stacking gives; otherwise the floor is installed apart.
+ * The floor's rules: policy/floor.policy, and with script-network off
+ * policy/floor-nonet.policy's too (rules on calls the floor leaves alone,
+ * or on other socket families).
  */
 static int
-filter_rank(const struct filter_rule *fr)
+filter_floor_rules(enum filter_floor ff, struct filter_policy *fl, char *err,
+    size_t errsz)
 {
-	return fr->fr_action == FILTER_ACT_KILL ? 3 :
-	    fr->fr_action == FILTER_ACT_ERRNO ? 2 : 1;
-}
-
-/* can no call satisfy both conditions?  Only the floor's forms count */
-static int
-filter_disjoint_cmp(const struct filter_cmp *f, const struct filter_cmp *p)
-{
-	if (f->fc_arg != p->fc_arg)
-		return 0;
-	if (f->fc_op == FILTER_OP_MASKED_EQ && p->fc_op == FILTER_OP_EQ)
-		return (p->fc_value & f->fc_mask) != f->fc_value;
-	if (f->fc_op == FILTER_OP_MASKED_EQ && p->fc_op == FILTER_OP_MASKED_EQ)
-		return ((f->fc_value ^ p->fc_value) & f->fc_mask &
-		    p->fc_mask) != 0;
-	if (f->fc_op == FILTER_OP_NE && p->fc_op == FILTER_OP_EQ)
-		return p->fc_value == f->fc_value;
-	if (f->fc_op == FILTER_OP_EQ && p->fc_op == FILTER_OP_EQ)
-		return p->fc_value != f->fc_value;
-	if (f->fc_op == FILTER_OP_GT && p->fc_op == FILTER_OP_EQ)
-		return p->fc_value <= f->fc_value;
-	return 0;
-}
-
-static int
-filter_disjoint(const struct filter_rule *f, const struct filter_rule *p)
-{
-	unsigned int	 i, j;
-
-	for (i = 0; i < f->fr_ncmp; i++)
-		for (j = 0; j < p->fr_ncmp; j++)
-			if (filter_disjoint_cmp(&f->fr_cmp[i], &p->fr_cmp[j]))
-				return 1;
-	return 0;
-}
-
-/*
- * An unconditional rule becomes "whatever the floor leaves over": the
- * complement of the floor's conditional rules for that syscall, where
- * one comparison says it: one "!=" (personality), or single-bit masks
- * on one argument (clone's CLONE_NEW*, MSG_OOB, seccomp's listener):
- * then none of those bits.  Anything else is not merged (-1).
- */
-static int
-filter_rest(struct filter_rule *fr, const struct filter_policy *fl)
-{
-	const struct filter_cmp	*c;
-	struct filter_cmp	 rest = { 0, 0, 0, 0 };
-	size_t			 i, n = 0;
-
-	for (i = 0; i < fl->fpo_nrules; i++) {
-		if (fl->fpo_rules[i].fr_syscall != fr->fr_syscall)
-			continue;
-		if (fl->fpo_rules[i].fr_ncmp != 1)
-			return -1;
-		c = &fl->fpo_rules[i].fr_cmp[0];
-		if (c->fc_op == FILTER_OP_NE && n == 0) {
-			rest = (struct filter_cmp){ c->fc_arg, FILTER_OP_EQ, 0,
-			    c->fc_value };
-			n = SIZE_MAX;
-			continue;
-		}
-		if (c->fc_op != FILTER_OP_MASKED_EQ || c->fc_value !=
-		    c->fc_mask || c->fc_mask == 0 ||
-		    (c->fc_mask & (c->fc_mask - 1)) != 0 || n == SIZE_MAX ||
-		    (n > 0 && c->fc_arg != rest.fc_arg))
-			return -1;
-		rest = (struct filter_cmp){ c->fc_arg, FILTER_OP_MASKED_EQ,
-		    rest.fc_mask | c->fc_mask, 0 };
-		n++;
-	}
-	if (n == 0)
-		return -1;
-	fr->fr_cmp[0] = rest;
-	fr->fr_ncmp = 1;
-	return 0;
-}
-
-/* a policy rule against the floor's rules for its syscall */
-static int
-filter_merge_rule(const struct filter_rule *pr,
-    const struct filter_policy *fl, struct filter_policy *out)
-{
-	const struct filter_rule	*fr;
-	struct filter_rule		 r = *pr;
-	size_t				 i;
-
-	for (i = 0; i < fl->fpo_nrules; i++) {
-		fr = &fl->fpo_rules[i];
-		if (fr->fr_syscall != pr->fr_syscall)
-			continue;
-		/* an unconditional floor rule is settled below */
-		if (fr->fr_ncmp == 0)
-			return pr->fr_ncmp != 0 &&
-			    filter_rank(pr) > filter_rank(fr) ? -1 : 0;
-		if (pr->fr_ncmp == 0 && pr->fr_action != FILTER_ACT_KILL)
-			return filter_rest(&r, fl) == -1 ? -1 :
-			    filter_push(out, &r);
-		if (pr->fr_ncmp != 0 && !filter_disjoint(fr, pr))
-			return -1;
-	}
-	return filter_push(out, &r);
-}
-
-/* a floor rule; an unconditional policy rule may only make it stricter */
-static int
-filter_merge_floor(const struct filter_rule *fr,
-    const struct filter_policy *pol, struct filter_policy *out)
-{
-	const struct filter_rule	*pr;
-	struct filter_rule		 r = *fr;
-	size_t				 i;
-
-	for (i = 0; i < pol->fpo_nrules; i++) {
-		pr = &pol->fpo_rules[i];
-		if (pr->fr_syscall != fr->fr_syscall || pr->fr_ncmp != 0)
-			continue;
-		if (fr->fr_ncmp != 0 && pr->fr_action == FILTER_ACT_KILL)
-			return 0;	/* the policy kills every call */
-		if (fr->fr_ncmp == 0 && filter_rank(pr) > filter_rank(fr)) {
-			r.fr_action = pr->fr_action;
-			r.fr_errno = pr->fr_errno;
-		}
-	}
-	return filter_push(out, &r);
-}
-
-static int
-filter_merge(const struct filter_policy *pol, struct filter_policy *out)
-{
-	struct filter_policy	 fl;
+	struct filter_policy	 nonet;
 	size_t			 i;
-	int			 r = -1;
 
-	memset(out, 0, sizeof(*out));
-	out->fpo_default = pol->fpo_default;
-	out->fpo_default_errno = pol->fpo_default_errno;
 	if (filter_parse(sandbox_floor_policy, sandbox_floor_policy_len,
-	    FILTER_FLOOR_NAME, &fl, NULL, 0) == -1)
+	    FILTER_FLOOR_NAME, fl, err, errsz) == -1)
 		return -1;
-	for (i = 0; i < pol->fpo_nrules; i++)
-		if (filter_merge_rule(&pol->fpo_rules[i], &fl, out) == -1)
-			goto out;
-	for (i = 0; i < fl.fpo_nrules; i++)
-		if (filter_merge_floor(&fl.fpo_rules[i], pol, out) == -1)
-			goto out;
-	r = 0;
-out:
-	filter_policy_free(&fl);
-	if (r == -1)
-		filter_policy_free(out);
-	return r;
+	if (ff != FILTER_FLOOR_NONET)
+		return 0;
+	if (filter_parse(sandbox_floor_nonet_policy,
+	    sandbox_floor_nonet_policy_len, FILTER_NONET_NAME, &nonet, err,
+	    errsz) == -1) {
+		filter_policy_free(fl);
+		return -1;
+	}
+	for (i = 0; i < nonet.fpo_nrules; i++)
+		if (filter_push(fl, &nonet.fpo_rules[i]) == -1) {
+			snprintf(err, errsz, "%s: out of memory",
+			    FILTER_NONET_NAME);
+			filter_policy_free(&nonet);
+			filter_policy_free(fl);
+			return -1;
+		}
+	filter_policy_free(&nonet);
+	return 0;
 }
-
 
 /* a libseccomp context holding the rules, or NULL with err set */
 static scmp_filter_ctx
@@ -312,10 +185,11 @@ filter_build(const struct filter_policy *fpo, const char *fname, char *err,
  * merged in if asked and provably the same; *merged says whether it was.
  */
 static scmp_filter_ctx
-filter_prepare(const struct filter_src *src, size_t nsrc, int with_floor,
-    int *merged, int *exec_self, char *err, size_t errsz)
+filter_prepare(const struct filter_src *src, size_t nsrc,
+    enum filter_floor ff, int *merged, int *exec_self, char *err,
+    size_t errsz)
 {
-	struct filter_policy	 fpo, both;
+	struct filter_policy	 fpo, fl, both;
 	scmp_filter_ctx		 ctx;
 	size_t			 i;
 
@@ -329,63 +203,85 @@ filter_prepare(const struct filter_src *src, size_t nsrc, int with_floor,
 		    src[i].fs_name, &fpo, err, errsz) == -1)
 			return NULL;
 	*exec_self = fpo.fpo_exec_self != 0;
-	if (with_floor && filter_merge(&fpo, &both) == 0) {
-		*merged = 1;
-		ctx = filter_build(&both, src[0].fs_name, err, errsz);
+	if (ff != FILTER_FLOOR_NONE) {
+		if (filter_floor_rules(ff, &fl, err, errsz) == -1) {
+			filter_policy_free(&fpo);
+			return NULL;
+		}
+		*merged = filter_merge(&fpo, &fl, &both) == 0;
+		filter_policy_free(&fl);
+	}
+	ctx = filter_build(*merged ? &both : &fpo, src[0].fs_name, err,
+	    errsz);
+	if (*merged)
 		filter_policy_free(&both);
-	} else
-		ctx = filter_build(&fpo, src[0].fs_name, err, errsz);
 	filter_policy_free(&fpo);
 	return ctx;
 }
 
 static int
-filter_compile(const struct filter_src *src, size_t nsrc, int with_floor,
-    struct filter_prog *fp, char *err, size_t errsz)
+filter_finish(scmp_filter_ctx ctx, struct filter_prog *fp, const char *name,
+    char *err, size_t errsz)
 {
-	scmp_filter_ctx	 ctx;
-	int		 r, save;
+	int	 r, save;
 
-	memset(fp, 0, sizeof(*fp));
-	(void)strlcpy(fp->fp_name, src[0].fs_name, sizeof(fp->fp_name));
-	if ((ctx = filter_prepare(src, nsrc, with_floor, &fp->fp_has_floor,
-	    &fp->fp_exec_self, err, errsz)) == NULL)
-		return -1;
 	r = filter_export(ctx, fp);
 	save = errno;
 	seccomp_release(ctx);
 	if (r == -1)
-		return filter_err(err, errsz, src[0].fs_name, 0,
-		    "exporting BPF: %s", strerror(save));
+		return filter_err(err, errsz, name, 0, "exporting BPF: %s",
+		    strerror(save));
 	return 0;
+}
+
+static int
+filter_compile(const struct filter_src *src, size_t nsrc,
+    enum filter_floor ff, struct filter_prog *fp, char *err, size_t errsz)
+{
+	scmp_filter_ctx	 ctx;
+
+	memset(fp, 0, sizeof(*fp));
+	(void)strlcpy(fp->fp_name, src[0].fs_name, sizeof(fp->fp_name));
+	if ((ctx = filter_prepare(src, nsrc, ff, &fp->fp_has_floor,
+	    &fp->fp_exec_self, err, errsz)) == NULL)
+		return -1;
+	return filter_finish(ctx, fp, src[0].fs_name, err, errsz);
+}
+
+int
+filter_compile_script(const char *text, size_t len, const char *fname,
+    enum filter_floor ff, struct filter_prog *fp, char *err, size_t errsz)
+{
+	struct filter_src	 src = { fname, text, len };
+
+	return filter_compile(&src, 1, ff, fp, err, errsz);
 }
 
 int
 filter_compile_text(const char *text, size_t len, const char *fname,
     struct filter_prog *fp, char *err, size_t errsz)
 {
-	struct filter_src	 src = { fname, text, len };
-
-	return filter_compile(&src, 1, 1, fp, err, errsz);
+	return filter_compile_script(text, len, fname, FILTER_FLOOR, fp, err,
+	    errsz);
 }
 
 int
 filter_compile_own(const struct filter_src *src, size_t nsrc,
     struct filter_prog *fp, char *err, size_t errsz)
 {
-	return filter_compile(src, nsrc, 0, fp, err, errsz);
+	return filter_compile(src, nsrc, FILTER_FLOOR_NONE, fp, err, errsz);
 }
 
 /* the same rules as filter_compile() as libseccomp's pseudo filter code */
 int
-filter_export_pfc(const struct filter_src *src, size_t nsrc, int with_floor,
-    int fd, char *err, size_t errsz)
+filter_export_pfc(const struct filter_src *src, size_t nsrc,
+    enum filter_floor ff, int fd, char *err, size_t errsz)
 {
 	scmp_filter_ctx	 ctx;
 	int		 merged, exec_self, r;
 
-	if ((ctx = filter_prepare(src, nsrc, with_floor, &merged, &exec_self,
-	    err, errsz)) == NULL)
+	if ((ctx = filter_prepare(src, nsrc, ff, &merged, &exec_self, err,
+	    errsz)) == NULL)
 		return -1;
 	r = seccomp_export_pfc(ctx, fd);
 	seccomp_release(ctx);
@@ -429,8 +325,8 @@ out:
 }
 
 int
-filter_compile_file(const char *path, struct filter_prog *fp, char *err,
-    size_t errsz)
+filter_compile_file(const char *path, enum filter_floor ff,
+    struct filter_prog *fp, char *err, size_t errsz)
 {
 	char	*text;
 	size_t	 len;
@@ -439,27 +335,28 @@ filter_compile_file(const char *path, struct filter_prog *fp, char *err,
 	memset(fp, 0, sizeof(*fp));
 	if ((text = filter_read(path, &len, err, errsz)) == NULL)
 		return -1;
-	r = filter_compile_text(text, len, path, fp, err, errsz);
+	r = filter_compile_script(text, len, path, ff, fp, err, errsz);
 	free(text);
 	return r;
 }
 
+/* the floor alone (with the network floor's rules if asked) */
 int
-filter_compile_floor(struct filter_prog *fp, char *err, size_t errsz)
+filter_compile_floor(enum filter_floor ff, struct filter_prog *fp, char *err,
+    size_t errsz)
 {
-	struct filter_src	 src = { FILTER_FLOOR_NAME,
-	    sandbox_floor_policy, sandbox_floor_policy_len };
+	struct filter_policy	 fl;
+	scmp_filter_ctx		 ctx;
 
-	return filter_compile(&src, 1, 0, fp, err, errsz);
-}
-
-int
-filter_compile_nonet(struct filter_prog *fp, char *err, size_t errsz)
-{
-	struct filter_src	 src = { "policy/floor-nonet.policy (built in)",
-	    sandbox_floor_nonet_policy, sandbox_floor_nonet_policy_len };
-
-	return filter_compile(&src, 1, 0, fp, err, errsz);
+	memset(fp, 0, sizeof(*fp));
+	(void)strlcpy(fp->fp_name, FILTER_FLOOR_NAME, sizeof(fp->fp_name));
+	if (filter_floor_rules(ff, &fl, err, errsz) == -1)
+		return -1;
+	ctx = filter_build(&fl, FILTER_FLOOR_NAME, err, errsz);
+	filter_policy_free(&fl);
+	if (ctx == NULL)
+		return -1;
+	return filter_finish(ctx, fp, FILTER_FLOOR_NAME, err, errsz);
 }
 
 /* async-signal-safe: the child calls this between clone and execve */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * limits.c: resource limits.  cgroups (v2, or the v1 pids/memory/cpu
- * hierarchies) contain each request as a whole; rlimits bound each process
- * and are the backstop where no cgroup exists.  Runs in the executor
- * (root); the join and setrlimit halves run in the child before execve.
+ * hierarchies) contain each request as a whole: our group "cgijail.<pid>"
+ * is made here, its slot groups in limits_slot.c; rlimits bound each
+ * process and are the backstop where no cgroup exists.  Runs in the
+ * executor (root); the setrlimit half runs in the child before execve.
  */
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -32,7 +33,6 @@
  * its request's alone (userns.c): the limit is exactly `limit processes`,
  * as the pids cgroup's; the pid namespace contains the rest.
  */
-#define LIMITS_RMDIR_TRIES	3
 #define LIMITS_LEAF_ROUNDS	5
 
 static int
@@ -58,7 +58,7 @@ limits_has_word(const char *buf, const char *word)
 	return 0;
 }
 
-static ssize_t
+ssize_t
 limits_read_at(int dfd, const char *path, char *buf, size_t bufsz)
 {
 	ssize_t	 n;
@@ -72,7 +72,7 @@ limits_read_at(int dfd, const char *path, char *buf, size_t bufsz)
 	return n;
 }
 
-static int
+int
 limits_write_at(int dfd, const char *path, const char *val)
 {
 	size_t	 len = strlen(val);
@@ -88,7 +88,7 @@ limits_write_at(int dfd, const char *path, const char *val)
 }
 
 /* the value after "key " in a flat-keyed file such as pids.events */
-static uint64_t
+uint64_t
 limits_key_value(const char *buf, const char *key)
 {
 	size_t		 n = strlen(key);
@@ -192,7 +192,7 @@ limits_cgroup_probe(struct limits_cg_probe *p)
 	p->lcp_version = p->lcp_pids || p->lcp_memory ? 1 : 0;
 }
 
-/* rmdir the request groups below dfd (busy ones stay) */
+/* rmdir the slot groups (and an older version's r<reqid>) below dfd */
 static void
 limits_rmdir_children(int dfd)
 {
@@ -207,7 +207,8 @@ limits_rmdir_children(int dfd)
 		return;
 	}
 	while ((de = readdir(d)) != NULL)
-		if (de->d_type == DT_DIR && de->d_name[0] == 'r')
+		if (de->d_type == DT_DIR && (de->d_name[0] == 's' ||
+		    de->d_name[0] == 'r'))
 			(void)unlinkat(dfd, de->d_name, AT_REMOVEDIR);
 	(void)closedir(d);
 }
@@ -399,7 +400,7 @@ limits_cgroup_init(struct sandbox *sb, char *err, size_t errsz)
 	return 0;
 }
 
-/* rmdir every leftover request group, then the group itself */
+/* rmdir every slot group, then the group itself */
 static void
 limits_group_remove(int *fdp, const char *name)
 {
@@ -429,187 +430,6 @@ limits_cgroup_fini(struct sandbox *sb)
 	limits_group_remove(&sb->sb_cg_cpu_fd, sb->sb_cg_name);
 	limits_group_remove(&sb->sb_cg2_fd, sb->sb_cg_name);
 	sb->sb_cg_version = 0;
-}
-
-static int
-limits_rmdir(int dfd, const char *name)
-{
-	int	 i;
-
-	for (i = 0; i < LIMITS_RMDIR_TRIES; i++)
-		if (unlinkat(dfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
-			return 0;
-	return -1;
-}
-
-/* make r<reqid> under dfd, set limit files, open its cgroup.procs */
-static int
-limits_request_group(int dfd, const char *name, const char *const *kv,
-    int *procfd)
-{
-	char	 path[64];
-	size_t	 i;
-
-	if (mkdirat(dfd, name, 0755) == -1)
-		return -1;
-	for (i = 0; kv[i] != NULL; i += 2) {
-		if (kv[i + 1] == NULL)
-			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", name,
-		    kv[i]) >= sizeof(path) ||
-		    limits_write_at(dfd, path, kv[i + 1]) == -1)
-			return -1;
-	}
-	snprintf(path, sizeof(path), "%s/cgroup.procs", name);
-	return (*procfd = openat(dfd, path, O_WRONLY | O_CLOEXEC)) == -1 ?
-	    -1 : 0;
-}
-
-static void
-limits_fmt(char *buf, size_t bufsz, uint64_t v, const char *unlimited)
-{
-	if (v == 0)
-		(void)strlcpy(buf, unlimited, bufsz);
-	else
-		snprintf(buf, bufsz, "%" PRIu64, v);
-}
-
-static int
-limits_create_v2(struct sandbox *sb, struct sandbox_child *ch,
-    const char *name, const char *pids, int procfds[LIMITS_CG_FDS])
-{
-	char	 mem[24];
-	const char *const kv[] = { "pids.max", pids, "memory.max", mem,
-	    "memory.swap.max", sb->sb_cg_memsw ? "0" : NULL, NULL };
-
-	limits_fmt(mem, sizeof(mem), sb->sb_cfg->cf_limits.lim_memory_bytes,
-	    "max");
-	ch->sch_cg_created |= SBX_CG_V2;
-	return limits_request_group(sb->sb_cg2_fd, name, kv, &procfds[0]);
-}
-
-static int
-limits_create_v1(struct sandbox *sb, struct sandbox_child *ch,
-    const char *name, const char *pids, int procfds[LIMITS_CG_FDS])
-{
-	char	 mem[24];
-	/* memsw must never be below the memory limit: set it last */
-	const char *const kvmem[] = { "memory.limit_in_bytes", mem,
-	    "memory.memsw.limit_in_bytes", sb->sb_cg_memsw ? mem : NULL,
-	    NULL };
-	const char *const kvpids[] = { "pids.max", pids, NULL };
-
-	limits_fmt(mem, sizeof(mem), sb->sb_cfg->cf_limits.lim_memory_bytes,
-	    "-1");
-	if (sb->sb_cg_pids_fd != -1) {
-		ch->sch_cg_created |= SBX_CG_PIDS;
-		if (limits_request_group(sb->sb_cg_pids_fd, name, kvpids,
-		    &procfds[0]) == -1)
-			return -1;
-	}
-	if (sb->sb_cg_mem_fd != -1) {
-		ch->sch_cg_created |= SBX_CG_MEM;
-		if (limits_request_group(sb->sb_cg_mem_fd, name, kvmem,
-		    &procfds[1]) == -1)
-			return -1;
-	}
-	/* cpu: one group for all scripts, weighed against the daemon */
-	procfds[2] = sb->sb_cg_cpu_procs_fd;
-	return 0;
-}
-
-/* parent, per request: the r<reqid> groups; the child joins them */
-int
-limits_cgroup_create(struct sandbox *sb, struct sandbox_child *ch,
-    int procfds[LIMITS_CG_FDS])
-{
-	char	 name[32], pids[24];
-	int	 i, r, save;
-
-	for (i = 0; i < LIMITS_CG_FDS; i++)
-		procfds[i] = -1;
-	ch->sch_cg_created = 0;
-	snprintf(name, sizeof(name), "r%" PRIu64, ch->sch_reqid);
-	limits_fmt(pids, sizeof(pids), sb->sb_cfg->cf_limits.lim_processes,
-	    "max");
-	if (sb->sb_cg_version == 2)
-		r = limits_create_v2(sb, ch, name, pids, procfds);
-	else
-		r = limits_create_v1(sb, ch, name, pids, procfds);
-	if (r == -1) {
-		save = errno;
-		limits_cgroup_close(sb, procfds);
-		(void)limits_cgroup_release(sb, ch);
-		errno = save;
-	}
-	return r;
-}
-
-/* parent, after clone: the per-request fds (not the shared cpu one) */
-void
-limits_cgroup_close(const struct sandbox *sb, int procfds[LIMITS_CG_FDS])
-{
-	int	 i;
-
-	for (i = 0; i < LIMITS_CG_FDS; i++) {
-		if (procfds[i] != -1 && procfds[i] != sb->sb_cg_cpu_procs_fd)
-			(void)close(procfds[i]);
-		procfds[i] = -1;
-	}
-}
-
-/* child, still root: "0" moves the writer itself */
-int
-limits_cgroup_join(const int procfds[LIMITS_CG_FDS])
-{
-	int	 i;
-
-	for (i = 0; i < LIMITS_CG_FDS; i++)
-		if (procfds[i] != -1 && write(procfds[i], "0", 1) != 1)
-			return -1;
-	return 0;
-}
-
-static uint32_t
-limits_events(int dfd, const char *name, const char *file, const char *key,
-    uint32_t flag)
-{
-	char	 path[64], buf[512];
-
-	snprintf(path, sizeof(path), "%s/%s", name, file);
-	if (limits_read_at(dfd, path, buf, sizeof(buf)) <= 0)
-		return 0;
-	if (key == NULL)	/* a bare counter such as memory.failcnt */
-		return strtoull(buf, NULL, 10) > 0 ? flag : 0;
-	return limits_key_value(buf, key) > 0 ? flag : 0;
-}
-
-uint32_t
-limits_cgroup_release(struct sandbox *sb, struct sandbox_child *ch)
-{
-	char		 name[32];
-	uint32_t	 flags = 0;
-
-	snprintf(name, sizeof(name), "r%" PRIu64, ch->sch_reqid);
-	if (ch->sch_cg_created & SBX_CG_V2) {
-		flags |= limits_events(sb->sb_cg2_fd, name, "memory.events",
-		    "oom", SBX_DONE_OOM);
-		flags |= limits_events(sb->sb_cg2_fd, name, "pids.events",
-		    "max", SBX_DONE_PIDS);
-		(void)limits_rmdir(sb->sb_cg2_fd, name);
-	}
-	if (ch->sch_cg_created & SBX_CG_MEM) {
-		flags |= limits_events(sb->sb_cg_mem_fd, name,
-		    "memory.failcnt", NULL, SBX_DONE_OOM);
-		(void)limits_rmdir(sb->sb_cg_mem_fd, name);
-	}
-	if (ch->sch_cg_created & SBX_CG_PIDS) {
-		flags |= limits_events(sb->sb_cg_pids_fd, name, "pids.events",
-		    "max", SBX_DONE_PIDS);
-		(void)limits_rmdir(sb->sb_cg_pids_fd, name);
-	}
-	ch->sch_cg_created = 0;
-	return flags;
 }
 
 /* clamp to the hard limit we hold: CAP_SYS_RESOURCE may be absent */
@@ -687,7 +507,7 @@ limits_rlimit_apply(const struct sandbox *sb)
 
 /*
  * --check: the daemon's own cgroup set-up, really made: our group, one
- * request group with its limits, then both removed.  In a child, so the
+ * slot group with its limits, then both removed.  In a child, so the
  * caller keeps its cgroup file descriptors clean; on v2 the child moves
  * its group's processes to the leaf as a start would.  0, or -1 with
  * the reason in err.
@@ -713,13 +533,13 @@ limits_cgroup_try(const struct config *cfg, char *err, size_t errsz)
 		ch.sch_reqid = 1;
 		err[0] = '\0';
 		if (limits_cgroup_init(&sb, err, errsz) == 0 &&
-		    limits_cgroup_create(&sb, &ch, fds) == -1)
+		    limits_slots_init(&sb, 1, err, errsz) == 0 &&
+		    limits_cgroup_create(&sb, &ch, 0, fds) == -1)
 			snprintf(err, errsz, "a request group: %s",
 			    strerror(errno));
-		else if (err[0] == '\0') {
-			limits_cgroup_close(&sb, fds);
+		else if (err[0] == '\0')
 			(void)limits_cgroup_release(&sb, &ch);
-		}
+		limits_slots_fini(&sb);
 		limits_cgroup_fini(&sb);
 		if (write(pfd[1], err, strlen(err)) == -1)
 			_exit(2);

@@ -23,7 +23,8 @@
 int	ns_net_isolate(const struct config *, char *, size_t);
 void	ns_signals_block(uint64_t *old);
 void	ns_signals_restore(const uint64_t *old);
-int	ns_child_enter(void);				/* child */
+uint64_t ns_signals_changed(void);
+int	ns_child_enter(uint64_t changed);		/* child */
 int	ns_probe(int flag);
 
 /* jail.c */
@@ -50,10 +51,14 @@ int	limits_v2_leaf(int gfd);
 int	limits_cgroup_try(const struct config *, char *, size_t);
 int	limits_cgroup_init(struct sandbox *, char *, size_t);
 void	limits_cgroup_fini(struct sandbox *);
+ssize_t	limits_read_at(int dfd, const char *path, char *buf, size_t bufsz);
+int	limits_write_at(int dfd, const char *path, const char *val);
+uint64_t limits_key_value(const char *buf, const char *key);
+/* limits_slot.c: one group per slot, made at start */
+int	limits_slots_init(struct sandbox *, size_t nslots, char *, size_t);
+void	limits_slots_fini(struct sandbox *);
 int	limits_cgroup_create(struct sandbox *, struct sandbox_child *,
-	    int procfds[LIMITS_CG_FDS]);
-void	limits_cgroup_close(const struct sandbox *,
-	    int procfds[LIMITS_CG_FDS]);
+	    size_t slot, int procfds[LIMITS_CG_FDS]);
 int	limits_cgroup_join(const int procfds[LIMITS_CG_FDS]);	/* child */
 uint32_t limits_cgroup_release(struct sandbox *, struct sandbox_child *);
 int	limits_rlimit_init(struct sandbox *, const struct config_limits *,
@@ -68,6 +73,7 @@ int	userns_enter(int fd);				/* child */
 
 /* caps.c */
 int	caps_init(struct sandbox *, const struct config *, char *, size_t);
+int	caps_bound_drop(int cap_last);			/* child */
 int	caps_lock(int cap_last);			/* child */
 int	caps_set_identity(uid_t, gid_t);		/* child */
 int	caps_clear_all(void);				/* child */

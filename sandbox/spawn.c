@@ -119,13 +119,10 @@ spawn_fds(const struct sandbox *sb, const struct sandbox_spawn *ss,
 	return (int)syscall(SYS_close_range, SPAWN_FD_FIRST_FREE, ~0U, 0);
 }
 
-/* child: the floor, the network floor, the policy; one prctl each */
+/* child: the floor unless merged in, the policy; one prctl each */
 static int
 spawn_seccomp(const struct sandbox *sb, size_t policy)
 {
-	if (sb->sb_nonet.fp_insns != NULL && filter_install(&sb->sb_nonet) ==
-	    -1)
-		return -1;
 	return filter_install_policy(&sb->sb_floor, &sb->sb_policy[policy]);
 }
 
@@ -152,7 +149,7 @@ spawn_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
 {
 	const int	 st = SPAWN_FD_STATUS;
 
-	SPAWN_STEP(statusfd, SBX_STEP_CLONE, ns_child_enter());
+	SPAWN_STEP(statusfd, SBX_STEP_CLONE, ns_child_enter(sb->sb_sig_reset));
 	SPAWN_STEP(statusfd, SBX_STEP_CGROUP, limits_cgroup_join(cgfds));
 	SPAWN_STEP(statusfd, SBX_STEP_FDS, spawn_fds(sb, ss, statusfd));
 	SPAWN_STEP(st, SBX_STEP_MOUNTS, jail_child_mounts(sb,
@@ -162,7 +159,7 @@ spawn_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
 		    ss->ss_script, SPAWN_FD_EXEC));
 	SPAWN_STEP(st, SBX_STEP_RLIMITS, limits_rlimit_apply(sb));
 	SPAWN_STEP(st, SBX_STEP_USERNS, userns_enter(SPAWN_FD_USERNS));
-	SPAWN_STEP(st, SBX_STEP_BOUNDING, caps_bound_clear());
+	SPAWN_STEP(st, SBX_STEP_BOUNDING, caps_bound_drop(sb->sb_cap_last));
 	SPAWN_STEP(st, SBX_STEP_SECUREBITS, caps_lock(sb->sb_cap_last));
 	SPAWN_STEP(st, SBX_STEP_IDENTITY, caps_set_identity(sb->sb_uid,
 	    sb->sb_gid));
@@ -206,6 +203,7 @@ sandbox_spawn(struct sandbox *sb, const struct sandbox_spawn *ss,
 
 	memset(ch, 0, sizeof(*ch));
 	ch->sch_pid = ch->sch_pidfd = ch->sch_statusfd = -1;
+	ch->sch_cg_slot = -1;
 	ch->sch_reqid = ss->ss_reqid;
 	fail->sf_step = SBX_STEP_NONE;
 	fail->sf_errno = 0;
@@ -213,7 +211,7 @@ sandbox_spawn(struct sandbox *sb, const struct sandbox_spawn *ss,
 		return spawn_fail(fail, SBX_STEP_CLONE, EINVAL);
 	if (pipe2(st, O_CLOEXEC) == -1)
 		return spawn_fail(fail, SBX_STEP_CLONE, errno);
-	if (limits_cgroup_create(sb, ch, cgfds) == -1) {
+	if (limits_cgroup_create(sb, ch, ss->ss_slot, cgfds) == -1) {
 		save = errno;
 		(void)close(st[0]);
 		(void)close(st[1]);
@@ -230,7 +228,6 @@ sandbox_spawn(struct sandbox *sb, const struct sandbox_spawn *ss,
 		spawn_child(sb, ss, cgfds, st[1]);
 	save = errno;
 	ns_signals_restore(&oldmask);
-	limits_cgroup_close(sb, cgfds);
 	(void)close(st[1]);
 	if (pid == -1) {
 		(void)close(st[0]);
@@ -297,29 +294,28 @@ static int
 spawn_policies(struct sandbox *sb, const char *const *paths, size_t n,
     char *err, size_t errsz)
 {
-	size_t	 i;
+	enum filter_floor	 ff = sb->sb_cfg->cf_script_network ?
+				    FILTER_FLOOR : FILTER_FLOOR_NONET;
+	size_t			 i;
 
 	if (n > SANDBOX_POLICY_MAX) {
 		snprintf(err, errsz, "too many policies (max %d)",
 		    SANDBOX_POLICY_MAX);
 		return -1;
 	}
-	if (filter_compile_floor(&sb->sb_floor, err, errsz) == -1)
-		return -1;
-	if (!sb->sb_cfg->cf_script_network &&
-	    filter_compile_nonet(&sb->sb_nonet, err, errsz) == -1)
+	if (filter_compile_floor(ff, &sb->sb_floor, err, errsz) == -1)
 		return -1;
 	/* no cgi-dir given: index 0 still means the default policy */
 	for (i = 0; i < (n == 0 ? 1 : n); i++, sb->sb_npolicy++) {
 		if (n > 0 && paths[i] != NULL && paths[i][0] != '\0') {
-			if (filter_compile_file(paths[i], &sb->sb_policy[i],
-			    err, errsz) == -1)
+			if (filter_compile_file(paths[i], ff,
+			    &sb->sb_policy[i], err, errsz) == -1)
 				return -1;
 			continue;
 		}
-		if (filter_compile_text(sandbox_default_policy,
-		    sandbox_default_policy_len,
-		    SPAWN_DEFAULT_NAME, &sb->sb_policy[i], err, errsz) == -1)
+		if (filter_compile_script(sandbox_default_policy,
+		    sandbox_default_policy_len, SPAWN_DEFAULT_NAME, ff,
+		    &sb->sb_policy[i], err, errsz) == -1)
 			return -1;
 	}
 	return 0;
@@ -385,13 +381,15 @@ sandbox_init(struct sandbox *sb, const struct config *cfg,
 {
 	memset(sb, 0, sizeof(*sb));
 	sb->sb_cfg = cfg;
+	sb->sb_sig_reset = ns_signals_changed();
 	sb->sb_cg_pids_fd = sb->sb_cg_mem_fd = sb->sb_cg_cpu_fd = -1;
 	sb->sb_cg2_fd = sb->sb_cg_cpu_procs_fd = -1;
 	if (caps_init(sb, cfg, err, errsz) == -1 ||
 	    spawn_docroot(sb, cfg, err, errsz) == -1 ||
 	    limits_rlimit_init(sb, &cfg->cf_limits, err, errsz) == -1 ||
 	    spawn_policies(sb, policy_paths, npolicies, err, errsz) == -1 ||
-	    limits_cgroup_init(sb, err, errsz) == -1)
+	    limits_cgroup_init(sb, err, errsz) == -1 ||
+	    limits_slots_init(sb, nslots, err, errsz) == -1)
 		goto fail;
 	sb->sb_landlock_abi = landlock_probe();
 	if (spawn_landlock_ok(sb, cfg, err, errsz) == -1)
@@ -419,12 +417,12 @@ sandbox_fini(struct sandbox *sb)
 {
 	size_t	 i;
 
+	limits_slots_fini(sb);
 	limits_cgroup_fini(sb);
 	for (i = 0; i < SANDBOX_POLICY_MAX; i++)
 		filter_free(&sb->sb_policy[i]);
 	sb->sb_npolicy = 0;
 	filter_free(&sb->sb_floor);
-	filter_free(&sb->sb_nonet);
 	userns_fini(sb);
 	sb->sb_inited = 0;
 }

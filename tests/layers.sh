@@ -30,13 +30,13 @@ FRONT_OBJS=(daemon/front*.o daemon/static*.o daemon/mime*.o daemon/http*.o
 # the executor: the privileged role, its script validation, the CGI
 # environment builder (still in cgi.c until the split), the sandbox
 EXEC_OBJS=(daemon/executor*.o daemon/exec_*.o daemon/cgi.o daemon/cgi_env*.o
-	sandbox/*.o)
+	sandbox/*.o daemon/explain*.o)
 
 # the pure modules: HTTP parser, CGI env builder and response parser,
-# stderr hints, config parser, message codec, policy parser
+# stderr hints, config parser, message codec, policy parser and merge
 PURE_OBJS=(daemon/http*.o daemon/cgi_env*.o daemon/cgi_resp*.o
 	daemon/cgi_hint*.o daemon/config.o daemon/config_kw*.o daemon/msg.o
-	sandbox/filter_parse.o)
+	sandbox/filter_parse.o sandbox/filter_merge.o)
 
 # shared mechanism, in no role group and not checked here; named only so
 # that an object in no group at all is reported
@@ -101,6 +101,9 @@ PURE_EXCEPT=(
 	# filter_parse.c: syscall names are looked up in libseccomp's own
 	# tables (no I/O; the only way to know every architecture's names)
 	'sandbox/filter_parse.o:seccomp_syscall_resolve_name'
+	# filter_merge.c: filter_parse.c's rule lists (pure, but that
+	# object's names are not trusted wholesale for the exception above)
+	'sandbox/filter_merge.o:filter_push filter_policy_free'
 )
 
 # ---- mechanism ---------------------------------------------------------

@@ -110,6 +110,11 @@ fuzz_compile(const uint8_t *data, size_t size)
 	    sizeof(a.fp_insns[0])) == 0);
 	filter_free(&a);
 	filter_free(&b);
+	/* the network floor merged in too (filter_merge.c) */
+	assert(filter_compile_script((const char *)data, size, FUZZ_NAME,
+	    FILTER_FLOOR_NONET, &b, err, sizeof(err)) == 0);
+	fuzz_check_bpf(&b);
+	filter_free(&b);
 }
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);

@@ -5,13 +5,14 @@ run.py: the test runner for cgijail's real-daemon suites (run as root).
 
 Runs every test_* function of test_*.py in tests/integration/ (the
 contract), tests/attacks/ (hostile clients and scripts) and tests/load/
-(load and faults) against the real daemon, one worker process per file,
+(load and faults) and tests/browser/ (a real browser) against the real
+daemon, one worker process per file,
 -j files at a time; load files run alone, so their time bounds do not
 depend on what else runs.  After each test it checks that every daemon
 the test started still answers GET / and stops cleanly.  Tests of every
 suite import cgijail_test from tests/integration/.
 
-usage: run.py [--suite integration|attacks|load|all] [--daemon PATH]
+usage: run.py [--suite integration|attacks|load|browser|all] [--daemon PATH]
               [--helpers DIR] [--sanitizer] [-k PATTERN] [-j N] [-v]
               [--keep] [--list]
 """
@@ -38,6 +39,7 @@ SUITES = {
     'integration': HERE,
     'attacks': os.path.join(REPO, 'tests', 'attacks'),
     'load': os.path.join(REPO, 'tests', 'load'),
+    'browser': os.path.join(REPO, 'tests', 'browser'),
 }
 EXCLUSIVE = ('load',)       # suites whose files run with nothing beside
 
@@ -379,7 +381,7 @@ def main():
     ap = argparse.ArgumentParser(description='cgijail real-daemon tests')
     ap.add_argument('--suite', default='all',
                     choices=sorted(SUITES) + ['all'],
-                    help='which tests: integration, attacks, load or all '
+                    help='which tests: integration, attacks, load, browser or all '
                     '(default all)')
     ap.add_argument('--daemon', default=os.path.join(REPO, 'build',
                                                      'cgijail'))

@@ -240,3 +240,40 @@ def test_role_failing_its_first_start_stops_the_daemon():
         assert not restarts, 'restarted after a failed first start:\n' + \
             '\n'.join(restarts[:5])
         assert not port_listening(d.port), 'still listening after exit'
+
+
+def test_jail_bind_rw_not_owned_by_the_script_user_is_warned_about():
+    """A jail-bind-rw directory the script user does not own cannot take
+    a new file through the idmapped bind, whatever its mode (Debian's
+    /var/lib/php/sessions, root 1733): -n and the start say so, naming
+    the line; a directory the script user owns draws no warning."""
+    mine = _tmpdir(owner=NOBODY)
+    roots = _tmpdir()
+    os.chmod(roots, 0o1777)
+    try:
+        files = {'cgi-bin/writefile.sh': fixture('writefile.sh')}
+        d = Daemon(files, config_lines=['jail-bind-rw %s' % mine,
+                                        '# owned by root, mode 1777',
+                                        'jail-bind-rw %s' % roots],
+                   start=False)
+        p = d.run(timeout=5, extra_args=['-n'])
+        assert p.returncode == 0, p.stderr
+        warn = [ln for ln in p.stderr.splitlines() if 'jail-bind-rw' in ln]
+        assert len(warn) == 1 and roots in warn[0], (
+            '-n: no single warning for the root-owned %s: %r' % (
+                roots, p.stderr))
+        with open(d.conf) as f:
+            line = [i for i, ln in enumerate(f, 1) if roots in ln][0]
+        assert ('%s:%d: ' % (d.conf, line)) in warn[0] and \
+            'owned by uid 0' in warn[0] and 'nobody' in warn[0], warn[0]
+        with d.start():
+            denied = os.path.join(roots, 'out.txt')
+            r = d.get('/cgi-bin/writefile.sh?' + denied)
+            assert_status(r, 200)
+            assert r.body.startswith(b'failed: '), (
+                'the script wrote into root-owned %s: %r: drop the '
+                'warning' % (roots, r.body))
+            assert warn[0].split(': ', 1)[1] in d.log(), d.log_tail(12)
+    finally:
+        shutil.rmtree(mine, ignore_errors=True)
+        shutil.rmtree(roots, ignore_errors=True)

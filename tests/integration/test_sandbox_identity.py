@@ -2,7 +2,9 @@
 """
 test_sandbox_identity: who a script is inside the sandbox, from its own
 /proc/self/status: nobody/nogroup with no other group, every capability
-set empty, no_new_privs, and a seccomp filter in force.
+set empty, no_new_privs, a seccomp filter in force, and no signal
+blocked or ignored (the executor ignores SIGPIPE and others: an ignored
+disposition survives execve).
 """
 
 
@@ -43,6 +45,9 @@ def check_identity(text):
         bad.append('Seccomp: %r' % st.get('Seccomp'))
     if int(st.get('Seccomp_filters', '0')) < 1:
         bad.append('Seccomp_filters: %r' % st.get('Seccomp_filters'))
+    for k in ('SigBlk', 'SigIgn'):
+        if k not in st or int(st[k], 16) != 0:
+            bad.append('%s: %r' % (k, st.get(k)))
     return bad
 
 

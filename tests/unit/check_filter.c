@@ -288,8 +288,8 @@ START_TEST(test_filter_shipped_policies)
 	long			 len;
 
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		ck_assert_msg(filter_compile_file(files[i], &fp, err,
-		    sizeof(err)) == 0, "%s", err);
+		ck_assert_msg(filter_compile_file(files[i], FILTER_FLOOR, &fp,
+		    err, sizeof(err)) == 0, "%s", err);
 		ck_assert_uint_gt(fp.fp_len, 10);
 		ck_assert_uint_le(fp.fp_len, BPF_MAXINSNS);
 		ck_assert_str_eq(fp.fp_name, files[i]);
@@ -327,12 +327,12 @@ START_TEST(test_filter_compile_errors)
 	    &fp, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "x.policy:1: unknown syscall 'bogus'");
 	ck_assert_ptr_null(fp.fp_insns);
-	ck_assert_int_eq(filter_compile_file("policy/does-not-exist", &fp,
-	    err, sizeof(err)), -1);
+	ck_assert_int_eq(filter_compile_file("policy/does-not-exist",
+	    FILTER_FLOOR, &fp, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "policy/does-not-exist: No such file or "
 	    "directory");
-	ck_assert_int_eq(filter_compile_file("policy", &fp, err, sizeof(err)),
-	    -1);
+	ck_assert_int_eq(filter_compile_file("policy", FILTER_FLOOR, &fp, err,
+	    sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
 	/* a rule that only restates the default is dropped, not refused */
 	ck_assert_int_eq(filter_compile_text("errno EPERM socket\nkill bpf\n",
@@ -455,16 +455,18 @@ static struct filter_prog	 t_floor, t_nonet, t_policy, t_loose,
 static void
 filters_setup(void)
 {
-	char	 err[FILTER_ERR_MAX];
+	char			 err[FILTER_ERR_MAX];
+	struct filter_src	 nonet = { "floor-nonet",
+	    sandbox_floor_nonet_policy, sandbox_floor_nonet_policy_len };
 
-	ck_assert_msg(filter_compile_floor(&t_floor, err, sizeof(err)) == 0,
-	    "%s", err);
-	ck_assert_msg(filter_compile_nonet(&t_nonet, err, sizeof(err)) == 0,
-	    "%s", err);
-	ck_assert_msg(filter_compile_file(T_DEFAULT, &t_policy, err,
+	ck_assert_msg(filter_compile_floor(FILTER_FLOOR, &t_floor, err,
 	    sizeof(err)) == 0, "%s", err);
-	ck_assert_msg(filter_compile_file(T_STRICT, &t_strict, err,
+	ck_assert_msg(filter_compile_own(&nonet, 1, &t_nonet, err,
 	    sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(filter_compile_file(T_DEFAULT, FILTER_FLOOR, &t_policy,
+	    err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(filter_compile_file(T_STRICT, FILTER_FLOOR, &t_strict,
+	    err, sizeof(err)) == 0, "%s", err);
 	ck_assert_msg(filter_compile_text(T_LOOSE, strlen(T_LOOSE), "loose",
 	    &t_loose, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_msg(filter_compile_text(T_HOSTILE, strlen(T_HOSTILE),

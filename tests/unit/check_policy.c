@@ -196,16 +196,18 @@ END_TEST
 
 static const struct {
 	const char	*gc_name;	/* tests/unit/golden/NAME.pfc */
-	int		 gc_with_floor;	/* a script policy */
+	enum filter_floor gc_floor;	/* a script policy: its floor */
 	const char	*gc_src[2];
 } golden_cases[] = {
-	{ "front", 0, { P_FRONT, NULL } },
-	{ "front-sanitizer", 0, { P_FRONT, P_FRONT_SAN } },
-	{ "executor", 0, { P_EXECUTOR, NULL } },
-	{ "floor", 0, { P_FLOOR, NULL } },
-	{ "floor-nonet", 0, { P_NONET, NULL } },
-	{ "default", 1, { P_DEFAULT, NULL } },
-	{ "strict", 1, { P_STRICT, NULL } },
+	{ "front", FILTER_FLOOR_NONE, { P_FRONT, NULL } },
+	{ "front-sanitizer", FILTER_FLOOR_NONE, { P_FRONT, P_FRONT_SAN } },
+	{ "executor", FILTER_FLOOR_NONE, { P_EXECUTOR, NULL } },
+	{ "floor", FILTER_FLOOR_NONE, { P_FLOOR, NULL } },
+	{ "floor-nonet", FILTER_FLOOR_NONE, { P_NONET, NULL } },
+	{ "default", FILTER_FLOOR, { P_DEFAULT, NULL } },
+	{ "default-nonet", FILTER_FLOOR_NONET, { P_DEFAULT, NULL } },
+	{ "strict", FILTER_FLOOR, { P_STRICT, NULL } },
+	{ "strict-nonet", FILTER_FLOOR_NONET, { P_STRICT, NULL } },
 };
 
 /* the compiled policy as libseccomp's pseudo filter code */
@@ -224,7 +226,7 @@ t_pfc(size_t gc, size_t *lenp)
 	}
 	fd = memfd_create("pfc", MFD_CLOEXEC);
 	ck_assert_int_ne(fd, -1);
-	ck_assert_msg(filter_export_pfc(src, n, golden_cases[gc].gc_with_floor,
+	ck_assert_msg(filter_export_pfc(src, n, golden_cases[gc].gc_floor,
 	    fd, err, sizeof(err)) == 0, "%s", err);
 	while (n-- > 0)
 		free((char *)src[n].fs_text);
