@@ -50,8 +50,7 @@ POLICY_EMBED := policy/default.policy policy/floor.policy \
 FUZZ_LIB_fuzz_cgi_env      := daemon/cgi_env.c
 FUZZ_LIB_fuzz_cgi_hint     := daemon/cgi_hint.c
 FUZZ_LIB_fuzz_cgi_response := daemon/cgi_resp.c
-FUZZ_LIB_fuzz_config       := daemon/config.c daemon/config_kw.c \
-			      daemon/config_kw_userdir.c
+FUZZ_LIB_fuzz_config       := daemon/config.c $(wildcard daemon/config_kw*.c)
 FUZZ_LIB_fuzz_http         := daemon/http.c daemon/http_chunked.c \
 			      daemon/http_values.c
 FUZZ_LIB_fuzz_msg          := daemon/msg.c
@@ -207,6 +206,9 @@ DEB_PKGS += git cgit gitweb php-cgi man2html chromium
 # issue 11: systemd-socket-activate and systemd-analyze (tests), mandoc
 # (the man pages' lint), logrotate (contrib/cgijail.logrotate's test)
 DEB_PKGS += systemd mandoc logrotate
+# issue 11, metrics: the reference parser of the exposition format
+# (test_metrics*.py run it with Debian's /usr/bin/python3)
+DEB_PKGS += python3-prometheus-client
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \

@@ -85,6 +85,19 @@ config_dump_listen(FILE *fp, const struct config *cf, const char *name)
 }
 
 static void
+config_dump_metrics(FILE *fp, const struct config *cf, const char *name)
+{
+	if (cf->cf_metrics_addr[0] == '\0') {
+		fprintf(fp, "# %s: off (no metrics listener)\n", name);
+		return;
+	}
+	fprintf(fp, strchr(cf->cf_metrics_addr, ':') != NULL ?
+	    "%s [%s] %s%s\n" : "%s %s %s%s\n", name, cf->cf_metrics_addr,
+	    cf->cf_metrics_port, cf->cf_metrics_nonloopback ?
+	    " non-loopback" : "");
+}
+
+static void
 config_dump_int(FILE *fp, const char *name, long long v)
 {
 	fprintf(fp, "%s %lld\n", name, v);
@@ -380,6 +393,7 @@ config_dump_scalar(FILE *fp, const struct config *cf, const char *name)
 
 static const struct config_dump config_dumps[] = {
 	{ "listen",		config_dump_listen },
+	{ "metrics",		config_dump_metrics },
 	{ "root",		config_dump_root },
 	{ "index",		config_dump_index },
 	{ "userdir",		config_dump_userdir },

@@ -751,6 +751,7 @@ static const struct config_keyword config_keywords[] = {
 	    CONFIG_OFF(cf_max_connections), 1, 1048576 },
 	{ "max-connections-per-client", 1, 1, config_kw_int,
 	    CONFIG_OFF(cf_max_per_client), 0, 1048576 },
+	{ "metrics", 2, 3, config_kw_metrics, 0, 0, 0 },
 	{ "root", 1, 1, config_kw_root, 0, 0, 0 },
 	{ "index", 1, CONFIG_INDEX_MAX, config_kw_index, 0, 0, 0 },
 	{ "autoindex", 1, 1, config_kw_flag, CONFIG_OFF(cf_autoindex), 0, 0 },

@@ -396,7 +396,11 @@ config_load_check_log(const struct config *cfg, const char *kw,
 int
 config_load_validate(const struct config *cfg, char *err, size_t errsz)
 {
-	if (config_load_check_root(cfg, err, errsz) == -1 ||
+	char	where[PATH_MAX + 32];
+
+	if (config_metrics_check(cfg, config_load_where(cfg,
+	    cfg->cf_metrics_line, where, sizeof(where)), err, errsz) == -1 ||
+	    config_load_check_root(cfg, err, errsz) == -1 ||
 	    config_load_check_users(cfg, err, errsz) == -1 ||
 	    config_load_check_binds(cfg, err, errsz) == -1 ||
 	    config_load_check_interps(cfg, err, errsz) == -1 ||

@@ -91,5 +91,8 @@ int	config_kw_userdir_debug(struct config_ctx *,
 int	config_kw_userdir_limits(struct config_ctx *,
 	    const struct config_line *, const struct config_keyword *);
 int	config_kw_userdir_check(struct config_ctx *);
+/* config_kw_metrics.c: metrics ADDRESS PORT [non-loopback] */
+int	config_kw_metrics(struct config_ctx *, const struct config_line *,
+	    const struct config_keyword *);
 
 #endif

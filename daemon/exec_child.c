@@ -92,6 +92,7 @@ exec_start_failed(struct exec *ex, struct exec_child *c,
 	exec_reqlog(LOG_LVL_WARN, c->ec_reqid, c->ec_script,
 	    "sandbox step %s failed: %s%s%s", step, strerror(fail->sf_errno),
 	    hint[0] ? "; " : "", hint);
+	exec_metrics_start_failed(ex);
 	exec_reply_started(ex, c->ec_reqid, MSG_EXEC_FAILED, 0,
 	    fail->sf_errno, reason);
 }
@@ -313,6 +314,7 @@ exec_child_running(struct exec *ex, struct exec_child *c)
 	exec_reply_started(ex, c->ec_reqid, MSG_EXEC_OK, c->ec_sch.sch_pid, 0,
 	    "");
 	spent = exec_usec_since(&c->ec_start);
+	exec_metrics_spawned(ex, spent);
 	/* clone to execve, every layer applied (bench/cgi.sh reads this) */
 	exec_reqlog(LOG_LVL_DEBUG, c->ec_reqid, c->ec_script, "started, pid "
 	    "%d, spawn %llu us", (int)c->ec_sch.sch_pid,
@@ -530,6 +532,7 @@ exec_child_reap(struct exec *ex, struct exec_child *c, int nohang)
 		exec_done_from(ex, c, &si, &ed);
 		exec_send(ex, MSG_EXEC_DONE, c->ec_reqid, &ed, sizeof(ed));
 		exec_log_outcome(ex, c, &ed);
+		exec_metrics_ended(ex, c, &ed);
 	}
 	exec_child_free(ex, c);
 	exec_queue_run(ex);

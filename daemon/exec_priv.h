@@ -3,7 +3,8 @@
  * exec_priv.h: the executor's state, shared by its files: executor.c
  * (setup, messages, the loop), exec_child.c (a script's life: spawn,
  * timeout, kill, reap, report), exec_queue.c (requests waiting for a
- * slot) and exec_userdir.c (a student's scripts).  Executor role only.
+ * slot), exec_userdir.c (a student's scripts) and exec_metrics.c (the
+ * counters /metrics shows).  Executor role only.
  */
 #ifndef CGIJAIL_EXEC_PRIV_H
 #define CGIJAIL_EXEC_PRIV_H
@@ -43,7 +44,8 @@ enum exec_ev {
 	EXEC_EV_TICK,
 	EXEC_EV_PIDFD,
 	EXEC_EV_TIMER,
-	EXEC_EV_STATUS		/* the child's exec or its failure */
+	EXEC_EV_STATUS,		/* the child's exec or its failure */
+	EXEC_EV_METRICS		/* a batch of counters is due */
 };
 
 /*
@@ -100,6 +102,10 @@ struct exec {
 	size_t			 ex_qmax;
 	struct cgi_env		 ex_env;
 	size_t			*ex_user_running;	/* per sb_users */
+	struct msg_metrics_exec	 ex_mx;		/* exec_metrics.c */
+	int			 ex_mx_timerfd;
+	int			 ex_mx_armed;
+	int			 ex_mx_dirty;
 	union {
 		struct msg_exec_req	 req;
 		char			 buf[MSG_PAYLOAD_MAX];
@@ -143,6 +149,16 @@ void		exec_child_kill(struct exec *, struct exec_child *, int end,
 		    const char *why);
 void		exec_child_timeout(struct exec *, struct exec_child *);
 void		exec_child_status(struct exec *, struct exec_child *);
+
+/* exec_metrics.c: counters for /metrics, sent to the front in batches */
+void		exec_metrics_setup(struct exec *);
+void		exec_metrics_spawned(struct exec *, uint64_t usec);
+void		exec_metrics_ended(struct exec *, const struct exec_child *,
+		    const struct msg_exec_done *);
+void		exec_metrics_refused(struct exec *, enum msg_exec_result);
+void		exec_metrics_start_failed(struct exec *);
+void		exec_metrics_flush(struct exec *);
+void		exec_metrics_send(struct exec *);
 
 /* exec_queue.c */
 void		exec_tick_arm(struct exec *, int on);

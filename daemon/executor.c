@@ -2,7 +2,8 @@
 /*
  * executor.c: the executor role, privileged but deaf: its setup, its
  * replies to the front, the messages it takes, its event loop and its
- * end.  A script's life is exec_child.c, the wait queue exec_queue.c.
+ * end.  A script's life is exec_child.c, the wait queue exec_queue.c,
+ * the counters for /metrics exec_metrics.c.
  * Trusts neither the front (every request is checked again) nor the
  * scripts.
  */
@@ -207,6 +208,7 @@ exec_setup_events(struct exec *ex)
 	ex->ex_parent_events = EPOLLIN;
 	exec_watch(ex, EPOLL_CTL_ADD, ex->ex_tick, EPOLLIN,
 	    exec_tag(EXEC_EV_TICK, 0, 0));
+	exec_metrics_setup(ex);
 }
 
 /* ---- replies to the front ------------------------------------------ */
@@ -266,6 +268,7 @@ exec_refuse(struct exec *ex, uint64_t reqid, const char *script,
 	enum log_level	lvl;
 
 	exec_reply_started(ex, reqid, res, 0, err, reason);
+	exec_metrics_refused(ex, res);
 	lvl = res == MSG_EXEC_NOTFOUND ? LOG_LVL_INFO : LOG_LVL_WARN;
 	exec_reqlog(lvl, reqid, script, "%s: %s",
 	    (int)res >= 0 && res < MSG_EXEC_RESULT_MAX ? what[res] : "?",
@@ -475,6 +478,9 @@ exec_loop(struct exec *ex)
 			case EXEC_EV_TICK:
 				exec_queue_expire(ex);
 				break;
+			case EXEC_EV_METRICS:
+				exec_metrics_send(ex);
+				break;
 			default:
 				exec_dispatch_child(ex, evs[i].data.u64);
 			}
@@ -482,6 +488,7 @@ exec_loop(struct exec *ex)
 		if (ex->ex_front_gone)
 			exec_finish(ex, "the front stopped reading");
 		exec_watch_log(ex);
+		exec_metrics_flush(ex);
 	}
 }
 

@@ -667,7 +667,9 @@ front_cgi_dispatch_exec(void)
 			return;
 		if (rc <= 0)
 			fatalx("executor channel closed");
-		if ((c = front_cgi_lookup(hdr.mh_reqid)) == NULL)
+		if (hdr.mh_type == MSG_METRICS_EXEC)
+			front_metrics_from_exec(&pl);
+		else if ((c = front_cgi_lookup(hdr.mh_reqid)) == NULL)
 			front_cgi_late_message(hdr.mh_reqid, hdr.mh_type,
 			    &pl.st);
 		else if (hdr.mh_type == MSG_EXEC_STARTED)

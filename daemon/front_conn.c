@@ -259,6 +259,7 @@ front_access_log(struct front_conn *c)
 	if (c->c_logged || c->c_status == 0)
 		return;
 	c->c_logged = 1;
+	front_metrics_request(c);
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof(ts), "%d/%b/%Y:%H:%M:%S +0000", &tm);
 	if (r != NULL && r->hr_target[0] != '\0') {
@@ -308,6 +309,7 @@ front_conn_close(struct front_conn *c)
 		c->c_ops->co_relay_close(c);
 	front_access_log(c);
 	front_shed_forget(c);
+	front_metrics_forget(c);
 	front_ev_del(&c->c_ev);
 	if (c->c_file_fd != -1)
 		close(c->c_file_fd);
@@ -380,6 +382,7 @@ front_conn_recv(struct front_conn *c)
 		front_conn_close(c);
 		return -1;
 	}
+	front_metrics_in(c, (size_t)n);
 	c->c_inlen += (size_t)n;
 	return 1;
 }
@@ -432,6 +435,7 @@ front_flush(struct front_conn *c)
 			return;
 		}
 		c->c_outoff += (size_t)n;
+		front_metrics_out(c, (size_t)n);
 		c->c_deadline_ms = front_now_ms() + FRONT_IO_TIMEOUT_MS;
 	}
 	c->c_outoff = c->c_outlen = 0;
@@ -448,6 +452,7 @@ front_flush(struct front_conn *c)
 			return;
 		}
 		c->c_file_left -= n;
+		front_metrics_out(c, (size_t)n);
 		c->c_deadline_ms = front_now_ms() + FRONT_IO_TIMEOUT_MS;
 	}
 	if (c->c_state == FRONT_S_CGI) {

@@ -58,6 +58,7 @@ struct parent {
 	int			 p_exe_fd;
 	int			 p_config_fd;
 	struct parent_listen	 p_lis;
+	struct parent_metrics	 p_mx;		/* its listener, its counters */
 	int			 p_epfd;
 	int			 p_sigfd;
 	int			 p_timerfd;
@@ -120,8 +121,8 @@ static void
 parent_start_children(struct parent *p)
 {
 	int	pf[2], pe[2], fe[2];
-	int	lfds[PARENT_LISTEN_MAX];
-	size_t	i;
+	int	lfds[PARENT_LISTEN_MAX + 1];
+	size_t	i, n;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pf) == -1 ||
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pe) == -1 ||
@@ -132,15 +133,18 @@ parent_start_children(struct parent *p)
 		pe[i] = parent_park(pe[i]);
 		fe[i] = parent_park(fe[i]);
 	}
-	for (i = 0; i < p->p_lis.pl_n; i++)
-		lfds[i] = p->p_lis.pl_fd[i];
+	for (n = 0; n < p->p_lis.pl_n; n++)
+		lfds[n] = p->p_lis.pl_fd[n];
+	/* the front tells it from the others by the configuration's address */
+	if (p->p_mx.pm_fd != -1)
+		lfds[n++] = p->p_mx.pm_fd;
 
 	p->p_exec.pc_pid = proc_start_role(p->p_exe_fd, PROC_EXECUTOR,
 	    p->p_argv, pe[1], fe[1], p->p_config_fd, NULL, 0);
 	if (p->p_exec.pc_pid == -1)
 		fatal("start executor");
 	p->p_front.pc_pid = proc_start_role(p->p_exe_fd, PROC_FRONT,
-	    p->p_argv, pf[1], fe[0], p->p_config_fd, lfds, p->p_lis.pl_n);
+	    p->p_argv, pf[1], fe[0], p->p_config_fd, lfds, n);
 	if (p->p_front.pc_pid == -1)
 		fatal("start front");
 	close(pf[1]);
@@ -158,6 +162,7 @@ parent_start_children(struct parent *p)
 	fcntl(pe[0], F_SETFL, O_NONBLOCK);
 	parent_watch(p, pf[0]);
 	parent_watch(p, pe[0]);
+	parent_metrics_send(&p->p_mx, pf[0]);
 	clock_gettime(CLOCK_MONOTONIC, &p->p_last_start);
 	log_debug("started executor %d, front %d", (int)p->p_exec.pc_pid,
 	    (int)p->p_front.pc_pid);
@@ -425,7 +430,9 @@ parent_reload_apply(struct parent *p)
 	text = NULL;
 	if (config_load_reload(ncfg, &text, &len, err, sizeof(err)) == -1 ||
 	    parent_check_landlock(ncfg, err, sizeof(err)) == -1 ||
-	    parent_check_uids(ncfg, p->p_cfg, err, sizeof(err)) == -1) {
+	    parent_check_uids(ncfg, p->p_cfg, err, sizeof(err)) == -1 ||
+	    parent_metrics_reload_check(&p->p_mx, ncfg, err,
+	    sizeof(err)) == -1) {
 		log_warnx("reload failed, still serving the previous "
 		    "configuration: %s", err);
 		free(text);
@@ -455,6 +462,7 @@ parent_reload_apply(struct parent *p)
 	userdir_free(p->p_cfg->cf_userdir_table);
 	free(p->p_cfg);
 	p->p_cfg = ncfg;
+	p->p_mx.pm_counts.mp_reloads++;
 	parent_start_children(p);
 	log_info("configuration reloaded");
 	parent_log_userdir(ncfg);
@@ -466,9 +474,11 @@ static void
 parent_reload(struct parent *p)
 {
 	parent_notify_reloading();
-	if (parent_reload_apply(p) == -1)
+	if (parent_reload_apply(p) == -1) {
 		parent_notify("READY=1");
-	else
+		p->p_mx.pm_counts.mp_reload_failures++;
+		parent_metrics_send(&p->p_mx, p->p_front.pc_chan);
+	} else
 		p->p_reloading = 1;
 }
 
@@ -485,6 +495,7 @@ parent_stop(struct parent *p)
 	log_info("stopping");
 	parent_notify("STOPPING=1");
 	parent_listen_close(&p->p_lis);
+	parent_metrics_close(&p->p_mx);
 	if (p->p_front.pc_chan != -1)
 		msg_send(p->p_front.pc_chan, MSG_SHUTDOWN, 0, &ms, sizeof(ms),
 		    NULL, 0);
@@ -627,6 +638,7 @@ parent_dispatch_timer(struct parent *p)
 		return;
 	if (p->p_front.pc_pid == 0 && p->p_exec.pc_pid == 0) {
 		p->p_restart_pending = 0;
+		p->p_mx.pm_counts.mp_restarts++;
 		parent_start_children(p);
 		return;
 	}
@@ -716,7 +728,9 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 	if (parent_check_rootless(cfg, err, sizeof(err)) == -1 ||
 	    parent_check_landlock(cfg, err, sizeof(err)) == -1 ||
 	    parent_check_uids(cfg, NULL, err, sizeof(err)) == -1 ||
-	    parent_listen_open(cfg, &p.p_lis, err, sizeof(err)) == -1) {
+	    parent_listen_open(cfg, &p.p_lis, err, sizeof(err)) == -1 ||
+	    parent_metrics_open(cfg, &p.p_lis, &p.p_mx, err, sizeof(err)) ==
+	    -1) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
@@ -729,11 +743,14 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 	p.p_config_fd = parent_park(p.p_config_fd);
 	for (i = 0; i < p.p_lis.pl_n; i++)
 		p.p_lis.pl_fd[i] = parent_park(p.p_lis.pl_fd[i]);
+	if (p.p_mx.pm_fd != -1)
+		p.p_mx.pm_fd = parent_park(p.p_mx.pm_fd);
 	/* orphans of our children are ours to reap, never init's */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	parent_setup_events(&p);
 	parent_log_serving(cfg, &p.p_lis);
 	parent_log_userdir(cfg);
+	parent_metrics_log(&p.p_mx);
 	parent_start_children(&p);
 	parent_loop(&p);
 	while (waitpid(-1, NULL, WNOHANG) > 0)

@@ -91,6 +91,11 @@ struct config {
 	int			cf_listen_default;
 	int			cf_max_connections;
 	int			cf_max_per_client;	/* 0: no limit */
+	/* metrics ADDRESS PORT [non-loopback]: its own listener; "" = off */
+	char			cf_metrics_addr[64];	/* a literal, no [] */
+	char			cf_metrics_port[8];	/* decimal */
+	int			cf_metrics_nonloopback;
+	size_t			cf_metrics_line;
 
 	char			cf_root[PATH_MAX];
 	size_t			cf_root_line;
@@ -182,5 +187,12 @@ int	config_apply_cli(struct config *, const struct config_cli *,
 void	config_finish(struct config *);
 /* "512M" → bytes; "10" → 10; K, M, G, T; -1 on bad/overflow */
 int	config_parse_size(const char *, uint64_t *);
+/*
+ * config_kw_metrics.c: is the metrics listener clear of every listen
+ * line (after the command line)?  0, or -1 with "WHERE: message" in err,
+ * WHERE being the metrics line's FILE:LINE.  Pure.
+ */
+int	config_metrics_check(const struct config *, const char *where,
+	    char *err, size_t errsz);
 
 #endif

@@ -18,6 +18,7 @@
  *   front_shed.c     connection limits: counted per address, met by
  *                    shedding the connection that made least progress
  *   front_userdir.c  /~NAME/: the student's tree, by descriptor
+ *   front_metrics.c  the counters, and /metrics on a listener of its own
  *   path.c           (shared with the executor) symlinks resolved
  *                    beneath the document root
  *   front_filter.c   the front's seccomp filter, installed by front.c
@@ -179,6 +180,7 @@ struct front_conn {
 	int			 c_close_after;
 	int			 c_head_only;	/* HEAD: no body bytes */
 	int			 c_userdir;	/* this request is /~NAME/ */
+	int			 c_metrics;	/* on the metrics listener */
 
 	uint64_t		 c_deadline_ms;
 	uint64_t		 c_start_us;
@@ -254,6 +256,54 @@ void	front_shed_forget(struct front_conn *);
 /* out of descriptors: shed one anywhere; 1 if one was shed */
 int	front_shed_one(void);
 void	front_shed_tick(void);
+
+/*
+ * front_metrics.c.  The front's counters: plain integers the request
+ * path bumps inline (no call, no system call).  A connection of the
+ * metrics listener (c_metrics) shows in none of them.
+ */
+struct front_metrics {
+	uint64_t	fm_requests[5];		/* by status class: 1xx-5xx */
+	uint64_t	fm_bytes_in;		/* read from clients */
+	uint64_t	fm_bytes_out;		/* written to clients */
+	uint64_t	fm_accepted;
+	uint64_t	fm_shed;
+	uint64_t	fm_refused;		/* nothing to shed: closed */
+	int		fm_conns;		/* open on the metrics listener */
+};
+extern struct front_metrics	front_mx;
+extern int			front_metrics_fd;	/* -1: none */
+void	front_metrics_init(void);
+int	front_metrics_listener(int fd);
+/* a new connection on the metrics listener: 0, or -1 to close it */
+int	front_metrics_admit(struct front_conn *);
+void	front_metrics_forget(struct front_conn *);
+void	front_metrics_serve(struct front_conn *);
+/* a message's payload, validated by msg.c; fatal if a counter fell */
+void	front_metrics_from_exec(const void *);
+void	front_metrics_from_parent(const void *);
+
+static inline void
+front_metrics_in(const struct front_conn *c, size_t n)
+{
+	if (!c->c_metrics)
+		front_mx.fm_bytes_in += n;
+}
+
+static inline void
+front_metrics_out(const struct front_conn *c, size_t n)
+{
+	if (!c->c_metrics)
+		front_mx.fm_bytes_out += n;
+}
+
+/* a request answered (its access line): its status class */
+static inline void
+front_metrics_request(const struct front_conn *c)
+{
+	if (!c->c_metrics && c->c_status >= 100 && c->c_status < 600)
+		front_mx.fm_requests[c->c_status / 100 - 1]++;
+}
 
 /* front_route.c */
 void	front_route(struct front_conn *, const char *path,

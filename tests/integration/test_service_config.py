@@ -51,6 +51,7 @@ def _lines(out):
 RICH = [
     'listen 127.0.0.1 {p1}', 'listen [::1]:{p2}',
     'max-connections 500', 'max-connections-per-client 0',
+    'metrics [::1] {p1}',
     'root {root}', 'index index.html "my index.htm"', 'autoindex on',
     'max-body 3M', 'cgi-dir /cgi-bin', 'cgi-dir /apps/ {policy}',
     'cgi-route /api /cgi-bin/api.sh', 'interpreter .py /usr/bin/python3',
@@ -114,7 +115,8 @@ def test_n_prints_every_keyword_with_its_value():
                  'access-log syslog /run/cgijail-test.sock',
                  'landlock-min-abi 5', 'timeout-status 504',
                  'userdir public_html', 'userdir-min-uid 2000',
-                 'userdir-writable www/data', 'userdir-debug on'):
+                 'userdir-writable www/data', 'userdir-debug on',
+                 'metrics [::1] %d' % d.port):
         assert want in _lines(out), (want, out)
 
 
