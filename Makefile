@@ -52,13 +52,16 @@ FUZZ_LIB_fuzz_cgi_env      := daemon/cgi_env.c
 FUZZ_LIB_fuzz_cgi_hint     := daemon/cgi_hint.c
 FUZZ_LIB_fuzz_cgi_response := daemon/cgi_resp.c
 FUZZ_LIB_fuzz_auth         := daemon/auth.c
-FUZZ_LIB_fuzz_config       := daemon/config.c daemon/config_kw.c \
-			      daemon/config_listen.c daemon/config_kw_auth.c
+FUZZ_LIB_fuzz_config       := daemon/config.c daemon/config_listen.c \
+			      $(wildcard daemon/config_kw*.c)
 FUZZ_LIB_fuzz_http         := daemon/http.c daemon/http_chunked.c \
 			      daemon/http_values.c
 FUZZ_LIB_fuzz_msg          := daemon/msg.c
 FUZZ_LIB_fuzz_path         := daemon/http.c
 FUZZ_LIB_fuzz_proxy        := daemon/proxy.c
+FUZZ_LIB_fuzz_userdir      := daemon/userdir.c daemon/config.c \
+			      daemon/config_listen.c \
+			      $(wildcard daemon/config_kw*.c)
 FUZZ_LIB_fuzz_policy       := sandbox/filter_parse.c sandbox/filter.c \
 			      sandbox/filter_merge.c \
 			      sandbox/policy_data.S
@@ -214,6 +217,9 @@ DEB_PKGS += git cgit gitweb php-cgi man2html chromium
 # issue 11: systemd-socket-activate and systemd-analyze (tests), mandoc
 # (the man pages' lint), logrotate (contrib/cgijail.logrotate's test)
 DEB_PKGS += systemd mandoc logrotate
+# issue 11, metrics: the reference parser of the exposition format
+# (test_metrics*.py run it with Debian's /usr/bin/python3)
+DEB_PKGS += python3-prometheus-client
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
@@ -245,7 +251,7 @@ UNITDIR		?= $(PREFIX)/lib/systemd/system
 LOGROTATEDIR	:= $(SYSCONFDIR)/logrotate.d
 LOGDIR		:= $(LOCALSTATEDIR)/log/cgijail
 USERADD		?= useradd
-EXAMPLES	:= $(sort $(wildcard examples/*.conf))
+EXAMPLES	:= $(sort $(wildcard examples/*.conf examples/*.limits))
 # the installed units name the installed binary and configuration
 UNIT_SED	:= -e 's|/usr/local/sbin/cgijail|$(SBINDIR)/cgijail|' \
 		   -e 's|/etc/cgijail/|$(SYSCONFDIR)/cgijail/|'

@@ -258,6 +258,8 @@ config_defaults(struct config *cf)
 	cf->cf_landlock = 1;
 	cf->cf_landlock_min_abi = CONFIG_LANDLOCK_ABI;
 	cf->cf_cgroup = 1;
+	cf->cf_userdir_min_uid = 1000;
+	cf->cf_userdir_max_scripts = 4;
 }
 
 /* on error cf is partly updated: parse into a scratch copy to keep the old */

@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <vis.h>
 
 #include "config.h"
 #include "config_load.h"
 #include "config_priv.h"
+#include "userdir.h"
 #include "version.h"
 
 #define CONFIG_DUMP_FRONT_ID	64990	/* confine.c's fallback */
@@ -156,6 +158,19 @@ config_dump_tls_file(FILE *fp, const struct config *cf, const char *name)
 		config_dump_none(fp, name);
 	else
 		config_dump_line(fp, name, v, NULL);
+}
+
+static void
+config_dump_metrics(FILE *fp, const struct config *cf, const char *name)
+{
+	if (cf->cf_metrics_addr[0] == '\0') {
+		fprintf(fp, "# %s: off (no metrics listener)\n", name);
+		return;
+	}
+	fprintf(fp, strchr(cf->cf_metrics_addr, ':') != NULL ?
+	    "%s [%s] %s%s\n" : "%s %s %s%s\n", name, cf->cf_metrics_addr,
+	    cf->cf_metrics_port, cf->cf_metrics_nonloopback ?
+	    " non-loopback" : "");
 }
 
 static void
@@ -330,6 +345,85 @@ config_dump_log(FILE *fp, const struct config *cf, const char *name)
 		config_dump_line(fp, name, path, NULL);
 }
 
+/* what a student's limits lower, after the "serves" line's text */
+static void
+config_dump_lowered(FILE *fp, const struct userdir_account *a,
+    const struct config *cf)
+{
+	const struct config_limits	*l = &a->ua_limits, *g = &cf->cf_limits;
+	char				 buf[CONFIG_SIZE_STR];
+	const char			*sep = "; lowered:";
+
+	if (a->ua_max_scripts != cf->cf_userdir_max_scripts) {
+		fprintf(fp, "%s max-scripts %d", sep, a->ua_max_scripts);
+		sep = ",";
+	}
+#define CONFIG_DUMP_LOW(f, name, size) do {				\
+	if (l->f != g->f) {						\
+		fprintf(fp, "%s %s %s", sep, name, size ?		\
+		    config_size_str(l->f, buf) : (snprintf(buf,		\
+		    sizeof(buf), "%llu", (unsigned long long)l->f), buf));	\
+		sep = ",";						\
+	}								\
+} while (0)
+	CONFIG_DUMP_LOW(lim_cpu_sec, "cpu", 0);
+	CONFIG_DUMP_LOW(lim_memory_bytes, "memory", 1);
+	CONFIG_DUMP_LOW(lim_processes, "processes", 0);
+	CONFIG_DUMP_LOW(lim_file_size_bytes, "file-size", 1);
+	CONFIG_DUMP_LOW(lim_open_files, "open-files", 0);
+	CONFIG_DUMP_LOW(lim_tmp_bytes, "tmp", 1);
+#undef CONFIG_DUMP_LOW
+}
+
+/*
+ * userdir DIR, then who it serves (the parent resolved them for -n as
+ * for a start) and why a directory that is there is not served: comments.
+ */
+static void
+config_dump_userdir(FILE *fp, const struct config *cf, const char *name)
+{
+	const struct userdir_table	*ut = cf->cf_userdir_table;
+	char				 note[4 * USERDIR_NOTE_MAX + 1];
+	size_t				 i;
+
+	if (cf->cf_userdir[0] == '\0') {
+		fprintf(fp, "# %s: off (no /~NAME/ directories)\n", name);
+		return;
+	}
+	config_dump_line(fp, name, cf->cf_userdir, NULL);
+	if (ut == NULL)
+		return;
+	fprintf(fp, "# %s: %zu student%s\n", name, ut->ut_n, ut->ut_n == 1 ?
+	    "" : "s");
+	for (i = 0; i < ut->ut_n; i++) {
+		fprintf(fp, "# %s: serves %s (uid %u) at %s", name,
+		    ut->ut_acct[i].ua_name, (unsigned)ut->ut_acct[i].ua_uid,
+		    ut->ut_acct[i].ua_path);
+		config_dump_lowered(fp, &ut->ut_acct[i], cf);
+		fputc('\n', fp);
+	}
+	for (i = 0; i < ut->ut_nnotes; i++) {
+		(void)strnvis(note, ut->ut_notes[i], sizeof(note),
+		    VIS_OCTAL | VIS_CSTYLE | VIS_NL | VIS_TAB);
+		fprintf(fp, "# %s: %s\n", name, note);
+	}
+	if (ut->ut_notes_dropped > 0)
+		fprintf(fp, "# %s: and %zu more\n", name, ut->ut_notes_dropped);
+}
+
+/* userdir-writable, userdir-limits: a line, or a comment when unset */
+static void
+config_dump_userdir_opt(FILE *fp, const struct config *cf, const char *name)
+{
+	const char	*v = strcmp(name, "userdir-writable") == 0 ?
+	    cf->cf_userdir_writable : cf->cf_userdir_limits;
+
+	if (v[0] == '\0')
+		config_dump_none(fp, name);
+	else
+		config_dump_line(fp, name, v, NULL);
+}
+
 /* the keywords of one value; 0 for a keyword this file does not know */
 static int
 config_dump_scalar(FILE *fp, const struct config *cf, const char *name)
@@ -364,6 +458,12 @@ config_dump_scalar(FILE *fp, const struct config *cf, const char *name)
 		config_dump_int(fp, name, cf->cf_landlock_min_abi);
 	else if (strcmp(name, "cgroup") == 0)
 		config_dump_flag(fp, name, cf->cf_cgroup);
+	else if (strcmp(name, "userdir-min-uid") == 0)
+		config_dump_int(fp, name, (long long)cf->cf_userdir_min_uid);
+	else if (strcmp(name, "userdir-max-scripts") == 0)
+		config_dump_int(fp, name, cf->cf_userdir_max_scripts);
+	else if (strcmp(name, "userdir-debug") == 0)
+		config_dump_flag(fp, name, cf->cf_userdir_debug);
 	else
 		return 0;
 	return 1;
@@ -376,8 +476,12 @@ static const struct config_dump config_dumps[] = {
 	{ "tls-key",		config_dump_tls_file },
 	{ "tls-ocsp-staple",	config_dump_tls_file },
 	{ "authenticate",	config_dump_auth },
+	{ "metrics",		config_dump_metrics },
 	{ "root",		config_dump_root },
 	{ "index",		config_dump_index },
+	{ "userdir",		config_dump_userdir },
+	{ "userdir-writable",	config_dump_userdir_opt },
+	{ "userdir-limits",	config_dump_userdir_opt },
 	{ "cgi-dir",		config_dump_cgidir },
 	{ "cgi-route",		config_dump_route },
 	{ "interpreter",	config_dump_interp },

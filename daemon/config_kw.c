@@ -690,7 +690,8 @@ config_kw_check(struct config_ctx *cx)
 	unsigned		 first = cf->cf_script_uid_first;
 	unsigned		 count = cf->cf_script_uid_count;
 
-	if (config_listen_check(cx) == -1)
+	if (config_listen_check(cx) == -1 ||
+	    config_kw_userdir_check(cx) == -1)
 		return -1;
 	if (count >= (unsigned)cf->cf_max_scripts)
 		return 0;
@@ -750,11 +751,19 @@ static const struct config_keyword config_keywords[] = {
 	    CONFIG_OFF(cf_max_connections), 1, 1048576 },
 	{ "max-connections-per-client", 1, 1, config_kw_int,
 	    CONFIG_OFF(cf_max_per_client), 0, 1048576 },
+	{ "metrics", 2, 3, config_kw_metrics, 0, 0, 0 },
 	{ "root", 1, 1, config_kw_root, 0, 0, 0 },
 	{ "index", 1, CONFIG_INDEX_MAX, config_kw_index, 0, 0, 0 },
 	{ "autoindex", 1, 1, config_kw_flag, CONFIG_OFF(cf_autoindex), 0, 0 },
 	{ "max-body", 1, 1, config_kw_max_body, 0, 0, 0 },
-	{ "userdir", CONFIG_NOTYET },
+	{ "userdir", 1, 1, config_kw_userdir, 0, 0, 0 },
+	{ "userdir-min-uid", 1, 1, config_kw_userdir_uid, 0, 1,
+	    UINT32_MAX - 1 },
+	{ "userdir-max-scripts", 1, 1, config_kw_userdir_scripts, 0, 1,
+	    4096 },
+	{ "userdir-writable", 1, 1, config_kw_userdir_writable, 0, 0, 0 },
+	{ "userdir-debug", 1, 1, config_kw_userdir_debug, 0, 0, 0 },
+	{ "userdir-limits", 1, 1, config_kw_userdir_limits, 0, 0, 0 },
 	{ "cgi-dir", 1, 2, config_kw_cgidir, 0, 0, 0 },
 	{ "cgi-route", 2, 2, config_kw_route, 0, 0, 0 },
 	{ "interpreter", 2, 2, config_kw_interp, 0, 0, 0 },

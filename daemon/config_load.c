@@ -25,6 +25,7 @@
 #include "log.h"
 #include "proc.h"
 #include "sandbox.h"
+#include "userdir.h"
 
 #define CONFIG_LOAD_MAX	(1024 * 1024)
 
@@ -107,12 +108,21 @@ config_load_sources(const struct config_load_src *src, struct config *cfg,
 	char	*text;
 	size_t	 len;
 
+	const char	*table = NULL;
+	size_t		 clen;
+
 	if ((text = config_load_text(src, &len, err, errsz)) == NULL)
 		return -1;
+	/* sealed: the configuration, a NUL, the parent's userdir table */
+	clen = len;
+	if (src->cls_sealed && (table = memchr(text, '\0', len)) != NULL)
+		clen = (size_t)(table++ - text);
 	config_defaults(cfg);
-	if (config_parse(cfg, text, len, src->cls_path ? src->cls_path :
+	if (config_parse(cfg, text, clen, src->cls_path ? src->cls_path :
 	    "(none)", err, errsz) == -1 ||
-	    config_apply_cli(cfg, &src->cls_cli, err, errsz) == -1) {
+	    config_apply_cli(cfg, &src->cls_cli, err, errsz) == -1 ||
+	    (table != NULL && userdir_parse(table, len - clen - 1, cfg,
+	    &cfg->cf_userdir_table, err, errsz) == -1)) {
 		free(text);
 		return -1;
 	}
@@ -120,6 +130,35 @@ config_load_sources(const struct config_load_src *src, struct config *cfg,
 	cfg->cf_file = src->cls_path;
 	*textp = text;
 	*lenp = len;
+	return 0;
+}
+
+/*
+ * Parent: the students userdir serves (userdir_load.c), and the text the
+ * roles get: the configuration, a NUL (never in a configuration: a line
+ * with one is an error), the table.
+ */
+int
+config_load_userdir(struct config *cfg, char **text, size_t *len, char *err,
+    size_t errsz)
+{
+	char	*t, *nt;
+	size_t	 tl;
+
+	if (userdir_load(cfg, err, errsz) == -1)
+		return -1;
+	if (cfg->cf_userdir_table == NULL)
+		return 0;
+	if (userdir_format(cfg->cf_userdir_table, &t, &tl) == -1 ||
+	    (nt = realloc(*text, *len + 1 + tl)) == NULL) {
+		(void)snprintf(err, errsz, "userdir: out of memory");
+		return -1;
+	}
+	nt[*len] = '\0';
+	memcpy(nt + *len + 1, t, tl);
+	free(t);
+	*text = nt;
+	*len += 1 + tl;
 	return 0;
 }
 
@@ -140,7 +179,8 @@ config_load_reload(struct config *cfg, char **text, size_t *len, char *err,
 	if (config_load_sources(&config_load_last, cfg, text, len, err,
 	    errsz) == -1)
 		return -1;
-	if (config_load_validate(cfg, err, errsz) == -1) {
+	if (config_load_validate(cfg, err, errsz) == -1 ||
+	    config_load_userdir(cfg, text, len, err, errsz) == -1) {
 		free(*text);
 		*text = NULL;
 		return -1;
@@ -241,6 +281,7 @@ config_load_check_users(const struct config *cfg, char *err, size_t errsz)
  * file: the bind is idmapped to the script user, and the kernel refuses
  * to create in a directory whose owner the idmap cannot map, whatever
  * its mode.  Allowed (files below may be the script user's), but said.
+ * Rootless, the bind is plain (no idmap): the host's modes decide.
  */
 static void
 config_load_warn_rw(const struct config *cfg, const struct config_bind *cb,
@@ -249,7 +290,7 @@ config_load_warn_rw(const struct config *cfg, const struct config_bind *cb,
 	struct passwd	*pw;
 	char		 where[PATH_MAX + 32];
 
-	if (!cb->cb_rw || !S_ISDIR(st->st_mode) ||
+	if (!cb->cb_rw || !S_ISDIR(st->st_mode) || rootless_active() ||
 	    (pw = getpwnam(cfg->cf_script_user)) == NULL ||
 	    st->st_uid == pw->pw_uid)
 		return;
@@ -381,7 +422,11 @@ config_load_check_log(const struct config *cfg, const char *kw,
 int
 config_load_validate(const struct config *cfg, char *err, size_t errsz)
 {
-	if (config_load_check_root(cfg, err, errsz) == -1 ||
+	char	where[PATH_MAX + 32];
+
+	if (config_metrics_check(cfg, config_load_where(cfg,
+	    cfg->cf_metrics_line, where, sizeof(where)), err, errsz) == -1 ||
+	    config_load_check_root(cfg, err, errsz) == -1 ||
 	    config_load_check_auth(cfg, err, errsz) == -1 ||
 	    config_load_check_users(cfg, err, errsz) == -1 ||
 	    config_load_check_binds(cfg, err, errsz) == -1 ||

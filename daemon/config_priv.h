@@ -101,5 +101,22 @@ int	config_kw_auth(struct config_ctx *, const struct config_line *,
  */
 int	config_auth_listeners(const struct config *, size_t *line, char *why,
 	    size_t whysz);
+/* config_kw_userdir.c: the userdir keywords, and their check across lines */
+int	config_kw_userdir(struct config_ctx *, const struct config_line *,
+	    const struct config_keyword *);
+int	config_kw_userdir_uid(struct config_ctx *, const struct config_line *,
+	    const struct config_keyword *);
+int	config_kw_userdir_scripts(struct config_ctx *,
+	    const struct config_line *, const struct config_keyword *);
+int	config_kw_userdir_writable(struct config_ctx *,
+	    const struct config_line *, const struct config_keyword *);
+int	config_kw_userdir_debug(struct config_ctx *,
+	    const struct config_line *, const struct config_keyword *);
+int	config_kw_userdir_limits(struct config_ctx *,
+	    const struct config_line *, const struct config_keyword *);
+int	config_kw_userdir_check(struct config_ctx *);
+/* config_kw_metrics.c: metrics ADDRESS PORT [non-loopback] */
+int	config_kw_metrics(struct config_ctx *, const struct config_line *,
+	    const struct config_keyword *);
 
 #endif

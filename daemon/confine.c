@@ -6,8 +6,10 @@
  * landlock, policy/front.policy.  The executor (after
  * sandbox_init()): the few capabilities a spawn needs and
  * policy/executor.policy.  Any failure is fatal.  Trusts the configuration.
+ * Rootless, the front first enters a user namespace of its own.
  */
 #include <sys/capability.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 
 #include <errno.h>
@@ -15,6 +17,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -22,6 +25,7 @@
 #include "confine.h"
 #include "log.h"
 #include "sandbox.h"
+#include "userdir.h"
 
 /* the front's uid/gid when neither `user` nor _cgijail exists */
 #define CONFINE_FRONT_FALLBACK_ID	64990
@@ -70,17 +74,27 @@ confine_front_identity(const char *user, uid_t script_uid, uid_t *uid,
 	return 0;
 }
 
+/*
+ * Rootless, the front is uid in a user namespace of its own, where the
+ * kernel denies setgroups: the groups cgijail was started with stay
+ * (unmapped: nogroup inside), and that it is denied is checked.
+ */
 static int
 confine_drop_identity(uid_t uid, gid_t gid)
 {
 	uid_t	ru, eu, su;
 	gid_t	rg, eg, sg;
+	int	rootless = rootless_active();
 
 	if (uid == 0 || gid == 0) {
 		errno = EPERM;
 		return -1;
 	}
-	if (setgroups(0, NULL) == -1 ||
+	if (rootless && (setgroups(0, NULL) != -1 || errno != EPERM)) {
+		errno = ENOTRECOVERABLE;
+		return -1;
+	}
+	if ((!rootless && setgroups(0, NULL) == -1) ||
 	    setresgid(gid, gid, gid) == -1 ||
 	    setresuid(uid, uid, uid) == -1)
 		return -1;
@@ -91,7 +105,7 @@ confine_drop_identity(uid_t uid, gid_t gid)
 		errno = EPERM;
 		return -1;
 	}
-	if (getgroups(0, NULL) != 0 || setuid(0) != -1) {
+	if ((!rootless && getgroups(0, NULL) != 0) || setuid(0) != -1) {
 		errno = EPERM;
 		return -1;
 	}
@@ -154,9 +168,43 @@ confine_filter(const struct filter_src *src, size_t nsrc, char *err,
 }
 
 /*
+ * userdir: each student's tree as a descriptor of a detached read-only
+ * mount (nosuid, nodev, noexec): the front reaches them by descriptor,
+ * never by a path, so its root stays the document root.  One that cannot
+ * be opened now is -1 (a 404, as for anyone not served), and said.
+ */
+static void
+confine_front_trees(const struct config *cfg, struct confine_ident *id)
+{
+	const struct userdir_table	*ut = cfg->cf_userdir_table;
+	const char			*why;
+	size_t				 i;
+
+	id->ci_trees = NULL;
+	id->ci_ntrees = 0;
+	if (ut == NULL || ut->ut_n == 0)
+		return;
+	if ((id->ci_trees = calloc(ut->ut_n, sizeof(int))) == NULL)
+		fatal("userdir trees");
+	for (i = 0; i < ut->ut_n; i++) {
+		id->ci_trees[i] = userdir_tree_open("", &ut->ut_acct[i],
+		    cfg->cf_userdir, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+		    MOUNT_ATTR_NOEXEC, &why);
+		if (id->ci_trees[i] == -1)
+			log_warnx("userdir: %s: %s: %s: not served",
+			    ut->ut_acct[i].ua_name, ut->ut_acct[i].ua_path,
+			    why);
+	}
+	id->ci_ntrees = ut->ut_n;
+}
+
+/*
  * The front, as root, first: its identity from the host's passwd database
- * (NSS must not be loaded from the document root), then the document root
- * as its whole file system.  Nothing of the host is opened after this.
+ * (NSS must not be loaded from the document root), the students' trees,
+ * then the document root as its whole file system.  Nothing of the host
+ * is opened after this.  Rootless (never with userdir), "root" is that of
+ * a user namespace of the front's own, in which it already is its uid: the
+ * one host uid there is, mapped alone.
  */
 void
 confine_front_root(const struct config *cfg, struct confine_ident *id)
@@ -170,6 +218,10 @@ confine_front_root(const struct config *cfg, struct confine_ident *id)
 	if (confine_front_identity(cfg->cf_user, script_uid, &id->ci_uid,
 	    &id->ci_gid, err, sizeof(err)) == -1)
 		fatalx("%s", err);
+	confine_front_trees(cfg, id);
+	if (rootless_active() && (rootless_enter(id->ci_uid, id->ci_gid) ==
+	    -1 || prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1))
+		fatal("rootless: the front's user namespace");
 	if (confine_fs_root(cfg->cf_root, err, sizeof(err)) == -1)
 		fatalx("front root: %s", err);
 }
@@ -198,7 +250,8 @@ confine_front(const struct config *cfg, const struct confine_ident *id)
 		fatal("no_new_privs");
 	if (!cfg->cf_landlock)
 		abi = 0;	/* the configuration said so; warned at start */
-	else if ((abi = confine_fs_landlock(err, sizeof(err))) == -1)
+	else if ((abi = confine_fs_landlock(id->ci_trees, id->ci_ntrees, err,
+	    sizeof(err))) == -1)
 		fatalx("front %s", err);
 	/* a kernel below the minimum is a start that does not happen */
 	if (cfg->cf_landlock && abi < cfg->cf_landlock_min_abi)

@@ -4,7 +4,9 @@
  * a mount namespace of its own whose root is the document root, read-only,
  * nosuid, nodev, noexec, with the host's tree detached; then landlock:
  * read-only beneath that root, no TCP, signals and abstract sockets kept
- * in the domain.  Front role only; trusts the configuration.
+ * in the domain; the students' trees (userdir_tree.c) get the same
+ * read-only rule, by descriptor.  Front role only; trusts the
+ * configuration.
  */
 #include <sys/mount.h>
 #include <sys/syscall.h>
@@ -134,23 +136,38 @@ confine_fs_ll_handled(int abi)
 	return fs;
 }
 
-/* the ruleset: read files and list directories beneath "/", no more */
+/* read files and list directories beneath fd */
 static int
-confine_fs_ll_rules(int rfd, char *err, size_t errsz)
+confine_fs_ll_read(int rfd, int fd)
 {
 	struct confine_ll_beneath	pb;
-	int				fd, r;
 
-	if ((fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return confine_fs_fail(err, errsz, "open", "/");
 	memset(&pb, 0, sizeof(pb));
 	pb.clb_allowed = CONFINE_LL_READ_FILE | CONFINE_LL_READ_DIR;
 	pb.clb_parent_fd = fd;
-	r = (int)syscall(SYS_landlock_add_rule, rfd, CONFINE_LL_PATH_BENEATH,
-	    &pb, 0);
+	return (int)syscall(SYS_landlock_add_rule, rfd,
+	    CONFINE_LL_PATH_BENEATH, &pb, 0);
+}
+
+/* the ruleset: "/" and the students' trees, read-only, no more */
+static int
+confine_fs_ll_rules(int rfd, const int *trees, size_t ntrees, char *err,
+    size_t errsz)
+{
+	size_t	i;
+	int	fd, r;
+
+	if ((fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return confine_fs_fail(err, errsz, "open", "/");
+	r = confine_fs_ll_read(rfd, fd);
 	if (r == -1)
 		(void)confine_fs_fail(err, errsz, "landlock rule", "/");
 	(void)close(fd);
+	for (i = 0; r == 0 && i < ntrees; i++)
+		if (trees[i] != -1 && (r = confine_fs_ll_read(rfd,
+		    trees[i])) == -1)
+			(void)confine_fs_fail(err, errsz, "landlock rule",
+			    "a student's tree");
 	return r;
 }
 
@@ -159,7 +176,7 @@ confine_fs_ll_rules(int rfd, char *err, size_t errsz)
  * landlock), or -1 with err when a call the ABI supports failed.
  */
 int
-confine_fs_landlock(char *err, size_t errsz)
+confine_fs_landlock(const int *trees, size_t ntrees, char *err, size_t errsz)
 {
 	struct confine_ll_ruleset	attr;
 	size_t				size;
@@ -185,7 +202,7 @@ confine_fs_landlock(char *err, size_t errsz)
 	if ((rfd = (int)syscall(SYS_landlock_create_ruleset, &attr, size,
 	    0)) == -1)
 		return confine_fs_fail(err, errsz, "landlock", "ruleset");
-	r = confine_fs_ll_rules(rfd, err, errsz);
+	r = confine_fs_ll_rules(rfd, trees, ntrees, err, errsz);
 	if (r == 0 && (r = (int)syscall(SYS_landlock_restrict_self, rfd,
 	    0)) == -1)
 		(void)confine_fs_fail(err, errsz, "landlock", "restrict_self");

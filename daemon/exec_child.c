@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * exec_child.c: a script's life in the executor: validate, build its
- * environment, spawn it through the sandbox, arm its timeout, kill it,
- * reap it and report how it ended.  Executor role; trusts neither the
- * front's request (validated again) nor the script.
+ * environment, spawn it through the sandbox (a student's, userdir: in its
+ * own tree, as itself), arm its timeout, kill it, reap it and report how
+ * it ended.  Executor role; trusts neither the front's request
+ * (validated again) nor the script.
  */
 #include <sys/epoll.h>
 #include <sys/syscall.h>
@@ -57,6 +58,8 @@ exec_child_free(struct exec *ex, struct exec_child *c)
 	}
 	c->ec_used = 0;
 	ex->ex_nrunning--;
+	exec_userdir_count(ex, c->ec_user, -1);
+	c->ec_user = EXEC_USER_NONE;
 }
 
 /* the child's timer: first the bound on its start, then its timeout */
@@ -89,6 +92,7 @@ exec_start_failed(struct exec *ex, struct exec_child *c,
 	exec_reqlog(LOG_LVL_WARN, c->ec_reqid, c->ec_script,
 	    "sandbox step %s failed: %s%s%s", step, strerror(fail->sf_errno),
 	    hint[0] ? "; " : "", hint);
+	exec_metrics_start_failed(ex);
 	exec_reply_started(ex, c->ec_reqid, MSG_EXEC_FAILED, 0,
 	    fail->sf_errno, reason);
 }
@@ -115,7 +119,7 @@ exec_child_watch(struct exec *ex, struct exec_child *c, size_t slot)
 /* a free slot with its timer, before anything runs; NULL on error */
 static struct exec_child *
 exec_child_claim(struct exec *ex, uint64_t reqid, const char *script,
-    const struct exec_script *sc)
+    const struct exec_script *sc, ssize_t user)
 {
 	struct exec_child	*c;
 
@@ -139,6 +143,8 @@ exec_child_claim(struct exec *ex, uint64_t reqid, const char *script,
 	    sizeof(c->ec_interp));
 	memcpy(c->ec_head, sc->sc_head, sizeof(c->ec_head));
 	ex->ex_nrunning++;
+	c->ec_user = user;
+	exec_userdir_count(ex, user, 1);
 	clock_gettime(CLOCK_MONOTONIC, &c->ec_start);
 	return c;
 }
@@ -167,21 +173,51 @@ exec_spawn_args(const struct exec_script *sc, char **argv,
 	ss->ss_policy = sc->sc_policy;
 }
 
+/*
+ * userdir: the student, and this request's copies of its tree and of its
+ * writable directory (rwfd, validated), for the child to put in place.
+ * 0, or -1 with errno.
+ */
+static int
+exec_spawn_user(struct exec *ex, ssize_t u, int rwfd,
+    struct sandbox_spawn *ss, char *rwpath, size_t rwpathsz)
+{
+	ss->ss_tree = ss->ss_rw = -1;
+	if (u < 0)
+		return 0;
+	ss->ss_user = &ex->ex_sb.sb_users[u];
+	if ((size_t)snprintf(rwpath, rwpathsz, "%s/%s", ss->ss_user->su_path,
+	    ex->ex_cfg->cf_userdir_writable) >= rwpathsz) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	ss->ss_rw_path = rwpath;
+	return sandbox_user_clone(ss->ss_user, rwfd, &ss->ss_tree, &ss->ss_rw);
+}
+
 static void
 exec_spawn(struct exec *ex, uint64_t reqid, const char *script,
-    const struct exec_script *sc, const int *fds)
+    const struct exec_script *sc, const int *fds, ssize_t u, int rwfd)
 {
 	struct sandbox_failure	 fail = { SBX_STEP_NONE, 0 };
 	struct sandbox_spawn	 ss;
 	struct exec_child	*c;
 	char			*argv[3], also[SBX_EXEC_ALSO_MAX][PATH_MAX];
+	char			 rwpath[PATH_MAX];
+	int			 rc;
 
-	if ((c = exec_child_claim(ex, reqid, script, sc)) == NULL) {
+	if ((c = exec_child_claim(ex, reqid, script, sc, u)) == NULL) {
 		exec_refuse(ex, reqid, script, MSG_EXEC_FAILED, errno,
 		    "no timer for the timeout");
 		return;
 	}
 	memset(&ss, 0, sizeof(ss));
+	if (exec_spawn_user(ex, u, rwfd, &ss, rwpath, sizeof(rwpath)) == -1) {
+		exec_refuse(ex, reqid, script, MSG_EXEC_FAILED, errno,
+		    "cannot give the script the student's tree");
+		exec_child_free(ex, c);
+		return;
+	}
 	ss.ss_stdin = fds[0];
 	ss.ss_stdout = fds[1];
 	ss.ss_stderr = fds[2];
@@ -191,7 +227,13 @@ exec_spawn(struct exec *ex, uint64_t reqid, const char *script,
 	exec_spawn_args(sc, argv, &ss);
 	if (ex->ex_sb.sb_policy[sc->sc_policy].fp_exec_self)
 		exec_also(sc, also, ss.ss_exec_also);
-	if (sandbox_spawn(&ex->ex_sb, &ss, &c->ec_sch, &fail) == -1) {
+	rc = sandbox_spawn(&ex->ex_sb, &ss, &c->ec_sch, &fail);
+	/* the child has its own copies of the trees */
+	if (ss.ss_tree != -1)
+		(void)close(ss.ss_tree);
+	if (ss.ss_rw != -1)
+		(void)close(ss.ss_rw);
+	if (rc == -1) {
 		exec_start_failed(ex, c, &fail);
 		exec_child_free(ex, c);
 		return;
@@ -204,32 +246,61 @@ exec_spawn(struct exec *ex, uint64_t reqid, const char *script,
 	}
 }
 
+/*
+ * May it run, and in what: validation against the document root or the
+ * student's tree (userdir), then a student's writable directory.
+ */
+static enum msg_exec_result
+exec_check(struct exec *ex, const struct msg_exec_req *req, ssize_t u,
+    struct exec_script *sc, int *rwfd, const char **why, int *err)
+{
+	struct exec_ctx		 ctx;
+	enum msg_exec_result	 res;
+
+	*rwfd = -1;
+	sc->sc_fd = -1;
+	sc->sc_file[0] = '\0';
+	if (u == EXEC_USER_UNKNOWN) {
+		*err = ENOENT;
+		*why = "no such user directory";
+		return MSG_EXEC_NOTFOUND;
+	}
+	exec_userdir_ctx(ex, u, &ctx);
+	res = exec_validate_script(&ctx, req->er_script, sc, why, err);
+	if (res == MSG_EXEC_OK && (res = exec_userdir_writable(ex, u, rwfd,
+	    why, err)) != MSG_EXEC_OK)
+		exec_script_close(sc);
+	return res;
+}
+
 /* validate, build the environment, spawn; the fds are ours to close */
 void
 exec_start(struct exec *ex, uint64_t reqid, const struct msg_exec_req *req,
     int *fds)
 {
-	struct exec_ctx		 ctx = { ex->ex_cfg, &ex->ex_sb,
-	    ex->ex_docroot_fd };
 	struct exec_script	 sc;
 	enum msg_exec_result	 res;
 	const char		*why = "invalid";
 	char			 reason[512];
-	int			 err = 0;
+	ssize_t			 u = exec_userdir_of(ex, req->er_script);
+	int			 err = 0, rwfd;
 
-	res = exec_validate_script(&ctx, req->er_script, &sc, &why, &err);
+	res = exec_check(ex, req, u, &sc, &rwfd, &why, &err);
 	if (res != MSG_EXEC_OK) {
 		exec_hint_refusal(req->er_script, sc.sc_file, why, ex->ex_cfg,
 		    reason, sizeof(reason));
 		exec_refuse(ex, reqid, req->er_script, res, err, reason);
 	} else if (cgi_env_build(&ex->ex_env, req, ex->ex_cfg, sc.sc_file,
-	    ex->ex_sb.sb_docroot) == -1)
+	    u >= 0 ? ex->ex_sb.sb_users[u].su_path : ex->ex_sb.sb_docroot) ==
+	    -1)
 		exec_refuse(ex, reqid, req->er_script, MSG_EXEC_FAILED,
 		    E2BIG, "environment too large");
 	else
-		exec_spawn(ex, reqid, req->er_script, &sc, fds);
+		exec_spawn(ex, reqid, req->er_script, &sc, fds, u, rwfd);
 	if (res == MSG_EXEC_OK)
 		exec_script_close(&sc);
+	if (rwfd != -1)
+		(void)close(rwfd);
 	exec_close_fds(fds, MSG_FDS_MAX);
 }
 
@@ -243,6 +314,7 @@ exec_child_running(struct exec *ex, struct exec_child *c)
 	exec_reply_started(ex, c->ec_reqid, MSG_EXEC_OK, c->ec_sch.sch_pid, 0,
 	    "");
 	spent = exec_usec_since(&c->ec_start);
+	exec_metrics_spawned(ex, spent);
 	/* clone to execve, every layer applied (bench/cgi.sh reads this) */
 	exec_reqlog(LOG_LVL_DEBUG, c->ec_reqid, c->ec_script, "started, pid "
 	    "%d, spawn %llu us", (int)c->ec_sch.sch_pid,
@@ -460,6 +532,7 @@ exec_child_reap(struct exec *ex, struct exec_child *c, int nohang)
 		exec_done_from(ex, c, &si, &ed);
 		exec_send(ex, MSG_EXEC_DONE, c->ec_reqid, &ed, sizeof(ed));
 		exec_log_outcome(ex, c, &ed);
+		exec_metrics_ended(ex, c, &ed);
 	}
 	exec_child_free(ex, c);
 	exec_queue_run(ex);

@@ -70,6 +70,16 @@ exec_hint_refusal(const char *script, const char *file, const char *why,
 		    "script could rewrite it)", why, cfg->cf_script_user);
 	else if (strcmp(why, "setuid or setgid") == 0)
 		snprintf(buf, bufsz, "%s (chmod ug-s it)", why);
+	else if (strcmp(why, "directory writable by group or others") == 0)
+		snprintf(buf, bufsz, "%s (chmod go-w the directory)", why);
+	else if (strcmp(why, "not owned by the student") == 0 ||
+	    strcmp(why, "directory owned by another user") == 0)
+		snprintf(buf, bufsz, "%s (a script runs as the student whose "
+		    "tree it is in: only that student's files do)", why);
+	else if (strncmp(why, "userdir-writable: ", 18) == 0)
+		snprintf(buf, bufsz, "userdir-writable %s: %s (the student's "
+		    "own directory, chmod 755 it)", cfg->cf_userdir_writable,
+		    why + 18);
 	else
 		snprintf(buf, bufsz, "%s", why);
 }

@@ -2,8 +2,9 @@
 /*
  * exec_priv.h: the executor's state, shared by its files: executor.c
  * (setup, messages, the loop), exec_child.c (a script's life: spawn,
- * timeout, kill, reap, report) and exec_queue.c (requests waiting for a
- * slot).  Executor role only.
+ * timeout, kill, reap, report), exec_queue.c (requests waiting for a
+ * slot), exec_userdir.c (a student's scripts) and exec_metrics.c (the
+ * counters /metrics shows).  Executor role only.
  */
 #ifndef CGIJAIL_EXEC_PRIV_H
 #define CGIJAIL_EXEC_PRIV_H
@@ -29,6 +30,11 @@
 #define EXEC_SEND_WAIT_MS	2000	/* a front that reads nothing */
 #define EXEC_FD_RESERVE		64	/* fds kept free for the rest */
 #define EXEC_START_MAX_SEC	5	/* clone to execve, at most */
+#define EXEC_USER_WAIT_SEC	3	/* over userdir-max-scripts, then 503 */
+#define EXEC_USER_QUEUE_FACTOR	4	/* waiting: this many times its cap */
+/* whose a script is (exec_userdir_of()): a student's index, or these */
+#define EXEC_USER_NONE		((ssize_t)-1)	/* the document root's */
+#define EXEC_USER_UNKNOWN	((ssize_t)-2)	/* "/~NAME": nobody served */
 #define EXEC_REASON_MAX	sizeof(((struct msg_exec_started *)0)->es_reason)
 
 /* epoll tags: kind in the top bits, then child slot and generation */
@@ -38,7 +44,8 @@ enum exec_ev {
 	EXEC_EV_TICK,
 	EXEC_EV_PIDFD,
 	EXEC_EV_TIMER,
-	EXEC_EV_STATUS		/* the child's exec or its failure */
+	EXEC_EV_STATUS,		/* the child's exec or its failure */
+	EXEC_EV_METRICS		/* a batch of counters is due */
 };
 
 /*
@@ -55,6 +62,7 @@ struct exec_child {
 	struct sandbox_child	 ec_sch;
 	int			 ec_timerfd;	/* start bound, then timeout */
 	int			 ec_kill;	/* 0 or an enum msg_exec_end */
+	ssize_t			 ec_user;	/* a student's, or < 0 */
 	const char		*ec_kill_why;
 	struct timespec		 ec_start;
 	uint64_t		 ec_cpu_usec;	/* user + system, once reaped */
@@ -70,6 +78,7 @@ struct exec_queued {
 	uint64_t		 eq_reqid;
 	int			 eq_fds[MSG_FDS_MAX];
 	struct timespec		 eq_since;
+	ssize_t			 eq_user;	/* a student's, or < 0 */
 };
 
 struct exec {
@@ -92,6 +101,11 @@ struct exec {
 	size_t			 ex_qlen;
 	size_t			 ex_qmax;
 	struct cgi_env		 ex_env;
+	size_t			*ex_user_running;	/* per sb_users */
+	struct msg_metrics_exec	 ex_mx;		/* exec_metrics.c */
+	int			 ex_mx_timerfd;
+	int			 ex_mx_armed;
+	int			 ex_mx_dirty;
 	union {
 		struct msg_exec_req	 req;
 		char			 buf[MSG_PAYLOAD_MAX];
@@ -136,15 +150,37 @@ void		exec_child_kill(struct exec *, struct exec_child *, int end,
 void		exec_child_timeout(struct exec *, struct exec_child *);
 void		exec_child_status(struct exec *, struct exec_child *);
 
+/* exec_metrics.c: counters for /metrics, sent to the front in batches */
+void		exec_metrics_setup(struct exec *);
+void		exec_metrics_spawned(struct exec *, uint64_t usec);
+void		exec_metrics_ended(struct exec *, const struct exec_child *,
+		    const struct msg_exec_done *);
+void		exec_metrics_refused(struct exec *, enum msg_exec_result);
+void		exec_metrics_start_failed(struct exec *);
+void		exec_metrics_flush(struct exec *);
+void		exec_metrics_send(struct exec *);
+
 /* exec_queue.c */
 void		exec_tick_arm(struct exec *, int on);
 struct exec_queued *exec_queue_take(struct exec *, size_t i);
 void		exec_queue_drop(struct exec *, size_t i, enum msg_exec_result,
 		    int err, const char *why);
 int		exec_queue_push(struct exec *, uint64_t reqid,
-		    const struct msg_exec_req *, const int *fds);
+		    const struct msg_exec_req *, const int *fds,
+		    ssize_t user);
 void		exec_queue_run(struct exec *);
 void		exec_queue_expire(struct exec *);
 ssize_t		exec_queue_find(const struct exec *, uint64_t reqid);
+
+/* exec_userdir.c */
+void		exec_userdir_init(struct exec *);
+ssize_t		exec_userdir_of(const struct exec *, const char *script);
+void		exec_userdir_ctx(const struct exec *, ssize_t user,
+		    struct exec_ctx *);
+int		exec_userdir_may_start(const struct exec *, ssize_t user);
+int		exec_userdir_queue_full(const struct exec *, ssize_t user);
+void		exec_userdir_count(struct exec *, ssize_t user, int delta);
+enum msg_exec_result exec_userdir_writable(const struct exec *,
+		    ssize_t user, int *fd, const char **why, int *err);
 
 #endif

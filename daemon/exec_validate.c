@@ -4,8 +4,10 @@
  * the front asks for, never trusting its routing: beneath a configured CGI
  * directory (or a cgi-route target), its links resolved by our own walk,
  * every directory on the real path checked, suEXEC's ownership and mode
- * rules; the file that passed is the descriptor that will run.
- * Executor role; trusts only the configuration.
+ * rules (a student's script, userdir: beneath a CGI directory of the
+ * student's tree, owned by that student, nobody else may write it or a
+ * directory on its way); the file that passed is the descriptor that
+ * will run.  Executor role; trusts only the configuration.
  */
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -52,8 +54,8 @@ exec_path_clean(const char *p)
  * directory relative to the docroot and the rest of the path.
  */
 static int
-exec_match(const struct config *cfg, const char *script, size_t *policy,
-    char *base, size_t basesz, const char **rest)
+exec_match(const struct config *cfg, const char *script, int routes,
+    size_t *policy, char *base, size_t basesz, const char **rest)
 {
 	const char	*u;
 	size_t		 i, ulen, best = SIZE_MAX;
@@ -75,7 +77,7 @@ exec_match(const struct config *cfg, const char *script, size_t *policy,
 	}
 	if (best != SIZE_MAX)
 		return 0;
-	for (i = 0; i < cfg->cf_nroute; i++)
+	for (i = 0; routes && i < cfg->cf_nroute; i++)
 		if (strcmp(script, cfg->cf_route[i].cr_script) == 0) {
 			*policy = 0;
 			*rest = script + 1;
@@ -83,6 +85,13 @@ exec_match(const struct config *cfg, const char *script, size_t *policy,
 			return 0;
 		}
 	return -1;
+}
+
+/* the root's path: the document root, or the student's tree */
+static const char *
+exec_root(const struct exec_ctx *ex)
+{
+	return ex->ex_root != NULL ? ex->ex_root : ex->ex_sb->sb_docroot;
 }
 
 /* one name (or ".") beneath dirfd, never through a link */
@@ -130,6 +139,23 @@ exec_open_error(int err, const char **why)
 	}
 }
 
+/*
+ * A student's directory: nobody but the student (or root) may replace
+ * what is in it, as suEXEC has it; no group either, however private.
+ */
+static enum msg_exec_result
+exec_check_user_dir(const struct exec_ctx *ex, const struct stat *st,
+    const char **why)
+{
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		*why = "directory writable by group or others";
+	else if (st->st_uid != ex->ex_user->su_uid && st->st_uid != 0)
+		*why = "directory owned by another user";
+	else
+		return MSG_EXEC_OK;
+	return MSG_EXEC_FORBIDDEN;
+}
+
 /* the script user must not be able to replace anything in the path */
 static enum msg_exec_result
 exec_check_dir(const struct exec_ctx *ex, int fd, const char **why)
@@ -140,21 +166,48 @@ exec_check_dir(const struct exec_ctx *ex, int fd, const char **why)
 		*why = "cannot stat directory";
 		return MSG_EXEC_FAILED;
 	}
+	if (ex->ex_user != NULL)
+		return exec_check_user_dir(ex, &st, why);
 	if (st.st_mode & S_IWOTH) {
 		*why = "directory writable by other";
 		return MSG_EXEC_FORBIDDEN;
 	}
-	if (st.st_uid == ex->ex_sb->sb_uid) {
+	if (st.st_uid == ex->ex_sb->sb_uid && !rootless_active()) {
 		*why = "directory owned by the script user";
 		return MSG_EXEC_FORBIDDEN;
 	}
 	return MSG_EXEC_OK;
 }
 
+/* a student's script: its own, and its own alone to change (suEXEC) */
+static enum msg_exec_result
+exec_check_user_file(const struct exec_ctx *ex, const struct stat *st,
+    int interp, const char **why)
+{
+	*why = NULL;
+	if (S_ISDIR(st->st_mode))
+		*why = "is a directory";
+	else if (!S_ISREG(st->st_mode))
+		*why = "not a regular file";
+	else if (st->st_uid != ex->ex_user->su_uid)
+		*why = "not owned by the student";
+	else if (!interp && !(st->st_mode & S_IXUSR))
+		*why = "not executable";
+	else if (interp && !(st->st_mode & S_IRUSR))
+		*why = "not readable by the student";
+	else if (st->st_mode & (S_ISUID | S_ISGID))
+		*why = "setuid or setgid";
+	else if (st->st_mode & (S_IWGRP | S_IWOTH))
+		*why = "writable by group/other";
+	return *why == NULL ? MSG_EXEC_OK : MSG_EXEC_FORBIDDEN;
+}
+
 static enum msg_exec_result
 exec_check_file(const struct exec_ctx *ex, const struct stat *st, int interp,
     const char **why)
 {
+	if (ex->ex_user != NULL)
+		return exec_check_user_file(ex, st, interp, why);
 	*why = NULL;
 	if (S_ISDIR(st->st_mode))
 		*why = "is a directory";
@@ -169,7 +222,9 @@ exec_check_file(const struct exec_ctx *ex, const struct stat *st, int interp,
 		*why = "setuid or setgid";
 	else if (st->st_mode & (S_IWGRP | S_IWOTH))
 		*why = "writable by group/other";
-	else if (st->st_uid == ex->ex_sb->sb_uid)
+	/* rootless, every file is the script user's on the host: the
+	 * read-only jail and landlock keep a script from rewriting it */
+	else if (st->st_uid == ex->ex_sb->sb_uid && !rootless_active())
 		*why = "owned by the script user";
 	return *why == NULL ? MSG_EXEC_OK : MSG_EXEC_FORBIDDEN;
 }
@@ -278,8 +333,8 @@ exec_resolve(const struct exec_ctx *ex, const char *base, const char *rest,
 		return MSG_EXEC_FORBIDDEN;
 	}
 	n = snprintf(sc->sc_file, sizeof(sc->sc_file), "%s%s%s",
-	    strcmp(ex->ex_sb->sb_docroot, "/") == 0 ? "" :
-	    ex->ex_sb->sb_docroot, strcmp(rbase, "/") == 0 ? "" : rbase, rrest);
+	    strcmp(exec_root(ex), "/") == 0 ? "" : exec_root(ex),
+	    strcmp(rbase, "/") == 0 ? "" : rbase, rrest);
 	if (n < 0 || (size_t)n >= sizeof(sc->sc_file)) {
 		*err = ENAMETOOLONG;
 		return exec_open_error(*err, why);
@@ -390,14 +445,19 @@ exec_validate_script(const struct exec_ctx *ex, const char *script,
 		*why = "not a normalised path";
 		return MSG_EXEC_FORBIDDEN;
 	}
-	if (exec_match(ex->ex_cfg, script, &sc->sc_policy, base, sizeof(base),
-	    &rest) == -1) {
+	/* a student's: "/~NAME" off, and no cgi-route in a tree */
+	if (ex->ex_user != NULL && (strlen(script) <= ex->ex_prefix ||
+	    script[ex->ex_prefix] != '/')) {
+		*why = "not in the student's tree";
+		return MSG_EXEC_FORBIDDEN;
+	}
+	if (exec_match(ex->ex_cfg, script + ex->ex_prefix, ex->ex_user == NULL,
+	    &sc->sc_policy, base, sizeof(base), &rest) == -1) {
 		*why = "not beneath a CGI directory";
 		return MSG_EXEC_FORBIDDEN;
 	}
 	sc->sc_interp = exec_interpreter(ex->ex_cfg, script);
-	if (strlen(ex->ex_sb->sb_docroot) + strlen(script) >=
-	    sizeof(sc->sc_file)) {
+	if (strlen(exec_root(ex)) + strlen(script) >= sizeof(sc->sc_file)) {
 		*err = ENAMETOOLONG;
 		*why = "path too long";
 		return MSG_EXEC_NOTFOUND;

@@ -2,7 +2,8 @@
 /*
  * executor.c: the executor role, privileged but deaf: its setup, its
  * replies to the front, the messages it takes, its event loop and its
- * end.  A script's life is exec_child.c, the wait queue exec_queue.c.
+ * end.  A script's life is exec_child.c, the wait queue exec_queue.c,
+ * the counters for /metrics exec_metrics.c.
  * Trusts neither the front (every request is checked again) nor the
  * scripts.
  */
@@ -123,6 +124,10 @@ exec_sandbox_init(struct exec *ex)
 	/* cgi-route targets use policy 0: make sure there is one */
 	if (n == 0)
 		paths[n++] = "";
+	/* rootless: root of a user namespace of our own, for what follows */
+	if (rootless_active() && (rootless_enter(0, 0) == -1 ||
+	    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1))
+		fatal("rootless: the executor's user namespace");
 	err[0] = '\0';
 	if (sandbox_init(&ex->ex_sb, ex->ex_cfg, paths, n, ex->ex_nslots, err,
 	    sizeof(err)) == -1)
@@ -177,8 +182,10 @@ exec_setup_tables(struct exec *ex)
 	    ex->ex_qmax;
 	if ((ex->ex_child = calloc(n, sizeof(*ex->ex_child))) == NULL)
 		fatal("executor tables");
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		ex->ex_child[i].ec_timerfd = -1;
+		ex->ex_child[i].ec_user = EXEC_USER_NONE;
+	}
 }
 
 static void
@@ -201,6 +208,7 @@ exec_setup_events(struct exec *ex)
 	ex->ex_parent_events = EPOLLIN;
 	exec_watch(ex, EPOLL_CTL_ADD, ex->ex_tick, EPOLLIN,
 	    exec_tag(EXEC_EV_TICK, 0, 0));
+	exec_metrics_setup(ex);
 }
 
 /* ---- replies to the front ------------------------------------------ */
@@ -260,6 +268,7 @@ exec_refuse(struct exec *ex, uint64_t reqid, const char *script,
 	enum log_level	lvl;
 
 	exec_reply_started(ex, reqid, res, 0, err, reason);
+	exec_metrics_refused(ex, res);
 	lvl = res == MSG_EXEC_NOTFOUND ? LOG_LVL_INFO : LOG_LVL_WARN;
 	exec_reqlog(lvl, reqid, script, "%s: %s",
 	    (int)res >= 0 && res < MSG_EXEC_RESULT_MAX ? what[res] : "?",
@@ -272,6 +281,8 @@ static void
 exec_handle_req(struct exec *ex, uint64_t reqid, const struct msg_exec_req *req,
     int *fds, int nfds)
 {
+	ssize_t	 u;
+
 	if (nfds != MSG_FDS_MAX)
 		fatalx("protocol violation: exec request with %d fds", nfds);
 	if (reqid == 0 || memchr(req->er_script, '\0',
@@ -281,13 +292,21 @@ exec_handle_req(struct exec *ex, uint64_t reqid, const struct msg_exec_req *req,
 	    exec_queue_find(ex, reqid) != -1)
 		fatalx("protocol violation: duplicate request id %llu",
 		    (unsigned long long)reqid);
+	u = exec_userdir_of(ex, req->er_script);
+	/* a free slot means that whatever waits, waits for its student */
 	if (ex->ex_stopping)
 		exec_refuse(ex, reqid, req->er_script, MSG_EXEC_BUSY,
 		    ESHUTDOWN, "shutting down");
-	else if (ex->ex_qlen == 0 && ex->ex_nrunning < ex->ex_nslots) {
+	else if (ex->ex_nrunning < ex->ex_nslots &&
+	    exec_userdir_may_start(ex, u)) {
 		exec_start(ex, reqid, req, fds);
 		return;
-	} else if (exec_queue_push(ex, reqid, req, fds) == 0)
+	} else if (!exec_userdir_may_start(ex, u) &&
+	    exec_userdir_queue_full(ex, u))
+		exec_refuse(ex, reqid, req->er_script, MSG_EXEC_BUSY, EBUSY,
+		    "userdir-max-scripts reached, too many of the student's "
+		    "requests waiting");
+	else if (exec_queue_push(ex, reqid, req, fds, u) == 0)
 		return;		/* the queue owns the fds now */
 	else
 		exec_refuse(ex, reqid, req->er_script, MSG_EXEC_BUSY,
@@ -459,6 +478,9 @@ exec_loop(struct exec *ex)
 			case EXEC_EV_TICK:
 				exec_queue_expire(ex);
 				break;
+			case EXEC_EV_METRICS:
+				exec_metrics_send(ex);
+				break;
 			default:
 				exec_dispatch_child(ex, evs[i].data.u64);
 			}
@@ -466,6 +488,7 @@ exec_loop(struct exec *ex)
 		if (ex->ex_front_gone)
 			exec_finish(ex, "the front stopped reading");
 		exec_watch_log(ex);
+		exec_metrics_flush(ex);
 	}
 }
 
@@ -479,6 +502,7 @@ exec_main(struct config *cfg)
 	exec_setup_process();
 	exec_setup_tables(ex);
 	exec_sandbox_init(ex);
+	exec_userdir_init(ex);
 	confine_executor();
 	exec_setup_events(ex);
 	proc_ready();

@@ -34,7 +34,7 @@
 #include "proc.h"
 #include "static.h"
 
-#define FRONT_LISTEN_MAX	32
+#define FRONT_LISTEN_MAX	(32 + 1)	/* and the metrics listener */
 #define FRONT_EVENTS		64
 
 struct config		*front_cfg;
@@ -56,6 +56,10 @@ front_handle_request(struct front_conn *c)
 	front_shed_track(c, FRONT_SHED_NONE);	/* being served */
 	c->c_redirects = 0;	/* local redirects are counted per request */
 	c->c_head_only = r->hr_method == HTTP_M_HEAD;
+	if (c->c_metrics) {
+		front_metrics_serve(c);	/* never a document or a script */
+		return;
+	}
 	if (r->hr_method == HTTP_M_UNKNOWN || r->hr_method == HTTP_M_CONNECT) {
 		front_error(c, 501);
 		return;
@@ -116,6 +120,8 @@ front_client_readable(struct front_conn *c)
 		n = recv(c->c_ev.fe_fd, drop, sizeof(drop), 0);
 		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
 			front_conn_close(c);
+		else if (n > 0)
+			front_metrics_in(c, (size_t)n);
 		return;
 	}
 	if (c->c_state == FRONT_S_CGI) {
@@ -234,14 +240,16 @@ front_accept(struct front_ev *lev)
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
 	struct front_conn	*c;
-	int			 fd, i;
+	int			 fd, i, rc;
+	/* a scrape neither sheds a client nor is shed (front_metrics.c) */
+	int			 scrape = lev->fe_fd == front_metrics_fd;
 
 	for (i = 0; i < 64; i++) {
 		len = sizeof(ss);
 		fd = accept4(lev->fe_fd, (struct sockaddr *)&ss, &len,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd == -1 && (errno == EMFILE || errno == ENFILE) &&
-		    front_shed_one())
+		    !scrape && front_shed_one())
 			continue;
 		if (fd == -1) {
 			if (errno == EMFILE || errno == ENFILE ||
@@ -253,7 +261,13 @@ front_accept(struct front_ev *lev)
 			close(fd);
 			continue;
 		}
-		if (front_shed_admit(c, &ss) == -1) {
+		if (scrape)
+			rc = front_metrics_admit(c);
+		else {
+			front_mx.fm_accepted++;
+			rc = front_shed_admit(c, &ss);
+		}
+		if (rc == -1) {
 			front_conn_close(c);
 			continue;
 		}
@@ -340,6 +354,8 @@ front_dispatch_parent(void)
 		exit(0);	/* the parent is gone: so are we */
 	if (hdr.mh_type == MSG_SHUTDOWN)
 		front_begin_stop();
+	else if (hdr.mh_type == MSG_METRICS_PARENT)
+		front_metrics_from_parent(buf);
 }
 
 static void
@@ -444,19 +460,28 @@ front_setup(struct confine_ident *id)
 		    -1 || !on)
 			fatalx("fd %d is not a listening socket", fd);
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
+		if (front_metrics_listener(fd))
+			front_metrics_fd = fd;
 		front_listen[front_nlisten++] =
 		    (struct front_ev){ FRONT_EV_LISTEN, fd, 0, NULL };
 	}
 	/* what each of them is, and the TLS keys: read once, then closed */
 	front_tls_init(PROC_FD_KEYS, front_listen_opts, FRONT_LISTEN_MAX,
 	    &i);
-	if (i != front_nlisten)
+	/* the metrics listener comes last, plain, and has no options */
+	if (i != front_nlisten - (front_metrics_fd != -1))
 		fatalx("%zu listening sockets, options for %zu", front_nlisten,
 		    i);
+	/* the parent passes it whenever the configuration has one */
+	if (front_cfg->cf_metrics_addr[0] != '\0' && front_metrics_fd == -1)
+		fatalx("metrics %s %s: no listener from the parent",
+		    front_cfg->cf_metrics_addr, front_cfg->cf_metrics_port);
+	front_metrics_init();
 	mime_load("/etc/mime.types");
 	front_shed_init();
 	front_raise_nofile();
 	confine_front_root(front_cfg, id);
+	front_userdir_init(id->ci_trees, id->ci_ntrees);
 	if ((front_docroot_fd = open("/", O_PATH | O_DIRECTORY |
 	    O_CLOEXEC)) == -1)
 		fatal("document root %s", front_cfg->cf_root);

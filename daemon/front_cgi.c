@@ -426,7 +426,7 @@ front_cgi_fail(struct front_conn *c, int status, const char *why)
 	char			*page = NULL;
 
 	front_cgi_drop_body(c);
-	if (fc != NULL && front_cfg->cf_debug) {
+	if (fc != NULL && front_debug(c)) {
 		front_cgi_take_stderr(fc);
 		page = front_cgi_debug_text(fc, status, why);
 	}
@@ -675,7 +675,9 @@ front_cgi_dispatch_exec(void)
 			return;
 		if (rc <= 0)
 			fatalx("executor channel closed");
-		if ((c = front_cgi_lookup(hdr.mh_reqid)) == NULL)
+		if (hdr.mh_type == MSG_METRICS_EXEC)
+			front_metrics_from_exec(&pl);
+		else if ((c = front_cgi_lookup(hdr.mh_reqid)) == NULL)
 			front_cgi_late_message(hdr.mh_reqid, hdr.mh_type,
 			    &pl.st);
 		else if (hdr.mh_type == MSG_EXEC_STARTED)

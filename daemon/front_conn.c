@@ -175,6 +175,14 @@ front_error_blurb(int status)
 	return "This request cannot be answered.";
 }
 
+/* --debug, or userdir-debug for a student's request */
+int
+front_debug(const struct front_conn *c)
+{
+	return front_cfg->cf_debug || (front_cfg->cf_userdir_debug &&
+	    c->c_userdir);
+}
+
 /*
  * The page: status, with --debug why (HTML-escaped, it may quote a
  * request or a script), and the request id of the access line, so that
@@ -188,7 +196,7 @@ front_error_page(const struct front_conn *c, int status, const char *why,
 	char	*page, *esc = NULL;
 	size_t	 escsz;
 
-	if (why != NULL && why[0] != '\0' && front_cfg->cf_debug) {
+	if (why != NULL && why[0] != '\0' && front_debug(c)) {
 		escsz = strlen(why) * 6 + 1;	/* "&quot;" per byte */
 		if ((esc = malloc(escsz)) != NULL &&
 		    http_html_escape(esc, escsz, why) == -1) {
@@ -277,6 +285,7 @@ front_access_log(struct front_conn *c)
 	if (c->c_logged || c->c_status == 0)
 		return;
 	c->c_logged = 1;
+	front_metrics_request(c);
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof(ts), "%d/%b/%Y:%H:%M:%S +0000", &tm);
 	if (r != NULL && r->hr_target[0] != '\0') {
@@ -329,6 +338,7 @@ front_conn_close(struct front_conn *c)
 	/* between requests nothing is cut short: TLS may say it ends */
 	if (c->c_tls != NULL)
 		front_tls_end(c, c->c_state == FRONT_S_HEAD);
+	front_metrics_forget(c);
 	front_ev_del(&c->c_ev);
 	if (c->c_file_fd != -1)
 		close(c->c_file_fd);
@@ -407,6 +417,7 @@ front_conn_recv(struct front_conn *c)
 		front_conn_close(c);
 		return -1;
 	}
+	front_metrics_in(c, (size_t)n);
 	c->c_inlen += (size_t)n;
 	return 1;
 }
@@ -522,6 +533,7 @@ more:
 			return;
 		}
 		c->c_outoff += (size_t)n;
+		front_metrics_out(c, (size_t)n);
 		c->c_deadline_ms = front_now_ms() + FRONT_IO_TIMEOUT_MS;
 	}
 	c->c_outoff = c->c_outlen = 0;
@@ -545,6 +557,7 @@ more:
 			return;
 		}
 		c->c_file_left -= n;
+		front_metrics_out(c, (size_t)n);
 		c->c_deadline_ms = front_now_ms() + FRONT_IO_TIMEOUT_MS;
 	}
 	if (c->c_state == FRONT_S_CGI) {

@@ -2,7 +2,8 @@
 /*
  * front_route.c: where a request goes, in the front.  Every decision is
  * made on the decoded, normalised path with its symlinks resolved beneath
- * the document root: a cgi-route, a script in a CGI directory (never its
+ * the document root, or beneath a student's tree for /~NAME/ (userdir,
+ * front_userdir.c): a cgi-route, a script in a CGI directory (never its
  * source), or a static file.  Trusts nothing in the request or the tree.
  */
 #include <sys/stat.h>
@@ -45,6 +46,8 @@ front_refuse(struct front_conn *c, int status, const char *path,
 #define FRONT_ROUTE_DOT	"a name that starts with a dot: never served"
 #define FRONT_ROUTE_AUTH "behind an authenticate line this request did not " \
 			"pass (a symlink or a script's redirect into it)"
+/* one reason for every name that is not a student served: no probing */
+#define FRONT_ROUTE_NOUSER	"no such user directory"
 
 /* why a path could not be resolved beneath the document root */
 static const char *
@@ -70,10 +73,11 @@ front_route_errno_why(int error)
 }
 
 static void
-front_serve_static(struct front_conn *c)
+front_serve_static(struct front_conn *c, const struct front_tree *t)
 {
 	struct static_reply	rep;
 	struct http_request	*r = c->c_req;
+	char			 shown[sizeof(t->ft_prefix) + sizeof(r->hr_path)];
 
 	if (r->hr_method != HTTP_M_GET && r->hr_method != HTTP_M_HEAD) {
 		front_error(c, 405);
@@ -81,10 +85,12 @@ front_serve_static(struct front_conn *c)
 	}
 	if (r->hr_content_length > 0 || r->hr_chunked)
 		c->c_close_after = 1;	/* the body is never read */
-	static_serve(front_docroot_fd, front_cfg, r, &rep);
+	static_serve_at(t->ft_fd, t->ft_prefix, front_cfg, r, &rep);
 	if (rep.sr_status >= 400 && rep.sr_status != 416) {
 		static_reply_free(&rep);
-		front_refuse(c, rep.sr_status, r->hr_path, rep.sr_why);
+		(void)snprintf(shown, sizeof(shown), "%s%s", t->ft_prefix,
+		    r->hr_path);
+		front_refuse(c, rep.sr_status, shown, rep.sr_why);
 		return;
 	}
 	front_begin_head(c, rep.sr_status, NULL);
@@ -128,16 +134,16 @@ front_cgi_dir(const char *path)
 	return 0;
 }
 
-/* type of docroot-relative path (which starts with '/'): 0, -1 errno */
+/* type of a root-relative path (which starts with '/'): 0, -1 errno */
 static int
-front_stat_beneath(const char *path, struct stat *st)
+front_stat_beneath(int rootfd, const char *path, struct stat *st)
 {
 	struct open_how	how = { .flags = O_PATH | O_CLOEXEC,
 	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
 	int		fd, rc, saved;
 
-	fd = (int)syscall(SYS_openat2, front_docroot_fd,
-	    path[1] ? path + 1 : ".", &how, sizeof(how));
+	fd = (int)syscall(SYS_openat2, rootfd, path[1] ? path + 1 : ".", &how,
+	    sizeof(how));
 	if (fd == -1)
 		return -1;
 	rc = fstat(fd, st);
@@ -149,8 +155,8 @@ front_stat_beneath(const char *path, struct stat *st)
 
 /* a directory inside a CGI dir: its first `index` name that is a file */
 static int
-front_cgi_index(const char *dir, size_t dirlen, char *script, size_t scriptsz,
-    const char **why)
+front_cgi_index(int rootfd, const char *dir, size_t dirlen, char *script,
+    size_t scriptsz, const char **why)
 {
 	struct stat	st;
 	size_t		i;
@@ -161,7 +167,7 @@ front_cgi_index(const char *dir, size_t dirlen, char *script, size_t scriptsz,
 			*why = "path too long";
 			return 414;
 		}
-		if (front_stat_beneath(script, &st) == 0 &&
+		if (front_stat_beneath(rootfd, script, &st) == 0 &&
 		    S_ISREG(st.st_mode))
 			return 0;
 	}
@@ -174,7 +180,7 @@ front_cgi_index(const char *dir, size_t dirlen, char *script, size_t scriptsz,
  * not a directory.  The rest is PATH_INFO.  0, or an HTTP status.
  */
 static int
-front_find_script(const char *path, size_t dirlen, char *script,
+front_find_script(int rootfd, const char *path, size_t dirlen, char *script,
     size_t scriptsz, const char **path_info, const char **why)
 {
 	struct stat	 st;
@@ -193,7 +199,7 @@ front_find_script(const char *path, size_t dirlen, char *script,
 		}
 		memcpy(script, path, len);
 		script[len] = '\0';
-		if (front_stat_beneath(script, &st) == -1) {
+		if (front_stat_beneath(rootfd, script, &st) == -1) {
 			*why = errno == ENOENT || errno == ENOTDIR ?
 			    "no such script" : front_route_errno_why(errno);
 			return errno == ENOENT || errno == ENOTDIR ? 404 : 403;
@@ -205,7 +211,8 @@ front_find_script(const char *path, size_t dirlen, char *script,
 		p = path + len;
 	}
 	*path_info = "";
-	return front_cgi_index(path, (size_t)(p - path), script, scriptsz, why);
+	return front_cgi_index(rootfd, path, (size_t)(p - path), script,
+	    scriptsz, why);
 }
 
 /* cgi-route: every path under a prefix goes to one script */
@@ -266,7 +273,8 @@ front_has_dot_segment(const char *path)
 
 /* path (resolved) is in no CGI directory: a static file, or refused */
 static void
-front_route_static(struct front_conn *c, const char *path)
+front_route_static(struct front_conn *c, const struct front_tree *t,
+    const char *path)
 {
 	/* 404, as for any other name that is never a file */
 	if (front_cgi_other_case(path) != NULL) {
@@ -279,21 +287,85 @@ front_route_static(struct front_conn *c, const char *path)
 		front_refuse(c, 414, path, "path too long");
 		return;
 	}
-	front_serve_static(c);
+	front_serve_static(c, t);
+}
+
+/*
+ * Below a root (the document root, or a student's tree): the real
+ * location decides.  A script in a tree is named by its URL, prefix
+ * included, so the executor knows whose it is.
+ */
+static void
+front_route_tree(struct front_conn *c, const struct front_tree *t,
+    const char *path, const char *query)
+{
+	char		 script[MSG_SCRIPT_MAX], url[MSG_SCRIPT_MAX];
+	char		 real[HTTP_TARGET_MAX + 1];
+	char		 shown[sizeof(t->ft_prefix) + HTTP_TARGET_MAX + 1];
+	const char	*path_info = "", *why = NULL;
+	size_t		 dirlen;
+	int		 st;
+
+	if (path[0] == '\0') {
+		/* "/~NAME": its directory, named without the slash */
+		front_route_static(c, t, path);
+		return;
+	}
+	/* the log names the path as the client does: /~NAME/ included */
+	(void)snprintf(shown, sizeof(shown), "%s%s", t->ft_prefix, path);
+	/* decide on the real location: symlinks resolved, beneath only */
+	if (path_resolve(t->ft_fd, path, real, sizeof(real)) == -1) {
+		/* a link out of the tree (EXDEV) is refused, as the executor
+		 * refuses it: 403 */
+		front_refuse(c, errno == ENAMETOOLONG ? 414 : errno == ENOENT ||
+		    errno == ENOTDIR ? 404 : 403, shown,
+		    front_route_errno_why(errno));
+		return;
+	}
+	path = real;
+	(void)snprintf(shown, sizeof(shown), "%s%s", t->ft_prefix, path);
+	if (front_has_dot_segment(path)) {
+		front_refuse(c, 404, shown, FRONT_ROUTE_DOT);
+		return;
+	}
+	/* a symlink into an authenticate prefix is not a way around it */
+	if (!front_auth_allows(c, shown)) {
+		front_refuse(c, 403, shown, FRONT_ROUTE_AUTH);
+		return;
+	}
+	if ((dirlen = front_cgi_dir(path)) == 0) {
+		front_route_static(c, t, path);
+		return;
+	}
+	if ((st = front_find_script(t->ft_fd, path, dirlen, script,
+	    sizeof(script), &path_info, &why)) == 0 &&
+	    (size_t)snprintf(url, sizeof(url), "%s%s", t->ft_prefix, script) >=
+	    sizeof(url)) {
+		st = 414;
+		why = "path too long";
+	}
+	if (st != 0) {
+		if (c->c_req->hr_content_length > 0 || c->c_req->hr_chunked)
+			c->c_close_after = 1;
+		front_refuse(c, st, shown, why);
+		return;
+	}
+	front_cgi_start(c, url, path_info, query);
 }
 
 void
 front_route(struct front_conn *c, const char *path, const char *query,
     int redirects)
 {
-	char		 script[MSG_SCRIPT_MAX], real[HTTP_TARGET_MAX + 1];
-	const char	*path_info = "", *why = NULL;
-	size_t		 dirlen;
-	int		 st;
+	struct front_tree	 t = { front_docroot_fd, "" };
+	char			 script[MSG_SCRIPT_MAX];
+	const char		*path_info = "", *rest;
 
 	/* a body is read only by a script: anything else closes after */
 	if (c->c_req->hr_content_length > 0 || c->c_req->hr_chunked)
 		c->c_close_after = 1;
+	c->c_userdir = front_cfg->cf_userdir[0] != '\0' &&
+	    strncmp(path, "/~", 2) == 0;
 	if (front_has_dot_segment(path)) {
 		front_refuse(c, 404, path, FRONT_ROUTE_DOT);
 		return;
@@ -303,41 +375,17 @@ front_route(struct front_conn *c, const char *path, const char *query,
 		front_refuse(c, 403, path, FRONT_ROUTE_AUTH);
 		return;
 	}
+	if (c->c_userdir) {
+		if (!front_userdir_find(path, &t, &rest))
+			front_refuse(c, 404, path, FRONT_ROUTE_NOUSER);
+		else
+			front_route_tree(c, &t, rest, query);
+		return;
+	}
 	if (front_match_route(path, script, sizeof(script), &path_info) ==
 	    1) {
 		front_cgi_start(c, script, path_info, query);
 		return;
 	}
-	/* decide on the real location: symlinks resolved, beneath only */
-	if (path_resolve(front_docroot_fd, path, real,
-	    sizeof(real)) == -1) {
-		/* a link out of the tree (EXDEV) is refused, as the executor
-		 * refuses it: 403 */
-		front_refuse(c, errno == ENAMETOOLONG ? 414 : errno == ENOENT ||
-		    errno == ENOTDIR ? 404 : 403, path,
-		    front_route_errno_why(errno));
-		return;
-	}
-	path = real;
-	if (front_has_dot_segment(path)) {
-		front_refuse(c, 404, path, FRONT_ROUTE_DOT);
-		return;
-	}
-	/* a symlink into an authenticate prefix is not a way around it */
-	if (!front_auth_allows(c, path)) {
-		front_refuse(c, 403, path, FRONT_ROUTE_AUTH);
-		return;
-	}
-	if ((dirlen = front_cgi_dir(path)) == 0) {
-		front_route_static(c, path);
-		return;
-	}
-	if ((st = front_find_script(path, dirlen, script, sizeof(script),
-	    &path_info, &why)) != 0) {
-		if (c->c_req->hr_content_length > 0 || c->c_req->hr_chunked)
-			c->c_close_after = 1;
-		front_refuse(c, st, path, why);
-		return;
-	}
-	front_cgi_start(c, script, path_info, query);
+	front_route_tree(c, &t, path, query);
 }

@@ -262,6 +262,7 @@ front_shed_victim(struct front_shed_q *q, int peer_scope,
 		    v->c_peer_addr);
 		front_shed_count(peer_scope ? &front_shed_st.ss_peer :
 		    &front_shed_st.ss_global, v->c_peer_addr);
+		front_mx.fm_shed++;
 		front_conn_close(v);
 		return 1;
 	}
@@ -312,10 +313,14 @@ front_shed_admit(struct front_conn *c, const struct sockaddr_storage *ss)
 
 	if ((ok = front_shed_join(c, ss, FRONT_SHED_HEAD)) == -1)
 		return -1;
-	if (ok && front_nconns > front_cfg->cf_max_connections)
+	/* the metrics listener's few are counted apart */
+	if (ok && front_nconns - front_mx.fm_conns >
+	    front_cfg->cf_max_connections)
 		ok = front_shed_victim(front_shed_all, 0, c);
-	if (!ok)
+	if (!ok) {
 		front_shed_count(&front_shed_st.ss_refused, c->c_peer_addr);
+		front_mx.fm_refused++;
+	}
 	front_shed_tick();
 	return ok ? 0 : -1;
 }

@@ -154,6 +154,8 @@ main(int argc, char **argv)
 	char			*text;
 	size_t			 len;
 
+	/* the uid we were started with decides rootless mode, in every role */
+	rootless_latch();
 	main_parse_argv(argc, argv, &o);
 	/* systemd's sockets, while fd 3 upward are still theirs */
 	if (o.role == NULL && !o.configtest && !o.check &&
@@ -170,29 +172,30 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (config_load_file(&src, cfg, &text, &len, err, sizeof(err)) == -1) {
+		/* a role's stderr is /dev/null: the parent must hear why */
+		if (o.role != NULL) {
+			log_init(o.role, 0, PROC_FD_PARENT);
+			fatalx("the sealed configuration: %s", err);
+		}
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
 	if (o.role != NULL)
 		return main_role(o.role, cfg);
-	/* the probes create namespaces: as a user they would all fail */
+	/* it builds the jail and traces from outside it: root's alone */
 	if (o.explain != NULL && geteuid() != 0) {
 		fprintf(stderr, "cgijail --explain-jail: run it as root: it "
 		    "builds the jail the daemon, started as root, builds\n");
 		return 1;
 	}
-	if (o.check && geteuid() != 0) {
-		fprintf(stderr, "cgijail --check: run it as root: it tries "
-		    "each sandbox layer the way the daemon, started as root, "
-		    "uses it\n");
-		return 1;
-	}
-	if (config_load_validate(cfg, err, sizeof(err)) == -1) {
+	if (config_load_validate(cfg, err, sizeof(err)) == -1 ||
+	    config_load_userdir(cfg, &text, &len, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
 	if (o.configtest) {
-		if (parent_check_landlock(cfg, err, sizeof(err)) == -1) {
+		if (parent_check_landlock(cfg, err, sizeof(err)) == -1 ||
+		    parent_check_ports(cfg, err, sizeof(err)) == -1) {
 			fprintf(stderr, "%s\n", err);
 			return 1;
 		}
@@ -209,12 +212,6 @@ main(int argc, char **argv)
 	if (o.explain != NULL) {
 		log_init("explain", cfg->cf_debug, -1);
 		return explain_main(cfg, o.explain);
-	}
-	if (geteuid() != 0) {
-		fprintf(stderr, "cgijail: must be started as root: it sets up "
-		    "each script's sandbox and drops its own privileges "
-		    "itself\n");
-		return 1;
 	}
 	log_init("parent", cfg->cf_debug, -1);
 	return parent_main(cfg, argv, text, len);

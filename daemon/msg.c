@@ -46,6 +46,8 @@ static const char	*msg_check_started(const unsigned char *);
 static const char	*msg_check_done(const unsigned char *);
 static const char	*msg_check_kill(const unsigned char *);
 static const char	*msg_check_ready(const unsigned char *);
+static const char	*msg_check_mx_exec(const unsigned char *);
+static const char	*msg_check_mx_parent(const unsigned char *);
 
 static const struct msg_rule msg_rules[MSG_TYPE_MAX] = {
 	/* -> parent */
@@ -73,6 +75,12 @@ static const struct msg_rule msg_rules[MSG_TYPE_MAX] = {
 	[MSG_READY] = { sizeof(struct msg_ready), 0,
 	    MSG_ROLE(PROC_FRONT) | MSG_ROLE(PROC_EXECUTOR), 0,
 	    msg_check_ready },
+	/* -> front */
+	[MSG_METRICS_EXEC] = { sizeof(struct msg_metrics_exec), 0,
+	    MSG_ROLE(PROC_EXECUTOR), 0, msg_check_mx_exec },
+	/* -> front */
+	[MSG_METRICS_PARENT] = { sizeof(struct msg_metrics_parent), 0,
+	    MSG_ROLE(PROC_PARENT), 0, msg_check_mx_parent },
 };
 
 /* log lines arrive escaped: no control byte may reach a terminal */
@@ -353,6 +361,92 @@ msg_check_ready(const unsigned char *p)
 {
 	if (msg_u32(p, offsetof(struct msg_ready, mr_reserved)) != 0)
 		return "mr_reserved not 0";
+	return NULL;
+}
+
+/* n counters summed into *sum: -1 if the sum would wrap */
+static int
+msg_mx_sum(const uint64_t *v, size_t n, uint64_t *sum)
+{
+	size_t	i;
+
+	*sum = 0;
+	for (i = 0; i < n; i++) {
+		if (v[i] > UINT64_MAX - *sum)
+			return -1;
+		*sum += v[i];
+	}
+	return 0;
+}
+
+/* the payload may sit at any alignment: the struct is copied out */
+static const char *
+msg_check_mx_exec(const unsigned char *p)
+{
+	struct msg_metrics_exec	mx;
+	uint64_t		ran, ended;
+
+	memcpy(&mx, p, sizeof(mx));
+	if (mx.mx_running > MSG_MX_RUNNING_MAX)
+		return "mx_running out of range";
+	if (mx.mx_queued > MSG_MX_QUEUED_MAX)
+		return "mx_queued out of range";
+	if (msg_mx_sum(mx.mx_spawn, MSG_MX_SPAWN_BUCKETS, &ran) == -1 ||
+	    msg_mx_sum(mx.mx_ended, MSG_MX_END_MAX, &ended) == -1)
+		return "mx_spawn or mx_ended: the sum wraps";
+	if (ended > ran)
+		return "mx_ended: more scripts ended than ran";
+	return NULL;
+}
+
+static const char *
+msg_check_mx_parent(const unsigned char *p)
+{
+	struct msg_metrics_parent	mp;
+
+	memcpy(&mp, p, sizeof(mp));
+	if (mp.mp_start_ms == 0 || mp.mp_start_ms > MSG_MX_TIME_MAX_MS)
+		return "mp_start_ms out of range";
+	return NULL;
+}
+
+/* does every counter of next hold at least prev's (n of each)? */
+static int
+msg_mx_no_less(const uint64_t *prev, const uint64_t *next, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (next[i] < prev[i])
+			return 0;
+	return 1;
+}
+
+const char *
+msg_metrics_exec_follows(const struct msg_metrics_exec *prev,
+    const struct msg_metrics_exec *next)
+{
+	if (!msg_mx_no_less(prev->mx_ended, next->mx_ended, MSG_MX_END_MAX) ||
+	    !msg_mx_no_less(prev->mx_refused, next->mx_refused,
+	    MSG_MX_REFUSAL_MAX) ||
+	    !msg_mx_no_less(prev->mx_spawn, next->mx_spawn,
+	    MSG_MX_SPAWN_BUCKETS) ||
+	    next->mx_start_failed < prev->mx_start_failed ||
+	    next->mx_spawn_usec < prev->mx_spawn_usec)
+		return "an executor counter went down";
+	return NULL;
+}
+
+const char *
+msg_metrics_parent_follows(const struct msg_metrics_parent *prev,
+    const struct msg_metrics_parent *next)
+{
+	if (next->mp_start_ms != prev->mp_start_ms)
+		return "the daemon's start time changed";
+	if (next->mp_restarts < prev->mp_restarts ||
+	    next->mp_reloads < prev->mp_reloads ||
+	    next->mp_reload_failures < prev->mp_reload_failures)
+		return "a parent counter went down";
 	return NULL;
 }
 

@@ -5,7 +5,8 @@
  * writes the log lines they send: a role that fails by itself before both
  * said they are ready fails the start (exit 1); otherwise both restart.
  * It never reads a byte from the network.  Trusts neither child: their
- * messages are validated like any input.
+ * messages are validated like any input.  Rootless, it is the user who
+ * started it, in no namespace of its own.
  */
 #include <sys/epoll.h>
 #include <sys/mman.h>
@@ -32,6 +33,7 @@
 #include "msg.h"
 #include "parent_priv.h"
 #include "proc.h"
+#include "userdir.h"
 
 #define PARENT_BACKOFF_MAX_MS	5000
 #define PARENT_RETIRED_MAX	16	/* old generations still draining */
@@ -57,6 +59,7 @@ struct parent {
 	int			 p_config_fd;
 	struct parent_listen	 p_lis;
 	int			 p_keys_fd;	/* the front's: keys.c */
+	struct parent_metrics	 p_mx;		/* its listener, its counters */
 	int			 p_epfd;
 	int			 p_sigfd;
 	int			 p_timerfd;
@@ -119,8 +122,8 @@ static void
 parent_start_children(struct parent *p)
 {
 	int	pf[2], pe[2], fe[2];
-	int	lfds[PARENT_LISTEN_MAX];
-	size_t	i;
+	int	lfds[PARENT_LISTEN_MAX + 1];
+	size_t	i, n;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pf) == -1 ||
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pe) == -1 ||
@@ -131,16 +134,18 @@ parent_start_children(struct parent *p)
 		pe[i] = parent_park(pe[i]);
 		fe[i] = parent_park(fe[i]);
 	}
-	for (i = 0; i < p->p_lis.pl_n; i++)
-		lfds[i] = p->p_lis.pl_fd[i];
+	for (n = 0; n < p->p_lis.pl_n; n++)
+		lfds[n] = p->p_lis.pl_fd[n];
+	/* the front tells it from the others by the configuration's address */
+	if (p->p_mx.pm_fd != -1)
+		lfds[n++] = p->p_mx.pm_fd;
 
 	p->p_exec.pc_pid = proc_start_role(p->p_exe_fd, PROC_EXECUTOR,
 	    p->p_argv, pe[1], fe[1], p->p_config_fd, -1, NULL, 0);
 	if (p->p_exec.pc_pid == -1)
 		fatal("start executor");
 	p->p_front.pc_pid = proc_start_role(p->p_exe_fd, PROC_FRONT,
-	    p->p_argv, pf[1], fe[0], p->p_config_fd, p->p_keys_fd, lfds,
-	    p->p_lis.pl_n);
+	    p->p_argv, pf[1], fe[0], p->p_config_fd, p->p_keys_fd, lfds, n);
 	if (p->p_front.pc_pid == -1)
 		fatal("start front");
 	close(pf[1]);
@@ -158,6 +163,7 @@ parent_start_children(struct parent *p)
 	fcntl(pe[0], F_SETFL, O_NONBLOCK);
 	parent_watch(p, pf[0]);
 	parent_watch(p, pe[0]);
+	parent_metrics_send(&p->p_mx, pf[0]);
 	clock_gettime(CLOCK_MONOTONIC, &p->p_last_start);
 	log_debug("started executor %d, front %d", (int)p->p_exec.pc_pid,
 	    (int)p->p_front.pc_pid);
@@ -419,11 +425,14 @@ parent_reload_apply(struct parent *p)
 	if (config_load_reload(ncfg, &text, &len, err, sizeof(err)) == -1 ||
 	    parent_check_landlock(ncfg, err, sizeof(err)) == -1 ||
 	    parent_check_uids(ncfg, p->p_cfg, err, sizeof(err)) == -1 ||
+	    parent_metrics_reload_check(&p->p_mx, ncfg, err,
+	    sizeof(err)) == -1 ||
 	    (kfd = parent_keys_seal(ncfg, p->p_lis.pl_opts, p->p_lis.pl_n, err,
 	    sizeof(err))) == -1) {
 		log_warnx("reload failed, still serving the previous "
 		    "configuration: %s", err);
 		free(text);
+		userdir_free(ncfg->cf_userdir_table);
 		free(ncfg);
 		return -1;
 	}
@@ -436,6 +445,7 @@ parent_reload_apply(struct parent *p)
 		if (fd != -1)
 			close(fd);
 		close(kfd);
+		userdir_free(ncfg->cf_userdir_table);
 		free(ncfg);
 		return -1;
 	}
@@ -449,10 +459,13 @@ parent_reload_apply(struct parent *p)
 		log_warn("reload: log files");
 	close(p->p_config_fd);
 	p->p_config_fd = parent_park(fd);
+	userdir_free(p->p_cfg->cf_userdir_table);
 	free(p->p_cfg);
 	p->p_cfg = ncfg;
+	p->p_mx.pm_counts.mp_reloads++;
 	parent_start_children(p);
 	log_info("configuration reloaded");
+	parent_log_userdir(ncfg);
 	return 0;
 }
 
@@ -461,9 +474,11 @@ static void
 parent_reload(struct parent *p)
 {
 	parent_notify_reloading();
-	if (parent_reload_apply(p) == -1)
+	if (parent_reload_apply(p) == -1) {
 		parent_notify("READY=1");
-	else
+		p->p_mx.pm_counts.mp_reload_failures++;
+		parent_metrics_send(&p->p_mx, p->p_front.pc_chan);
+	} else
 		p->p_reloading = 1;
 }
 
@@ -480,6 +495,7 @@ parent_stop(struct parent *p)
 	log_info("stopping");
 	parent_notify("STOPPING=1");
 	parent_listen_close(&p->p_lis);
+	parent_metrics_close(&p->p_mx);
 	if (p->p_front.pc_chan != -1)
 		msg_send(p->p_front.pc_chan, MSG_SHUTDOWN, 0, &ms, sizeof(ms),
 		    NULL, 0);
@@ -622,6 +638,7 @@ parent_dispatch_timer(struct parent *p)
 		return;
 	if (p->p_front.pc_pid == 0 && p->p_exec.pc_pid == 0) {
 		p->p_restart_pending = 0;
+		p->p_mx.pm_counts.mp_restarts++;
 		parent_start_children(p);
 		return;
 	}
@@ -708,9 +725,12 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 		return 1;
 	}
 	parent_notify_init();
-	if (parent_check_landlock(cfg, err, sizeof(err)) == -1 ||
+	if (parent_check_rootless(cfg, err, sizeof(err)) == -1 ||
+	    parent_check_landlock(cfg, err, sizeof(err)) == -1 ||
 	    parent_check_uids(cfg, NULL, err, sizeof(err)) == -1 ||
 	    parent_listen_open(cfg, &p.p_lis, err, sizeof(err)) == -1 ||
+	    parent_metrics_open(cfg, &p.p_lis, &p.p_mx, err, sizeof(err)) ==
+	    -1 ||
 	    (p.p_keys_fd = parent_keys_seal(cfg, p.p_lis.pl_opts,
 	    p.p_lis.pl_n, err, sizeof(err))) == -1) {
 		fprintf(stderr, "%s\n", err);
@@ -726,10 +746,14 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 	p.p_keys_fd = parent_park(p.p_keys_fd);
 	for (i = 0; i < p.p_lis.pl_n; i++)
 		p.p_lis.pl_fd[i] = parent_park(p.p_lis.pl_fd[i]);
+	if (p.p_mx.pm_fd != -1)
+		p.p_mx.pm_fd = parent_park(p.p_mx.pm_fd);
 	/* orphans of our children are ours to reap, never init's */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	parent_setup_events(&p);
 	parent_log_serving(cfg, &p.p_lis);
+	parent_log_userdir(cfg);
+	parent_metrics_log(&p.p_mx);
 	parent_start_children(&p);
 	parent_loop(&p);
 	while (waitpid(-1, NULL, WNOHANG) > 0)

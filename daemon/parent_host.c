@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * parent_host.c: what the parent checks and says about this host before
- * it binds (and again on SIGHUP): the kernel's landlock ABI against the
- * configuration, a script uid range that no process uses, the TLS files
- * sealed for the front, and the lines that say what is served where
- * (each socket systemd passed, under socket activation).  Parent role;
- * trusts the configuration, reads /proc.
+ * parent_host.c: what the parent checks and says about this host before it
+ * binds (and again on SIGHUP): the kernel's landlock ABI against the
+ * configuration, a script uid range that no process uses; rootless, a user
+ * namespace the kernel allows, ports an ordinary user may bind and a
+ * delegated cgroup; the TLS and authenticate files sealed for the front;
+ * and the lines that say what is served where (each socket systemd
+ * passed, under socket activation), the students userdir serves too.
+ * Parent role; trusts the configuration, reads /proc.
  */
 #include <sys/types.h>
 
@@ -23,8 +25,11 @@
 #include "log.h"
 #include "parent_priv.h"
 #include "sandbox.h"
+#include "userdir.h"
 
 #define PARENT_UID_SHOW		4	/* processes named in the refusal */
+/* the landlock ABI that scopes the front's signals to its own domain */
+#define PARENT_LANDLOCK_SCOPE	6
 
 /*
  * A layer turned down or off is said at every start: the configuration
@@ -67,6 +72,9 @@ parent_check_uids(const struct config *cfg, const struct config *old,
 	size_t			 i, n = 0;
 	int			 r;
 
+	/* rootless scripts take no uid from the range */
+	if (rootless_active())
+		return 0;
 	r = sandbox_check_uids(cfg, old ? old->cf_script_uid_first : 0,
 	    old ? old->cf_script_uid_count : 0, su, PARENT_UID_SHOW);
 	if (r == 0)
@@ -88,6 +96,75 @@ parent_check_uids(const struct config *cfg, const struct config *old,
 	    sizeof(where)), first, first + cfg->cf_script_uid_count - 1, who,
 	    r == PARENT_UID_SHOW ? ", ..." : "");
 	return -1;
+}
+
+/*
+ * Rootless mode: the one thing a start cannot do without, a user
+ * namespace of its own (and a mount in it), is tried first, and a kernel
+ * that forbids it is named; what runs without is said at every start.
+ */
+int
+parent_check_rootless(const struct config *cfg, char *err, size_t errsz)
+{
+	char		 where[PATH_MAX + 32], scratch[CONFIG_ERR_MAX];
+	unsigned	 uid = (unsigned)rootless_uid();
+	int		 abi, r;
+
+	if (!rootless_active())
+		return 0;
+	if (rootless_probe(err, errsz) == -1)
+		return -1;
+	log_info("rootless mode: started by uid %u, not root: cgijail and "
+	    "its scripts all run as uid %u on the host, kept apart by "
+	    "namespaces, landlock, seccomp and no capabilities (cgijail "
+	    "--check says what this gives up and keeps)", uid, uid);
+	r = cfg->cf_cgroup ? limits_cgroup_delegated(where, sizeof(where)) : 1;
+	if (cfg->cf_cgroup && r == 1)
+		log_info("rootless: delegated cgroup %s: each script slot "
+		    "gets a group of its own there", where);
+	else if (cfg->cf_cgroup)
+		log_warnx("rootless: no delegated cgroup: %s%s%u: a request's "
+		    "processes are bounded by its pid namespace and "
+		    "RLIMIT_NPROC (counted in its own user namespace), its "
+		    "memory by RLIMIT_AS per process", where, r == 0 ?
+		    " is not writable by uid " : " for uid ", uid);
+	(void)sandbox_check_landlock(cfg, &abi, scratch, sizeof(scratch));
+	if (!cfg->cf_landlock || abi < PARENT_LANDLOCK_SCOPE)
+		log_warnx("rootless: landlock %s: nothing but seccomp keeps "
+		    "the front from signalling the executor and the parent, "
+		    "which run as its uid", cfg->cf_landlock ? "below ABI 6" :
+		    "off");
+	return 0;
+}
+
+/* rootless: a port below net.ipv4.ip_unprivileged_port_start is root's */
+int
+parent_check_ports(const struct config *cfg, char *err, size_t errsz)
+{
+	const struct config_listen	*cl;
+	const char			*errstr;
+	long long			 port;
+	size_t				 i;
+	int				 start;
+
+	if (!rootless_active())
+		return 0;
+	start = rootless_port_start();
+	for (i = 0; i < cfg->cf_nlisten; i++) {
+		cl = &cfg->cf_listen[i];
+		port = strtonum(cl->cl_port, 0, 65535, &errstr);
+		if (errstr != NULL || port == 0 || port >= start)
+			continue;
+		(void)snprintf(err, errsz, "cgijail: listen %s %lld: port %lld "
+		    "is below net.ipv4.ip_unprivileged_port_start (%d): only "
+		    "root may bind it, and cgijail, started by uid %u, runs "
+		    "rootless: use a port of %d or above (PORT, or a listen "
+		    "line), or start cgijail as root", cl->cl_addr[0] != '\0' ?
+		    cl->cl_addr : "*", port, port, start,
+		    (unsigned)rootless_uid(), start);
+		return -1;
+	}
+	return 0;
 }
 
 /* ADDR as a client types it: [v6], and a name for "every address" */
@@ -217,4 +294,26 @@ parent_keys_seal(const struct config *cfg, const unsigned *opts, size_t n,
 		(void)snprintf(err, errsz, "cgijail: sealing the keys: %s",
 		    strerror(errno));
 	return fd;
+}
+
+/*
+ * userdir: how many students, and each account whose directory is there
+ * but not served, with why (an unsafe mode, a link, a limit line for
+ * nobody), at every start and reload.
+ */
+void
+parent_log_userdir(const struct config *cfg)
+{
+	const struct userdir_table	*ut = cfg->cf_userdir_table;
+	size_t				 i;
+
+	if (ut == NULL)
+		return;
+	log_info("userdir: serving ~/%s of %zu student%s as /~NAME/",
+	    cfg->cf_userdir, ut->ut_n, ut->ut_n == 1 ? "" : "s");
+	for (i = 0; i < ut->ut_nnotes; i++)
+		log_warnx("userdir: %s", ut->ut_notes[i]);
+	if (ut->ut_notes_dropped > 0)
+		log_warnx("userdir: %zu more notes (cgijail -n lists the "
+		    "students served)", ut->ut_notes_dropped);
 }

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "daemon.h"
 #include "log.h"
 #include "parent_priv.h"
 
@@ -358,6 +359,8 @@ parent_listen_open(const struct config *cfg, struct parent_listen *pl,
 		parent_listen_close(pl);
 		return -1;
 	}
+	if (parent_check_ports(cfg, err, errsz) == -1)
+		return -1;
 	if (parent_bind(cfg, pl, err, errsz) == -1) {
 		parent_listen_close(pl);
 		return -1;

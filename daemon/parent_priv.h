@@ -2,7 +2,8 @@
 /*
  * parent_priv.h: what parent.c shares with its helpers: parent_listen.c
  * (where the listening sockets come from), parent_notify.c (telling
- * systemd how the service is doing) and parent_host.c.  Parent role only.
+ * systemd how the service is doing), parent_host.c and parent_metrics.c
+ * (the metrics listener, the parent's counters).  Parent role only.
  */
 #ifndef CGIJAIL_PARENT_PRIV_H
 #define CGIJAIL_PARENT_PRIV_H
@@ -12,6 +13,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "msg.h"
 
 #define PARENT_LISTEN_MAX	(2 * CONFIG_LISTEN_MAX)
 /* fds we hand to children are parked above this before re-exec */
@@ -63,6 +65,25 @@ void	parent_notify(const char *, ...)
 	    __attribute__((format(printf, 1, 2)));
 void	parent_notify_reloading(void);
 
+/* parent_metrics.c: the metrics listener and the parent's counters */
+struct parent_metrics {
+	int			 pm_fd;		/* the listener; -1: none */
+	char			 pm_addr[64];	/* as bound ("" = none) */
+	char			 pm_port[8];
+	int			 pm_nonloopback;
+	struct msg_metrics_parent pm_counts;
+};
+/* the start time; the listener if configured: 0, or -1 and FILE:LINE */
+int	parent_metrics_open(const struct config *,
+	    const struct parent_listen *, struct parent_metrics *,
+	    char *err, size_t errsz);
+void	parent_metrics_close(struct parent_metrics *);
+/* SIGHUP: 0, or -1 (FILE:LINE in err) when ncfg would move the listener */
+int	parent_metrics_reload_check(const struct parent_metrics *,
+	    const struct config *ncfg, char *err, size_t errsz);
+void	parent_metrics_log(const struct parent_metrics *);
+void	parent_metrics_send(const struct parent_metrics *, int chan);
+
 /* parent_host.c: "serving ROOT on URL" for each listen line or socket */
 void	parent_log_serving(const struct config *,
 	    const struct parent_listen *);
@@ -75,5 +96,7 @@ int	parent_keys_seal(const struct config *, const unsigned *opts,
 	    size_t n, char *err, size_t errsz);
 /* parent_host.c: 1 if a and b have the same listen lines (and options) */
 int	parent_same_listen(const struct config *a, const struct config *b);
+/* parent_host.c: the students userdir serves, and why some are not */
+void	parent_log_userdir(const struct config *);
 
 #endif

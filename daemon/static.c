@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * static.c: static files, directory redirects and listings.
- * Runs in the front (unprivileged, chrooted, seccomp'd).  Trusts only the
- * docroot dirfd and the caller's normalisation of hr_path; the request
- * headers and every name found on disk are hostile.
+ * static.c: static files, directory redirects and listings, beneath the
+ * document root or a student's tree (userdir: its URL prefix, /~NAME, in
+ * front of every Location and listing title).  Runs in the front
+ * (unprivileged, chrooted, seccomp'd).  Trusts only the root dirfd and
+ * the caller's normalisation of hr_path; the request headers and every
+ * name found on disk are hostile.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -336,13 +338,16 @@ static_pct_encode(char *dst, size_t dstsz, const char *src, int query)
 
 /* "/dir" is a directory: 301 to "/dir/" (with the query) */
 static void
-static_redirect(const struct http_request *req, struct static_reply *out)
+static_redirect(const struct http_request *req, const char *prefix,
+    struct static_reply *out)
 {
 	char path[sizeof(out->sr_headers)], query[sizeof(out->sr_headers)];
+	char pre[sizeof(out->sr_headers)];
 
-	if (static_pct_encode(path, sizeof(path), req->hr_path, 0) == -1 ||
+	if (static_pct_encode(pre, sizeof(pre), prefix, 0) == -1 ||
+	    static_pct_encode(path, sizeof(path), req->hr_path, 0) == -1 ||
 	    static_pct_encode(query, sizeof(query), req->hr_query, 1) == -1 ||
-	    static_hdr_add(out, "Location: %s/%s%s", path,
+	    static_hdr_add(out, "Location: %s%s/%s%s", pre, path,
 	    query[0] != '\0' ? "?" : "", query) == -1) {
 		static_fail(out, 414, "redirect location too long");
 		return;
@@ -476,19 +481,25 @@ static_list_row(FILE *f, const struct static_dirent *e)
 	fprintf(f, "<td>%s</td></tr>\n", when);
 }
 
-/* the page for req->hr_path; -1 when out of memory */
+/* the page for prefix + req->hr_path; -1 when out of memory */
 static int
-static_list_render(const struct http_request *req,
+static_list_render(const struct http_request *req, const char *prefix,
     const struct static_dirent *ents, size_t n, struct static_reply *out)
 {
 	FILE *f;
-	char *title;
-	size_t i, titlesz = strlen(req->hr_path) * 6 + 1;
+	char *title, *path;
+	size_t i, titlesz = (strlen(prefix) + strlen(req->hr_path)) * 6 + 1;
 	int rc;
 
 	if ((title = malloc(titlesz)) == NULL)
 		return -1;
-	if (static_html_text(title, titlesz, req->hr_path) == -1 ||
+	if (asprintf(&path, "%s%s", prefix, req->hr_path) == -1) {
+		free(title);
+		return -1;
+	}
+	rc = static_html_text(title, titlesz, path);
+	free(path);
+	if (rc == -1 ||
 	    (f = open_memstream(&out->sr_body, &out->sr_body_len)) == NULL) {
 		free(title);
 		return -1;
@@ -514,7 +525,8 @@ static_list_render(const struct http_request *req,
 /* the autoindex page; consumes dfd */
 static void
 static_autoindex(int docroot_fd, const char *rel, int dfd,
-    const struct http_request *req, struct static_reply *out)
+    const struct http_request *req, const char *prefix,
+    struct static_reply *out)
 {
 	struct static_dirent *ents = NULL;
 	size_t n = 0;
@@ -527,7 +539,7 @@ static_autoindex(int docroot_fd, const char *rel, int dfd,
 		return;
 	}
 	failed = static_list_read(docroot_fd, rel, d, &ents, &n) == -1 ||
-	    static_list_render(req, ents, n, out) == -1 ||
+	    static_list_render(req, prefix, ents, n, out) == -1 ||
 	    static_hdr_add(out, "Content-Type: text/html; charset=utf-8") == -1;
 	closedir(d);
 	static_list_free(ents, n);
@@ -578,7 +590,7 @@ static_try_index(int docroot_fd, const struct config *cf, size_t i,
 
 /* consumes dfd */
 static void
-static_serve_dir(int docroot_fd, const struct config *cf,
+static_serve_dir(int docroot_fd, const char *prefix, const struct config *cf,
     const struct http_request *req, const char *rel, int dfd,
     struct static_reply *out)
 {
@@ -586,7 +598,7 @@ static_serve_dir(int docroot_fd, const struct config *cf,
 
 	if (len == 0 || req->hr_path[len - 1] != '/') {
 		close(dfd);
-		static_redirect(req, out);
+		static_redirect(req, prefix, out);
 		return;
 	}
 	nindex = cf->cf_nindex < CONFIG_INDEX_MAX ? cf->cf_nindex :
@@ -603,18 +615,23 @@ static_serve_dir(int docroot_fd, const struct config *cf,
 		    "autoindex is off");
 		return;
 	}
-	static_autoindex(docroot_fd, rel, dfd, req, out);
+	static_autoindex(docroot_fd, rel, dfd, req, prefix, out);
 }
 
 /*
- * "/a/b" → "a/b", "/" → ".".  The caller promised a normalised path with
- * no dot segment; a broken promise is a 404, not a dotfile served.
+ * "/a/b" → "a/b", "/" → ".", and below a prefix "" → "." (the tree's
+ * root, named without its slash: redirected).  The caller promised a
+ * normalised path with no dot segment; a broken promise is a 404, not a
+ * dotfile served.
  */
 static int
-static_relpath(const struct http_request *req, char *rel, size_t relsz)
+static_relpath(const struct http_request *req, const char *prefix, char *rel,
+    size_t relsz)
 {
 	const char *p = req->hr_path;
 
+	if (prefix[0] != '\0' && p[0] == '\0')
+		return strlcpy(rel, ".", relsz) >= relsz ? -1 : 0;
 	if (memchr(p, '\0', sizeof(req->hr_path)) == NULL || p[0] != '/' ||
 	    strstr(p, "/.") != NULL || strstr(p, "//") != NULL)
 		return -1;
@@ -625,6 +642,13 @@ static_relpath(const struct http_request *req, char *rel, size_t relsz)
 
 void
 static_serve(int docroot_fd, const struct config *cf,
+    const struct http_request *req, struct static_reply *out)
+{
+	static_serve_at(docroot_fd, "", cf, req, out);
+}
+
+void
+static_serve_at(int docroot_fd, const char *prefix, const struct config *cf,
     const struct http_request *req, struct static_reply *out)
 {
 	char rel[PATH_MAX];
@@ -639,7 +663,7 @@ static_serve(int docroot_fd, const struct config *cf,
 		static_hdr_add(out, "Allow: GET, HEAD");
 		return;
 	}
-	if (static_relpath(req, rel, sizeof(rel)) == -1) {
+	if (static_relpath(req, prefix, rel, sizeof(rel)) == -1) {
 		static_fail(out, 404, "not a normalised path");
 		return;
 	}
@@ -648,7 +672,7 @@ static_serve(int docroot_fd, const struct config *cf,
 		return;
 	}
 	if (S_ISDIR(st.st_mode))
-		static_serve_dir(docroot_fd, cf, req, rel, fd, out);
+		static_serve_dir(docroot_fd, prefix, cf, req, rel, fd, out);
 	else
 		static_serve_file(req, fd, &st, rel, out);
 }

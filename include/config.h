@@ -33,6 +33,10 @@
 #define CONFIG_UID_COUNT	1024U
 /* landlock ABI 6: read-only files, no TCP, signal and socket scoping */
 #define CONFIG_LANDLOCK_ABI	6
+/* userdir DIR, userdir-writable SUBDIR: relative paths, this long at most */
+#define CONFIG_USERDIR_MAX	256
+
+struct userdir_table;
 
 #define CONFIG_PROXY_FROM_MAX	32
 /* cl_opts: a listener's options */
@@ -130,6 +134,12 @@ struct config {
 	size_t			cf_nauth;
 	int			cf_auth_insecure;
 
+	/* metrics ADDRESS PORT [non-loopback]: its own listener; "" = off */
+	char			cf_metrics_addr[64];	/* a literal, no [] */
+	char			cf_metrics_port[8];	/* decimal */
+	int			cf_metrics_nonloopback;
+	size_t			cf_metrics_line;
+
 	char			cf_root[PATH_MAX];
 	size_t			cf_root_line;
 	char			cf_index[CONFIG_INDEX_MAX][CONFIG_NAME_MAX];
@@ -180,6 +190,19 @@ struct config {
 	char			cf_error_syslog[PATH_MAX];
 	size_t			cf_access_log_line;
 	size_t			cf_error_log_line;
+
+	/* userdir: /~NAME/ is HOME/cf_userdir ("" = off) */
+	char			cf_userdir[CONFIG_USERDIR_MAX];
+	size_t			cf_userdir_line;
+	uid_t			cf_userdir_min_uid;
+	int			cf_userdir_max_scripts;	/* one student's */
+	char			cf_userdir_writable[CONFIG_USERDIR_MAX];
+	size_t			cf_userdir_writable_line;
+	int			cf_userdir_debug;	/* debug pages for ~ */
+	char			cf_userdir_limits[PATH_MAX];	/* "" = none */
+	size_t			cf_userdir_limits_line;
+	/* the accounts the parent resolved (userdir.h); NULL: none yet */
+	struct userdir_table	*cf_userdir_table;
 };
 
 /* command-line values; a set field overrides the config file */
@@ -207,5 +230,12 @@ int	config_apply_cli(struct config *, const struct config_cli *,
 void	config_finish(struct config *);
 /* "512M" → bytes; "10" → 10; K, M, G, T; -1 on bad/overflow */
 int	config_parse_size(const char *, uint64_t *);
+/*
+ * config_kw_metrics.c: is the metrics listener clear of every listen
+ * line (after the command line)?  0, or -1 with "WHERE: message" in err,
+ * WHERE being the metrics line's FILE:LINE.  Pure.
+ */
+int	config_metrics_check(const struct config *, const char *where,
+	    char *err, size_t errsz);
 
 #endif

@@ -39,6 +39,13 @@ int	config_load_reload(struct config *, char **text, size_t *len,
  */
 int	config_load_validate(const struct config *, char *err, size_t errsz);
 /*
+ * Parent, after config_load_validate(): the students userdir serves,
+ * resolved (userdir_load()), and their table appended to *text after a
+ * NUL for the roles.  -1 with FILE:LINE in err (the limits file).
+ */
+int	config_load_userdir(struct config *, char **text, size_t *len,
+	    char *err, size_t errsz);
+/*
  * config_dump.c, for -n: every keyword with its value, defaults included,
  * as a configuration file that parses back to the same settings
  */

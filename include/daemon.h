@@ -24,6 +24,15 @@ int	parent_main(struct config *, char **argv, const char *config_text,
 int	parent_check_landlock(const struct config *, char *err, size_t errsz);
 int	parent_check_uids(const struct config *, const struct config *old,
 	    char *err, size_t errsz);
+/*
+ * parent_host.c, rootless mode (started by an ordinary user), before
+ * binding: user namespaces allowed (else the sysctl that forbids them),
+ * and what runs without (cgroups, landlock) said; no port of a listen
+ * line below net.ipv4.ip_unprivileged_port_start.  Both 0 as root.
+ */
+int	parent_check_rootless(const struct config *, char *err,
+	    size_t errsz);
+int	parent_check_ports(const struct config *, char *err, size_t errsz);
 void	front_main(struct config *) __attribute__((noreturn));
 void	exec_main(struct config *) __attribute__((noreturn));
 

@@ -15,11 +15,20 @@
 #include "msg.h"
 #include "sandbox.h"
 
-/* what validation reads: the configuration, the script user, the docroot */
+/*
+ * What validation reads: the configuration, the script user, the root
+ * (the document root; for userdir, the student's tree instead: its
+ * descriptor, its path, and the bytes of "/~NAME" before a script's URL
+ * names a CGI directory; suEXEC's rules then: the student owns the
+ * script, nobody else may write it or a directory on its path).
+ */
 struct exec_ctx {
 	const struct config	*ex_cfg;
 	const struct sandbox	*ex_sb;
 	int			 ex_docroot_fd;
+	const struct sandbox_user *ex_user;	/* NULL: the document root */
+	const char		*ex_root;	/* NULL: sb_docroot */
+	size_t			 ex_prefix;
 };
 
 enum exec_kind {

@@ -24,6 +24,8 @@
  *   front_auth.c     HTTP Basic: the field, the verifier's answers (a
  *                    process of its own, auth_verify.c), a brief cache,
  *                    failures limited per address
+ *   front_userdir.c  /~NAME/: the student's tree, by descriptor
+ *   front_metrics.c  the counters, and /metrics on a listener of its own
  *   path.c           (shared with the executor) symlinks resolved
  *                    beneath the document root
  *   front_filter.c   the front's seccomp filter, installed by front.c
@@ -196,6 +198,8 @@ struct front_conn {
 	off_t			 c_file_left;
 	int			 c_close_after;
 	int			 c_head_only;	/* HEAD: no body bytes */
+	int			 c_userdir;	/* this request is /~NAME/ */
+	int			 c_metrics;	/* on the metrics listener */
 
 	uint64_t		 c_deadline_ms;
 	uint64_t		 c_start_us;
@@ -211,6 +215,15 @@ struct front_conn {
 /* front.c: setup and the loop; these are set before the loop starts */
 extern struct config	*front_cfg;
 extern int		 front_docroot_fd;
+
+/*
+ * Where a request's path is resolved: the document root (prefix "") or a
+ * student's tree (its descriptor, its URL prefix "/~NAME").
+ */
+struct front_tree {
+	int		 ft_fd;
+	char		 ft_prefix[2 + 32 + 1];	/* "/~" USERDIR_NAME_MAX */
+};
 
 /* front_conn.c */
 extern int		 front_epfd;	/* the loop's; created by front.c */
@@ -233,6 +246,8 @@ void		front_error_why(struct front_conn *, int status,
 /* and header lines of our own ("Name: value\r\n"...; may be NULL) */
 void		front_error_hdr(struct front_conn *, int status,
 		    const char *why, const char *hdr);
+/* may this request's pages say why (--debug, or userdir-debug for ~)? */
+int		front_debug(const struct front_conn *);
 /* a log line under the request's id (log.c escapes it) */
 void		front_log(struct front_conn *, enum log_level,
 		    const char *, ...) __attribute__((format(printf, 3, 4)));
@@ -302,10 +317,67 @@ int	front_auth_request(struct front_conn *);
 /* may path be served to this request (authenticate's prefixes)? */
 int	front_auth_allows(const struct front_conn *, const char *path);
 void	front_auth_dispatch(void);
+/*
+ * front_metrics.c.  The front's counters: plain integers the request
+ * path bumps inline (no call, no system call).  A connection of the
+ * metrics listener (c_metrics) shows in none of them.
+ */
+struct front_metrics {
+	uint64_t	fm_requests[5];		/* by status class: 1xx-5xx */
+	uint64_t	fm_bytes_in;		/* read from clients */
+	uint64_t	fm_bytes_out;		/* written to clients */
+	uint64_t	fm_accepted;
+	uint64_t	fm_shed;
+	uint64_t	fm_refused;		/* nothing to shed: closed */
+	int		fm_conns;		/* open on the metrics listener */
+};
+extern struct front_metrics	front_mx;
+extern int			front_metrics_fd;	/* -1: none */
+void	front_metrics_init(void);
+int	front_metrics_listener(int fd);
+/* a new connection on the metrics listener: 0, or -1 to close it */
+int	front_metrics_admit(struct front_conn *);
+void	front_metrics_forget(struct front_conn *);
+void	front_metrics_serve(struct front_conn *);
+/* a message's payload, validated by msg.c; fatal if a counter fell */
+void	front_metrics_from_exec(const void *);
+void	front_metrics_from_parent(const void *);
+
+static inline void
+front_metrics_in(const struct front_conn *c, size_t n)
+{
+	if (!c->c_metrics)
+		front_mx.fm_bytes_in += n;
+}
+
+static inline void
+front_metrics_out(const struct front_conn *c, size_t n)
+{
+	if (!c->c_metrics)
+		front_mx.fm_bytes_out += n;
+}
+
+/* a request answered (its access line): its status class */
+static inline void
+front_metrics_request(const struct front_conn *c)
+{
+	if (!c->c_metrics && c->c_status >= 100 && c->c_status < 600)
+		front_mx.fm_requests[c->c_status / 100 - 1]++;
+}
 
 /* front_route.c */
 void	front_route(struct front_conn *, const char *path,
 	    const char *query, int redirects);
+
+/* front_userdir.c: the trees confine_front_root() opened, one per account */
+void	front_userdir_init(int *trees, size_t ntrees);
+/*
+ * path is /~NAME or /~NAME/...: 1 with the student's tree and *rest the
+ * path below it ("" for /~NAME itself); 0 for any name that is not a
+ * student served (unknown, a system account, no directory: all alike).
+ */
+int	front_userdir_find(const char *path, struct front_tree *,
+	    const char **rest);
 
 
 /* front_cgi.c */

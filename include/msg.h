@@ -26,6 +26,8 @@ enum msg_type {
 	MSG_EXEC_DONE,		/* executor -> front: how the script ended */
 	MSG_EXEC_KILL,		/* front -> executor: client gone, kill it */
 	MSG_READY,		/* front/executor -> parent: set up, confined */
+	MSG_METRICS_EXEC,	/* executor -> front: its counters, batched */
+	MSG_METRICS_PARENT,	/* parent -> front: its counters */
 	MSG_TYPE_MAX
 };
 
@@ -167,6 +169,70 @@ struct msg_ready {
 };
 static_assert(sizeof(struct msg_ready) == 4, "msg_ready");
 
+/*
+ * The executor's counters since it started, for /metrics: sent in
+ * batches while they change, never per request.  Hostile input to the
+ * front like every message: the gauges are bounded, the scripts that
+ * ended are no more than those that started (the histogram's count),
+ * no sum wraps (msg_validate()), and no counter goes down from one
+ * message to the next (msg_metrics_exec_follows(); the pair restarts
+ * together, so the front never sees an executor's counters begin anew).
+ */
+#define MSG_MX_SPAWN_BUCKETS	16	/* the last one is +Inf */
+/* the spawn histogram's upper bounds (clone to exec), microseconds */
+#define MSG_MX_SPAWN_BOUNDS_US	{ 500, 1000, 2000, 3000, 4000, 5000, \
+	7500, 10000, 15000, 20000, 30000, 50000, 100000, 250000, 1000000 }
+#define MSG_MX_RUNNING_MAX	4096	/* max-scripts' bound */
+#define MSG_MX_QUEUED_MAX	256	/* the executor's queue's bound */
+
+/* how a script that ran ended (mx_ended's index) */
+enum msg_mx_end {
+	MSG_MX_EXIT_ZERO = 0,
+	MSG_MX_EXIT_NONZERO,
+	MSG_MX_SIGNAL,		/* a signal no limit explains */
+	MSG_MX_SECCOMP,		/* SIGSYS: its seccomp filter */
+	MSG_MX_TIMEOUT,		/* killed at the wall-clock timeout */
+	MSG_MX_LIMIT,		/* memory, CPU, file size, processes */
+	MSG_MX_KILLED,		/* the client left, or the server stopped */
+	MSG_MX_END_MAX
+};
+
+/* a script the executor would not run (mx_refused's index) */
+enum msg_mx_refusal {
+	MSG_MX_NOT_FOUND = 0,
+	MSG_MX_FORBIDDEN,
+	MSG_MX_BUSY,
+	MSG_MX_REFUSAL_MAX
+};
+
+struct msg_metrics_exec {
+	uint64_t	mx_ended[MSG_MX_END_MAX];
+	uint64_t	mx_refused[MSG_MX_REFUSAL_MAX];
+	uint64_t	mx_start_failed;	/* never reached its exec */
+	/* clone to exec of each script that ran, per bucket (not summed) */
+	uint64_t	mx_spawn[MSG_MX_SPAWN_BUCKETS];
+	uint64_t	mx_spawn_usec;		/* their sum */
+	uint32_t	mx_running;		/* <= MSG_MX_RUNNING_MAX */
+	uint32_t	mx_queued;		/* <= MSG_MX_QUEUED_MAX */
+};
+static_assert(sizeof(struct msg_metrics_exec) == 8 * (MSG_MX_END_MAX +
+    MSG_MX_REFUSAL_MAX + 1 + MSG_MX_SPAWN_BUCKETS + 1) + 8,
+    "msg_metrics_exec");
+
+/*
+ * The parent's counters: sent to each new front, and again when one
+ * changes.  The start time never changes; the counters never go down.
+ */
+#define MSG_MX_TIME_MAX_MS	(1ULL << 47)	/* past the year 6000 */
+struct msg_metrics_parent {
+	uint64_t	mp_start_ms;	/* the daemon's start, since the epoch */
+	uint64_t	mp_restarts;	/* of the pair, after a crash */
+	uint64_t	mp_reloads;	/* SIGHUP: a new configuration serves */
+	uint64_t	mp_reload_failures;	/* SIGHUP: the old one stays */
+};
+static_assert(sizeof(struct msg_metrics_parent) == 32,
+    "msg_metrics_parent");
+
 /* the largest payload, for receive buffers */
 #define MSG_PAYLOAD_MAX		sizeof(struct msg_exec_req)
 static_assert(sizeof(struct msg_log) <= MSG_PAYLOAD_MAX &&
@@ -186,6 +252,14 @@ int	msg_send_ok(enum msg_type, uint64_t reqid, const void *payload,
 	    size_t len, const int *fds, int nfds);
 /* NULL, or why a header received as n bytes in all breaks the rules */
 const char *msg_check_head(const struct msg_hdr *, size_t n);
+/*
+ * NULL if next may follow prev (both valid) from the same sender: no
+ * counter lower, the start time unchanged; else why not (pure)
+ */
+const char *msg_metrics_exec_follows(const struct msg_metrics_exec *prev,
+	    const struct msg_metrics_exec *next);
+const char *msg_metrics_parent_follows(const struct msg_metrics_parent *prev,
+	    const struct msg_metrics_parent *next);
 
 /* msg_io.c: send one message; fds may be NULL. 0 or -1 (errno set) */
 int	msg_send(int sock, enum msg_type, uint64_t reqid,

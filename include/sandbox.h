@@ -27,7 +27,9 @@ enum sandbox_step {
 	SBX_STEP_CLONE,		/* namespaces, signals, session, hostname */
 	SBX_STEP_FDS,		/* stdio on 0-2, our own three, close the rest */
 	SBX_STEP_MOUNTS,	/* /proc, /tmp, what /tmp hides, idmapped rw */
+	SBX_STEP_USERDIR,	/* a student's tree in place of the docroot */
 	SBX_STEP_SCRIPT,	/* the validated file bound over its own path */
+	SBX_STEP_USERDIR_RW,	/* a student's writable directory */
 	SBX_STEP_RLIMITS,
 	SBX_STEP_USERNS,	/* into the slot's user namespace */
 	SBX_STEP_BOUNDING,	/* the bounding set emptied (again: setns) */
@@ -55,6 +57,31 @@ struct filter_prog {
 struct sandbox_rlimit {
 	int		 sr_resource;
 	struct rlimit	 sr_lim;
+};
+
+/* the rlimits of one set of limits, and /tmp's tmpfs options */
+struct sandbox_rlimits {
+	struct sandbox_rlimit	 sl_rlim[SANDBOX_RLIMIT_MAX];
+	size_t			 sl_n;
+	char			 sl_tmp_opts[96];
+};
+
+/*
+ * A student of userdir (the table's account of the same index): its
+ * scripts run as su_uid/su_gid through a user namespace that maps that
+ * uid to itself, and see su_path, a detached tree made in the jail's
+ * mount namespace at init, cloned for each request.  Its limits are the
+ * configuration's or lower (userdir-limits).
+ */
+struct sandbox_user {
+	uid_t			 su_uid;
+	gid_t			 su_gid;
+	int			 su_userns;
+	int			 su_tree;	/* -1: could not be opened, */
+	const char		*su_why;	/* and why */
+	const char		*su_path;	/* HOME/DIR, in the table */
+	const struct config_limits *su_limits;
+	struct sandbox_rlimits	 su_rl;
 };
 
 struct sandbox {
@@ -93,9 +120,10 @@ struct sandbox {
 	/* precomputed for the child, which may not allocate or format */
 	int			 sb_cap_last;
 	uint64_t		 sb_sig_reset;	/* ns_signals_changed() */
-	struct sandbox_rlimit	 sb_rlim[SANDBOX_RLIMIT_MAX];
-	size_t			 sb_nrlim;
-	char			 sb_tmp_opts[96];	/* tmpfs /tmp options */
+	struct sandbox_rlimits	 sb_rl;
+	/* userdir: one per account of the configuration's table */
+	struct sandbox_user	*sb_users;
+	size_t			 sb_nusers;
 	int			 sb_inited;
 };
 
@@ -115,6 +143,15 @@ struct sandbox_spawn {
 	/* exec self: the interpreters that may run too (NULL-ended) */
 	const char	*ss_exec_also[SBX_EXEC_ALSO_MAX + 1];
 	uint64_t	 ss_reqid;
+	/*
+	 * userdir: the student (NULL: the document root), this request's
+	 * clone of its tree and of its writable directory (-1: none, at
+	 * ss_rw_path), from sandbox_user_clone()
+	 */
+	const struct sandbox_user *ss_user;
+	int		 ss_tree;
+	int		 ss_rw;
+	const char	*ss_rw_path;
 };
 
 
@@ -152,6 +189,14 @@ int	sandbox_spawn(struct sandbox *, const struct sandbox_spawn *,
 	    struct sandbox_child *, struct sandbox_failure *);
 /* 1: it exec'd; 0: not yet; -1: a step failed (*fail).  Closes the fd. */
 int	sandbox_started(struct sandbox_child *, struct sandbox_failure *);
+/*
+ * userdir, per request in the executor: a clone of the student's tree
+ * (*tree) and, when rwfd is not -1 (an O_PATH descriptor beneath
+ * su_tree, the validated userdir-writable directory), of that directory,
+ * read-write but noexec (*rw, else -1).  0, or -1 with errno.
+ */
+int	sandbox_user_clone(const struct sandbox_user *, int rwfd, int *tree,
+	    int *rw);
 /* kill the whole pid namespace of a child (SIGKILL to its pid 1) */
 int	sandbox_kill(struct sandbox *, struct sandbox_child *);
 /* sandbox_release(): the limits a child hit */
@@ -199,6 +244,39 @@ int	userns_uid_held(int fd, uid_t uid);
 int	sandbox_check_uids(const struct config *, uid_t skip_first,
 	    uint32_t skip_count, struct sandbox_uid_user *users,
 	    size_t nusers);
+
+/*
+ * rootless.c: rootless mode, cgijail started by an ordinary user.
+ * rootless_latch() runs first in main() in every process (the uid it was
+ * started with decides); rootless_active() is async-signal-safe.
+ * rootless_enter(): a user namespace of the caller's own in which it is
+ * in_uid/in_gid, the ids it was started with outside (-1 with errno).
+ * rootless_probe(): may this process have one, and mount in it?  -1
+ * with a message naming the sysctl that forbids it; rootless_explain()
+ * words that from the sysctls below sysdir for a failed step.
+ * rootless_port_start(): net.ipv4.ip_unprivileged_port_start.
+ */
+enum rootless_step {
+	ROOTLESS_OK = 0,
+	ROOTLESS_USERNS,	/* unshare(CLONE_NEWUSER) */
+	ROOTLESS_MAPS,		/* setgroups deny, uid_map, gid_map */
+	ROOTLESS_MOUNTNS,	/* unshare(CLONE_NEWNS) in it */
+	ROOTLESS_MOUNT		/* a tmpfs in that mount namespace */
+};
+void	rootless_latch(void);
+int	rootless_active(void);
+uid_t	rootless_uid(void);
+int	rootless_enter(uid_t in_uid, gid_t in_gid);
+int	rootless_probe(char *err, size_t errsz);
+void	rootless_explain(const char *sysdir, int step, int errnum,
+	    char *buf, size_t bufsz);
+int	rootless_port_start(void);
+/*
+ * limits.c, rootless: is our cgroup delegated to our uid (writable)?
+ * 1 with the group used in where, 0 with the group that is not, -1 with
+ * why there is none (no pids controller).
+ */
+int	limits_cgroup_delegated(char *where, size_t wheresz);
 
 /*
  * caps.c: empty the capability bounding set and read it back (needs

@@ -41,6 +41,15 @@ struct static_reply {
  */
 void	static_serve(int docroot_fd, const struct config *,
 	    const struct http_request *, struct static_reply *out);
+/*
+ * The same beneath another root: a student's tree (userdir), whose URL
+ * prefix ("/~NAME") goes in front of a Location and a listing's title;
+ * hr_path is below that root, "" for the root named without its slash
+ * (a 301 to prefix + "/").  static_serve() is static_serve_at(fd, "").
+ */
+void	static_serve_at(int root_fd, const char *prefix,
+	    const struct config *, const struct http_request *,
+	    struct static_reply *out);
 /* closes sr_fd, frees sr_body; safe to call twice */
 void	static_reply_free(struct static_reply *);
 

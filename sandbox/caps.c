@@ -4,7 +4,8 @@
  * the script user and empties the bounding set (the front empties its own
  * with the same call); in the child it drops every other capability set,
  * the uid and the gids, and proves each drop by reading it back.  Trusts
- * the passwd database only at init.
+ * the passwd database only at init.  Rootless, root is that of the
+ * executor's own user namespace, and setgroups is the kernel's to deny.
  */
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -149,6 +150,21 @@ caps_lock(int cap_last)
 }
 
 /*
+ * child, rootless: the kernel denies setgroups in an unprivileged user
+ * namespace, so the groups cgijail was started with stay (unmapped, they
+ * read as nogroup inside); proved denied, not assumed.
+ */
+static int
+caps_groups_locked(void)
+{
+	if (syscall(SYS_setgroups, 0, NULL) != -1 || errno != EPERM) {
+		errno = ENOTRECOVERABLE;
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * child: raw syscalls, not the glibc wrappers, whose setxid broadcast to
  * "all threads" would reach the executor we share memory with.
  */
@@ -157,8 +173,11 @@ caps_set_identity(uid_t uid, gid_t gid)
 {
 	uid_t	 ru, eu, su;
 	gid_t	 rg, eg, sg;
+	int	 rootless = rootless_active();
 
-	if (syscall(SYS_setgroups, 0, NULL) == -1 ||
+	if (rootless && caps_groups_locked() == -1)
+		return -1;
+	if ((!rootless && syscall(SYS_setgroups, 0, NULL) == -1) ||
 	    syscall(SYS_setresgid, gid, gid, gid) == -1 ||
 	    syscall(SYS_setresuid, uid, uid, uid) == -1)
 		return -1;
@@ -166,7 +185,7 @@ caps_set_identity(uid_t uid, gid_t gid)
 	    syscall(SYS_getresgid, &rg, &eg, &sg) == -1)
 		return -1;
 	if (ru != uid || eu != uid || su != uid || rg != gid || eg != gid ||
-	    sg != gid || syscall(SYS_getgroups, 0, NULL) != 0) {
+	    sg != gid || (!rootless && syscall(SYS_getgroups, 0, NULL) != 0)) {
 		errno = EPERM;
 		return -1;
 	}

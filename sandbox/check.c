@@ -3,7 +3,9 @@
  * check.c: `cgijail --check`, and what the parent checks on this host
  * before it binds: the landlock ABI against the configuration, a script
  * uid range no process uses.  Probes each layer, in a throw-away child
- * where it changes anything.  Runs as root before any role starts.
+ * where it changes anything, the way a start by the same user would
+ * (check_rootless.c: started by an ordinary user).  Runs before any role
+ * starts.
  */
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -38,7 +40,7 @@ struct check_ns {
 	int		 cn_required;
 };
 
-static void
+void
 check_line(FILE *fp, const char *layer, const char *state, const char *note)
 {
 	fprintf(fp, "sandbox: %-20s %-8s %s\n", layer, state, note);
@@ -64,7 +66,9 @@ check_namespaces(FILE *fp, const struct config *cfg)
 			missing++;
 		check_line(fp, ns[i].cn_name, ok ? "ok" : ns[i].cn_required ?
 		    "MISSING" : "absent", ns[i].cn_flag == CLONE_NEWUSER ?
-		    "(per script: a host uid of its own, 65534 inside)" :
+		    (rootless_active() ? "(the front's, the executor's, and "
+		    "one per script: 65534 inside, your uid outside)" :
+		    "(per script: a host uid of its own, 65534 inside)") :
 		    ns[i].cn_flag == CLONE_NEWNET ? (cfg->cf_script_network ?
 		    "(not used: script-network on)" : "(one empty namespace, "
 		    "shared)") : "(new per script)");
@@ -87,6 +91,8 @@ check_cgroups(FILE *fp, const struct config *cfg)
 		    "configuration: rlimits only)");
 		return 0;
 	}
+	if (rootless_active())
+		return check_rootless_cgroups(fp, cfg);
 	limits_cgroup_probe(&p);
 	snprintf(note, sizeof(note), "v%d:%s%s%s", p.lcp_version,
 	    p.lcp_pids ? " pids" : "", p.lcp_memory ? " memory" : "",
@@ -225,8 +231,9 @@ check_user(FILE *fp, const struct config *cfg)
 		check_line(fp, "script user", "MISSING", name);
 		return 1;
 	}
-	snprintf(note, sizeof(note), "%s (%u:%u)", name, (unsigned)pw->pw_uid,
-	    (unsigned)pw->pw_gid);
+	snprintf(note, sizeof(note), "%s (%u:%u)%s", name,
+	    (unsigned)pw->pw_uid, (unsigned)pw->pw_gid, rootless_active() ?
+	    " inside its user namespace" : "");
 	check_line(fp, "script user", "ok", note);
 	return 0;
 }
@@ -345,6 +352,13 @@ check_uid_range(FILE *fp, const struct config *cfg)
 	unsigned		 last = first + cfg->cf_script_uid_count - 1;
 	int			 r;
 
+	if (rootless_active()) {
+		snprintf(note, sizeof(note), "(rootless: every script runs as "
+		    "uid %u on the host; script-uid-range is root's)",
+		    (unsigned)rootless_uid());
+		check_line(fp, "script uids", "unused", note);
+		return;
+	}
 	r = sandbox_check_uids(cfg, 0, 0, &su, 1);
 	if (r == 1)
 		snprintf(note, sizeof(note), "%u-%u: uid %u is used by pid %d "
@@ -361,6 +375,11 @@ sandbox_check(FILE *fp, const struct config *cfg)
 {
 	int	 missing = 0;
 
+	if (rootless_active())
+		missing += check_rootless_mode(fp);
+	else
+		check_line(fp, "mode", "root", "(started as root: a host uid "
+		    "of its own for the front and for each script)");
 	missing += check_namespaces(fp, cfg);
 	missing += check_cgroups(fp, cfg);
 	missing += check_landlock(fp, cfg);
@@ -370,6 +389,8 @@ sandbox_check(FILE *fp, const struct config *cfg)
 	check_uid_range(fp, cfg);
 	fprintf(fp, "sandbox: %d required layer%s missing\n", missing,
 	    missing == 1 ? "" : "s");
+	if (rootless_active())
+		check_rootless_terms(fp);
 	(void)fflush(fp);
 	return missing;
 }

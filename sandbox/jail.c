@@ -2,8 +2,11 @@
 /*
  * jail.c: the scripts' file system view.  At init the executor (root)
  * builds it once in a private mount namespace and pivot_roots into it,
- * the bubblewrap way; per request the child only adds /proc and /tmp.
- * Trusts the configuration (already validated) and the host's /usr.
+ * the bubblewrap way; per request the child only adds /proc and /tmp
+ * (and, for a student's script, its tree: jail_user.c).  Trusts the
+ * configuration (already validated) and the host's /usr.  Rootless, root
+ * is that of the executor's own user namespace (rootless.c: the flags the
+ * kernel locks, a /proc under each script's).
  */
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -104,7 +107,7 @@ jail_mkat(int dfd, const char *name, mode_t kind, dev_t dev)
 }
 
 /* mkdir -p (and touch the leaf if kind is not S_IFDIR) below /newroot */
-static int
+int
 jail_mkpath(const char *path, mode_t kind)
 {
 	char		 buf[PATH_MAX], *p, *next;
@@ -156,7 +159,8 @@ jail_bind(const char *src, const char *dst, unsigned long flags,
 	if (mount(s, d, NULL, MS_BIND, NULL) == -1)
 		return jail_fail(err, errsz, "bind", src);
 	/* a bind ignores flags: only a remount makes it read-only */
-	if (mount(NULL, d, NULL, MS_REMOUNT | MS_BIND | flags, NULL) == -1)
+	if (mount(NULL, d, NULL, MS_REMOUNT | MS_BIND | flags |
+	    rootless_locked_flags(d), NULL) == -1)
 		return jail_fail(err, errsz, "remount", dst);
 	return 0;
 }
@@ -368,6 +372,10 @@ jail_dev(char *err, size_t errsz)
 	if (jail_mkpath("/proc", S_IFDIR) == -1 ||
 	    jail_mkpath("/tmp", S_IFDIR) == -1)
 		return jail_fail(err, errsz, "mkdir", "/proc, /tmp");
+	/* rootless: its own /proc for each script needs one under it */
+	if (rootless_active() && rootless_proc_under(JAIL_OLD "/proc",
+	    JAIL_NEW "/proc") == -1)
+		return jail_fail(err, errsz, "bind", "/proc");
 	return 0;
 }
 
@@ -388,7 +396,7 @@ jail_target_ok(const char *dst)
 	return strcmp(dst, "/dev") != 0 && strcmp(dst, "/tmp") != 0;
 }
 
-static int
+int
 jail_under_tmp(const char *path)
 {
 	return strncmp(path, JAIL_BASE "/", sizeof(JAIL_BASE)) == 0;
@@ -496,6 +504,7 @@ jail_build(struct sandbox *sb, const struct config *cfg, char *err,
 	    jail_dev(err, errsz) == -1 ||
 	    jail_docroot(sb, err, errsz) == -1 ||
 	    jail_binds(cfg, js, err, errsz) == -1 ||
+	    jail_user_build(sb, cfg, err, errsz) == -1 ||
 	    jail_finish(err, errsz) == -1)
 		goto out;
 	r = 0;
@@ -505,7 +514,7 @@ out:
 }
 
 /* child: mkdir -p in the private /tmp, the leaf a file when !isdir */
-static int
+int
 jail_child_mkpath(const char *path, int isdir)
 {
 	char	 buf[PATH_MAX];
@@ -562,7 +571,7 @@ jail_child_idmap(int tree, int userns)
 	    AT_RECURSIVE, &ma, sizeof(ma));
 }
 
-static int
+int
 jail_child_attach(int tree, const char *path)
 {
 	int	 r;
@@ -576,10 +585,12 @@ jail_child_attach(int tree, const char *path)
 /*
  * child: what the private /tmp would hide (a document root and
  * jail-binds below /tmp) is copied before the tmpfs goes on, and put
- * back, at the same path, after; rw binds get the request's idmap.
+ * back, at the same path, after; rw binds get the request's idmap.  A
+ * student's script never gets the document root back.
  */
 static int
-jail_child_tmp(const struct sandbox *sb, int userns)
+jail_child_tmp(const struct sandbox *sb, const struct sandbox_spawn *ss,
+    int userns)
 {
 	const struct config	*cfg = sb->sb_cfg;
 	int			 docroot = -1, trees[CONFIG_BIND_MAX];
@@ -587,7 +598,7 @@ jail_child_tmp(const struct sandbox *sb, int userns)
 
 	for (i = 0; i < cfg->cf_nbind; i++)
 		trees[i] = -1;
-	if (sb->sb_docroot_under_tmp &&
+	if (sb->sb_docroot_under_tmp && ss->ss_user == NULL &&
 	    (docroot = jail_child_clone(sb->sb_docroot)) == -1)
 		return -1;
 	for (i = 0; i < cfg->cf_nbind; i++)
@@ -595,7 +606,8 @@ jail_child_tmp(const struct sandbox *sb, int userns)
 		    (trees[i] = jail_child_clone(cfg->cf_bind[i].cb_dst)) == -1)
 			return -1;
 	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-	    sb->sb_tmp_opts) == -1)
+	    ss->ss_user != NULL ? ss->ss_user->su_rl.sl_tmp_opts :
+	    sb->sb_rl.sl_tmp_opts) == -1)
 		return -1;
 	if (docroot != -1 && (jail_child_mkpath(sb->sb_docroot, 1) == -1 ||
 	    jail_child_attach(docroot, sb->sb_docroot) == -1))
@@ -603,7 +615,7 @@ jail_child_tmp(const struct sandbox *sb, int userns)
 	for (i = 0; i < cfg->cf_nbind; i++) {
 		if (trees[i] == -1)
 			continue;
-		if ((cfg->cf_bind[i].cb_rw &&
+		if ((cfg->cf_bind[i].cb_rw && !rootless_active() &&
 		    jail_child_idmap(trees[i], userns) == -1) ||
 		    jail_child_mkpath(cfg->cf_bind[i].cb_dst,
 		    sb->sb_bind_isdir[i]) == -1 ||
@@ -613,7 +625,11 @@ jail_child_tmp(const struct sandbox *sb, int userns)
 	return 0;
 }
 
-/* child: the rw binds elsewhere get the request's idmap too */
+/*
+ * child: the rw binds elsewhere get the request's idmap too.  Rootless,
+ * the kernel idmaps no host mount for us; none is needed: the one host
+ * uid there is reads as the script user in its namespace.
+ */
 static int
 jail_child_rw(const struct sandbox *sb, int userns)
 {
@@ -621,7 +637,7 @@ jail_child_rw(const struct sandbox *sb, int userns)
 	size_t			 i;
 	int			 tree;
 
-	for (i = 0; i < cfg->cf_nbind; i++) {
+	for (i = 0; i < cfg->cf_nbind && !rootless_active(); i++) {
 		if (!cfg->cf_bind[i].cb_rw ||
 		    jail_under_tmp(cfg->cf_bind[i].cb_dst))
 			continue;
@@ -639,12 +655,13 @@ jail_child_rw(const struct sandbox *sb, int userns)
 
 /* child, in its own mount namespace (a copy of the jail) */
 int
-jail_child_mounts(const struct sandbox *sb, int userns)
+jail_child_mounts(const struct sandbox *sb, const struct sandbox_spawn *ss,
+    int userns)
 {
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 	    NULL) == -1)
 		return -1;
-	if (jail_child_tmp(sb, userns) == -1)
+	if (jail_child_tmp(sb, ss, userns) == -1)
 		return -1;
 	return jail_child_rw(sb, userns);
 }
@@ -771,22 +788,22 @@ jail_child_overlay(const char *docroot, const char *top)
 	return jail_child_attach(mnt, docroot);
 }
 
-/* child: the overlay on the document root, with any bind below it kept */
+/* child: the overlay on the script's root, with any bind below it kept */
 static int
-jail_child_cover(const struct sandbox *sb, const char *top)
+jail_child_cover(const struct sandbox *sb, const char *root, const char *top)
 {
 	const struct config	*cfg = sb->sb_cfg;
 	int			 trees[CONFIG_BIND_MAX];
-	size_t			 i, dl = strlen(sb->sb_docroot);
+	size_t			 i, dl = strlen(root);
 
 	for (i = 0; i < cfg->cf_nbind; i++) {
 		trees[i] = -1;
-		if (strncmp(cfg->cf_bind[i].cb_dst, sb->sb_docroot, dl) == 0 &&
+		if (strncmp(cfg->cf_bind[i].cb_dst, root, dl) == 0 &&
 		    cfg->cf_bind[i].cb_dst[dl] == '/' &&
 		    (trees[i] = jail_child_clone(cfg->cf_bind[i].cb_dst)) == -1)
 			return -1;
 	}
-	if (jail_child_overlay(sb->sb_docroot, top) == -1)
+	if (jail_child_overlay(root, top) == -1)
 		return -1;
 	for (i = 0; i < cfg->cf_nbind; i++)
 		if (trees[i] != -1 && jail_child_attach(trees[i],
@@ -795,15 +812,17 @@ jail_child_cover(const struct sandbox *sb, const char *top)
 	return 0;
 }
 
+/* root: the document root, or the student's tree the script is in */
 int
-jail_child_script(const struct sandbox *sb, const char *path, int fd)
+jail_child_script(const struct sandbox *sb, const char *root,
+    const char *path, int fd)
 {
 	char		 top[PATH_MAX], file[PATH_MAX];
 	const char	*rel;
 	struct stat	 st;
-	size_t		 dl = strlen(sb->sb_docroot);
+	size_t		 dl = strlen(root);
 
-	if (strncmp(path, sb->sb_docroot, dl) != 0 || path[dl] != '/' ||
+	if (strncmp(path, root, dl) != 0 || path[dl] != '/' ||
 	    syscall(SYS_fstat, fd, &st) == -1) {
 		errno = EINVAL;
 		return -1;
@@ -814,7 +833,7 @@ jail_child_script(const struct sandbox *sb, const char *path, int fd)
 	    JAIL_SCRIPT_OPTS) == -1)
 		return -1;
 	memcpy(top, JAIL_SCRIPT_DIR, sizeof(JAIL_SCRIPT_DIR));
-	if (jail_child_copydirs(sb->sb_docroot, rel, top, sizeof(top)) == -1 ||
+	if (jail_child_copydirs(root, rel, top, sizeof(top)) == -1 ||
 	    jail_path(file, sizeof(file), top, rel) == -1 ||
 	    jail_child_copy(fd, file, &st) == -1)
 		return -1;
@@ -822,7 +841,7 @@ jail_child_script(const struct sandbox *sb, const char *path, int fd)
 	if (mount(NULL, JAIL_SCRIPT_DIR, NULL, MS_REMOUNT | MS_RDONLY |
 	    MS_NOSUID | MS_NODEV, NULL) == -1)
 		return -1;
-	return jail_child_cover(sb, top);
+	return jail_child_cover(sb, root, top);
 }
 
 /*
@@ -836,7 +855,7 @@ jail_probe_idmap(const struct sandbox *sb, const struct config *cfg,
 	size_t	 i;
 	int	 tree, r;
 
-	for (i = 0; i < cfg->cf_nbind; i++) {
+	for (i = 0; i < cfg->cf_nbind && !rootless_active(); i++) {
 		if (!cfg->cf_bind[i].cb_rw)
 			continue;
 		if ((tree = jail_child_clone(cfg->cf_bind[i].cb_dst)) == -1)
@@ -864,7 +883,8 @@ jail_probe_pivot(void)
 	if ((pid = fork()) == -1)
 		return 0;
 	if (pid == 0) {
-		if (unshare(CLONE_NEWNS) == -1 ||
+		if ((rootless_active() && rootless_enter(0, 0) == -1) ||
+		    unshare(CLONE_NEWNS) == -1 ||
 		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
 		    mount("cgijail", JAIL_BASE, "tmpfs", 0, JAIL_BASE_OPTS) ==
 		    -1 || chdir(JAIL_BASE) == -1 || mkdir("old", 0700) == -1 ||

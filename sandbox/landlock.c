@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * landlock.c: a second wall behind the read-only mounts: read everywhere,
- * write only to /tmp, /dev/null and jail-bind-rw targets, execute
+ * write only to /tmp, /dev/null, jail-bind-rw targets and a student's
+ * userdir-writable directory, execute
  * everywhere or (a policy's "exec self") only the script and what starts
  * it, no TCP, no signal or abstract socket out of the domain.  Required
  * at a minimum ABI unless the configuration turns it off; probed at
@@ -108,9 +109,9 @@ landlock_allow_fd(int rfd, int fd, uint64_t rights, uint64_t handled)
 }
 
 /*
- * child: read everywhere; write in /tmp, /dev/null and the rw binds;
- * execute everywhere, or (exec self) only the validated file and the
- * interpreters that start it.
+ * child: read everywhere; write in /tmp, /dev/null, the rw binds and a
+ * student's writable directory; execute everywhere, or (exec self) only
+ * the validated file and the interpreters that start it.
  */
 static int
 landlock_rules(const struct sandbox *sb, int rfd, uint64_t fs,
@@ -130,6 +131,17 @@ landlock_rules(const struct sandbox *sb, int rfd, uint64_t fs,
 		    (errno != EINVAL || landlock_allow(rfd,
 		    cfg->cf_bind[i].cb_dst, LL_FS_FILE & x, fs) == -1))
 			return -1;
+	if (ss->ss_user != NULL && ss->ss_rw != -1 && landlock_allow(rfd,
+	    ss->ss_rw_path, fs & x, fs) == -1)
+		return -1;
+	/*
+	 * A student's program is exec'd by its descriptor, which names the
+	 * executor's detached copy of the tree, beneath no rule: its own
+	 * (an exec opens the file for reading too).
+	 */
+	if (ss->ss_user != NULL && ss->ss_execat && landlock_allow_fd(rfd,
+	    execfd, LL_FS_EXECUTE | LL_FS_READ_FILE, fs) == -1)
+		return -1;
 	if (!exec_self)
 		return 0;
 	if (landlock_allow_fd(rfd, execfd, LL_FS_EXECUTE,

@@ -5,6 +5,7 @@
  * is made here, its slot groups in limits_slot.c; rlimits bound each
  * process and are the backstop where no cgroup exists.  Runs in the
  * executor (root); the setrlimit half runs in the child before execve.
+ * Rootless, a cgroup is used only where one is delegated to the user.
  */
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -192,6 +193,52 @@ limits_cgroup_probe(struct limits_cg_probe *p)
 	p->lcp_version = p->lcp_pids || p->lcp_memory ? 1 : 0;
 }
 
+/* may we make groups below dir and move processes into them? */
+static int
+limits_writable(const char *dir, const char *const *files)
+{
+	char	 path[PATH_MAX];
+	size_t	 i;
+
+	if (access(dir, W_OK | X_OK) == -1)
+		return 0;
+	for (i = 0; files[i] != NULL; i++)
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    files[i]) >= sizeof(path) || access(path, W_OK) == -1)
+			return 0;
+	return 1;
+}
+
+/*
+ * Rootless: a cgroup is ours to divide only where it was delegated to
+ * our uid (its directory and the files that move processes writable, as
+ * systemd's Delegate= or an administrator's chown leaves them): v2 with
+ * pids and memory, else v1's pids group.  1: delegated, 0: not writable,
+ * -1: no pids controller at all; where says which group, or why.
+ */
+int
+limits_cgroup_delegated(char *where, size_t wheresz)
+{
+	static const char *const v2[] = { "cgroup.procs",
+	    "cgroup.subtree_control", NULL };
+	static const char *const v1[] = { "cgroup.procs", NULL };
+	struct limits_cg_probe	 p;
+	char			 dir[PATH_MAX];
+	int			 ok;
+
+	limits_cgroup_probe(&p);
+	if (p.lcp_version == 2 && limits_own_dir(NULL, dir, sizeof(dir)) == 0)
+		ok = limits_writable(dir, v2);
+	else if (p.lcp_pids && limits_own_dir("pids", dir, sizeof(dir)) == 0)
+		ok = limits_writable(dir, v1);
+	else {
+		(void)strlcpy(where, "no pids controller", wheresz);
+		return -1;
+	}
+	(void)snprintf(where, wheresz, "%s (v%d)", dir, p.lcp_version);
+	return ok;
+}
+
 /* rmdir the slot groups (and an older version's r<reqid>) below dfd */
 static void
 limits_rmdir_children(int dfd)
@@ -360,6 +407,7 @@ int
 limits_cgroup_init(struct sandbox *sb, char *err, size_t errsz)
 {
 	struct limits_cg_probe	 p;
+	char			 name[PATH_MAX + 8];
 
 	sb->sb_cg_version = 0;
 	sb->sb_cg_pids_fd = sb->sb_cg_mem_fd = sb->sb_cg_cpu_fd = -1;
@@ -370,6 +418,10 @@ limits_cgroup_init(struct sandbox *sb, char *err, size_t errsz)
 		return -1;
 	}
 	if (!sb->sb_cfg->cf_cgroup)
+		return 0;
+	/* rootless: none but a delegated one (the start said which) */
+	if (rootless_active() && limits_cgroup_delegated(name,
+	    sizeof(name)) != 1)
 		return 0;
 	limits_cgroup_probe(&p);
 	if (p.lcp_version == 2) {
@@ -434,73 +486,82 @@ limits_cgroup_fini(struct sandbox *sb)
 
 /* clamp to the hard limit we hold: CAP_SYS_RESOURCE may be absent */
 static void
-limits_rl_add(struct sandbox *sb, int resource, rlim_t cur, rlim_t max)
+limits_rl_add(struct sandbox_rlimits *sl, int resource, rlim_t cur,
+    rlim_t max)
 {
 	struct sandbox_rlimit	*sr;
 	struct rlimit		 now;
 
-	if (sb->sb_nrlim >= SANDBOX_RLIMIT_MAX ||
-	    getrlimit(resource, &now) == -1)
+	if (sl->sl_n >= SANDBOX_RLIMIT_MAX || getrlimit(resource, &now) == -1)
 		return;
 	if (now.rlim_max != RLIM_INFINITY && max > now.rlim_max)
 		max = now.rlim_max;
 	if (cur > max)
 		cur = max;
-	sr = &sb->sb_rlim[sb->sb_nrlim++];
+	sr = &sl->sl_rlim[sl->sl_n++];
 	sr->sr_resource = resource;
 	sr->sr_lim.rlim_cur = cur;
 	sr->sr_lim.rlim_max = max;
 }
 
-/* 0 in the configuration means "not limited here" */
+/*
+ * lim as rlimits and /tmp's options, precomputed for the child.  0 in
+ * the configuration means "not limited here"; nproc is RLIMIT_NPROC's
+ * (a student's scripts share one uid: its processes times its scripts).
+ */
 int
-limits_rlimit_init(struct sandbox *sb, const struct config_limits *lim,
-    char *err, size_t errsz)
+limits_rlimit_set(struct sandbox_rlimits *sl, const struct config_limits *lim,
+    uint64_t nproc, char *err, size_t errsz)
 {
-	uint64_t	 nproc;
-
-	sb->sb_nrlim = 0;
+	sl->sl_n = 0;
 	/* soft then hard: SIGXCPU first, SIGKILL a second later */
 	if (lim->lim_cpu_sec > 0)
-		limits_rl_add(sb, RLIMIT_CPU, lim->lim_cpu_sec,
+		limits_rl_add(sl, RLIMIT_CPU, lim->lim_cpu_sec,
 		    lim->lim_cpu_sec + 1);
 	if (lim->lim_memory_bytes > 0)
-		limits_rl_add(sb, RLIMIT_AS, lim->lim_memory_bytes,
+		limits_rl_add(sl, RLIMIT_AS, lim->lim_memory_bytes,
 		    lim->lim_memory_bytes);
-	if (lim->lim_processes > 0) {
-		nproc = lim->lim_processes > UINT32_MAX ? UINT32_MAX :
-		    lim->lim_processes;
-		limits_rl_add(sb, RLIMIT_NPROC, nproc, nproc);
+	if (nproc > 0) {
+		nproc = nproc > UINT32_MAX ? UINT32_MAX : nproc;
+		limits_rl_add(sl, RLIMIT_NPROC, nproc, nproc);
 	}
 	if (lim->lim_file_size_bytes > 0)
-		limits_rl_add(sb, RLIMIT_FSIZE, lim->lim_file_size_bytes,
+		limits_rl_add(sl, RLIMIT_FSIZE, lim->lim_file_size_bytes,
 		    lim->lim_file_size_bytes);
 	if (lim->lim_open_files > 0)
-		limits_rl_add(sb, RLIMIT_NOFILE, lim->lim_open_files,
+		limits_rl_add(sl, RLIMIT_NOFILE, lim->lim_open_files,
 		    lim->lim_open_files);
-	limits_rl_add(sb, RLIMIT_CORE, 0, 0);
-	limits_rl_add(sb, RLIMIT_MEMLOCK, 0, 0);
-	limits_rl_add(sb, RLIMIT_MSGQUEUE, 0, 0);
-	if ((size_t)snprintf(sb->sb_tmp_opts, sizeof(sb->sb_tmp_opts),
+	limits_rl_add(sl, RLIMIT_CORE, 0, 0);
+	limits_rl_add(sl, RLIMIT_MEMLOCK, 0, 0);
+	limits_rl_add(sl, RLIMIT_MSGQUEUE, 0, 0);
+	if ((size_t)snprintf(sl->sl_tmp_opts, sizeof(sl->sl_tmp_opts),
 	    "size=%" PRIu64 ",nr_inodes=%" PRIu64 ",mode=1777",
 	    lim->lim_tmp_bytes > 0 ? lim->lim_tmp_bytes : 16 << 20,
 	    lim->lim_tmp_bytes / 4096 > 1024 ? lim->lim_tmp_bytes / 4096 :
-	    1024) >= sizeof(sb->sb_tmp_opts)) {
+	    1024) >= sizeof(sl->sl_tmp_opts)) {
 		snprintf(err, errsz, "tmpfs options too long");
 		return -1;
 	}
 	return 0;
 }
 
+int
+limits_rlimit_init(struct sandbox *sb, const struct config_limits *lim,
+    char *err, size_t errsz)
+{
+	return limits_rlimit_set(&sb->sb_rl, lim, lim->lim_processes, err,
+	    errsz);
+}
+
 /* child, before the uid changes */
 int
-limits_rlimit_apply(const struct sandbox *sb)
+limits_rlimit_apply(const struct sandbox_rlimits *sl)
 {
 	size_t	 i;
 
-	for (i = 0; i < sb->sb_nrlim; i++)
-		if (syscall(SYS_prlimit64, 0, sb->sb_rlim[i].sr_resource,
-		    &sb->sb_rlim[i].sr_lim, NULL) == -1)
+	for (i = 0; i < sl->sl_n; i++)
+		if (syscall(SYS_prlimit64, 0, sl->sl_rlim[i].sr_resource,
+		    &sl->sl_rlim[i].sr_lim, NULL) == -1)
 			return -1;
 	return 0;
 }
@@ -534,7 +595,7 @@ limits_cgroup_try(const struct config *cfg, char *err, size_t errsz)
 		err[0] = '\0';
 		if (limits_cgroup_init(&sb, err, errsz) == 0 &&
 		    limits_slots_init(&sb, 1, err, errsz) == 0 &&
-		    limits_cgroup_create(&sb, &ch, 0, fds) == -1)
+		    limits_cgroup_create(&sb, NULL, &ch, 0, fds) == -1)
 			snprintf(err, errsz, "a request group: %s",
 			    strerror(errno));
 		else if (err[0] == '\0')

@@ -8,8 +8,10 @@
  * A slot's next child starts only after its last one was reaped, which
  * (it is its pid namespace's init) outlives every process of the
  * request; the group is checked empty all the same.  Its event counters
- * only grow: what a request hit is the difference.  Executor (root); the
- * join runs in the child before execve.
+ * only grow: what a request hit is the difference.  A student's lower
+ * limits (userdir-limits) are written into the slot before that request
+ * and the configuration's back before the next one that is not theirs.
+ * Executor (root); the join runs in the child before execve.
  */
 #include <sys/stat.h>
 
@@ -35,7 +37,12 @@ struct limits_slot {
 	int		 ls_procs[SLOT_NDIR];	/* its cgroup.procs */
 	uint64_t	 ls_pids_max;		/* forks refused so far */
 	uint64_t	 ls_oom;		/* limit hits so far */
+	/* the limits written in the group now (0: none; SLOT_UNKNOWN) */
+	uint64_t	 ls_lim_pids;
+	uint64_t	 ls_lim_mem;
 };
+
+#define SLOT_UNKNOWN	UINT64_MAX	/* a write failed: write it again */
 
 static void
 slot_name(char *buf, size_t bufsz, size_t slot)
@@ -88,6 +95,8 @@ slot_make(struct sandbox *sb, size_t slot)
 	    NULL };
 	const char *const	 v1pids[] = { "pids.max", pids, NULL };
 
+	ls->ls_lim_pids = lim->lim_processes;
+	ls->ls_lim_mem = lim->lim_memory_bytes;
 	slot_fmt(pids, sizeof(pids), lim->lim_processes, "max");
 	if (sb->sb_cg_version == 2) {
 		slot_fmt(mem, sizeof(mem), lim->lim_memory_bytes, "max");
@@ -101,6 +110,75 @@ slot_make(struct sandbox *sb, size_t slot)
 	if (sb->sb_cg_mem_fd != -1 && slot_group(sb->sb_cg_mem_fd, slot,
 	    v1mem, &ls->ls_dir[SLOT_MEM], &ls->ls_procs[SLOT_MEM]) == -1)
 		return -1;
+	return 0;
+}
+
+/* 0 is no limit: above every number */
+static int
+slot_lowers(uint64_t to, uint64_t from)
+{
+	return to != 0 && (from == 0 || to < from);
+}
+
+/*
+ * v1 memory: memsw may never be below the limit, so lowering writes the
+ * limit first, raising memsw first; when what is there is not known, the
+ * other order is tried too.
+ */
+static int
+slot_mem_v1(const struct sandbox *sb, int dir, const char *mem, int lower,
+    int known)
+{
+	const char	*f[2] = { "memory.limit_in_bytes",
+	    "memory.memsw.limit_in_bytes" };
+	int		 i, k, n;
+
+	for (n = known ? 1 : 2; n > 0; n--, lower = !lower) {
+		for (i = 0; i < 2; i++) {
+			k = lower ? i : 1 - i;
+			if ((k == 0 || sb->sb_cg_memsw) &&
+			    limits_write_at(dir, f[k], mem) == -1)
+				break;
+		}
+		if (i == 2)
+			return 0;
+	}
+	return -1;
+}
+
+/*
+ * The request's limits in the slot's (empty) group, written only where
+ * they differ from what is there: a student's may be lower
+ * (userdir-limits), the next request's the configuration's again.
+ */
+static int
+slot_relimit(const struct sandbox *sb, struct limits_slot *ls,
+    const struct config_limits *lim)
+{
+	char	 buf[24];
+	int	 v2 = sb->sb_cg_version == 2;
+
+	if (lim->lim_processes != ls->ls_lim_pids) {
+		ls->ls_lim_pids = SLOT_UNKNOWN;
+		slot_fmt(buf, sizeof(buf), lim->lim_processes, "max");
+		if (limits_write_at(ls->ls_dir[SLOT_PIDS], "pids.max",
+		    buf) == -1)
+			return -1;
+		ls->ls_lim_pids = lim->lim_processes;
+	}
+	if (lim->lim_memory_bytes != ls->ls_lim_mem &&
+	    ls->ls_dir[v2 ? SLOT_PIDS : SLOT_MEM] != -1) {
+		slot_fmt(buf, sizeof(buf), lim->lim_memory_bytes,
+		    v2 ? "max" : "-1");
+		if (v2 ? limits_write_at(ls->ls_dir[SLOT_PIDS], "memory.max",
+		    buf) == -1 : slot_mem_v1(sb, ls->ls_dir[SLOT_MEM], buf,
+		    slot_lowers(lim->lim_memory_bytes, ls->ls_lim_mem),
+		    ls->ls_lim_mem != SLOT_UNKNOWN) == -1) {
+			ls->ls_lim_mem = SLOT_UNKNOWN;
+			return -1;
+		}
+		ls->ls_lim_mem = lim->lim_memory_bytes;
+	}
 	return 0;
 }
 
@@ -187,12 +265,13 @@ limits_slots_fini(struct sandbox *sb)
 
 /*
  * Parent, per request: the slot's cgroup.procs fds for the child to join
- * (they stay the slot's: never closed per request).  A group that still
- * holds a process is never shared: EBUSY.
+ * (they stay the slot's: never closed per request), its group set to lim
+ * (NULL: the configuration's).  A group that still holds a process is
+ * never shared: EBUSY.
  */
 int
-limits_cgroup_create(struct sandbox *sb, struct sandbox_child *ch,
-    size_t slot, int procfds[LIMITS_CG_FDS])
+limits_cgroup_create(struct sandbox *sb, const struct config_limits *lim,
+    struct sandbox_child *ch, size_t slot, int procfds[LIMITS_CG_FDS])
 {
 	struct limits_slot	*ls;
 	char			 buf[32];
@@ -213,6 +292,9 @@ limits_cgroup_create(struct sandbox *sb, struct sandbox_child *ch,
 		errno = EBUSY;
 		return -1;
 	}
+	if (slot_relimit(sb, ls, lim != NULL ? lim : &sb->sb_cfg->cf_limits)
+	    == -1)
+		return -1;
 	procfds[0] = ls->ls_procs[SLOT_PIDS];
 	procfds[1] = ls->ls_procs[SLOT_MEM];
 	/* cpu: one group for all scripts, weighed against the daemon */

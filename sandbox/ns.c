@@ -4,6 +4,7 @@
  * empty network namespace that every script shares; each child then gets
  * its own pid, mount, ipc and uts namespace from clone().  Trusts nothing
  * but the kernel; the child half runs between clone and execve.
+ * Rootless, root is that of the executor's own user namespace.
  */
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -132,8 +133,10 @@ ns_probe(int flag)
 
 	if ((pid = fork()) == -1)
 		return 0;
+	/* rootless: in a user namespace of its own, as the roles are */
 	if (pid == 0)
-		_exit(unshare(flag) == 0 ? 0 : 1);
+		_exit((rootless_active() && rootless_enter(0, 0) == -1) ||
+		    unshare(flag) == -1 ? 1 : 0);
 	while (waitpid(pid, &status, 0) == -1)
 		if (errno != EINTR)
 			return 0;

@@ -29,9 +29,24 @@ int	ns_probe(int flag);
 
 /* jail.c */
 int	jail_build(struct sandbox *, const struct config *, char *, size_t);
-int	jail_child_mounts(const struct sandbox *, int userns); /* child */
-int	jail_child_script(const struct sandbox *, const char *path,
-	    int fd);					/* child */
+int	jail_child_mounts(const struct sandbox *,
+	    const struct sandbox_spawn *, int userns);	/* child */
+int	jail_child_script(const struct sandbox *, const char *root,
+	    const char *path, int fd);			/* child */
+int	jail_under_tmp(const char *path);
+int	jail_mkpath(const char *path, mode_t kind);	/* at init */
+int	jail_child_mkpath(const char *path, int isdir);	/* child */
+int	jail_child_attach(int tree, const char *path);	/* child */
+
+/* jail_user.c: userdir, the students' trees and identities */
+int	jail_user_init(struct sandbox *, const struct config *, char *,
+	    size_t);
+int	jail_user_build(struct sandbox *, const struct config *, char *,
+	    size_t);
+void	jail_user_fini(struct sandbox *);
+int	jail_user_child_tree(const struct sandbox *,
+	    const struct sandbox_spawn *, int tree);	/* child */
+int	jail_user_child_rw(const struct sandbox_spawn *, int rw); /* child */
 int	jail_probe_idmap(const struct sandbox *, const struct config *,
 	    char *, size_t);
 int	jail_probe_pivot(void);
@@ -57,17 +72,21 @@ uint64_t limits_key_value(const char *buf, const char *key);
 /* limits_slot.c: one group per slot, made at start */
 int	limits_slots_init(struct sandbox *, size_t nslots, char *, size_t);
 void	limits_slots_fini(struct sandbox *);
-int	limits_cgroup_create(struct sandbox *, struct sandbox_child *,
-	    size_t slot, int procfds[LIMITS_CG_FDS]);
+int	limits_cgroup_create(struct sandbox *, const struct config_limits *,
+	    struct sandbox_child *, size_t slot, int procfds[LIMITS_CG_FDS]);
 int	limits_cgroup_join(const int procfds[LIMITS_CG_FDS]);	/* child */
 uint32_t limits_cgroup_release(struct sandbox *, struct sandbox_child *);
 int	limits_rlimit_init(struct sandbox *, const struct config_limits *,
 	    char *, size_t);
-int	limits_rlimit_apply(const struct sandbox *);	/* child */
+int	limits_rlimit_set(struct sandbox_rlimits *,
+	    const struct config_limits *, uint64_t nproc, char *, size_t);
+int	limits_rlimit_apply(const struct sandbox_rlimits *);	/* child */
 
 /* userns.c */
 int	userns_init(struct sandbox *, const struct config *, size_t nslots,
 	    char *, size_t);
+/* a namespace mapping uid and gid to themselves (a student's): *fd */
+int	userns_identity(uid_t, gid_t, int *fd);
 void	userns_fini(struct sandbox *);
 int	userns_enter(int fd);				/* child */
 
@@ -88,6 +107,17 @@ int	caps_no_new_privs(void);			/* child */
 int	filter_err(char *err, size_t errsz, const char *fname, int line,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 int	filter_push(struct filter_policy *, const struct filter_rule *);
+
+/* rootless.c: what the jail does differently in a user namespace */
+unsigned long	rootless_locked_flags(const char *path);
+int	rootless_proc_under(const char *hostproc, const char *target);
+
+/* check.c: one line of --check; check_rootless.c: its rootless lines */
+void	check_line(FILE *, const char *layer, const char *state,
+	    const char *note);
+int	check_rootless_mode(FILE *);
+int	check_rootless_cgroups(FILE *, const struct config *);
+void	check_rootless_terms(FILE *);
 
 /* landlock.c */
 int	landlock_probe(void);

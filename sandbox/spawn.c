@@ -30,7 +30,9 @@
 #define SPAWN_FD_STATUS		3	/* the failure record's pipe */
 #define SPAWN_FD_EXEC		4	/* the validated file */
 #define SPAWN_FD_USERNS		5	/* the slot's user namespace */
-#define SPAWN_FD_FIRST_FREE	6
+#define SPAWN_FD_TREE		6	/* userdir: the student's tree */
+#define SPAWN_FD_RW		7	/* userdir: its writable directory */
+#define SPAWN_FD_FIRST_FREE	8
 
 /* the kernel's struct clone_args (glibc has no clone3 wrapper) */
 struct spawn_clone_args {
@@ -56,7 +58,9 @@ static const char *const spawn_step_names[SBX_STEP_MAX] = {
 	[SBX_STEP_CLONE] = "clone/namespaces",
 	[SBX_STEP_FDS] = "fds",
 	[SBX_STEP_MOUNTS] = "mounts",
+	[SBX_STEP_USERDIR] = "userdir tree",
 	[SBX_STEP_SCRIPT] = "script bind",
+	[SBX_STEP_USERDIR_RW] = "userdir writable directory",
 	[SBX_STEP_RLIMITS] = "rlimits",
 	[SBX_STEP_USERNS] = "user namespace",
 	[SBX_STEP_BOUNDING] = "bounding set",
@@ -104,17 +108,23 @@ static int
 spawn_fds(const struct sandbox *sb, const struct sandbox_spawn *ss,
     int statusfd)
 {
-	int	 src[6] = { ss->ss_stdin, ss->ss_stdout, ss->ss_stderr,
-		    statusfd, ss->ss_exec_fd, sb->sb_userns[ss->ss_slot] };
+	int	 src[SPAWN_FD_FIRST_FREE] = { ss->ss_stdin, ss->ss_stdout,
+		    ss->ss_stderr, statusfd, ss->ss_exec_fd,
+		    ss->ss_user != NULL ? ss->ss_user->su_userns :
+		    sb->sb_userns[ss->ss_slot], ss->ss_user != NULL ?
+		    ss->ss_tree : -1, ss->ss_user != NULL ? ss->ss_rw : -1 };
 	int	 i;
 
-	for (i = 0; i < 6; i++)
-		if (src[i] < SPAWN_FD_FIRST_FREE && (src[i] = (int)syscall(
-		    SYS_fcntl, src[i], F_DUPFD_CLOEXEC, SPAWN_FD_FIRST_FREE)) ==
-		    -1)
+	for (i = 0; i < SPAWN_FD_FIRST_FREE; i++)
+		if (src[i] != -1 && src[i] < SPAWN_FD_FIRST_FREE &&
+		    (src[i] = (int)syscall(SYS_fcntl, src[i], F_DUPFD_CLOEXEC,
+		    SPAWN_FD_FIRST_FREE)) == -1)
 			return -1;
-	for (i = 0; i < 6; i++)
-		if (syscall(SYS_dup3, src[i], i, i < 3 ? 0 : O_CLOEXEC) == -1)
+	for (i = 0; i < SPAWN_FD_FIRST_FREE; i++)
+		if (src[i] == -1)
+			(void)syscall(SYS_close, i);
+		else if (syscall(SYS_dup3, src[i], i, i < 3 ? 0 :
+		    O_CLOEXEC) == -1)
 			return -1;
 	return (int)syscall(SYS_close_range, SPAWN_FD_FIRST_FREE, ~0U, 0);
 }
@@ -147,22 +157,31 @@ static void __attribute__((noreturn))
 spawn_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
     const int cgfds[LIMITS_CG_FDS], int statusfd)
 {
-	const int	 st = SPAWN_FD_STATUS;
+	const struct sandbox_user	*su = ss->ss_user;
+	const int			 st = SPAWN_FD_STATUS;
 
 	SPAWN_STEP(statusfd, SBX_STEP_CLONE, ns_child_enter(sb->sb_sig_reset));
 	SPAWN_STEP(statusfd, SBX_STEP_CGROUP, limits_cgroup_join(cgfds));
 	SPAWN_STEP(statusfd, SBX_STEP_FDS, spawn_fds(sb, ss, statusfd));
-	SPAWN_STEP(st, SBX_STEP_MOUNTS, jail_child_mounts(sb,
+	SPAWN_STEP(st, SBX_STEP_MOUNTS, jail_child_mounts(sb, ss,
 	    SPAWN_FD_USERNS));
+	if (su != NULL)
+		SPAWN_STEP(st, SBX_STEP_USERDIR, jail_user_child_tree(sb, ss,
+		    SPAWN_FD_TREE));
 	if (!ss->ss_execat)
 		SPAWN_STEP(st, SBX_STEP_SCRIPT, jail_child_script(sb,
-		    ss->ss_script, SPAWN_FD_EXEC));
-	SPAWN_STEP(st, SBX_STEP_RLIMITS, limits_rlimit_apply(sb));
+		    su != NULL ? su->su_path : sb->sb_docroot, ss->ss_script,
+		    SPAWN_FD_EXEC));
+	if (su != NULL)
+		SPAWN_STEP(st, SBX_STEP_USERDIR_RW, jail_user_child_rw(ss,
+		    SPAWN_FD_RW));
+	SPAWN_STEP(st, SBX_STEP_RLIMITS, limits_rlimit_apply(su != NULL ?
+	    &su->su_rl : &sb->sb_rl));
 	SPAWN_STEP(st, SBX_STEP_USERNS, userns_enter(SPAWN_FD_USERNS));
 	SPAWN_STEP(st, SBX_STEP_BOUNDING, caps_bound_drop(sb->sb_cap_last));
 	SPAWN_STEP(st, SBX_STEP_SECUREBITS, caps_lock(sb->sb_cap_last));
-	SPAWN_STEP(st, SBX_STEP_IDENTITY, caps_set_identity(sb->sb_uid,
-	    sb->sb_gid));
+	SPAWN_STEP(st, SBX_STEP_IDENTITY, caps_set_identity(su != NULL ?
+	    su->su_uid : sb->sb_uid, su != NULL ? su->su_gid : sb->sb_gid));
 	SPAWN_STEP(st, SBX_STEP_CAPS, caps_clear_all());
 	SPAWN_STEP(st, SBX_STEP_NNP, caps_no_new_privs());
 	SPAWN_STEP(st, SBX_STEP_LANDLOCK, landlock_restrict(sb, ss,
@@ -188,7 +207,9 @@ spawn_check(const struct sandbox *sb, const struct sandbox_spawn *ss)
 	    ss->ss_slot < sb->sb_nslots && ss->ss_exec_fd >= 0 &&
 	    (ss->ss_execat || (ss->ss_path != NULL &&
 	    ss->ss_script != NULL)) && ss->ss_argv != NULL &&
-	    ss->ss_envp != NULL && ss->ss_cwd != NULL;
+	    ss->ss_envp != NULL && ss->ss_cwd != NULL &&
+	    (ss->ss_user == NULL || (ss->ss_tree >= 0 &&
+	    (ss->ss_rw == -1 || ss->ss_rw_path != NULL)));
 }
 
 int
@@ -211,7 +232,8 @@ sandbox_spawn(struct sandbox *sb, const struct sandbox_spawn *ss,
 		return spawn_fail(fail, SBX_STEP_CLONE, EINVAL);
 	if (pipe2(st, O_CLOEXEC) == -1)
 		return spawn_fail(fail, SBX_STEP_CLONE, errno);
-	if (limits_cgroup_create(sb, ch, ss->ss_slot, cgfds) == -1) {
+	if (limits_cgroup_create(sb, ss->ss_user != NULL ?
+	    ss->ss_user->su_limits : NULL, ch, ss->ss_slot, cgfds) == -1) {
 		save = errno;
 		(void)close(st[0]);
 		(void)close(st[1]);
@@ -396,6 +418,7 @@ sandbox_init(struct sandbox *sb, const struct config *cfg,
 		goto fail;
 	/* the user namespaces need the host's /proc: before the jail */
 	if (userns_init(sb, cfg, nslots, err, errsz) == -1 ||
+	    jail_user_init(sb, cfg, err, errsz) == -1 ||
 	    ns_net_isolate(cfg, err, errsz) == -1 ||
 	    jail_build(sb, cfg, err, errsz) == -1 ||
 	    jail_probe_idmap(sb, cfg, err, errsz) == -1)
@@ -423,6 +446,7 @@ sandbox_fini(struct sandbox *sb)
 		filter_free(&sb->sb_policy[i]);
 	sb->sb_npolicy = 0;
 	filter_free(&sb->sb_floor);
+	jail_user_fini(sb);
 	userns_fini(sb);
 	sb->sb_inited = 0;
 }

@@ -7,8 +7,11 @@
  * no other process: nobody else can read its /proc, signal or trace it,
  * and RLIMIT_NPROC counts one request.  Which uids are whose is kept in
  * byte-range locks on one file, so another instance or the next
- * generation after a reload never takes a uid in use.  The child half
- * enters it.  Trusts the configuration (already validated) and the
+ * generation after a reload never takes a uid in use.  userdir: a
+ * student's namespace maps that student's uid and group to themselves
+ * (suEXEC's model: the script is the student).  Rootless, the one host
+ * uid there is stands behind every slot (no range, no lock).  The child
+ * half enters it.  Trusts the configuration (already validated) and the
  * kernel.
  */
 #include <sys/stat.h>
@@ -50,7 +53,8 @@ userns_write(pid_t pid, const char *file, unsigned int inside,
  * /proc/PID/ns/user; then it leaves.
  */
 static int
-userns_make(uid_t in_uid, gid_t in_gid, uint32_t host, int *fdp)
+userns_make(uid_t in_uid, gid_t in_gid, uid_t host_uid, gid_t host_gid,
+    int *fdp)
 {
 	char	 path[64], c = 0;
 	pid_t	 pid;
@@ -75,8 +79,8 @@ userns_make(uid_t in_uid, gid_t in_gid, uint32_t host, int *fdp)
 		return -1;
 	}
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-	if (userns_write(pid, "uid_map", in_uid, host) == 0 &&
-	    userns_write(pid, "gid_map", in_gid, host) == 0)
+	if (userns_write(pid, "uid_map", in_uid, host_uid) == 0 &&
+	    userns_write(pid, "gid_map", in_gid, host_gid) == 0)
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	save = errno;
 	(void)close(pfd[1]);
@@ -137,17 +141,24 @@ userns_claim(const struct sandbox *sb, const struct config *cfg,
 	return -1;
 }
 
+/*
+ * Rootless, each slot's namespace maps the script user to the executor's
+ * own uid 0 (the one host uid there is): no range, no lock.  A namespace
+ * per slot still counts each request's processes apart for RLIMIT_NPROC.
+ */
 int
 userns_init(struct sandbox *sb, const struct config *cfg, size_t nslots,
     char *err, size_t errsz)
 {
 	uint32_t	 next = 0;
 	size_t		 i;
+	int		 rootless = rootless_active();
 
 	sb->sb_uid_lockfd = -1;
 	if ((sb->sb_userns = calloc(nslots, sizeof(int))) == NULL ||
 	    (sb->sb_uids = calloc(nslots, sizeof(uid_t))) == NULL ||
-	    (sb->sb_uid_lockfd = userns_lock_open(O_RDWR | O_CREAT)) == -1) {
+	    (!rootless && (sb->sb_uid_lockfd = userns_lock_open(O_RDWR |
+	    O_CREAT)) == -1)) {
 		snprintf(err, errsz, "script uids (%s): %s", USERNS_LOCK_FILE,
 		    strerror(errno));
 		return -1;
@@ -156,6 +167,13 @@ userns_init(struct sandbox *sb, const struct config *cfg, size_t nslots,
 		sb->sb_userns[i] = -1;
 	sb->sb_nslots = nslots;
 	for (i = 0; i < nslots; i++) {
+		if (rootless) {
+			sb->sb_uids[i] = rootless_uid();
+			if (userns_make(sb->sb_uid, sb->sb_gid, 0, 0,
+			    &sb->sb_userns[i]) == -1)
+				break;
+			continue;
+		}
 		if (userns_claim(sb, cfg, &next, &sb->sb_uids[i]) == -1) {
 			snprintf(err, errsz, "script-uid-range: %zu uids free "
 			    "of the %zu max-scripts needs (other cgijail "
@@ -164,13 +182,22 @@ userns_init(struct sandbox *sb, const struct config *cfg, size_t nslots,
 			return -1;
 		}
 		if (userns_make(sb->sb_uid, sb->sb_gid, sb->sb_uids[i],
-		    &sb->sb_userns[i]) == -1) {
-			snprintf(err, errsz, "user namespace for uid %u: %s",
-			    (unsigned int)sb->sb_uids[i], strerror(errno));
-			return -1;
-		}
+		    sb->sb_uids[i], &sb->sb_userns[i]) == -1)
+			break;
+	}
+	if (i < nslots) {
+		snprintf(err, errsz, "user namespace for uid %u: %s",
+		    (unsigned int)sb->sb_uids[i], strerror(errno));
+		return -1;
 	}
 	return 0;
+}
+
+/* a student's: its uid and group, each mapped to itself */
+int
+userns_identity(uid_t uid, gid_t gid, int *fd)
+{
+	return userns_make(uid, gid, uid, gid, fd);
 }
 
 void

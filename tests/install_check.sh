@@ -31,7 +31,7 @@ dest=$tmp/dest
 mk install DESTDIR="$dest" USERADD="$tmp/useradd" >/dev/null
 listing=$(cd "$dest" && find . -mindepth 1 \( -type f -o -type d -empty \) \
     -printf '%m %p\n' | sed 's| \./| /|' | sort -k2)
-examples=$(cd "$top" && printf '%s\n' examples/*.conf | sort)
+examples=$(cd "$top" && printf '%s\n' examples/*.conf examples/*.limits | sort)
 want=$( {
 	echo "755 /etc/cgijail"
 	echo "644 /etc/logrotate.d/cgijail"

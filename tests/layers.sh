@@ -33,20 +33,20 @@ EXEC_OBJS=(daemon/executor*.o daemon/exec_*.o daemon/cgi.o daemon/cgi_env*.o
 	sandbox/*.o daemon/explain*.o)
 
 # the pure modules: HTTP parser, CGI env builder and response parser,
-# stderr hints, config parser, message codec, policy parser and merge
+# stderr hints, config parser (its keyword files too), message codec,
+# policy parser and merge, the userdir table and limits file
 PURE_OBJS=(daemon/http*.o daemon/cgi_env*.o daemon/cgi_resp*.o
-	daemon/cgi_hint*.o daemon/config.o daemon/config_kw.o
-	daemon/config_listen.o daemon/config_kw_auth.o daemon/msg.o
-	daemon/proxy.o daemon/auth.o
-	sandbox/filter_parse.o sandbox/filter_merge.o)
+	daemon/cgi_hint*.o daemon/config.o daemon/config_kw*.o daemon/msg.o
+	daemon/config_listen.o daemon/proxy.o daemon/auth.o
+	sandbox/filter_parse.o sandbox/filter_merge.o daemon/userdir.o)
 
 # shared mechanism, in no role group and not checked here; named only so
 # that an object in no group at all is reported
 # auth_verify.o: the password verifier the front forks before its drop
 # (the front's own objects never fork; its seccomp filter forbids it)
 SHARED_OBJS=(daemon/main.o daemon/parent*.o daemon/proc*.o daemon/log*.o daemon/path.o
-	daemon/msg*.o daemon/config*.o daemon/confine*.o daemon/keys.o
-	daemon/auth_verify.o)
+	daemon/msg*.o daemon/config*.o daemon/confine*.o daemon/userdir*.o
+	daemon/keys.o daemon/auth_verify.o)
 
 # ---- what each group must not reference (anchored EREs) ---------------
 

@@ -10,6 +10,8 @@ after it.
 
 import os
 import re
+import shutil
+import subprocess
 import sys
 import threading
 
@@ -32,6 +34,7 @@ NOBODY = 65534
 # a sanitizer build answers several times slower: upper time bounds scale
 SLOW = ct.SLOW
 SANITIZER = ct.SANITIZER
+GDB_TIMEOUT = 60
 
 
 def script(body, interp='/bin/sh'):
@@ -173,3 +176,28 @@ def assert_no_script_left(d, timeout=3.0):
     gone = wait_until(lambda: not script_procs(d), timeout)
     assert gone, 'script processes left: %s' % ', '.join(
         '%d (%s)' % (p, proc_comm(p)) for p in script_procs(d))
+
+
+def gdb_calls(pid, calls):
+    """Run each C expression in the live process pid through gdb (as
+    code a compromised process would run); returns the value each
+    printed (int), in order."""
+    gdb = shutil.which('gdb')
+    if gdb is None:
+        raise ct.Skip('gdb is not installed (make deps installs it)')
+    # the binary and libc by their host paths: a front whose root is
+    # its document root has neither in its own mount namespace, where
+    # gdb's default sysroot ("target:") would look for them
+    args = [gdb, '-q', '-batch', '-nx', '-iex', 'set sysroot /',
+            '-p', str(pid)]
+    for c in calls:
+        args += ['-ex', 'print (int)%s' % c]
+    args += ['-ex', 'detach']
+    p = subprocess.run(args, capture_output=True, text=True,
+                       timeout=GDB_TIMEOUT)
+    vals = [int(v) for v in re.findall(r'^\$\d+ = (-?\d+)$', p.stdout,
+                                       re.M)]
+    assert len(vals) == len(calls), \
+        'gdb did not run every call (%d of %d):\n%s\n%s' % (
+            len(vals), len(calls), p.stdout[-2000:], p.stderr[-2000:])
+    return vals

@@ -15,20 +15,17 @@ proves nothing about the paths).
 
 import os
 import re
-import shutil
-import subprocess
 import sys
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from attack_common import (Daemon, check_controls, files)  # noqa: E402
+from attack_common import (Daemon, check_controls, files,  # noqa: E402
+                           gdb_calls)
 import cgijail_test as ct                                   # noqa: E402
-from cgijail_test import Skip                               # noqa: E402
 
 AT_FDCWD = -100
 O_RDONLY, O_WRONLY, O_CREAT, O_DIRECTORY = 0, 1, 0o100, 0o200000
 CLIMB = '../' * 24
-GDB_TIMEOUT = 60
 
 
 def _dir_fds(pid):
@@ -51,30 +48,6 @@ def _id(path):
     except OSError:
         return None
     return (st.st_dev, st.st_ino)
-
-
-def _gdb_calls(pid, calls):
-    """Run each C expression in the live process pid through gdb;
-    returns the value each printed (int), in order."""
-    gdb = shutil.which('gdb')
-    if gdb is None:
-        raise Skip('gdb is not installed (make deps installs it)')
-    # the binary and libc by their host paths: a front whose root is
-    # its document root has neither in its own mount namespace, where
-    # gdb's default sysroot ("target:") would look for them
-    args = [gdb, '-q', '-batch', '-nx', '-iex', 'set sysroot /',
-            '-p', str(pid)]
-    for c in calls:
-        args += ['-ex', 'print (int)%s' % c]
-    args += ['-ex', 'detach']
-    p = subprocess.run(args, capture_output=True, text=True,
-                       timeout=GDB_TIMEOUT)
-    vals = [int(v) for v in re.findall(r'^\$\d+ = (-?\d+)$', p.stdout,
-                                       re.M)]
-    assert len(vals) == len(calls), \
-        'gdb did not run every call (%d of %d):\n%s\n%s' % (
-            len(vals), len(calls), p.stdout[-2000:], p.stderr[-2000:])
-    return vals
 
 
 def test_front_escape_no_descriptor_or_path_reaches_outside_the_root():
@@ -104,7 +77,7 @@ def test_front_escape_no_descriptor_or_path_reaches_outside_the_root():
                 what.append((target, 'fd %s: %s' % (
                     'AT_FDCWD' if fd == AT_FDCWD else fd, why)))
         try:
-            vals = _gdb_calls(front, calls)
+            vals = gdb_calls(front, calls)
         finally:
             made = os.path.exists(os.path.join(canary_dir, canary))
             if made:

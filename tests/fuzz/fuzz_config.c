@@ -4,6 +4,9 @@
  * file; whatever it holds, the parser must return 0 with a struct whose
  * every field is in range, or -1 with a bounded "FILE:LINE: " message.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -135,6 +138,40 @@ fz_check_setenv(const struct config *cf)
 	}
 }
 
+/* userdir DIR, userdir-writable SUBDIR: plain relative one-word paths */
+static int
+fz_clean_relpath(const char *s)
+{
+	size_t	n = strlen(s);
+
+	return n > 0 && s[0] != '/' && s[n - 1] != '/' &&
+	    strstr(s, "//") == NULL && strcmp(s, ".") != 0 &&
+	    strcmp(s, "..") != 0 && strncmp(s, "./", 2) != 0 &&
+	    strncmp(s, "../", 3) != 0 && strstr(s, "/./") == NULL &&
+	    strstr(s, "/../") == NULL && (n < 2 || strcmp(s + n - 2,
+	    "/.") != 0) && (n < 3 || strcmp(s + n - 3, "/..") != 0) &&
+	    strpbrk(s, " \t\r\n") == NULL;
+}
+
+static void
+fz_check_userdir(const struct config *cf)
+{
+	FZ_CHECK(fz_terminated(cf->cf_userdir, sizeof(cf->cf_userdir)));
+	FZ_CHECK(cf->cf_userdir[0] == '\0' ||
+	    fz_clean_relpath(cf->cf_userdir));
+	FZ_CHECK(cf->cf_userdir_writable[0] == '\0' ||
+	    (cf->cf_userdir[0] != '\0' &&
+	    fz_clean_relpath(cf->cf_userdir_writable)));
+	FZ_CHECK(cf->cf_userdir_limits[0] == '\0' ||
+	    (cf->cf_userdir[0] != '\0' && cf->cf_userdir_limits[0] == '/'));
+	FZ_CHECK(cf->cf_userdir_min_uid >= 1 &&
+	    cf->cf_userdir_min_uid != (uid_t)-1);
+	FZ_CHECK(cf->cf_userdir_max_scripts >= 1 &&
+	    cf->cf_userdir_max_scripts <= 4096);
+	FZ_CHECK(cf->cf_userdir_debug == 0 || cf->cf_userdir_debug == 1);
+	FZ_CHECK(cf->cf_userdir_table == NULL);
+}
+
 static void
 fz_check_values(const struct config *cf)
 {
@@ -171,6 +208,43 @@ fz_check_values(const struct config *cf)
 	FZ_CHECK(cf->cf_script_uid_count >= (uint32_t)cf->cf_max_scripts);
 	FZ_CHECK((uint64_t)cf->cf_script_uid_first +
 	    cf->cf_script_uid_count - 1 < UINT32_MAX);
+	fz_check_userdir(cf);
+}
+
+/*
+ * metrics: off, or one literal address (never a wildcard or an
+ * IPv4-mapped one), loopback unless the line said non-loopback, a port;
+ * the check against the listen lines answers 0 or a terminated error
+ */
+static void
+fz_check_metrics(const struct config *cf)
+{
+	struct in6_addr	a;
+	char		err[256];
+	int		lo, rc;
+
+	FZ_CHECK(fz_terminated(cf->cf_metrics_addr,
+	    sizeof(cf->cf_metrics_addr)));
+	if (cf->cf_metrics_addr[0] == '\0') {
+		FZ_CHECK(cf->cf_metrics_port[0] == '\0' &&
+		    !cf->cf_metrics_nonloopback);
+		return;
+	}
+	FZ_CHECK(atoi(cf->cf_metrics_port) >= 1 &&
+	    atoi(cf->cf_metrics_port) <= 65535);
+	if (inet_pton(AF_INET, cf->cf_metrics_addr, &a) == 1) {
+		FZ_CHECK(memcmp(&a, "\0\0\0\0", 4) != 0);
+		lo = a.s6_addr[0] == 127;
+	} else {
+		FZ_CHECK(inet_pton(AF_INET6, cf->cf_metrics_addr, &a) == 1);
+		FZ_CHECK(!IN6_IS_ADDR_UNSPECIFIED(&a) &&
+		    !IN6_IS_ADDR_V4MAPPED(&a));
+		lo = IN6_IS_ADDR_LOOPBACK(&a);
+	}
+	FZ_CHECK(lo == !cf->cf_metrics_nonloopback);
+	rc = config_metrics_check(cf, FZ_FILE ":1", err, sizeof(err));
+	FZ_CHECK(rc == 0 || (rc == -1 && fz_terminated(err, sizeof(err)) &&
+	    strncmp(err, FZ_FILE ":1: metrics ", 16) == 0));
 }
 
 /* "fz.conf:N: message" with N at most one past the number of lines */
@@ -212,6 +286,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		config_finish(&fz_cf);
 		FZ_CHECK(fz_cf.cf_nlisten >= 1 && fz_cf.cf_ncgidir >= 1 &&
 		    fz_cf.cf_root[0] != '\0');
+		fz_check_metrics(&fz_cf);
 	} else
 		fz_check_error(err, sizeof(err), data, size);
 

@@ -33,6 +33,8 @@ union fz_payload {
 	struct msg_exec_done	ed;
 	struct msg_exec_kill	ek;
 	struct msg_ready	rd;
+	struct msg_metrics_exec	mx;
+	struct msg_metrics_parent mp;
 	unsigned char		raw[MSG_PAYLOAD_MAX];
 };
 
@@ -54,6 +56,10 @@ static const struct {
 	[MSG_EXEC_KILL] = { sizeof(struct msg_exec_kill), 0, FZ_R(PROC_FRONT) },
 	[MSG_READY] = { sizeof(struct msg_ready), 0,
 	    FZ_R(PROC_FRONT) | FZ_R(PROC_EXECUTOR) },
+	[MSG_METRICS_EXEC] = { sizeof(struct msg_metrics_exec), 0,
+	    FZ_R(PROC_EXECUTOR) },
+	[MSG_METRICS_PARENT] = { sizeof(struct msg_metrics_parent), 0,
+	    FZ_R(PROC_PARENT) },
 };
 
 static union fz_payload	fz_p;
@@ -61,8 +67,9 @@ static union fz_payload	fz_p;
 static enum proc_role
 fz_sender(enum msg_type t)
 {
-	return t == MSG_SHUTDOWN ? PROC_PARENT : t == MSG_EXEC_STARTED ||
-	    t == MSG_EXEC_DONE ? PROC_EXECUTOR : PROC_FRONT;
+	return t == MSG_SHUTDOWN || t == MSG_METRICS_PARENT ? PROC_PARENT :
+	    t == MSG_EXEC_STARTED || t == MSG_EXEC_DONE ||
+	    t == MSG_METRICS_EXEC ? PROC_EXECUTOR : PROC_FRONT;
 }
 
 static void
@@ -77,6 +84,8 @@ fz_good(enum msg_type t, union fz_payload *p)
 		strcpy(p->acc.ma_line, "127.0.0.1 - - \"GET /\" 200");
 	else if (t == MSG_EXEC_STARTED)
 		strcpy(p->es.es_reason, "ok");
+	else if (t == MSG_METRICS_PARENT)
+		p->mp.mp_start_ms = 1;
 	else if (t == MSG_EXEC_REQ) {
 		strcpy(p->er.er_method, "POST");
 		strcpy(p->er.er_script, "/cgi-bin/t.sh");
@@ -165,6 +174,21 @@ fz_check_exec_req(const struct msg_exec_req *er)
 	    er->er_remote_user[0] == '\0');
 }
 
+/* the counters' invariants: bounded gauges, ended <= ran, no wrap */
+static void
+fz_check_mx(const struct msg_metrics_exec *mx)
+{
+	unsigned __int128	ran = 0, ended = 0;
+	size_t			i;
+
+	FZ_CHECK(mx->mx_running <= 4096 && mx->mx_queued <= 256);
+	for (i = 0; i < MSG_MX_SPAWN_BUCKETS; i++)
+		ran += mx->mx_spawn[i];
+	for (i = 0; i < MSG_MX_END_MAX; i++)
+		ended += mx->mx_ended[i];
+	FZ_CHECK(ran <= UINT64_MAX && ended <= ran);
+}
+
 /* what an accepted payload must be, checked without msg.c's help */
 static void
 fz_check_accepted(enum msg_type t, const union fz_payload *p)
@@ -202,6 +226,13 @@ fz_check_accepted(enum msg_type t, const union fz_payload *p)
 		break;
 	case MSG_READY:
 		FZ_CHECK(p->rd.mr_reserved == 0);
+		break;
+	case MSG_METRICS_EXEC:
+		fz_check_mx(&p->mx);
+		break;
+	case MSG_METRICS_PARENT:
+		FZ_CHECK(p->mp.mp_start_ms >= 1 &&
+		    p->mp.mp_start_ms <= 1ULL << 47);
 		break;
 	default:
 		FZ_CHECK(0);

@@ -1227,3 +1227,163 @@ class TlsConn(Conn):
         except (ssl.SSLEOFError, ssl.SSLZeroReturnError):
             self.eof = True
             return False
+
+
+# ---- accounts for userdir tests ----------------------------------------
+
+class Students:
+    """Accounts of this test, made with useradd (uid from UID_MIN up,
+    a group of their own), homes in a temporary directory under base
+    ('/var/tmp' or '/tmp'), each with DIR (public_html) unless asked
+    not to.  Removed with userdel when the test ends, failure or not;
+    a worker killed mid-test leaves accounts that the next Students()
+    removes (their creator's pid is in the GECOS field).
+
+        with Students() as s:
+            alice = s.add('alice')
+            s.write(alice, 'cgi-bin/id.sh', ID_SH)"""
+
+    PREFIX = 'cjt'
+    GECOS = 'cgijail-test %d'
+
+    def __init__(self, base='/var/tmp', dirname='public_html'):
+        self.dirname = dirname
+        self.names = []
+        self.homes = {}
+        self.sweep()
+        self.base = tempfile.mkdtemp(prefix='cgijail-homes-', dir=base)
+        os.chmod(self.base, 0o755)
+
+    @classmethod
+    def sweep(cls):
+        """Remove accounts a dead test worker left behind."""
+        for pw in pwd.getpwall():
+            m = re.match(r'^cgijail-test (\d+)$', pw.pw_gecos)
+            if not pw.pw_name.startswith(cls.PREFIX) or not m:
+                continue
+            if os.path.exists('/proc/%s' % m.group(1)):
+                continue
+            cls._userdel(pw.pw_name)
+            if re.match(r'^/(var/)?tmp/cgijail-homes-', pw.pw_dir):
+                shutil.rmtree(os.path.dirname(pw.pw_dir), ignore_errors=True)
+
+    @staticmethod
+    def _run(argv):
+        """useradd and userdel lock /etc/passwd: a parallel worker may
+        hold it for a moment, so try again a few times."""
+        for _ in range(20):
+            p = subprocess.run(argv, capture_output=True, text=True,
+                               timeout=30)
+            if p.returncode == 0:
+                return p
+            if 'lock' not in p.stderr and 'try again' not in p.stderr:
+                break
+            time.sleep(0.2)
+        return p
+
+    @classmethod
+    def _userdel(cls, name):
+        p = cls._run(['userdel', name])
+        if p.returncode != 0 and 'does not exist' not in p.stderr:
+            cls._run(['userdel', '-f', name])
+
+    def add(self, tag, public=True, system=False, home_mode=0o711,
+            dir_mode=0o755, via_link=False):
+        """A new account 'cjt' + tag + a random suffix; its name.
+        via_link: its home is named through an absolute symlink (as
+        /home -> /srv/home is)."""
+        name = '%s%s%04x' % (self.PREFIX, tag, random.randrange(1 << 16))
+        home = os.path.join(self.base, name)
+        if via_link:
+            real, link = self.base + '/real', self.base + '/link'
+            if not os.path.isdir(real):
+                os.mkdir(real, 0o755)
+                os.symlink(real, link)
+            home = os.path.join(link, name)
+            self.homes[name] = home
+        argv = ['useradd', '-M', '-d', home, '-s', '/usr/sbin/nologin',
+                '-c', self.GECOS % os.getpid()]
+        if system:
+            argv.append('-r')
+        p = self._run(argv + [name])
+        if p.returncode != 0:
+            raise DaemonError('useradd %s: %s' % (name, p.stderr.strip()))
+        self.names.append(name)
+        pw = pwd.getpwnam(name)
+        os.mkdir(home)
+        os.chown(home, pw.pw_uid, pw.pw_gid)
+        os.chmod(home, home_mode)
+        if public:
+            self.mkdir(name, '', dir_mode)
+        return name
+
+    def uid(self, name):
+        return pwd.getpwnam(name).pw_uid
+
+    def gid(self, name):
+        return pwd.getpwnam(name).pw_gid
+
+    def home(self, name):
+        return self.homes.get(name, os.path.join(self.base, name))
+
+    def path(self, name, rel=''):
+        """HOME/DIR/rel on the host (and, the same, in the jail)."""
+        p = os.path.join(self.home(name), self.dirname)
+        return os.path.join(p, rel) if rel else p
+
+    def mkdir(self, name, rel, mode=0o755, owner=None):
+        p = self.path(name, rel)
+        os.makedirs(p, exist_ok=True)
+        pw = pwd.getpwnam(owner or name)
+        os.chown(p, pw.pw_uid, pw.pw_gid)
+        os.chmod(p, mode)
+        return p
+
+    def write(self, name, rel, spec, owner=None):
+        """A file below HOME/DIR, owned by owner (default: name);
+        spec as Daemon's docroot_files values; parents made 0755."""
+        content, mode = (spec if isinstance(spec, tuple) else (spec, None))
+        d = os.path.dirname(rel)
+        if d:
+            self.mkdir(name, d)
+        p = self.path(name, rel)
+        if isinstance(content, str):
+            content = content.encode()
+        with open(p, 'wb') as f:
+            f.write(content)
+        if mode is None:
+            mode = 0o755 if content.startswith(b'#!') else 0o644
+        pw = pwd.getpwnam(owner or name)
+        os.chown(p, pw.pw_uid, pw.pw_gid)
+        os.chmod(p, mode)
+        return p
+
+    def close(self):
+        for name in self.names:
+            self._userdel(name)
+        self.names = []
+        if not KEEP:
+            shutil.rmtree(self.base, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+def processes_of(uid, comm=None):
+    """Host pids whose real uid is uid (and whose name is comm)."""
+    out = []
+    for d in os.listdir('/proc'):
+        if not d.isdigit():
+            continue
+        try:
+            st = proc_status(int(d))
+        except OSError:
+            continue
+        if int(st.get('Uid', '-1 ').split()[0]) == uid and (
+                comm is None or st.get('Name') == comm):
+            out.append(int(d))
+    return out

@@ -14,6 +14,7 @@ in examples/ passes -n, with its paths made in a temporary directory.
 import glob
 import os
 import re
+import shutil
 
 from cgijail_test import DAEMON, REPO, Daemon, make_cert, port_listening
 
@@ -50,6 +51,7 @@ def _lines(out):
 RICH = [
     'listen 127.0.0.1 {p1}', 'listen [::1]:{p2}',
     'max-connections 500', 'max-connections-per-client 0',
+    'metrics [::1] {p1}',
     'root {root}', 'index index.html "my index.htm"', 'autoindex on',
     'max-body 3M', 'cgi-dir /cgi-bin', 'cgi-dir /apps/ {policy}',
     'cgi-route /api /cgi-bin/api.sh', 'interpreter .py /usr/bin/python3',
@@ -63,6 +65,9 @@ RICH = [
     'access-log syslog /run/cgijail-test.sock', 'error-log {log}',
     'authenticate /staff "staff only" with {htpasswd}',
     'authenticate-insecure on',
+    'userdir public_html', 'userdir-min-uid 2000', 'userdir-max-scripts 3',
+    'userdir-writable www/data', 'userdir-debug on',
+    'userdir-limits {limits}',
 ]
 
 
@@ -78,8 +83,12 @@ def _rich(d):
     with open(htpasswd, 'w') as f:
         f.write('admin:$2y$05$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUV'
                 'WXYZ01234\n')
+    limits = os.path.join(d.tmp, 'class.limits')
+    with open(limits, 'w') as f:
+        f.write('# none lowered\n')
     return [ln.format(p1=d.port, p2=d.port + 1, root=d.docroot,
                       policy=policy, bind=bind, htpasswd=htpasswd,
+                      limits=limits,
                       log=os.path.join(d.tmp, 'error.log'))
             for ln in RICH]
 
@@ -114,7 +123,10 @@ def test_n_prints_every_keyword_with_its_value():
                  'landlock-min-abi 5', 'timeout-status 504',
                  'authenticate /staff "staff only" with %s' %
                  os.path.join(d.tmp, 'htpasswd'),
-                 'authenticate-insecure on'):
+                 'authenticate-insecure on',
+                 'userdir public_html', 'userdir-min-uid 2000',
+                 'userdir-writable www/data', 'userdir-debug on',
+                 'metrics [::1] %d' % d.port):
         assert want in _lines(out), (want, out)
 
 
@@ -152,7 +164,9 @@ def test_n_prints_the_defaults_and_the_command_line():
                  'script-network off', 'landlock on', 'landlock-min-abi 6',
                  'cgroup on', 'access-log stderr', 'error-log stderr',
                  'pass-authorization off', 'debug off',
-                 'authenticate-insecure off'):
+                 'authenticate-insecure off',
+                 'userdir-min-uid 1000', 'userdir-max-scripts 4',
+                 'userdir-debug off'):
         assert want in got, (want, p.stdout)
     # with neither a file nor -b/PORT, the listen default is a comment:
     # as a line it would change what socket activation serves
@@ -238,7 +252,8 @@ def test_missing_log_directory_is_a_file_line_error():
 
 # keywords whose arguments name files or directories that must exist
 PATH_ARGS = {'root': (1,), 'jail-bind': (1,), 'jail-bind-rw': (1,),
-             'cgi-dir': (2,), 'access-log': (1,), 'error-log': (1,)}
+             'cgi-dir': (2,), 'access-log': (1,), 'error-log': (1,),
+             'userdir-limits': (1,)}
 
 
 def _example_cert(tmp, kw, path):
@@ -286,6 +301,12 @@ def _relocate(conf_text, tmp):
             new = tmp + words[i]
             if words[0] in ('access-log', 'error-log'):
                 os.makedirs(os.path.dirname(new), exist_ok=True)
+            elif words[0] == 'userdir-limits':
+                # the example's own file, where the example says it is
+                os.makedirs(os.path.dirname(new), exist_ok=True)
+                shutil.copy(os.path.join(REPO, 'examples',
+                                         os.path.basename(new)), new)
+                os.chmod(new, 0o644)
             elif words[0] == 'cgi-dir':
                 os.makedirs(os.path.dirname(new), exist_ok=True)
                 with open(os.path.join(REPO, 'policy',

@@ -20,7 +20,7 @@ import subprocess
 import threading
 import time
 
-from cgijail_test import (ListenersDaemon, TlsConn, assert_status,
+from cgijail_test import (ListenersDaemon, TlsConn, assert_status, free_port,
                           cert_der, make_cert, wait_until)
 
 ENV_SH = ('#!/bin/sh\nprintf "Content-Type: text/plain\\n\\n"\n'
@@ -426,3 +426,18 @@ def test_front_never_holds_the_key_files():
             assert 'Seccomp:\t2' in f.read()
         assert not os.path.realpath(d.key).startswith(
             os.path.realpath(d.docroot) + '/')
+
+
+def test_tls_listener_with_the_metrics_listener():
+    """The metrics listener comes after the public ones and has no
+    options: HTTPS on the tls listener, plain /metrics on its own."""
+    mport = free_port()
+    d = ListenersDaemon(['tls'], _files(),
+                        config_lines=['metrics 127.0.0.1 %d' % mport])
+    p = _curl(d, '/index.html')
+    assert (p.returncode, p.stdout) == (0, b'hello over tls\n'), p.stderr
+    p = subprocess.run(['curl', '-sS', '--max-time', '10',
+                        'http://127.0.0.1:%d/metrics' % mport],
+                       stdin=subprocess.DEVNULL, capture_output=True,
+                       timeout=20)
+    assert p.returncode == 0 and b'cgijail_' in p.stdout, p.stderr

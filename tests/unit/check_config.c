@@ -61,11 +61,58 @@ static const struct cfg_case cfg_cases[] = {
 	{ "root \"\"\n", T_FILE ":1: root: empty directory", NULL, NULL },
 	{ "root \"a\tb\"\n", T_FILE ":1: root: control character in directory",
 	    NULL, NULL },
-	/* not supported yet: refused, never ignored */
-	{ "userdir public_html\n", T_FILE ":1: 'userdir' is not supported yet",
-	    NULL, NULL },
-	{ "userdir\n", T_FILE ":1: 'userdir' is not supported yet", NULL,
+	/* userdir (issue 12) */
+	{ "userdir public_html\n", NULL, "userdir",
+	    "public_html|1000|4||0|" },
+	{ "userdir www/public\nuserdir-min-uid 2000\n"
+	    "userdir-max-scripts 1\nuserdir-writable data\n"
+	    "userdir-debug on\nuserdir-limits /etc/cgijail/class.limits\n",
+	    NULL, "userdir", "www/public|2000|1|data|1|"
+	    "/etc/cgijail/class.limits" },
+	{ "userdir\n", T_FILE ":1: missing argument for 'userdir'", NULL,
 	    NULL },
+	{ "userdir /home\n", T_FILE ":1: userdir: '/home' must be relative "
+	    "to the home directory", NULL, NULL },
+	{ "userdir \"\"\n", T_FILE ":1: userdir: '' is empty", NULL, NULL },
+	{ "userdir a//b\n", T_FILE ":1: userdir: 'a//b' must not contain "
+	    "'//' or end in '/'", NULL, NULL },
+	{ "userdir www/\n", T_FILE ":1: userdir: 'www/' must not contain "
+	    "'//' or end in '/'", NULL, NULL },
+	{ "userdir ../x\n", T_FILE ":1: userdir: '../x' must not contain "
+	    "'.' or '..' components", NULL, NULL },
+	{ "userdir a/./b\n", T_FILE ":1: userdir: 'a/./b' must not contain "
+	    "'.' or '..' components", NULL, NULL },
+	{ "userdir \"my site\"\n", T_FILE ":1: userdir: 'my site' must be "
+	    "printable ASCII without blanks", NULL, NULL },
+	{ "userdir p\xc3\xa9\n", T_FILE ":1: userdir: 'p\\303\\251' must be "
+	    "printable ASCII without blanks", NULL, NULL },
+	{ "userdir x\nuserdir-min-uid 0\n", T_FILE ":2: userdir-min-uid: '0' "
+	    "is too small (expected 1-4294967294)", NULL, NULL },
+	{ "userdir x\nuserdir-min-uid 4294967295\n", T_FILE ":2: "
+	    "userdir-min-uid: '4294967295' is too large (expected "
+	    "1-4294967294)", NULL, NULL },
+	{ "userdir x\nuserdir-min-uid 1\n", NULL, "userdir", "x|1|4||0|" },
+	{ "userdir x\nuserdir-max-scripts 0\n", T_FILE ":2: "
+	    "userdir-max-scripts: '0' is too small (expected 1-4096)", NULL,
+	    NULL },
+	{ "userdir x\nuserdir-max-scripts 4097\n", T_FILE ":2: "
+	    "userdir-max-scripts: '4097' is too large (expected 1-4096)", NULL,
+	    NULL },
+	{ "userdir x\nuserdir-max-scripts 4096\n", NULL, "userdir",
+	    "x|1000|4096||0|" },
+	{ "userdir x\nuserdir-writable /data\n", T_FILE ":2: "
+	    "userdir-writable: '/data' must be relative to the home directory",
+	    NULL, NULL },
+	{ "userdir x\nuserdir-debug yes\n", T_FILE ":2: userdir-debug: "
+	    "expected 'on' or 'off', not 'yes'", NULL, NULL },
+	{ "userdir x\nuserdir-limits x.limits\n", T_FILE ":2: "
+	    "userdir-limits: 'x.limits' must be an absolute path", NULL, NULL },
+	{ "# c\nuserdir-writable data\n", T_FILE ":2: userdir-writable "
+	    "without userdir", NULL, NULL },
+	{ "userdir-limits /x\n\n", T_FILE ":1: userdir-limits without "
+	    "userdir", NULL, NULL },
+	{ "userdir-min-uid 500\nuserdir-max-scripts 2\nuserdir-debug on\n",
+	    NULL, "userdir", "|500|2||1|" },
 	/* listen */
 	{ "listen * 8080\n", NULL, "listen", "|8080" },
 	{ "listen 127.0.0.1 80\n", NULL, "listen", "127.0.0.1|80" },
@@ -480,6 +527,58 @@ static const struct cfg_case cfg_cases[] = {
 	    "(max 107 bytes)", NULL, NULL },
 	{ "access-log syslog /" CFG_106 "\n", NULL, "accesslog",
 	    "syslog@/" CFG_106 },
+	/* metrics: one listener of its own, loopback unless said */
+	{ "", NULL, "metrics", "||0" },
+	{ "metrics 127.0.0.1 9100\n", NULL, "metrics", "127.0.0.1|9100|0" },
+	{ "metrics 127.8.9.10 1\n", NULL, "metrics", "127.8.9.10|1|0" },
+	{ "metrics localhost 65535\n", NULL, "metrics", "127.0.0.1|65535|0" },
+	{ "metrics ::1 9100\n", NULL, "metrics", "::1|9100|0" },
+	{ "metrics [::1] 9100\n", NULL, "metrics", "::1|9100|0" },
+	{ "metrics 10.0.0.1 9100 non-loopback\n", NULL, "metrics",
+	    "10.0.0.1|9100|1" },
+	{ "metrics [2001:db8::1] 9100 non-loopback\n", NULL, "metrics",
+	    "2001:db8::1|9100|1" },
+	{ "metrics 10.0.0.1 9100\n", T_FILE ":1: metrics: 10.0.0.1 is not a "
+	    "loopback address: anyone who can reach it would read the "
+	    "counters; if that is meant (a private network, a firewall), say "
+	    "so at the end of the line: non-loopback", NULL, NULL },
+	{ "metrics 127.0.0.1 9100 non-loopback\n", T_FILE ":1: metrics: "
+	    "127.0.0.1 is a loopback address: 'non-loopback' is for the "
+	    "others; remove it", NULL, NULL },
+	{ "metrics * 9100\n", T_FILE ":1: metrics: '*' is every address, the "
+	    "public ones too: name the one address to be scraped on", NULL,
+	    NULL },
+	{ "metrics 0.0.0.0 9100\n", T_FILE ":1: metrics: '0.0.0.0' is every "
+	    "address, the public ones too: name the one address to be scraped "
+	    "on", NULL, NULL },
+	{ "metrics [::] 9100\n", T_FILE ":1: metrics: '::' is every address, "
+	    "the public ones too: name the one address to be scraped on", NULL,
+	    NULL },
+	{ "metrics \"\" 9100\n", T_FILE ":1: metrics: '' is every address, "
+	    "the public ones too: name the one address to be scraped on", NULL,
+	    NULL },
+	{ "metrics ::ffff:127.0.0.1 9100\n", T_FILE ":1: metrics: "
+	    "'::ffff:127.0.0.1' is an IPv4-mapped address: write it as IPv4",
+	    NULL, NULL },
+	{ "metrics [127.0.0.1] 9100\n", T_FILE ":1: metrics: bad address "
+	    "'[127.0.0.1]'", NULL, NULL },
+	{ "metrics localhost.example 9100\n", T_FILE ":1: metrics: bad "
+	    "address 'localhost.example' (expected an IPv4 or IPv6 address, "
+	    "or localhost)", NULL, NULL },
+	{ "metrics 127.0.0.1 0\n", T_FILE ":1: metrics: '0' is too small "
+	    "(expected 1-65535)", NULL, NULL },
+	{ "metrics 127.0.0.1 65536\n", T_FILE ":1: metrics: '65536' is too "
+	    "large (expected 1-65535)", NULL, NULL },
+	{ "metrics 127.0.0.1 +1\n", T_FILE ":1: metrics: '+1' is invalid "
+	    "(expected 1-65535)", NULL, NULL },
+	{ "metrics 127.0.0.1\n", T_FILE ":1: missing argument for 'metrics'",
+	    NULL, NULL },
+	{ "metrics 127.0.0.1 1 non-loopback x\n", T_FILE ":1: too many "
+	    "arguments for 'metrics'", NULL, NULL },
+	{ "metrics 127.0.0.1 1 public\n", T_FILE ":1: metrics: unknown option "
+	    "'public' (expected non-loopback)", NULL, NULL },
+	{ "metrics 127.0.0.1 1\n#\nmetrics 127.0.0.1 2\n", T_FILE ":3: "
+	    "metrics: given twice (there is one metrics listener)", NULL, NULL },
 };
 
 static void
@@ -490,7 +589,10 @@ cfg_render(const struct config *cf, const char *key, char *buf, size_t sz)
 	buf[0] = '\0';
 #define CAT(...)	(n += (size_t)snprintf(buf + n, n < sz ? sz - n : 0, \
 			    __VA_ARGS__))
-	if (strcmp(key, "listen") == 0)
+	if (strcmp(key, "metrics") == 0)
+		CAT("%s|%s|%d", cf->cf_metrics_addr, cf->cf_metrics_port,
+		    cf->cf_metrics_nonloopback);
+	else if (strcmp(key, "listen") == 0)
 		for (i = 0; i < cf->cf_nlisten; i++)
 			CAT("%s%s|%s%s%s", i ? "," : "",
 			    cf->cf_listen[i].cl_addr, cf->cf_listen[i].cl_port,
@@ -586,6 +688,11 @@ cfg_render(const struct config *cf, const char *key, char *buf, size_t sz)
 			CAT("%s@%zu", cf->cf_root, cf->cf_root_line);
 	} else if (strcmp(key, "cgroup") == 0)
 		CAT("%d", cf->cf_cgroup);
+	else if (strcmp(key, "userdir") == 0)
+		CAT("%s|%u|%d|%s|%d|%s", cf->cf_userdir,
+		    (unsigned)cf->cf_userdir_min_uid,
+		    cf->cf_userdir_max_scripts, cf->cf_userdir_writable,
+		    cf->cf_userdir_debug, cf->cf_userdir_limits);
 	else if (strcmp(key, "uidrange") == 0)
 		CAT("%u+%u@%zu", (unsigned)cf->cf_script_uid_first,
 		    (unsigned)cf->cf_script_uid_count,
@@ -745,6 +852,7 @@ START_TEST(test_config_defaults)
 	ck_assert_uint_eq(cf->cf_nlisten, 0);
 	ck_assert_int_eq(cf->cf_max_connections, 1024);
 	ck_assert_int_eq(cf->cf_max_per_client, 256);
+	ck_assert_str_eq(cf->cf_metrics_addr, "");	/* off */
 	ck_assert_str_eq(cf->cf_root, "");
 	ck_assert_uint_eq(cf->cf_nindex, 1);
 	ck_assert_str_eq(cf->cf_index[0], "index.html");
@@ -778,6 +886,13 @@ START_TEST(test_config_defaults)
 	    cf->cf_script_uid_line + cf->cf_landlock_line, 0);
 	ck_assert_str_eq(cf->cf_access_log, "");
 	ck_assert_str_eq(cf->cf_error_log, "");
+	ck_assert_str_eq(cf->cf_userdir, "");
+	ck_assert_uint_eq(cf->cf_userdir_min_uid, 1000);
+	ck_assert_int_eq(cf->cf_userdir_max_scripts, 4);
+	ck_assert_str_eq(cf->cf_userdir_writable, "");
+	ck_assert_int_eq(cf->cf_userdir_debug, 0);
+	ck_assert_str_eq(cf->cf_userdir_limits, "");
+	ck_assert_ptr_null(cf->cf_userdir_table);
 	free(cf);
 }
 END_TEST
@@ -955,6 +1070,81 @@ START_TEST(test_config_parse_size)
 }
 END_TEST
 
+/*
+ * config_metrics_check(), after the file and the command line: the
+ * listen line that uses or covers the metrics address and port is named.
+ */
+static const struct {
+	const char	*mc_text;
+	const char	*mc_cli_addr;	/* -b, with PORT 9100 */
+	const char	*mc_err;	/* NULL: clear */
+} metrics_checks[] = {
+	{ "metrics 127.0.0.1 9100\nlisten 127.0.0.1 9101\n", NULL, NULL },
+	{ "metrics 127.0.0.1 9100\nlisten 127.0.0.2 9100\n", NULL, NULL },
+	{ "metrics 127.0.0.1 9100\nlisten ::1 9100\n", NULL, NULL },
+	{ "metrics ::1 9100\nlisten 0.0.0.0 9100\n", NULL, NULL },
+	{ "metrics 127.0.0.1 9100\nlisten [::] 9100\n", NULL, NULL },
+	{ "metrics 127.0.0.2 9100\nlisten localhost 9100\n", NULL, NULL },
+	{ "listen 127.0.0.1 9100\nmetrics 127.0.0.1 9100\n", NULL,
+	    "W: metrics 127.0.0.1 9100: the listen address 127.0.0.1 port 9100 "
+	    "serves documents there; give the metrics a port of their own" },
+	{ "metrics 127.0.0.5 9100\nlisten * 9100\n", NULL,
+	    "W: metrics 127.0.0.5 9100: the listen address * port 9100 serves "
+	    "documents there; give the metrics a port of their own" },
+	{ "metrics ::1 9100\nlisten 1.2.3.4 9100\nlisten [::] 9100\n", NULL,
+	    "W: metrics ::1 9100: the listen address :: port 9100 serves "
+	    "documents there; give the metrics a port of their own" },
+	{ "metrics 127.9.9.9 9100\nlisten 0.0.0.0 9100\n", NULL, "W: metrics "
+	    "127.9.9.9 9100: the listen address 0.0.0.0 port 9100 serves "
+	    "documents there; give the metrics a port of their own" },
+	{ "metrics ::1 9100\nlisten localhost 9100\n", NULL, "W: metrics ::1 "
+	    "9100: the listen address localhost port 9100 serves documents "
+	    "there; give the metrics a port of their own" },
+	{ "metrics 127.0.0.1 9100\nlisten localhost 9100\n", NULL, "W: "
+	    "metrics 127.0.0.1 9100: the listen address localhost port 9100 "
+	    "serves documents there; give the metrics a port of their own" },
+	{ "metrics 10.1.2.3 9100 non-loopback\nlisten 10.1.2.3 9100\n", NULL,
+	    "W: metrics 10.1.2.3 9100: the listen address 10.1.2.3 port 9100 "
+	    "serves documents there; give the metrics a port of their own" },
+	/* the command line replaces the listen lines: -b ADDRESS 9100 */
+	{ "metrics 127.0.0.1 9100\nlisten 127.0.0.1 9100\n", "127.0.0.2",
+	    NULL },
+	{ "metrics 127.0.0.1 9100\n", "127.0.0.1", "W: metrics 127.0.0.1 "
+	    "9100: the listen address 127.0.0.1 port 9100 serves documents "
+	    "there; give the metrics a port of their own" },
+	{ "metrics 127.0.0.1 9100\n", "*", "W: metrics 127.0.0.1 9100: the "
+	    "listen address * port 9100 serves documents there; give the "
+	    "metrics a port of their own" },
+	{ "listen 127.0.0.1 9100\n", NULL, NULL },
+};
+
+START_TEST(test_config_metrics_check)
+{
+	struct config		*cf = cfg_new();
+	struct config_cli	 cli;
+	const char		*text = metrics_checks[_i].mc_text;
+	char			 err[CONFIG_ERR_MAX];
+
+	memset(&cli, 0, sizeof(cli));
+	cli.cli_address = metrics_checks[_i].mc_cli_addr;
+	cli.cli_port = cli.cli_address != NULL ? "9100" : NULL;
+	ck_assert_int_eq(config_parse(cf, text, strlen(text), T_FILE, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(config_apply_cli(cf, &cli, err, sizeof(err)), 0);
+	config_finish(cf);
+	err[0] = '\0';
+	if (metrics_checks[_i].mc_err == NULL)
+		ck_assert_int_eq(config_metrics_check(cf, "W", err,
+		    sizeof(err)), 0);
+	else {
+		ck_assert_int_eq(config_metrics_check(cf, "W", err,
+		    sizeof(err)), -1);
+		ck_assert_str_eq(err, metrics_checks[_i].mc_err);
+	}
+	free(cf);
+}
+END_TEST
+
 START_TEST(test_config_error_buffer_is_bounded)
 {
 	struct config	*cf = cfg_new();
@@ -985,6 +1175,8 @@ config_suite(void)
 	    sizeof(cfg_lists) / sizeof(cfg_lists[0]));
 	tcase_add_test(tc, test_config_value_too_long);
 	tcase_add_test(tc, test_config_error_buffer_is_bounded);
+	tcase_add_loop_test(tc, test_config_metrics_check, 0,
+	    sizeof(metrics_checks) / sizeof(metrics_checks[0]));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("defaults_and_cli");
 	tcase_add_test(tc, test_config_defaults);

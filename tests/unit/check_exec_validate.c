@@ -202,6 +202,9 @@ test_ctx_init(struct exec_ctx *ex)
 	ex->ex_cfg = &test_cfg;
 	ex->ex_sb = &test_sb;
 	ex->ex_docroot_fd = test_root_fd;
+	ex->ex_user = NULL;
+	ex->ex_root = NULL;
+	ex->ex_prefix = 0;
 }
 
 static int

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,6 +35,8 @@ union msg_any {
 	struct msg_exec_done	ed;
 	struct msg_exec_kill	ek;
 	struct msg_ready	rd;
+	struct msg_metrics_exec	mx;
+	struct msg_metrics_parent mp;
 	unsigned char		raw[MSG_PAYLOAD_MAX + 64];
 };
 
@@ -52,6 +55,8 @@ static const struct {
 	{ MSG_EXEC_DONE, PROC_EXECUTOR, PROC_MAX, 0 },
 	{ MSG_EXEC_KILL, PROC_FRONT, PROC_MAX, 0 },
 	{ MSG_READY, PROC_FRONT, PROC_EXECUTOR, 0 },
+	{ MSG_METRICS_EXEC, PROC_EXECUTOR, PROC_MAX, 0 },
+	{ MSG_METRICS_PARENT, PROC_PARENT, PROC_MAX, 0 },
 };
 
 static void
@@ -110,6 +115,19 @@ good_payload(enum msg_type type, union msg_any *p)
 		return sizeof(p->ek);
 	case MSG_READY:
 		return sizeof(p->rd);
+	case MSG_METRICS_EXEC:
+		p->mx.mx_spawn[2] = 3;
+		p->mx.mx_spawn_usec = 4500;
+		p->mx.mx_ended[MSG_MX_EXIT_ZERO] = 2;
+		p->mx.mx_ended[MSG_MX_KILLED] = 1;
+		p->mx.mx_start_failed = 1;
+		p->mx.mx_refused[MSG_MX_BUSY] = 7;
+		p->mx.mx_running = 1;
+		return sizeof(p->mx);
+	case MSG_METRICS_PARENT:
+		p->mp.mp_start_ms = 1796564028468ULL;
+		p->mp.mp_reloads = 2;
+		return sizeof(p->mp);
 	default:
 		ck_abort_msg("no good payload for type %d", type);
 	}
@@ -410,6 +428,48 @@ static const struct int_case int_cases[] = {
 	    -1 },
 	{ MSG_READY, IC(struct msg_ready, mr_reserved), 1, 0, 0, 0, -1 },
 	{ MSG_READY, IC(struct msg_ready, mr_reserved), 0, 0, 0, 0, 0 },
+	/* the gauges are bounded */
+	{ MSG_METRICS_EXEC, IC(struct msg_metrics_exec, mx_running),
+	    MSG_MX_RUNNING_MAX, 0, 0, 0, 0 },
+	{ MSG_METRICS_EXEC, IC(struct msg_metrics_exec, mx_running),
+	    MSG_MX_RUNNING_MAX + 1, 0, 0, 0, -1 },
+	{ MSG_METRICS_EXEC, IC(struct msg_metrics_exec, mx_running),
+	    0xffffffff, 0, 0, 0, -1 },
+	{ MSG_METRICS_EXEC, IC(struct msg_metrics_exec, mx_queued),
+	    MSG_MX_QUEUED_MAX, 0, 0, 0, 0 },
+	{ MSG_METRICS_EXEC, IC(struct msg_metrics_exec, mx_queued),
+	    MSG_MX_QUEUED_MAX + 1, 0, 0, 0, -1 },
+	/* no more scripts ended than ran (3 ran, 3 ended) */
+	{ MSG_METRICS_EXEC, IC(struct msg_metrics_exec, mx_ended[6]), 1, 0, 0,
+	    0, 0 },
+	{ MSG_METRICS_EXEC, IC(struct msg_metrics_exec, mx_ended[6]), 2, 0, 0,
+	    0, -1 },
+	{ MSG_METRICS_EXEC, IC(struct msg_metrics_exec, mx_ended[6]), 7,
+	    IC(struct msg_metrics_exec, mx_spawn[15]), 6, 0 },
+	{ MSG_METRICS_EXEC, IC(struct msg_metrics_exec, mx_ended[6]), 8,
+	    IC(struct msg_metrics_exec, mx_spawn[15]), 6, -1 },
+	/* no sum wraps: UINT64_MAX and 3 more, as buckets or as ends */
+	{ MSG_METRICS_EXEC, IC(struct msg_metrics_exec, mx_spawn[0]), -1, 0,
+	    0, 0, -1 },
+	{ MSG_METRICS_EXEC, IC(struct msg_metrics_exec, mx_spawn[0]),
+	    INT64_MAX, IC(struct msg_metrics_exec, mx_spawn[15]),
+	    INT64_MAX - 2, 0 },		/* UINT64_MAX exactly */
+	{ MSG_METRICS_EXEC, IC(struct msg_metrics_exec, mx_spawn[0]),
+	    INT64_MAX, IC(struct msg_metrics_exec, mx_spawn[15]),
+	    INT64_MAX - 1, -1 },
+	{ MSG_METRICS_EXEC, IC(struct msg_metrics_exec, mx_ended[1]), -1,
+	    IC(struct msg_metrics_exec, mx_spawn[0]), -1, -1 },
+	/* any count of refusals and failed starts is a count */
+	{ MSG_METRICS_EXEC, IC(struct msg_metrics_exec, mx_start_failed), -1,
+	    IC(struct msg_metrics_exec, mx_refused[0]), -1, 0 },
+	{ MSG_METRICS_PARENT, IC(struct msg_metrics_parent, mp_start_ms), 0,
+	    0, 0, 0, -1 },
+	{ MSG_METRICS_PARENT, IC(struct msg_metrics_parent, mp_start_ms),
+	    (int64_t)MSG_MX_TIME_MAX_MS, 0, 0, 0, 0 },
+	{ MSG_METRICS_PARENT, IC(struct msg_metrics_parent, mp_start_ms),
+	    (int64_t)MSG_MX_TIME_MAX_MS + 1, 0, 0, 0, -1 },
+	{ MSG_METRICS_PARENT, IC(struct msg_metrics_parent, mp_start_ms), -1,
+	    0, 0, 0, -1 },
 };
 
 static void
@@ -443,6 +503,46 @@ START_TEST(test_msg_int_table)
 	    good_types[i].gt_from, &why);
 	ck_assert_msg(rc == c->ic_want, "case %d: rc %d (%s)", _i, rc,
 	    why ? why : "ok");
+}
+END_TEST
+
+/*
+ * From one message to the next no counter falls (the pair restarts
+ * together: the front never sees them begin anew); the gauges may; the
+ * daemon's start time never changes.
+ */
+START_TEST(test_msg_metrics_follow)
+{
+	static union msg_any	 a, b;
+	uint64_t		*counters[] = { &b.mx.mx_ended[0],
+	    &b.mx.mx_ended[MSG_MX_KILLED], &b.mx.mx_refused[MSG_MX_BUSY],
+	    &b.mx.mx_start_failed, &b.mx.mx_spawn[2], &b.mx.mx_spawn_usec };
+	size_t			 i;
+
+	(void)good_payload(MSG_METRICS_EXEC, &a);
+	b = a;
+	ck_assert_ptr_null(msg_metrics_exec_follows(&a.mx, &b.mx));
+	b.mx.mx_running = 0;
+	b.mx.mx_spawn[15]++;
+	b.mx.mx_ended[MSG_MX_SECCOMP]++;
+	ck_assert_ptr_null(msg_metrics_exec_follows(&a.mx, &b.mx));
+	for (i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
+		b = a;
+		(*counters[i])--;
+		ck_assert_msg(msg_metrics_exec_follows(&a.mx, &b.mx) != NULL,
+		    "counter %zu fell unnoticed", i);
+	}
+	(void)good_payload(MSG_METRICS_PARENT, &a);
+	b = a;
+	b.mp.mp_restarts++;
+	b.mp.mp_reload_failures++;
+	ck_assert_ptr_null(msg_metrics_parent_follows(&a.mp, &b.mp));
+	b = a;
+	b.mp.mp_start_ms++;
+	ck_assert_ptr_nonnull(msg_metrics_parent_follows(&a.mp, &b.mp));
+	b = a;
+	b.mp.mp_reloads--;
+	ck_assert_ptr_nonnull(msg_metrics_parent_follows(&a.mp, &b.mp));
 }
 END_TEST
 
@@ -701,6 +801,16 @@ static const struct {
 	{ "mh_len", MSG_EXEC_KILL, 0, 99, 1, 0, PROC_FRONT, FD_NONE, 0 },
 	{ "short header", MSG_LOG, 0, 1, 0, 0, PROC_FRONT, FD_NONE, 0 },
 	{ "bad field", MSG_EXEC_REQ, 0, 0, 1, 0, PROC_FRONT, FD_PIPES, 1 },
+	{ "metrics from the front", MSG_METRICS_EXEC, 0, 0, 0, 0, PROC_FRONT,
+	    FD_NONE, 0 },
+	{ "parent metrics from the executor", MSG_METRICS_PARENT, 0, 0, 0, 0,
+	    PROC_EXECUTOR, FD_NONE, 0 },
+	{ "metrics short", MSG_METRICS_EXEC, 0, 0, 0, -8, PROC_EXECUTOR,
+	    FD_NONE, 0 },
+	{ "metrics with a fd", MSG_METRICS_EXEC, 0, 0, 0, 0, PROC_EXECUTOR,
+	    FD_ONE, 0 },
+	{ "metrics bad field", MSG_METRICS_EXEC, 0, 0, 0, 0, PROC_EXECUTOR,
+	    FD_NONE, 2 },
 };
 
 static int
@@ -734,8 +844,10 @@ START_TEST(test_msg_recv_violation_is_fatal)
 		len = good_payload(exit_cases[_i].xc_type, &p);
 	else
 		len = sizeof(struct msg_exec_kill);
-	if (exit_cases[_i].xc_corrupt)
+	if (exit_cases[_i].xc_corrupt == 1)
 		p.er.er_protocol[0] = 'X';
+	else if (exit_cases[_i].xc_corrupt == 2)
+		p.mx.mx_queued = MSG_MX_QUEUED_MAX + 1;
 	len = (size_t)((long)len + exit_cases[_i].xc_delta);
 	n = exit_case_fds(exit_cases[_i].xc_fds, fds);
 	raw_send(sv[0], (uint16_t)exit_cases[_i].xc_type,
@@ -743,7 +855,9 @@ START_TEST(test_msg_recv_violation_is_fatal)
 	    exit_cases[_i].xc_reqid, &p, exit_cases[_i].xc_mh_len == 1 ? 0 :
 	    len, fds, n);
 	(void)proc_recv(sv[1], exit_cases[_i].xc_from, &hdr, &out, got, &nfds);
-	ck_abort_msg("%s: msg_recv returned", exit_cases[_i].xc_name);
+	/* not ck_abort_msg(): a failed check exits 1, as fatalx() does */
+	fprintf(stderr, "%s: proc_recv returned\n", exit_cases[_i].xc_name);
+	_exit(2);
 }
 END_TEST
 
@@ -789,6 +903,7 @@ msg_suite(void)
 	tcase_add_loop_test(tc, test_msg_int_table, 0,
 	    sizeof(int_cases) / sizeof(int_cases[0]));
 	tcase_add_test(tc, test_msg_validate_unaligned);
+	tcase_add_test(tc, test_msg_metrics_follow);
 	tcase_add_loop_test(tc, test_msg_strset, 0,
 	    sizeof(strset_cases) / sizeof(strset_cases[0]));
 	suite_add_tcase(s, tc);
