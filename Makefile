@@ -51,13 +51,15 @@ FUZZ_LIB_fuzz_cgi_env      := daemon/cgi_env.c
 FUZZ_LIB_fuzz_cgi_hint     := daemon/cgi_hint.c
 FUZZ_LIB_fuzz_cgi_response := daemon/cgi_resp.c
 FUZZ_LIB_fuzz_config       := daemon/config.c daemon/config_kw.c \
-			      daemon/config_kw_userdir.c
+			      daemon/config_kw_userdir.c \
+			      daemon/config_kw_sandbox.c
 FUZZ_LIB_fuzz_http         := daemon/http.c daemon/http_chunked.c \
 			      daemon/http_values.c
 FUZZ_LIB_fuzz_msg          := daemon/msg.c
 FUZZ_LIB_fuzz_path         := daemon/http.c
 FUZZ_LIB_fuzz_userdir      := daemon/userdir.c daemon/config.c \
-			      daemon/config_kw.c daemon/config_kw_userdir.c
+			      daemon/config_kw.c daemon/config_kw_userdir.c \
+			      daemon/config_kw_sandbox.c
 FUZZ_LIB_fuzz_policy       := sandbox/filter_parse.c sandbox/filter.c \
 			      sandbox/filter_merge.c \
 			      sandbox/policy_data.S
