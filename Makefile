@@ -56,7 +56,7 @@ FUZZ_LIB_fuzz_http         := daemon/http.c daemon/http_chunked.c \
 FUZZ_LIB_fuzz_msg          := daemon/msg.c
 FUZZ_LIB_fuzz_path         := daemon/http.c
 FUZZ_LIB_fuzz_userdir      := daemon/userdir.c daemon/config.c \
-			      daemon/config_kw.c daemon/config_kw_userdir.c
+			      $(wildcard daemon/config_kw*.c)
 FUZZ_LIB_fuzz_policy       := sandbox/filter_parse.c sandbox/filter.c \
 			      sandbox/filter_merge.c \
 			      sandbox/policy_data.S
