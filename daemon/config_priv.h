@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * config_priv.h: what config.c (lines, words, the command line) and
- * config_kw.c (one handler per keyword) share.  Pure, like both.
+ * config_kw*.c (one handler per keyword) share.  Pure, like them.
  */
 #ifndef CGIJAIL_CONFIG_PRIV_H
 #define CGIJAIL_CONFIG_PRIV_H
@@ -79,6 +79,29 @@ const struct config_keyword *config_keyword(const char *name);
 const struct config_keyword *config_keyword_at(size_t i);
 /* config_kw.c: what one keyword cannot check alone, after the last line */
 int	config_kw_check(struct config_ctx *);
+/* config_kw.c: the generic handlers, and a path checked as one */
+int	config_kw_flag(struct config_ctx *, const struct config_line *,
+	    const struct config_keyword *);
+int	config_kw_int(struct config_ctx *, const struct config_line *,
+	    const struct config_keyword *);
+int	config_set_path(struct config_ctx *, const char *what, char *dst,
+	    size_t dstsz, const char *src, int url);
+
+/* config_kw_sandbox.c: the keywords of the scripts' sandbox */
+int	config_kw_timeout(struct config_ctx *, const struct config_line *,
+	    const struct config_keyword *);
+int	config_kw_limit(struct config_ctx *, const struct config_line *,
+	    const struct config_keyword *);
+int	config_kw_bind(struct config_ctx *, const struct config_line *,
+	    const struct config_keyword *);
+int	config_kw_max_scripts(struct config_ctx *,
+	    const struct config_line *, const struct config_keyword *);
+int	config_kw_landlock(struct config_ctx *, const struct config_line *,
+	    const struct config_keyword *);
+int	config_kw_landlock_abi(struct config_ctx *,
+	    const struct config_line *, const struct config_keyword *);
+int	config_kw_uid_range(struct config_ctx *, const struct config_line *,
+	    const struct config_keyword *);
 
 /* config_listen.c: listen's options from ln_argv[first] on, into cl */
 int	config_listen_opts(struct config_ctx *, const struct config_line *,

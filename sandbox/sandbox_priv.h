@@ -31,12 +31,16 @@ int	ns_probe(int flag);
 int	jail_build(struct sandbox *, const struct config *, char *, size_t);
 int	jail_child_mounts(const struct sandbox *,
 	    const struct sandbox_spawn *, int userns);	/* child */
-int	jail_child_script(const struct sandbox *, const char *root,
-	    const char *path, int fd);			/* child */
 int	jail_under_tmp(const char *path);
+int	jail_path(char *, size_t, const char *prefix, const char *path);
 int	jail_mkpath(const char *path, mode_t kind);	/* at init */
 int	jail_child_mkpath(const char *path, int isdir);	/* child */
+int	jail_child_clone(const char *path);		/* child */
 int	jail_child_attach(int tree, const char *path);	/* child */
+
+/* jail_script.c: an interpreted script's frozen copy at its own path */
+int	jail_child_script(const struct sandbox *, const char *root,
+	    const char *path, int fd);			/* child */
 
 /* jail_user.c: userdir, the students' trees and identities */
 int	jail_user_init(struct sandbox *, const struct config *, char *,
