@@ -9,7 +9,7 @@ CC	?= cc
 BUILD	?= build
 PORT	?= 8000
 
-PKGS	:= libseccomp libcap libbsd-overlay
+PKGS	:= libseccomp libcap libbsd-overlay libtls libcrypt libmd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
@@ -44,18 +44,23 @@ FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 # the policies sandbox/policy_data.S embeds with .incbin
 POLICY_EMBED := policy/default.policy policy/floor.policy \
 		policy/floor-nonet.policy policy/front.policy \
-		policy/front-sanitizer.policy policy/executor.policy
+		policy/front-sanitizer.policy policy/executor.policy \
+		policy/auth.policy
 # the pure modules each fuzz target links, and no more (msg.c needs no
 # log.c); make test fuzzes each 60 s.  A new target needs its own line.
 FUZZ_LIB_fuzz_cgi_env      := daemon/cgi_env.c
 FUZZ_LIB_fuzz_cgi_hint     := daemon/cgi_hint.c
 FUZZ_LIB_fuzz_cgi_response := daemon/cgi_resp.c
-FUZZ_LIB_fuzz_config       := daemon/config.c $(wildcard daemon/config_kw*.c)
+FUZZ_LIB_fuzz_auth         := daemon/auth.c
+FUZZ_LIB_fuzz_config       := daemon/config.c daemon/config_listen.c \
+			      $(wildcard daemon/config_kw*.c)
 FUZZ_LIB_fuzz_http         := daemon/http.c daemon/http_chunked.c \
 			      daemon/http_values.c
 FUZZ_LIB_fuzz_msg          := daemon/msg.c
 FUZZ_LIB_fuzz_path         := daemon/http.c
+FUZZ_LIB_fuzz_proxy        := daemon/proxy.c
 FUZZ_LIB_fuzz_userdir      := daemon/userdir.c daemon/config.c \
+			      daemon/config_listen.c \
 			      $(wildcard daemon/config_kw*.c)
 FUZZ_LIB_fuzz_policy       := sandbox/filter_parse.c sandbox/filter.c \
 			      sandbox/filter_merge.c \
@@ -200,6 +205,12 @@ $(BUILD)/bench/%: bench/%.c
 DEB_PKGS := gcc make pkg-config libseccomp-dev libcap-dev libbsd-dev check \
 	    curl clang libclang-rt-14-dev python3 perl iproute2 gdb util-linux \
 	    strace
+# issue 11: libtls (the front's TLS), openssl (the tests' certificates and
+# clients), haproxy (tests/integration/test_proxy_haproxy.py)
+DEB_PKGS += libtls-dev openssl haproxy
+# authenticate: crypt_rn (libxcrypt), SHA-256 (libmd, under libbsd);
+# htpasswd -B makes the tests' bcrypt hashes
+DEB_PKGS += libcrypt-dev libmd-dev apache2-utils
 # the real applications tests/integration/test_app_*.py run (examples/),
 # and the browser of tests/browser/ (chromium: about 15 s to install)
 DEB_PKGS += git cgit gitweb php-cgi man2html chromium

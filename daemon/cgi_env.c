@@ -180,6 +180,12 @@ cgi_env_server(struct cgi_env *env, const struct msg_exec_req *req)
 		return -1;
 	if (tls && cgi_env_add(env, "HTTPS", "on") == -1)
 		return -1;
+	/* only what cgijail itself authenticated (msg_validate()d) */
+	if ((req->er_flags & MSG_EXEC_F_AUTH) &&
+	    req->er_remote_user[0] != '\0' && memchr(req->er_remote_user,
+	    '\0', sizeof(req->er_remote_user)) != NULL && (cgi_env_add(env, "AUTH_TYPE", "Basic") == -1 ||
+	    cgi_env_add(env, "REMOTE_USER", req->er_remote_user) == -1))
+		return -1;
 	return 0;
 }
 

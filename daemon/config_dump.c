@@ -5,6 +5,8 @@
  * own syntax, so that the output is itself a configuration with the same
  * settings.  Parent, for -n only; trusts the configuration it was given.
  */
+#include <arpa/inet.h>
+
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -77,11 +79,85 @@ config_dump_listen(FILE *fp, const struct config *cf, const char *name)
 		else
 			(void)snprintf(addr, sizeof(addr), strchr(cl->cl_addr,
 			    ':') != NULL ? "[%s]" : "%s", cl->cl_addr);
-		fprintf(fp, "%s%s %s %s%s\n", cf->cf_listen_default ? "# " :
-		    "", name, addr, cl->cl_port, cf->cf_listen_default ?
-		    "  (the default: no listen line, which under socket "
-		    "activation serves every socket systemd passes)" : "");
+		fprintf(fp, "%s%s %s %s%s%s%s\n", cf->cf_listen_default ?
+		    "# " : "", name, addr, cl->cl_port,
+		    cl->cl_opts & CONFIG_LISTEN_TLS ? " tls" : "",
+		    cl->cl_opts & CONFIG_LISTEN_PROXY ? " proxy-protocol" : "",
+		    cf->cf_listen_default ? "  (the default: no listen line, "
+		    "which under socket activation serves every socket "
+		    "systemd passes)" : "");
 	}
+}
+
+/* every address and network on one line: IPv4 as itself, not ::ffff: */
+static void
+config_dump_proxy_from(FILE *fp, const struct config *cf, const char *name)
+{
+	static const uint8_t		 v4[12] = { [10] = 0xff, [11] = 0xff };
+	const struct config_cidr	*cc;
+	char				 a[INET6_ADDRSTRLEN];
+	unsigned			 bits, full;
+	size_t				 i;
+	int				 is4;
+
+	if (cf->cf_nproxy_from == 0) {
+		config_dump_none(fp, name);
+		return;
+	}
+	fputs(name, fp);
+	for (i = 0; i < cf->cf_nproxy_from; i++) {
+		cc = &cf->cf_proxy_from[i];
+		is4 = cc->cc_bits >= 96 && memcmp(cc->cc_addr, v4, 12) == 0;
+		if (inet_ntop(is4 ? AF_INET : AF_INET6, is4 ? cc->cc_addr + 12 :
+		    cc->cc_addr, a, sizeof(a)) == NULL)
+			(void)strlcpy(a, "?", sizeof(a));
+		bits = is4 ? cc->cc_bits - 96 : cc->cc_bits;
+		full = is4 ? 32 : 128;
+		if (bits == full)
+			fprintf(fp, " %s", a);
+		else
+			fprintf(fp, " %s/%u", a, bits);
+	}
+	fputc('\n', fp);
+}
+
+/* authenticate [PREFIX] REALM with FILE, one line each */
+static void
+config_dump_auth(FILE *fp, const struct config *cf, const char *name)
+{
+	const struct config_auth	*ca;
+	size_t				 i;
+
+	for (i = 0; i < cf->cf_nauth; i++) {
+		ca = &cf->cf_auth[i];
+		fputs(name, fp);
+		if (strcmp(ca->ca_prefix, "/") != 0)
+			(void)config_dump_word(fp, ca->ca_prefix);
+		(void)config_dump_word(fp, ca->ca_realm);
+		fputs(" with", fp);
+		(void)config_dump_word(fp, ca->ca_file);
+		fputc('\n', fp);
+	}
+	if (cf->cf_nauth == 0)
+		config_dump_none(fp, name);
+}
+
+/* tls-certificate, tls-key, tls-ocsp-staple: a path, or none */
+static void
+config_dump_tls_file(FILE *fp, const struct config *cf, const char *name)
+{
+	const char	*v;
+
+	if (strcmp(name, "tls-certificate") == 0)
+		v = cf->cf_tls_cert;
+	else if (strcmp(name, "tls-key") == 0)
+		v = cf->cf_tls_key;
+	else
+		v = cf->cf_tls_ocsp;
+	if (v[0] == '\0')
+		config_dump_none(fp, name);
+	else
+		config_dump_line(fp, name, v, NULL);
 }
 
 static void
@@ -354,6 +430,8 @@ config_dump_scalar(FILE *fp, const struct config *cf, const char *name)
 {
 	if (strcmp(name, "max-connections") == 0)
 		config_dump_int(fp, name, cf->cf_max_connections);
+	else if (strcmp(name, "authenticate-insecure") == 0)
+		config_dump_flag(fp, name, cf->cf_auth_insecure);
 	else if (strcmp(name, "max-connections-per-client") == 0)
 		config_dump_int(fp, name, cf->cf_max_per_client);
 	else if (strcmp(name, "autoindex") == 0)
@@ -393,6 +471,11 @@ config_dump_scalar(FILE *fp, const struct config *cf, const char *name)
 
 static const struct config_dump config_dumps[] = {
 	{ "listen",		config_dump_listen },
+	{ "proxy-from",		config_dump_proxy_from },
+	{ "tls-certificate",	config_dump_tls_file },
+	{ "tls-key",		config_dump_tls_file },
+	{ "tls-ocsp-staple",	config_dump_tls_file },
+	{ "authenticate",	config_dump_auth },
 	{ "metrics",		config_dump_metrics },
 	{ "root",		config_dump_root },
 	{ "index",		config_dump_index },

@@ -188,7 +188,7 @@ config_kw_listen(struct config_ctx *cx, const struct config_line *ln,
 {
 	struct config		*cf = cx->cx_cf;
 	struct config_listen	*cl = &cf->cf_listen[cf->cf_nlisten];
-	const char		*addr = ln->ln_argv[1], *portstr = NULL, *opt;
+	const char		*addr = ln->ln_argv[1], *portstr = NULL;
 	char			 word[sizeof(cl->cl_addr) + 3];
 	long long		 port;
 	size_t			 i, nopt = 3;
@@ -203,18 +203,11 @@ config_kw_listen(struct config_ctx *cx, const struct config_line *ln,
 		addr = word;
 		nopt = 2;
 	}
-	if (ln->ln_argc > nopt) {
-		opt = ln->ln_argv[nopt];
-		if (strcmp(opt, "tls") == 0 ||
-		    strcmp(opt, "proxy-protocol") == 0)
-			return config_err(cx, "'%s' is not supported yet",
-			    opt);
-		return config_err(cx, "listen: unknown option '%s'",
-		    config_show(cx, opt));
-	}
 	if (cf->cf_nlisten >= CONFIG_LISTEN_MAX)
 		return config_err(cx, "too many listen lines (max %d)",
 		    CONFIG_LISTEN_MAX);
+	if (config_listen_opts(cx, ln, nopt, cl) == -1)
+		return -1;
 	if (config_listen_addr(cx, ln->ln_argv[0], addr, cl->cl_addr,
 	    sizeof(cl->cl_addr)) == -1 || config_number(cx, ln->ln_argv[0],
 	    portstr, 1, 65535, &port) == -1)
@@ -492,7 +485,8 @@ config_kw_check(struct config_ctx *cx)
 	unsigned		 first = cf->cf_script_uid_first;
 	unsigned		 count = cf->cf_script_uid_count;
 
-	if (config_kw_userdir_check(cx) == -1)
+	if (config_listen_check(cx) == -1 ||
+	    config_kw_userdir_check(cx) == -1)
 		return -1;
 	if (count >= (unsigned)cf->cf_max_scripts)
 		return 0;
@@ -539,9 +533,15 @@ config_kw_log(struct config_ctx *cx, const struct config_line *ln,
 
 static const struct config_keyword config_keywords[] = {
 	{ "listen", 1, 4, config_kw_listen, 0, 0, 0 },
-	{ "proxy-from", CONFIG_NOTYET },
-	{ "tls-certificate", CONFIG_NOTYET },
-	{ "tls-key", CONFIG_NOTYET },
+	{ "proxy-from", 1, SIZE_MAX, config_kw_proxy_from, 0, 0, 0 },
+	{ "tls-certificate", 1, 1, config_kw_tls_file,
+	    CONFIG_OFF(cf_tls_cert), 0, 0 },
+	{ "tls-key", 1, 1, config_kw_tls_file, CONFIG_OFF(cf_tls_key), 0, 0 },
+	{ "tls-ocsp-staple", 1, 1, config_kw_tls_file,
+	    CONFIG_OFF(cf_tls_ocsp), 0, 0 },
+	{ "authenticate", 3, 4, config_kw_auth, 0, 0, 0 },
+	{ "authenticate-insecure", 1, 1, config_kw_flag,
+	    CONFIG_OFF(cf_auth_insecure), 0, 0 },
 	{ "max-connections", 1, 1, config_kw_int,
 	    CONFIG_OFF(cf_max_connections), 1, 1048576 },
 	{ "max-connections-per-client", 1, 1, config_kw_int,

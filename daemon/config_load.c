@@ -20,6 +20,8 @@
 
 #include "config.h"
 #include "config_load.h"
+#include "config_priv.h"
+#include "keys.h"
 #include "log.h"
 #include "proc.h"
 #include "sandbox.h"
@@ -366,6 +368,30 @@ config_load_check_policies(const struct config *cfg, char *err,
 	return 0;
 }
 
+/* authenticate only where passwords cannot be read on the way */
+static int
+config_load_check_auth(const struct config *cfg, char *err, size_t errsz)
+{
+	char	why[CONFIG_ERR_MAX / 2];
+	size_t	line;
+
+	if (config_auth_listeners(cfg, &line, why, sizeof(why)) == -1)
+		return config_load_err(cfg, line, err, errsz, "%s", why);
+	return 0;
+}
+
+/* the TLS files read and checked as the parent will seal them */
+static int
+config_load_check_keys(const struct config *cfg, char *err, size_t errsz)
+{
+	struct keys	k;
+
+	if (keys_load(cfg, &k, err, errsz) == -1)
+		return -1;
+	keys_free(&k);
+	return 0;
+}
+
 /* a log file's directory exists: the parent creates only the file */
 static int
 config_load_check_log(const struct config *cfg, const char *kw,
@@ -401,6 +427,7 @@ config_load_validate(const struct config *cfg, char *err, size_t errsz)
 	if (config_metrics_check(cfg, config_load_where(cfg,
 	    cfg->cf_metrics_line, where, sizeof(where)), err, errsz) == -1 ||
 	    config_load_check_root(cfg, err, errsz) == -1 ||
+	    config_load_check_auth(cfg, err, errsz) == -1 ||
 	    config_load_check_users(cfg, err, errsz) == -1 ||
 	    config_load_check_binds(cfg, err, errsz) == -1 ||
 	    config_load_check_interps(cfg, err, errsz) == -1 ||
@@ -408,7 +435,8 @@ config_load_validate(const struct config *cfg, char *err, size_t errsz)
 	    config_load_check_log(cfg, "access-log", cfg->cf_access_log,
 	    cfg->cf_access_log_line, err, errsz) == -1 ||
 	    config_load_check_log(cfg, "error-log", cfg->cf_error_log,
-	    cfg->cf_error_log_line, err, errsz) == -1)
+	    cfg->cf_error_log_line, err, errsz) == -1 ||
+	    config_load_check_keys(cfg, err, errsz) == -1)
 		return -1;
 	return 0;
 }

@@ -70,6 +70,9 @@ const char *config_size_str(uint64_t, char buf[CONFIG_SIZE_STR]);
 /* the line a value set now comes from: a file's, or CONFIG_LINE_CLI */
 size_t	config_here(const struct config_ctx *);
 
+/* config_kw.c: a clean absolute path (url: a URL path) into dst */
+int	config_set_path(struct config_ctx *, const char *what, char *dst,
+	    size_t dstsz, const char *src, int url);
 /* config_kw.c: the keyword called name, or NULL */
 const struct config_keyword *config_keyword(const char *name);
 /* config_kw.c: the table's keyword at index i, NULL past its end */
@@ -100,6 +103,27 @@ int	config_kw_landlock_abi(struct config_ctx *,
 int	config_kw_uid_range(struct config_ctx *, const struct config_line *,
 	    const struct config_keyword *);
 
+/* config_listen.c: listen's options from ln_argv[first] on, into cl */
+int	config_listen_opts(struct config_ctx *, const struct config_line *,
+	    size_t first, struct config_listen *);
+/* config_listen.c: tls-certificate, tls-key, tls-ocsp-staple; proxy-from */
+int	config_kw_tls_file(struct config_ctx *, const struct config_line *,
+	    const struct config_keyword *);
+int	config_kw_proxy_from(struct config_ctx *, const struct config_line *,
+	    const struct config_keyword *);
+/* config_listen.c: what a tls or proxy-protocol listener needs */
+int	config_listen_check(struct config_ctx *);
+
+/* config_kw_auth.c: authenticate [PREFIX] REALM with FILE */
+int	config_kw_auth(struct config_ctx *, const struct config_line *,
+	    const struct config_keyword *);
+/*
+ * config_kw_auth.c: authenticate on a listener without tls is refused
+ * unless authenticate-insecure says so: 0, or -1 with the line in *line
+ * and why in why.  Run on the final listeners (after -b and PORT).
+ */
+int	config_auth_listeners(const struct config *, size_t *line, char *why,
+	    size_t whysz);
 /* config_kw_userdir.c: the userdir keywords, and their check across lines */
 int	config_kw_userdir(struct config_ctx *, const struct config_line *,
 	    const struct config_keyword *);

@@ -266,6 +266,38 @@ confine_front(const struct config *cfg, const struct confine_ident *id)
 }
 
 /*
+ * The password verifier (auth_verify.c), forked by the front as root
+ * before the front's own drop: the front's identity, no capability, no
+ * new privileges, killed with the front, and policy/auth.policy, which
+ * allows no call that names a file or makes a socket.  It cannot log (it
+ * holds no channel): a failed step is its exit, which the front sees.
+ */
+void
+confine_auth(const struct confine_ident *id)
+{
+	struct filter_src	 pol[] = {
+		{ "policy/auth.policy (built in)", sandbox_auth_policy,
+		    sandbox_auth_policy_len },
+		{ "policy/front-sanitizer.policy (built in)",
+		    sandbox_front_sanitizer_policy,
+		    sandbox_front_sanitizer_policy_len },
+	};
+	char			 err[FILTER_ERR_MAX];
+
+	if (caps_bound_clear() == -1 ||
+	    confine_drop_identity(id->ci_uid, id->ci_gid) == -1 ||
+	    confine_clear_caps() == -1 || confine_verify_no_caps() == -1 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
+	    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
+		_exit(4);
+	/* the front may have gone before the death signal was armed */
+	if (getppid() == 1)
+		_exit(0);
+	if (confine_filter(pol, CONFINE_FRONT_NPOLICY, err, sizeof(err)) == -1)
+		_exit(5);
+}
+
+/*
  * What a spawn needs, and nothing else (sandbox/: the jail is built in
  * sandbox_init(), before this).  The child drops all of these itself
  * before execve; here they bound what a compromised executor holds.

@@ -2,9 +2,11 @@
 /*
  * front.c: the front role.  The only process that reads client bytes:
  * unprivileged, no capabilities, its whole file system the document root
- * (read-only, landlocked), under its own seccomp filter.  Setup, then one epoll loop: accept, read and
- * parse requests for front_route.c, timeouts, dispatch of every event;
- * a connection's own services are front_conn.c's.  Trusts no client.
+ * (read-only, landlocked), under its own seccomp filter.  Setup, then one
+ * epoll loop: accept (a PROXY header first from a trusted balancer, a
+ * TLS handshake on a tls listener), read and parse requests for
+ * front_route.c, timeouts, dispatch of every event; a connection's own
+ * services are front_conn.c's.  Trusts no client.
  */
 #include <sys/epoll.h>
 #include <sys/prctl.h>
@@ -38,6 +40,7 @@
 struct config		*front_cfg;
 int			 front_docroot_fd = -1;
 static struct front_ev	 front_listen[FRONT_LISTEN_MAX];
+static unsigned		 front_listen_opts[FRONT_LISTEN_MAX];
 static size_t		 front_nlisten;
 static struct front_ev	 front_parent_ev, front_timer_ev;
 static int		 front_listen_paused;
@@ -66,6 +69,8 @@ front_handle_request(struct front_conn *c)
 		front_error(c, 413);
 		return;
 	}
+	if (front_auth_request(c) != 0)
+		return;		/* answered, or the verifier is asked */
 	front_route(c, r->hr_path, r->hr_query, 0);
 }
 
@@ -85,6 +90,8 @@ front_process(struct front_conn *c)
 			c->c_deadline_ms = front_now_ms() +
 			    FRONT_HEAD_TIMEOUT_MS;
 		}
+		if (c->c_proxy_sniff && front_proxy_sniff(c) != 0)
+			break;
 		rc = http_parse_request(c->c_req, c->c_in, c->c_inlen);
 		if (rc == 0) {
 			if (c->c_inlen >= sizeof(c->c_in))
@@ -204,6 +211,26 @@ front_listen_pause(void)
 }
 
 /*
+ * Its listener's options: a PROXY header first from a trusted sender (one
+ * from any other is refused), then TLS or the request.  Both are bounded
+ * by the head timeout.
+ */
+static void
+front_conn_start(struct front_conn *c, unsigned opts,
+    const struct sockaddr_storage *ss)
+{
+	c->c_listen_opts = opts;
+	if ((opts & CONFIG_LISTEN_PROXY) && front_proxy_trusted(ss)) {
+		c->c_state = FRONT_S_PROXY;
+		if (front_ev_set(&c->c_ev, EPOLLIN) == -1)
+			front_conn_close(c);
+		return;
+	}
+	c->c_proxy_sniff = (opts & CONFIG_LISTEN_PROXY) != 0;
+	front_conn_open(c);
+}
+
+/*
  * Every connection is accepted; a limit reached sheds another one
  * (front_shed.c).  Only with nothing to shed is the new one closed.
  */
@@ -245,8 +272,7 @@ front_accept(struct front_ev *lev)
 			continue;
 		}
 		c->c_deadline_ms = front_now_ms() + FRONT_HEAD_TIMEOUT_MS;
-		if (front_ev_set(&c->c_ev, EPOLLIN) == -1)
-			front_conn_close(c);
+		front_conn_start(c, front_listen_opts[lev - front_listen], &ss);
 	}
 }
 
@@ -348,6 +374,16 @@ front_dispatch(struct front_ev *ev, uint32_t events)
 		front_accept(ev);
 		break;
 	case FRONT_EV_CLIENT:
+		if (c->c_state == FRONT_S_PROXY) {
+			front_proxy_readable(c);
+			break;
+		}
+		if (c->c_state == FRONT_S_TLS) {
+			front_tls_handshake(c);
+			break;
+		}
+		if (c->c_tls != NULL)
+			events = front_tls_ready(c, events);
 		if (c->c_state == FRONT_S_CGI && c->c_cgi != NULL &&
 		    c->c_cgi->fc_body_left == 0 &&
 		    (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
@@ -383,6 +419,9 @@ front_dispatch(struct front_ev *ev, uint32_t events)
 	case FRONT_EV_TIMER:
 		front_timeouts();
 		break;
+	case FRONT_EV_AUTH:
+		front_auth_dispatch();
+		break;
 	}
 }
 
@@ -413,7 +452,7 @@ front_setup(struct confine_ident *id)
 	socklen_t		 len;
 	size_t			 i;
 
-	/* the listening sockets first: they are every fd from 6 upward */
+	/* the listening sockets first: they are every fd from 7 upward */
 	for (fd = PROC_FD_LISTEN; fcntl(fd, F_GETFD) != -1 &&
 	    front_nlisten < FRONT_LISTEN_MAX; fd++) {
 		len = sizeof(on);
@@ -426,6 +465,13 @@ front_setup(struct confine_ident *id)
 		front_listen[front_nlisten++] =
 		    (struct front_ev){ FRONT_EV_LISTEN, fd, 0, NULL };
 	}
+	/* what each of them is, and the TLS keys: read once, then closed */
+	front_tls_init(PROC_FD_KEYS, front_listen_opts, FRONT_LISTEN_MAX,
+	    &i);
+	/* the metrics listener comes last, plain, and has no options */
+	if (i != front_nlisten - (front_metrics_fd != -1))
+		fatalx("%zu listening sockets, options for %zu", front_nlisten,
+		    i);
 	/* the parent passes it whenever the configuration has one */
 	if (front_cfg->cf_metrics_addr[0] != '\0' && front_metrics_fd == -1)
 		fatalx("metrics %s %s: no listener from the parent",
@@ -441,6 +487,7 @@ front_setup(struct confine_ident *id)
 		fatal("document root %s", front_cfg->cf_root);
 	if ((front_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("epoll_create1");
+	front_auth_start(id);	/* still root: it confines itself */
 	for (i = 0; i < front_nlisten; i++)
 		front_ev_set(&front_listen[i], EPOLLIN);
 	if ((tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK |
@@ -462,9 +509,11 @@ front_setup(struct confine_ident *id)
 void
 front_main(struct config *cfg)
 {
-	struct epoll_event	evs[FRONT_EVENTS];
-	struct confine_ident	id;
-	int			i, n;
+	struct epoll_event	 evs[FRONT_EVENTS];
+	struct confine_ident	 id;
+	struct front_conn	*c;
+	size_t			 pending;
+	int			 i, n;
 
 	front_cfg = cfg;
 	prctl(PR_SET_NAME, "cgijail-front", 0, 0, 0);
@@ -474,13 +523,18 @@ front_main(struct config *cfg)
 	confine_front(front_cfg, &id);
 	proc_ready();
 	for (;;) {
-		n = epoll_wait(front_epfd, evs, FRONT_EVENTS, -1);
+		/* TLS plaintext already read waits for no event: no sleep */
+		n = epoll_wait(front_epfd, evs, FRONT_EVENTS,
+		    front_tls_npending() > 0 ? 0 : -1);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
 			fatal("epoll_wait");
 		for (i = 0; i < n; i++)
 			front_dispatch(evs[i].data.ptr, evs[i].events);
+		pending = front_tls_npending();
+		while ((c = front_tls_next_pending(&pending)) != NULL)
+			front_dispatch(&c->c_ev, EPOLLIN);
 		front_reap_dead();
 		/* queued log lines go out when the parent can take them */
 		front_ev_set(&front_parent_ev, EPOLLIN |

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "front.h"
@@ -59,7 +60,8 @@ front_cgi_log(struct front_cgi *fc, enum log_level lvl, const char *fmt, ...)
 
 /* request headers for HTTP_*: names [A-Za-z0-9-] only, as msg.h says */
 static void
-front_cgi_pack_headers(const struct http_request *r, char *dst, size_t dstsz)
+front_cgi_pack_headers(const struct http_request *r, char *dst, size_t dstsz,
+    int authenticated)
 {
 	size_t	 i, off = 0, nl, vl;
 	const char *n, *v;
@@ -71,6 +73,9 @@ front_cgi_pack_headers(const struct http_request *r, char *dst, size_t dstsz)
 		vl = strlen(v);
 		if (nl == 0 || nl > 64 || strspn(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		    "abcdefghijklmnopqrstuvwxyz0123456789-") != nl)
+			continue;
+		/* the password cgijail checked never reaches the script */
+		if (authenticated && strcasecmp(n, "Authorization") == 0)
 			continue;
 		if (off + nl + vl + 3 > dstsz)
 			break;
@@ -114,8 +119,15 @@ front_cgi_fill_req(struct front_conn *c, struct msg_exec_req *er,
 	    sizeof(er->er_local_addr));
 	er->er_peer_port = c->c_peer_port;
 	er->er_local_port = c->c_local_port;
+	er->er_flags = c->c_tls != NULL ? MSG_EXEC_F_TLS : 0;
+	if (c->c_auth != 0) {
+		er->er_flags |= MSG_EXEC_F_AUTH;
+		strlcpy(er->er_remote_user, c->c_auth_user,
+		    sizeof(er->er_remote_user));
+	}
 	er->er_content_length = clen;
-	front_cgi_pack_headers(r, er->er_headers, sizeof(er->er_headers));
+	front_cgi_pack_headers(r, er->er_headers, sizeof(er->er_headers),
+	    c->c_auth != 0);
 	return 0;
 }
 
@@ -534,7 +546,6 @@ void
 front_cgi_client_readable(struct front_conn *c)
 {
 	struct front_cgi	*fc = c->c_cgi;
-	ssize_t			 n;
 
 	if (fc != NULL && fc->fc_collecting) {
 		if (front_conn_recv(c) > 0)
@@ -543,11 +554,8 @@ front_cgi_client_readable(struct front_conn *c)
 	}
 	if (fc == NULL || fc->fc_body_left == 0 || fc->fc_body != NULL ||
 	    c->c_inlen >= sizeof(c->c_in)) {
-		char probe;
-
 		/* only a hang-up is expected here: is the client gone? */
-		n = recv(c->c_ev.fe_fd, &probe, 1, MSG_PEEK);
-		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
+		if (front_conn_gone(c))
 			front_conn_close(c);
 		else
 			front_ev_set(&c->c_ev, EPOLLRDHUP |

@@ -3,7 +3,9 @@
  * front_conn.c: a client connection's own services, in the front: event
  * registration, the output buffer and its flush, status heads and fixed
  * error pages, the access log line, the end of a request, the close.
- * Front role; calls back up only through c_ops.  Trusts no client.
+ * Its bytes go through plain recv/send/sendfile or, on a TLS connection,
+ * through front_tls.c.  Front role; calls back up only through c_ops.
+ * Trusts no client.
  */
 #include <sys/epoll.h>
 #include <sys/sendfile.h>
@@ -17,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "front.h"
 #include "log.h"
 #include "msg.h"
@@ -54,6 +57,9 @@ front_ev_set(struct front_ev *ev, uint32_t events)
 	struct epoll_event	ee = { .events = events, .data.ptr = ev };
 	int			op;
 
+	if (ev->fe_kind == FRONT_EV_CLIENT && ev->fe_conn != NULL &&
+	    ev->fe_conn->c_tls != NULL)
+		events = front_tls_events(ev->fe_conn, events);
 	if (ev->fe_fd == -1 || ev->fe_events == events)
 		return 0;
 	op = ev->fe_events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
@@ -78,8 +84,9 @@ front_ev_del(struct front_ev *ev)
 	ev->fe_fd = -1;
 }
 
-int
-front_out_append(struct front_conn *c, const void *buf, size_t len)
+/* room for len more bytes in the output buffer */
+static int
+front_out_reserve(struct front_conn *c, size_t len)
 {
 	char	*nout;
 	size_t	 need, cap;
@@ -96,6 +103,14 @@ front_out_append(struct front_conn *c, const void *buf, size_t len)
 		c->c_out = nout;
 		c->c_outcap = cap;
 	}
+	return 0;
+}
+
+int
+front_out_append(struct front_conn *c, const void *buf, size_t len)
+{
+	if (front_out_reserve(c, len) == -1)
+		return -1;
 	memcpy(c->c_out + c->c_outlen, buf, len);
 	c->c_outlen += len;
 	return 0;
@@ -142,12 +157,14 @@ front_error_blurb(int status)
 {
 	switch (status) {
 	case 400: return "The request was not valid HTTP.";
+	case 401: return "This page needs a user name and password.";
 	case 403: return "This page may not be shown.";
 	case 404: return "There is nothing at this address.";
 	case 405: return "This address does not take that method.";
 	case 408: return "The request took too long to arrive.";
 	case 413: return "The request is larger than this server takes.";
 	case 414: return "The address is longer than this server takes.";
+	case 429: return "Too many failed attempts. Please try again later.";
 	case 431: return "The request's header is larger than this server "
 		    "takes.";
 	case 503: return "The server is busy. Please try again shortly.";
@@ -202,6 +219,13 @@ front_error_page(const struct front_conn *c, int status, const char *why,
 void
 front_error_why(struct front_conn *c, int status, const char *why)
 {
+	front_error_hdr(c, status, why, NULL);
+}
+
+void
+front_error_hdr(struct front_conn *c, int status, const char *why,
+    const char *hdr)
+{
 	char	*page;
 	int	 n;
 
@@ -217,6 +241,8 @@ front_error_why(struct front_conn *c, int status, const char *why)
 	front_begin_head(c, status, NULL);
 	if (status == 405)
 		front_out_printf(c, "Allow: GET, HEAD\r\n");
+	if (hdr != NULL)
+		front_out_append(c, hdr, strlen(hdr));
 	front_out_printf(c, "Content-Type: text/html\r\n"
 	    "Content-Length: %d\r\n\r\n", n);
 	if (!c->c_head_only)
@@ -309,6 +335,9 @@ front_conn_close(struct front_conn *c)
 		c->c_ops->co_relay_close(c);
 	front_access_log(c);
 	front_shed_forget(c);
+	/* between requests nothing is cut short: TLS may say it ends */
+	if (c->c_tls != NULL)
+		front_tls_end(c, c->c_state == FRONT_S_HEAD);
 	front_metrics_forget(c);
 	front_ev_del(&c->c_ev);
 	if (c->c_file_fd != -1)
@@ -358,6 +387,8 @@ front_reap_dead(void)
 static void
 front_linger(struct front_conn *c)
 {
+	if (c->c_tls != NULL)
+		front_tls_notify(c);	/* then what comes is dropped raw */
 	shutdown(c->c_ev.fe_fd, SHUT_WR);
 	front_shed_track(c, FRONT_SHED_NONE);	/* closing by itself */
 	c->c_state = FRONT_S_DISCARD;
@@ -374,8 +405,12 @@ front_conn_recv(struct front_conn *c)
 {
 	ssize_t	n;
 
-	n = recv(c->c_ev.fe_fd, c->c_in + c->c_inlen,
-	    sizeof(c->c_in) - c->c_inlen, 0);
+	if (c->c_tls != NULL)
+		n = front_tls_recv(c, c->c_in + c->c_inlen,
+		    sizeof(c->c_in) - c->c_inlen);
+	else
+		n = recv(c->c_ev.fe_fd, c->c_in + c->c_inlen,
+		    sizeof(c->c_in) - c->c_inlen, 0);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return 0;
 	if (n <= 0) {
@@ -418,14 +453,77 @@ front_request_done(struct front_conn *c)
 		c->c_ops->co_next_request(c);
 }
 
+/*
+ * Is the client gone?  Asked while nothing is to be read from it: what
+ * it sent meanwhile stays for later (peeked, or kept by front_tls.c).
+ */
+int
+front_conn_gone(struct front_conn *c)
+{
+	char	probe;
+	ssize_t	n;
+
+	if (c->c_tls != NULL)
+		return front_tls_gone(c);
+	n = recv(c->c_ev.fe_fd, &probe, 1, MSG_PEEK);
+	return n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR);
+}
+
+/* the PROXY header is read, or none is due: TLS first, or the request */
+void
+front_conn_open(struct front_conn *c)
+{
+	if ((c->c_listen_opts & CONFIG_LISTEN_TLS) &&
+	    front_tls_start(c) == -1) {
+		front_conn_close(c);
+		return;
+	}
+	if (!(c->c_listen_opts & CONFIG_LISTEN_TLS))
+		c->c_state = FRONT_S_HEAD;
+	if (front_ev_set(&c->c_ev, EPOLLIN) == -1)
+		front_conn_close(c);
+}
+
+/*
+ * TLS cannot use sendfile: the next piece of the file is read into the
+ * output buffer, a record's worth, and written from there.  -1 if the
+ * file shrank or memory is short.
+ */
+static int
+front_conn_file_chunk(struct front_conn *c)
+{
+	size_t	len = c->c_file_left > 16384 ? 16384 :
+		    (size_t)c->c_file_left;
+	ssize_t	n;
+
+	if (front_out_reserve(c, len) == -1)
+		return -1;
+	n = pread(c->c_file_fd, c->c_out + c->c_outlen, len, c->c_file_off);
+	if (n <= 0)
+		return -1;
+	c->c_outlen += (size_t)n;
+	c->c_file_off += n;
+	c->c_file_left -= n;
+	return 0;
+}
+
+static ssize_t
+front_conn_send(struct front_conn *c, const void *buf, size_t len)
+{
+	if (c->c_tls != NULL)
+		return front_tls_send(c, buf, len);
+	return send(c->c_ev.fe_fd, buf, len, MSG_NOSIGNAL);
+}
+
 void
 front_flush(struct front_conn *c)
 {
 	ssize_t	n;
 
+more:
 	while (c->c_outoff < c->c_outlen) {
-		n = send(c->c_ev.fe_fd, c->c_out + c->c_outoff,
-		    c->c_outlen - c->c_outoff, MSG_NOSIGNAL);
+		n = front_conn_send(c, c->c_out + c->c_outoff,
+		    c->c_outlen - c->c_outoff);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && errno == EAGAIN)
@@ -439,6 +537,13 @@ front_flush(struct front_conn *c)
 		c->c_deadline_ms = front_now_ms() + FRONT_IO_TIMEOUT_MS;
 	}
 	c->c_outoff = c->c_outlen = 0;
+	if (c->c_tls != NULL && c->c_file_left > 0) {
+		if (front_conn_file_chunk(c) == -1) {
+			front_conn_close(c);
+			return;
+		}
+		goto more;
+	}
 	while (c->c_file_left > 0) {
 		n = sendfile(c->c_ev.fe_fd, c->c_file_fd, &c->c_file_off,
 		    c->c_file_left > (1 << 20) ? (1 << 20) :

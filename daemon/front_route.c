@@ -44,6 +44,8 @@ front_refuse(struct front_conn *c, int status, const char *path,
 }
 
 #define FRONT_ROUTE_DOT	"a name that starts with a dot: never served"
+#define FRONT_ROUTE_AUTH "behind an authenticate line this request did not " \
+			"pass (a symlink or a script's redirect into it)"
 /* one reason for every name that is not a student served: no probing */
 #define FRONT_ROUTE_NOUSER	"no such user directory"
 
@@ -326,6 +328,11 @@ front_route_tree(struct front_conn *c, const struct front_tree *t,
 		front_refuse(c, 404, shown, FRONT_ROUTE_DOT);
 		return;
 	}
+	/* a symlink into an authenticate prefix is not a way around it */
+	if (!front_auth_allows(c, shown)) {
+		front_refuse(c, 403, shown, FRONT_ROUTE_AUTH);
+		return;
+	}
 	if ((dirlen = front_cgi_dir(path)) == 0) {
 		front_route_static(c, t, path);
 		return;
@@ -361,6 +368,11 @@ front_route(struct front_conn *c, const char *path, const char *query,
 	    strncmp(path, "/~", 2) == 0;
 	if (front_has_dot_segment(path)) {
 		front_refuse(c, 404, path, FRONT_ROUTE_DOT);
+		return;
+	}
+	/* a script's local redirect behind authenticate it did not pass */
+	if (!front_auth_allows(c, path)) {
+		front_refuse(c, 403, path, FRONT_ROUTE_AUTH);
 		return;
 	}
 	if (c->c_userdir) {

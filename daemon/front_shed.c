@@ -8,7 +8,9 @@
  * address can be a whole class behind NAT or a proxy.  Connections are
  * counted per address in a hash table with a secret seed, and each scope
  * keeps its candidates in two queues in the order they became candidates,
- * so a victim is found in O(1).  Front role; trusts no client.
+ * so a victim is found in O(1).  A connection from a trusted load balancer
+ * counts for the client its PROXY header names.  Front role; trusts no
+ * client.
  */
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -278,6 +280,28 @@ front_shed_one(void)
 }
 
 /*
+ * c (not counted) is counted for the address of ss and queued as kind;
+ * past max-connections-per-client another of that address is shed.  1:
+ * done; 0: nothing to shed; -1: no memory.
+ */
+static int
+front_shed_join(struct front_conn *c, const struct sockaddr_storage *ss,
+    enum front_shed_kind kind)
+{
+	struct in6_addr	 key;
+	int		 perclient = front_cfg->cf_max_per_client;
+
+	front_shed_key(ss, &key);
+	if ((c->c_peer = front_shed_peer(&key)) == NULL)
+		return -1;
+	c->c_peer->fp_nconns++;
+	front_shed_track(c, kind);
+	if (perclient > 0 && c->c_peer->fp_nconns > perclient)
+		return front_shed_victim(c->c_peer->fp_q, 1, c);
+	return 1;
+}
+
+/*
  * A new connection c (listed, not yet counted) from ss: counted for its
  * address, queued as sending its head, then each limit it passes sheds
  * another.  0: keep c; -1: close it (no memory, or nothing to shed).
@@ -285,16 +309,10 @@ front_shed_one(void)
 int
 front_shed_admit(struct front_conn *c, const struct sockaddr_storage *ss)
 {
-	struct in6_addr	 key;
-	int		 ok = 1, perclient = front_cfg->cf_max_per_client;
+	int	ok;
 
-	front_shed_key(ss, &key);
-	if ((c->c_peer = front_shed_peer(&key)) == NULL)
+	if ((ok = front_shed_join(c, ss, FRONT_SHED_HEAD)) == -1)
 		return -1;
-	c->c_peer->fp_nconns++;
-	front_shed_track(c, FRONT_SHED_HEAD);
-	if (perclient > 0 && c->c_peer->fp_nconns > perclient)
-		ok = front_shed_victim(c->c_peer->fp_q, 1, c);
 	/* the metrics listener's few are counted apart */
 	if (ok && front_nconns - front_mx.fm_conns >
 	    front_cfg->cf_max_connections)
@@ -305,4 +323,24 @@ front_shed_admit(struct front_conn *c, const struct sockaddr_storage *ss)
 	}
 	front_shed_tick();
 	return ok ? 0 : -1;
+}
+
+/*
+ * A trusted load balancer's PROXY header says whose connection c is: it
+ * counts for that client from now on, and that client's limit applies
+ * (its count behind the balancer is the balancer's, not the client's).
+ * 0: keep c; -1: close it.
+ */
+int
+front_shed_move(struct front_conn *c, const struct sockaddr_storage *ss)
+{
+	enum front_shed_kind	kind = c->c_shed_kind;
+	int			ok;
+
+	front_shed_forget(c);
+	if ((ok = front_shed_join(c, ss, kind != FRONT_SHED_NONE ? kind :
+	    FRONT_SHED_HEAD)) == 0)
+		front_shed_count(&front_shed_st.ss_refused, c->c_peer_addr);
+	front_shed_tick();
+	return ok == 1 ? 0 : -1;
 }

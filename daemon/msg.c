@@ -255,6 +255,7 @@ static const struct msg_field msg_exec_fields[] = {
 	{ MSG_ER(er_content_type), msg_c_hvalue, "er_content_type" },
 	{ MSG_ER(er_peer_addr), msg_c_addr, "er_peer_addr" },
 	{ MSG_ER(er_local_addr), msg_c_addr, "er_local_addr" },
+	{ MSG_ER(er_remote_user), msg_c_vchar, "er_remote_user" },
 };
 
 static int
@@ -272,6 +273,7 @@ msg_check_exec_req(const unsigned char *p)
 	const char			*s = (const char *)p;
 	size_t				 i;
 	int64_t				 clen;
+	uint32_t			 flags;
 
 	for (i = 0; i < sizeof(msg_exec_fields) / sizeof(*msg_exec_fields);
 	    i++)
@@ -301,9 +303,13 @@ msg_check_exec_req(const unsigned char *p)
 	    sizeof(clen));
 	if (clen < -1)
 		return "er_content_length below -1";
-	if (msg_u32(p, offsetof(struct msg_exec_req, er_flags)) &
-	    ~(uint32_t)MSG_EXEC_F_TLS)
+	flags = msg_u32(p, offsetof(struct msg_exec_req, er_flags));
+	if (flags & ~(uint32_t)(MSG_EXEC_F_TLS | MSG_EXEC_F_AUTH))
 		return "er_flags has unknown bits";
+	s = (const char *)p + offsetof(struct msg_exec_req, er_remote_user);
+	if ((flags & MSG_EXEC_F_AUTH) ? s[0] == '\0' || strlen(s) >
+	    MSG_USER_MAX - 8 || strchr(s, ':') != NULL : s[0] != '\0')
+		return "er_remote_user does not agree with MSG_EXEC_F_AUTH";
 	return NULL;
 }
 

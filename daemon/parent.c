@@ -58,6 +58,7 @@ struct parent {
 	int			 p_exe_fd;
 	int			 p_config_fd;
 	struct parent_listen	 p_lis;
+	int			 p_keys_fd;	/* the front's: keys.c */
 	struct parent_metrics	 p_mx;		/* its listener, its counters */
 	int			 p_epfd;
 	int			 p_sigfd;
@@ -140,11 +141,11 @@ parent_start_children(struct parent *p)
 		lfds[n++] = p->p_mx.pm_fd;
 
 	p->p_exec.pc_pid = proc_start_role(p->p_exe_fd, PROC_EXECUTOR,
-	    p->p_argv, pe[1], fe[1], p->p_config_fd, NULL, 0);
+	    p->p_argv, pe[1], fe[1], p->p_config_fd, -1, NULL, 0);
 	if (p->p_exec.pc_pid == -1)
 		fatal("start executor");
 	p->p_front.pc_pid = proc_start_role(p->p_exe_fd, PROC_FRONT,
-	    p->p_argv, pf[1], fe[0], p->p_config_fd, lfds, n);
+	    p->p_argv, pf[1], fe[0], p->p_config_fd, p->p_keys_fd, lfds, n);
 	if (p->p_front.pc_pid == -1)
 		fatal("start front");
 	close(pf[1]);
@@ -406,13 +407,6 @@ parent_retire(struct parent *p, struct parent_child *c)
 	return 0;
 }
 
-static int
-parent_same_listen(const struct config *a, const struct config *b)
-{
-	return a->cf_nlisten == b->cf_nlisten && memcmp(a->cf_listen,
-	    b->cf_listen, a->cf_nlisten * sizeof(a->cf_listen[0])) == 0;
-}
-
 /*
  * SIGHUP: a new configuration gets a new front and executor; the old ones
  * finish what they have.  A broken file changes nothing (-1).
@@ -423,7 +417,7 @@ parent_reload_apply(struct parent *p)
 	struct config	*ncfg;
 	char		 err[CONFIG_ERR_MAX], *text;
 	size_t		 len;
-	int		 fd;
+	int		 fd, kfd = -1;
 
 	if ((ncfg = calloc(1, sizeof(*ncfg))) == NULL)
 		return -1;
@@ -432,7 +426,9 @@ parent_reload_apply(struct parent *p)
 	    parent_check_landlock(ncfg, err, sizeof(err)) == -1 ||
 	    parent_check_uids(ncfg, p->p_cfg, err, sizeof(err)) == -1 ||
 	    parent_metrics_reload_check(&p->p_mx, ncfg, err,
-	    sizeof(err)) == -1) {
+	    sizeof(err)) == -1 ||
+	    (kfd = parent_keys_seal(ncfg, p->p_lis.pl_opts, p->p_lis.pl_n, err,
+	    sizeof(err))) == -1) {
 		log_warnx("reload failed, still serving the previous "
 		    "configuration: %s", err);
 		free(text);
@@ -448,12 +444,16 @@ parent_reload_apply(struct parent *p)
 		log_warnx("reload not possible now, try again");
 		if (fd != -1)
 			close(fd);
+		close(kfd);
 		userdir_free(ncfg->cf_userdir_table);
 		free(ncfg);
 		return -1;
 	}
 	if (!parent_same_listen(p->p_cfg, ncfg))
-		log_warnx("reload: listen addresses change only on a restart");
+		log_warnx("reload: listen addresses and options change only "
+		    "on a restart");
+	close(p->p_keys_fd);
+	p->p_keys_fd = parent_park(kfd);
 	if (log_open_files(ncfg->cf_access_log, ncfg->cf_access_syslog,
 	    ncfg->cf_error_log, ncfg->cf_error_syslog) == -1)
 		log_warn("reload: log files");
@@ -730,7 +730,9 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 	    parent_check_uids(cfg, NULL, err, sizeof(err)) == -1 ||
 	    parent_listen_open(cfg, &p.p_lis, err, sizeof(err)) == -1 ||
 	    parent_metrics_open(cfg, &p.p_lis, &p.p_mx, err, sizeof(err)) ==
-	    -1) {
+	    -1 ||
+	    (p.p_keys_fd = parent_keys_seal(cfg, p.p_lis.pl_opts,
+	    p.p_lis.pl_n, err, sizeof(err))) == -1) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
@@ -741,6 +743,7 @@ parent_main(struct config *cfg, char **argv, const char *text, size_t len)
 	}
 	p.p_exe_fd = parent_park(p.p_exe_fd);
 	p.p_config_fd = parent_park(p.p_config_fd);
+	p.p_keys_fd = parent_park(p.p_keys_fd);
 	for (i = 0; i < p.p_lis.pl_n; i++)
 		p.p_lis.pl_fd[i] = parent_park(p.p_lis.pl_fd[i]);
 	if (p.p_mx.pm_fd != -1)

@@ -4,12 +4,14 @@
  * binds (and again on SIGHUP): the kernel's landlock ABI against the
  * configuration, a script uid range that no process uses; rootless, a user
  * namespace the kernel allows, ports an ordinary user may bind and a
- * delegated cgroup; and the lines that say what is served where (each socket
- * systemd passed, under socket activation), the students userdir serves too.
+ * delegated cgroup; the TLS and authenticate files sealed for the front;
+ * and the lines that say what is served where (each socket systemd
+ * passed, under socket activation), the students userdir serves too.
  * Parent role; trusts the configuration, reads /proc.
  */
 #include <sys/types.h>
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 #include "config.h"
 #include "config_load.h"
 #include "daemon.h"
+#include "keys.h"
 #include "log.h"
 #include "parent_priv.h"
 #include "sandbox.h"
@@ -196,11 +199,13 @@ parent_log_serving_systemd(const struct parent_listen *pl, const char *root,
 
 	for (i = 0; i < pl->pl_n; i++) {
 		parent_url_host(pl->pl_host[i], host, sizeof(host), &note);
-		log_info("serving %s on http://%s:%s/%s (CGI: %s) from "
-		    "systemd's socket fd %d%s%s", root, host,
-		    pl->pl_port[i], note, cgi, pl->pl_sd_fd[i],
+		log_info("serving %s on %s://%s:%s/%s (CGI: %s) from "
+		    "systemd's socket fd %d%s%s%s", root,
+		    pl->pl_opts[i] & CONFIG_LISTEN_TLS ? "https" : "http",
+		    host, pl->pl_port[i], note, cgi, pl->pl_sd_fd[i],
 		    pl->pl_sd_name[i][0] != '\0' ? " named " : "",
-		    pl->pl_sd_name[i]);
+		    pl->pl_sd_name[i], pl->pl_opts[i] & CONFIG_LISTEN_PROXY ?
+		    " behind the PROXY protocol of proxy-from" : "");
 	}
 }
 
@@ -228,9 +233,67 @@ parent_log_serving(const struct config *cfg, const struct parent_listen *pl)
 	for (i = 0; i < cfg->cf_nlisten; i++) {
 		parent_url_host(cfg->cf_listen[i].cl_addr, host, sizeof(host),
 		    &note);
-		log_info("serving %s on http://%s:%s/%s (CGI: %s)", root, host,
-		    cfg->cf_listen[i].cl_port, note, cgi);
+		log_info("serving %s on %s://%s:%s/%s (CGI: %s)%s", root,
+		    cfg->cf_listen[i].cl_opts & CONFIG_LISTEN_TLS ? "https" :
+		    "http", host, cfg->cf_listen[i].cl_port, note, cgi,
+		    cfg->cf_listen[i].cl_opts & CONFIG_LISTEN_PROXY ? " behind "
+		    "the PROXY protocol of proxy-from" : "");
 	}
+}
+
+/* the same listen lines: addresses, ports, options */
+int
+parent_same_listen(const struct config *a, const struct config *b)
+{
+	size_t	i;
+
+	if (a->cf_nlisten != b->cf_nlisten)
+		return 0;
+	for (i = 0; i < a->cf_nlisten; i++)
+		if (strcmp(a->cf_listen[i].cl_addr, b->cf_listen[i].cl_addr) ||
+		    strcmp(a->cf_listen[i].cl_port, b->cf_listen[i].cl_port) ||
+		    a->cf_listen[i].cl_opts != b->cf_listen[i].cl_opts)
+			return 0;
+	return 1;
+}
+
+/*
+ * The listening sockets keep the options they were bound with until a
+ * restart (as their addresses do): a configuration that cannot serve
+ * them, a tls one without keys or a proxy-protocol one without trusted
+ * senders, is refused.
+ */
+int
+parent_keys_seal(const struct config *cfg, const unsigned *opts, size_t n,
+    char *err, size_t errsz)
+{
+	struct keys	k;
+	size_t		i;
+	int		fd;
+
+	for (i = 0; i < n; i++) {
+		if ((opts[i] & CONFIG_LISTEN_TLS) && cfg->cf_tls_key[0] == '\0') {
+			(void)snprintf(err, errsz, "a tls listener is bound "
+			    "and stays until a restart: tls-certificate and "
+			    "tls-key are needed");
+			return -1;
+		}
+		if ((opts[i] & CONFIG_LISTEN_PROXY) &&
+		    cfg->cf_nproxy_from == 0) {
+			(void)snprintf(err, errsz, "a proxy-protocol listener "
+			    "is bound and stays until a restart: proxy-from "
+			    "is needed");
+			return -1;
+		}
+	}
+	if (keys_load(cfg, &k, err, errsz) == -1)
+		return -1;
+	fd = keys_seal(&k, opts, n);
+	keys_free(&k);
+	if (fd == -1)
+		(void)snprintf(err, errsz, "cgijail: sealing the keys: %s",
+		    strerror(errno));
+	return fd;
 }
 
 /*

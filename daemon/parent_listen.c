@@ -103,6 +103,7 @@ parent_bind(const struct config *cfg, struct parent_listen *pl, char *err,
 				return -1;
 			}
 			pl->pl_line[pl->pl_n] = (int)i;
+			pl->pl_opts[pl->pl_n] = cl->cl_opts;
 			pl->pl_fd[pl->pl_n++] = fd;
 		}
 		freeaddrinfo(res);
@@ -304,8 +305,10 @@ parent_sd_place(const struct config *cfg, struct parent_listen *pl,
 	for (j = 0; j < cfg->cf_nlisten && pl->pl_line[i] == -1; j++)
 		if (parent_sd_match(&cfg->cf_listen[j], &ss))
 			pl->pl_line[i] = (int)j;
-	if (pl->pl_line[i] != -1)
+	if (pl->pl_line[i] != -1) {
+		pl->pl_opts[i] = cfg->cf_listen[pl->pl_line[i]].cl_opts;
 		return 0;
+	}
 	(void)snprintf(err, errsz, "cgijail: socket activation: fd %d "
 	    "(%s%s%s:%s) matches no listen line: add one for its address "
 	    "(its options come from there), or give no listen line, -b or "

@@ -29,6 +29,8 @@ struct parent_listen {
 	int		pl_systemd;
 	/* the listen line a socket is for (cf_listen), -1: none given */
 	int		pl_line[PARENT_LISTEN_MAX];
+	/* that line's tls, proxy-protocol (CONFIG_LISTEN_*); 0: plain */
+	unsigned	pl_opts[PARENT_LISTEN_MAX];
 	/* its address as bound, its fd from systemd and that fd's name */
 	char		pl_host[PARENT_LISTEN_MAX][INET6_ADDRSTRLEN];
 	char		pl_port[PARENT_LISTEN_MAX][8];
@@ -85,6 +87,15 @@ void	parent_metrics_send(const struct parent_metrics *, int chan);
 /* parent_host.c: "serving ROOT on URL" for each listen line or socket */
 void	parent_log_serving(const struct config *,
 	    const struct parent_listen *);
+/*
+ * parent_host.c, at start and on SIGHUP: the TLS files read and checked
+ * anew, sealed with the options of the n sockets (opts) into the memfd
+ * the front reads: its descriptor, or -1 with the reason in err.
+ */
+int	parent_keys_seal(const struct config *, const unsigned *opts,
+	    size_t n, char *err, size_t errsz);
+/* parent_host.c: 1 if a and b have the same listen lines (and options) */
+int	parent_same_listen(const struct config *a, const struct config *b);
 /* parent_host.c: the students userdir serves, and why some are not */
 void	parent_log_userdir(const struct config *);
 

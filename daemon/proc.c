@@ -130,8 +130,8 @@ proc_null_stdio(int nullfd)
  */
 pid_t
 proc_start_role(int exe_fd, enum proc_role role, char *const argv[],
-    int parent_fd, int peer_fd, int config_fd, const int *listen_fds,
-    size_t nlisten)
+    int parent_fd, int peer_fd, int config_fd, int keys_fd,
+    const int *listen_fds, size_t nlisten)
 {
 	char	 rolearg[32];
 	char	**nargv;
@@ -175,8 +175,11 @@ proc_start_role(int exe_fd, enum proc_role role, char *const argv[],
 	if (proc_null_stdio(nullfd) == -1 ||
 	    proc_place_fd(parent_fd, PROC_FD_PARENT) == -1 ||
 	    proc_place_fd(peer_fd, PROC_FD_PEER) == -1 ||
-	    proc_place_fd(config_fd, PROC_FD_CONFIG) == -1)
+	    proc_place_fd(config_fd, PROC_FD_CONFIG) == -1 ||
+	    (keys_fd != -1 && proc_place_fd(keys_fd, PROC_FD_KEYS) == -1))
 		_exit(127);
+	if (keys_fd == -1)
+		(void)close(PROC_FD_KEYS);	/* whatever the parent had there */
 	for (i = 0; i < nlisten; i++)
 		if (proc_place_fd(listen_fds[i], PROC_FD_LISTEN + (int)i) == -1)
 			_exit(127);

@@ -38,10 +38,33 @@
 
 struct userdir_table;
 
+#define CONFIG_PROXY_FROM_MAX	32
+/* cl_opts: a listener's options */
+#define CONFIG_LISTEN_TLS	0x1	/* listen ... tls */
+#define CONFIG_LISTEN_PROXY	0x2	/* listen ... proxy-protocol */
+
+#define CONFIG_AUTH_MAX		8
+#define CONFIG_REALM_MAX	128
+
+/* authenticate [PREFIX] REALM with FILE */
+struct config_auth {
+	char		ca_prefix[CONFIG_URLPATH_MAX];	/* "/": everything */
+	char		ca_realm[CONFIG_REALM_MAX];	/* 0x20-0x7e */
+	char		ca_file[PATH_MAX];	/* read by the parent only */
+	size_t		ca_line;
+};
+
 struct config_listen {
 	/* "" = all interfaces, "localhost", an IPv4 or IPv6 literal (no []) */
 	char		cl_addr[64];
 	char		cl_port[8];	/* decimal */
+	unsigned	cl_opts;	/* CONFIG_LISTEN_* */
+};
+
+/* proxy-from: an address or a network; IPv4 as ::ffff:a.b.c.d, bits + 96 */
+struct config_cidr {
+	uint8_t		cc_addr[16];	/* bits past cc_bits are 0 */
+	unsigned	cc_bits;	/* 0-128 */
 };
 
 struct config_cgidir {
@@ -91,6 +114,26 @@ struct config {
 	int			cf_listen_default;
 	int			cf_max_connections;
 	int			cf_max_per_client;	/* 0: no limit */
+	/* the first listen line with tls, with proxy-protocol (0: none) */
+	size_t			cf_tls_listen_line;
+	size_t			cf_proxy_listen_line;
+	/* absolute paths, "" = none; read by the parent only */
+	char			cf_tls_cert[PATH_MAX];
+	size_t			cf_tls_cert_line;
+	char			cf_tls_key[PATH_MAX];
+	size_t			cf_tls_key_line;
+	char			cf_tls_ocsp[PATH_MAX];
+	size_t			cf_tls_ocsp_line;
+	/* who may send a PROXY header on a proxy-protocol listener */
+	struct config_cidr	cf_proxy_from[CONFIG_PROXY_FROM_MAX];
+	size_t			cf_nproxy_from;
+	size_t			cf_proxy_from_line;	/* the first */
+
+	/* HTTP Basic: on tls listeners only unless cf_auth_insecure */
+	struct config_auth	cf_auth[CONFIG_AUTH_MAX];
+	size_t			cf_nauth;
+	int			cf_auth_insecure;
+
 	/* metrics ADDRESS PORT [non-loopback]: its own listener; "" = off */
 	char			cf_metrics_addr[64];	/* a literal, no [] */
 	char			cf_metrics_port[8];	/* decimal */

@@ -33,8 +33,9 @@ int	config_load_reload(struct config *, char **text, size_t *len,
 /*
  * What the roles will need, resolved and checked by the parent before it
  * binds (and by -n): the document root, both accounts, the jail-bind
- * sources, the interpreters, the policy files, the log directories.  -1 with "FILE:LINE:
- * message" (or "command line: ...", "cgijail: ..." for a default).
+ * sources, the interpreters, the policy files, the log directories, the
+ * TLS files.  -1 with "FILE:LINE: message" (or "command line: ...",
+ * "cgijail: ..." for a default).
  */
 int	config_load_validate(const struct config *, char *err, size_t errsz);
 /*

@@ -30,6 +30,8 @@ struct confine_ident {
 void	confine_front_root(const struct config *, struct confine_ident *);
 /* front, as root after its setup: uid, no capabilities, landlock, seccomp */
 void	confine_front(const struct config *, const struct confine_ident *);
+/* the password verifier's drop (auth_verify.c); exits on a failed step */
+void	confine_auth(const struct confine_ident *);
 /* executor, after sandbox_init(): the capabilities a spawn needs, seccomp */
 void	confine_executor(void);
 

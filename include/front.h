@@ -17,6 +17,13 @@
  *                    close, deferred free; the clock
  *   front_shed.c     connection limits: counted per address, met by
  *                    shedding the connection that made least progress
+ *   front_proxy.c    the PROXY header of a trusted load balancer: the
+ *                    client's address (proxy.c parses it)
+ *   front_tls.c      TLS: the handshake, every read and write of a TLS
+ *                    connection, close_notify (the keys: keys.c)
+ *   front_auth.c     HTTP Basic: the field, the verifier's answers (a
+ *                    process of its own, auth_verify.c), a brief cache,
+ *                    failures limited per address
  *   front_userdir.c  /~NAME/: the student's tree, by descriptor
  *   front_metrics.c  the counters, and /metrics on a listener of its own
  *   path.c           (shared with the executor) symlinks resolved
@@ -38,6 +45,7 @@
 
 #include <stdint.h>
 
+#include "auth.h"
 #include "cgi_resp.h"
 #include "config.h"
 #include "http.h"
@@ -60,6 +68,7 @@ enum front_ev_kind {
 	FRONT_EV_LATE_ERR,	/* a script that has answered: stderr */
 	FRONT_EV_EXEC,		/* executor channel */
 	FRONT_EV_PARENT,	/* parent channel */
+	FRONT_EV_AUTH,		/* the password verifier's socket */
 	FRONT_EV_TIMER
 };
 
@@ -76,7 +85,10 @@ enum front_state {
 	FRONT_S_HEAD = 0,	/* reading a request head */
 	FRONT_S_DISCARD,	/* reading and dropping a body we refuse */
 	FRONT_S_RESPOND,	/* sending a static or error response */
-	FRONT_S_CGI		/* a script is running for this request */
+	FRONT_S_CGI,		/* a script is running for this request */
+	FRONT_S_PROXY,		/* reading a trusted sender's PROXY header */
+	FRONT_S_TLS,		/* the TLS handshake */
+	FRONT_S_AUTH		/* waiting for the password verifier */
 };
 
 /*
@@ -134,6 +146,7 @@ enum front_shed_kind {
 #define FRONT_SHED_NQ	2	/* queues per scope: idle, head */
 
 struct front_peer;
+struct front_tls;
 
 /*
  * The connection layer's only calls up, set by whoever accepts the
@@ -158,6 +171,12 @@ struct front_conn {
 	char			 c_local_addr[64];
 	uint16_t		 c_local_port;
 	struct front_peer	*c_peer;	/* its address (front_shed.c) */
+	unsigned		 c_listen_opts;	/* CONFIG_LISTEN_* of its socket */
+	struct front_tls	*c_tls;		/* on a tls listener */
+	int			 c_proxy_sniff;	/* untrusted: refuse a header */
+	/* this request passed authenticate line c_auth - 1 (0: none) */
+	int			 c_auth;
+	char			 c_auth_user[AUTH_USER_MAX + 1];
 	enum front_shed_kind	 c_shed_kind;
 	TAILQ_ENTRY(front_conn)	 c_shed_all;	/* queue of every address */
 	TAILQ_ENTRY(front_conn)	 c_shed_peer;	/* its address's queue */
@@ -224,6 +243,9 @@ void		front_error(struct front_conn *, int status);
 /* the same page; with --debug it also says why (escaped here; may be NULL) */
 void		front_error_why(struct front_conn *, int status,
 		    const char *why);
+/* and header lines of our own ("Name: value\r\n"...; may be NULL) */
+void		front_error_hdr(struct front_conn *, int status,
+		    const char *why, const char *hdr);
 /* may this request's pages say why (--debug, or userdir-debug for ~)? */
 int		front_debug(const struct front_conn *);
 /* a log line under the request's id (log.c escapes it) */
@@ -231,6 +253,10 @@ void		front_log(struct front_conn *, enum log_level,
 		    const char *, ...) __attribute__((format(printf, 3, 4)));
 void		front_flush(struct front_conn *);
 int		front_conn_recv(struct front_conn *);
+/* nothing is to be read from the client: has it gone? */
+int		front_conn_gone(struct front_conn *);
+/* accepted (and its PROXY header read): TLS, or the request head */
+void		front_conn_open(struct front_conn *);
 void		front_request_done(struct front_conn *);
 void		front_conn_add(struct front_conn *);
 void		front_conn_close(struct front_conn *);
@@ -257,6 +283,40 @@ void	front_shed_forget(struct front_conn *);
 int	front_shed_one(void);
 void	front_shed_tick(void);
 
+/* front_shed.c: its PROXY header named the client: counted as that one */
+int	front_shed_move(struct front_conn *, const struct sockaddr_storage *);
+
+/* front_proxy.c */
+int	front_proxy_trusted(const struct sockaddr_storage *);
+void	front_proxy_readable(struct front_conn *);
+/* a first request from an untrusted sender: -1 refused, 1 wait, 0 go on */
+int	front_proxy_sniff(struct front_conn *);
+
+/* front_tls.c */
+void	front_tls_init(int fd, unsigned *opts, size_t optsmax,
+	    size_t *nlisten);
+int	front_tls_start(struct front_conn *);
+void	front_tls_handshake(struct front_conn *);
+uint32_t front_tls_events(struct front_conn *, uint32_t want);
+uint32_t front_tls_ready(struct front_conn *, uint32_t events);
+ssize_t	front_tls_recv(struct front_conn *, void *, size_t);
+ssize_t	front_tls_send(struct front_conn *, const void *, size_t);
+int	front_tls_gone(struct front_conn *);
+void	front_tls_notify(struct front_conn *);
+void	front_tls_end(struct front_conn *, int clean);
+struct front_conn *front_tls_next_pending(size_t *budget);
+size_t	front_tls_npending(void);
+
+/* front_auth.c: the verifier's files (keys.h's k_auth), taken over */
+struct confine_ident;
+void	front_auth_take(uint8_t *blob, size_t len);
+/* as root, before the front's drop: the verifier starts (if needed) */
+void	front_auth_start(const struct confine_ident *);
+/* before routing: 0 go on, 1 answered or waiting for the verifier */
+int	front_auth_request(struct front_conn *);
+/* may path be served to this request (authenticate's prefixes)? */
+int	front_auth_allows(const struct front_conn *, const char *path);
+void	front_auth_dispatch(void);
 /*
  * front_metrics.c.  The front's counters: plain integers the request
  * path bumps inline (no call, no system call).  A connection of the

@@ -72,9 +72,11 @@ static_assert(sizeof(struct msg_shutdown) == 4, "msg_shutdown");
 #define MSG_ADDR_MAX		64	/* INET6_ADDRSTRLEN + slack */
 #define MSG_HEADERS_MAX		16384
 #define MSG_HEADER_NAME_MAX	64	/* bytes of one er_headers name */
+#define MSG_USER_MAX		72	/* 64 bytes, a NUL, padding */
 
 /* er_flags */
 #define MSG_EXEC_F_TLS		0x1	/* request came over TLS */
+#define MSG_EXEC_F_AUTH		0x2	/* cgijail authenticated er_remote_user */
 
 /*
  * One request for the executor.  Typed fields only: the executor builds the
@@ -89,7 +91,8 @@ static_assert(sizeof(struct msg_shutdown) == 4, "msg_shutdown");
  * er_content_type a field value like the er_headers values (an HTTP client
  * may send obs-text there); both addresses numeric IPv4 or IPv6
  * (inet_pton, no brackets, no zone); er_content_length >= -1; er_flags
- * only MSG_EXEC_F_*; mh_reqid != 0.
+ * only MSG_EXEC_F_*; er_remote_user 1-64 bytes 0x21-0x7e without ':'
+ * with MSG_EXEC_F_AUTH, else empty; mh_reqid != 0.
  */
 struct msg_exec_req {
 	char		er_method[MSG_METHOD_MAX];
@@ -103,6 +106,7 @@ struct msg_exec_req {
 	char		er_peer_addr[MSG_ADDR_MAX];
 	char		er_local_addr[MSG_ADDR_MAX];
 	char		er_headers[MSG_HEADERS_MAX];
+	char		er_remote_user[MSG_USER_MAX];	/* "" = none */
 	int64_t		er_content_length;	/* -1 = no body */
 	uint32_t	er_flags;
 	uint16_t	er_peer_port;
@@ -111,7 +115,7 @@ struct msg_exec_req {
 static_assert(sizeof(struct msg_exec_req) == MSG_METHOD_MAX + MSG_SCRIPT_MAX +
     MSG_PATHINFO_MAX + MSG_QUERY_MAX + MSG_URI_MAX + MSG_PROTO_MAX +
     MSG_HOST_MAX + MSG_CTYPE_MAX + 2 * MSG_ADDR_MAX + MSG_HEADERS_MAX +
-    8 + 4 + 2 + 2, "msg_exec_req");
+    MSG_USER_MAX + 8 + 4 + 2 + 2, "msg_exec_req");
 
 /* how a start went; the front maps it to a status */
 enum msg_exec_result {

@@ -396,6 +396,8 @@ extern const char	sandbox_front_policy[];		/* the front role */
 extern const size_t	sandbox_front_policy_len;
 extern const char	sandbox_front_sanitizer_policy[]; /* its ASan extras */
 extern const size_t	sandbox_front_sanitizer_policy_len;
+extern const char	sandbox_auth_policy[];		/* password verifier */
+extern const size_t	sandbox_auth_policy_len;
 extern const char	sandbox_executor_policy[];	/* the executor role */
 extern const size_t	sandbox_executor_policy_len;
 

@@ -32,5 +32,6 @@
 	POLICY	sandbox_front_policy, "policy/front.policy"
 	POLICY	sandbox_front_sanitizer_policy, "policy/front-sanitizer.policy"
 	POLICY	sandbox_executor_policy, "policy/executor.policy"
+	POLICY	sandbox_auth_policy, "policy/auth.policy"
 
 	.section .note.GNU-stack, "", @progbits

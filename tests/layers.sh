@@ -25,7 +25,7 @@ set -euo pipefail
 # the front: the network-facing role, its static files, the HTTP parser,
 # the CGI response parser (still in cgi.c until the split), stderr hints
 FRONT_OBJS=(daemon/front*.o daemon/static*.o daemon/mime*.o daemon/http*.o
-	daemon/cgi.o daemon/cgi_resp*.o daemon/cgi_hint*.o)
+	daemon/cgi.o daemon/cgi_resp*.o daemon/cgi_hint*.o daemon/proxy.o)
 
 # the executor: the privileged role, its script validation, the CGI
 # environment builder (still in cgi.c until the split), the sandbox
@@ -37,12 +37,16 @@ EXEC_OBJS=(daemon/executor*.o daemon/exec_*.o daemon/cgi.o daemon/cgi_env*.o
 # policy parser and merge, the userdir table and limits file
 PURE_OBJS=(daemon/http*.o daemon/cgi_env*.o daemon/cgi_resp*.o
 	daemon/cgi_hint*.o daemon/config.o daemon/config_kw*.o daemon/msg.o
+	daemon/config_listen.o daemon/proxy.o daemon/auth.o
 	sandbox/filter_parse.o sandbox/filter_merge.o daemon/userdir.o)
 
 # shared mechanism, in no role group and not checked here; named only so
 # that an object in no group at all is reported
+# auth_verify.o: the password verifier the front forks before its drop
+# (the front's own objects never fork; its seccomp filter forbids it)
 SHARED_OBJS=(daemon/main.o daemon/parent*.o daemon/proc*.o daemon/log*.o daemon/path.o
-	daemon/msg*.o daemon/config*.o daemon/confine*.o daemon/userdir*.o)
+	daemon/msg*.o daemon/config*.o daemon/confine*.o daemon/userdir*.o
+	daemon/keys.o daemon/auth_verify.o)
 
 # ---- what each group must not reference (anchored EREs) ---------------
 
@@ -81,7 +85,7 @@ EXEC_FORBIDDEN=(
 PURE_ALLOWED=(
 	# memory
 	memchr memcmp bcmp memcpy memmove memset
-	malloc calloc realloc reallocarray free qsort
+	malloc calloc realloc reallocarray free qsort explicit_bzero
 	# strings
 	strlen strnlen strchr strrchr strcmp strncmp strcasecmp strncasecmp
 	strspn strcspn strpbrk strstr strsep strlcpy strlcat strerror

@@ -82,6 +82,41 @@ fz_check_lists(const struct config *cf)
 	}
 }
 
+/*
+ * Listener options: known bits only; a tls one has its certificate and
+ * key, a proxy-protocol one its trusted senders, and neither is given
+ * for nothing; every proxy-from network is clean.
+ */
+static void
+fz_check_listen_opts(const struct config *cf)
+{
+	unsigned	all = 0;
+	size_t		i, b;
+
+	for (i = 0; i < cf->cf_nlisten; i++) {
+		FZ_CHECK((cf->cf_listen[i].cl_opts & ~(CONFIG_LISTEN_TLS |
+		    CONFIG_LISTEN_PROXY)) == 0);
+		all |= cf->cf_listen[i].cl_opts;
+	}
+	FZ_CHECK(((all & CONFIG_LISTEN_TLS) != 0) ==
+	    (cf->cf_tls_cert[0] != '\0'));
+	FZ_CHECK(((all & CONFIG_LISTEN_TLS) != 0) ==
+	    (cf->cf_tls_key[0] != '\0'));
+	FZ_CHECK(cf->cf_tls_ocsp[0] == '\0' || (all & CONFIG_LISTEN_TLS));
+	FZ_CHECK(cf->cf_tls_cert[0] == '\0' || cf->cf_tls_cert[0] == '/');
+	FZ_CHECK(cf->cf_tls_key[0] == '\0' || cf->cf_tls_key[0] == '/');
+	FZ_CHECK(cf->cf_tls_ocsp[0] == '\0' || cf->cf_tls_ocsp[0] == '/');
+	FZ_CHECK(((all & CONFIG_LISTEN_PROXY) != 0) ==
+	    (cf->cf_nproxy_from > 0));
+	FZ_CHECK(cf->cf_nproxy_from <= CONFIG_PROXY_FROM_MAX);
+	for (i = 0; i < cf->cf_nproxy_from; i++) {
+		FZ_CHECK(cf->cf_proxy_from[i].cc_bits <= 128);
+		for (b = cf->cf_proxy_from[i].cc_bits; b < 128; b++)
+			FZ_CHECK((cf->cf_proxy_from[i].cc_addr[b / 8] &
+			    (0x80 >> (b % 8))) == 0);
+	}
+}
+
 /* no variable the loader or the CGI layer owns may come from the config */
 static void
 fz_check_setenv(const struct config *cf)
@@ -245,6 +280,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    sizeof(err)) == 0) {
 		FZ_CHECK(err[0] == '\0');
 		fz_check_lists(&fz_cf);
+		fz_check_listen_opts(&fz_cf);
 		fz_check_setenv(&fz_cf);
 		fz_check_values(&fz_cf);
 		config_finish(&fz_cf);

@@ -163,7 +163,15 @@ fz_check_exec_req(const struct msg_exec_req *er)
 	    0));
 	fz_check_headers(er->er_headers, sizeof(er->er_headers));
 	FZ_CHECK(er->er_content_length >= -1);
-	FZ_CHECK((er->er_flags & ~(uint32_t)MSG_EXEC_F_TLS) == 0);
+	FZ_CHECK((er->er_flags & ~(uint32_t)(MSG_EXEC_F_TLS |
+	    MSG_EXEC_F_AUTH)) == 0);
+	/* a user only with the flag cgijail sets when it authenticated */
+	FZ_CHECK(fz_str(er->er_remote_user, sizeof(er->er_remote_user), 0x21,
+	    0));
+	FZ_CHECK((er->er_flags & MSG_EXEC_F_AUTH) ?
+	    er->er_remote_user[0] != '\0' &&
+	    strchr(er->er_remote_user, ':') == NULL :
+	    er->er_remote_user[0] == '\0');
 }
 
 /* the counters' invariants: bounded gauges, ended <= ran, no wrap */

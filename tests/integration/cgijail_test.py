@@ -1037,7 +1037,8 @@ _SUBREAPER = [False]
 def _stray_children():
     """Children of this process that no Daemon started: with the
     subreaper on, they are orphans of a daemon tree (curl and other
-    tools the tests run are excluded; they are waited for)."""
+    tools the tests run are excluded; they are waited for, haproxy
+    stopped by its test)."""
     if not _SUBREAPER[0]:
         return []
     ours = {d.proc.pid for d in _ALL if d.proc is not None}
@@ -1049,7 +1050,7 @@ def _stray_children():
         if st[0] == 'Z':
             _reap(pid)
             continue
-        if proc_comm(pid) in ('curl', 'python3'):
+        if proc_comm(pid) in ('curl', 'python3', 'openssl', 'haproxy'):
             continue
         out.append(pid)
     return out
@@ -1120,6 +1121,112 @@ def rid_of(d, target, timeout=3.0):
     rid = wait_until(find, timeout)
     assert rid, 'no access line for %s:\n%s' % (target, d.log_tail())
     return rid
+
+
+# ---- TLS and the PROXY protocol ----------------------------------------
+
+def make_cert(dirpath, name='server', cn='localhost'):
+    """A self-signed certificate for localhost and 127.0.0.1 and its key,
+    made now with `openssl req` (P-256: fast): (cert path, key path)."""
+    cert = os.path.join(dirpath, name + '.crt')
+    key = os.path.join(dirpath, name + '.key')
+    p = subprocess.run(
+        ['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt',
+         'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+         '-subj', '/CN=%s' % cn, '-addext',
+         'subjectAltName=DNS:localhost,IP:127.0.0.1',
+         '-keyout', key, '-out', cert],
+        stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+    assert p.returncode == 0, 'openssl req: %s' % p.stderr.decode()[-500:]
+    os.chmod(key, 0o600)
+    return cert, key
+
+
+def cert_der(path):
+    """The DER bytes of the PEM certificate in path."""
+    import ssl
+    with open(path) as f:
+        return ssl.PEM_cert_to_DER_cert(f.read())
+
+
+class ListenersDaemon(Daemon):
+    """A daemon with its plain listener on self.port (what the runner
+    checks after each test) and more listeners with options: listens is
+    a list of option strings ('tls', 'proxy-protocol', 'tls
+    proxy-protocol'), each on 127.0.0.1 and a port of its own
+    (self.ports[i]).  With a tls listener it gets a certificate made by
+    make_cert() (self.cert, self.key) unless tls_lines says otherwise.
+    The command line names no address or port: the config's listen lines
+    are the listeners."""
+
+    def __init__(self, listens, docroot_files=None, config_lines=None,
+                 tls_lines=None, start=True, **kw):
+        self.listens = list(listens)
+        self.extra_lines = list(config_lines or [])
+        self.ports = []
+        super().__init__(docroot_files, config_lines=[], start=False, **kw)
+        self.cert = self.key = None
+        if tls_lines is None and any('tls' in o.split()
+                                     for o in self.listens):
+            self.cert, self.key = make_cert(self.tmp)
+            tls_lines = ['tls-certificate %s' % self.cert,
+                         'tls-key %s' % self.key]
+        self.tls_lines = list(tls_lines or [])
+        if start:
+            self.start()
+
+    def config_text_lines(self):
+        while len(self.ports) < len(self.listens):
+            self.ports.append(free_port())
+        lines = ['listen 127.0.0.1 %d' % self.port]
+        for port, opts in zip(self.ports, self.listens):
+            lines.append('listen 127.0.0.1 %d %s' % (port, opts))
+        return lines + self.tls_lines + self.extra_lines
+
+    def argv(self):
+        # rewritten at every start: start() may move to another port
+        for i, p in enumerate(self.ports):
+            if not _bindable(p):
+                self.ports[i] = free_port()
+        self.write_config(self.config_text_lines())
+        a = [DAEMON, '-c', self.conf]
+        if self.pass_docroot:
+            a += ['-d', self.docroot]
+        return a + self.args
+
+    def tls_context(self, cafile=None):
+        """A client context that trusts only our certificate."""
+        import ssl
+        ctx = ssl.create_default_context(cafile=cafile or self.cert)
+        return ctx
+
+    def tls_connect(self, index=0, timeout=10.0, ctx=None, before=b''):
+        """A Conn over TLS to listener index (SNI localhost); before: bytes
+        sent in the clear first (a PROXY header)."""
+        return TlsConn(('127.0.0.1', self.ports[index]),
+                       ctx or self.tls_context(), timeout, before=before)
+
+
+class TlsConn(Conn):
+    """A Conn whose socket is TLS (verified against ctx), after the bytes
+    before in the clear; an end without close_notify reads as EOF, as a
+    reset does."""
+
+    def __init__(self, addr, ctx, timeout=10.0, server_hostname='localhost',
+                 before=b''):
+        super().__init__(addr, timeout)
+        if before:
+            self.sock.sendall(before)
+        self.sock = ctx.wrap_socket(self.sock,
+                                    server_hostname=server_hostname)
+
+    def _fill(self, deadline):
+        import ssl
+        try:
+            return super()._fill(deadline)
+        except (ssl.SSLEOFError, ssl.SSLZeroReturnError):
+            self.eof = True
+            return False
 
 
 # ---- accounts for userdir tests ----------------------------------------

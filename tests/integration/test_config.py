@@ -58,10 +58,6 @@ def test_bad_values():
     assert not bad, '\n'.join(bad)
 
 
-def test_not_supported_yet_keyword():
-    _fails_at(['autoindex off', 'proxy-from 10.0.0.1'], 2, 'not supported yet')
-
-
 def test_missing_config_file():
     d = Daemon(start=False, args=['-c', '/nonexistent/cgijail.conf'])
     p = d.run(timeout=5)

@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 
-from cgijail_test import DAEMON, REPO, Daemon, port_listening
+from cgijail_test import DAEMON, REPO, Daemon, make_cert, port_listening
 
 KW_SOURCE = os.path.join(REPO, 'daemon', 'config_kw.c')
 SHOWS_NOTHING = 'cannot show'       # the dumper's line for a keyword it
@@ -63,6 +63,8 @@ RICH = [
     'limit tmp 2M', 'jail-bind {bind}', 'jail-bind-rw {bind} /srv/rw',
     'script-network on', 'landlock on', 'landlock-min-abi 5', 'cgroup on',
     'access-log syslog /run/cgijail-test.sock', 'error-log {log}',
+    'authenticate /staff "staff only" with {htpasswd}',
+    'authenticate-insecure on',
     'userdir public_html', 'userdir-min-uid 2000', 'userdir-max-scripts 3',
     'userdir-writable www/data', 'userdir-debug on',
     'userdir-limits {limits}',
@@ -77,11 +79,16 @@ def _rich(d):
         f.write(text)
     bind = os.path.join(d.tmp, 'data')
     os.mkdir(bind)
+    htpasswd = os.path.join(d.tmp, 'htpasswd')
+    with open(htpasswd, 'w') as f:
+        f.write('admin:$2y$05$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUV'
+                'WXYZ01234\n')
     limits = os.path.join(d.tmp, 'class.limits')
     with open(limits, 'w') as f:
         f.write('# none lowered\n')
     return [ln.format(p1=d.port, p2=d.port + 1, root=d.docroot,
-                      policy=policy, bind=bind, limits=limits,
+                      policy=policy, bind=bind, htpasswd=htpasswd,
+                      limits=limits,
                       log=os.path.join(d.tmp, 'error.log'))
             for ln in RICH]
 
@@ -114,6 +121,9 @@ def test_n_prints_every_keyword_with_its_value():
                  'script-uid-range 1879048192-1879048291',
                  'access-log syslog /run/cgijail-test.sock',
                  'landlock-min-abi 5', 'timeout-status 504',
+                 'authenticate /staff "staff only" with %s' %
+                 os.path.join(d.tmp, 'htpasswd'),
+                 'authenticate-insecure on',
                  'userdir public_html', 'userdir-min-uid 2000',
                  'userdir-writable www/data', 'userdir-debug on',
                  'metrics [::1] %d' % d.port):
@@ -154,6 +164,7 @@ def test_n_prints_the_defaults_and_the_command_line():
                  'script-network off', 'landlock on', 'landlock-min-abi 6',
                  'cgroup on', 'access-log stderr', 'error-log stderr',
                  'pass-authorization off', 'debug off',
+                 'authenticate-insecure off',
                  'userdir-min-uid 1000', 'userdir-max-scripts 4',
                  'userdir-debug off'):
         assert want in got, (want, p.stdout)
@@ -163,6 +174,47 @@ def test_n_prints_the_defaults_and_the_command_line():
     assert p.returncode == 0, p.stderr
     assert not [ln for ln in _lines(p.stdout) if ln.startswith('listen')]
     assert re.search(r'^# listen \* 8000\b', p.stdout, re.M), p.stdout
+
+
+def test_n_prints_tls_and_proxy_protocol_settings():
+    """A listener's tls and proxy-protocol options, proxy-from's
+    addresses and networks, the certificate, key and staple files: each
+    in -n's output as a setting, and the output passes -n again with
+    the same lines (without the options, its tls-certificate would be a
+    certificate with no tls listener)."""
+    d = Daemon(config_lines=[], start=False)
+    cert, key = make_cert(d.tmp)
+    p = [d.port, d.port + 1, d.port + 2]
+    d.write_config(['listen 127.0.0.1 %d tls' % p[0],
+                    'listen * %d tls proxy-protocol' % p[1],
+                    'listen ::1 %d proxy-protocol' % p[2],
+                    'proxy-from 127.0.0.1 10.0.0.0/8',
+                    'proxy-from ::1 2001:db8::/32',
+                    'tls-certificate %s' % cert, 'tls-key %s' % key,
+                    'root %s' % d.docroot])
+    rc, first, err = _n(d, d.conf)
+    assert rc == 0, (rc, err)
+    assert SHOWS_NOTHING not in first, first
+    got = _lines(first)
+    for want in ('listen 127.0.0.1 %d tls' % p[0],
+                 'listen * %d tls proxy-protocol' % p[1],
+                 'listen [::1] %d proxy-protocol' % p[2],
+                 'proxy-from 127.0.0.1 10.0.0.0/8 ::1 2001:db8::/32',
+                 'tls-certificate %s' % cert, 'tls-key %s' % key):
+        assert want in got, (want, first)
+    assert re.search(r'^# tls-ocsp-staple: none$', first, re.M), first
+    again = d.write_config(first.splitlines(),
+                           os.path.join(d.tmp, 'again.conf'))
+    rc, second, err = _n(d, again)
+    assert rc == 0, (rc, err, first)
+    assert _lines(second) == got, (first, second)
+    # without tls or proxy-protocol listeners: comments, no settings
+    d.write_config(['listen 127.0.0.1 %d' % p[0], 'root %s' % d.docroot])
+    rc, out, err = _n(d, d.conf)
+    assert rc == 0, (rc, err)
+    for kw in ('proxy-from', 'tls-certificate', 'tls-key',
+               'tls-ocsp-staple'):
+        assert re.search(r'^# %s: none$' % kw, out, re.M), (kw, out)
 
 
 def _fails_with_n_and_at_start(lines, lineno, *words):
@@ -204,15 +256,44 @@ PATH_ARGS = {'root': (1,), 'jail-bind': (1,), 'jail-bind-rw': (1,),
              'userdir-limits': (1,)}
 
 
+def _example_cert(tmp, kw, path):
+    """An example's certificate or key (certbot's paths) made below tmp:
+    one pair for the example, made by openssl at the first of them."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    pair = os.path.join(tmp, 'example-cert')
+    if not os.path.isdir(pair):
+        os.mkdir(pair)
+        make_cert(pair)
+    src = os.path.join(pair, 'server.crt' if kw == 'tls-certificate'
+                       else 'server.key')
+    with open(src, 'rb') as f, open(path, 'wb') as g:
+        g.write(f.read())
+    os.chmod(path, 0o600)
+
+
 def _relocate(conf_text, tmp):
     """The example with each of its paths moved below tmp and made:
     directories for root and jail-bind sources, the log directories,
-    policy files copied from policy/."""
+    policy files copied from policy/, a certificate and its key made by
+    openssl, an htpasswd file."""
     out = []
     for ln in conf_text.splitlines():
         words = ln.split('#', 1)[0].split()
-        if not words or words[0] not in PATH_ARGS:
+        if not words or words[0] not in PATH_ARGS and \
+                not words[0].startswith('tls-') and \
+                words[0] != 'authenticate':
             out.append(ln)
+            continue
+        if words[0] == 'authenticate' and words[-1].startswith('/'):
+            os.makedirs(os.path.dirname(tmp + words[-1]), exist_ok=True)
+            with open(tmp + words[-1], 'w') as f:
+                f.write('admin:$2y$05$abcdefghijklmnopqrstuuABCDEFGHIJK'
+                        'LMNOPQRSTUVWXYZ01234\n')
+            out.append(ln.replace(words[-1], tmp + words[-1], 1))
+            continue
+        if words[0] in ('tls-certificate', 'tls-key') and len(words) > 1:
+            _example_cert(tmp, words[0], tmp + words[1])
+            out.append(ln.replace(words[1], tmp + words[1], 1))
             continue
         for i in PATH_ARGS[words[0]]:
             if i >= len(words) or not words[i].startswith('/'):

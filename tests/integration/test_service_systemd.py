@@ -12,6 +12,11 @@ by its address (or every one of them when no listen line is given); a
 socket that matches no line, a descriptor that is not a listening TCP
 socket, or a malformed LISTEN_FDS fails the start.
 
+TLS and the PROXY protocol under socket activation: a passed socket
+takes the tls and proxy-protocol options of the listen line it matches,
+and the front gets the keys (PROC_FD_KEYS) as when it binds itself, also
+after a SIGHUP with a renewed certificate.
+
 Readiness: a datagram socket of the test (a path, or an abstract name)
 is NOTIFY_SOCKET; it must get READY=1 once both roles serve, sent by
 the daemon's main process, RELOADING=1 then READY=1 around SIGHUP, and
@@ -24,17 +29,23 @@ import os
 import re
 import signal
 import socket
+import ssl
 import struct
 import subprocess
 import time
 
 from cgijail_test import (DAEMON, Daemon, DaemonError, START_TIMEOUT,
-                          assert_status, free_port, port_listening,
-                          proc_descendants, wait_until)
+                          TlsConn, assert_status, cert_der, free_port,
+                          make_cert, port_listening, proc_descendants,
+                          wait_until)
 
 FILES = {'index.html': 'activated\n',
          'cgi-bin/ok.sh': ('#!/bin/sh\nprintf "Content-Type: text/plain'
-                           '\\n\\nok"\n', 0o755)}
+                           '\\n\\nok"\n', 0o755),
+         'cgi-bin/env.sh': ('#!/bin/sh\nprintf "Content-Type: text/plain'
+                            '\\n\\nHTTPS=%s\\nREMOTE_ADDR=%s\\n'
+                            'REMOTE_PORT=%s\\n" "${HTTPS-unset}" '
+                            '"$REMOTE_ADDR" "$REMOTE_PORT"\n', 0o755)}
 SD_VARS = ('LISTEN_FDS', 'LISTEN_PID', 'LISTEN_FDNAMES', 'NOTIFY_SOCKET')
 FD_HIGH = 20            # where the launcher's sources wait before dup
 
@@ -76,8 +87,10 @@ class Activated(Daemon):
     daemon runs); listen_args: False leaves out -b and PORT."""
 
     def __init__(self, socks, names=None, listen_args=True, launcher='sh',
-                 **kw):
+                 more_ports=(), **kw):
         self.socks = socks
+        # systemd-socket-activate: ports it binds after self.port
+        self.more_ports = list(more_ports)
         self.names = names
         self.listen_args = listen_args
         self.launcher = launcher
@@ -115,6 +128,8 @@ class Activated(Daemon):
         """Debian's systemd-socket-activate binds, waits for the first
         connection, then execs the daemon in its own process."""
         a = ['systemd-socket-activate', '-l', '127.0.0.1:%d' % self.port]
+        for p in self.more_ports:
+            a += ['-l', '127.0.0.1:%d' % p]
         # it passes on only the environment it is told to (-E): the
         # test's, and a sanitizer build's options
         env = {k: v for k, v in os.environ.items()
@@ -388,6 +403,125 @@ def test_systemd_socket_activate_starts_the_daemon():
         assert line and 'web' in line, d.log_tail()
         assert d.pids()['parent'] == d.proc.pid
         _assert_no_sd_vars(d)
+
+
+# ---- TLS and the PROXY protocol on passed sockets --------------------------
+
+def _env_lines(text):
+    return dict(ln.split('=', 1) for ln in text.splitlines() if '=' in ln)
+
+
+def _tls_get(port, cafile, path, before=b''):
+    """GET path over TLS to 127.0.0.1:port, verified against cafile:
+    (response, the server's certificate in DER)."""
+    ctx = ssl.create_default_context(cafile=cafile)
+    with TlsConn(('127.0.0.1', port), ctx, 10.0, before=before) as c:
+        der = c.sock.getpeercert(binary_form=True)
+        c.request('GET', path)
+        return c.read_response(), der
+
+
+def _plain_is_closed(port):
+    """Plain HTTP to a TLS port: closed at once, no HTTP answer."""
+    with socket.create_connection(('127.0.0.1', port), 5) as c:
+        c.settimeout(5)
+        c.sendall(b'GET / HTTP/1.0\r\n\r\n')
+        data = b''
+        try:
+            while True:
+                b = c.recv(4096)
+                if not b:
+                    break
+                data += b
+        except ConnectionResetError:
+            pass
+        return not data.startswith(b'HTTP/')
+
+
+def test_systemd_socket_activate_with_a_tls_listen_line():
+    """systemd-socket-activate binds a plain and a TLS port and execs
+    cgijail: the socket matched to 'listen ... tls' speaks HTTPS with
+    the configured certificate (the front got the keys; curl verifies
+    it and gets a static file and a script's output), a script there
+    sees HTTPS=on, plain HTTP to it is closed, the serving line says
+    https://; a SIGHUP with a renewed certificate serves it on the same
+    passed socket."""
+    tls_port = free_port()
+    d = Activated([], launcher='systemd-socket-activate', listen_args=False,
+                  more_ports=[tls_port], config_lines=[])
+    d.port = free_port()
+    cert, key = make_cert(d.tmp)
+    d.write_config(['listen 127.0.0.1 %d' % d.port,
+                    'listen 127.0.0.1 %d tls' % tls_port,
+                    'tls-certificate %s' % cert, 'tls-key %s' % key])
+    with d.start():
+        assert_status(d.get('/'), 200)
+        r, der = _tls_get(tls_port, cert, '/index.html')
+        assert_status(r, 200)
+        assert r.body == b'activated\n' and der == cert_der(cert)
+        r, _ = _tls_get(tls_port, cert, '/cgi-bin/env.sh')
+        assert_status(r, 200)
+        assert _env_lines(r.text)['HTTPS'] == 'on', r.text
+        # curl verifies the certificate: a static file and a script
+        for path, want in (('/index.html', b'activated\n'),
+                           ('/cgi-bin/ok.sh', b'ok')):
+            p = subprocess.run(
+                ['curl', '-sS', '--max-time', '10', '--cacert', cert,
+                 'https://127.0.0.1:%d%s' % (tls_port, path)],
+                stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
+            assert (p.returncode, p.stdout) == (0, want), p.stderr
+        env = _env_lines(d.get('/cgi-bin/env.sh').text)
+        assert env['HTTPS'] == 'unset', env
+        assert _plain_is_closed(tls_port), 'plain HTTP answered on TLS'
+        line = d.wait_log(r'serving .* on https://127\.0\.0\.1:%d/' %
+                          tls_port)
+        assert line and 'systemd' in line, d.log_tail()
+        assert d.wait_log(r'serving .* on http://127\.0\.0\.1:%d/' %
+                          d.port), d.log_tail()
+
+        d.expect_restart = True
+        cert2, key2 = make_cert(d.tmp, 'renewed', cn='renewed.localhost')
+        os.replace(cert2, cert)
+        os.replace(key2, key)
+        d.send_signal(signal.SIGHUP)
+        assert d.wait_log('configuration reloaded', 5), d.log_tail()
+
+        def renewed():
+            try:
+                return _tls_get(tls_port, cert, '/')[1] == cert_der(cert)
+            except (OSError, ssl.SSLError):
+                return False
+        assert wait_until(renewed, 5), 'still the old certificate'
+
+
+def test_socket_activation_tls_proxy_protocol_line_applies_to_its_socket():
+    """Two sockets passed by the launcher: 127.0.0.1:P matched to a
+    plain line, 127.0.0.1:Q to 'listen * Q tls proxy-protocol' with
+    proxy-from 127.0.0.1: on Q a PROXY v1 header, then TLS; the script
+    sees the client the header names and HTTPS=on.  On P nothing of
+    that applies: a PROXY header there is a bad request line."""
+    s1, s2 = _tcp_listener(free_port()), _tcp_listener(free_port())
+    p1, p2 = s1.getsockname()[1], s2.getsockname()[1]
+    d = Activated([s1, s2], listen_args=False, config_lines=[])
+    cert, key = make_cert(d.tmp)
+    d.write_config(['listen 127.0.0.1 %d' % p1,
+                    'listen * %d tls proxy-protocol' % p2,
+                    'proxy-from 127.0.0.1',
+                    'tls-certificate %s' % cert, 'tls-key %s' % key])
+    hdr = b'PROXY TCP4 192.0.2.7 127.0.0.1 40123 %d\r\n' % p2
+    with d.start():
+        r, _ = _tls_get(p2, cert, '/cgi-bin/env.sh', before=hdr)
+        assert_status(r, 200)
+        env = _env_lines(r.text)
+        assert env['HTTPS'] == 'on', env
+        assert (env['REMOTE_ADDR'], env['REMOTE_PORT']) == \
+            ('192.0.2.7', '40123'), env
+        assert _plain_is_closed(p2)
+        with socket.create_connection(('127.0.0.1', p1), 5) as c:
+            c.sendall(hdr + b'GET / HTTP/1.0\r\n\r\n')
+            assert re.match(rb'^HTTP/1\.[01] 400 ', c.recv(100))
+        line = d.wait_log(r'serving .* on https://127\.0\.0\.1:%d/' % p2)
+        assert line and 'PROXY' in line, d.log_tail()
 
 
 # ---- readiness -----------------------------------------------------------

@@ -215,6 +215,24 @@ START_TEST(test_env_post_empty_body_has_length_zero)
 }
 END_TEST
 
+/* AUTH_TYPE and REMOTE_USER: only with the flag the front sets */
+START_TEST(test_env_remote_user_only_when_authenticated)
+{
+	req_get();
+	SETF(req.er_remote_user, "alice");
+	ck_assert_int_eq(cgi_env_build(&env, &req, &cf, "/f", "/srv"), 0);
+	ck_assert_ptr_null(cgi_env_get(&env, "REMOTE_USER"));
+	ck_assert_ptr_null(cgi_env_get(&env, "AUTH_TYPE"));
+	req.er_flags |= MSG_EXEC_F_AUTH;
+	ck_assert_int_eq(cgi_env_build(&env, &req, &cf, "/f", "/srv"), 0);
+	ck_assert_str_eq(cgi_env_get(&env, "REMOTE_USER"), "alice");
+	ck_assert_str_eq(cgi_env_get(&env, "AUTH_TYPE"), "Basic");
+	SETF(req.er_remote_user, "");
+	ck_assert_int_eq(cgi_env_build(&env, &req, &cf, "/f", "/srv"), 0);
+	ck_assert_ptr_null(cgi_env_get(&env, "REMOTE_USER"));
+}
+END_TEST
+
 /* RFC 3875 4.1.3: CONTENT_TYPE describes a body; none, no type */
 START_TEST(test_env_content_type_needs_a_body)
 {
@@ -691,6 +709,7 @@ cgi_env_suite(void)
 	tcase_add_test(tc, test_env_post_empty_body_has_length_zero);
 	tcase_add_test(tc, test_env_get_distinguishes_prefixes);
 	tcase_add_test(tc, test_env_content_type_needs_a_body);
+	tcase_add_test(tc, test_env_remote_user_only_when_authenticated);
 	tcase_add_loop_test(tc, test_env_server_name_table, 0,
 	    nitems(server_name_cases));
 	tcase_add_loop_test(tc, test_env_header_table, 0, nitems(hdr_cases));

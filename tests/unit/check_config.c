@@ -4,6 +4,9 @@
  * defaults, list limits).  Table-driven; every error's full "FILE:LINE:
  * message" text is compared, so a message that moves lines is caught.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,13 +61,6 @@ static const struct cfg_case cfg_cases[] = {
 	{ "root \"\"\n", T_FILE ":1: root: empty directory", NULL, NULL },
 	{ "root \"a\tb\"\n", T_FILE ":1: root: control character in directory",
 	    NULL, NULL },
-	/* not supported yet: refused, never ignored */
-	{ "tls-certificate /etc/c.pem\n", T_FILE ":1: 'tls-certificate' is not "
-	    "supported yet", NULL, NULL },
-	{ "tls-key /etc/k.pem\n", T_FILE ":1: 'tls-key' is not supported yet",
-	    NULL, NULL },
-	{ "\nproxy-from 10.0.0.1\n", T_FILE ":2: 'proxy-from' is not supported "
-	    "yet", NULL, NULL },
 	/* userdir (issue 12) */
 	{ "userdir public_html\n", NULL, "userdir",
 	    "public_html|1000|4||0|" },
@@ -117,10 +113,6 @@ static const struct cfg_case cfg_cases[] = {
 	    "userdir", NULL, NULL },
 	{ "userdir-min-uid 500\nuserdir-max-scripts 2\nuserdir-debug on\n",
 	    NULL, "userdir", "|500|2||1|" },
-	{ "listen * 443 tls\n", T_FILE ":1: 'tls' is not supported yet", NULL,
-	    NULL },
-	{ "listen * 80 proxy-protocol\n", T_FILE ":1: 'proxy-protocol' is not "
-	    "supported yet", NULL, NULL },
 	/* listen */
 	{ "listen * 8080\n", NULL, "listen", "|8080" },
 	{ "listen 127.0.0.1 80\n", NULL, "listen", "127.0.0.1|80" },
@@ -135,10 +127,89 @@ static const struct cfg_case cfg_cases[] = {
 	{ "listen *:8080\n", NULL, "listen", "|8080" },
 	{ "listen localhost:81\nlisten [::]:81\n", NULL, "listen",
 	    "localhost|81,::|81" },
-	{ "listen 127.0.0.1:8080 tls\n", T_FILE ":1: 'tls' is not supported "
-	    "yet", NULL, NULL },
-	{ "listen 8080 proxy-protocol\n", T_FILE ":1: 'proxy-protocol' is not "
-	    "supported yet", NULL, NULL },
+#define T_TLS	"tls-certificate /c.pem\ntls-key /k.pem\n"
+#define T_PROXY	"proxy-from 10.0.0.1\n"
+	/* listen options: tls, proxy-protocol, in either order, once each */
+	{ "listen * 443 tls\n" T_TLS, NULL, "listen", "|443+tls" },
+	{ "listen 127.0.0.1:8443 tls\n" T_TLS, NULL, "listen",
+	    "127.0.0.1|8443+tls" },
+	{ "listen 8080 proxy-protocol\n" T_PROXY, NULL, "listen",
+	    "|8080+proxy" },
+	{ "listen ::1 80 tls proxy-protocol\n" T_TLS T_PROXY, NULL, "listen",
+	    "::1|80+tls+proxy" },
+	{ "listen [::1]:80 proxy-protocol tls\n" T_TLS T_PROXY, NULL,
+	    "listen", "::1|80+tls+proxy" },
+	{ "listen 80\nlisten 443 tls\n" T_TLS, NULL, "listen",
+	    "|80,|443+tls" },
+	{ "listen * 80 tls tls\n", T_FILE ":1: listen: 'tls' given twice",
+	    NULL, NULL },
+	{ "listen 80 proxy-protocol proxy-protocol\n", T_FILE ":1: listen: "
+	    "'proxy-protocol' given twice", NULL, NULL },
+	{ "listen * 80 TLS\n", T_FILE ":1: listen: unknown option 'TLS'",
+	    NULL, NULL },
+	{ "listen 80 tls bogus\n", T_FILE ":1: listen: unknown option "
+	    "'bogus'", NULL, NULL },
+	/* what a tls or proxy-protocol listener needs, and only it */
+	{ "\nlisten * 443 tls\n", T_FILE ":2: listen: 'tls' needs a "
+	    "tls-certificate line", NULL, NULL },
+	{ "listen * 443 tls\ntls-certificate /c.pem\n", T_FILE ":1: listen: "
+	    "'tls' needs a tls-key line", NULL, NULL },
+	{ "listen 80\nlisten 81 tls\nlisten 82 tls\n", T_FILE ":2: listen: "
+	    "'tls' needs a tls-certificate line", NULL, NULL },
+	{ "listen 80\n" T_TLS, T_FILE ":2: tls-certificate: no listen line "
+	    "has 'tls'", NULL, NULL },
+	{ "tls-key /k.pem\n", T_FILE ":1: tls-key: no listen line has 'tls'",
+	    NULL, NULL },
+	{ "tls-ocsp-staple /o.der\n", T_FILE ":1: tls-ocsp-staple: no listen "
+	    "line has 'tls'", NULL, NULL },
+	{ "listen 443 tls\n" T_TLS "tls-ocsp-staple /o.der\n", NULL, "tls",
+	    "/c.pem|/k.pem|/o.der" },
+	{ "listen 443 tls\n" T_TLS "tls-key /k2.pem\n", NULL, "tls",
+	    "/c.pem|/k2.pem|" },
+	{ "listen 443 tls\ntls-certificate c.pem\n", T_FILE ":2: "
+	    "tls-certificate: 'c.pem' must be an absolute path", NULL, NULL },
+	{ "listen 443 tls\ntls-key /a/../k\n", T_FILE ":2: tls-key: "
+	    "'/a/../k' must not contain '.' or '..' components", NULL, NULL },
+	{ "tls-certificate /a /b\n", T_FILE ":1: too many arguments for "
+	    "'tls-certificate'", NULL, NULL },
+	{ "\n\nlisten 80 proxy-protocol\n", T_FILE ":3: listen: "
+	    "'proxy-protocol' needs a proxy-from line (the load balancers "
+	    "trusted to send it)", NULL, NULL },
+	{ "listen 80\n" T_PROXY, T_FILE ":2: proxy-from: no listen line has "
+	    "'proxy-protocol'", NULL, NULL },
+	/* proxy-from: addresses and networks, IPv4 kept as ::ffff:0:0/96 */
+	{ "listen 80 proxy-protocol\nproxy-from 10.0.0.1 192.168.0.0/16\n",
+	    NULL, "proxyfrom", "10.0.0.1/128,192.168.0.0/112" },
+	{ "listen 80 proxy-protocol\nproxy-from ::1\nproxy-from "
+	    "fd00::/8 0.0.0.0/0\n", NULL, "proxyfrom",
+	    "::1/128,fd00::/8,0.0.0.0/96" },
+	{ "listen 80 proxy-protocol\nproxy-from 10.0.0.0/33\n", T_FILE ":2: "
+	    "proxy-from: '33' is too large (expected 0-32)", NULL, NULL },
+	{ "listen 80 proxy-protocol\nproxy-from ::/129\n", T_FILE ":2: "
+	    "proxy-from: '129' is too large (expected 0-128)", NULL, NULL },
+	{ "listen 80 proxy-protocol\nproxy-from 10.0.0.1/8\n", T_FILE ":2: "
+	    "proxy-from: '10.0.0.1/8' has bits set beyond its /8 prefix",
+	    NULL, NULL },
+	{ "listen 80 proxy-protocol\nproxy-from 10.0.0.0/\n", T_FILE ":2: "
+	    "proxy-from: '' is invalid (expected 0-32)", NULL, NULL },
+	{ "listen 80 proxy-protocol\nproxy-from 10.0.0.0/+8\n", T_FILE ":2: "
+	    "proxy-from: '+8' is invalid (expected 0-32)", NULL, NULL },
+	{ "listen 80 proxy-protocol\nproxy-from localhost\n", T_FILE ":2: "
+	    "proxy-from: bad address 'localhost' (expected an IP address or "
+	    "ADDRESS/BITS)", NULL, NULL },
+	{ "listen 80 proxy-protocol\nproxy-from 10.0.0.256\n", T_FILE ":2: "
+	    "proxy-from: bad address '10.0.0.256' (expected an IP address or "
+	    "ADDRESS/BITS)", NULL, NULL },
+	{ "listen 80 proxy-protocol\nproxy-from [::1]\n", T_FILE ":2: "
+	    "proxy-from: bad address '[::1]' (expected an IP address or "
+	    "ADDRESS/BITS)", NULL, NULL },
+	{ "listen 80 proxy-protocol\nproxy-from 10.0.0.1 10.0.0.1/32\n",
+	    T_FILE ":2: proxy-from: '10.0.0.1/32' given twice", NULL, NULL },
+	{ "listen 80 proxy-protocol\nproxy-from ::ffff:10.0.0.1\nproxy-from "
+	    "10.0.0.1\n", T_FILE ":3: proxy-from: '10.0.0.1' given twice",
+	    NULL, NULL },
+	{ "listen 80 proxy-protocol\nproxy-from\n", T_FILE ":2: missing "
+	    "argument for 'proxy-from'", NULL, NULL },
 	{ "listen 127.0.0.1:\n", T_FILE ":1: listen: no port in '127.0.0.1:' "
 	    "(expected ADDRESS PORT, ADDRESS:PORT, [IPv6]:PORT or PORT)", NULL,
 	    NULL },
@@ -523,8 +594,27 @@ cfg_render(const struct config *cf, const char *key, char *buf, size_t sz)
 		    cf->cf_metrics_nonloopback);
 	else if (strcmp(key, "listen") == 0)
 		for (i = 0; i < cf->cf_nlisten; i++)
-			CAT("%s%s|%s", i ? "," : "", cf->cf_listen[i].cl_addr,
-			    cf->cf_listen[i].cl_port);
+			CAT("%s%s|%s%s%s", i ? "," : "",
+			    cf->cf_listen[i].cl_addr, cf->cf_listen[i].cl_port,
+			    cf->cf_listen[i].cl_opts & CONFIG_LISTEN_TLS ?
+			    "+tls" : "", cf->cf_listen[i].cl_opts &
+			    CONFIG_LISTEN_PROXY ? "+proxy" : "");
+	else if (strcmp(key, "tls") == 0)
+		CAT("%.100s|%.100s|%.100s", cf->cf_tls_cert, cf->cf_tls_key,
+		    cf->cf_tls_ocsp);
+	else if (strcmp(key, "proxyfrom") == 0)
+		for (i = 0; i < cf->cf_nproxy_from; i++) {
+			char	a[INET6_ADDRSTRLEN];
+			const struct config_cidr *cc = &cf->cf_proxy_from[i];
+
+			if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)
+			    (const void *)cc->cc_addr))
+				inet_ntop(AF_INET, cc->cc_addr + 12, a,
+				    sizeof(a));
+			else
+				inet_ntop(AF_INET6, cc->cc_addr, a, sizeof(a));
+			CAT("%s%s/%u", i ? "," : "", a, cc->cc_bits);
+		}
 	else if (strcmp(key, "root") == 0)
 		CAT("%s", cf->cf_root);
 	else if (strcmp(key, "index") == 0)
@@ -787,6 +877,10 @@ START_TEST(test_config_defaults)
 	ck_assert_int_eq(cf->cf_landlock, 1);
 	ck_assert_int_eq(cf->cf_landlock_min_abi, 6);
 	ck_assert_int_eq(cf->cf_cgroup, 1);
+	ck_assert_str_eq(cf->cf_tls_cert, "");
+	ck_assert_str_eq(cf->cf_tls_key, "");
+	ck_assert_str_eq(cf->cf_tls_ocsp, "");
+	ck_assert_uint_eq(cf->cf_nproxy_from, 0);
 	ck_assert_uint_eq(cf->cf_root_line + cf->cf_user_line +
 	    cf->cf_script_user_line + cf->cf_max_scripts_line +
 	    cf->cf_script_uid_line + cf->cf_landlock_line, 0);

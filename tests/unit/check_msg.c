@@ -134,6 +134,41 @@ good_payload(enum msg_type type, union msg_any *p)
 	return 0;
 }
 
+/* er_remote_user: 1-64 printable bytes, no ':', with the flag only */
+START_TEST(test_msg_remote_user_needs_its_flag)
+{
+	static const struct {
+		uint32_t	 flags;
+		const char	*user;
+		int		 rc;
+	} cases[] = {
+		{ MSG_EXEC_F_AUTH, "alice", 0 },
+		{ MSG_EXEC_F_AUTH | MSG_EXEC_F_TLS, "a.b-c@d", 0 },
+		{ MSG_EXEC_F_AUTH, "", -1 },
+		{ 0, "alice", -1 },
+		{ MSG_EXEC_F_AUTH, "al:ice", -1 },
+		{ MSG_EXEC_F_AUTH, "al ice", -1 },
+		{ MSG_EXEC_F_AUTH, "al\x7fice", -1 },
+		{ MSG_EXEC_F_AUTH, "\xc3\xa9", -1 },
+		{ MSG_EXEC_F_AUTH, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaaaaaaaaaaa", 0 },
+		{ MSG_EXEC_F_AUTH, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaaaaaaaaaaaa", -1 },
+	};
+	union msg_any	 p;
+	const char	*why;
+	size_t		 i, len;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		len = good_payload(MSG_EXEC_REQ, &p);
+		p.er.er_flags = cases[i].flags;
+		strcpy(p.er.er_remote_user, cases[i].user);
+		ck_assert_msg(msg_validate(MSG_EXEC_REQ, &p, len, 3,
+		    PROC_FRONT, &why) == cases[i].rc, "case %zu", i);
+	}
+}
+END_TEST
+
 START_TEST(test_msg_accepts_every_type)
 {
 	union msg_any	 p;
@@ -862,6 +897,7 @@ msg_suite(void)
 	tcase_add_loop_test(tc, test_msg_accepts_every_type, 0, ntypes);
 	tcase_add_loop_test(tc, test_msg_rejects_wrong_envelope, 0, ntypes);
 	tcase_add_test(tc, test_msg_rejects_unknown_types);
+	tcase_add_test(tc, test_msg_remote_user_needs_its_flag);
 	tcase_add_loop_test(tc, test_msg_field_table, 0,
 	    sizeof(field_cases) / sizeof(field_cases[0]));
 	tcase_add_loop_test(tc, test_msg_int_table, 0,

@@ -35,6 +35,7 @@
 #define P_FLOOR		"policy/floor.policy"
 #define P_NONET		"policy/floor-nonet.policy"
 #define P_FRONT		"policy/front.policy"
+#define P_AUTH		"policy/auth.policy"
 #define P_FRONT_SAN	"policy/front-sanitizer.policy"
 #define P_EXECUTOR	"policy/executor.policy"
 
@@ -96,6 +97,7 @@ static const struct {
 	{ P_FRONT_SAN, sandbox_front_sanitizer_policy,
 	  &sandbox_front_sanitizer_policy_len },
 	{ P_EXECUTOR, sandbox_executor_policy, &sandbox_executor_policy_len },
+	{ P_AUTH, sandbox_auth_policy, &sandbox_auth_policy_len },
 };
 
 /* the binary carries each file as it is in the tree */
@@ -117,7 +119,7 @@ END_TEST
 START_TEST(test_policy_roles_give_reasons)
 {
 	static const char *const files[] = { P_FLOOR, P_NONET, P_FRONT,
-	    P_FRONT_SAN, P_EXECUTOR };
+	    P_FRONT_SAN, P_EXECUTOR, P_AUTH };
 	struct filter_policy	 fpo;
 	size_t			 i, j;
 
@@ -202,6 +204,7 @@ static const struct {
 	{ "front", FILTER_FLOOR_NONE, { P_FRONT, NULL } },
 	{ "front-sanitizer", FILTER_FLOOR_NONE, { P_FRONT, P_FRONT_SAN } },
 	{ "executor", FILTER_FLOOR_NONE, { P_EXECUTOR, NULL } },
+	{ "auth", FILTER_FLOOR_NONE, { P_AUTH, NULL } },
 	{ "floor", FILTER_FLOOR_NONE, { P_FLOOR, NULL } },
 	{ "floor-nonet", FILTER_FLOOR_NONE, { P_NONET, NULL } },
 	{ "default", FILTER_FLOOR, { P_DEFAULT, NULL } },
