@@ -536,6 +536,8 @@ front_main(struct config *cfg)
 		while ((c = front_tls_next_pending(&pending)) != NULL)
 			front_dispatch(&c->c_ev, EPOLLIN);
 		front_reap_dead();
+		/* this turn's access lines in one message to the parent */
+		log_access_flush();
 		/* queued log lines go out when the parent can take them */
 		front_ev_set(&front_parent_ev, EPOLLIN |
 		    (log_pending() ? EPOLLOUT : 0));

@@ -275,7 +275,7 @@ front_log(struct front_conn *c, enum log_level lvl, const char *fmt, ...)
 static void
 front_access_log(struct front_conn *c)
 {
-	struct msg_access	 ma;
+	char			 line[MSG_ACCESS_MAX];
 	struct http_request	*r = c->c_req;
 	char			 ts[64], rl[3 * 1024], ua[512], ref[512];
 	const char		*v;
@@ -307,14 +307,13 @@ front_access_log(struct front_conn *c)
 		strlcpy(ua, "-", sizeof(ua));
 		strlcpy(ref, "-", sizeof(ref));
 	}
-	memset(&ma, 0, sizeof(ma));
-	if (snprintf(ma.ma_line, sizeof(ma.ma_line), "%s - - [%s] \"%s\" %d %llu "
+	if (snprintf(line, sizeof(line), "%s - - [%s] \"%s\" %d %llu "
 	    "\"%.500s\" \"%.500s\" rid=%llu us=%llu", c->c_peer_addr, ts, rl,
 	    c->c_status, (unsigned long long)c->c_body_bytes, ref, ua,
 	    (unsigned long long)c->c_reqid,
 	    (unsigned long long)(front_now_us() - c->c_start_us)) < 0)
 		return;
-	log_send_parent(MSG_ACCESS, c->c_reqid, &ma, sizeof(ma));
+	log_access_add(line);
 }
 
 /* a new connection joins the list; front_conn_close() takes it out */

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * log.c: the log API for every role (OpenBSD log.c shape).
- * Children format a line and send it to the parent as MSG_LOG; only the
- * parent writes to stderr, the log files or syslog (log_syslog.c).
+ * Children format a line and send it to the parent as MSG_LOG (the
+ * front's access lines batched, one MSG_ACCESS per turn of its loop);
+ * only the parent writes to stderr, the log files or syslog
+ * (log_syslog.c).
  * Trusts nobody: every line is escaped before it is written.
  */
 #include <sys/socket.h>
@@ -71,7 +73,10 @@ log_atexit(void)
 	struct timeval	tv = { 1, 0 };
 	int		fl;
 
-	if (log_q == NULL || log_parent_fd == -1)
+	if (log_parent_fd == -1)
+		return;
+	log_access_flush();
+	if (log_q == NULL)
 		return;
 	setsockopt(log_parent_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if ((fl = fcntl(log_parent_fd, F_GETFL)) != -1)
@@ -194,17 +199,18 @@ log_reopen(void)
  * run together.
  */
 static void
-log_write_fd(int fd, const char *line, size_t len)
+log_write_fd(int fd, const char *line, size_t len, unsigned long lines)
 {
 	static int	partial[2];
 	int		*cut = &partial[fd == log_acc.ld_fd &&
 			    fd != log_err.ld_fd];
 	size_t		 done = 0;
+	unsigned long	 prev;
 	ssize_t		 n;
 
 	if (*cut) {
 		if (write(fd, "\n", 1) != 1) {
-			log_dropped++;
+			log_dropped += lines;
 			return;
 		}
 		*cut = 0;
@@ -215,7 +221,11 @@ log_write_fd(int fd, const char *line, size_t len)
 			continue;
 		if (n <= 0) {
 			*cut = done > 0;
-			if (log_dropped++ % 1000 == 0 && fd != STDERR_FILENO) {
+			/* said at the first loss, then every 1000 lines */
+			prev = log_dropped;
+			log_dropped += lines;
+			if ((prev == 0 || prev / 1000 != log_dropped / 1000) &&
+			    fd != STDERR_FILENO) {
 				dprintf(STDERR_FILENO, "cgijail: log write "
 				    "failed (%s), %lu lines lost\n",
 				    strerror(errno), log_dropped);
@@ -264,25 +274,70 @@ log_emit(enum log_level lvl, const char *role, long pid, uint64_t reqid,
 		n = sizeof(line) - 1;
 		line[n - 1] = '\n';
 	}
-	log_write_fd(log_err.ld_fd, line, (size_t)n);
+	log_write_fd(log_err.ld_fd, line, (size_t)n, 1);
 }
 
-/* parent: one access-log line, already escaped by the front (pid) */
+/*
+ * parent: a batch of access lines, already escaped by the front and
+ * checked by msg.c (NUL-terminated, none empty, each < MSG_ACCESS_MAX):
+ * one write for all of them, or one syslog message each (pid)
+ */
 void
-log_emit_access(const char *text, long pid)
+log_emit_access(const char *lines, size_t len, long pid)
 {
-	char	line[MSG_ACCESS_MAX + 2];
-	size_t	len;
+	char		 buf[MSG_ACCESS_BATCH];
+	size_t		 i, n, out = 0;
+	unsigned long	 count = 0;
 
-	if (log_acc.ld_syslog) {
-		log_syslog_send(&log_acc.ld_sl, LOG_INFO, "access", pid, text);
-		return;
+	for (i = 0; i < len; i += n + 1) {
+		n = strnlen(lines + i, len - i);
+		if (n == 0 || i + n >= len)
+			break;		/* msg.c refused both */
+		if (log_acc.ld_syslog) {
+			log_syslog_send(&log_acc.ld_sl, LOG_INFO, "access",
+			    pid, lines + i);
+			continue;
+		}
+		/* each line's NUL becomes its newline: the batch's size */
+		memcpy(buf + out, lines + i, n);
+		buf[out + n] = '\n';
+		out += n + 1;
+		count++;
 	}
-	len = strlcpy(line, text, sizeof(line) - 1);
-	if (len > sizeof(line) - 2)
-		len = sizeof(line) - 2;
-	line[len++] = '\n';
-	log_write_fd(log_acc.ld_fd, line, len);
+	if (out > 0)
+		log_write_fd(log_acc.ld_fd, buf, out, count);
+}
+
+/* front: the access lines of this turn of the loop (log.h) */
+static struct msg_access	log_acc_batch;
+
+void
+log_access_flush(void)
+{
+	size_t	len = log_acc_batch.ma_len;
+
+	if (len == 0)
+		return;
+	/* queued whole if the parent cannot take it now; lost only when
+	 * the queue is full, and then counted as log_send_parent() says */
+	(void)log_send_parent(MSG_ACCESS, 0, &log_acc_batch,
+	    sizeof(log_acc_batch));
+	memset(log_acc_batch.ma_lines, 0, len);
+	log_acc_batch.ma_len = 0;
+}
+
+void
+log_access_add(const char *line)
+{
+	size_t	n = strnlen(line, MSG_ACCESS_MAX - 1);
+
+	if (n == 0)
+		return;
+	if (log_acc_batch.ma_len + n + 1 > sizeof(log_acc_batch.ma_lines))
+		log_access_flush();
+	memcpy(log_acc_batch.ma_lines + log_acc_batch.ma_len, line, n);
+	log_acc_batch.ma_lines[log_acc_batch.ma_len + n] = '\0';
+	log_acc_batch.ma_len += (uint32_t)(n + 1);
 }
 
 /* send to the parent now, or queue it; only a full queue drops (counted) */
@@ -291,6 +346,9 @@ log_send_parent(int type, uint64_t reqid, const void *payload, size_t len)
 {
 	struct log_out	*lo;
 
+	/* access lines batched before this one go first: the order holds */
+	if (type != MSG_ACCESS)
+		log_access_flush();
 	if (log_q == NULL) {
 		if (msg_send(log_parent_fd, type, reqid, payload, len, NULL,
 		    0) == 0)

@@ -189,12 +189,29 @@ msg_check_log(const unsigned char *p)
 	return NULL;
 }
 
+/* ma_len bytes of lines: each non-empty, short, escaped, terminated */
 static const char *
 msg_check_access(const unsigned char *p)
 {
-	if (msg_string(p + offsetof(struct msg_access, ma_line),
-	    MSG_ACCESS_MAX, msg_c_text) == -1)
-		return "ma_line unterminated or not escaped";
+	const unsigned char	*l = p + offsetof(struct msg_access, ma_lines);
+	uint32_t		 len;
+	size_t			 i, start;
+
+	len = msg_u32(p, offsetof(struct msg_access, ma_len));
+	if (len < 2 || len > MSG_ACCESS_BATCH)
+		return "ma_len out of range";
+	if (l[len - 1] != '\0')
+		return "ma_lines: the last line unterminated";
+	for (i = start = 0; i < len; i++) {
+		if (l[i] == '\0') {
+			if (i == start)
+				return "ma_lines: an empty line";
+			if (i - start >= MSG_ACCESS_MAX)
+				return "ma_lines: a line too long";
+			start = i + 1;
+		} else if (!msg_c_text(l[i]))
+			return "ma_lines: a line not escaped";
+	}
 	return NULL;
 }
 

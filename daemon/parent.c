@@ -602,7 +602,8 @@ parent_dispatch_child(struct parent *p, struct parent_child *c)
 			log_emit(pl.log.ml_level, proc_role_name(c->pc_role),
 			    (long)c->pc_logpid, hdr.mh_reqid, pl.log.ml_text);
 		else if (hdr.mh_type == MSG_ACCESS)
-			log_emit_access(pl.acc.ma_line, (long)c->pc_logpid);
+			log_emit_access(pl.acc.ma_lines, pl.acc.ma_len,
+			    (long)c->pc_logpid);
 	}
 	return 1;
 }

@@ -41,6 +41,13 @@ int	log_send_parent(int type, uint64_t reqid, const void *payload,
 	    size_t len);
 int	log_pending(void);
 void	log_flush(void);
+/*
+ * front: an access line (escaped, shorter than MSG_ACCESS_MAX) joins the
+ * batch, which goes to the parent as one MSG_ACCESS at the end of the
+ * loop's turn (log_access_flush()), when full, or before any other line
+ */
+void	log_access_add(const char *line);
+void	log_access_flush(void);
 
 /*
  * parent only: destinations ("" stderr, "syslog" to the socket *_sock,
@@ -49,10 +56,11 @@ void	log_flush(void);
 int	log_open_files(const char *access_path, const char *access_sock,
 	    const char *error_path, const char *error_sock);
 void	log_reopen(void);
-/* parent only: write one line already escaped by its sender (pid) */
+/* parent only: write lines already escaped and checked (msg.c) by their
+ * sender (pid); for access lines, len bytes of NUL-terminated lines */
 void	log_emit(enum log_level, const char *role, long pid, uint64_t reqid,
 	    const char *text);
-void	log_emit_access(const char *text, long pid);
+void	log_emit_access(const char *lines, size_t len, long pid);
 
 /* copy untrusted bytes into dst, escaped with strnvis(VIS_SAFE|VIS_OCTAL) */
 void	log_escape(char *dst, size_t dstsz, const char *src, size_t srclen);

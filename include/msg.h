@@ -19,7 +19,7 @@
 enum msg_type {
 	MSG_NONE = 0,
 	MSG_LOG,		/* front/executor -> parent: a log line */
-	MSG_ACCESS,		/* front -> parent: an access log line */
+	MSG_ACCESS,		/* front -> parent: access log lines */
 	MSG_SHUTDOWN,		/* parent -> front/executor: drain and exit */
 	MSG_EXEC_REQ,		/* front -> executor: run a script (3 fds) */
 	MSG_EXEC_STARTED,	/* executor -> front: pid or refusal */
@@ -48,11 +48,20 @@ struct msg_log {
 };
 static_assert(sizeof(struct msg_log) == 4 + MSG_LOG_TEXT_MAX, "msg_log");
 
-#define MSG_ACCESS_MAX		4096
+/*
+ * Access lines, batched by the front (one message per turn of its loop,
+ * not per request): ma_len bytes of one or more lines, each non-empty,
+ * shorter than MSG_ACCESS_MAX, NUL-terminated and escaped as ml_text.
+ */
+#define MSG_ACCESS_MAX		4096	/* one line, its NUL included */
+#define MSG_ACCESS_BATCH	8192	/* two of the longest lines at least */
 struct msg_access {
-	char		ma_line[MSG_ACCESS_MAX];	/* as ml_text */
+	uint32_t	ma_len;			/* 2..MSG_ACCESS_BATCH */
+	char		ma_lines[MSG_ACCESS_BATCH];
 };
-static_assert(sizeof(struct msg_access) == MSG_ACCESS_MAX, "msg_access");
+static_assert(sizeof(struct msg_access) == 4 + MSG_ACCESS_BATCH,
+    "msg_access");
+static_assert(MSG_ACCESS_BATCH >= 2 * MSG_ACCESS_MAX, "MSG_ACCESS_BATCH");
 
 #define MSG_SHUTDOWN_GRACE_MAX	60000
 struct msg_shutdown {

@@ -80,8 +80,11 @@ fz_good(enum msg_type t, union fz_payload *p)
 	memset(p, 0, sizeof(*p));
 	if (t == MSG_LOG)
 		strcpy(p->log.ml_text, "hello");
-	else if (t == MSG_ACCESS)
-		strcpy(p->acc.ma_line, "127.0.0.1 - - \"GET /\" 200");
+	else if (t == MSG_ACCESS) {
+		memcpy(p->acc.ma_lines, "127.0.0.1 - - \"GET /\" 200\0"
+		    "::1 - - \"GET /b\" 404", 47);
+		p->acc.ma_len = 47;
+	}
 	else if (t == MSG_EXEC_STARTED)
 		strcpy(p->es.es_reason, "ok");
 	else if (t == MSG_METRICS_PARENT)
@@ -130,6 +133,21 @@ fz_check_headers(const char *h, size_t size)
 		i += n + 1;
 		FZ_CHECK(i < size && fz_str(h + i, size - i, 0x20, 1));
 		i += strlen(h + i) + 1;
+	}
+}
+
+/* what msg.c let through: lines, none empty or long, the last ended */
+static void
+fz_check_access(const struct msg_access *a)
+{
+	size_t	i;
+
+	FZ_CHECK(a->ma_len >= 2 && a->ma_len <= sizeof(a->ma_lines));
+	FZ_CHECK(a->ma_lines[a->ma_len - 1] == '\0');
+	for (i = 0; i < a->ma_len; i += strlen(a->ma_lines + i) + 1) {
+		FZ_CHECK(a->ma_lines[i] != '\0');
+		FZ_CHECK(fz_str(a->ma_lines + i, a->ma_len - i, 0x20, 0));
+		FZ_CHECK(strlen(a->ma_lines + i) < MSG_ACCESS_MAX);
 	}
 }
 
@@ -201,8 +219,7 @@ fz_check_accepted(enum msg_type t, const union fz_payload *p)
 		    0));
 		break;
 	case MSG_ACCESS:
-		FZ_CHECK(fz_str(p->acc.ma_line, sizeof(p->acc.ma_line), 0x20,
-		    0));
+		fz_check_access(&p->acc);
 		break;
 	case MSG_SHUTDOWN:
 		FZ_CHECK(p->sd.ms_grace_ms <= 60000);

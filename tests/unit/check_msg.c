@@ -25,6 +25,10 @@
 #define ER(f)		offsetof(struct msg_exec_req, f)
 #define S(s)		s, sizeof(s)	/* a string and its NUL */
 #define B(s)		s, sizeof(s) - 1	/* bytes as written */
+#define MA(f)		offsetof(struct msg_access, f)
+#define GOOD_ACCESS	"127.0.0.1 - - [x] \"GET / HTTP/1.1\" 200 5 \"-\" " \
+			"\"curl\" rid=1 us=3\0::1 - - [x] \"GET /a HTTP/1.1\" " \
+			"404 9 \"-\" \"-\" rid=2 us=4"
 
 union msg_any {
 	struct msg_log		log;
@@ -93,8 +97,9 @@ good_payload(enum msg_type type, union msg_any *p)
 		strcpy(p->log.ml_text, "cgi[7] /cgi-bin/x: \\033[31m \xff");
 		return sizeof(p->log);
 	case MSG_ACCESS:
-		strcpy(p->acc.ma_line, "127.0.0.1 - - [x] \"GET / HTTP/1.1\" "
-		    "200 5 \"-\" \"curl\" rid=1 us=3");
+		/* two lines, as a turn of the front's loop batches them */
+		memcpy(p->acc.ma_lines, GOOD_ACCESS, sizeof(GOOD_ACCESS));
+		p->acc.ma_len = sizeof(GOOD_ACCESS);
 		return sizeof(p->acc);
 	case MSG_SHUTDOWN:
 		p->sd.ms_grace_ms = 3000;
@@ -261,8 +266,15 @@ static const struct field_case field_cases[] = {
 	{ MSG_LOG, 4, S("\x1b[2J"), 0, -1 },
 	{ MSG_LOG, 4, B(""), MSG_LOG_TEXT_MAX, -1 },
 	{ MSG_LOG, 4, S(""), 0, 0 },
-	{ MSG_ACCESS, 0, S("a\rb"), 0, -1 },
-	{ MSG_ACCESS, 0, B(""), MSG_ACCESS_MAX, -1 },
+	{ MSG_ACCESS, MA(ma_lines), S("a\rb"), 0, -1 },
+	{ MSG_ACCESS, MA(ma_lines), B(""), MSG_ACCESS_MAX, -1 },
+	/* an empty line at the start (more in test_msg_access_batches) */
+	{ MSG_ACCESS, MA(ma_lines), B("\0"), 0, -1 },
+	/* the second line escaped or not */
+	{ MSG_ACCESS, MA(ma_lines) + sizeof("127.0.0.1 - - [x] \"GET / "
+	    "HTTP/1.1\" 200 5 \"-\" \"curl\" rid=1 us=3"), B("\x1b"), 0, -1 },
+	{ MSG_ACCESS, MA(ma_lines) + sizeof("127.0.0.1 - - [x] \"GET / "
+	    "HTTP/1.1\" 200 5 \"-\" \"curl\" rid=1 us=3"), B("\xc3"), 0, 0 },
 	/* exec request, field by field */
 	{ MSG_EXEC_REQ, ER(er_method), S(""), 0, -1 },
 	{ MSG_EXEC_REQ, ER(er_method), S("G T"), 0, -1 },
@@ -341,6 +353,66 @@ static const struct field_case field_cases[] = {
 	{ MSG_EXEC_STARTED, offsetof(struct msg_exec_started, es_reason),
 	    B(""), 128, -1 },
 };
+
+/* a batch of access lines: its length, its end, each line's */
+START_TEST(test_msg_access_batches)
+{
+	static struct msg_access	 a;
+	const char			*why;
+	size_t				 i;
+	static const struct {
+		uint32_t	 len;		/* ma_len */
+		size_t		 line;		/* each line's length */
+		int		 want;
+		const char	*why;
+	} cases[] = {
+		{ 0, 0, -1, "ma_len out of range" },
+		{ 1, 0, -1, "ma_len out of range" },
+		{ MSG_ACCESS_BATCH + 1, 0, -1, "ma_len out of range" },
+		{ 2, 1, 0, NULL },				/* "x" */
+		{ 4, 1, 0, NULL },				/* "x" "x" */
+		{ MSG_ACCESS_MAX, MSG_ACCESS_MAX - 1, 0, NULL },
+		{ MSG_ACCESS_MAX + 1, MSG_ACCESS_MAX, -1,
+		    "ma_lines: a line too long" },
+		{ MSG_ACCESS_BATCH, MSG_ACCESS_MAX - 1, 0, NULL },  /* two */
+		{ 5, 1, -1, "ma_lines: the last line unterminated" },
+	};
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t	k, n = cases[i].len < sizeof(a.ma_lines) ?
+			    cases[i].len : sizeof(a.ma_lines);
+
+		memset(&a, 0, sizeof(a));
+		a.ma_len = cases[i].len;
+		/* lines of cases[i].line bytes, each with its NUL */
+		for (k = 0; k < n; k++)
+			a.ma_lines[k] = cases[i].line == 0 ||
+			    k % (cases[i].line + 1) == cases[i].line ?
+			    '\0' : 'x';
+		if (cases[i].len == 5)
+			a.ma_lines[4] = 'x';	/* "x" "x" "x": no end */
+		why = NULL;
+		ck_assert_msg(msg_validate(MSG_ACCESS, &a, sizeof(a), 0,
+		    PROC_FRONT, &why) == cases[i].want, "case %zu: %s", i,
+		    why ? why : "ok");
+		if (cases[i].why != NULL)
+			ck_assert_str_eq(why, cases[i].why);
+	}
+	/* two NULs in a row: an empty line between two */
+	memset(&a, 0, sizeof(a));
+	memcpy(a.ma_lines, "ab\0\0cd", 7);
+	a.ma_len = 7;
+	ck_assert_int_eq(msg_validate(MSG_ACCESS, &a, sizeof(a), 0,
+	    PROC_FRONT, &why), -1);
+	ck_assert_str_eq(why, "ma_lines: an empty line");
+	/* a line never reaches past ma_len into what follows */
+	memset(&a, 0, sizeof(a));
+	memcpy(a.ma_lines, "ab\0cd", 5);	/* "cd" has no NUL in ma_len */
+	a.ma_len = 5;
+	ck_assert_int_eq(msg_validate(MSG_ACCESS, &a, sizeof(a), 0,
+	    PROC_FRONT, &why), -1);
+}
+END_TEST
 
 START_TEST(test_msg_field_table)
 {
@@ -898,6 +970,7 @@ msg_suite(void)
 	tcase_add_loop_test(tc, test_msg_rejects_wrong_envelope, 0, ntypes);
 	tcase_add_test(tc, test_msg_rejects_unknown_types);
 	tcase_add_test(tc, test_msg_remote_user_needs_its_flag);
+	tcase_add_test(tc, test_msg_access_batches);
 	tcase_add_loop_test(tc, test_msg_field_table, 0,
 	    sizeof(field_cases) / sizeof(field_cases[0]));
 	tcase_add_loop_test(tc, test_msg_int_table, 0,
