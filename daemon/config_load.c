@@ -201,12 +201,7 @@ config_load_where(const struct config *cfg, size_t line, char *buf,
 	return buf;
 }
 
-/* "WHERE: message" into err; returns -1 */
-static int	config_load_err(const struct config *, size_t line, char *err,
-		    size_t errsz, const char *fmt, ...)
-		    __attribute__((format(printf, 5, 6)));
-
-static int
+int
 config_load_err(const struct config *cfg, size_t line, char *err,
     size_t errsz, const char *fmt, ...)
 {

@@ -10,14 +10,11 @@
  * the teacher's.
  */
 #include <sys/stat.h>
-#include <sys/syscall.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,26 +56,6 @@ struct userdir_load {
 	uid_t			 ud_front_uid;
 	int			 ud_full;	/* USERDIR_MAX said once */
 };
-
-/* "WHERE: message" for a line of the configuration; -1 */
-static int	userdir_load_err(const struct config *, size_t, char *,
-		    size_t, const char *, ...)
-		    __attribute__((format(printf, 5, 6)));
-
-static int
-userdir_load_err(const struct config *cfg, size_t line, char *err,
-    size_t errsz, const char *fmt, ...)
-{
-	char	where[PATH_MAX + 32], msg[CONFIG_ERR_MAX];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	(void)snprintf(err, errsz, "%s: %s", config_load_where(cfg, line,
-	    where, sizeof(where)), msg);
-	return -1;
-}
 
 /* a line of the limits file: kept, once per account and kind */
 static int
@@ -141,17 +118,17 @@ userdir_load_limits(struct userdir_load *ud, char *err, size_t errsz)
 	ud->ud_limits_file = path;
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
 	    O_NONBLOCK)) == -1)
-		return userdir_load_err(cfg, cfg->cf_userdir_limits_line, err,
+		return config_load_err(cfg, cfg->cf_userdir_limits_line, err,
 		    errsz, "userdir-limits %s: %s", path, strerror(errno));
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		(void)userdir_load_err(cfg, cfg->cf_userdir_limits_line, err,
+		(void)config_load_err(cfg, cfg->cf_userdir_limits_line, err,
 		    errsz, "userdir-limits %s: not a regular file", path);
 		goto out;
 	}
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) || (st.st_uid != 0 &&
 	    (cfg->cf_file == NULL || stat(cfg->cf_file, &cst) == -1 ||
 	    cst.st_uid != st.st_uid))) {
-		(void)userdir_load_err(cfg, cfg->cf_userdir_limits_line, err,
+		(void)config_load_err(cfg, cfg->cf_userdir_limits_line, err,
 		    errsz, "userdir-limits %s: must be owned by root (or by "
 		    "the configuration file's owner) and not writable by group "
 		    "or others: a student could raise a limit", path);
@@ -159,12 +136,12 @@ userdir_load_limits(struct userdir_load *ud, char *err, size_t errsz)
 	}
 	if (st.st_size > USERDIR_LIMITS_FILE_MAX ||
 	    (buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		(void)userdir_load_err(cfg, cfg->cf_userdir_limits_line, err,
+		(void)config_load_err(cfg, cfg->cf_userdir_limits_line, err,
 		    errsz, "userdir-limits %s: too large", path);
 		goto out;
 	}
 	if ((n = read(fd, buf, (size_t)st.st_size)) < 0) {
-		(void)userdir_load_err(cfg, cfg->cf_userdir_limits_line, err,
+		(void)config_load_err(cfg, cfg->cf_userdir_limits_line, err,
 		    errsz, "userdir-limits %s: %s", path, strerror(errno));
 		goto out;
 	}
@@ -205,20 +182,11 @@ userdir_load_place(const struct userdir_load *ud, const char *path, int jail)
 static int
 userdir_load_open(const struct passwd *pw, const char *dir)
 {
-	struct open_how	 how;
-	int		 hfd, fd, save;
+	int	 hfd;
 
 	if ((hfd = open(pw->pw_dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
-	memset(&how, 0, sizeof(how));
-	how.flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-	    RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
-	fd = (int)syscall(SYS_openat2, hfd, dir, &how, sizeof(how));
-	save = errno;
-	(void)close(hfd);
-	errno = save;
-	return fd;
+	return userdir_tree_beneath(hfd, dir);
 }
 
 /*
@@ -381,7 +349,7 @@ userdir_load(struct config *cfg, char *err, size_t errsz)
 		return 0;
 	/* each student's scripts run as that student: root's work */
 	if (rootless_active())
-		return userdir_load_err(cfg, cfg->cf_userdir_line, err, errsz,
+		return config_load_err(cfg, cfg->cf_userdir_line, err, errsz,
 		    "userdir %s: needs cgijail started as root, which runs "
 		    "each student's scripts as that student; started by an "
 		    "ordinary user (rootless), serve your own directory with "
@@ -389,11 +357,11 @@ userdir_load(struct config *cfg, char *err, size_t errsz)
 	memset(&ud, 0, sizeof(ud));
 	ud.ud_cfg = cfg;
 	if (realpath(cfg->cf_root, ud.ud_docroot) == NULL)
-		return userdir_load_err(cfg, cfg->cf_root_line, err, errsz,
+		return config_load_err(cfg, cfg->cf_root_line, err, errsz,
 		    "root %s: %s", cfg->cf_root, strerror(errno));
 	ud.ud_front_uid = userdir_load_front_uid(cfg);
 	if ((ud.ud_ut = calloc(1, sizeof(*ud.ud_ut))) == NULL)
-		return userdir_load_err(cfg, cfg->cf_userdir_line, err, errsz,
+		return config_load_err(cfg, cfg->cf_userdir_line, err, errsz,
 		    "userdir: out of memory");
 	if (cfg->cf_userdir_limits[0] != '\0' &&
 	    userdir_load_limits(&ud, err, errsz) == -1)
@@ -402,7 +370,7 @@ userdir_load(struct config *cfg, char *err, size_t errsz)
 	while ((pw = getpwent()) != NULL)
 		if (userdir_load_account(&ud, pw, &cap) == -1) {
 			endpwent();
-			(void)userdir_load_err(cfg, cfg->cf_userdir_line, err,
+			(void)config_load_err(cfg, cfg->cf_userdir_line, err,
 			    errsz, "userdir: out of memory");
 			goto out;
 		}

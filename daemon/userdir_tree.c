@@ -33,7 +33,7 @@ static int
 userdir_tree_dir(const char *root, const char *home, const char *dir)
 {
 	struct open_how	 how;
-	int		 rfd, hfd, fd, save;
+	int		 rfd, hfd, save;
 
 	if ((rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
@@ -47,6 +47,15 @@ userdir_tree_dir(const char *root, const char *home, const char *dir)
 	errno = save;
 	if (hfd == -1)
 		return -1;
+	return userdir_tree_beneath(hfd, dir);
+}
+
+int
+userdir_tree_beneath(int hfd, const char *dir)
+{
+	struct open_how	 how;
+	int		 fd, save;
+
 	memset(&how, 0, sizeof(how));
 	how.flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |

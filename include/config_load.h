@@ -53,5 +53,9 @@ void	config_dump(FILE *, const struct config *);
 /* "FILE:LINE", "command line" or "cgijail" (a default) for a value's line */
 const char *config_load_where(const struct config *, size_t line, char *buf,
 	    size_t bufsz);
+/* "WHERE: message" into err, WHERE as config_load_where() says; -1 */
+int	config_load_err(const struct config *, size_t line, char *err,
+	    size_t errsz, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
 
 #endif

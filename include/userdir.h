@@ -100,6 +100,9 @@ void	userdir_limit_apply(struct userdir_account *,
  */
 int	userdir_tree_open(const char *prefix, const struct userdir_account *a,
 	    const char *dir, unsigned int attrs, const char **why);
+/* DIR beneath the home hfd (closed here): no link, no other file system;
+ * an O_PATH descriptor, or -1 (errno) */
+int	userdir_tree_beneath(int hfd, const char *dir);
 
 /* userdir_load.c (parent) */
 
