@@ -119,18 +119,23 @@ def _caps():
 
 # Runs in a private mount namespace, as root: $1 the test's directory
 # (the document root's, kept at its path as a /srv would be), $2 an empty
-# staging directory, $3 an inaccessible file; then the command.
+# staging directory, $3 an inaccessible file, $4 the daemon's directory
+# (kept at its path as /usr/sbin would be: a build tree may be in /tmp);
+# then the command.
 CONFINE_SH = r'''
 set -eu
-T=$1 S=$2 X=$3; shift 3
+T=$1 S=$2 X=$3 B=$4; shift 4
 mount --make-rprivate /
-# PrivateTmp=yes: a /tmp of its own; the test's directory bound back
+# PrivateTmp=yes: a /tmp of its own; the test's and the daemon's
+# directories bound back
 mount -t tmpfs -o size=4m,mode=0755 stage "$S"
-mkdir "$S/keep"
+mkdir "$S/keep" "$S/bin"
 mount --rbind "$T" "$S/keep"
+mount --rbind "$B" "$S/bin"
 mount -t tmpfs -o mode=1777 private-tmp /tmp
-mkdir -p "$T"
+mkdir -p "$T" "$B"
 mount --rbind "$S/keep" "$T"
+mount --rbind "$S/bin" "$B"
 umount -R "$S"
 # PrivateDevices=yes: a /dev of its own with the harmless nodes only
 mount -t tmpfs -o mode=0755 private-dev "$S"
@@ -178,7 +183,8 @@ def test_daemon_serves_under_the_units_confinement_rebuilt():
     def argv():
         return (['unshare', '--mount', '--uts', '--ipc', '--propagation',
                  'private', '--', 'sh', '-c', CONFINE_SH, 'sh', d.tmp, stage,
-                 noacc, 'setpriv', '--no-new-privs', '--inh-caps=-all',
+                 noacc, os.path.dirname(os.path.realpath(DAEMON)),
+                 'setpriv', '--no-new-privs', '--inh-caps=-all',
                  '--bounding-set=' + _caps(), '--'] + inner())
     d.argv = argv
     d.expect_restart = True
