@@ -80,6 +80,7 @@ void	limits_slots_fini(struct sandbox *);
 int	limits_cgroup_create(struct sandbox *, const struct config_limits *,
 	    struct sandbox_child *, size_t slot, int procfds[LIMITS_CG_FDS]);
 int	limits_cgroup_join(const int procfds[LIMITS_CG_FDS]);	/* child */
+void	limits_slots_fds(struct sandbox *, void (*)(int *));
 uint32_t limits_cgroup_release(struct sandbox *, struct sandbox_child *);
 int	limits_rlimit_init(struct sandbox *, const struct config_limits *,
 	    char *, size_t);

@@ -11,9 +11,10 @@
  * (spawn_flags()).  Trusts the executor's already validated request.
  */
 #include <sys/mman.h>
-#include <sanitizer/asan_interface.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+
+#include <sanitizer/asan_interface.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +39,13 @@
 #define SPAWN_FD_RW		7	/* userdir: its writable directory */
 #define SPAWN_FD_FIRST_FREE	8
 
+/*
+ * The executor's own long-lived descriptors (a user namespace and four
+ * cgroup files per slot, a student's tree) are moved up here, so that a
+ * child sharing its table copies only the ones below: the request's.
+ */
+#define SPAWN_FD_ASIDE		1024
+
 /* the child's own stack, below it a page that faults on overflow */
 #define SPAWN_STACK_SIZE	(256 * 1024)
 
@@ -47,6 +55,8 @@ struct spawn_arg {
 	const struct sandbox_spawn	*sa_ss;
 	const int			*sa_cgfds;
 	int				 sa_statusfd;
+	int				 sa_userns;	/* the slot's, or -1 */
+	int				 sa_shared;	/* CLONE_FILES */
 };
 
 /* what a failing step writes on the status pipe */
@@ -112,20 +122,28 @@ spawn_die(int statusfd, enum sandbox_step step)
  * child: the pipes on 0-2, our own three descriptors at fixed numbers
  * above them, and nothing else: the executor's descriptors are gone
  * before any layer opens one of its own (under load the executor holds
- * more than the script's RLIMIT_NOFILE).  Moves are made through fds
- * above everything the executor has, so no source is overwritten.
+ * more than the script's RLIMIT_NOFILE).  A child that shares the
+ * executor's table first takes a copy of it up to its highest source,
+ * which leaves out what spawn_fds_aside() moved; nothing in the shared
+ * table is changed.  Moves are made through fds above every source, so
+ * no source is overwritten.
  */
 static int
-spawn_fds(const struct sandbox *sb, const struct sandbox_spawn *ss,
-    int statusfd)
+spawn_fds(const struct sandbox_spawn *ss, int statusfd, int userns,
+    int shared)
 {
 	int	 src[SPAWN_FD_FIRST_FREE] = { ss->ss_stdin, ss->ss_stdout,
-		    ss->ss_stderr, statusfd, ss->ss_exec_fd,
-		    ss->ss_user != NULL ? ss->ss_user->su_userns :
-		    sb->sb_userns[ss->ss_slot], ss->ss_user != NULL ?
-		    ss->ss_tree : -1, ss->ss_user != NULL ? ss->ss_rw : -1 };
-	int	 i;
+		    ss->ss_stderr, statusfd, ss->ss_exec_fd, userns,
+		    ss->ss_user != NULL ? ss->ss_tree : -1,
+		    ss->ss_user != NULL ? ss->ss_rw : -1 };
+	int	 i, top = SPAWN_FD_FIRST_FREE - 1;
 
+	for (i = 0; i < SPAWN_FD_FIRST_FREE; i++)
+		if (src[i] > top)
+			top = src[i];
+	if (shared && syscall(SYS_close_range, (unsigned int)top + 1, ~0U,
+	    CLOSE_RANGE_UNSHARE) == -1)
+		return -1;
 	for (i = 0; i < SPAWN_FD_FIRST_FREE; i++)
 		if (src[i] != -1 && src[i] < SPAWN_FD_FIRST_FREE &&
 		    (src[i] = (int)syscall(SYS_fcntl, src[i], F_DUPFD_CLOEXEC,
@@ -166,14 +184,16 @@ spawn_exec(const struct sandbox_spawn *ss)
  */
 static void SPAWN_NO_ASAN __attribute__((noreturn))
 spawn_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
-    const int cgfds[LIMITS_CG_FDS], int statusfd)
+    const struct spawn_arg *sa)
 {
+	const int			 statusfd = sa->sa_statusfd;
 	const struct sandbox_user	*su = ss->ss_user;
 	const int			 st = SPAWN_FD_STATUS;
 
 	SPAWN_STEP(statusfd, SBX_STEP_CLONE, ns_child_enter(sb->sb_sig_reset));
-	SPAWN_STEP(statusfd, SBX_STEP_CGROUP, limits_cgroup_join(cgfds));
-	SPAWN_STEP(statusfd, SBX_STEP_FDS, spawn_fds(sb, ss, statusfd));
+	SPAWN_STEP(statusfd, SBX_STEP_CGROUP, limits_cgroup_join(sa->sa_cgfds));
+	SPAWN_STEP(statusfd, SBX_STEP_FDS, spawn_fds(ss, statusfd,
+	    sa->sa_userns, sa->sa_shared));
 	SPAWN_STEP(st, SBX_STEP_MOUNTS, jail_child_mounts(sb, ss,
 	    SPAWN_FD_USERNS));
 	if (su != NULL)
@@ -208,7 +228,7 @@ spawn_entry(void *arg)
 {
 	const struct spawn_arg	*sa = arg;
 
-	spawn_child(sa->sa_sb, sa->sa_ss, sa->sa_cgfds, sa->sa_statusfd);
+	spawn_child(sa->sa_sb, sa->sa_ss, sa);
 }
 
 /*
@@ -226,7 +246,7 @@ static int
 spawn_flags(const struct sandbox_spawn *ss)
 {
 	return SPAWN_FLAGS | SIGCHLD | (ss->ss_user == NULL ?
-	    CLONE_VM | CLONE_VFORK : 0);
+	    CLONE_VM | CLONE_VFORK | CLONE_FILES : 0);
 }
 
 static int
@@ -282,6 +302,17 @@ sandbox_spawn(struct sandbox *sb, const struct sandbox_spawn *ss,
 	sa.sa_ss = ss;
 	sa.sa_cgfds = cgfds;
 	sa.sa_statusfd = st[1];
+	sa.sa_shared = ss->ss_user == NULL;
+	/* the slot's namespace, down among the request's for the copy */
+	sa.sa_userns = ss->ss_user != NULL ? ss->ss_user->su_userns :
+	    fcntl(sb->sb_userns[ss->ss_slot], F_DUPFD_CLOEXEC, 0);
+	if (sa.sa_userns == -1) {
+		save = errno;
+		(void)close(st[0]);
+		(void)close(st[1]);
+		(void)limits_cgroup_release(sb, ch);
+		return spawn_fail(fail, SBX_STEP_FDS, save);
+	}
 	/* no handler of ours may run in the child before it resets them */
 	ns_signals_block(&oldmask);
 	pid = clone(spawn_entry, sb->sb_stack + SPAWN_STACK_SIZE,
@@ -289,6 +320,8 @@ sandbox_spawn(struct sandbox *sb, const struct sandbox_spawn *ss,
 	save = errno;
 	ns_signals_restore(&oldmask);
 	(void)close(st[1]);
+	if (ss->ss_user == NULL)
+		(void)close(sa.sa_userns);
 	if (pid == -1) {
 		(void)close(st[0]);
 		(void)limits_cgroup_release(sb, ch);
@@ -429,6 +462,33 @@ spawn_landlock_ok(const struct sandbox *sb, const struct config *cfg,
 	return 0;
 }
 
+/* one long-lived descriptor up to SPAWN_FD_ASIDE, if the limit allows */
+static void
+spawn_fd_aside(int *fd)
+{
+	int	 nfd;
+
+	if (*fd < 0 || *fd >= SPAWN_FD_ASIDE ||
+	    (nfd = fcntl(*fd, F_DUPFD_CLOEXEC, SPAWN_FD_ASIDE)) == -1)
+		return;		/* where it is, a child copies it: still right */
+	(void)close(*fd);
+	*fd = nfd;
+}
+
+static void
+spawn_fds_aside(struct sandbox *sb)
+{
+	size_t	 i;
+
+	for (i = 0; i < sb->sb_nslots; i++)
+		spawn_fd_aside(&sb->sb_userns[i]);
+	for (i = 0; i < sb->sb_nusers; i++) {
+		spawn_fd_aside(&sb->sb_users[i].su_userns);
+		spawn_fd_aside(&sb->sb_users[i].su_tree);
+	}
+	limits_slots_fds(sb, spawn_fd_aside);
+}
+
 /* the child's stack, made once: the guard page below it stays PROT_NONE */
 static int
 spawn_stack_init(struct sandbox *sb, char *err, size_t errsz)
@@ -483,6 +543,7 @@ sandbox_init(struct sandbox *sb, const struct config *cfg,
 	    jail_build(sb, cfg, err, errsz) == -1 ||
 	    jail_probe_idmap(sb, cfg, err, errsz) == -1)
 		goto fail;
+	spawn_fds_aside(sb);
 	if (caps_bound_clear() == -1) {
 		snprintf(err, errsz, "emptying the capability bounding set: "
 		    "%s", strerror(errno));
