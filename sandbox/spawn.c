@@ -11,6 +11,7 @@
  * (spawn_flags()).  Trusts the executor's already validated request.
  */
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -41,8 +42,9 @@
 
 /*
  * The executor's own long-lived descriptors (a user namespace and four
- * cgroup files per slot, a student's tree) are moved up here, so that a
- * child sharing its table copies only the ones below: the request's.
+ * cgroup files per slot, a student's tree) are moved up to 1024 (half
+ * the descriptor limit if that is below 2048), so that a child sharing
+ * its table copies only the ones below: the request's.
  */
 #define SPAWN_FD_ASIDE		1024
 
@@ -462,14 +464,16 @@ spawn_landlock_ok(const struct sandbox *sb, const struct config *cfg,
 	return 0;
 }
 
-/* one long-lived descriptor up to SPAWN_FD_ASIDE, if the limit allows */
+static int	 spawn_aside = SPAWN_FD_ASIDE;
+
+/* one long-lived descriptor up to spawn_aside, if the limit allows */
 static void
 spawn_fd_aside(int *fd)
 {
 	int	 nfd;
 
-	if (*fd < 0 || *fd >= SPAWN_FD_ASIDE ||
-	    (nfd = fcntl(*fd, F_DUPFD_CLOEXEC, SPAWN_FD_ASIDE)) == -1)
+	if (*fd < 0 || *fd >= spawn_aside ||
+	    (nfd = fcntl(*fd, F_DUPFD_CLOEXEC, spawn_aside)) == -1)
 		return;		/* where it is, a child copies it: still right */
 	(void)close(*fd);
 	*fd = nfd;
@@ -478,7 +482,12 @@ spawn_fd_aside(int *fd)
 static void
 spawn_fds_aside(struct sandbox *sb)
 {
-	size_t	 i;
+	struct rlimit	 rl;
+	size_t		 i;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 2 *
+	    SPAWN_FD_ASIDE)
+		spawn_aside = (int)(rl.rlim_cur / 2);
 
 	for (i = 0; i < sb->sb_nslots; i++)
 		spawn_fd_aside(&sb->sb_userns[i]);
