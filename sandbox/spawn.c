@@ -271,6 +271,27 @@ spawn_check(const struct sandbox *sb, const struct sandbox_spawn *ss)
 	    (ss->ss_rw == -1 || ss->ss_rw_path != NULL)));
 }
 
+/*
+ * What the child is given, on the stack it will run on; the slot's user
+ * namespace is lent at a low number, among the request's descriptors,
+ * for a child that copies only those.  0, or -1 with errno.
+ */
+static int
+spawn_arg_init(struct spawn_arg *sa, const struct sandbox *sb,
+    const struct sandbox_spawn *ss, const int *cgfds, int statusfd)
+{
+	/* the last child's frames, which never returned, left their marks */
+	ASAN_UNPOISON_MEMORY_REGION(sb->sb_stack, SPAWN_STACK_SIZE);
+	sa->sa_sb = sb;
+	sa->sa_ss = ss;
+	sa->sa_cgfds = cgfds;
+	sa->sa_statusfd = statusfd;
+	sa->sa_shared = ss->ss_user == NULL;
+	sa->sa_userns = ss->ss_user != NULL ? ss->ss_user->su_userns :
+	    fcntl(sb->sb_userns[ss->ss_slot], F_DUPFD_CLOEXEC, 0);
+	return sa->sa_userns == -1 ? -1 : 0;
+}
+
 int
 sandbox_spawn(struct sandbox *sb, const struct sandbox_spawn *ss,
     struct sandbox_child *ch, struct sandbox_failure *fail)
@@ -298,17 +319,7 @@ sandbox_spawn(struct sandbox *sb, const struct sandbox_spawn *ss,
 		(void)close(st[1]);
 		return spawn_fail(fail, SBX_STEP_CGROUP, save);
 	}
-	/* the last child's frames, which never returned, left their marks */
-	ASAN_UNPOISON_MEMORY_REGION(sb->sb_stack, SPAWN_STACK_SIZE);
-	sa.sa_sb = sb;
-	sa.sa_ss = ss;
-	sa.sa_cgfds = cgfds;
-	sa.sa_statusfd = st[1];
-	sa.sa_shared = ss->ss_user == NULL;
-	/* the slot's namespace, down among the request's for the copy */
-	sa.sa_userns = ss->ss_user != NULL ? ss->ss_user->su_userns :
-	    fcntl(sb->sb_userns[ss->ss_slot], F_DUPFD_CLOEXEC, 0);
-	if (sa.sa_userns == -1) {
+	if (spawn_arg_init(&sa, sb, ss, cgfds, st[1]) == -1) {
 		save = errno;
 		(void)close(st[0]);
 		(void)close(st[1]);
