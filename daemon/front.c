@@ -485,6 +485,7 @@ front_setup(struct confine_ident *id)
 	if ((front_docroot_fd = open("/", O_PATH | O_DIRECTORY |
 	    O_CLOEXEC)) == -1)
 		fatal("document root %s", front_cfg->cf_root);
+	static_cache_init(front_docroot_fd);
 	if ((front_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("epoll_create1");
 	front_auth_start(id);	/* still root: it confines itself */

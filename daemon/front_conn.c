@@ -24,6 +24,7 @@
 #include "log.h"
 #include "msg.h"
 #include "page_style.h"
+#include "static.h"
 #include "version.h"
 
 int			 front_epfd = -1;
@@ -316,6 +317,18 @@ front_access_log(struct front_conn *c)
 	log_access_add(line);
 }
 
+/* the file being sent: closed, or given back to the cache */
+static void
+front_file_close(struct front_conn *c)
+{
+	if (c->c_file_ent != NULL)
+		static_cache_release(c->c_file_ent);
+	else if (c->c_file_fd != -1)
+		close(c->c_file_fd);
+	c->c_file_ent = NULL;
+	c->c_file_fd = -1;
+}
+
 /* a new connection joins the list; front_conn_close() takes it out */
 void
 front_conn_add(struct front_conn *c)
@@ -339,8 +352,7 @@ front_conn_close(struct front_conn *c)
 		front_tls_end(c, c->c_state == FRONT_S_HEAD);
 	front_metrics_forget(c);
 	front_ev_del(&c->c_ev);
-	if (c->c_file_fd != -1)
-		close(c->c_file_fd);
+	front_file_close(c);
 	if (c->c_prev)
 		c->c_prev->c_next = c->c_next;
 	else
@@ -426,10 +438,7 @@ front_request_done(struct front_conn *c)
 {
 	front_access_log(c);
 	c->c_served++;
-	if (c->c_file_fd != -1) {
-		close(c->c_file_fd);
-		c->c_file_fd = -1;
-	}
+	front_file_close(c);
 	if (c->c_close_after || front_stopping) {
 		front_linger(c);
 		return;

@@ -45,7 +45,7 @@ struct static_dirent {
 void
 static_reply_free(struct static_reply *out)
 {
-	if (out->sr_fd != -1)
+	if (out->sr_fd != -1 && !out->sr_shared)
 		close(out->sr_fd);
 	out->sr_fd = -1;
 	free(out->sr_body);
@@ -673,6 +673,31 @@ static_serve_at(int docroot_fd, const char *prefix, const struct config *cf,
 	}
 	if (S_ISDIR(st.st_mode))
 		static_serve_dir(docroot_fd, prefix, cf, req, rel, fd, out);
-	else
+	else {
 		static_serve_file(req, fd, &st, rel, out);
+		out->sr_direct = 1;
+	}
+}
+
+void
+static_serve_open(int fd, const struct stat *st, const struct config *cf,
+    const struct http_request *req, struct static_reply *out)
+{
+	char	rel[PATH_MAX];
+
+	memset(out, 0, sizeof(*out));
+	out->sr_fd = -1;
+	if (req->hr_method != HTTP_M_GET && req->hr_method != HTTP_M_HEAD) {
+		static_fail(out, 405, "a static file takes GET or HEAD only");
+		static_hdr_add(out, "Allow: GET, HEAD");
+		return;
+	}
+	if (static_relpath(req, "", rel, sizeof(rel)) == -1 ||
+	    !S_ISREG(st->st_mode)) {
+		static_fail(out, 404, "not a normalised path");
+		return;
+	}
+	out->sr_shared = 1;
+	static_serve_file(req, fd, st, rel, out);
+	out->sr_direct = 1;
 }

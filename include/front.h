@@ -147,6 +147,7 @@ enum front_shed_kind {
 
 struct front_peer;
 struct front_tls;
+struct static_cache_ent;
 
 /*
  * The connection layer's only calls up, set by whoever accepts the
@@ -194,6 +195,7 @@ struct front_conn {
 	int			 c_in_process;
 	int			 c_redirects;
 	int			 c_file_fd;
+	struct static_cache_ent	*c_file_ent;	/* c_file_fd is its, or NULL */
 	off_t			 c_file_off;
 	off_t			 c_file_left;
 	int			 c_close_after;
