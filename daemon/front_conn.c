@@ -11,6 +11,9 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -80,7 +83,11 @@ front_ev_del(struct front_ev *ev)
 {
 	if (ev->fe_fd == -1)
 		return;
-	front_ev_set(ev, 0);
+	/* a client socket is the front's alone: its close takes it out */
+	if (ev->fe_kind == FRONT_EV_CLIENT)
+		ev->fe_events = 0;
+	else
+		front_ev_set(ev, 0);
 	close(ev->fe_fd);
 	ev->fe_fd = -1;
 }
@@ -581,4 +588,41 @@ wait:
 	front_ev_set(&c->c_ev, c->c_state == FRONT_S_CGI ? EPOLLRDHUP |
 	    EPOLLOUT | (c->c_cgi != NULL && c->c_cgi->fc_body_left > 0 ?
 	    EPOLLIN : 0) : EPOLLOUT);
+}
+
+/* an address as text and its port; IPv4-mapped IPv6 as IPv4 */
+void
+front_conn_addr(const struct sockaddr_storage *ss, char *dst, size_t dstsz,
+    uint16_t *port)
+{
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)ss;
+
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+			inet_ntop(AF_INET, &s6->sin6_addr.s6_addr[12], dst,
+			    dstsz);
+		else
+			inet_ntop(AF_INET6, &s6->sin6_addr, dst, dstsz);
+		*port = ntohs(s6->sin6_port);
+	} else {
+		const struct sockaddr_in *s4 = (const void *)ss;
+
+		inet_ntop(AF_INET, &s4->sin_addr, dst, dstsz);
+		*port = ntohs(s4->sin_port);
+	}
+}
+
+/* the local address, asked for once, when a script needs it */
+void
+front_conn_local(struct front_conn *c)
+{
+	struct sockaddr_storage	ls;
+	socklen_t		len = sizeof(ls);
+
+	if (c->c_local_addr[0] != '\0')
+		return;
+	if (getsockname(c->c_ev.fe_fd, (struct sockaddr *)&ls, &len) == -1)
+		memset(&ls, 0, sizeof(ls));
+	front_conn_addr(&ls, c->c_local_addr, sizeof(c->c_local_addr),
+	    &c->c_local_port);
 }

@@ -259,6 +259,9 @@ int		front_conn_recv(struct front_conn *);
 int		front_conn_gone(struct front_conn *);
 /* accepted (and its PROXY header read): TLS, or the request head */
 void		front_conn_open(struct front_conn *);
+void		front_conn_addr(const struct sockaddr_storage *, char *,
+		    size_t, uint16_t *);
+void		front_conn_local(struct front_conn *);
 void		front_request_done(struct front_conn *);
 void		front_conn_add(struct front_conn *);
 void		front_conn_close(struct front_conn *);
