@@ -522,12 +522,21 @@ front_conn_file_chunk(struct front_conn *c)
 	return 0;
 }
 
+/*
+ * MSG_MORE when the file follows the head, or when the response is the
+ * connection's last: its FIN (front_linger) leaves in the same segment.
+ */
 static ssize_t
 front_conn_send(struct front_conn *c, const void *buf, size_t len)
 {
+	int	more;
+
 	if (c->c_tls != NULL)
 		return front_tls_send(c, buf, len);
-	return send(c->c_ev.fe_fd, buf, len, MSG_NOSIGNAL);
+	more = c->c_file_left > 0 || (c->c_close_after &&
+	    c->c_state == FRONT_S_RESPOND);
+	return send(c->c_ev.fe_fd, buf, len, MSG_NOSIGNAL |
+	    (more ? MSG_MORE : 0));
 }
 
 void
