@@ -5,7 +5,8 @@
  *
  *   front.c          setup, the epoll loop and its dispatch: accept,
  *                    timeouts, reading and parsing a request head
- *   front_route.c    where a request goes; static files (via static.c)
+ *   front_route.c    where a request goes; static files (via static.c,
+ *                    kept open by static_cache.c)
  *   front_cgi.c      the CGI relay: request, body, the executor's word
  *   front_cgi_out.c  the relay's other half: the script's stdout
  *   front_cgi_late.c the end of a relay, the script's stderr, relays that
