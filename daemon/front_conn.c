@@ -139,18 +139,36 @@ front_out_printf(struct front_conn *c, const char *fmt, ...)
 	return front_out_append(c, buf, (size_t)n);
 }
 
+/* the Date field, and the access line's time: formatted once a second */
+static const char *
+front_clock_text(int access)
+{
+	static char	date[40], ts[64];
+	static time_t	when = -1;
+	time_t		now = time(NULL);
+	struct tm	tm;
+
+	if (now != when) {
+		http_date_format(now, date, sizeof(date));
+		if (gmtime_r(&now, &tm) == NULL || strftime(ts, sizeof(ts),
+		    "%d/%b/%Y:%H:%M:%S +0000", &tm) == 0)
+			strlcpy(ts, "-", sizeof(ts));
+		when = now;
+	}
+	return access ? ts : date;
+}
+
 /* status line, Date, Server, Connection; the caller adds the rest */
 void
 front_begin_head(struct front_conn *c, int status, const char *reason)
 {
-	char	date[40];
 	int	minor = c->c_req ? c->c_req->hr_minor : 1;
 
 	c->c_status = status;
-	http_date_format(time(NULL), date, sizeof(date));
 	front_out_printf(c, "HTTP/1.%d %d %s\r\nDate: %s\r\n"
 	    "Server: " CGIJAIL_SOFTWARE "\r\n", minor, status,
-	    reason && reason[0] ? reason : http_reason(status), date);
+	    reason && reason[0] ? reason : http_reason(status),
+	    front_clock_text(0));
 	if (c->c_close_after || front_stopping || !c->c_req ||
 	    !c->c_req->hr_keepalive) {
 		c->c_close_after = 1;
@@ -285,17 +303,13 @@ front_access_log(struct front_conn *c)
 {
 	char			 line[MSG_ACCESS_MAX];
 	struct http_request	*r = c->c_req;
-	char			 ts[64], rl[3 * 1024], ua[512], ref[512];
+	char			 rl[3 * 1024], ua[512], ref[512];
 	const char		*v;
-	struct tm		 tm;
-	time_t			 now = time(NULL);
 
 	if (c->c_logged || c->c_status == 0)
 		return;
 	c->c_logged = 1;
 	front_metrics_request(c);
-	gmtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%d/%b/%Y:%H:%M:%S +0000", &tm);
 	if (r != NULL && r->hr_target[0] != '\0') {
 		char	raw[1024];
 		int	n;
@@ -316,7 +330,8 @@ front_access_log(struct front_conn *c)
 		strlcpy(ref, "-", sizeof(ref));
 	}
 	if (snprintf(line, sizeof(line), "%s - - [%s] \"%s\" %d %llu "
-	    "\"%.500s\" \"%.500s\" rid=%llu us=%llu", c->c_peer_addr, ts, rl,
+	    "\"%.500s\" \"%.500s\" rid=%llu us=%llu", c->c_peer_addr,
+	    front_clock_text(1), rl,
 	    c->c_status, (unsigned long long)c->c_body_bytes, ref, ua,
 	    (unsigned long long)c->c_reqid,
 	    (unsigned long long)(front_now_us() - c->c_start_us)) < 0)
