@@ -180,3 +180,24 @@ def test_replaced_while_a_big_file_is_being_sent():
         finally:
             c.close()
         assert d.get('/big.bin').body == newer
+
+
+def test_conditional_head_and_range_answers_keep_the_descriptor():
+    """304, HEAD, 206 and 416 from a kept file: none of them may close
+    the descriptor the next requests are served from."""
+    big = bytes(range(256)) * 256           # 64 KiB: sent from the file
+    with Daemon(dict(FILES, **{'big.bin': big})) as d:
+        for path, body in (('/f.txt', b'old contents\n'), ('/big.bin', big)):
+            r = _warm(d, path, body)
+            etag = r.get('ETag')
+            for _ in range(2):
+                assert d.get(path, [('If-None-Match', etag)]).status == 304
+                h = d.http('HEAD', path)
+                assert h.status == 200 and h.body == b'' and \
+                    h.get('Content-Length') == str(len(body))
+                p = d.get(path, [('Range', 'bytes=3-9')])
+                assert p.status == 206 and p.body == body[3:10], p
+                assert d.get(path, [('Range', 'bytes=%d-' % (
+                    len(body) + 5))]).status == 416
+                r = d.get(path)
+                assert r.status == 200 and r.body == body
