@@ -120,7 +120,8 @@ front_serve_static(struct front_conn *c, const struct front_tree *t,
 	if (r->hr_content_length > 0 || r->hr_chunked)
 		c->c_close_after = 1;	/* the body is never read */
 	if (ent != NULL)
-		static_serve_open(ent->se_fd, &ent->se_st, front_cfg, r, &rep);
+		static_serve_open(ent->se_fd, &ent->se_st, ent->se_head,
+		    front_cfg, r, &rep);
 	else
 		static_serve_at(t->ft_fd, t->ft_prefix, front_cfg, r, &rep);
 	if (rep.sr_status >= 400 && rep.sr_status != 416) {

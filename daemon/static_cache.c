@@ -213,6 +213,8 @@ static_cache_add(int rootfd, const char *path)
 		free(e);
 		return;
 	}
+	(void)static_file_head(path, &e->se_st, e->se_head,
+	    sizeof(e->se_head));
 	*slot = e;
 }
 

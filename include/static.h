@@ -55,11 +55,15 @@ void	static_serve_at(int root_fd, const char *prefix,
 	    struct static_reply *out);
 /*
  * The same for a file already open as fd (the cache's, never closed
- * here: sr_shared), named by hr_path beneath the document root.
+ * here: sr_shared), named by hr_path beneath the document root; head,
+ * if not NULL, is what static_file_head() gave for it.
  */
-void	static_serve_open(int fd, const struct stat *,
+void	static_serve_open(int fd, const struct stat *, const char *head,
 	    const struct config *, const struct http_request *,
 	    struct static_reply *out);
+/* a whole file's head lines (200) in buf, as served: -1 if too long */
+int	static_file_head(const char *name, const struct stat *, char *buf,
+	    size_t bufsz);
 /* closes sr_fd (unless sr_shared), frees sr_body; safe to call twice */
 void	static_reply_free(struct static_reply *);
 
@@ -74,6 +78,7 @@ struct static_cache_ent {
 	char		se_path[STATIC_CACHE_PATH];
 	int		se_fd;
 	struct stat	se_st;
+	char		se_head[512];	/* static_file_head()'s, or "" */
 	int		se_refs;	/* connections sending from se_fd */
 	int		se_dead;	/* out of the cache: freed at release */
 };

@@ -201,3 +201,17 @@ def test_conditional_head_and_range_answers_keep_the_descriptor():
                     len(body) + 5))]).status == 416
                 r = d.get(path)
                 assert r.status == 200 and r.body == body
+
+
+def test_kept_file_answers_with_the_same_head():
+    """The head lines kept with a file are the ones a walk gives."""
+    with Daemon(dict(FILES, **{'s/style.css': 'p { }\n'})) as d:
+        for path in ('/s/style.css', '/index.html', '/f.txt'):
+            first = d.get(path)         # walked and opened
+            for _ in range(2):
+                r = d.get(path)         # kept
+                assert [h for h in r.headers if h[0] != 'Date'] == \
+                    [h for h in first.headers if h[0] != 'Date'], \
+                    (first.headers, r.headers)
+            assert first.get('Content-Type') in ('text/css',
+                                                 'text/html', 'text/plain')
