@@ -6,8 +6,10 @@
  * front_userdir.c): a cgi-route, a script in a CGI directory (never its
  * source), or a static file.  Trusts nothing in the request or the tree.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -74,10 +76,68 @@ front_route_errno_why(int error)
 	}
 }
 
+/* what is left of the body goes from the file as the socket takes it */
+static void
+front_static_rest(struct front_conn *c, struct static_reply *rep,
+    struct static_cache_ent *ent, off_t sent)
+{
+	c->c_file_fd = rep->sr_fd;
+	if (rep->sr_shared) {
+		c->c_file_ent = ent;
+		static_cache_hold(ent);
+	}
+	rep->sr_fd = -1;
+	c->c_file_off = rep->sr_off + sent;
+	c->c_file_left = rep->sr_len - sent;
+}
+
 /*
- * A small body goes out with its head, in one send: read now (-1: the
- * file shrank under us).  A bigger one is sent from the file as the
- * socket takes it, the cache's descriptor held until then.
+ * A kept small file is mapped (static_cache.c): head and body go in one
+ * sendmsg, the kernel copying the file's current bytes (only the kernel
+ * reads the mapping: a file cut short meanwhile is EFAULT, never a
+ * signal).  What the socket does not take now follows from the file.
+ * -1: the connection is to close.
+ */
+static int
+front_static_sendv(struct front_conn *c, struct static_reply *rep,
+    struct static_cache_ent *ent)
+{
+	struct iovec	iov[2];
+	struct msghdr	mh = { .msg_iov = iov, .msg_iovlen = 2 };
+	size_t		head = c->c_outlen - c->c_outoff;
+	ssize_t		n;
+
+	iov[0].iov_base = c->c_out + c->c_outoff;
+	iov[0].iov_len = head;
+	iov[1].iov_base = (char *)ent->se_map + rep->sr_off;
+	iov[1].iov_len = (size_t)rep->sr_len;
+	/* MSG_MORE on the last response: the FIN goes with it */
+	n = sendmsg(c->c_ev.fe_fd, &mh, MSG_NOSIGNAL |
+	    (c->c_close_after ? MSG_MORE : 0));
+	if (n == -1 && errno != EAGAIN && errno != EINTR)
+		return -1;
+	if (n <= 0)
+		n = 0;
+	else {
+		front_metrics_out(c, (size_t)n);
+		c->c_deadline_ms = front_now_ms() + FRONT_IO_TIMEOUT_MS;
+	}
+	if ((size_t)n < head) {
+		c->c_outoff += (size_t)n;
+		n = 0;
+	} else {
+		c->c_outoff = c->c_outlen;
+		n -= (ssize_t)head;
+	}
+	if (n < rep->sr_len)
+		front_static_rest(c, rep, ent, n);
+	return 0;
+}
+
+/*
+ * A small body goes out with its head, in one send: mapped, or read now
+ * (-1: the file shrank under us).  A bigger one is sent from the file as
+ * the socket takes it, the cache's descriptor held until then.
  */
 static int
 front_static_body(struct front_conn *c, struct static_reply *rep,
@@ -86,6 +146,9 @@ front_static_body(struct front_conn *c, struct static_reply *rep,
 	char	buf[FRONT_STATIC_INLINE];
 	ssize_t	n;
 
+	if (rep->sr_shared && ent->se_map != NULL && c->c_tls == NULL &&
+	    rep->sr_off + rep->sr_len <= (off_t)ent->se_maplen)
+		return front_static_sendv(c, rep, ent);
 	if (rep->sr_len <= (off_t)sizeof(buf)) {
 		n = pread(rep->sr_fd, buf, (size_t)rep->sr_len, rep->sr_off);
 		if (n != (ssize_t)rep->sr_len)
@@ -93,14 +156,7 @@ front_static_body(struct front_conn *c, struct static_reply *rep,
 		front_out_append(c, buf, (size_t)n);
 		return 0;
 	}
-	c->c_file_fd = rep->sr_fd;
-	if (rep->sr_shared) {
-		c->c_file_ent = ent;
-		static_cache_hold(ent);
-	}
-	rep->sr_fd = -1;
-	c->c_file_off = rep->sr_off;
-	c->c_file_left = rep->sr_len;
+	front_static_rest(c, rep, ent, 0);
 	return 0;
 }
 

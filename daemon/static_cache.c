@@ -10,6 +10,7 @@
  * nothing on disk.
  */
 #include <sys/inotify.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -87,11 +88,14 @@ static_cache_hash(const char *s)
 	return h % STATIC_CACHE_SLOTS;
 }
 
-/* out of its slot: closed now, or by its last sender */
+/* out of its slot: closed now, or by its last sender (who never maps) */
 static void
 static_cache_drop(struct static_cache_ent *e)
 {
 	static_cache_slot[static_cache_hash(e->se_path)] = NULL;
+	if (e->se_map != NULL)
+		munmap(e->se_map, e->se_maplen);
+	e->se_map = NULL;
 	if (e->se_refs > 0) {
 		e->se_dead = 1;
 		return;
@@ -215,6 +219,13 @@ static_cache_add(int rootfd, const char *path)
 	}
 	(void)static_file_head(path, &e->se_st, e->se_head,
 	    sizeof(e->se_head));
+	/* only the kernel reads it (sendmsg): a file cut short is EFAULT */
+	if (e->se_st.st_size > 0 && e->se_st.st_size <= STATIC_CACHE_MAP &&
+	    (e->se_map = mmap(NULL, (size_t)e->se_st.st_size, PROT_READ,
+	    MAP_SHARED, e->se_fd, 0)) == MAP_FAILED)
+		e->se_map = NULL;
+	else if (e->se_map != NULL)
+		e->se_maplen = (size_t)e->se_st.st_size;
 	*slot = e;
 }
 

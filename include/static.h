@@ -74,11 +74,14 @@ void	static_reply_free(struct static_reply *);
  * sending from se_fd.
  */
 #define STATIC_CACHE_PATH	256	/* longer paths are not cached */
+#define STATIC_CACHE_MAP	16384	/* files up to this size are mapped */
 struct static_cache_ent {
 	char		se_path[STATIC_CACHE_PATH];
 	int		se_fd;
 	struct stat	se_st;
 	char		se_head[512];	/* static_file_head()'s, or "" */
+	void		*se_map;	/* a small file mapped, or NULL */
+	size_t		 se_maplen;
 	int		se_refs;	/* connections sending from se_fd */
 	int		se_dead;	/* out of the cache: freed at release */
 };
