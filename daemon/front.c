@@ -224,8 +224,9 @@ front_accept(struct front_ev *lev)
 		len = sizeof(ss);
 		fd = accept4(lev->fe_fd, (struct sockaddr *)&ss, &len,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		/* the kept files' descriptors go before any client */
 		if (fd == -1 && (errno == EMFILE || errno == ENFILE) &&
-		    !scrape && front_shed_one())
+		    !scrape && (static_cache_clear() > 0 || front_shed_one()))
 			continue;
 		if (fd == -1) {
 			if (errno == EMFILE || errno == ENFILE ||

@@ -124,6 +124,20 @@ static_cache_flush(void)
 	}
 }
 
+int
+static_cache_clear(void)
+{
+	size_t	i;
+	int	n = 0;
+
+	if (!static_cache_on)
+		return 0;
+	for (i = 0; i < STATIC_CACHE_SLOTS; i++)
+		n += static_cache_slot[i] != NULL;
+	static_cache_flush();
+	return n;
+}
+
 /* anything queued at all (or a failed read): 1, and the cache is empty */
 static int
 static_cache_changed(void)

@@ -91,6 +91,8 @@ void	static_cache_init(int rootfd);
 struct static_cache_ent *static_cache_get(const char *path);
 /* after path was served as itself (no link on the way): keep it open */
 void	static_cache_add(int rootfd, const char *path);
+/* out of descriptors: every entry goes; how many there were */
+int	static_cache_clear(void);
 void	static_cache_hold(struct static_cache_ent *);
 void	static_cache_release(struct static_cache_ent *);
 
