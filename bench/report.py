@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: ISC
 """bench/report.py WORK OUT: bench/run.sh's results in WORK (wrk outputs,
-spawncost, the executor's spawn log) as markdown tables on stdout and in
-OUT/RESULTS.md, with the charts (bench/plot.py) in OUT/results/.  Reads
-only what run.sh wrote; a missing or failed measurement is shown as such.
+spawncost, the executor's spawn log, the memory row) as markdown tables on
+stdout and in OUT/RESULTS.md, with the charts (bench/plot.py) in
+OUT/results/.  bench/report.py --memory WORK OUT: the memory row alone, in
+OUT/MEMORY.md.  Reads only what run.sh wrote; a missing or failed
+measurement is shown as such.
 """
 import datetime
 import os
@@ -13,6 +15,7 @@ import statistics
 import sys
 
 import plot
+import report_mem
 
 SERVERS = ["cgijail", "lighttpd", "nginx", "apache", "python"]
 PEERS = SERVERS[1:]
@@ -239,7 +242,21 @@ def preamble(work, params):
             f"the run's own {ours:.0f} s)" if loads else "- load: ?"]
 
 
+def main_memory(work, out):
+    now = datetime.datetime.now(datetime.timezone.utc)
+    text = "\n".join([f"Run of {now:%Y-%m-%d %H:%M} UTC, `bash bench/run.sh "
+                      "mem` (the memory row alone).", "",
+                      f"- machine: {machine()}", ""] +
+                     report_mem.memory(work)) + "\n"
+    print(text)
+    with open(os.path.join(out, "MEMORY.md"), "w") as f:
+        f.write("# `make bench`: the memory row\n\n" + text)
+
+
 def main():
+    if sys.argv[1] == "--memory":
+        main_memory(sys.argv[2], sys.argv[3])
+        return
     work, out = sys.argv[1], sys.argv[2]
     p = read(os.path.join(work, "params"), "3 4 0 0").split()
     params = [int(x) for x in p]
@@ -254,6 +271,7 @@ def main():
         spawncost(work) + \
         ["", "The executor's own clone-to-execve times, every layer, from "
          "its `--debug` log (\"spawn N us\"):", ""] + spawnlog(work) + \
+        ["", "### Memory (bench/rss.sh)", ""] + report_mem.memory(work) + \
         ["", "### Charts", ""] + \
         [f"![{t}](results/{f})" for f, t in pngs]
     text = "\n".join(body) + "\n"

@@ -4,12 +4,15 @@
 # mod_cgi, nginx + fcgiwrap, apache2 mod_cgid and python3's http.server,
 # side by side on loopback: every row of issue 14's targets, interleaved
 # rounds (A B C ... A B C), the median of ROUNDS; then the sandbox-cost
-# microbenchmark and the executor's own spawn times; then the table, the
-# charts and bench/RESULTS.md.  Usage: run.sh [all|cgi|static]
+# microbenchmark, the executor's own spawn times and the memory row
+# (bench/rss.sh); then the table, the charts and bench/RESULTS.md.
+# Usage: run.sh [all|cgi|static|mem]
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=bench/peers.sh
 . "$TOP/bench/peers.sh"
+# shellcheck source=bench/rss.sh
+. "$TOP/bench/rss.sh"
 
 WHICH=${1:-all}
 SPAWNCOST_N=${SPAWNCOST_N:-1000}
@@ -170,10 +173,20 @@ bench_select() {
 	printf '%s\n' "${SEL[@]}" >"$WORK/rows.txt"
 }
 
+# the memory row alone: its own table in $BENCH_OUT/MEMORY.md
+main_mem() {
+	bench_docroot
+	bench_versions
+	bench_quiet
+	bench_mem
+	python3 "$TOP/bench/report.py" --memory "$WORK" "$BENCH_OUT"
+}
+
 main() {
 	local t0 cpu0
 	[ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
 	bench_install
+	[ "$WHICH" = mem ] && { main_mem; return; }
 	bench_select
 	bench_docroot
 	bench_versions
@@ -191,6 +204,7 @@ main() {
 	bench_log "executor spawn times (cgijail --debug)"
 	bench_spawnlog
 	bench_stop_all
+	[ "$WHICH" = all ] && bench_mem
 	echo "end	$(cat /proc/loadavg)" >>"$WORK/load.tsv"
 	# what the machine spent on anything but this run (ticks, seconds)
 	times >"$WORK/times"

@@ -95,7 +95,7 @@ front_process(struct front_conn *c)
 			break;
 		rc = http_parse_request(c->c_req, c->c_in, c->c_inlen);
 		if (rc == 0) {
-			if (c->c_inlen >= sizeof(c->c_in))
+			if (c->c_inlen >= FRONT_IN_MAX)
 				front_error(c, 431);
 			break;
 		}
@@ -129,7 +129,7 @@ front_client_readable(struct front_conn *c)
 		front_cgi_client_readable(c);
 		return;
 	}
-	if (c->c_state != FRONT_S_HEAD || c->c_inlen >= sizeof(c->c_in)) {
+	if (c->c_state != FRONT_S_HEAD || c->c_inlen >= FRONT_IN_MAX) {
 		/* pipelined bytes wait; do not spin on them */
 		front_ev_set(&c->c_ev, c->c_state == FRONT_S_RESPOND ?
 		    EPOLLOUT : 0);
@@ -157,15 +157,11 @@ front_conn_new(int fd, const struct sockaddr_storage *ss, int nodelay)
 	struct front_conn	*c;
 	int			 one = 1;
 
+	/* its request's buffers come with the request's first byte */
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
-	if ((c->c_req = malloc(sizeof(*c->c_req))) == NULL) {
-		free(c);
-		return NULL;
-	}
 	if (!nodelay)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	http_request_reset(c->c_req);
 	c->c_ev = (struct front_ev){ FRONT_EV_CLIENT, fd, 0, c };
 	c->c_file_fd = -1;
 	c->c_ops = &front_client_ops;

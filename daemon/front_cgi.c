@@ -497,7 +497,7 @@ front_cgi_body_events(struct front_conn *c)
 		front_ev_set(&fc->fc_in, fc->fc_body != NULL ||
 		    c->c_inlen > 0 ? EPOLLOUT : 0);
 	if (fc->fc_body == NULL && fc->fc_body_left > 0 &&
-	    c->c_inlen < sizeof(c->c_in))
+	    c->c_inlen < FRONT_IN_MAX)
 		ev |= EPOLLIN;
 	if (c->c_outlen > c->c_outoff)
 		ev |= EPOLLOUT;
@@ -554,7 +554,7 @@ front_cgi_client_readable(struct front_conn *c)
 		return;
 	}
 	if (fc == NULL || fc->fc_body_left == 0 || fc->fc_body != NULL ||
-	    c->c_inlen >= sizeof(c->c_in)) {
+	    c->c_inlen >= FRONT_IN_MAX) {
 		/* only a hang-up is expected here: is the client gone? */
 		if (front_conn_gone(c))
 			front_conn_close(c);

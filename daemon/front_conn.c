@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * front_conn.c: a client connection's own services, in the front: event
- * registration, the output buffer and its flush, status heads and fixed
- * error pages, the access log line, the end of a request, the close.
+ * registration, a request's buffers (an idle connection holds none), the
+ * output buffer and its flush, status heads and fixed error pages, the
+ * access log line, the end of a request, the close.
  * Its bytes go through plain recv/send/sendfile or, on a TLS connection,
  * through front_tls.c.  Front role; calls back up only through c_ops.
  * Trusts no client.
@@ -36,6 +37,30 @@ int			 front_nconns;
 int			 front_stopping;
 static struct front_conn *front_dead;
 static struct front_cgi	*front_dead_cgi;
+
+/*
+ * A request's buffers: its head as it arrives (then body bytes on their
+ * way to a script) and the parser's state.  A connection holds them from
+ * the first byte of a request until it is idle again: an idle keep-alive
+ * connection costs its struct alone, and no output buffer either.  What
+ * is released waits for the end of the epoll batch (a caller up the
+ * stack may still read the request), then is kept for reuse, up to
+ * FRONT_SPARE_MAX of each kind: a busy front neither allocates per
+ * request nor gives pages back only to fault them in again.
+ */
+#define FRONT_SPARE_MAX	32
+
+struct front_bufs {
+	struct http_request	 fb_req;
+	struct front_bufs	*fb_next;	/* released, or spare */
+	char			 fb_in[FRONT_IN_MAX];
+};
+
+static struct front_bufs *front_bufs_released;	/* in this batch */
+static struct front_bufs *front_bufs_spare;
+static size_t		 front_bufs_nspare;
+static char		*front_out_spare[FRONT_SPARE_MAX];	/* FRONT_OUT_MAX */
+static size_t		 front_out_nspare;
 
 uint64_t
 front_now_ms(void)
@@ -92,6 +117,73 @@ front_ev_del(struct front_ev *ev)
 	ev->fe_fd = -1;
 }
 
+int
+front_conn_bufs(struct front_conn *c)
+{
+	struct front_bufs	*b;
+
+	if (c->c_bufs != NULL)
+		return 0;
+	if ((b = front_bufs_spare) != NULL) {
+		front_bufs_spare = b->fb_next;
+		front_bufs_nspare--;
+	} else if ((b = malloc(sizeof(*b))) == NULL)
+		return -1;
+	http_request_reset(&b->fb_req);
+	c->c_bufs = b;
+	c->c_in = b->fb_in;
+	c->c_inlen = 0;
+	c->c_req = &b->fb_req;
+	return 0;
+}
+
+/* idle (nothing buffered either way) or closed: its buffers go */
+static void
+front_conn_release(struct front_conn *c)
+{
+	if (c->c_bufs != NULL) {
+		c->c_bufs->fb_next = front_bufs_released;
+		front_bufs_released = c->c_bufs;
+		c->c_bufs = NULL;
+		c->c_in = NULL;
+		c->c_req = NULL;
+	}
+	if (c->c_out != NULL && c->c_outcap == FRONT_OUT_MAX &&
+	    front_out_nspare < FRONT_SPARE_MAX)
+		front_out_spare[front_out_nspare++] = c->c_out;
+	else
+		free(c->c_out);
+	c->c_out = NULL;
+	c->c_outcap = c->c_outlen = c->c_outoff = 0;
+}
+
+/* the end of a batch: what was released is kept for reuse, or freed */
+static void
+front_conn_release_batch(void)
+{
+	struct front_bufs	*b;
+
+	while ((b = front_bufs_released) != NULL) {
+		front_bufs_released = b->fb_next;
+		if (front_bufs_nspare < FRONT_SPARE_MAX) {
+			b->fb_next = front_bufs_spare;
+			front_bufs_spare = b;
+			front_bufs_nspare++;
+		} else
+			free(b);
+	}
+}
+
+/* an output buffer again: a spare one if there is */
+static void
+front_out_unspare(struct front_conn *c)
+{
+	if (c->c_out == NULL && front_out_nspare > 0) {
+		c->c_out = front_out_spare[--front_out_nspare];
+		c->c_outcap = FRONT_OUT_MAX;
+	}
+}
+
 /* room for len more bytes in the output buffer */
 static int
 front_out_reserve(struct front_conn *c, size_t len)
@@ -102,6 +194,7 @@ front_out_reserve(struct front_conn *c, size_t len)
 	if (c->c_outoff == c->c_outlen)
 		c->c_outoff = c->c_outlen = 0;
 	need = c->c_outlen + len;
+	front_out_unspare(c);
 	if (need > c->c_outcap) {
 		cap = c->c_outcap ? c->c_outcap : FRONT_OUT_MAX;
 		while (cap < need)
@@ -409,11 +502,11 @@ front_reap_dead(void)
 	}
 	while ((c = front_dead) != NULL) {
 		front_dead = c->c_next;
-		free(c->c_out);
-		free(c->c_req);
+		front_conn_release(c);
 		free(c->c_cgi);
 		free(c);
 	}
+	front_conn_release_batch();
 }
 
 /* after a refused body: stop sending, read and drop what comes, close */
@@ -438,12 +531,16 @@ front_conn_recv(struct front_conn *c)
 {
 	ssize_t	n;
 
+	if (front_conn_bufs(c) == -1) {
+		front_conn_close(c);
+		return -1;
+	}
 	if (c->c_tls != NULL)
 		n = front_tls_recv(c, c->c_in + c->c_inlen,
-		    sizeof(c->c_in) - c->c_inlen);
+		    FRONT_IN_MAX - c->c_inlen);
 	else
 		n = recv(c->c_ev.fe_fd, c->c_in + c->c_inlen,
-		    sizeof(c->c_in) - c->c_inlen, 0);
+		    FRONT_IN_MAX - c->c_inlen, 0);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return 0;
 	if (n <= 0) {
@@ -472,7 +569,10 @@ front_request_done(struct front_conn *c)
 	c->c_body_bytes = 0;
 	c->c_head_started = 0;
 	c->c_outlen = c->c_outoff = 0;
-	http_request_reset(c->c_req);
+	if (c->c_inlen > 0)
+		http_request_reset(c->c_req);	/* a pipelined request's */
+	else
+		front_conn_release(c);	/* idle: the struct alone */
 	c->c_deadline_ms = front_now_ms() + FRONT_IDLE_TIMEOUT_MS;
 	/* idle keep-alive, or the head of a pipelined request */
 	front_shed_track(c, c->c_inlen > 0 ? FRONT_SHED_HEAD :

@@ -86,9 +86,13 @@ front_proxy_readable(struct front_conn *c)
 	struct proxy_hdr	 ph;
 	const char		*why;
 	ssize_t			 n;
-	size_t			 room = sizeof(c->c_in) - c->c_inlen, take;
+	size_t			 room = FRONT_IN_MAX - c->c_inlen, take;
 	int			 rc;
 
+	if (front_conn_bufs(c) == -1) {
+		front_conn_close(c);
+		return;
+	}
 	n = recv(c->c_ev.fe_fd, c->c_in + c->c_inlen, room, MSG_PEEK);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;

@@ -50,10 +50,25 @@ http_is_token(const char *s, size_t n)
 	return 1;
 }
 
+/*
+ * The scalars and each string's first byte, not the strings' 33 KiB: a
+ * request's pages are written as it fills them, so an idle or half-sent
+ * head costs the front a few.  Every string is read up to its NUL, the
+ * fields and hr_hbuf up to hr_nfields and hr_hbuf_len: nothing of a
+ * request before is readable after a reset.
+ */
 void
 http_request_reset(struct http_request *req)
 {
-	memset(req, 0, sizeof(*req));
+	memset(req, 0, offsetof(struct http_request, hr_target) + 1);
+	req->hr_path[0] = '\0';
+	req->hr_query[0] = '\0';
+	memset(req->hr_host, 0, offsetof(struct http_request, hr_fields) -
+	    offsetof(struct http_request, hr_host));
+	req->hr_nfields = 0;
+	req->hr_hbuf[0] = '\0';
+	memset(&req->hr_hbuf_len, 0, sizeof(*req) -
+	    offsetof(struct http_request, hr_hbuf_len));
 	req->hr_pstate = HP_LEAD;
 	req->hr_content_length = -1;
 }

@@ -13,9 +13,10 @@
  *                    outlive their response (the three share
  *                    front_cgi_priv.h)
  *   front_exec.c     the executor channel's send queue
- *   front_conn.c     a connection's services: events, output buffer,
- *                    flush, heads, error pages, access log, request done,
- *                    close, deferred free; the clock
+ *   front_conn.c     a connection's services: events, a request's
+ *                    buffers (none while idle), output buffer, flush,
+ *                    heads, error pages, access log, request done, close,
+ *                    deferred free; the clock
  *   front_shed.c     connection limits: counted per address, met by
  *                    shedding the connection that made least progress
  *   front_proxy.c    the PROXY header of a trusted load balancer: the
@@ -146,6 +147,7 @@ enum front_shed_kind {
 };
 #define FRONT_SHED_NQ	2	/* queues per scope: idle, head */
 
+struct front_bufs;
 struct front_peer;
 struct front_tls;
 struct static_cache_ent;
@@ -183,7 +185,10 @@ struct front_conn {
 	TAILQ_ENTRY(front_conn)	 c_shed_all;	/* queue of every address */
 	TAILQ_ENTRY(front_conn)	 c_shed_peer;	/* its address's queue */
 
-	char			 c_in[FRONT_IN_MAX];
+	/* a request's buffers: from its first byte until the connection is
+	 * idle again (front_conn_bufs()); c_in holds FRONT_IN_MAX bytes */
+	struct front_bufs	*c_bufs;	/* owns c_in and c_req */
+	char			*c_in;
 	size_t			 c_inlen;
 	struct http_request	*c_req;
 	int			 c_head_started;
@@ -255,6 +260,8 @@ int		front_debug(const struct front_conn *);
 void		front_log(struct front_conn *, enum log_level,
 		    const char *, ...) __attribute__((format(printf, 3, 4)));
 void		front_flush(struct front_conn *);
+/* c_in and c_req, before the first byte of a request is read: 0, or -1 */
+int		front_conn_bufs(struct front_conn *);
 int		front_conn_recv(struct front_conn *);
 /* nothing is to be read from the client: has it gone? */
 int		front_conn_gone(struct front_conn *);

@@ -45,6 +45,7 @@ struct http_field {
 	uint16_t	hf_value;	/* offset, NUL-terminated, trimmed */
 };
 
+/* http_request_reset() clears the scalars by this order: keep it */
 struct http_request {
 	enum http_method	hr_method;
 	char			hr_method_str[32];

@@ -124,6 +124,8 @@ struct sandbox {
 	/* userdir: one per account of the configuration's table */
 	struct sandbox_user	*sb_users;
 	size_t			 sb_nusers;
+	char			*sb_stack;		/* the child's, spawn.c */
+	char			*sb_stack_map;		/* with its guard page */
 	int			 sb_inited;
 };
 

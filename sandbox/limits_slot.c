@@ -303,6 +303,20 @@ limits_cgroup_create(struct sandbox *sb, const struct config_limits *lim,
 	return 0;
 }
 
+/* each slot's descriptors, to be moved (spawn.c: spawn_fds_aside()) */
+void
+limits_slots_fds(struct sandbox *sb, void (*move)(int *))
+{
+	size_t	 i;
+	int	 j;
+
+	for (i = 0; i < sb->sb_cg_nslots; i++)
+		for (j = 0; j < SLOT_NDIR; j++) {
+			move(&sb->sb_cg_slot[i].ls_dir[j]);
+			move(&sb->sb_cg_slot[i].ls_procs[j]);
+		}
+}
+
 /* child, still root: "0" moves the writer itself */
 int
 limits_cgroup_join(const int procfds[LIMITS_CG_FDS])

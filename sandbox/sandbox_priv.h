@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * sandbox_priv.h: the interfaces between the sandbox/ files, one kernel
- * facility each.  Functions marked "child" run between clone3 and
- * execve, in a copy of the executor: raw syscalls only, no allocation,
- * no stdio; they return 0 or -1 with errno set.
+ * facility each.  Functions marked "child" run between clone and
+ * execve, in the executor's memory while it waits (spawn.c): raw
+ * syscalls only, no allocation, no stdio, no lock; they return 0 or -1
+ * with errno set.
  */
 #ifndef CGIJAIL_SANDBOX_PRIV_H
 #define CGIJAIL_SANDBOX_PRIV_H
@@ -79,6 +80,7 @@ void	limits_slots_fini(struct sandbox *);
 int	limits_cgroup_create(struct sandbox *, const struct config_limits *,
 	    struct sandbox_child *, size_t slot, int procfds[LIMITS_CG_FDS]);
 int	limits_cgroup_join(const int procfds[LIMITS_CG_FDS]);	/* child */
+void	limits_slots_fds(struct sandbox *, void (*)(int *));
 uint32_t limits_cgroup_release(struct sandbox *, struct sandbox_child *);
 int	limits_rlimit_init(struct sandbox *, const struct config_limits *,
 	    char *, size_t);

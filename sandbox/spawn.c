@@ -2,14 +2,19 @@
 /*
  * spawn.c: the sandbox as one ordered list.  sandbox_init() runs once in
  * the executor (root, full capabilities); sandbox_spawn() starts each
- * script as a child of its own (clone3: no shared memory, nothing the
- * executor waits on) that applies every layer, one line per step, and
- * execs the very file that was validated; a failing step is reported on
- * a close-on-exec pipe, whose end of file says the exec happened.
- * Trusts the executor's already validated request.
+ * script as a child of its own that applies every layer, one line per
+ * step, and execs the very file that was validated; a failing step is
+ * reported on a close-on-exec pipe, whose end of file says the exec
+ * happened.  The child shares the executor's memory and the executor
+ * waits for its exec (CLONE_VM | CLONE_VFORK): nothing is copied for a
+ * child that is about to exec; a student's child is the exception
+ * (spawn_flags()).  Trusts the executor's already validated request.
  */
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+
+#include <sanitizer/asan_interface.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,16 +39,24 @@
 #define SPAWN_FD_RW		7	/* userdir: its writable directory */
 #define SPAWN_FD_FIRST_FREE	8
 
-/* the kernel's struct clone_args (glibc has no clone3 wrapper) */
-struct spawn_clone_args {
-	uint64_t	 ca_flags;
-	uint64_t	 ca_pidfd;
-	uint64_t	 ca_child_tid;
-	uint64_t	 ca_parent_tid;
-	uint64_t	 ca_exit_signal;
-	uint64_t	 ca_stack;
-	uint64_t	 ca_stack_size;
-	uint64_t	 ca_tls;
+/*
+ * The executor's own long-lived descriptors (a user namespace and four
+ * cgroup files per slot, a student's tree) are moved up here, so that a
+ * child sharing its table copies only the ones below: the request's.
+ */
+#define SPAWN_FD_ASIDE		1024
+
+/* the child's own stack, below it a page that faults on overflow */
+#define SPAWN_STACK_SIZE	(256 * 1024)
+
+/* what the child is given: it runs on its own stack, in our memory */
+struct spawn_arg {
+	const struct sandbox		*sa_sb;
+	const struct sandbox_spawn	*sa_ss;
+	const int			*sa_cgfds;
+	int				 sa_statusfd;
+	int				 sa_userns;	/* the slot's, or -1 */
+	int				 sa_shared;	/* CLONE_FILES */
 };
 
 /* what a failing step writes on the status pipe */
@@ -82,8 +95,16 @@ sandbox_step_name(enum sandbox_step step)
 	return spawn_step_names[step];
 }
 
+/*
+ * The functions that end the child (by _exit or by exec) are left out of
+ * ASan: before a call that does not return it would clear the stack it
+ * knows, the executor's, and warn on the script's stderr that the child's
+ * is another.  What they call is still checked.
+ */
+#define SPAWN_NO_ASAN	__attribute__((no_sanitize_address))
+
 /* child: tell the executor which step failed, and why, then die */
-static void __attribute__((noreturn))
+static void SPAWN_NO_ASAN __attribute__((noreturn))
 spawn_die(int statusfd, enum sandbox_step step)
 {
 	struct spawn_record	 rec = { (int32_t)step, (int32_t)errno };
@@ -101,20 +122,28 @@ spawn_die(int statusfd, enum sandbox_step step)
  * child: the pipes on 0-2, our own three descriptors at fixed numbers
  * above them, and nothing else: the executor's descriptors are gone
  * before any layer opens one of its own (under load the executor holds
- * more than the script's RLIMIT_NOFILE).  Moves are made through fds
- * above everything the executor has, so no source is overwritten.
+ * more than the script's RLIMIT_NOFILE).  A child that shares the
+ * executor's table first takes a copy of it up to its highest source,
+ * which leaves out what spawn_fds_aside() moved; nothing in the shared
+ * table is changed.  Moves are made through fds above every source, so
+ * no source is overwritten.
  */
 static int
-spawn_fds(const struct sandbox *sb, const struct sandbox_spawn *ss,
-    int statusfd)
+spawn_fds(const struct sandbox_spawn *ss, int statusfd, int userns,
+    int shared)
 {
 	int	 src[SPAWN_FD_FIRST_FREE] = { ss->ss_stdin, ss->ss_stdout,
-		    ss->ss_stderr, statusfd, ss->ss_exec_fd,
-		    ss->ss_user != NULL ? ss->ss_user->su_userns :
-		    sb->sb_userns[ss->ss_slot], ss->ss_user != NULL ?
-		    ss->ss_tree : -1, ss->ss_user != NULL ? ss->ss_rw : -1 };
-	int	 i;
+		    ss->ss_stderr, statusfd, ss->ss_exec_fd, userns,
+		    ss->ss_user != NULL ? ss->ss_tree : -1,
+		    ss->ss_user != NULL ? ss->ss_rw : -1 };
+	int	 i, top = SPAWN_FD_FIRST_FREE - 1;
 
+	for (i = 0; i < SPAWN_FD_FIRST_FREE; i++)
+		if (src[i] > top)
+			top = src[i];
+	if (shared && syscall(SYS_close_range, (unsigned int)top + 1, ~0U,
+	    CLOSE_RANGE_UNSHARE) == -1)
+		return -1;
 	for (i = 0; i < SPAWN_FD_FIRST_FREE; i++)
 		if (src[i] != -1 && src[i] < SPAWN_FD_FIRST_FREE &&
 		    (src[i] = (int)syscall(SYS_fcntl, src[i], F_DUPFD_CLOEXEC,
@@ -153,16 +182,18 @@ spawn_exec(const struct sandbox_spawn *ss)
  * set and default securebits in it, so both are dropped after it).
  * Raw system calls, no allocation.
  */
-static void __attribute__((noreturn))
+static void SPAWN_NO_ASAN __attribute__((noreturn))
 spawn_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
-    const int cgfds[LIMITS_CG_FDS], int statusfd)
+    const struct spawn_arg *sa)
 {
+	const int			 statusfd = sa->sa_statusfd;
 	const struct sandbox_user	*su = ss->ss_user;
 	const int			 st = SPAWN_FD_STATUS;
 
 	SPAWN_STEP(statusfd, SBX_STEP_CLONE, ns_child_enter(sb->sb_sig_reset));
-	SPAWN_STEP(statusfd, SBX_STEP_CGROUP, limits_cgroup_join(cgfds));
-	SPAWN_STEP(statusfd, SBX_STEP_FDS, spawn_fds(sb, ss, statusfd));
+	SPAWN_STEP(statusfd, SBX_STEP_CGROUP, limits_cgroup_join(sa->sa_cgfds));
+	SPAWN_STEP(statusfd, SBX_STEP_FDS, spawn_fds(ss, statusfd,
+	    sa->sa_userns, sa->sa_shared));
 	SPAWN_STEP(st, SBX_STEP_MOUNTS, jail_child_mounts(sb, ss,
 	    SPAWN_FD_USERNS));
 	if (su != NULL)
@@ -192,6 +223,32 @@ spawn_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
 	spawn_die(st, SBX_STEP_EXEC);
 }
 
+static int SPAWN_NO_ASAN
+spawn_entry(void *arg)
+{
+	const struct spawn_arg	*sa = arg;
+
+	spawn_child(sa->sa_sb, sa->sa_ss, sa);
+}
+
+/*
+ * Shared memory and a vfork wait, so that nothing is copied for a child
+ * that is about to exec (a copy faulted on every page the executor then
+ * wrote: tests/load/test_exec_faults.py).  Waiting is safe only while
+ * nobody outside can stop the child before its exec: a docroot script's
+ * uid is its slot's alone (sandbox/userns.c) and the child is not
+ * dumpable once it has it.  A student's child takes the student's uid,
+ * which the student's own processes may signal: a SIGSTOP between that
+ * and the exec would freeze the executor in the wait.  So it gets a copy,
+ * and a stopped one is its start timer's to kill.
+ */
+static int
+spawn_flags(const struct sandbox_spawn *ss)
+{
+	return SPAWN_FLAGS | SIGCHLD | (ss->ss_user == NULL ?
+	    CLONE_VM | CLONE_VFORK | CLONE_FILES : 0);
+}
+
 static int
 spawn_fail(struct sandbox_failure *fail, enum sandbox_step step, int e)
 {
@@ -216,7 +273,7 @@ int
 sandbox_spawn(struct sandbox *sb, const struct sandbox_spawn *ss,
     struct sandbox_child *ch, struct sandbox_failure *fail)
 {
-	struct spawn_clone_args	 ca;
+	struct spawn_arg	 sa;
 	uint64_t		 oldmask;
 	int			 cgfds[LIMITS_CG_FDS], st[2], pidfd = -1;
 	long			 pid;
@@ -239,18 +296,32 @@ sandbox_spawn(struct sandbox *sb, const struct sandbox_spawn *ss,
 		(void)close(st[1]);
 		return spawn_fail(fail, SBX_STEP_CGROUP, save);
 	}
-	memset(&ca, 0, sizeof(ca));
-	ca.ca_flags = SPAWN_FLAGS;
-	ca.ca_pidfd = (uint64_t)(uintptr_t)&pidfd;
-	ca.ca_exit_signal = SIGCHLD;
+	/* the last child's frames, which never returned, left their marks */
+	ASAN_UNPOISON_MEMORY_REGION(sb->sb_stack, SPAWN_STACK_SIZE);
+	sa.sa_sb = sb;
+	sa.sa_ss = ss;
+	sa.sa_cgfds = cgfds;
+	sa.sa_statusfd = st[1];
+	sa.sa_shared = ss->ss_user == NULL;
+	/* the slot's namespace, down among the request's for the copy */
+	sa.sa_userns = ss->ss_user != NULL ? ss->ss_user->su_userns :
+	    fcntl(sb->sb_userns[ss->ss_slot], F_DUPFD_CLOEXEC, 0);
+	if (sa.sa_userns == -1) {
+		save = errno;
+		(void)close(st[0]);
+		(void)close(st[1]);
+		(void)limits_cgroup_release(sb, ch);
+		return spawn_fail(fail, SBX_STEP_FDS, save);
+	}
 	/* no handler of ours may run in the child before it resets them */
 	ns_signals_block(&oldmask);
-	pid = syscall(SYS_clone3, &ca, sizeof(ca));
-	if (pid == 0)
-		spawn_child(sb, ss, cgfds, st[1]);
+	pid = clone(spawn_entry, sb->sb_stack + SPAWN_STACK_SIZE,
+	    spawn_flags(ss), &sa, &pidfd);
 	save = errno;
 	ns_signals_restore(&oldmask);
 	(void)close(st[1]);
+	if (ss->ss_user == NULL)
+		(void)close(sa.sa_userns);
 	if (pid == -1) {
 		(void)close(st[0]);
 		(void)limits_cgroup_release(sb, ch);
@@ -391,6 +462,54 @@ spawn_landlock_ok(const struct sandbox *sb, const struct config *cfg,
 	return 0;
 }
 
+/* one long-lived descriptor up to SPAWN_FD_ASIDE, if the limit allows */
+static void
+spawn_fd_aside(int *fd)
+{
+	int	 nfd;
+
+	if (*fd < 0 || *fd >= SPAWN_FD_ASIDE ||
+	    (nfd = fcntl(*fd, F_DUPFD_CLOEXEC, SPAWN_FD_ASIDE)) == -1)
+		return;		/* where it is, a child copies it: still right */
+	(void)close(*fd);
+	*fd = nfd;
+}
+
+static void
+spawn_fds_aside(struct sandbox *sb)
+{
+	size_t	 i;
+
+	for (i = 0; i < sb->sb_nslots; i++)
+		spawn_fd_aside(&sb->sb_userns[i]);
+	for (i = 0; i < sb->sb_nusers; i++) {
+		spawn_fd_aside(&sb->sb_users[i].su_userns);
+		spawn_fd_aside(&sb->sb_users[i].su_tree);
+	}
+	limits_slots_fds(sb, spawn_fd_aside);
+}
+
+/* the child's stack, made once: the guard page below it stays PROT_NONE */
+static int
+spawn_stack_init(struct sandbox *sb, char *err, size_t errsz)
+{
+	size_t	 guard = (size_t)sysconf(_SC_PAGESIZE);
+	char	*p;
+
+	p = mmap(NULL, guard + SPAWN_STACK_SIZE, PROT_NONE, MAP_PRIVATE |
+	    MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (p == MAP_FAILED || mprotect(p + guard, SPAWN_STACK_SIZE,
+	    PROT_READ | PROT_WRITE) == -1) {
+		snprintf(err, errsz, "the spawn stack: %s", strerror(errno));
+		if (p != MAP_FAILED)
+			(void)munmap(p, guard + SPAWN_STACK_SIZE);
+		return -1;
+	}
+	sb->sb_stack_map = p;
+	sb->sb_stack = p + guard;
+	return 0;
+}
+
 /*
  * Host paths (user, docroot, policies, cgroups, bind sources) are all
  * resolved before jail_build() pivots away from the host.  On failure
@@ -406,7 +525,8 @@ sandbox_init(struct sandbox *sb, const struct config *cfg,
 	sb->sb_sig_reset = ns_signals_changed();
 	sb->sb_cg_pids_fd = sb->sb_cg_mem_fd = sb->sb_cg_cpu_fd = -1;
 	sb->sb_cg2_fd = sb->sb_cg_cpu_procs_fd = -1;
-	if (caps_init(sb, cfg, err, errsz) == -1 ||
+	if (spawn_stack_init(sb, err, errsz) == -1 ||
+	    caps_init(sb, cfg, err, errsz) == -1 ||
 	    spawn_docroot(sb, cfg, err, errsz) == -1 ||
 	    limits_rlimit_init(sb, &cfg->cf_limits, err, errsz) == -1 ||
 	    spawn_policies(sb, policy_paths, npolicies, err, errsz) == -1 ||
@@ -423,6 +543,7 @@ sandbox_init(struct sandbox *sb, const struct config *cfg,
 	    jail_build(sb, cfg, err, errsz) == -1 ||
 	    jail_probe_idmap(sb, cfg, err, errsz) == -1)
 		goto fail;
+	spawn_fds_aside(sb);
 	if (caps_bound_clear() == -1) {
 		snprintf(err, errsz, "emptying the capability bounding set: "
 		    "%s", strerror(errno));
@@ -448,5 +569,9 @@ sandbox_fini(struct sandbox *sb)
 	filter_free(&sb->sb_floor);
 	jail_user_fini(sb);
 	userns_fini(sb);
+	if (sb->sb_stack_map != NULL)
+		(void)munmap(sb->sb_stack_map, (size_t)(sb->sb_stack -
+		    sb->sb_stack_map) + SPAWN_STACK_SIZE);
+	sb->sb_stack_map = sb->sb_stack = NULL;
 	sb->sb_inited = 0;
 }

@@ -5,11 +5,14 @@
  * and every valid request parses the same whole, byte by byte or split.
  */
 
+#include <sys/mman.h>
+
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "http.h"
 
@@ -480,6 +483,61 @@ START_TEST(test_http_field_access)
 	ck_assert_ptr_null(http_field_value(&req_a, (size_t)-1));
 	ck_assert_int_eq(req_a.hr_minor, 1);
 	ck_assert_str_eq(req_a.hr_method_str, "GET");
+}
+END_TEST
+
+/* a reset over another request's bytes leaves none of them readable */
+START_TEST(test_http_reset_dirty)
+{
+	static const char	raw[] = "GET /b HTTP/1.0\r\n\r\n";
+
+	memset(&req_a, 0xa5, sizeof(req_a));
+	http_request_reset(&req_a);
+	ck_assert_str_eq(req_a.hr_method_str, "");
+	ck_assert_str_eq(req_a.hr_target, "");
+	ck_assert_str_eq(req_a.hr_path, "");
+	ck_assert_str_eq(req_a.hr_query, "");
+	ck_assert_str_eq(req_a.hr_host, "");
+	ck_assert_uint_eq(req_a.hr_nfields, 0);
+	ck_assert_int_eq(req_a.hr_content_length, -1);
+	ck_assert_int_eq(http_parse_request(&req_a, raw, sizeof(raw) - 1),
+	    (int)sizeof(raw) - 1);
+	ck_assert_str_eq(req_a.hr_method_str, "GET");
+	ck_assert_str_eq(req_a.hr_path, "/b");
+	ck_assert_str_eq(req_a.hr_query, "");
+	ck_assert_str_eq(req_a.hr_host, "");
+	ck_assert_int_eq(req_a.hr_keepalive, 0);
+	ck_assert_int_eq(req_a.hr_chunked, 0);
+	ck_assert_int_eq(req_a.hr_expect_continue, 0);
+	ck_assert_ptr_null(http_field_get(&req_a, "Host"));
+}
+END_TEST
+
+/*
+ * A size, not a time: a reset writes the scalars and each string's first
+ * byte, so a fresh request (the front's idle and half-sent heads) has few
+ * of its pages in memory: counted with mincore() on fresh anonymous pages.
+ */
+START_TEST(test_http_reset_pages)
+{
+	size_t			 pg = (size_t)sysconf(_SC_PAGESIZE), len, i, n;
+	unsigned char		 vec[64];
+	struct http_request	*r;
+	void			*m;
+
+	len = (sizeof(*r) + pg - 1) / pg * pg;
+	ck_assert_uint_le(len / pg, sizeof(vec));
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1, 0);
+	ck_assert_ptr_ne(m, MAP_FAILED);
+	r = m;
+	http_request_reset(r);
+	ck_assert_int_eq(mincore(m, len, vec), 0);
+	for (i = n = 0; i < len / pg; i++)
+		n += vec[i] & 1;
+	ck_assert_msg(n <= 5, "a reset request has %zu of its %zu pages in "
+	    "memory", n, len / pg);
+	munmap(m, len);
 }
 END_TEST
 
@@ -1061,6 +1119,8 @@ http_suite(void)
 	    sizeof(limit_cases) / sizeof(limit_cases[0]));
 	tcase_add_test(tc, test_http_host_too_long);
 	tcase_add_test(tc, test_http_field_access);
+	tcase_add_test(tc, test_http_reset_dirty);
+	tcase_add_test(tc, test_http_reset_pages);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("path");
 	tcase_add_loop_test(tc, test_http_path_table, 0, NPATH);
