@@ -41,6 +41,7 @@ struct config		*front_cfg;
 int			 front_docroot_fd = -1;
 static struct front_ev	 front_listen[FRONT_LISTEN_MAX];
 static unsigned		 front_listen_opts[FRONT_LISTEN_MAX];
+static int		 front_listen_nodelay[FRONT_LISTEN_MAX];
 static size_t		 front_nlisten;
 static struct front_ev	 front_parent_ev, front_timer_ev;
 static int		 front_listen_paused;
@@ -145,40 +146,13 @@ static const struct front_conn_ops front_client_ops = {
 	.co_relay_close = front_cgi_abort,
 };
 
-static void
-front_conn_addrs(struct front_conn *c, const struct sockaddr_storage *ss)
-{
-	struct sockaddr_storage	 ls;
-	socklen_t		 len = sizeof(ls);
-	const struct sockaddr_storage *a[2] = { ss, &ls };
-	char			*dst[2] = { c->c_peer_addr, c->c_local_addr };
-	uint16_t		*port[2] = { &c->c_peer_port, &c->c_local_port };
-	int			 i;
-
-	if (getsockname(c->c_ev.fe_fd, (struct sockaddr *)&ls, &len) == -1)
-		memset(&ls, 0, sizeof(ls));
-	for (i = 0; i < 2; i++) {
-		if (a[i]->ss_family == AF_INET6) {
-			const struct sockaddr_in6 *s6 = (const void *)a[i];
-
-			if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
-				inet_ntop(AF_INET, &s6->sin6_addr.s6_addr[12],
-				    dst[i], 64);
-			else
-				inet_ntop(AF_INET6, &s6->sin6_addr, dst[i], 64);
-			*port[i] = ntohs(s6->sin6_port);
-		} else {
-			const struct sockaddr_in *s4 = (const void *)a[i];
-
-			inet_ntop(AF_INET, &s4->sin_addr, dst[i], 64);
-			*port[i] = ntohs(s4->sin_port);
-		}
-	}
-}
-
-/* a new connection's state, listed; NULL without memory */
+/*
+ * A new connection's state, listed; NULL without memory.  TCP_NODELAY
+ * comes with the socket from a listener that has it (front_setup); its
+ * local address is asked for only when a script needs it.
+ */
 static struct front_conn *
-front_conn_new(int fd, const struct sockaddr_storage *ss)
+front_conn_new(int fd, const struct sockaddr_storage *ss, int nodelay)
 {
 	struct front_conn	*c;
 	int			 one = 1;
@@ -186,11 +160,13 @@ front_conn_new(int fd, const struct sockaddr_storage *ss)
 	/* its request's buffers come with the request's first byte */
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (!nodelay)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->c_ev = (struct front_ev){ FRONT_EV_CLIENT, fd, 0, c };
 	c->c_file_fd = -1;
 	c->c_ops = &front_client_ops;
-	front_conn_addrs(c, ss);
+	front_conn_addr(ss, c->c_peer_addr, sizeof(c->c_peer_addr),
+	    &c->c_peer_port);
 	front_conn_add(c);
 	return c;
 }
@@ -244,8 +220,9 @@ front_accept(struct front_ev *lev)
 		len = sizeof(ss);
 		fd = accept4(lev->fe_fd, (struct sockaddr *)&ss, &len,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		/* the kept files' descriptors go before any client */
 		if (fd == -1 && (errno == EMFILE || errno == ENFILE) &&
-		    !scrape && front_shed_one())
+		    !scrape && (static_cache_clear() > 0 || front_shed_one()))
 			continue;
 		if (fd == -1) {
 			if (errno == EMFILE || errno == ENFILE ||
@@ -253,7 +230,8 @@ front_accept(struct front_ev *lev)
 				front_listen_pause();
 			return;
 		}
-		if ((c = front_conn_new(fd, &ss)) == NULL) {
+		if ((c = front_conn_new(fd, &ss,
+		    front_listen_nodelay[lev - front_listen])) == NULL) {
 			close(fd);
 			continue;
 		}
@@ -456,6 +434,10 @@ front_setup(struct confine_ident *id)
 		    -1 || !on)
 			fatalx("fd %d is not a listening socket", fd);
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
+		/* accepted sockets inherit it: no setsockopt per client */
+		on = 1;
+		front_listen_nodelay[front_nlisten] = setsockopt(fd,
+		    IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) == 0;
 		if (front_metrics_listener(fd))
 			front_metrics_fd = fd;
 		front_listen[front_nlisten++] =
@@ -481,6 +463,7 @@ front_setup(struct confine_ident *id)
 	if ((front_docroot_fd = open("/", O_PATH | O_DIRECTORY |
 	    O_CLOEXEC)) == -1)
 		fatal("document root %s", front_cfg->cf_root);
+	static_cache_init(front_docroot_fd);
 	if ((front_epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		fatal("epoll_create1");
 	front_auth_start(id);	/* still root: it confines itself */

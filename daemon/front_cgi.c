@@ -115,6 +115,7 @@ front_cgi_fill_req(struct front_conn *c, struct msg_exec_req *er,
 	/* no Host: "" and cgi.c names the local address, bracketed */
 	strlcpy(er->er_server_name, r->hr_host, sizeof(er->er_server_name));
 	strlcpy(er->er_peer_addr, c->c_peer_addr, sizeof(er->er_peer_addr));
+	front_conn_local(c);
 	strlcpy(er->er_local_addr, c->c_local_addr,
 	    sizeof(er->er_local_addr));
 	er->er_peer_port = c->c_peer_port;

@@ -12,6 +12,9 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +28,7 @@
 #include "log.h"
 #include "msg.h"
 #include "page_style.h"
+#include "static.h"
 #include "version.h"
 
 int			 front_epfd = -1;
@@ -104,7 +108,11 @@ front_ev_del(struct front_ev *ev)
 {
 	if (ev->fe_fd == -1)
 		return;
-	front_ev_set(ev, 0);
+	/* a client socket is the front's alone: its close takes it out */
+	if (ev->fe_kind == FRONT_EV_CLIENT)
+		ev->fe_events = 0;
+	else
+		front_ev_set(ev, 0);
 	close(ev->fe_fd);
 	ev->fe_fd = -1;
 }
@@ -224,18 +232,36 @@ front_out_printf(struct front_conn *c, const char *fmt, ...)
 	return front_out_append(c, buf, (size_t)n);
 }
 
+/* the Date field, and the access line's time: formatted once a second */
+static const char *
+front_clock_text(int access)
+{
+	static char	date[40], ts[64];
+	static time_t	when = -1;
+	time_t		now = time(NULL);
+	struct tm	tm;
+
+	if (now != when) {
+		http_date_format(now, date, sizeof(date));
+		if (gmtime_r(&now, &tm) == NULL || strftime(ts, sizeof(ts),
+		    "%d/%b/%Y:%H:%M:%S +0000", &tm) == 0)
+			strlcpy(ts, "-", sizeof(ts));
+		when = now;
+	}
+	return access ? ts : date;
+}
+
 /* status line, Date, Server, Connection; the caller adds the rest */
 void
 front_begin_head(struct front_conn *c, int status, const char *reason)
 {
-	char	date[40];
 	int	minor = c->c_req ? c->c_req->hr_minor : 1;
 
 	c->c_status = status;
-	http_date_format(time(NULL), date, sizeof(date));
 	front_out_printf(c, "HTTP/1.%d %d %s\r\nDate: %s\r\n"
 	    "Server: " CGIJAIL_SOFTWARE "\r\n", minor, status,
-	    reason && reason[0] ? reason : http_reason(status), date);
+	    reason && reason[0] ? reason : http_reason(status),
+	    front_clock_text(0));
 	if (c->c_close_after || front_stopping || !c->c_req ||
 	    !c->c_req->hr_keepalive) {
 		c->c_close_after = 1;
@@ -370,17 +396,13 @@ front_access_log(struct front_conn *c)
 {
 	char			 line[MSG_ACCESS_MAX];
 	struct http_request	*r = c->c_req;
-	char			 ts[64], rl[3 * 1024], ua[512], ref[512];
+	char			 rl[3 * 1024], ua[512], ref[512];
 	const char		*v;
-	struct tm		 tm;
-	time_t			 now = time(NULL);
 
 	if (c->c_logged || c->c_status == 0)
 		return;
 	c->c_logged = 1;
 	front_metrics_request(c);
-	gmtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%d/%b/%Y:%H:%M:%S +0000", &tm);
 	if (r != NULL && r->hr_target[0] != '\0') {
 		char	raw[1024];
 		int	n;
@@ -401,12 +423,25 @@ front_access_log(struct front_conn *c)
 		strlcpy(ref, "-", sizeof(ref));
 	}
 	if (snprintf(line, sizeof(line), "%s - - [%s] \"%s\" %d %llu "
-	    "\"%.500s\" \"%.500s\" rid=%llu us=%llu", c->c_peer_addr, ts, rl,
+	    "\"%.500s\" \"%.500s\" rid=%llu us=%llu", c->c_peer_addr,
+	    front_clock_text(1), rl,
 	    c->c_status, (unsigned long long)c->c_body_bytes, ref, ua,
 	    (unsigned long long)c->c_reqid,
 	    (unsigned long long)(front_now_us() - c->c_start_us)) < 0)
 		return;
 	log_access_add(line);
+}
+
+/* the file being sent: closed, or given back to the cache */
+static void
+front_file_close(struct front_conn *c)
+{
+	if (c->c_file_ent != NULL)
+		static_cache_release(c->c_file_ent);
+	else if (c->c_file_fd != -1)
+		close(c->c_file_fd);
+	c->c_file_ent = NULL;
+	c->c_file_fd = -1;
 }
 
 /* a new connection joins the list; front_conn_close() takes it out */
@@ -432,8 +467,7 @@ front_conn_close(struct front_conn *c)
 		front_tls_end(c, c->c_state == FRONT_S_HEAD);
 	front_metrics_forget(c);
 	front_ev_del(&c->c_ev);
-	if (c->c_file_fd != -1)
-		close(c->c_file_fd);
+	front_file_close(c);
 	if (c->c_prev)
 		c->c_prev->c_next = c->c_next;
 	else
@@ -523,10 +557,7 @@ front_request_done(struct front_conn *c)
 {
 	front_access_log(c);
 	c->c_served++;
-	if (c->c_file_fd != -1) {
-		close(c->c_file_fd);
-		c->c_file_fd = -1;
-	}
+	front_file_close(c);
 	if (c->c_close_after || front_stopping) {
 		front_linger(c);
 		return;
@@ -606,12 +637,21 @@ front_conn_file_chunk(struct front_conn *c)
 	return 0;
 }
 
+/*
+ * MSG_MORE when the file follows the head, or when the response is the
+ * connection's last: its FIN (front_linger) leaves in the same segment.
+ */
 static ssize_t
 front_conn_send(struct front_conn *c, const void *buf, size_t len)
 {
+	int	more;
+
 	if (c->c_tls != NULL)
 		return front_tls_send(c, buf, len);
-	return send(c->c_ev.fe_fd, buf, len, MSG_NOSIGNAL);
+	more = c->c_file_left > 0 || (c->c_close_after &&
+	    c->c_state == FRONT_S_RESPOND);
+	return send(c->c_ev.fe_fd, buf, len, MSG_NOSIGNAL |
+	    (more ? MSG_MORE : 0));
 }
 
 void
@@ -672,4 +712,41 @@ wait:
 	front_ev_set(&c->c_ev, c->c_state == FRONT_S_CGI ? EPOLLRDHUP |
 	    EPOLLOUT | (c->c_cgi != NULL && c->c_cgi->fc_body_left > 0 ?
 	    EPOLLIN : 0) : EPOLLOUT);
+}
+
+/* an address as text and its port; IPv4-mapped IPv6 as IPv4 */
+void
+front_conn_addr(const struct sockaddr_storage *ss, char *dst, size_t dstsz,
+    uint16_t *port)
+{
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)ss;
+
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+			inet_ntop(AF_INET, &s6->sin6_addr.s6_addr[12], dst,
+			    dstsz);
+		else
+			inet_ntop(AF_INET6, &s6->sin6_addr, dst, dstsz);
+		*port = ntohs(s6->sin6_port);
+	} else {
+		const struct sockaddr_in *s4 = (const void *)ss;
+
+		inet_ntop(AF_INET, &s4->sin_addr, dst, dstsz);
+		*port = ntohs(s4->sin_port);
+	}
+}
+
+/* the local address, asked for once, when a script needs it */
+void
+front_conn_local(struct front_conn *c)
+{
+	struct sockaddr_storage	ls;
+	socklen_t		len = sizeof(ls);
+
+	if (c->c_local_addr[0] != '\0')
+		return;
+	if (getsockname(c->c_ev.fe_fd, (struct sockaddr *)&ls, &len) == -1)
+		memset(&ls, 0, sizeof(ls));
+	front_conn_addr(&ls, c->c_local_addr, sizeof(c->c_local_addr),
+	    &c->c_local_port);
 }

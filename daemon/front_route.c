@@ -6,8 +6,10 @@
  * front_userdir.c): a cgi-route, a script in a CGI directory (never its
  * source), or a static file.  Trusts nothing in the request or the tree.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +23,8 @@
 #include "log.h"
 #include "msg.h"
 #include "static.h"
+
+#define FRONT_STATIC_INLINE	16384	/* a body read and sent with its head */
 
 /*
  * A static or routing refusal: a log line with the path (log.c escapes
@@ -72,8 +76,94 @@ front_route_errno_why(int error)
 	}
 }
 
+/* what is left of the body goes from the file as the socket takes it */
 static void
-front_serve_static(struct front_conn *c, const struct front_tree *t)
+front_static_rest(struct front_conn *c, struct static_reply *rep,
+    struct static_cache_ent *ent, off_t sent)
+{
+	c->c_file_fd = rep->sr_fd;
+	if (rep->sr_shared) {
+		c->c_file_ent = ent;
+		static_cache_hold(ent);
+	}
+	rep->sr_fd = -1;
+	c->c_file_off = rep->sr_off + sent;
+	c->c_file_left = rep->sr_len - sent;
+}
+
+/*
+ * A kept small file is mapped (static_cache.c): head and body go in one
+ * sendmsg, the kernel copying the file's current bytes (only the kernel
+ * reads the mapping: a file cut short meanwhile is EFAULT, never a
+ * signal).  What the socket does not take now follows from the file.
+ * -1: the connection is to close.
+ */
+static int
+front_static_sendv(struct front_conn *c, struct static_reply *rep,
+    struct static_cache_ent *ent)
+{
+	struct iovec	iov[2];
+	struct msghdr	mh = { .msg_iov = iov, .msg_iovlen = 2 };
+	size_t		head = c->c_outlen - c->c_outoff;
+	ssize_t		n;
+
+	iov[0].iov_base = c->c_out + c->c_outoff;
+	iov[0].iov_len = head;
+	iov[1].iov_base = (char *)ent->se_map + rep->sr_off;
+	iov[1].iov_len = (size_t)rep->sr_len;
+	/* MSG_MORE on the last response: the FIN goes with it */
+	n = sendmsg(c->c_ev.fe_fd, &mh, MSG_NOSIGNAL |
+	    (c->c_close_after ? MSG_MORE : 0));
+	if (n == -1 && errno != EAGAIN && errno != EINTR)
+		return -1;
+	if (n <= 0)
+		n = 0;
+	else {
+		front_metrics_out(c, (size_t)n);
+		c->c_deadline_ms = front_now_ms() + FRONT_IO_TIMEOUT_MS;
+	}
+	if ((size_t)n < head) {
+		c->c_outoff += (size_t)n;
+		n = 0;
+	} else {
+		c->c_outoff = c->c_outlen;
+		n -= (ssize_t)head;
+	}
+	if (n < rep->sr_len)
+		front_static_rest(c, rep, ent, n);
+	return 0;
+}
+
+/*
+ * A small body goes out with its head, in one send: mapped, or read now
+ * (-1: the file shrank under us).  A bigger one is sent from the file as
+ * the socket takes it, the cache's descriptor held until then.
+ */
+static int
+front_static_body(struct front_conn *c, struct static_reply *rep,
+    struct static_cache_ent *ent)
+{
+	char	buf[FRONT_STATIC_INLINE];
+	ssize_t	n;
+
+	if (rep->sr_shared && ent->se_map != NULL && c->c_tls == NULL &&
+	    rep->sr_off + rep->sr_len <= (off_t)ent->se_maplen)
+		return front_static_sendv(c, rep, ent);
+	if (rep->sr_len <= (off_t)sizeof(buf)) {
+		n = pread(rep->sr_fd, buf, (size_t)rep->sr_len, rep->sr_off);
+		if (n != (ssize_t)rep->sr_len)
+			return -1;
+		front_out_append(c, buf, (size_t)n);
+		return 0;
+	}
+	front_static_rest(c, rep, ent, 0);
+	return 0;
+}
+
+/* ent: the file from the cache; else keep it there if cache says so */
+static void
+front_serve_static(struct front_conn *c, const struct front_tree *t,
+    struct static_cache_ent *ent, int cache)
 {
 	struct static_reply	rep;
 	struct http_request	*r = c->c_req;
@@ -85,7 +175,11 @@ front_serve_static(struct front_conn *c, const struct front_tree *t)
 	}
 	if (r->hr_content_length > 0 || r->hr_chunked)
 		c->c_close_after = 1;	/* the body is never read */
-	static_serve_at(t->ft_fd, t->ft_prefix, front_cfg, r, &rep);
+	if (ent != NULL)
+		static_serve_open(ent->se_fd, &ent->se_st, ent->se_head,
+		    front_cfg, r, &rep);
+	else
+		static_serve_at(t->ft_fd, t->ft_prefix, front_cfg, r, &rep);
 	if (rep.sr_status >= 400 && rep.sr_status != 416) {
 		static_reply_free(&rep);
 		(void)snprintf(shown, sizeof(shown), "%s%s", t->ft_prefix,
@@ -93,6 +187,8 @@ front_serve_static(struct front_conn *c, const struct front_tree *t)
 		front_refuse(c, rep.sr_status, shown, rep.sr_why);
 		return;
 	}
+	if (ent == NULL && cache && rep.sr_direct && rep.sr_status != 416)
+		static_cache_add(t->ft_fd, r->hr_path);
 	front_begin_head(c, rep.sr_status, NULL);
 	front_out_append(c, rep.sr_headers, strlen(rep.sr_headers));
 	if (rep.sr_status != 304)
@@ -105,10 +201,11 @@ front_serve_static(struct front_conn *c, const struct front_tree *t)
 			front_out_append(c, rep.sr_body, rep.sr_body_len);
 			c->c_body_bytes = rep.sr_body_len;
 		} else if (rep.sr_fd != -1 && rep.sr_len > 0) {
-			c->c_file_fd = rep.sr_fd;
-			rep.sr_fd = -1;
-			c->c_file_off = rep.sr_off;
-			c->c_file_left = rep.sr_len;
+			if (front_static_body(c, &rep, ent) == -1) {
+				static_reply_free(&rep);
+				front_conn_close(c);	/* as a short sendfile */
+				return;
+			}
 			c->c_body_bytes = (uint64_t)rep.sr_len;
 		}
 	}
@@ -271,10 +368,14 @@ front_has_dot_segment(const char *path)
 	return strstr(path, "/.") != NULL;
 }
 
-/* path (resolved) is in no CGI directory: a static file, or refused */
+/*
+ * path (resolved) is in no CGI directory: a static file, or refused.
+ * ent: its cached descriptor; cache: path is the request's own (no link
+ * on the way), the file may be kept.
+ */
 static void
 front_route_static(struct front_conn *c, const struct front_tree *t,
-    const char *path)
+    const char *path, struct static_cache_ent *ent, int cache)
 {
 	/* 404, as for any other name that is never a file */
 	if (front_cgi_other_case(path) != NULL) {
@@ -287,7 +388,7 @@ front_route_static(struct front_conn *c, const struct front_tree *t,
 		front_refuse(c, 414, path, "path too long");
 		return;
 	}
-	front_serve_static(c, t);
+	front_serve_static(c, t, ent, cache);
 }
 
 /*
@@ -303,18 +404,26 @@ front_route_tree(struct front_conn *c, const struct front_tree *t,
 	char		 real[HTTP_TARGET_MAX + 1];
 	char		 shown[sizeof(t->ft_prefix) + HTTP_TARGET_MAX + 1];
 	const char	*path_info = "", *why = NULL;
+	struct static_cache_ent *ent = NULL;
 	size_t		 dirlen;
-	int		 st;
+	int		 st, cache = 0;
 
 	if (path[0] == '\0') {
 		/* "/~NAME": its directory, named without the slash */
-		front_route_static(c, t, path);
+		front_route_static(c, t, path, NULL, 0);
 		return;
+	}
+	/* a file served before by this very path: it is its real path */
+	if (t->ft_fd == front_docroot_fd &&
+	    (ent = static_cache_get(path)) != NULL) {
+		strlcpy(real, path, sizeof(real));
+		cache = 0;
 	}
 	/* the log names the path as the client does: /~NAME/ included */
 	(void)snprintf(shown, sizeof(shown), "%s%s", t->ft_prefix, path);
 	/* decide on the real location: symlinks resolved, beneath only */
-	if (path_resolve(t->ft_fd, path, real, sizeof(real)) == -1) {
+	if (ent == NULL && path_resolve(t->ft_fd, path, real,
+	    sizeof(real)) == -1) {
 		/* a link out of the tree (EXDEV) is refused, as the executor
 		 * refuses it: 403 */
 		front_refuse(c, errno == ENAMETOOLONG ? 414 : errno == ENOENT ||
@@ -322,6 +431,8 @@ front_route_tree(struct front_conn *c, const struct front_tree *t,
 		    front_route_errno_why(errno));
 		return;
 	}
+	if (ent == NULL)
+		cache = t->ft_fd == front_docroot_fd && strcmp(path, real) == 0;
 	path = real;
 	(void)snprintf(shown, sizeof(shown), "%s%s", t->ft_prefix, path);
 	if (front_has_dot_segment(path)) {
@@ -334,7 +445,7 @@ front_route_tree(struct front_conn *c, const struct front_tree *t,
 		return;
 	}
 	if ((dirlen = front_cgi_dir(path)) == 0) {
-		front_route_static(c, t, path);
+		front_route_static(c, t, path, ent, cache);
 		return;
 	}
 	if ((st = front_find_script(t->ft_fd, path, dirlen, script,

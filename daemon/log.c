@@ -112,6 +112,24 @@ log_get_verbose(void)
 	return log_verbose;
 }
 
+/*
+ * Printable ASCII but '\\' and '"': what the flags below leave as it is.
+ * The common text (a request line, a user agent) is copied: strnvisx
+ * decodes every byte as a multibyte character (mbrtowc was 1.3 % of the
+ * front's samples at 20,000 static requests/s).
+ */
+static int
+log_plain(const char *src, size_t len)
+{
+	const unsigned char	*s = (const unsigned char *)src;
+	size_t			 i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e || s[i] == '\\' || s[i] == '"')
+			return 0;
+	return 1;
+}
+
 void
 log_escape(char *dst, size_t dstsz, const char *src, size_t srclen)
 {
@@ -121,6 +139,13 @@ log_escape(char *dst, size_t dstsz, const char *src, size_t srclen)
 		return;
 	if (srclen > MSG_LOG_TEXT_MAX)
 		srclen = MSG_LOG_TEXT_MAX;
+	if (log_plain(src, srclen)) {
+		if (srclen >= dstsz)
+			srclen = dstsz - 1;
+		memcpy(dst, src, srclen);
+		dst[srclen] = '\0';
+		return;
+	}
 	/*
 	 * every non-graphic byte, newline and tab included, becomes \ooo;
 	 * a double quote is escaped so quoted log fields stay parseable

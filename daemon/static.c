@@ -45,7 +45,7 @@ struct static_dirent {
 void
 static_reply_free(struct static_reply *out)
 {
-	if (out->sr_fd != -1)
+	if (out->sr_fd != -1 && !out->sr_shared)
 		close(out->sr_fd);
 	out->sr_fd = -1;
 	free(out->sr_body);
@@ -271,6 +271,31 @@ static_range(const struct http_request *req, const char *etag,
 	out->sr_len = len;
 }
 
+/* a file's validator and Last-Modified date */
+static void
+static_validators(const struct stat *st, char *etag, size_t etagsz,
+    char *date, size_t datesz)
+{
+	snprintf(etag, etagsz, "\"%llx-%lx-%llx\"",
+	    (unsigned long long)st->st_mtim.tv_sec,
+	    (unsigned long)st->st_mtim.tv_nsec,
+	    (unsigned long long)st->st_size);
+	http_date_format(st->st_mtim.tv_sec, date, datesz);
+}
+
+/* the lines of a whole file's 200 */
+static int
+static_whole_lines(struct static_reply *out, const char *name,
+    const char *etag, const char *date)
+{
+	if (static_hdr_add(out, "Content-Type: %s", mime_type(name)) == -1 ||
+	    static_hdr_add(out, "Last-Modified: %s", date) == -1 ||
+	    static_hdr_add(out, "ETag: %s", etag) == -1 ||
+	    static_hdr_add(out, "Accept-Ranges: bytes") == -1)
+		return -1;
+	return 0;
+}
+
 /* a regular file already open as fd; name gives the type */
 static void
 static_serve_file(const struct http_request *req, int fd,
@@ -279,11 +304,7 @@ static_serve_file(const struct http_request *req, int fd,
 	char etag[80], date[40];
 
 	out->sr_fd = fd;
-	snprintf(etag, sizeof(etag), "\"%llx-%lx-%llx\"",
-	    (unsigned long long)st->st_mtim.tv_sec,
-	    (unsigned long)st->st_mtim.tv_nsec,
-	    (unsigned long long)st->st_size);
-	http_date_format(st->st_mtim.tv_sec, date, sizeof(date));
+	static_validators(st, etag, sizeof(etag), date, sizeof(date));
 	if (static_not_modified(req, etag, st->st_mtim.tv_sec)) {
 		static_fail(out, 304, NULL);
 		if (static_hdr_add(out, "ETag: %s", etag) == -1 ||
@@ -291,11 +312,7 @@ static_serve_file(const struct http_request *req, int fd,
 			static_fail(out, 500, "response head too long");
 		return;
 	}
-	if (static_hdr_add(out, "Content-Type: %s",
-	    mime_type(name)) == -1 ||
-	    static_hdr_add(out, "Last-Modified: %s", date) == -1 ||
-	    static_hdr_add(out, "ETag: %s", etag) == -1 ||
-	    static_hdr_add(out, "Accept-Ranges: bytes") == -1) {
+	if (static_whole_lines(out, name, etag, date) == -1) {
 		static_fail(out, 500, "response head too long");
 		return;
 	}
@@ -303,6 +320,23 @@ static_serve_file(const struct http_request *req, int fd,
 	out->sr_off = 0;
 	out->sr_len = st->st_size;
 	static_range(req, etag, st, out);
+}
+
+int
+static_file_head(const char *name, const struct stat *st, char *buf,
+    size_t bufsz)
+{
+	struct static_reply	tmp;
+	char			etag[80], date[40];
+
+	tmp.sr_headers[0] = '\0';
+	static_validators(st, etag, sizeof(etag), date, sizeof(date));
+	if (static_whole_lines(&tmp, name, etag, date) == -1 ||
+	    strlcpy(buf, tmp.sr_headers, bufsz) >= bufsz) {
+		buf[0] = '\0';
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -673,6 +707,46 @@ static_serve_at(int docroot_fd, const char *prefix, const struct config *cf,
 	}
 	if (S_ISDIR(st.st_mode))
 		static_serve_dir(docroot_fd, prefix, cf, req, rel, fd, out);
-	else
+	else {
 		static_serve_file(req, fd, &st, rel, out);
+		out->sr_direct = 1;
+	}
+}
+
+void
+static_serve_open(int fd, const struct stat *st, const char *head,
+    const struct config *cf, const struct http_request *req,
+    struct static_reply *out)
+{
+	char	rel[PATH_MAX];
+
+	memset(out, 0, sizeof(*out));
+	out->sr_fd = -1;
+	if (req->hr_method != HTTP_M_GET && req->hr_method != HTTP_M_HEAD) {
+		static_fail(out, 405, "a static file takes GET or HEAD only");
+		static_hdr_add(out, "Allow: GET, HEAD");
+		return;
+	}
+	if (static_relpath(req, "", rel, sizeof(rel)) == -1 ||
+	    !S_ISREG(st->st_mode)) {
+		static_fail(out, 404, "not a normalised path");
+		return;
+	}
+	out->sr_shared = 1;
+	out->sr_direct = 1;
+	/* no condition, no range: the lines made when the file was kept */
+	if (head != NULL && head[0] != '\0' &&
+	    http_field_get(req, "If-None-Match") == NULL &&
+	    http_field_get(req, "If-Modified-Since") == NULL &&
+	    (req->hr_method != HTTP_M_GET ||
+	    http_field_get(req, "Range") == NULL) &&
+	    strlcpy(out->sr_headers, head, sizeof(out->sr_headers)) <
+	    sizeof(out->sr_headers)) {
+		out->sr_fd = fd;
+		out->sr_status = 200;
+		out->sr_len = st->st_size;
+		return;
+	}
+	out->sr_headers[0] = '\0';
+	static_serve_file(req, fd, st, rel, out);
 }

@@ -5,7 +5,8 @@
  *
  *   front.c          setup, the epoll loop and its dispatch: accept,
  *                    timeouts, reading and parsing a request head
- *   front_route.c    where a request goes; static files (via static.c)
+ *   front_route.c    where a request goes; static files (via static.c,
+ *                    kept open by static_cache.c)
  *   front_cgi.c      the CGI relay: request, body, the executor's word
  *   front_cgi_out.c  the relay's other half: the script's stdout
  *   front_cgi_late.c the end of a relay, the script's stderr, relays that
@@ -149,6 +150,7 @@ enum front_shed_kind {
 struct front_bufs;
 struct front_peer;
 struct front_tls;
+struct static_cache_ent;
 
 /*
  * The connection layer's only calls up, set by whoever accepts the
@@ -199,6 +201,7 @@ struct front_conn {
 	int			 c_in_process;
 	int			 c_redirects;
 	int			 c_file_fd;
+	struct static_cache_ent	*c_file_ent;	/* c_file_fd is its, or NULL */
 	off_t			 c_file_off;
 	off_t			 c_file_left;
 	int			 c_close_after;
@@ -264,6 +267,9 @@ int		front_conn_recv(struct front_conn *);
 int		front_conn_gone(struct front_conn *);
 /* accepted (and its PROXY header read): TLS, or the request head */
 void		front_conn_open(struct front_conn *);
+void		front_conn_addr(const struct sockaddr_storage *, char *,
+		    size_t, uint16_t *);
+void		front_conn_local(struct front_conn *);
 void		front_request_done(struct front_conn *);
 void		front_conn_add(struct front_conn *);
 void		front_conn_close(struct front_conn *);

@@ -8,6 +8,7 @@
 #define CGIJAIL_STATIC_H
 
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "http.h"
@@ -24,6 +25,8 @@ struct static_reply {
 	/* extra header lines, each ending "\r\n": Content-Type,
 	 * Last-Modified, ETag, Accept-Ranges, Content-Range, Location */
 	char	 sr_headers[2048];
+	int	 sr_shared;	/* sr_fd is the cache's: never closed here */
+	int	 sr_direct;	/* sr_fd is the file the path names itself */
 };
 
 /*
@@ -50,7 +53,47 @@ void	static_serve(int docroot_fd, const struct config *,
 void	static_serve_at(int root_fd, const char *prefix,
 	    const struct config *, const struct http_request *,
 	    struct static_reply *out);
-/* closes sr_fd, frees sr_body; safe to call twice */
+/*
+ * The same for a file already open as fd (the cache's, never closed
+ * here: sr_shared), named by hr_path beneath the document root; head,
+ * if not NULL, is what static_file_head() gave for it.
+ */
+void	static_serve_open(int fd, const struct stat *, const char *head,
+	    const struct config *, const struct http_request *,
+	    struct static_reply *out);
+/* a whole file's head lines (200) in buf, as served: -1 if too long */
+int	static_file_head(const char *name, const struct stat *, char *buf,
+	    size_t bufsz);
+/* closes sr_fd (unless sr_shared), frees sr_body; safe to call twice */
 void	static_reply_free(struct static_reply *);
+
+/*
+ * static_cache.c: files served before, by the real path that named them
+ * beneath the document root (see the file).  A hit is the file's
+ * descriptor and stat, valid until the entry is released; hold it while
+ * sending from se_fd.
+ */
+#define STATIC_CACHE_PATH	256	/* longer paths are not cached */
+#define STATIC_CACHE_MAP	16384	/* files up to this size are mapped */
+struct static_cache_ent {
+	char		se_path[STATIC_CACHE_PATH];
+	int		se_fd;
+	struct stat	se_st;
+	char		se_head[512];	/* static_file_head()'s, or "" */
+	void		*se_map;	/* a small file mapped, or NULL */
+	size_t		 se_maplen;
+	int		se_refs;	/* connections sending from se_fd */
+	int		se_dead;	/* out of the cache: freed at release */
+};
+/* before the drop: on only when the root is on a local file system */
+void	static_cache_init(int rootfd);
+/* path's entry, after a look at the change queue; NULL: walk and open */
+struct static_cache_ent *static_cache_get(const char *path);
+/* after path was served as itself (no link on the way): keep it open */
+void	static_cache_add(int rootfd, const char *path);
+/* out of descriptors: every entry goes; how many there were */
+int	static_cache_clear(void);
+void	static_cache_hold(struct static_cache_ent *);
+void	static_cache_release(struct static_cache_ent *);
 
 #endif
