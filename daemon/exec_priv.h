@@ -27,6 +27,7 @@
 #define EXEC_SCRIPTS_CAP	1024	/* sanity bound on max-scripts */
 #define EXEC_REAP_WAIT_MS	2000	/* bounded wait for killed children */
 #define EXEC_READ_BATCH		16	/* front messages per wakeup */
+#define EXEC_SPAWN_BATCH	1	/* of them requests, each waited for */
 #define EXEC_SEND_WAIT_MS	2000	/* a front that reads nothing */
 #define EXEC_FD_RESERVE		64	/* fds kept free for the rest */
 #define EXEC_START_MAX_SEC	5	/* clone to execve, at most */

@@ -332,7 +332,7 @@ static void
 exec_dispatch_front(struct exec *ex)
 {
 	struct msg_hdr	hdr;
-	int		fds[MSG_FDS_MAX], nfds, n, rc;
+	int		fds[MSG_FDS_MAX], nfds, n, rc, spawns = 0;
 
 	for (n = 0; n < EXEC_READ_BATCH; n++) {
 		nfds = 0;
@@ -342,10 +342,13 @@ exec_dispatch_front(struct exec *ex)
 			return;		/* transient; proc_recv is fatal else */
 		if (rc == 0)
 			exec_finish(ex, "front channel closed");
-		if (hdr.mh_type == MSG_EXEC_REQ)
+		if (hdr.mh_type == MSG_EXEC_REQ) {
 			exec_handle_req(ex, hdr.mh_reqid, &ex->ex_rx.req, fds,
 			    nfds);
-		else if (hdr.mh_type == MSG_EXEC_KILL && nfds == 0)
+			/* a spawn waited for its exec: the children's news */
+			if (++spawns == EXEC_SPAWN_BATCH)
+				return;
+		} else if (hdr.mh_type == MSG_EXEC_KILL && nfds == 0)
 			exec_handle_kill(ex, hdr.mh_reqid);
 		else
 			fatalx("protocol violation: message type %u from "
@@ -455,18 +458,20 @@ static void __attribute__((noreturn))
 exec_loop(struct exec *ex)
 {
 	struct epoll_event	evs[32];
-	int			i, n;
+	int			i, n, front;
 
 	for (;;) {
+		front = 0;
 		n = epoll_wait(ex->ex_epfd, evs, 32, -1);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
 			fatal("epoll_wait");
+		/* the children's news first: a spawn waits for its exec */
 		for (i = 0; i < n; i++) {
 			switch ((enum exec_ev)(evs[i].data.u64 >> 48)) {
 			case EXEC_EV_FRONT:
-				exec_dispatch_front(ex);
+				front = 1;
 				break;
 			case EXEC_EV_PARENT:
 				if (evs[i].events & EPOLLOUT)
@@ -485,6 +490,8 @@ exec_loop(struct exec *ex)
 				exec_dispatch_child(ex, evs[i].data.u64);
 			}
 		}
+		if (front)
+			exec_dispatch_front(ex);
 		if (ex->ex_front_gone)
 			exec_finish(ex, "the front stopped reading");
 		exec_watch_log(ex);
