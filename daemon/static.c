@@ -681,6 +681,20 @@ static_serve(int docroot_fd, const struct config *cf,
 	static_serve_at(docroot_fd, "", cf, req, out);
 }
 
+/* an empty reply; -1 (and the 405) if the method is not one for files */
+static int
+static_begin(const struct http_request *req, struct static_reply *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->sr_fd = -1;
+	if (req->hr_method != HTTP_M_GET && req->hr_method != HTTP_M_HEAD) {
+		static_fail(out, 405, "a static file takes GET or HEAD only");
+		static_hdr_add(out, "Allow: GET, HEAD");
+		return -1;
+	}
+	return 0;
+}
+
 void
 static_serve_at(int docroot_fd, const char *prefix, const struct config *cf,
     const struct http_request *req, struct static_reply *out)
@@ -690,13 +704,8 @@ static_serve_at(int docroot_fd, const char *prefix, const struct config *cf,
 	struct stat st;
 	int fd, status;
 
-	memset(out, 0, sizeof(*out));
-	out->sr_fd = -1;
-	if (req->hr_method != HTTP_M_GET && req->hr_method != HTTP_M_HEAD) {
-		static_fail(out, 405, "a static file takes GET or HEAD only");
-		static_hdr_add(out, "Allow: GET, HEAD");
+	if (static_begin(req, out) == -1)
 		return;
-	}
 	if (static_relpath(req, prefix, rel, sizeof(rel)) == -1) {
 		static_fail(out, 404, "not a normalised path");
 		return;
@@ -720,13 +729,8 @@ static_serve_open(int fd, const struct stat *st, const char *head,
 {
 	char	rel[PATH_MAX];
 
-	memset(out, 0, sizeof(*out));
-	out->sr_fd = -1;
-	if (req->hr_method != HTTP_M_GET && req->hr_method != HTTP_M_HEAD) {
-		static_fail(out, 405, "a static file takes GET or HEAD only");
-		static_hdr_add(out, "Allow: GET, HEAD");
+	if (static_begin(req, out) == -1)
 		return;
-	}
 	if (static_relpath(req, "", rel, sizeof(rel)) == -1 ||
 	    !S_ISREG(st->st_mode)) {
 		static_fail(out, 404, "not a normalised path");
