@@ -36,17 +36,6 @@ exec_child_by_reqid(struct exec *ex, uint64_t reqid)
 	return NULL;
 }
 
-static struct exec_child *
-exec_child_alloc(struct exec *ex)
-{
-	size_t	i;
-
-	for (i = 0; i < ex->ex_nslots; i++)
-		if (!ex->ex_child[i].ec_used)
-			return &ex->ex_child[i];
-	return NULL;
-}
-
 /* the pidfd and status fd are the sandbox's: sandbox_release() */
 static void
 exec_child_free(struct exec *ex, struct exec_child *c)
@@ -122,8 +111,14 @@ exec_child_claim(struct exec *ex, uint64_t reqid, const char *script,
     const struct exec_script *sc, ssize_t user)
 {
 	struct exec_child	*c;
+	ssize_t			 pol = -1;
 
-	if ((c = exec_child_alloc(ex)) == NULL)
+	/* a program of the document root: a child made ahead may take it */
+	if (user < 0 && sc->sc_interp == NULL && sc->sc_kind == EXEC_KIND_ELF) {
+		pol = (ssize_t)sc->sc_policy;
+		ex->ex_prep_policy = pol;
+	}
+	if ((c = exec_prep_slot(ex, pol)) == NULL)
 		fatalx("no free child slot");	/* callers checked */
 	if ((c->ec_timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK |
 	    TFD_CLOEXEC)) == -1)
@@ -227,7 +222,9 @@ exec_spawn(struct exec *ex, uint64_t reqid, const char *script,
 	exec_spawn_args(sc, argv, &ss);
 	if (ex->ex_sb.sb_policy[sc->sc_policy].fp_exec_self)
 		exec_also(sc, also, ss.ss_exec_also);
+	exec_prep_unwatch(ex, ss.ss_slot);
 	rc = sandbox_spawn(&ex->ex_sb, &ss, &c->ec_sch, &fail);
+	exec_prep_spawned(ex, ss.ss_slot, rc == 0 && c->ec_sch.sch_prepared);
 	/* the child has its own copies of the trees */
 	if (ss.ss_tree != -1)
 		(void)close(ss.ss_tree);
@@ -317,8 +314,9 @@ exec_child_running(struct exec *ex, struct exec_child *c)
 	exec_metrics_spawned(ex, spent);
 	/* clone to execve, every layer applied (bench/cgi.sh reads this) */
 	exec_reqlog(LOG_LVL_DEBUG, c->ec_reqid, c->ec_script, "started, pid "
-	    "%d, spawn %llu us", (int)c->ec_sch.sch_pid,
-	    (unsigned long long)spent);
+	    "%d, spawn %llu us%s", (int)c->ec_sch.sch_pid,
+	    (unsigned long long)spent, c->ec_sch.sch_prepared ?
+	    ", prepared ahead" : "");
 	if (c->ec_kill == 0)
 		(void)exec_arm(c, sec == 0 ? 0 : sec > spent / 1000000 ?
 		    sec - spent / 1000000 : 1);

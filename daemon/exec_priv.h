@@ -33,6 +33,9 @@
 #define EXEC_START_MAX_SEC	5	/* clone to execve, at most */
 #define EXEC_USER_WAIT_SEC	3	/* over userdir-max-scripts, then 503 */
 #define EXEC_USER_QUEUE_FACTOR	4	/* waiting: this many times its cap */
+#define EXEC_PREPARED		1	/* children made ahead, per policy */
+#define EXEC_SPAWNERS		2	/* each makes one at a time */
+#define EXEC_PREP_FAILS		3	/* unused, in a row: then none are */
 /* whose a script is (exec_userdir_of()): a student's index, or these */
 #define EXEC_USER_NONE		((ssize_t)-1)	/* the document root's */
 #define EXEC_USER_UNKNOWN	((ssize_t)-2)	/* "/~NAME": nobody served */
@@ -46,7 +49,8 @@ enum exec_ev {
 	EXEC_EV_PIDFD,
 	EXEC_EV_TIMER,
 	EXEC_EV_STATUS,		/* the child's exec or its failure */
-	EXEC_EV_METRICS		/* a batch of counters is due */
+	EXEC_EV_METRICS,	/* a batch of counters is due */
+	EXEC_EV_PREP		/* the spawner's answers (exec_prep.c) */
 };
 
 /*
@@ -107,6 +111,8 @@ struct exec {
 	int			 ex_mx_timerfd;
 	int			 ex_mx_armed;
 	int			 ex_mx_dirty;
+	ssize_t			 ex_prep_policy;	/* the last one used */
+	unsigned int		 ex_prep_failed;	/* in a row */
 	union {
 		struct msg_exec_req	 req;
 		char			 buf[MSG_PAYLOAD_MAX];
@@ -160,6 +166,14 @@ void		exec_metrics_refused(struct exec *, enum msg_exec_result);
 void		exec_metrics_start_failed(struct exec *);
 void		exec_metrics_flush(struct exec *);
 void		exec_metrics_send(struct exec *);
+
+/* exec_prep.c: children made before their request (sandbox/prep.c) */
+void		exec_prep_init(struct exec *);
+void		exec_prep_refill(struct exec *);
+void		exec_prep_event(struct exec *, size_t slot);
+void		exec_prep_spawned(struct exec *, size_t slot, int taken);
+void		exec_prep_unwatch(struct exec *, size_t slot);
+struct exec_child *exec_prep_slot(struct exec *, ssize_t policy);
 
 /* exec_queue.c */
 void		exec_tick_arm(struct exec *, int on);

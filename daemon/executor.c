@@ -428,6 +428,7 @@ exec_finish(struct exec *ex, const char *why)
 			exec_child_kill(ex, &ex->ex_child[i], MSG_END_KILLED,
 			    "server stopping");
 	exec_reap_all(ex, EXEC_REAP_WAIT_MS);
+	sandbox_prep_stop(&ex->ex_sb);
 	sandbox_fini(&ex->ex_sb);
 	log_debug("executor exiting: %s", why);
 	exit(0);
@@ -486,6 +487,10 @@ exec_loop(struct exec *ex)
 			case EXEC_EV_METRICS:
 				exec_metrics_send(ex);
 				break;
+			case EXEC_EV_PREP:
+				exec_prep_event(ex, (size_t)(evs[i].data.u64 >>
+				    32) & 0xffff);
+				break;
 			default:
 				exec_dispatch_child(ex, evs[i].data.u64);
 			}
@@ -494,6 +499,7 @@ exec_loop(struct exec *ex)
 			exec_dispatch_front(ex);
 		if (ex->ex_front_gone)
 			exec_finish(ex, "the front stopped reading");
+		exec_prep_refill(ex);
 		exec_watch_log(ex);
 		exec_metrics_flush(ex);
 	}
@@ -512,6 +518,7 @@ exec_main(struct config *cfg)
 	exec_userdir_init(ex);
 	confine_executor();
 	exec_setup_events(ex);
+	exec_prep_init(ex);
 	proc_ready();
 	snprintf(cg, sizeof(cg), ex->ex_sb.sb_cg_version > 0 ? "v%d" : "none",
 	    ex->ex_sb.sb_cg_version);

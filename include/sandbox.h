@@ -84,6 +84,11 @@ struct sandbox_user {
 	struct sandbox_rlimits	 su_rl;
 };
 
+struct sandbox_failure {
+	enum sandbox_step	 sf_step;
+	int			 sf_errno;
+};
+
 struct sandbox {
 	const struct config	*sb_cfg;
 	uid_t			 sb_uid;		/* script user */
@@ -127,6 +132,38 @@ struct sandbox {
 	char			*sb_stack;		/* the child's, spawn.c */
 	char			*sb_stack_map;		/* with its guard page */
 	int			 sb_inited;
+	/* children prepared ahead, one per slot at most (prep.c) */
+	struct sandbox_prep	*sb_prep;		/* sb_nslots */
+	struct sandbox_spawner	*sb_spawner;
+	size_t			 sb_nspawner;
+	uint32_t		 sb_prep_policies;	/* bit i: may */
+	/* one found dead when a request came (SBX_STEP_NONE: none) */
+	struct sandbox_failure	 sb_prep_lost;
+};
+
+/* a slot's prepared child, as the executor knows it (prep.c) */
+enum sandbox_prep_state {
+	SBX_PREP_NONE = 0,
+	SBX_PREP_ASKED,		/* its spawner has it; it has not said hello */
+	SBX_PREP_READY		/* it said hello: its pid and pidfd are known */
+};
+
+struct sandbox_prep {
+	enum sandbox_prep_state	 sp_state;
+	size_t			 sp_policy;
+	size_t			 sp_spawner;
+	int			 sp_chan;	/* its hello, then its request */
+	int			 sp_status;	/* as sch_statusfd */
+	pid_t			 sp_pid;
+	int			 sp_pidfd;
+	int			 sp_cg_slot;	/* as sch_cg_slot */
+};
+
+/* a process that makes prepared children, one at a time */
+struct sandbox_spawner {
+	int			 sw_fd;		/* -1: gone */
+	pid_t			 sw_pid;
+	ssize_t			 sw_slot;	/* whose child it makes, or -1 */
 };
 
 struct sandbox_spawn {
@@ -158,16 +195,12 @@ struct sandbox_spawn {
 
 
 struct sandbox_child {
+	int		 sch_prepared;	/* a prepared child took it */
 	pid_t		 sch_pid;
 	int		 sch_pidfd;	/* closed by sandbox_release() */
 	int		 sch_statusfd;	/* a failure record, or EOF at exec */
 	uint64_t	 sch_reqid;
 	int		 sch_cg_slot;	/* its slot's cgroups, or -1 */
-};
-
-struct sandbox_failure {
-	enum sandbox_step	 sf_step;
-	int			 sf_errno;
 };
 
 /*
@@ -199,6 +232,40 @@ int	sandbox_started(struct sandbox_child *, struct sandbox_failure *);
  */
 int	sandbox_user_clone(const struct sandbox_user *, int rwfd, int *tree,
 	    int *rw);
+/*
+ * Children prepared ahead (sandbox/prep.c): each has every layer applied
+ * and waits for one request, which sandbox_spawn() then hands it when the
+ * slot and the request fit (a program of the document root, exec'd by
+ * its descriptor, under a policy that lets the child take the request
+ * after its filter).  Spawners, processes forked from the executor, make
+ * them; they are the executor's children (CLONE_PARENT).
+ * sandbox_prep_start(): n spawners, which keep no descriptor of ours
+ * but their channel, for the policies that allow it; -1 with err when
+ * none can.
+ */
+int	sandbox_prep_start(struct sandbox *, size_t n, char *err,
+	    size_t errsz);
+int	sandbox_prep_policy_ok(const struct sandbox *, size_t policy);
+/*
+ * Ask for a child in a free slot: 0, or -1 (EBUSY: no spawner is free).
+ * Then watch sp_chan for its hello while it is SBX_PREP_ASKED, sp_pidfd
+ * for its end once SBX_PREP_READY (sandbox_prep_event()), until
+ * sandbox_spawn() or sandbox_prep_discard() takes the slot.
+ */
+int	sandbox_prep_ask(struct sandbox *, size_t slot, size_t policy);
+/*
+ * What was watched spoke: its hello (1: it is ready; 0: nothing yet), or
+ * its end before its request (-1: *fail says where, SBX_STEP_NONE if it
+ * left no record; reaped, the slot free).
+ */
+int	sandbox_prep_event(struct sandbox *, size_t slot,
+	    struct sandbox_failure *fail);
+enum sandbox_prep_state sandbox_prep_state(const struct sandbox *,
+	    size_t slot, size_t *policy);
+/* the slot is needed otherwise: its child is killed and reaped */
+void	sandbox_prep_discard(struct sandbox *, size_t slot);
+/* at the executor's end: the spawners and every waiting child go */
+void	sandbox_prep_stop(struct sandbox *);
 /* kill the whole pid namespace of a child (SIGKILL to its pid 1) */
 int	sandbox_kill(struct sandbox *, struct sandbox_child *);
 /* sandbox_release(): the limits a child hit */

@@ -20,6 +20,73 @@
 #define NS_CLONE_FLAGS	(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | \
 	CLONE_NEWUTS)
 
+/* spawn.c: what a child is, for prep.c's prepared children too */
+/* the child's own descriptors, after its stdio, before anything opens */
+#define SPAWN_FD_STATUS		3	/* the failure record's pipe */
+#define SPAWN_FD_EXEC		4	/* the validated file */
+#define SPAWN_FD_USERNS		5	/* the slot's user namespace */
+#define SPAWN_FD_TREE		6	/* userdir: the student's tree */
+#define SPAWN_FD_RW		7	/* userdir: its writable directory */
+#define SPAWN_FD_FIRST_FREE	8
+
+/*
+ * The executor's own long-lived descriptors (a user namespace and four
+ * cgroup files per slot, a student's tree) are moved up to 1024 (half
+ * the descriptor limit if that is below 2048), so that a child sharing
+ * its table copies only the ones below: the request's.
+ */
+#define SPAWN_FD_ASIDE		1024
+
+/* the child's own stack, below it a page that faults on overflow */
+#define SPAWN_STACK_SIZE	(256 * 1024)
+
+/* what the child is given: it runs on its own stack, in our memory */
+struct spawn_arg {
+	const struct sandbox		*sa_sb;
+	const struct sandbox_spawn	*sa_ss;
+	const int			*sa_cgfds;
+	int				 sa_statusfd;
+	int				 sa_userns;	/* the slot's, or -1 */
+	int				 sa_shared;	/* CLONE_FILES */
+};
+
+/* what a failing step writes on the status pipe */
+struct spawn_record {
+	int32_t		 sr_step;
+	int32_t		 sr_errno;
+};
+
+/*
+ * The functions that end the child (by _exit or by exec) are left out of
+ * ASan: before a call that does not return it would clear the stack it
+ * knows, the executor's, and warn on the script's stderr that the child's
+ * is another.  What they call is still checked.
+ */
+#define SPAWN_NO_ASAN	__attribute__((no_sanitize_address))
+
+
+#define SPAWN_STEP(fd, step, call) do {					\
+	if ((call) == -1)						\
+		spawn_die((fd), (step));				\
+} while (0)
+
+void	spawn_die(int statusfd, enum sandbox_step)
+	    __attribute__((noreturn));				/* child */
+int	spawn_fds(const struct sandbox_spawn *, int statusfd, int userns,
+	    int shared);					/* child */
+int	spawn_seccomp(const struct sandbox *, size_t policy);	/* child */
+void	spawn_layers(const struct sandbox *, const struct sandbox_spawn *,
+	    const struct spawn_arg *);				/* child */
+/* userns -1: a dup of the slot's (or the student's own) */
+int	spawn_arg_init(struct spawn_arg *, const struct sandbox *,
+	    const struct sandbox_spawn *, const int *cgfds, int statusfd,
+	    int userns);
+int	spawn_check(const struct sandbox *, const struct sandbox_spawn *);
+
+/* prep.c: children prepared ahead (the executor's side) */
+int	prep_take(struct sandbox *, const struct sandbox_spawn *,
+	    struct sandbox_child *, struct sandbox_failure *);
+
 /* ns.c */
 int	ns_net_isolate(const struct config *, char *, size_t);
 void	ns_signals_block(uint64_t *old);

@@ -32,41 +32,6 @@
 #define SPAWN_DEFAULT_NAME	"policy/default.policy (built in)"
 #define SPAWN_FLAGS		(CLONE_PIDFD | NS_CLONE_FLAGS)
 
-/* the child's own descriptors, after its stdio, before anything opens */
-#define SPAWN_FD_STATUS		3	/* the failure record's pipe */
-#define SPAWN_FD_EXEC		4	/* the validated file */
-#define SPAWN_FD_USERNS		5	/* the slot's user namespace */
-#define SPAWN_FD_TREE		6	/* userdir: the student's tree */
-#define SPAWN_FD_RW		7	/* userdir: its writable directory */
-#define SPAWN_FD_FIRST_FREE	8
-
-/*
- * The executor's own long-lived descriptors (a user namespace and four
- * cgroup files per slot, a student's tree) are moved up to 1024 (half
- * the descriptor limit if that is below 2048), so that a child sharing
- * its table copies only the ones below: the request's.
- */
-#define SPAWN_FD_ASIDE		1024
-
-/* the child's own stack, below it a page that faults on overflow */
-#define SPAWN_STACK_SIZE	(256 * 1024)
-
-/* what the child is given: it runs on its own stack, in our memory */
-struct spawn_arg {
-	const struct sandbox		*sa_sb;
-	const struct sandbox_spawn	*sa_ss;
-	const int			*sa_cgfds;
-	int				 sa_statusfd;
-	int				 sa_userns;	/* the slot's, or -1 */
-	int				 sa_shared;	/* CLONE_FILES */
-};
-
-/* what a failing step writes on the status pipe */
-struct spawn_record {
-	int32_t		 sr_step;
-	int32_t		 sr_errno;
-};
-
 static const char *const spawn_step_names[SBX_STEP_MAX] = {
 	[SBX_STEP_NONE] = "none",
 	[SBX_STEP_CGROUP] = "cgroup",
@@ -97,16 +62,8 @@ sandbox_step_name(enum sandbox_step step)
 	return spawn_step_names[step];
 }
 
-/*
- * The functions that end the child (by _exit or by exec) are left out of
- * ASan: before a call that does not return it would clear the stack it
- * knows, the executor's, and warn on the script's stderr that the child's
- * is another.  What they call is still checked.
- */
-#define SPAWN_NO_ASAN	__attribute__((no_sanitize_address))
-
 /* child: tell the executor which step failed, and why, then die */
-static void SPAWN_NO_ASAN __attribute__((noreturn))
+void SPAWN_NO_ASAN __attribute__((noreturn))
 spawn_die(int statusfd, enum sandbox_step step)
 {
 	struct spawn_record	 rec = { (int32_t)step, (int32_t)errno };
@@ -114,11 +71,6 @@ spawn_die(int statusfd, enum sandbox_step step)
 	(void)syscall(SYS_write, statusfd, &rec, sizeof(rec));
 	_exit(127);
 }
-
-#define SPAWN_STEP(fd, step, call) do {					\
-	if ((call) == -1)						\
-		spawn_die((fd), (step));				\
-} while (0)
 
 /*
  * child: the pipes on 0-2, our own three descriptors at fixed numbers
@@ -130,7 +82,7 @@ spawn_die(int statusfd, enum sandbox_step step)
  * table is changed.  Moves are made through fds above every source, so
  * no source is overwritten.
  */
-static int
+int
 spawn_fds(const struct sandbox_spawn *ss, int statusfd, int userns,
     int shared)
 {
@@ -161,7 +113,7 @@ spawn_fds(const struct sandbox_spawn *ss, int statusfd, int userns,
 }
 
 /* child: the floor unless merged in, the policy; one prctl each */
-static int
+int
 spawn_seccomp(const struct sandbox *sb, size_t policy)
 {
 	return filter_install_policy(&sb->sb_floor, &sb->sb_policy[policy]);
@@ -178,14 +130,14 @@ spawn_exec(const struct sandbox_spawn *ss)
 }
 
 /*
- * child: DESIGN.md "The sandbox", in order, but for the descriptors
- * (closed first, not last) and the user namespace (entered once the
- * mounts are done, which need the host's; setns gives a full bounding
- * set and default securebits in it, so both are dropped after it).
- * Raw system calls, no allocation.
+ * child: DESIGN.md "The sandbox", in order, up to landlock, but for the
+ * descriptors (closed first, not last) and the user namespace (entered
+ * once the mounts are done, which need the host's; setns gives a full
+ * bounding set and default securebits in it, so both are dropped after
+ * it).  Raw system calls, no allocation.  Returns only if all applied.
  */
-static void SPAWN_NO_ASAN __attribute__((noreturn))
-spawn_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
+void SPAWN_NO_ASAN
+spawn_layers(const struct sandbox *sb, const struct sandbox_spawn *ss,
     const struct spawn_arg *sa)
 {
 	const int			 statusfd = sa->sa_statusfd;
@@ -219,6 +171,16 @@ spawn_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
 	SPAWN_STEP(st, SBX_STEP_NNP, caps_no_new_privs());
 	SPAWN_STEP(st, SBX_STEP_LANDLOCK, landlock_restrict(sb, ss,
 	    sb->sb_policy[ss->ss_policy].fp_exec_self, SPAWN_FD_EXEC));
+}
+
+/* child: every layer, the script's directory, the filter, its exec */
+static void SPAWN_NO_ASAN __attribute__((noreturn))
+spawn_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
+    const struct spawn_arg *sa)
+{
+	const int	 st = SPAWN_FD_STATUS;
+
+	spawn_layers(sb, ss, sa);
 	SPAWN_STEP(st, SBX_STEP_CWD, (int)syscall(SYS_chdir, ss->ss_cwd));
 	SPAWN_STEP(st, SBX_STEP_SECCOMP, spawn_seccomp(sb, ss->ss_policy));
 	(void)spawn_exec(ss);
@@ -259,7 +221,7 @@ spawn_fail(struct sandbox_failure *fail, enum sandbox_step step, int e)
 	return -1;
 }
 
-static int
+int
 spawn_check(const struct sandbox *sb, const struct sandbox_spawn *ss)
 {
 	return sb->sb_inited && ss->ss_policy < sb->sb_npolicy &&
@@ -276,9 +238,10 @@ spawn_check(const struct sandbox *sb, const struct sandbox_spawn *ss)
  * namespace is lent at a low number, among the request's descriptors,
  * for a child that copies only those.  0, or -1 with errno.
  */
-static int
+int
 spawn_arg_init(struct spawn_arg *sa, const struct sandbox *sb,
-    const struct sandbox_spawn *ss, const int *cgfds, int statusfd)
+    const struct sandbox_spawn *ss, const int *cgfds, int statusfd,
+    int userns)
 {
 	/* the last child's frames, which never returned, left their marks */
 	ASAN_UNPOISON_MEMORY_REGION(sb->sb_stack, SPAWN_STACK_SIZE);
@@ -287,8 +250,11 @@ spawn_arg_init(struct spawn_arg *sa, const struct sandbox *sb,
 	sa->sa_cgfds = cgfds;
 	sa->sa_statusfd = statusfd;
 	sa->sa_shared = ss->ss_user == NULL;
-	sa->sa_userns = ss->ss_user != NULL ? ss->ss_user->su_userns :
-	    fcntl(sb->sb_userns[ss->ss_slot], F_DUPFD_CLOEXEC, 0);
+	if (userns != -1)
+		sa->sa_userns = userns;
+	else
+		sa->sa_userns = ss->ss_user != NULL ? ss->ss_user->su_userns :
+		    fcntl(sb->sb_userns[ss->ss_slot], F_DUPFD_CLOEXEC, 0);
 	return sa->sa_userns == -1 ? -1 : 0;
 }
 
@@ -310,6 +276,9 @@ sandbox_spawn(struct sandbox *sb, const struct sandbox_spawn *ss,
 	fail->sf_errno = 0;
 	if (!spawn_check(sb, ss))
 		return spawn_fail(fail, SBX_STEP_CLONE, EINVAL);
+	/* a child made ready for this slot: it needs only the request */
+	if (prep_take(sb, ss, ch, &sb->sb_prep_lost) == 0)
+		return 0;
 	if (pipe2(st, O_CLOEXEC) == -1)
 		return spawn_fail(fail, SBX_STEP_CLONE, errno);
 	if (limits_cgroup_create(sb, ss->ss_user != NULL ?
@@ -319,7 +288,7 @@ sandbox_spawn(struct sandbox *sb, const struct sandbox_spawn *ss,
 		(void)close(st[1]);
 		return spawn_fail(fail, SBX_STEP_CGROUP, save);
 	}
-	if (spawn_arg_init(&sa, sb, ss, cgfds, st[1]) == -1) {
+	if (spawn_arg_init(&sa, sb, ss, cgfds, st[1], -1) == -1) {
 		save = errno;
 		(void)close(st[0]);
 		(void)close(st[1]);
@@ -589,6 +558,8 @@ sandbox_fini(struct sandbox *sb)
 	filter_free(&sb->sb_floor);
 	jail_user_fini(sb);
 	userns_fini(sb);
+	free(sb->sb_prep);
+	sb->sb_prep = NULL;
 	if (sb->sb_stack_map != NULL)
 		(void)munmap(sb->sb_stack_map, (size_t)(sb->sb_stack -
 		    sb->sb_stack_map) + SPAWN_STACK_SIZE);

@@ -159,10 +159,14 @@ def script_procs(d, exclude=('ok.sh',)):
     if d.proc is None:
         return []
     out = []
+    own = ct.proc_exe(d.proc.pid)
     for pid in proc_descendants(d.proc.pid):
         try:
             st = proc_status(pid)
         except OSError:
+            continue
+        # a child prepared ahead runs our binary until its request
+        if own is not None and ct.proc_exe(pid) == own:
             continue
         uid = st.get('Uid', '').split()[:1]
         if uid and ct.is_script_uid(int(uid[0])) and \

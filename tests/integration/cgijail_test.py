@@ -116,6 +116,25 @@ def proc_descendants(pid, limit=10000):
     return out
 
 
+def proc_exe(pid):
+    """What /proc/PID/exe names, or None (gone, a kernel thread)."""
+    try:
+        return os.readlink('/proc/%d/exe' % pid)
+    except OSError:
+        return None
+
+
+def script_descendants(pid):
+    """The descendants of pid (the executor) that are scripts: not the
+    executor's spawners nor a child one of them prepared, which waits for
+    its request with every layer on (sandbox/prep.c).  Those run the
+    daemon's own binary until that child's exec; a script never can (the
+    binary is not in the jail)."""
+    own = proc_exe(pid)
+    return [p for p in proc_descendants(pid)
+            if own is None or proc_exe(p) != own]
+
+
 def proc_stat(pid):
     """(state, starttime) from /proc/PID/stat, or None if gone."""
     try:

@@ -25,7 +25,8 @@ import time
 
 from cgijail_test import (SLOW, assert_error_page, assert_status,
                           assert_still_serving, fixture, helper, proc_comm,
-                          proc_descendants, proc_status, rid_of, wait_until)
+                          proc_descendants, proc_status, rid_of,
+                          script_descendants, wait_until)
 from rootless_common import (READY_WAIT, RootlessDaemon, Student, host_ids,
                              ns_of)
 from test_hardening_uid import TWO_SH
@@ -95,8 +96,8 @@ def test_rootless_serves_static_get_post_500_403_and_timeout():
                           3.0), d.log_tail()
         # the killed script left nothing behind
         ex = d.wait_pids()['executor']
-        assert wait_until(lambda: not proc_descendants(ex), 3.0), \
-            proc_descendants(ex)
+        assert wait_until(lambda: not script_descendants(ex), 3.0), \
+            script_descendants(ex)
         assert_still_serving(d)
 
 
@@ -276,4 +277,4 @@ def test_rootless_limits_count_one_request_without_cgroups():
             assert time.monotonic() - t0 < 3.0 * SLOW
             assert bombs(), 'the bomb ended before the check'
             assert_error_page(bomb.read_response(), 500, d)
-        assert wait_until(lambda: not proc_descendants(ex), 3.0)
+        assert wait_until(lambda: not script_descendants(ex), 3.0)

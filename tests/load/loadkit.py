@@ -11,12 +11,14 @@ import heapq
 import os
 import random
 import select
+import signal
 import socket
+import subprocess
 import threading
 import time
 
 import cgijail_test as ct
-from cgijail_test import Conn, ProtocolError
+from cgijail_test import Conn, ProtocolError, Skip
 
 # the whole of 127/8 is loopback on Linux: one "client" per address, so
 # the per-address connection cap does not hide what is being tested
@@ -290,9 +292,12 @@ def nobody_procs():
     """Processes of the script uids below this worker (a subreaper): the scripts
     of the daemons this test started, wherever they were reparented."""
     out = []
+    own = os.path.realpath(ct.DAEMON)
     for pid in ct.proc_descendants(os.getpid()):
         uid = proc_uid(pid)
-        if uid is not None and ct.is_script_uid(uid):
+        # a child prepared ahead runs the daemon's binary until its request
+        if uid is not None and ct.is_script_uid(uid) and \
+                ct.proc_exe(pid) != own:
             out.append('%d (%s)' % (pid, ct.proc_comm(pid)))
     return out
 
@@ -331,3 +336,59 @@ def classify(d, get, expected):
             return 'wrong: bad error page: %s' % str(e)[:200]
     return 'wrong: %d, %d bytes %r (expected %d bytes %r)' % (
         r.status, len(r.body), r.body[:60], len(expected), expected[:60])
+
+
+# ---- strace on running daemon processes -------------------------------
+
+class Strace:
+    """strace (with args) attached to pids while the block runs:
+
+        with Strace([executor], ['-f'], probe) as st:
+            ... the load ...
+        st.lines, st.skip
+
+    probe() makes a call happen (a request); it is repeated until strace's
+    output shows one, so the block starts attached.  skip: how many lines
+    were there then (the probes').  Skip if strace is not installed."""
+
+    def __init__(self, pids, args, probe):
+        self.out = '/tmp/cgijail-strace.%d.%d' % (os.getpid(), id(self))
+        self.cmd = ['strace', '-qq', '-o', self.out] + list(args)
+        for p in pids:
+            self.cmd += ['-p', str(p)]
+        self.probe = probe
+        self.proc = None
+        self.lines = []
+        self.skip = 0
+
+    def _attached(self):
+        self.probe()
+        return os.path.exists(self.out) and os.path.getsize(self.out) > 0
+
+    def __enter__(self):
+        try:
+            self.proc = subprocess.Popen(self.cmd, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL)
+        except FileNotFoundError:
+            raise Skip('strace is not installed (make deps)')
+        try:
+            assert ct.wait_until(self._attached, 10.0, 0.2), \
+                'strace never attached'
+            time.sleep(0.2)
+            with open(self.out) as f:
+                self.skip = len(f.readlines())
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.send_signal(signal.SIGINT)
+        self.proc.wait(timeout=10)
+        try:
+            with open(self.out) as f:
+                self.lines = f.readlines()
+            os.unlink(self.out)
+        except OSError:
+            pass
+        return False

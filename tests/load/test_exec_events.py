@@ -12,14 +12,10 @@ child's news (its exec, its end) waiting behind the whole burst.  strace,
 attached to the executor alone, counts the calls; no timing is asserted.
 """
 
-import os
 import re
-import signal
-import subprocess
-import time
 
-from cgijail_test import Daemon, Skip, fixture, wait_until
-from loadkit import fetch, run_threads
+from cgijail_test import Daemon, fixture
+from loadkit import Strace, fetch, run_threads
 
 REQUESTS = 160
 CONCURRENCY = 16
@@ -32,18 +28,6 @@ MAX_WAITS_PER_REQUEST = 12
 MAX_SPAWNS_PER_TURN = 2
 
 
-def _strace(pid, out):
-    try:
-        p = subprocess.Popen(['strace', '-qq', '-p', str(pid), '-o', out,
-                              '-e', 'trace=epoll_wait,epoll_ctl,clone,clone3'],
-                             stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
-    except FileNotFoundError:
-        raise Skip('strace is not installed (make deps)')
-    # attached once the executor's next call shows up
-    return p
-
-
 def _hello(d, tag):
     r = fetch(d, '/cgi-bin/ok.sh?%d' % tag, None, 30.0)
     return None if r.status == 200 else '%d: %d' % (tag, r.status)
@@ -54,29 +38,16 @@ def test_executor_neither_spins_nor_keeps_closed_fds_in_its_epoll_set():
                 config_lines=['max-scripts 16']) as d:
         executor = d.wait_pids()['executor']
         assert fetch(d, '/cgi-bin/ok.sh?warm').status == 200
-        out = '/tmp/cgijail-exec-events.%d' % os.getpid()
-        p = _strace(executor, out)
-        try:
-            # strace is attached when a request's calls reach its file
-            def attached():
-                fetch(d, '/cgi-bin/ok.sh?probe')
-                return os.path.exists(out) and os.path.getsize(out) > 0
-            assert wait_until(attached, 10.0, 0.2), 'strace never attached'
-            time.sleep(0.2)
-            with open(out) as f:
-                skip = len(f.readlines())
+        with Strace([executor], ['-e', 'trace=epoll_wait,epoll_ctl,clone,'
+                                 'clone3'],
+                    lambda: fetch(d, '/cgi-bin/ok.sh?probe')) as st:
             args = [(d, i) for i in range(REQUESTS)]
             res = []
             for i in range(0, REQUESTS, CONCURRENCY):
                 res += run_threads(_hello, args[i:i + CONCURRENCY], 60.0)
             bad = [r for r in res if r is not None]
             assert not bad, bad[:5]
-        finally:
-            p.send_signal(signal.SIGINT)
-            p.wait(timeout=10)
-        with open(out) as f:
-            lines = f.readlines()[skip:]
-        os.unlink(out)
+    lines = st.lines[st.skip:]
     waits = [ln for ln in lines if ln.startswith('epoll_wait(')]
     stale = [ln.strip() for ln in lines if ln.startswith('epoll_ctl(') and
              re.search(r'= -1 EBADF', ln)]

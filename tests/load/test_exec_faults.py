@@ -22,12 +22,9 @@ shows N for each child.
 
 import os
 import re
-import signal
-import subprocess
-import time
 
-from cgijail_test import Daemon, Skip, fixture, wait_until
-from loadkit import fetch, run_threads
+from cgijail_test import Daemon, fixture
+from loadkit import Strace, fetch, run_threads
 
 REQUESTS = 200
 CONCURRENCY = 8
@@ -84,26 +81,11 @@ def test_a_child_copies_only_the_requests_descriptors():
         assert fetch(d, '/cgi-bin/ok.sh?warm').status == 200
         held = len(os.listdir('/proc/%d/fd' % executor))
         assert held > MAX_COPIED + 64, held
-        out = '/tmp/cgijail-exec-fds.%d' % os.getpid()
-        try:
-            p = subprocess.Popen(['strace', '-f', '-qq', '-p', str(executor),
-                                  '-o', out, '-e', 'trace=close_range,clone,clone3'],
-                                 stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL)
-        except FileNotFoundError:
-            raise Skip('strace is not installed (make deps)')
-        try:
-            def attached():
-                fetch(d, '/cgi-bin/ok.sh?probe')
-                return os.path.exists(out) and os.path.getsize(out) > 0
-            assert wait_until(attached, 10.0, 0.2), 'strace never attached'
+        with Strace([executor], ['-f', '-e',
+                                 'trace=close_range,clone,clone3'],
+                    lambda: fetch(d, '/cgi-bin/ok.sh?probe')) as st:
             _run(d, 40, 8)
-        finally:
-            p.send_signal(signal.SIGINT)
-            p.wait(timeout=10)
-        with open(out) as f:
-            lines = f.readlines()
-        os.unlink(out)
+    lines = st.lines
     clones = [ln for ln in lines if re.search(r'clone3?\(', ln) and
               'CLONE_NEWPID' in ln]
     copies = [int(m.group(1)) for m in

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * exec_prep.c: which slots hold a child prepared ahead, and for which
+ * policy (sandbox/prep.c makes them).  Once a program of the document
+ * root has run, after each turn of the loop in which no script runs and
+ * nothing is queued, up to EXEC_PREPARED children of the policy last
+ * used are asked for, in the highest free slots, of EXEC_SPAWNERS
+ * spawners.  Not while a script runs: a child applying its layers then
+ * competes with it for the CPU and for the kernel's locks (cgroup
+ * migration, mounts), and under load every request starts its own
+ * child anyway.  Never in the only slot (max-scripts 1).  A request takes
+ * a slot whose child fits it, else a slot without one, else one whose
+ * child is then discarded.  Executor role.
+ */
+#include <sys/epoll.h>
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exec_priv.h"
+
+void
+exec_prep_init(struct exec *ex)
+{
+	char	 err[256];
+
+	ex->ex_prep_policy = -1;	/* none until a program has run */
+	if (ex->ex_nslots <= EXEC_PREPARED)
+		return;
+	if (sandbox_prep_start(&ex->ex_sb, EXEC_SPAWNERS, err,
+	    sizeof(err)) == -1)
+		log_info("scripts start when their request comes: %s", err);
+}
+
+/*
+ * Out of the epoll set before anything may close it: epoll watches the
+ * file, and a student's child may hold a copy of it for a moment.
+ */
+void
+exec_prep_unwatch(struct exec *ex, size_t slot)
+{
+	enum sandbox_prep_state	 st;
+
+	st = sandbox_prep_state(&ex->ex_sb, slot, NULL);
+	if (st != SBX_PREP_NONE)
+		(void)epoll_ctl(ex->ex_epfd, EPOLL_CTL_DEL, st ==
+		    SBX_PREP_ASKED ? ex->ex_sb.sb_prep[slot].sp_chan :
+		    ex->ex_sb.sb_prep[slot].sp_pidfd, NULL);
+}
+
+/* its hello on its socket while it is asked for; then its end */
+static void
+exec_prep_watch(struct exec *ex, size_t slot)
+{
+	enum sandbox_prep_state	 st;
+
+	st = sandbox_prep_state(&ex->ex_sb, slot, NULL);
+	if (st != SBX_PREP_NONE)
+		exec_watch(ex, EPOLL_CTL_ADD, st == SBX_PREP_ASKED ?
+		    ex->ex_sb.sb_prep[slot].sp_chan :
+		    ex->ex_sb.sb_prep[slot].sp_pidfd, EPOLLIN,
+		    exec_tag(EXEC_EV_PREP, slot, 0));
+}
+
+/*
+ * One that died before its request: the same steps would fail for the
+ * next, so after EXEC_PREP_FAILS in a row none are made.
+ */
+static void
+exec_prep_failed(struct exec *ex, size_t slot,
+    const struct sandbox_failure *fail)
+{
+	++ex->ex_prep_failed;
+	if (fail->sf_step == SBX_STEP_NONE)
+		log_warnx("a child prepared in slot %zu ended before its "
+		    "request%s", slot, ex->ex_prep_failed >= EXEC_PREP_FAILS ?
+		    "; no more are prepared" : "");
+	else
+		log_warnx("a child prepared in slot %zu failed at %s: %s%s",
+		    slot, sandbox_step_name(fail->sf_step),
+		    strerror(fail->sf_errno), ex->ex_prep_failed >=
+		    EXEC_PREP_FAILS ? "; no more are prepared" : "");
+}
+
+/* its hello, or its end before a request came */
+void
+exec_prep_event(struct exec *ex, size_t slot)
+{
+	struct sandbox_failure	 fail;
+
+	if (slot >= ex->ex_nslots ||
+	    sandbox_prep_state(&ex->ex_sb, slot, NULL) == SBX_PREP_NONE)
+		return;		/* a stale event */
+	exec_prep_unwatch(ex, slot);
+	if (sandbox_prep_event(&ex->ex_sb, slot, &fail) == -1) {
+		exec_prep_failed(ex, slot, &fail);
+		return;
+	}
+	exec_prep_watch(ex, slot);
+}
+
+/*
+ * After a spawn: one taken ends a run of failures; one found dead when
+ * its request came adds to it.
+ */
+void
+exec_prep_spawned(struct exec *ex, size_t slot, int taken)
+{
+	struct sandbox_failure	*lost = &ex->ex_sb.sb_prep_lost;
+
+	if (taken)
+		ex->ex_prep_failed = 0;
+	if (lost->sf_step == SBX_STEP_NONE && lost->sf_errno == 0)
+		return;
+	exec_prep_failed(ex, slot, lost);
+	lost->sf_step = SBX_STEP_NONE;
+	lost->sf_errno = 0;
+}
+
+/* a free slot for a request: policy -1 when no prepared child fits it */
+struct exec_child *
+exec_prep_slot(struct exec *ex, ssize_t policy)
+{
+	const struct sandbox	*sb = &ex->ex_sb;
+	enum sandbox_prep_state	 st;
+	ssize_t			 none = -1, other = -1;
+	size_t			 i, pol;
+
+	for (i = 0; i < ex->ex_nslots; i++) {
+		if (ex->ex_child[i].ec_used)
+			continue;
+		st = sandbox_prep_state(sb, i, &pol);
+		if (st == SBX_PREP_READY && policy >= 0 &&
+		    pol == (size_t)policy)
+			return &ex->ex_child[i];
+		if (st == SBX_PREP_NONE && none == -1)
+			none = (ssize_t)i;
+		else if (st != SBX_PREP_NONE && other == -1)
+			other = (ssize_t)i;
+	}
+	if (none == -1)
+		none = other;
+	return none == -1 ? NULL : &ex->ex_child[none];
+}
+
+void
+exec_prep_refill(struct exec *ex)
+{
+	struct sandbox		*sb = &ex->ex_sb;
+	enum sandbox_prep_state	 st;
+	size_t			 i, pol, mine = 0, all = 0;
+
+	if (ex->ex_qlen > 0 || ex->ex_stopping || ex->ex_nrunning > 0 ||
+	    ex->ex_prep_failed >= EXEC_PREP_FAILS || ex->ex_prep_policy < 0 ||
+	    !sandbox_prep_policy_ok(sb, (size_t)ex->ex_prep_policy))
+		return;
+	for (i = 0; i < ex->ex_nslots; i++) {
+		st = sandbox_prep_state(sb, i, &pol);
+		if (st == SBX_PREP_NONE)
+			continue;
+		all++;
+		if (pol == (size_t)ex->ex_prep_policy)
+			mine++;
+	}
+	/* another policy's children wait for their own requests, within 2x */
+	for (i = ex->ex_nslots; i-- > 0 && mine < EXEC_PREPARED &&
+	    all < 2 * EXEC_PREPARED;) {
+		if (ex->ex_child[i].ec_used ||
+		    sandbox_prep_state(sb, i, NULL) != SBX_PREP_NONE)
+			continue;
+		if (sandbox_prep_ask(sb, i, (size_t)ex->ex_prep_policy) ==
+		    -1) {
+			if (errno != EBUSY)
+				log_warn("preparing a child in slot %zu", i);
+			return;
+		}
+		exec_prep_watch(ex, i);
+		mine++;
+		all++;
+	}
+}

@@ -1,0 +1,863 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * prep.c: children prepared ahead.  A child of the document root's
+ * program is made before its request comes and applies every layer of
+ * spawn.c up to and including its seccomp filter; then it waits on a
+ * socket for one request (its stdio, the validated file, its directory,
+ * argv and environment) and execs.  It serves that one request and no
+ * other.
+ *
+ * Spawners make them: processes forked from the executor once it is
+ * confined, which do nothing else.  A spawner clones its child sharing
+ * its memory, so nothing is copied and the exec drops nothing, and then
+ * sleeps in ppoll until the child has exec'd or died (the end of file of
+ * its status pipe), for as long as the child waits for a request; it
+ * touches nothing the child uses meanwhile, not even errno (raw calls).
+ * Not CLONE_VFORK: a vfork wait is uninterruptible and would count in
+ * the load average for as long as the child waits.  The child is the
+ * executor's (CLONE_PARENT) and says hello to it first: the kernel
+ * attaches its pid (SO_PASSCRED), and the executor, which alone can reap
+ * it, opens its pidfd.  The executor then supervises it like any other,
+ * through the pidfd and the status pipe.
+ *
+ * Trusts: the executor (a spawner's only peer, root like it); a child
+ * takes its request from the executor alone, through a socket pair made
+ * for it, and checks it anyway.
+ */
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "sandbox_priv.h"
+
+#define PREP_FLAGS	(CLONE_PARENT | CLONE_VM | NS_CLONE_FLAGS)
+#define PREP_NFDS	4		/* stdin, stdout, stderr, the file */
+/* a command's: socket, status pipe both ends, user namespace, cgroups */
+#define PREP_CMD_FDS	(4 + LIMITS_CG_FDS)
+#define PREP_ARGV_MAX	3		/* a program's argv: itself, NULL */
+#define PREP_ENV_MAX	512
+#define PREP_DATA_MAX	(96 * 1024)	/* cwd, argv, environment */
+#define PREP_MAGIC	0x63676a70U	/* "cgjp" */
+#define PREP_HELLO_MS	2000		/* a discard waits this at most */
+#define PREP_NAME	"cgijail-spawn"
+
+/*
+ * executor -> spawner: make a child for this slot; along come its socket
+ * end, the status pipe's write and read ends, the slot's user namespace
+ * and its cgroup.procs files (bit i of pc_cgmask: the i-th is there)
+ */
+struct prep_cmd {
+	uint32_t	pc_slot;
+	uint32_t	pc_policy;
+	uint32_t	pc_cgmask;
+	uint32_t	pc_nfds;
+};
+
+/* child -> executor, first: hello (the kernel adds its credentials) */
+struct prep_hello {
+	uint32_t	ph_magic;
+};
+
+/* executor -> child: the request; strings NUL-ended, one after another */
+struct prep_req {
+	uint32_t	rq_magic;
+	uint32_t	rq_argc;
+	uint32_t	rq_envc;
+	uint32_t	rq_len;
+	char		rq_data[PREP_DATA_MAX];	/* cwd, argv[], envp[] */
+};
+
+/*
+ * The child's request and its pointers: in the spawner's memory, which
+ * its one child at a time shares while the spawner waits for it.
+ */
+static struct prep_req	 prep_rx;
+static char		*prep_argv[PREP_ARGV_MAX + 1];
+static char		*prep_envp[PREP_ENV_MAX + 1];
+/* the executor's outgoing request, made in place */
+static struct prep_req	 prep_tx;
+
+/* one message with up to nfds descriptors; -1 with errno */
+static ssize_t
+prep_send(int fd, const void *buf, size_t len, const int *fds, size_t nfds)
+{
+	union {
+		struct cmsghdr	 hdr;
+		char		 buf[CMSG_SPACE(sizeof(int) * PREP_CMD_FDS)];
+	}		 cm;
+	struct iovec	 iov = { (void *)(uintptr_t)buf, len };
+	struct msghdr	 msg;
+	struct cmsghdr	*c;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	if (nfds > PREP_CMD_FDS) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (nfds > 0) {
+		memset(&cm, 0, sizeof(cm));
+		msg.msg_control = cm.buf;
+		msg.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
+	}
+	return sendmsg(fd, &msg, MSG_NOSIGNAL);
+}
+
+/*
+ * One message of at most len bytes (its length is returned) with min_fds
+ * to nfds descriptors (close on exec; how many in *got), else -1: a cut
+ * one (EBADMSG), EOF (errno 0).  Raw system calls: the child calls it,
+ * after its filter.
+ */
+static ssize_t SPAWN_NO_ASAN
+prep_recv(int fd, void *buf, size_t len, int *fds, size_t min_fds,
+    size_t nfds, size_t *gotp)
+{
+	union {
+		struct cmsghdr	 hdr;
+		char		 buf[CMSG_SPACE(sizeof(int) * PREP_CMD_FDS)];
+	}		 cm;
+	struct iovec	 iov = { buf, len };
+	struct msghdr	 msg;
+	struct cmsghdr	*c;
+	size_t		 i, got = 0;
+	long		 n;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cm.buf;
+	msg.msg_controllen = sizeof(cm.buf);
+	n = syscall(SYS_recvmsg, fd, &msg, MSG_CMSG_CLOEXEC);
+	if (n <= 0) {
+		if (n == 0)
+			errno = 0;
+		return -1;
+	}
+	for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		got = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < got && i < nfds; i++)
+			memcpy(&fds[i], CMSG_DATA(c) + i * sizeof(int),
+			    sizeof(int));
+		for (; i < got; i++) {
+			int	 extra;
+
+			memcpy(&extra, CMSG_DATA(c) + i * sizeof(int),
+			    sizeof(int));
+			(void)syscall(SYS_close, extra);
+		}
+	}
+	if (got < min_fds || got > nfds ||
+	    (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+		for (i = 0; i < got && i < nfds; i++)
+			(void)syscall(SYS_close, fds[i]);
+		errno = EBADMSG;
+		return -1;
+	}
+	if (gotp != NULL)
+		*gotp = got;
+	return n;
+}
+
+/*
+ * child, after its filter: take the request, put its descriptors in
+ * place (0-2, the file at SPAWN_FD_EXEC: over the socket's copies), go
+ * to its directory, exec.  The request is the executor's, checked
+ * anyway: a count or length out of bounds is a failure, not a guess.
+ */
+static int SPAWN_NO_ASAN
+prep_child_request(int *fds)
+{
+	size_t	 argc, envc, i, off = 0, len;
+	ssize_t	 n;
+	char	*p;
+
+	if ((n = prep_recv(0, &prep_rx, sizeof(prep_rx), fds, PREP_NFDS,
+	    PREP_NFDS, NULL)) == -1)
+		return -1;
+	argc = prep_rx.rq_argc;
+	envc = prep_rx.rq_envc;
+	len = prep_rx.rq_len;
+	if ((size_t)n < offsetof(struct prep_req, rq_data) ||
+	    (size_t)n - offsetof(struct prep_req, rq_data) != len ||
+	    prep_rx.rq_magic != PREP_MAGIC || argc == 0 ||
+	    argc > PREP_ARGV_MAX || envc > PREP_ENV_MAX || len == 0 ||
+	    len > sizeof(prep_rx.rq_data) || prep_rx.rq_data[len - 1] != '\0')
+		goto bad;
+	/* cwd first, then argc + envc strings, nothing after */
+	for (i = 0; i < 1 + argc + envc; i++) {
+		if (off >= len)
+			goto bad;
+		p = prep_rx.rq_data + off;
+		if (i > 0 && i <= argc)
+			prep_argv[i - 1] = p;
+		else if (i > argc)
+			prep_envp[i - 1 - argc] = p;
+		while (off < len && prep_rx.rq_data[off] != '\0')
+			off++;
+		off++;
+	}
+	if (off != len)
+		goto bad;
+	prep_argv[argc] = NULL;
+	prep_envp[envc] = NULL;
+	return 0;
+bad:
+	for (i = 0; i < PREP_NFDS; i++)
+		(void)syscall(SYS_close, fds[i]);
+	errno = EBADMSG;
+	return -1;
+}
+
+static int SPAWN_NO_ASAN
+prep_child_fds(const int *fds)
+{
+	static const int	 to[PREP_NFDS] = { 0, 1, 2, SPAWN_FD_EXEC };
+	size_t			 i;
+
+	/* every received one is above SPAWN_FD_USERNS: no source is hit */
+	for (i = 0; i < PREP_NFDS; i++)
+		if (syscall(SYS_dup3, fds[i], to[i], i < 3 ? 0 : O_CLOEXEC) ==
+		    -1)
+			return -1;
+	for (i = 0; i < PREP_NFDS; i++)
+		(void)syscall(SYS_close, fds[i]);
+	return 0;
+}
+
+/*
+ * child: hello first, as root, before any step; a failed hello means the
+ * executor is gone: nothing to prepare for.
+ */
+static void SPAWN_NO_ASAN __attribute__((noreturn))
+prep_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
+    const struct spawn_arg *sa)
+{
+	const struct prep_hello	 hello = { PREP_MAGIC };
+	const int		 st = SPAWN_FD_STATUS;
+	int			 fds[PREP_NFDS];
+
+	if (prep_send(ss->ss_stdin, &hello, sizeof(hello), NULL, 0) == -1)
+		_exit(127);
+	spawn_layers(sb, ss, sa);
+	SPAWN_STEP(st, SBX_STEP_SECCOMP, spawn_seccomp(sb, ss->ss_policy));
+	/* ready: from here on, only what the request needs */
+	if (prep_child_request(fds) == -1) {
+		if (errno == 0)		/* the executor went away: no request */
+			_exit(0);
+		spawn_die(st, SBX_STEP_FDS);
+	}
+	SPAWN_STEP(st, SBX_STEP_FDS, prep_child_fds(fds));
+	SPAWN_STEP(st, SBX_STEP_CWD, (int)syscall(SYS_chdir, prep_rx.rq_data));
+	(void)syscall(SYS_execveat, SPAWN_FD_EXEC, "", prep_argv, prep_envp,
+	    AT_EMPTY_PATH);
+	spawn_die(st, SBX_STEP_EXEC);
+}
+
+static int SPAWN_NO_ASAN
+prep_entry(void *arg)
+{
+	const struct spawn_arg	*sa = arg;
+
+	prep_child(sa->sa_sb, sa->sa_ss, sa);
+}
+
+/*
+ * spawner: one child for the command's slot, and sleep until it has
+ * exec'd or died: until no one holds the status pipe's write end (the
+ * child's copy goes at its exec or its end, after its memory, ours, has
+ * been let go).  Events 0: only that end is reported, not the record a
+ * failed step leaves for the executor.  Its socket end stands in for its
+ * stdio and its file until the request replaces them.  A clone that
+ * fails is written on the status pipe like any failed step.
+ */
+static void
+prep_clone(struct sandbox *sb, const struct prep_cmd *pc, const int *fds,
+    size_t nfds)
+{
+	struct sandbox_spawn	 ss;
+	struct spawn_arg	 sa;
+	struct pollfd		 pfd = { fds[2], 0, 0 };
+	struct {
+		int32_t		 step;
+		int32_t		 err;
+	}			 rec = { SBX_STEP_CLONE, 0 };
+	int			 cgfds[LIMITS_CG_FDS];
+	size_t			 i, next = 4;
+	long			 pid;
+
+	for (i = 0; i < LIMITS_CG_FDS; i++)
+		cgfds[i] = (pc->pc_cgmask & (1U << i)) && next < nfds ?
+		    fds[next++] : -1;
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_stdin = ss.ss_stdout = ss.ss_stderr = fds[0];
+	ss.ss_exec_fd = fds[0];
+	ss.ss_execat = 1;
+	ss.ss_policy = pc->pc_policy;
+	ss.ss_slot = pc->pc_slot;
+	ss.ss_tree = ss.ss_rw = -1;
+	(void)spawn_arg_init(&sa, sb, &ss, cgfds, fds[1], fds[3]);
+	sa.sa_shared = 0;
+	pid = clone(prep_entry, sb->sb_stack + SPAWN_STACK_SIZE, PREP_FLAGS,
+	    &sa);
+	if (pid == -1) {
+		rec.err = errno;
+		(void)syscall(SYS_write, fds[1], &rec, sizeof(rec));
+	}
+	/* the child runs in our memory: raw calls, errno untouched */
+	for (i = 0; i < nfds; i++)
+		if (i != 2)
+			(void)syscall(SYS_close, fds[i]);
+	while (pid != -1 && syscall(SYS_ppoll, &pfd, 1, NULL, NULL, 0) != 1)
+		;
+	(void)syscall(SYS_close, fds[2]);
+}
+
+static int
+prep_cmd_ok(const struct sandbox *sb, const struct prep_cmd *pc,
+    size_t nfds)
+{
+	return pc->pc_slot < sb->sb_nslots && pc->pc_policy < sb->sb_npolicy &&
+	    (sb->sb_prep_policies & (1U << pc->pc_policy)) &&
+	    pc->pc_cgmask < (1U << LIMITS_CG_FDS) && pc->pc_nfds == nfds &&
+	    nfds == 4 + (size_t)__builtin_popcount(pc->pc_cgmask);
+}
+
+/*
+ * a spawner: a child per command, until the executor closes its end.
+ * Every signal stays blocked: nothing interrupts its sleep, no handler
+ * of the executor's runs in it or in a child before its reset.
+ */
+static void __attribute__((noreturn))
+prep_spawner(struct sandbox *sb, int fd)
+{
+	struct prep_cmd		 pc;
+	uint64_t		 oldmask;
+	ssize_t			 n;
+	int			 fds[PREP_CMD_FDS];
+	size_t			 i, got;
+
+	(void)prctl(PR_SET_NAME, PREP_NAME, 0, 0, 0);
+	ns_signals_block(&oldmask);
+	for (;;) {
+		n = prep_recv(fd, &pc, sizeof(pc), fds, 4, PREP_CMD_FDS, &got);
+		/* the executor's EOF ends it; anything else is a broken peer */
+		if (n != (ssize_t)sizeof(pc))
+			_exit(n == -1 && errno == 0 ? 0 : 1);
+		if (prep_cmd_ok(sb, &pc, got))
+			prep_clone(sb, &pc, fds, got);
+		else
+			for (i = 0; i < got; i++)
+				(void)close(fds[i]);
+	}
+}
+
+/*
+ * May this policy's children take their request after the filter?  A
+ * throwaway child installs it and makes the very calls, with the very
+ * flags, that a prepared child makes then: recvmsg with descriptors,
+ * dup3 both ways, close, chdir, a write for a failure record, and an
+ * execveat that fails (of /dev/null) rather than run.  A policy that
+ * kills or refuses any of them gets no prepared children.
+ */
+static int
+prep_probe(const struct sandbox *sb, size_t policy)
+{
+	struct prep_cmd	 pc;
+	int		 sv[2], fds[2], st[2], status;
+	char		*argv[] = { (char *)"probe", NULL };
+	pid_t		 pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		return 0;
+	if (pipe2(st, O_CLOEXEC) == -1) {
+		(void)close(sv[0]);
+		(void)close(sv[1]);
+		return 0;
+	}
+	fds[0] = fds[1] = st[1];
+	memset(&pc, 0, sizeof(pc));
+	if ((pid = fork()) == 0) {
+		int	 got[2], nul;
+
+		if (prep_send(sv[0], &pc, sizeof(pc), fds, 2) == -1 ||
+		    (nul = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1 ||
+		    caps_no_new_privs() == -1 ||
+		    spawn_seccomp(sb, policy) == -1)
+			_exit(2);
+		if (prep_recv(sv[1], &pc, sizeof(pc), got, 2, 2, NULL) !=
+		    (ssize_t)sizeof(pc) ||
+		    syscall(SYS_dup3, got[0], 10, 0) == -1 ||
+		    syscall(SYS_dup3, got[1], 11, O_CLOEXEC) == -1 ||
+		    syscall(SYS_close, got[0]) == -1 ||
+		    syscall(SYS_chdir, "/") == -1 ||
+		    syscall(SYS_write, st[1], "", 0) == -1)
+			_exit(3);
+		if (syscall(SYS_execveat, nul, "", argv, argv,
+		    AT_EMPTY_PATH) != -1 || errno != EACCES)
+			_exit(4);
+		_exit(0);
+	}
+	(void)close(sv[0]);
+	(void)close(sv[1]);
+	(void)close(st[0]);
+	(void)close(st[1]);
+	if (pid == -1)
+		return 0;
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return 0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+int
+sandbox_prep_policy_ok(const struct sandbox *sb, size_t policy)
+{
+	return sb->sb_prep != NULL && policy < sb->sb_npolicy &&
+	    (sb->sb_prep_policies & (1U << policy)) != 0;
+}
+
+/*
+ * One spawner, forked now; -1 with errno.  It keeps no descriptor of
+ * ours but its channel (a child copies its table: the smaller the
+ * better; what a child needs comes with each command).
+ */
+static int
+prep_fork(struct sandbox *sb, struct sandbox_spawner *sw)
+{
+	int	 sv[2];
+	pid_t	 pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		return -1;
+	if ((pid = fork()) == -1) {
+		(void)close(sv[0]);
+		(void)close(sv[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1 ||
+		    getppid() == 1)
+			_exit(1);
+		if (sv[1] > 3)
+			(void)close_range(3, (unsigned int)sv[1] - 1, 0);
+		(void)close_range((unsigned int)sv[1] + 1, ~0U, 0);
+		prep_spawner(sb, sv[1]);
+	}
+	(void)close(sv[1]);
+	sw->sw_fd = sv[0];
+	sw->sw_pid = pid;
+	sw->sw_slot = -1;
+	return 0;
+}
+
+int
+sandbox_prep_start(struct sandbox *sb, size_t n, char *err, size_t errsz)
+{
+	size_t	 i;
+
+	for (i = 0; i < sb->sb_npolicy && i < 32; i++)
+		if (!sb->sb_policy[i].fp_exec_self && prep_probe(sb, i))
+			sb->sb_prep_policies |= 1U << i;
+	if (sb->sb_prep_policies == 0) {
+		snprintf(err, errsz, "no policy lets a child take its request "
+		    "after its filter (recvmsg, dup3, close, chdir, write, "
+		    "execveat), or each says exec self");
+		return -1;
+	}
+	if ((sb->sb_prep = calloc(sb->sb_nslots, sizeof(*sb->sb_prep))) ==
+	    NULL || (sb->sb_spawner = calloc(n, sizeof(*sb->sb_spawner))) ==
+	    NULL) {
+		snprintf(err, errsz, "the spawners: %s", strerror(errno));
+		sandbox_prep_stop(sb);
+		return -1;
+	}
+	for (i = 0; i < sb->sb_nslots; i++)
+		sb->sb_prep[i].sp_chan = sb->sb_prep[i].sp_status =
+		    sb->sb_prep[i].sp_pidfd = sb->sb_prep[i].sp_cg_slot = -1;
+	for (i = 0; i < n; i++) {
+		if (prep_fork(sb, &sb->sb_spawner[i]) == -1) {
+			snprintf(err, errsz, "a spawner: %s", strerror(errno));
+			sandbox_prep_stop(sb);
+			return -1;
+		}
+		sb->sb_nspawner++;
+	}
+	return 0;
+}
+
+int
+sandbox_prep_ask(struct sandbox *sb, size_t slot, size_t policy)
+{
+	struct sandbox_spawner	*sw = NULL;
+	struct sandbox_prep	*sp;
+	struct sandbox_child	 ch;
+	struct prep_cmd		 pc;
+	int			 sv[2], st[2], fds[PREP_CMD_FDS], on = 1, r;
+	int			 cgfds[LIMITS_CG_FDS];
+	size_t			 i, nfds;
+
+	if (!sandbox_prep_policy_ok(sb, policy) || slot >= sb->sb_nslots ||
+	    sb->sb_prep[slot].sp_state != SBX_PREP_NONE) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (i = 0; i < sb->sb_nspawner && sw == NULL; i++)
+		if (sb->sb_spawner[i].sw_fd != -1 &&
+		    sb->sb_spawner[i].sw_slot == -1)
+			sw = &sb->sb_spawner[i];
+	if (sw == NULL) {
+		errno = EBUSY;
+		return -1;
+	}
+	sp = &sb->sb_prep[slot];
+	memset(&ch, 0, sizeof(ch));
+	memset(&pc, 0, sizeof(pc));
+	if (limits_cgroup_create(sb, NULL, &ch, slot, cgfds) == -1)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		goto fail;
+	if (pipe2(st, O_CLOEXEC) == -1) {
+		(void)close(sv[0]);
+		(void)close(sv[1]);
+		goto fail;
+	}
+	/* the kernel tells its pid, as we see it, with its hello */
+	(void)setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
+	pc.pc_slot = (uint32_t)slot;
+	pc.pc_policy = (uint32_t)policy;
+	fds[0] = sv[1];
+	fds[1] = st[1];
+	fds[2] = st[0];
+	fds[3] = sb->sb_userns[slot];
+	nfds = 4;
+	for (i = 0; i < LIMITS_CG_FDS; i++)
+		if (cgfds[i] != -1) {
+			pc.pc_cgmask |= 1U << i;
+			fds[nfds++] = cgfds[i];
+		}
+	pc.pc_nfds = (uint32_t)nfds;
+	r = prep_send(sw->sw_fd, &pc, sizeof(pc), fds, nfds) == -1 ? -1 : 0;
+	(void)close(sv[1]);
+	(void)close(st[1]);
+	if (r == -1) {
+		(void)close(sv[0]);
+		(void)close(st[0]);
+		goto fail;
+	}
+	(void)fcntl(st[0], F_SETFL, O_NONBLOCK);
+	(void)fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	sw->sw_slot = (ssize_t)slot;
+	sp->sp_state = SBX_PREP_ASKED;
+	sp->sp_policy = policy;
+	sp->sp_spawner = (size_t)(sw - sb->sb_spawner);
+	sp->sp_chan = sv[0];
+	sp->sp_status = st[0];
+	sp->sp_cg_slot = ch.sch_cg_slot;
+	sp->sp_pid = -1;
+	sp->sp_pidfd = -1;
+	return 0;
+fail:
+	(void)limits_cgroup_release(sb, &ch);
+	return -1;
+}
+
+/* the slot back to nothing; its child, if any, was reaped or never was */
+static void
+prep_clear(struct sandbox *sb, struct sandbox_prep *sp)
+{
+	struct sandbox_child	 ch;
+
+	memset(&ch, 0, sizeof(ch));
+	ch.sch_cg_slot = sp->sp_cg_slot;
+	(void)limits_cgroup_release(sb, &ch);
+	if (sp->sp_chan != -1)
+		(void)close(sp->sp_chan);
+	if (sp->sp_status != -1)
+		(void)close(sp->sp_status);
+	if (sp->sp_pidfd != -1)
+		(void)close(sp->sp_pidfd);
+	sp->sp_chan = sp->sp_status = sp->sp_pidfd = sp->sp_cg_slot = -1;
+	sp->sp_pid = -1;
+	sp->sp_state = SBX_PREP_NONE;
+}
+
+/*
+ * The hello, with the pid the kernel attaches: 1, 0 not yet, -1.  The
+ * child is ours and not reaped, so its pid cannot have been reused: the
+ * pidfd opened from it is its.
+ */
+static int
+prep_read_hello(struct sandbox_prep *sp)
+{
+	union {
+		struct cmsghdr	 hdr;
+		char		 buf[CMSG_SPACE(sizeof(struct ucred))];
+	}			 cm;
+	struct prep_hello	 hello;
+	struct iovec		 iov = { &hello, sizeof(hello) };
+	struct msghdr		 msg;
+	struct cmsghdr		*c;
+	struct ucred		 cred;
+	int			 havecred = 0, pidfd;
+	ssize_t			 n;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cm.buf;
+	msg.msg_controllen = sizeof(cm.buf);
+	if ((n = recvmsg(sp->sp_chan, &msg, MSG_CMSG_CLOEXEC)) == -1)
+		return errno == EAGAIN || errno == EINTR ? 0 : -1;
+	for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c))
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_CREDENTIALS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(cred))) {
+			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+			havecred = 1;
+		}
+	if (n != (ssize_t)sizeof(hello) || hello.ph_magic != PREP_MAGIC ||
+	    !havecred || cred.pid <= 0 || cred.uid != geteuid() ||
+	    (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
+		return -1;
+	if ((pidfd = (int)syscall(SYS_pidfd_open, cred.pid, 0)) == -1)
+		return -1;
+	sp->sp_pidfd = pidfd;
+	sp->sp_pid = cred.pid;
+	return 1;
+}
+
+/*
+ * What the status pipe says of a child that died before its request:
+ * the step that failed, or SBX_STEP_NONE (killed, or never made).
+ */
+static void
+prep_failure(const struct sandbox_prep *sp, struct sandbox_failure *fail)
+{
+	struct {
+		int32_t		 step;
+		int32_t		 err;
+	}		 rec;
+
+	fail->sf_step = SBX_STEP_NONE;
+	fail->sf_errno = 0;
+	if (read(sp->sp_status, &rec, sizeof(rec)) == (ssize_t)sizeof(rec) &&
+	    rec.step > SBX_STEP_NONE && rec.step < SBX_STEP_MAX &&
+	    rec.err >= 0) {
+		fail->sf_step = (enum sandbox_step)rec.step;
+		fail->sf_errno = rec.err;
+	}
+}
+
+/* a ready child that is gone already: reaped, its slot free; 1, else 0 */
+static int
+prep_dead(struct sandbox *sb, struct sandbox_prep *sp,
+    struct sandbox_failure *fail)
+{
+	struct pollfd	 pfd = { sp->sp_pidfd, POLLIN, 0 };
+
+	if (poll(&pfd, 1, 0) != 1)
+		return 0;
+	prep_failure(sp, fail);
+	(void)syscall(SYS_waitid, P_PIDFD, sp->sp_pidfd, NULL, WEXITED, NULL);
+	prep_clear(sb, sp);
+	return 1;
+}
+
+int
+sandbox_prep_event(struct sandbox *sb, size_t slot,
+    struct sandbox_failure *fail)
+{
+	struct sandbox_prep	*sp;
+	int			 r;
+
+	if (sb->sb_prep == NULL || slot >= sb->sb_nslots)
+		return 0;
+	sp = &sb->sb_prep[slot];
+	if (sp->sp_state == SBX_PREP_READY)
+		return prep_dead(sb, sp, fail) ? -1 : 0;
+	if (sp->sp_state != SBX_PREP_ASKED ||
+	    (r = prep_read_hello(sp)) == 0)
+		return 0;
+	sb->sb_spawner[sp->sp_spawner].sw_slot = -1;
+	if (r == 1) {
+		sp->sp_state = SBX_PREP_READY;
+		return 1;
+	}
+	prep_failure(sp, fail);
+	prep_clear(sb, sp);
+	return -1;
+}
+
+enum sandbox_prep_state
+sandbox_prep_state(const struct sandbox *sb, size_t slot, size_t *policy)
+{
+	if (sb->sb_prep == NULL || slot >= sb->sb_nslots)
+		return SBX_PREP_NONE;
+	if (policy != NULL)
+		*policy = sb->sb_prep[slot].sp_policy;
+	return sb->sb_prep[slot].sp_state;
+}
+
+void
+sandbox_prep_discard(struct sandbox *sb, size_t slot)
+{
+	struct sandbox_failure	 fail;
+	struct sandbox_prep	*sp;
+	struct pollfd		 pfd;
+
+	if (sb->sb_prep == NULL || slot >= sb->sb_nslots)
+		return;
+	sp = &sb->sb_prep[slot];
+	/* its pid is told by its hello: wait for it, boundedly */
+	while (sp->sp_state == SBX_PREP_ASKED) {
+		pfd.fd = sp->sp_chan;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, PREP_HELLO_MS) <= 0 ||
+		    sandbox_prep_event(sb, slot, &fail) == -1)
+			break;
+	}
+	if (sp->sp_state == SBX_PREP_READY) {
+		/* pid 1 of its namespace: SIGKILL, and all of it is gone */
+		(void)syscall(SYS_pidfd_send_signal, sp->sp_pidfd, SIGKILL,
+		    NULL, 0);
+		(void)syscall(SYS_waitid, P_PIDFD, sp->sp_pidfd, NULL,
+		    WEXITED, NULL);
+	}
+	if (sp->sp_state != SBX_PREP_NONE) {
+		if (sp->sp_state == SBX_PREP_ASKED)
+			sb->sb_spawner[sp->sp_spawner].sw_slot = -1;
+		prep_clear(sb, sp);
+	}
+}
+
+/* the request, as the child takes it; -1 (E2BIG) if it does not fit */
+static int
+prep_pack(const struct sandbox_spawn *ss)
+{
+	size_t	 off = 0, n, i;
+	char	*const *v;
+	int	 pass;
+
+	memset(&prep_tx, 0, offsetof(struct prep_req, rq_data));
+	prep_tx.rq_magic = PREP_MAGIC;
+	for (pass = 0; pass < 3; pass++) {
+		v = pass == 1 ? ss->ss_argv : ss->ss_envp;
+		for (i = 0; pass == 0 ? i < 1 : v[i] != NULL; i++) {
+			const char	*s = pass == 0 ? ss->ss_cwd : v[i];
+
+			n = strlen(s) + 1;
+			if (n > sizeof(prep_tx.rq_data) - off ||
+			    (pass == 1 && i >= PREP_ARGV_MAX) ||
+			    (pass == 2 && i >= PREP_ENV_MAX)) {
+				errno = E2BIG;
+				return -1;
+			}
+			memcpy(prep_tx.rq_data + off, s, n);
+			off += n;
+		}
+		if (pass == 1)
+			prep_tx.rq_argc = (uint32_t)i;
+		else if (pass == 2)
+			prep_tx.rq_envc = (uint32_t)i;
+	}
+	prep_tx.rq_len = (uint32_t)off;
+	return 0;
+}
+
+/*
+ * sandbox_spawn(): the slot's prepared child takes the request if both
+ * fit; 0 with *ch filled, or -1: spawn the usual way (a child in the
+ * slot that does not fit is discarded first; one found dead leaves its
+ * failure in *fail, for the caller to tell).  A child that dies after
+ * this look has left its failure record: it is reported like any child
+ * whose step failed.
+ */
+int
+prep_take(struct sandbox *sb, const struct sandbox_spawn *ss,
+    struct sandbox_child *ch, struct sandbox_failure *fail)
+{
+	struct sandbox_prep	*sp;
+	int			 fds[PREP_NFDS];
+
+	if (sb->sb_prep == NULL || ss->ss_slot >= sb->sb_nslots)
+		return -1;
+	sp = &sb->sb_prep[ss->ss_slot];
+	if (sp->sp_state == SBX_PREP_NONE)
+		return -1;
+	if (sp->sp_state != SBX_PREP_READY || ss->ss_user != NULL ||
+	    !ss->ss_execat || sp->sp_policy != ss->ss_policy ||
+	    ss->ss_stdin < 0 || ss->ss_stdout < 0 || ss->ss_stderr < 0 ||
+	    prep_pack(ss) == -1) {
+		sandbox_prep_discard(sb, ss->ss_slot);
+		return -1;
+	}
+	/* gone since (its end not yet seen): the request starts as before */
+	if (prep_dead(sb, sp, fail))
+		return -1;
+	fds[0] = ss->ss_stdin;
+	fds[1] = ss->ss_stdout;
+	fds[2] = ss->ss_stderr;
+	fds[3] = ss->ss_exec_fd;
+	/*
+	 * EPIPE: it died preparing, and its record says why.  Any other
+	 * failure leaves it waiting for nothing: it is killed, and reported
+	 * so, rather than left to its start timer.
+	 */
+	if (prep_send(sp->sp_chan, &prep_tx, offsetof(struct prep_req,
+	    rq_data) + prep_tx.rq_len, fds, PREP_NFDS) == -1 && errno != EPIPE)
+		(void)syscall(SYS_pidfd_send_signal, sp->sp_pidfd, SIGKILL,
+		    NULL, 0);
+	ch->sch_prepared = 1;
+	ch->sch_pid = sp->sp_pid;
+	ch->sch_pidfd = sp->sp_pidfd;
+	ch->sch_statusfd = sp->sp_status;
+	ch->sch_cg_slot = sp->sp_cg_slot;
+	(void)close(sp->sp_chan);
+	sp->sp_chan = sp->sp_status = sp->sp_pidfd = sp->sp_cg_slot = -1;
+	sp->sp_pid = -1;
+	sp->sp_state = SBX_PREP_NONE;
+	return 0;
+}
+
+void
+sandbox_prep_stop(struct sandbox *sb)
+{
+	size_t	 i;
+
+	/* a waiting child reads EOF and exits; a spawner too */
+	for (i = 0; sb->sb_prep != NULL && i < sb->sb_nslots; i++)
+		if (sb->sb_prep[i].sp_chan != -1) {
+			(void)close(sb->sb_prep[i].sp_chan);
+			sb->sb_prep[i].sp_chan = -1;
+		}
+	for (i = 0; i < sb->sb_nspawner; i++)
+		if (sb->sb_spawner[i].sw_fd != -1) {
+			(void)close(sb->sb_spawner[i].sw_fd);
+			sb->sb_spawner[i].sw_fd = -1;
+		}
+	free(sb->sb_spawner);
+	sb->sb_spawner = NULL;
+	sb->sb_nspawner = 0;
+}

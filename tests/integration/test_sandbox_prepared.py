@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: ISC
+"""
+test_sandbox_prepared: a child prepared ahead (sandbox/prep.c) is the
+same jail as a child made for its request.  A daemon's first program of
+the document root starts cold; once it has ended, a child is prepared,
+and the next request is handed to it (the --debug log says "prepared
+ahead").  The two must find the very same jail: identity, capabilities,
+seccomp, signals, session, rlimits, cgroups, mounts, descriptors,
+environment, directory, and what the filter and landlock refuse.  Then
+what is around it: a request that needs the prepared child's slot gets
+it, a student's script never runs in it, and nothing of it outlives the
+daemon.
+"""
+
+import os
+import re
+import signal
+from concurrent.futures import ThreadPoolExecutor
+
+from cgijail_test import (Daemon, assert_status, fixture, helper,
+                          is_script_uid, proc_descendants, proc_exe,
+                          proc_status, wait_until)
+
+PROBES = ('getpid', 'mount', 'ptrace-attach', 'unshare-user', 'keyctl',
+          'bpf', 'setuid0', 'chroot', 'af-netlink', 'af-unix', 'exec-other',
+          'int80', 'x32', 'tiocsti')
+
+
+def _parallel(fn, args, n):
+    with ThreadPoolExecutor(n) as pool:
+        return list(pool.map(fn, args))
+
+
+def _prepared(d):
+    """The executor's child that waits for a request: it has taken the
+    script's uid (every layer is on) and still runs our binary."""
+    ex = d.wait_pids()['executor']
+    own = proc_exe(ex)
+    for p in proc_descendants(ex):
+        try:
+            uid = int(proc_status(p)['Uid'].split()[0])
+        except (OSError, KeyError, ValueError, IndexError):
+            continue
+        if is_script_uid(uid) and proc_exe(p) == own:
+            return p
+    return None
+
+
+def _cold_and_warm(files, path):
+    """(cold response, warm response) of one path, from a fresh daemon."""
+    rx = r'started, pid \d+, spawn \d+ us(, prepared ahead)?'
+    ended = r'executor rid=\d+ \w+: cgi\[\d+\] [^:]*: (.*) \(\d+ us\)$'
+    with Daemon(files, args=['--debug']) as d:
+        cold = d.get(path)
+        assert wait_until(lambda: _prepared(d), 5.0), (
+            'no child was prepared after the first program ended\n' +
+            d.log_tail())
+        warm = d.get(path)
+        assert wait_until(lambda: len(re.findall(ended, d.log(),
+                                                 re.M)) == 2, 3.0)
+        started = re.findall(rx, d.log())
+        how = re.findall(ended, d.log(), re.M)
+    assert started == ['', ', prepared ahead'], started
+    return (cold.status, cold.body if cold.status == 200 else how[0]), \
+        (warm.status, warm.body if warm.status == 200 else how[1])
+
+
+def test_a_prepared_child_is_the_same_jail():
+    cold, warm = _cold_and_warm({'cgi-bin/jailinfo': helper('jailinfo')},
+                                '/cgi-bin/jailinfo')
+    assert cold[0] == 200 and warm[0] == 200, (cold, warm)
+    a = cold[1].decode().splitlines()
+    b = warm[1].decode().splitlines()
+    assert a == b, 'the prepared child differs:\n' + '\n'.join(
+        '- %s' % x for x in a if x not in b) + '\n' + '\n'.join(
+        '+ %s' % x for x in b if x not in a)
+    # and it is a jail: not root, nothing to gain, filtered, pid 1
+    text = cold[1].decode()
+    assert 'pid 1 ppid 0 session 1' in text, text
+    assert re.search(r'^status CapEff:\s+0+$', text, re.M), text
+    assert re.search(r'^status CapBnd:\s+0+$', text, re.M), text
+    assert re.search(r'^status NoNewPrivs:\s+1$', text, re.M), text
+    assert re.search(r'^status Seccomp:\s+2$', text, re.M), text
+    assert 'fd 0 pipe' in text and 'fd 3 ' not in text, text
+
+
+def test_the_filter_refuses_the_same_calls():
+    files = {'cgi-bin/sysprobe': helper('sysprobe')}
+
+    def one(probe):
+        cold, warm = _cold_and_warm(files, '/cgi-bin/sysprobe?' + probe)
+        # an answer, or a 500 for a call the filter killed (SIGSYS)
+        if not ((cold[0] == 500 and 'SIGSYS' in cold[1]) or
+                (cold[0] == 200 and b'probe=' + probe.encode() in
+                 cold[1])):
+            return '%s: no probe answer: %r' % (probe, cold)
+        if cold != warm:
+            return '%s: cold %r, prepared %r' % (probe, cold, warm)
+        return None
+    bad = [x for x in _parallel(one, PROBES, 4) if x]
+    assert not bad, '\n'.join(bad)
+
+
+def test_a_request_that_needs_its_slot_gets_it():
+    """Both slots of max-scripts 2 are needed while one holds a prepared
+    child: it is discarded, both requests run, nothing is left over."""
+    files = {'cgi-bin/jailinfo': helper('jailinfo'),
+             'cgi-bin/sleeper.sh': fixture('sleeper.sh')}
+    with Daemon(files, config_lines=['max-scripts 2'],
+                args=['--debug']) as d:
+        assert_status(d.get('/cgi-bin/jailinfo'), 200)
+        first = wait_until(lambda: _prepared(d), 5.0)
+        assert first, d.log_tail()
+        out = _parallel(lambda i: d.get('/cgi-bin/sleeper.sh?1',
+                                        timeout=15).status, [0, 1], 2)
+        assert out == [200, 200], (out, d.log_tail())
+        assert first not in proc_descendants(d.wait_pids()['executor'])
+        # the next program finds a child prepared again
+        assert wait_until(lambda: _prepared(d), 5.0), d.log_tail()
+        assert_status(d.get('/cgi-bin/jailinfo?again'), 200)
+        assert d.wait_log(r'jailinfo: started, pid \d+, spawn \d+ us, '
+                          r'prepared ahead', 3.0), d.log_tail()
+
+
+def test_nothing_prepared_outlives_the_daemon():
+    files = {'cgi-bin/jailinfo': helper('jailinfo')}
+    d = Daemon(files)
+    with d:
+        assert_status(d.get('/cgi-bin/jailinfo'), 200)
+        child = wait_until(lambda: _prepared(d), 5.0)
+        assert child, d.log_tail()
+        ex = d.wait_pids()['executor']
+        ours = [ex] + proc_descendants(ex)
+    assert wait_until(lambda: not [p for p in ours if proc_exe(p)], 5.0), [
+        (p, proc_exe(p)) for p in ours if proc_exe(p)]
+
+
+def test_a_prepared_child_killed_before_its_request():
+    """Its end is seen and logged, another is prepared and the next
+    request is served by it; three in a row that die unused and no more
+    are (a fault would only repeat itself), requests start cold."""
+    files = {'cgi-bin/jailinfo': helper('jailinfo')}
+    ended = r'a child prepared in slot \d+ ended before its request'
+    with Daemon(files, args=['--debug']) as d:
+        assert_status(d.get('/cgi-bin/jailinfo'), 200)
+        child = wait_until(lambda: _prepared(d), 5.0)
+        assert child, d.log_tail()
+        os.kill(child, signal.SIGKILL)
+        assert d.wait_log(ended, 3.0), d.log_tail()
+        assert wait_until(lambda: _prepared(d), 5.0), d.log_tail()
+        assert_status(d.get('/cgi-bin/jailinfo?after-one'), 200)
+        assert d.wait_log('jailinfo: started, .* prepared ahead', 3.0), \
+            d.log_tail()
+        for n in range(3):
+            child = wait_until(lambda: _prepared(d), 5.0)
+            assert child, (n, d.log_tail())
+            os.kill(child, signal.SIGKILL)
+            assert wait_until(lambda: len(re.findall(ended, d.log())) ==
+                              n + 2, 3.0), d.log_tail()
+        assert d.wait_log('no more are prepared', 3.0), d.log_tail()
+        before = len(re.findall('prepared ahead', d.log()))
+        for n in range(3):
+            assert_status(d.get('/cgi-bin/jailinfo?cold%d' % n), 200)
+        assert not _prepared(d), d.log_tail()
+        assert len(re.findall('prepared ahead', d.log())) == before

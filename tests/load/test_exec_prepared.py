@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: ISC
+"""
+test_exec_prepared: the jail is built before the request comes.  A
+program of the document root used to be started from nothing once its
+request had arrived: clone with four namespaces, the mounts, the
+cgroups, the rlimits, the user namespace, 45 prctl calls, landlock and
+the seccomp filter, about 700 us on the request's path at c=1.  Children
+are now prepared ahead, every layer applied, each waiting for one
+request; all that is left on the path is to hand it the request's
+descriptors, its directory and its exec.
+
+strace follows the executor and its spawner (and every child either
+makes): the system calls between the executor's receipt of a request
+(its recvmsg with the request's descriptors) and the script's execveat
+are counted, for requests sent one at a time with a pause between them,
+so that the next child is ready.  No timing is asserted.
+"""
+
+import re
+import time
+
+from cgijail_test import Daemon, fixture, helper, proc_children
+from loadkit import Strace, fetch
+
+REQUESTS = 12
+# the executor's validation (a walk of openat2 and fstat), the request
+# handed over (sendmsg), the child's recvmsg, dup3, close, chdir: the
+# whole jail made on the path is about 200
+MAX_ON_PATH = 80
+# what the layers alone take: well above the bound
+MIN_JAIL_CALLS = 60
+
+
+def _paths(lines, executor):
+    """For each request: the calls from the executor's recvmsg of it to
+    the script's execveat, all processes counted, resumptions not."""
+    out, start = [], None
+    for i, ln in enumerate(lines):
+        m = re.match(r'(\d+) +(.*)', ln)
+        if not m:
+            continue
+        pid, call = int(m.group(1)), m.group(2)
+        if (pid == executor and call.startswith('recvmsg(') and
+                'SCM_RIGHTS' in call):
+            start = i
+        elif start is not None and re.match(r'execve(at)?\(', call) and \
+                'fdlist' in call:
+            out.append([x for x in lines[start:i + 1]
+                        if 'resumed>' not in x])
+            start = None
+    return out
+
+
+def test_the_jail_is_made_before_the_request():
+    with Daemon({'cgi-bin/fdlist': helper('fdlist'),
+                 'cgi-bin/ok.sh': fixture('ok.sh')},
+                config_lines=['max-scripts 8']) as d:
+        executor = d.wait_pids()['executor']
+        for i in range(4):
+            assert fetch(d, '/cgi-bin/fdlist?warm%d' % i).status == 200
+        time.sleep(0.5)
+        with Strace([executor] + proc_children(executor),
+                     ['-f', '-s', '256'],
+                     lambda: fetch(d, '/cgi-bin/ok.sh?probe')) as st:
+            time.sleep(0.5)
+            for i in range(REQUESTS):
+                r = fetch(d, '/cgi-bin/fdlist?%d' % i)
+                assert r.status == 200, r.status
+                # the next child is prepared while nothing waits
+                time.sleep(0.3)
+    lines = st.lines
+    paths = _paths(lines, executor)
+    assert len(paths) >= REQUESTS - 2, (
+        'strace saw %d of %d requests reach their exec' %
+        (len(paths), REQUESTS))
+    counts = sorted(len(x) for x in paths)
+    median = counts[len(counts) // 2]
+    print('calls from the request to its exec: %r' % counts)
+    assert median <= MAX_ON_PATH, (
+        '%d system calls between the executor\'s receipt of a request and '
+        'its script\'s exec (median of %d): the jail is made on the '
+        'request\'s path; first one:\n%s' % (
+            median, len(counts), ''.join(paths[0][:400])))
+    # the prepared child did apply the layers: they are in the trace
+    layered = [ln for ln in lines if 'PR_CAPBSET_DROP' in ln or
+               'landlock_restrict_self' in ln or 'SECCOMP' in ln]
+    assert len(layered) >= MIN_JAIL_CALLS, (
+        'only %d layer calls traced: strace did not follow the children '
+        'that were prepared' % len(layered))
