@@ -90,6 +90,17 @@ static char		*prep_envp[PREP_ENV_MAX + 1];
 /* the executor's outgoing request, made in place */
 static struct prep_req	 prep_tx;
 
+/* a message of one buffer, with room for control data (or none) */
+static void
+prep_msg(struct msghdr *msg, struct iovec *iov, void *cbuf, size_t cbuflen)
+{
+	memset(msg, 0, sizeof(*msg));
+	msg->msg_iov = iov;
+	msg->msg_iovlen = 1;
+	msg->msg_control = cbuflen > 0 ? cbuf : NULL;
+	msg->msg_controllen = cbuflen;
+}
+
 /* one message with up to nfds descriptors; -1 with errno */
 static ssize_t
 prep_send(int fd, const void *buf, size_t len, const int *fds, size_t nfds)
@@ -102,17 +113,14 @@ prep_send(int fd, const void *buf, size_t len, const int *fds, size_t nfds)
 	struct msghdr	 msg;
 	struct cmsghdr	*c;
 
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
 	if (nfds > PREP_CMD_FDS) {
 		errno = EINVAL;
 		return -1;
 	}
+	memset(&cm, 0, sizeof(cm));
+	prep_msg(&msg, &iov, cm.buf, nfds > 0 ? CMSG_SPACE(sizeof(int) *
+	    nfds) : 0);
 	if (nfds > 0) {
-		memset(&cm, 0, sizeof(cm));
-		msg.msg_control = cm.buf;
-		msg.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
 		c = CMSG_FIRSTHDR(&msg);
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_RIGHTS;
@@ -142,11 +150,7 @@ prep_recv(int fd, void *buf, size_t len, int *fds, size_t min_fds,
 	size_t		 i, got = 0;
 	long		 n;
 
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cm.buf;
-	msg.msg_controllen = sizeof(cm.buf);
+	prep_msg(&msg, &iov, cm.buf, sizeof(cm.buf));
 	n = syscall(SYS_recvmsg, fd, &msg, MSG_CMSG_CLOEXEC);
 	if (n <= 0) {
 		if (n == 0)
@@ -623,11 +627,7 @@ prep_read_hello(struct sandbox_prep *sp)
 	int			 havecred = 0, pidfd;
 	ssize_t			 n;
 
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cm.buf;
-	msg.msg_controllen = sizeof(cm.buf);
+	prep_msg(&msg, &iov, cm.buf, sizeof(cm.buf));
 	if ((n = recvmsg(sp->sp_chan, &msg, MSG_CMSG_CLOEXEC)) == -1)
 		return errno == EAGAIN || errno == EINTR ? 0 : -1;
 	for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c))
