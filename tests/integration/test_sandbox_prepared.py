@@ -163,3 +163,53 @@ def test_a_prepared_child_killed_before_its_request():
             assert_status(d.get('/cgi-bin/jailinfo?cold%d' % n), 200)
         assert not _prepared(d), d.log_tail()
         assert len(re.findall('prepared ahead', d.log())) == before
+
+
+def _spawners(ex):
+    """The executor's children that run its binary as root."""
+    own, out = proc_exe(ex), []
+    for p in proc_descendants(ex):
+        try:
+            root = proc_status(p)['Uid'].split()[0] == '0'
+        except (OSError, KeyError, IndexError):
+            continue
+        if root and proc_exe(p) == own:
+            out.append(p)
+    return out
+
+
+def test_spawners_hold_nothing_of_the_executors_and_die_with_it():
+    """A spawner keeps its channel and stdio, nothing else of the
+    executor's (its channels, cgroup and namespace descriptors); killed,
+    the executor takes its spawners and its waiting child along, and the
+    parent's new executor prepares again."""
+    files = {'cgi-bin/jailinfo': helper('jailinfo')}
+    with Daemon(files, args=['--debug']) as d:
+        d.expect_restart = True
+        ex = d.wait_pids()['executor']
+        assert_status(d.get('/cgi-bin/jailinfo'), 200)
+        child = wait_until(lambda: _prepared(d), 5.0)
+        assert child, d.log_tail()
+        spawners = _spawners(ex)
+        assert len(spawners) == 2, spawners
+        for s in spawners:
+            fds = {}
+            for fd in os.listdir('/proc/%d/fd' % s):
+                try:
+                    fds[int(fd)] = os.readlink('/proc/%d/fd/%s' % (s, fd))
+                except OSError:
+                    pass
+            # stdio, its channel, and while its child waits, that child's
+            # status pipe (its read end)
+            held = [t for n, t in fds.items() if n > 2]
+            assert len(held) <= 2 and all(
+                t.startswith(('socket:', 'pipe:')) for t in held), fds
+        os.kill(ex, signal.SIGKILL)
+        gone = [child] + spawners
+        assert wait_until(lambda: not [p for p in gone if proc_exe(p)],
+                          5.0), [(p, proc_exe(p)) for p in gone]
+        new = d.wait_pids(timeout=10.0, old={'executor': ex})['executor']
+        assert new != ex
+        assert wait_until(lambda: d.answers(timeout=0.5), 5.0)
+        assert_status(d.get('/cgi-bin/jailinfo?again', timeout=15), 200)
+        assert wait_until(lambda: _prepared(d), 5.0), d.log_tail()
