@@ -124,6 +124,17 @@ def proc_exe(pid):
         return None
 
 
+def proc_fds(pid):
+    """{fd: what /proc/PID/fd/FD names} of a live process."""
+    out = {}
+    for fd in os.listdir('/proc/%d/fd' % pid):
+        try:
+            out[int(fd)] = os.readlink('/proc/%d/fd/%s' % (pid, fd))
+        except OSError:
+            pass
+    return out
+
+
 def script_descendants(pid):
     """The descendants of pid (the executor) that are scripts: not the
     executor's spawners nor a child one of them prepared, which waits for

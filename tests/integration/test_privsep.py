@@ -13,7 +13,7 @@ import stat
 import time
 
 from cgijail_test import (SLOW, Daemon, assert_status, front_uid,
-                          proc_comm, proc_status, wait_until)
+                          proc_comm, proc_fds, proc_status, wait_until)
 
 CAPS = ('CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb')
 
@@ -85,16 +85,6 @@ def test_front_root_is_the_document_root_read_only():
                 'front mount %s is %s' % (m[4], m[5]))
 
 
-def _fds(pid):
-    out = {}
-    for fd in os.listdir('/proc/%d/fd' % pid):
-        try:
-            out[int(fd)] = os.readlink('/proc/%d/fd/%s' % (pid, fd))
-        except OSError:
-            pass
-    return out
-
-
 def _fd_flags(pid, fd):
     with open('/proc/%d/fdinfo/%d' % (pid, fd)) as f:
         for line in f:
@@ -124,7 +114,8 @@ def tcp_sockets(pid):
 
 
 def socket_inodes(pid):
-    return {t[8:-1] for t in _fds(pid).values() if t.startswith('socket:[')}
+    return {t[8:-1] for t in proc_fds(pid).values()
+            if t.startswith('socket:[')}
 
 
 def test_front_descriptors():
@@ -138,7 +129,7 @@ def test_front_descriptors():
         d.get('/')
         pid = d.wait_pids()['front']
         bad, docroot_fds = [], []
-        for fd, target in sorted(_fds(pid).items()):
+        for fd, target in sorted(proc_fds(pid).items()):
             if fd <= 2:
                 continue
             if target.startswith(('socket:', 'pipe:', 'anon_inode:')):

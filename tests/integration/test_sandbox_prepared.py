@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from cgijail_test import (Daemon, assert_status, fixture, helper,
                           is_script_uid, proc_descendants, proc_exe,
-                          proc_status, wait_until)
+                          proc_fds, proc_status, wait_until)
 
 PROBES = ('getpid', 'mount', 'ptrace-attach', 'unshare-user', 'keyctl',
           'bpf', 'setuid0', 'chroot', 'af-netlink', 'af-unix', 'exec-other',
@@ -193,12 +193,7 @@ def test_spawners_hold_nothing_of_the_executors_and_die_with_it():
         spawners = _spawners(ex)
         assert len(spawners) == 2, spawners
         for s in spawners:
-            fds = {}
-            for fd in os.listdir('/proc/%d/fd' % s):
-                try:
-                    fds[int(fd)] = os.readlink('/proc/%d/fd/%s' % (s, fd))
-                except OSError:
-                    pass
+            fds = proc_fds(s)
             # stdio, its channel, and while its child waits, that child's
             # status pipe (its read end)
             held = [t for n, t in fds.items() if n > 2]
