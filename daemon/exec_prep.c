@@ -2,15 +2,17 @@
 /*
  * exec_prep.c: which slots hold a child prepared ahead, and for which
  * policy (sandbox/prep.c makes them).  Once a program of the document
- * root has run, after each turn of the loop in which no script runs and
- * nothing is queued, up to EXEC_PREPARED children of the policy last
- * used are asked for, in the highest free slots, of EXEC_SPAWNERS
- * spawners.  Not while a script runs: a child applying its layers then
- * competes with it for the CPU and for the kernel's locks (cgroup
- * migration, mounts), and under load every request starts its own
- * child anyway.  Never in the only slot (max-scripts 1).  A request takes
- * a slot whose child fits it, else a slot without one, else one whose
- * child is then discarded.  Executor role.
+ * root has run, after each turn of the loop with nothing queued, up to
+ * EXEC_PREPARED children of the policy last used are asked for, in the
+ * highest free slots, one per free spawner (EXEC_SPAWNERS).  Under load
+ * too: a child applies its layers in its spawner's time, on whichever
+ * core is free, while the executor goes on with other requests; made on
+ * the request's path instead, the executor waits for each child's layers
+ * in turn.  One slot at least is left without (none with max-scripts
+ * 1); while scripts run, never in the last free slots, which a request
+ * would have to take back.  A request takes a slot whose child fits it,
+ * else a slot without one, else one whose child is then discarded.
+ * Executor role.
  */
 #include <sys/epoll.h>
 
@@ -26,7 +28,7 @@ exec_prep_init(struct exec *ex)
 	char	 err[256];
 
 	ex->ex_prep_policy = -1;	/* none until a program has run */
-	if (ex->ex_nslots <= EXEC_PREPARED)
+	if (ex->ex_nslots <= 1)
 		return;
 	if (sandbox_prep_start(&ex->ex_sb, EXEC_SPAWNERS, err,
 	    sizeof(err)) == -1)
@@ -151,9 +153,11 @@ exec_prep_refill(struct exec *ex)
 	enum sandbox_prep_state	 st;
 	size_t			 i, pol, mine = 0, all = 0;
 
-	if (ex->ex_qlen > 0 || ex->ex_stopping || ex->ex_nrunning > 0 ||
+	if (ex->ex_qlen > 0 || ex->ex_stopping ||
 	    ex->ex_prep_failed >= EXEC_PREP_FAILS || ex->ex_prep_policy < 0 ||
-	    !sandbox_prep_policy_ok(sb, (size_t)ex->ex_prep_policy))
+	    !sandbox_prep_policy_ok(sb, (size_t)ex->ex_prep_policy) ||
+	    (ex->ex_nrunning > 0 &&
+	    ex->ex_nslots - ex->ex_nrunning <= 2 * EXEC_PREPARED))
 		return;
 	for (i = 0; i < ex->ex_nslots; i++) {
 		st = sandbox_prep_state(sb, i, &pol);
@@ -163,9 +167,12 @@ exec_prep_refill(struct exec *ex)
 		if (pol == (size_t)ex->ex_prep_policy)
 			mine++;
 	}
-	/* another policy's children wait for their own requests, within 2x */
+	/*
+	 * Another policy's children wait for their own requests, within 2x;
+	 * one slot at least is left without any.
+	 */
 	for (i = ex->ex_nslots; i-- > 0 && mine < EXEC_PREPARED &&
-	    all < 2 * EXEC_PREPARED;) {
+	    all < 2 * EXEC_PREPARED && all + 1 < ex->ex_nslots;) {
 		if (ex->ex_child[i].ec_used ||
 		    sandbox_prep_state(sb, i, NULL) != SBX_PREP_NONE)
 			continue;

@@ -33,7 +33,7 @@
 #define EXEC_START_MAX_SEC	5	/* clone to execve, at most */
 #define EXEC_USER_WAIT_SEC	3	/* over userdir-max-scripts, then 503 */
 #define EXEC_USER_QUEUE_FACTOR	4	/* waiting: this many times its cap */
-#define EXEC_PREPARED		1	/* children made ahead, per policy */
+#define EXEC_PREPARED		2	/* children made ahead, per policy */
 #define EXEC_SPAWNERS		2	/* each makes one at a time */
 #define EXEC_PREP_FAILS		3	/* unused, in a row: then none are */
 /* whose a script is (exec_userdir_of()): a student's index, or these */

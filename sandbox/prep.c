@@ -587,12 +587,29 @@ fail:
 	return -1;
 }
 
+/*
+ * Its spawner is free again once its child is taken or gone: until then
+ * it sleeps on that child, and a command would wait in its socket.
+ */
+static void
+prep_release_spawner(struct sandbox *sb, struct sandbox_prep *sp)
+{
+	struct sandbox_spawner	*sw;
+
+	if (sp->sp_spawner >= sb->sb_nspawner)
+		return;		/* the spawners are stopped */
+	sw = &sb->sb_spawner[sp->sp_spawner];
+	if (sw->sw_slot == sp - sb->sb_prep)
+		sw->sw_slot = -1;
+}
+
 /* the slot back to nothing; its child, if any, was reaped or never was */
 static void
 prep_clear(struct sandbox *sb, struct sandbox_prep *sp)
 {
 	struct sandbox_child	 ch;
 
+	prep_release_spawner(sb, sp);
 	memset(&ch, 0, sizeof(ch));
 	ch.sch_cg_slot = sp->sp_cg_slot;
 	(void)limits_cgroup_release(sb, &ch);
@@ -700,7 +717,6 @@ sandbox_prep_event(struct sandbox *sb, size_t slot,
 	if (sp->sp_state != SBX_PREP_ASKED ||
 	    (r = prep_read_hello(sp)) == 0)
 		return 0;
-	sb->sb_spawner[sp->sp_spawner].sw_slot = -1;
 	if (r == 1) {
 		sp->sp_state = SBX_PREP_READY;
 		return 1;
@@ -745,11 +761,8 @@ sandbox_prep_discard(struct sandbox *sb, size_t slot)
 		(void)syscall(SYS_waitid, P_PIDFD, sp->sp_pidfd, NULL,
 		    WEXITED, NULL);
 	}
-	if (sp->sp_state != SBX_PREP_NONE) {
-		if (sp->sp_state == SBX_PREP_ASKED)
-			sb->sb_spawner[sp->sp_spawner].sw_slot = -1;
+	if (sp->sp_state != SBX_PREP_NONE)
 		prep_clear(sb, sp);
-	}
 }
 
 /* the request, as the child takes it; -1 (E2BIG) if it does not fit */
@@ -834,6 +847,7 @@ prep_take(struct sandbox *sb, const struct sandbox_spawn *ss,
 	ch->sch_pidfd = sp->sp_pidfd;
 	ch->sch_statusfd = sp->sp_status;
 	ch->sch_cg_slot = sp->sp_cg_slot;
+	prep_release_spawner(sb, sp);
 	(void)close(sp->sp_chan);
 	sp->sp_chan = sp->sp_status = sp->sp_pidfd = sp->sp_cg_slot = -1;
 	sp->sp_pid = -1;

@@ -31,19 +31,24 @@ def _parallel(fn, args, n):
         return list(pool.map(fn, args))
 
 
-def _prepared(d):
-    """The executor's child that waits for a request: it has taken the
-    script's uid (every layer is on) and still runs our binary."""
+def _all_prepared(d):
+    """The executor's children that wait for a request: each has taken
+    the script's uid (every layer is on) and still runs our binary."""
     ex = d.wait_pids()['executor']
-    own = proc_exe(ex)
+    own, out = proc_exe(ex), []
     for p in proc_descendants(ex):
         try:
             uid = int(proc_status(p)['Uid'].split()[0])
         except (OSError, KeyError, ValueError, IndexError):
             continue
         if is_script_uid(uid) and proc_exe(p) == own:
-            return p
-    return None
+            out.append(p)
+    return out
+
+
+def _prepared(d):
+    """One child that waits for a request, or None."""
+    return next(iter(_all_prepared(d)), None)
 
 
 def _cold_and_warm(files, path):
@@ -138,7 +143,8 @@ def test_nothing_prepared_outlives_the_daemon():
 def test_a_prepared_child_killed_before_its_request():
     """Its end is seen and logged, another is prepared and the next
     request is served by it; three in a row that die unused and no more
-    are (a fault would only repeat itself), requests start cold."""
+    are (a fault would only repeat itself), requests start cold.  Two may
+    be prepared at once: each round kills every one there is."""
     files = {'cgi-bin/jailinfo': helper('jailinfo')}
     ended = r'a child prepared in slot \d+ ended before its request'
     with Daemon(files, args=['--debug']) as d:
@@ -151,13 +157,21 @@ def test_a_prepared_child_killed_before_its_request():
         assert_status(d.get('/cgi-bin/jailinfo?after-one'), 200)
         assert d.wait_log('jailinfo: started, .* prepared ahead', 3.0), \
             d.log_tail()
-        for n in range(3):
-            child = wait_until(lambda: _prepared(d), 5.0)
-            assert child, (n, d.log_tail())
-            os.kill(child, signal.SIGKILL)
-            assert wait_until(lambda: len(re.findall(ended, d.log())) ==
-                              n + 2, 3.0), d.log_tail()
+        for n in range(6):
+            if 'no more are prepared' in d.log():
+                break
+            children = wait_until(lambda: _all_prepared(d), 5.0)
+            assert children, (n, d.log_tail())
+            seen = len(re.findall(ended, d.log()))
+            for child in children:
+                os.kill(child, signal.SIGKILL)
+            assert wait_until(lambda: len(re.findall(ended, d.log())) >=
+                              seen + len(children), 3.0), d.log_tail()
         assert d.wait_log('no more are prepared', 3.0), d.log_tail()
+        # one asked for before the third end: it too dies unused
+        for child in wait_until(lambda: _all_prepared(d), 0.5) or []:
+            os.kill(child, signal.SIGKILL)
+        assert wait_until(lambda: not _all_prepared(d), 3.0), d.log_tail()
         before = len(re.findall('prepared ahead', d.log()))
         for n in range(3):
             assert_status(d.get('/cgi-bin/jailinfo?cold%d' % n), 200)
@@ -188,8 +202,10 @@ def test_spawners_hold_nothing_of_the_executors_and_die_with_it():
         d.expect_restart = True
         ex = d.wait_pids()['executor']
         assert_status(d.get('/cgi-bin/jailinfo'), 200)
-        child = wait_until(lambda: _prepared(d), 5.0)
-        assert child, d.log_tail()
+        # both ready: one still applying its layers is root too
+        children = wait_until(lambda: len(_all_prepared(d)) == 2 and
+                              _all_prepared(d), 5.0)
+        assert children, d.log_tail()
         spawners = _spawners(ex)
         assert len(spawners) == 2, spawners
         for s in spawners:
@@ -200,7 +216,7 @@ def test_spawners_hold_nothing_of_the_executors_and_die_with_it():
             assert len(held) <= 2 and all(
                 t.startswith(('socket:', 'pipe:')) for t in held), fds
         os.kill(ex, signal.SIGKILL)
-        gone = [child] + spawners
+        gone = children + spawners
         assert wait_until(lambda: not [p for p in gone if proc_exe(p)],
                           5.0), [(p, proc_exe(p)) for p in gone]
         new = d.wait_pids(timeout=10.0, old={'executor': ex})['executor']

@@ -20,7 +20,7 @@ import re
 import time
 
 from cgijail_test import Daemon, fixture, helper, proc_children
-from loadkit import Strace, fetch
+from loadkit import Strace, fetch, run_threads
 
 REQUESTS = 12
 # the executor's validation (a walk of openat2 and fstat), the request
@@ -87,3 +87,37 @@ def test_the_jail_is_made_before_the_request():
     assert len(layered) >= MIN_JAIL_CALLS, (
         'only %d layer calls traced: strace did not follow the children '
         'that were prepared' % len(layered))
+
+
+CLIENTS = 8
+PER_CLIENT = 25
+# under load on the old code: none but the first after a pause
+MIN_PREPARED = 0.4
+
+
+def test_under_load_requests_still_find_a_child_prepared():
+    """Children used to be prepared only while no script ran, so under
+    concurrent requests every one started from nothing on the request's
+    path, the executor waiting for each child's layers in turn.  Now
+    they are prepared while scripts run too (each spawner on the other
+    core), and most requests of a busy program take one."""
+    started = r'fdlist: started, pid \d+, spawn \d+ us(, prepared ahead)?$'
+    with Daemon({'cgi-bin/fdlist': helper('fdlist')},
+                args=['--debug']) as d:
+        assert fetch(d, '/cgi-bin/fdlist?warm').status == 200
+
+        def client(n):
+            return [fetch(d, '/cgi-bin/fdlist?%d.%d' % (n, i)).status
+                    for i in range(PER_CLIENT)]
+        out = run_threads(client, [(n,) for n in range(CLIENTS)], 120)
+        assert all(x == [200] * PER_CLIENT for x in out), out
+        assert d.wait_log(started, 3.0)
+        how = re.findall(started, d.log(), re.M)[1:]
+    prepared = how.count(', prepared ahead')
+    print('%d of %d requests under load took a prepared child' %
+          (prepared, len(how)))
+    assert len(how) == CLIENTS * PER_CLIENT, len(how)
+    assert prepared >= MIN_PREPARED * len(how), (
+        'only %d of %d requests from %d concurrent clients took a child '
+        'prepared ahead: the jail was made on their path' % (
+            prepared, len(how), CLIENTS))
