@@ -51,6 +51,14 @@ struct filter_prog {
 	int			 fp_has_floor;	/* floor merged in */
 	int			 fp_exec_self;	/* "exec self": landlock */
 	char			 fp_name[PATH_MAX];
+	/*
+	 * The same filter as two stacked ones (filter_split.c), or NULL:
+	 * the outer installed once by a spawner, the inner by each child.
+	 */
+	struct sock_filter	*fp_outer;
+	struct sock_filter	*fp_inner;
+	unsigned short		 fp_outer_len;
+	unsigned short		 fp_inner_len;
 };
 
 /* one precomputed setrlimit for the child */
@@ -449,6 +457,14 @@ int	filter_merge(const struct filter_policy *pol,
 	    const struct filter_policy *fl, struct filter_policy *out);
 /* async-signal-safe: one prctl; needs no_new_privs or CAP_SYS_ADMIN */
 int	filter_install(const struct filter_prog *);
+int	filter_install_bpf(const struct sock_filter *, unsigned short len);
+/*
+ * pure (filter_split.c): a policy with the floor merged in as an outer
+ * and an inner filter that give every call its action, or -1
+ */
+int	filter_split_policy(const struct filter_policy *,
+	    struct filter_policy *outer, struct filter_policy *inner);
+int	filter_split_call(int nr);
 /* async-signal-safe: floor (unless merged into policy), then policy */
 int	filter_install_policy(const struct filter_prog *floor,
 	    const struct filter_prog *policy);

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +80,8 @@ filter_ctx(uint32_t defact)
 
 /* libseccomp 2.5 exports only to an fd: go through a memfd */
 static int
-filter_export(scmp_filter_ctx ctx, struct filter_prog *fp)
+filter_export(scmp_filter_ctx ctx, struct sock_filter **insns,
+    unsigned short *len)
 {
 	off_t	 size;
 	int	 fd, r = -1;
@@ -93,15 +95,15 @@ filter_export(scmp_filter_ctx ctx, struct filter_prog *fp)
 		errno = EINVAL;
 		goto out;
 	}
-	if ((fp->fp_insns = malloc((size_t)size)) == NULL)
+	if ((*insns = malloc((size_t)size)) == NULL)
 		goto out;
-	if (pread(fd, fp->fp_insns, (size_t)size, 0) != size) {
-		free(fp->fp_insns);
-		fp->fp_insns = NULL;
+	if (pread(fd, *insns, (size_t)size, 0) != size) {
+		free(*insns);
+		*insns = NULL;
 		errno = EIO;
 		goto out;
 	}
-	fp->fp_len = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
+	*len = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
 	r = 0;
 out:
 	(void)close(fd);
@@ -184,48 +186,62 @@ filter_build(const struct filter_policy *fpo, const char *fname, char *err,
  * The texts parsed in order (the first names the policy), with the floor
  * merged in if asked and provably the same; *merged says whether it was.
  */
+static int
+filter_load(const struct filter_src *src, size_t nsrc, enum filter_floor ff,
+    struct filter_policy *out, int *merged, int *exec_self, char *err,
+    size_t errsz)
+{
+	struct filter_policy	 fl, both;
+	size_t			 i;
+
+	*merged = 0;
+	*exec_self = 0;
+	if (filter_parse(src[0].fs_text, src[0].fs_len, src[0].fs_name, out,
+	    err, errsz) == -1)
+		return -1;
+	for (i = 1; i < nsrc; i++)
+		if (filter_parse_more(src[i].fs_text, src[i].fs_len,
+		    src[i].fs_name, out, err, errsz) == -1)
+			return -1;
+	*exec_self = out->fpo_exec_self != 0;
+	if (ff == FILTER_FLOOR_NONE)
+		return 0;
+	if (filter_floor_rules(ff, &fl, err, errsz) == -1) {
+		filter_policy_free(out);
+		return -1;
+	}
+	*merged = filter_merge(out, &fl, &both) == 0;
+	filter_policy_free(&fl);
+	if (*merged) {
+		filter_policy_free(out);
+		*out = both;
+	}
+	return 0;
+}
+
 static scmp_filter_ctx
 filter_prepare(const struct filter_src *src, size_t nsrc,
     enum filter_floor ff, int *merged, int *exec_self, char *err,
     size_t errsz)
 {
-	struct filter_policy	 fpo, fl, both;
+	struct filter_policy	 fpo;
 	scmp_filter_ctx		 ctx;
-	size_t			 i;
 
-	*merged = 0;
-	*exec_self = 0;
-	if (filter_parse(src[0].fs_text, src[0].fs_len, src[0].fs_name, &fpo,
-	    err, errsz) == -1)
+	if (filter_load(src, nsrc, ff, &fpo, merged, exec_self, err,
+	    errsz) == -1)
 		return NULL;
-	for (i = 1; i < nsrc; i++)
-		if (filter_parse_more(src[i].fs_text, src[i].fs_len,
-		    src[i].fs_name, &fpo, err, errsz) == -1)
-			return NULL;
-	*exec_self = fpo.fpo_exec_self != 0;
-	if (ff != FILTER_FLOOR_NONE) {
-		if (filter_floor_rules(ff, &fl, err, errsz) == -1) {
-			filter_policy_free(&fpo);
-			return NULL;
-		}
-		*merged = filter_merge(&fpo, &fl, &both) == 0;
-		filter_policy_free(&fl);
-	}
-	ctx = filter_build(*merged ? &both : &fpo, src[0].fs_name, err,
-	    errsz);
-	if (*merged)
-		filter_policy_free(&both);
+	ctx = filter_build(&fpo, src[0].fs_name, err, errsz);
 	filter_policy_free(&fpo);
 	return ctx;
 }
 
 static int
-filter_finish(scmp_filter_ctx ctx, struct filter_prog *fp, const char *name,
-    char *err, size_t errsz)
+filter_finish_to(scmp_filter_ctx ctx, struct sock_filter **insns,
+    unsigned short *len, const char *name, char *err, size_t errsz)
 {
 	int	 r, save;
 
-	r = filter_export(ctx, fp);
+	r = filter_export(ctx, insns, len);
 	save = errno;
 	seccomp_release(ctx);
 	if (r == -1)
@@ -235,17 +251,71 @@ filter_finish(scmp_filter_ctx ctx, struct filter_prog *fp, const char *name,
 }
 
 static int
+filter_finish(scmp_filter_ctx ctx, struct filter_prog *fp, const char *name,
+    char *err, size_t errsz)
+{
+	return filter_finish_to(ctx, &fp->fp_insns, &fp->fp_len, name, err,
+	    errsz);
+}
+
+/*
+ * The policy as two stacked filters too (filter_split.c), when the floor
+ * is merged into it and the split is proved: else fp_outer stays NULL.
+ */
+static int
+filter_compile_split(const struct filter_policy *fpo, struct filter_prog *fp,
+    char *err, size_t errsz)
+{
+	struct filter_policy	 outer, inner;
+	scmp_filter_ctx		 oc = NULL, ic = NULL;
+	int			 r = -1;
+
+	if (!fp->fp_has_floor || filter_split_policy(fpo, &outer, &inner) == -1)
+		return 0;
+	if ((oc = filter_build(&outer, fp->fp_name, err, errsz)) == NULL ||
+	    (ic = filter_build(&inner, fp->fp_name, err, errsz)) == NULL)
+		goto out;
+	r = filter_finish_to(oc, &fp->fp_outer, &fp->fp_outer_len,
+	    fp->fp_name, err, errsz);
+	oc = NULL;
+	if (r == 0)
+		r = filter_finish_to(ic, &fp->fp_inner, &fp->fp_inner_len,
+		    fp->fp_name, err, errsz);
+	ic = NULL;
+out:
+	if (oc != NULL)
+		seccomp_release(oc);
+	if (ic != NULL)
+		seccomp_release(ic);
+	filter_policy_free(&outer);
+	filter_policy_free(&inner);
+	return r;
+}
+
+static int
 filter_compile(const struct filter_src *src, size_t nsrc,
     enum filter_floor ff, struct filter_prog *fp, char *err, size_t errsz)
 {
-	scmp_filter_ctx	 ctx;
+	struct filter_policy	 fpo;
+	scmp_filter_ctx		 ctx;
+	int			 r;
 
 	memset(fp, 0, sizeof(*fp));
 	(void)strlcpy(fp->fp_name, src[0].fs_name, sizeof(fp->fp_name));
-	if ((ctx = filter_prepare(src, nsrc, ff, &fp->fp_has_floor,
-	    &fp->fp_exec_self, err, errsz)) == NULL)
+	if (filter_load(src, nsrc, ff, &fpo, &fp->fp_has_floor,
+	    &fp->fp_exec_self, err, errsz) == -1)
 		return -1;
-	return filter_finish(ctx, fp, src[0].fs_name, err, errsz);
+	if ((ctx = filter_build(&fpo, src[0].fs_name, err, errsz)) == NULL) {
+		filter_policy_free(&fpo);
+		return -1;
+	}
+	r = filter_finish(ctx, fp, src[0].fs_name, err, errsz);
+	if (r == 0)
+		r = filter_compile_split(&fpo, fp, err, errsz);
+	filter_policy_free(&fpo);
+	if (r == -1)
+		filter_free(fp);
+	return r;
 }
 
 int
@@ -361,18 +431,24 @@ filter_compile_floor(enum filter_floor ff, struct filter_prog *fp, char *err,
 
 /* async-signal-safe: the child calls this between clone and execve */
 int
-filter_install(const struct filter_prog *fp)
+filter_install_bpf(const struct sock_filter *insns, unsigned short len)
 {
 	struct sock_fprog	 prog;
 
-	if (fp->fp_insns == NULL || fp->fp_len == 0) {
+	if (insns == NULL || len == 0) {
 		errno = EINVAL;
 		return -1;
 	}
-	prog.len = fp->fp_len;
-	prog.filter = fp->fp_insns;
+	prog.len = len;
+	prog.filter = (struct sock_filter *)(uintptr_t)insns;
 	return (int)syscall(SYS_prctl, PR_SET_SECCOMP, SECCOMP_MODE_FILTER,
 	    &prog, 0, 0);
+}
+
+int
+filter_install(const struct filter_prog *fp)
+{
+	return filter_install_bpf(fp->fp_insns, fp->fp_len);
 }
 
 /* child: the floor first unless the policy has it compiled in */
@@ -389,6 +465,8 @@ void
 filter_free(struct filter_prog *fp)
 {
 	free(fp->fp_insns);
-	fp->fp_insns = NULL;
-	fp->fp_len = 0;
+	free(fp->fp_outer);
+	free(fp->fp_inner);
+	fp->fp_insns = fp->fp_outer = fp->fp_inner = NULL;
+	fp->fp_len = fp->fp_outer_len = fp->fp_inner_len = 0;
 }

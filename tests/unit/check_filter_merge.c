@@ -21,6 +21,7 @@
 
 #include "sandbox.h"
 #include "../../sandbox/sandbox_priv.h"
+#include "unit_policy.h"
 
 #define T_DEFAULT	"policy/default.policy"
 #define T_STRICT	"policy/strict.policy"
@@ -103,26 +104,7 @@ t_teardown(void)
 static char *
 t_text(size_t p, size_t *lenp)
 {
-	FILE	*f;
-	char	*text;
-	long	 len;
-
-	if (policies[p].p_file == NULL) {
-		*lenp = strlen(policies[p].p_text);
-		return strdup(policies[p].p_text);
-	}
-	f = fopen(policies[p].p_file, "r");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	rewind(f);
-	text = malloc((size_t)len + 1);
-	ck_assert_ptr_nonnull(text);
-	ck_assert_int_eq(fread(text, 1, (size_t)len, f), (size_t)len);
-	text[len] = '\0';
-	(void)fclose(f);
-	*lenp = (size_t)len;
-	return text;
+	return unit_policy_text(policies[p].p_file, policies[p].p_text, lenp);
 }
 
 /* the child's outcome: a wait status; exit code = errno, 0 = no error */

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * filter_split.c: a script policy (the floor merged in) as two stacked
+ * filters that give every call the policy's own action: an outer one, the
+ * policy with the calls of FILTER_SPLIT_CALLS allowed whatever their
+ * arguments, installed once by a spawner (sandbox/prep.c) and inherited by
+ * each child it makes; and an inner one, those calls as the policy has
+ * them and every other allowed, a few dozen instructions that each child
+ * installs after its layers.  The kernel JIT-compiles the policy once per
+ * spawner instead of once per child.  Pure: parsed rules in, parsed rules
+ * out; the executor calls it at start, the unit tests check the result
+ * against the policy on every call.  Trusts the parser's and the merge's
+ * rules.
+ */
+#include <sys/syscall.h>
+
+#include <stdint.h>
+#include <string.h>
+
+#include "sandbox_priv.h"
+
+/*
+ * What a spawner and a prepared child call before the inner filter: the
+ * command and the hello, the clone into new namespaces, the jail's
+ * mounts, identity, capabilities, limits, landlock, cgroups and signals,
+ * and the inner filter itself.  A call missing here that a policy refuses
+ * fails the child's step, logged; it is never let through.
+ */
+static const int split_calls[] = {
+	SYS_recvmsg, SYS_sendmsg, SYS_ppoll, SYS_close, SYS_close_range,
+	SYS_write, SYS_exit, SYS_exit_group, SYS_clone, SYS_clone3,
+	SYS_unshare, SYS_setns, SYS_mount, SYS_umount2, SYS_pivot_root,
+	SYS_chroot, SYS_chdir, SYS_fchdir, SYS_open_tree, SYS_move_mount,
+	SYS_mount_setattr, SYS_fsopen, SYS_fsconfig, SYS_fsmount, SYS_mkdir,
+	SYS_openat, SYS_fcntl, SYS_dup3, SYS_sethostname, SYS_setdomainname,
+	SYS_setuid, SYS_setgid, SYS_setresuid, SYS_setresgid, SYS_setgroups,
+	SYS_getresuid, SYS_getresgid, SYS_getgroups, SYS_setsid, SYS_capget,
+	SYS_capset, SYS_prctl, SYS_prlimit64, SYS_setrlimit, SYS_seccomp,
+	SYS_landlock_create_ruleset, SYS_landlock_add_rule,
+	SYS_landlock_restrict_self, SYS_rt_sigaction, SYS_rt_sigprocmask,
+};
+
+int
+filter_split_call(int nr)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(split_calls) / sizeof(split_calls[0]); i++)
+		if (split_calls[i] == nr)
+			return 1;
+	return 0;
+}
+
+/* the rules of one call, by index into pol */
+struct split_set {
+	size_t	 ss_idx[FILTER_RULES_MAX];
+	size_t	 ss_n;
+};
+
+static void
+split_collect(const struct filter_policy *pol, int nr, struct split_set *ss)
+{
+	size_t	 i;
+
+	ss->ss_n = 0;
+	for (i = 0; i < pol->fpo_nrules; i++)
+		if (pol->fpo_rules[i].fr_syscall == nr)
+			ss->ss_idx[ss->ss_n++] = i;
+}
+
+static int
+split_is_bit(const struct filter_cmp *c)
+{
+	return c->fc_op == FILTER_OP_MASKED_EQ && c->fc_mask != 0 &&
+	    c->fc_value == c->fc_mask && (c->fc_mask & (c->fc_mask - 1)) == 0;
+}
+
+/*
+ * The arguments none of a call's conditional rules match, as one rule of
+ * the default's action, in *rest; 1 if they match every call already (no
+ * rule needed), 0 if *rest is it, -1 if the rules are of no shape proved
+ * here.  Two shapes, the ones the merge makes: single bits of one
+ * argument (CLONE_NEW*, MSG_OOB), with or without the rule for "none of
+ * them"; one value of one argument, "==" and "!=" (personality).
+ */
+static int
+split_rest(const struct filter_policy *pol, const struct split_set *ss,
+    struct filter_rule *rest)
+{
+	const struct filter_cmp	*c;
+	uint64_t		 bits = 0, none = 0;
+	size_t			 i, eq = 0, ne = 0, nbits = 0;
+	unsigned int		 arg = 0;
+
+	for (i = 0; i < ss->ss_n; i++) {
+		if (pol->fpo_rules[ss->ss_idx[i]].fr_ncmp != 1)
+			return -1;
+		c = &pol->fpo_rules[ss->ss_idx[i]].fr_cmp[0];
+		if (i > 0 && c->fc_arg != arg)
+			return -1;
+		arg = c->fc_arg;
+		if (split_is_bit(c)) {
+			bits |= c->fc_mask;
+			nbits++;
+		} else if (c->fc_op == FILTER_OP_MASKED_EQ && c->fc_value == 0 &&
+		    c->fc_mask != 0 && none == 0)
+			none = c->fc_mask;
+		else if (c->fc_op == FILTER_OP_EQ && eq == 0)
+			eq = i + 1;
+		else if (c->fc_op == FILTER_OP_NE && ne == 0)
+			ne = i + 1;
+		else
+			return -1;
+	}
+	*rest = pol->fpo_rules[ss->ss_idx[0]];
+	rest->fr_action = pol->fpo_default;
+	rest->fr_errno = pol->fpo_default_errno;
+	rest->fr_ncmp = 1;
+	if (nbits > 0 && eq == 0 && ne == 0) {
+		if (none != 0)
+			return none == bits ? 1 : -1;
+		rest->fr_cmp[0] = (struct filter_cmp){ arg, FILTER_OP_MASKED_EQ,
+		    bits, 0 };
+		return 0;
+	}
+	if (nbits > 0 || none != 0 || ss->ss_n != (size_t)(eq != 0) + (size_t)(ne != 0))
+		return -1;
+	if (eq != 0 && ne != 0)
+		return pol->fpo_rules[ss->ss_idx[eq - 1]].fr_cmp[0].fc_value ==
+		    pol->fpo_rules[ss->ss_idx[ne - 1]].fr_cmp[0].fc_value ? 1 :
+		    -1;
+	c = &pol->fpo_rules[ss->ss_idx[eq != 0 ? eq - 1 : ne - 1]].fr_cmp[0];
+	rest->fr_cmp[0] = (struct filter_cmp){ arg, eq != 0 ? FILTER_OP_NE :
+	    FILTER_OP_EQ, 0, c->fc_value };
+	return 0;
+}
+
+/* one call of the list into the inner filter: the policy's action, all */
+static int
+split_inner(const struct filter_policy *pol, int nr, struct split_set *ss,
+    struct filter_policy *inner)
+{
+	struct filter_rule	 r;
+	size_t			 i;
+	int			 cover;
+
+	split_collect(pol, nr, ss);
+	if (ss->ss_n == 0) {
+		if (pol->fpo_default == FILTER_ACT_ALLOW)
+			return 0;
+		memset(&r, 0, sizeof(r));
+		r.fr_syscall = nr;
+		(void)strlcpy(r.fr_name, "(split)", sizeof(r.fr_name));
+		r.fr_action = pol->fpo_default;
+		r.fr_errno = pol->fpo_default_errno;
+		return filter_push(inner, &r);
+	}
+	/* the parser keeps an unconditional rule alone; the merge too */
+	if (pol->fpo_rules[ss->ss_idx[0]].fr_ncmp == 0)
+		return ss->ss_n == 1 ? filter_push(inner,
+		    &pol->fpo_rules[ss->ss_idx[0]]) : -1;
+	cover = pol->fpo_default == FILTER_ACT_ALLOW ? 1 :
+	    split_rest(pol, ss, &r);
+	if (cover == -1)
+		return -1;
+	for (i = 0; i < ss->ss_n; i++)
+		if (filter_push(inner, &pol->fpo_rules[ss->ss_idx[i]]) == -1)
+			return -1;
+	return cover == 1 ? 0 : filter_push(inner, &r);
+}
+
+/* the outer filter: the policy, each call of the list allowed */
+static int
+split_outer(const struct filter_policy *pol, struct filter_policy *outer)
+{
+	struct filter_rule	 r;
+	size_t			 i;
+
+	for (i = 0; i < pol->fpo_nrules; i++)
+		if (!filter_split_call(pol->fpo_rules[i].fr_syscall) &&
+		    filter_push(outer, &pol->fpo_rules[i]) == -1)
+			return -1;
+	if (pol->fpo_default == FILTER_ACT_ALLOW)
+		return 0;
+	memset(&r, 0, sizeof(r));
+	(void)strlcpy(r.fr_name, "(split)", sizeof(r.fr_name));
+	r.fr_action = FILTER_ACT_ALLOW;
+	for (i = 0; i < sizeof(split_calls) / sizeof(split_calls[0]); i++) {
+		r.fr_syscall = split_calls[i];
+		if (filter_push(outer, &r) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * pol as outer and inner, or -1 (nothing allocated) when a call of the
+ * list has rules of a shape whose complement is not proved here: its
+ * children then install pol itself.
+ */
+int
+filter_split_policy(const struct filter_policy *pol, struct filter_policy *outer,
+    struct filter_policy *inner)
+{
+	static struct split_set	 ss;
+	size_t			 i;
+
+	memset(outer, 0, sizeof(*outer));
+	memset(inner, 0, sizeof(*inner));
+	outer->fpo_default = pol->fpo_default;
+	outer->fpo_default_errno = pol->fpo_default_errno;
+	inner->fpo_default = FILTER_ACT_ALLOW;
+	for (i = 0; i < sizeof(split_calls) / sizeof(split_calls[0]); i++)
+		if (split_inner(pol, split_calls[i], &ss, inner) == -1)
+			goto fail;
+	if (split_outer(pol, outer) == -1)
+		goto fail;
+	return 0;
+fail:
+	filter_policy_free(outer);
+	filter_policy_free(inner);
+	return -1;
+}
