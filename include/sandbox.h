@@ -144,6 +144,8 @@ struct sandbox {
 	struct sandbox_prep	*sb_prep;		/* sb_nslots */
 	struct sandbox_spawner	*sb_spawner;
 	size_t			 sb_nspawner;
+	/* whose spawners make a policy's children: the first one alike */
+	size_t			 sb_prep_owner[SANDBOX_POLICY_MAX];
 	uint32_t		 sb_prep_policies;	/* bit i: may */
 	/* one found dead when a request came (SBX_STEP_NONE: none) */
 	struct sandbox_failure	 sb_prep_lost;
@@ -172,6 +174,7 @@ struct sandbox_spawner {
 	int			 sw_fd;		/* -1: gone */
 	pid_t			 sw_pid;
 	ssize_t			 sw_slot;	/* whose child it makes, or -1 */
+	size_t			 sw_policy;	/* the one its children run */
 };
 
 struct sandbox_spawn {

@@ -14,7 +14,10 @@
  * its status pipe), for as long as the child waits for a request; it
  * touches nothing the child uses meanwhile, not even errno (raw calls).
  * Not CLONE_VFORK: a vfork wait is uninterruptible and would count in
- * the load average for as long as the child waits.  The child is the
+ * the load average for as long as the child waits.  Each spawner serves
+ * one policy: when it splits (filter_split.c), the spawner installs its
+ * outer filter once and each child only the small inner one, so that the
+ * kernel compiles the policy once per spawner, not once per child.  The child is the
  * executor's (CLONE_PARENT) and says hello to it first: the kernel
  * attaches its pid (SO_PASSCRED), and the executor, which alone can reap
  * it, opens its pidfd.  The executor then supervises it like any other,
@@ -53,6 +56,7 @@
 #define PREP_MAGIC	0x63676a70U	/* "cgjp" */
 #define PREP_HELLO_MS	2000		/* a discard waits this at most */
 #define PREP_NAME	"cgijail-spawn"
+#define PREP_POLICIES	4		/* policies with spawners of their own */
 
 /*
  * executor -> spawner: make a child for this slot; along come its socket
@@ -89,6 +93,8 @@ static char		*prep_argv[PREP_ARGV_MAX + 1];
 static char		*prep_envp[PREP_ENV_MAX + 1];
 /* the executor's outgoing request, made in place */
 static struct prep_req	 prep_tx;
+/* a spawner's: its policy's outer filter is on (its children's too) */
+static int		 prep_outer_on;
 
 /* a message of one buffer, with room for control data (or none) */
 static void
@@ -265,7 +271,11 @@ prep_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
 	if (prep_send(ss->ss_stdin, &hello, sizeof(hello), NULL, 0) == -1)
 		_exit(127);
 	spawn_layers(sb, ss, sa);
-	SPAWN_STEP(st, SBX_STEP_SECCOMP, spawn_seccomp(sb, ss->ss_policy));
+	/* under the outer filter, the inner one gives the policy whole */
+	SPAWN_STEP(st, SBX_STEP_SECCOMP, prep_outer_on ?
+	    filter_install_bpf(sb->sb_policy[ss->ss_policy].fp_inner,
+	    sb->sb_policy[ss->ss_policy].fp_inner_len) :
+	    spawn_seccomp(sb, ss->ss_policy));
 	/* ready: from here on, only what the request needs */
 	if (prep_child_request(fds) == -1) {
 		if (errno == 0)		/* the executor went away: no request */
@@ -340,36 +350,47 @@ prep_clone(struct sandbox *sb, const struct prep_cmd *pc, const int *fds,
 
 static int
 prep_cmd_ok(const struct sandbox *sb, const struct prep_cmd *pc,
-    size_t nfds)
+    size_t policy, size_t nfds)
 {
 	return pc->pc_slot < sb->sb_nslots && pc->pc_policy < sb->sb_npolicy &&
+	    sb->sb_prep_owner[pc->pc_policy] == policy &&
 	    (sb->sb_prep_policies & (1U << pc->pc_policy)) &&
 	    pc->pc_cgmask < (1U << LIMITS_CG_FDS) && pc->pc_nfds == nfds &&
 	    nfds == 4 + (size_t)__builtin_popcount(pc->pc_cgmask);
 }
 
 /*
- * a spawner: a child per command, until the executor closes its end.
- * Every signal stays blocked: nothing interrupts its sleep, no handler
- * of the executor's runs in it or in a child before its reset.
+ * a spawner: a child of its policy per command, until the executor
+ * closes its end.  Every signal stays blocked: nothing interrupts its
+ * sleep, no handler of the executor's runs in it or in a child before
+ * its reset.  Its policy's outer filter, if it has one and the inner
+ * one is under half the whole, from the start: it and every child it
+ * makes run under it (no new privileges first, as any filter needs); if
+ * that fails, its children install the whole one.
  */
 static void __attribute__((noreturn))
-prep_spawner(struct sandbox *sb, int fd)
+prep_spawner(struct sandbox *sb, int fd, size_t policy)
 {
-	struct prep_cmd		 pc;
-	uint64_t		 oldmask;
-	ssize_t			 n;
-	int			 fds[PREP_CMD_FDS];
-	size_t			 i, got;
+	const struct filter_prog	*fp = &sb->sb_policy[policy];
+	struct prep_cmd			 pc;
+	uint64_t			 oldmask;
+	ssize_t				 n;
+	int				 fds[PREP_CMD_FDS];
+	size_t				 i, got;
 
 	(void)prctl(PR_SET_NAME, PREP_NAME, 0, 0, 0);
 	ns_signals_block(&oldmask);
+	/* a small policy is as quick to compile whole */
+	if (fp->fp_outer != NULL && fp->fp_inner != NULL &&
+	    fp->fp_inner_len < fp->fp_len / 2 && caps_no_new_privs() == 0 &&
+	    filter_install_bpf(fp->fp_outer, fp->fp_outer_len) == 0)
+		prep_outer_on = 1;
 	for (;;) {
 		n = prep_recv(fd, &pc, sizeof(pc), fds, 4, PREP_CMD_FDS, &got);
 		/* the executor's EOF ends it; anything else is a broken peer */
 		if (n != (ssize_t)sizeof(pc))
 			_exit(n == -1 && errno == 0 ? 0 : 1);
-		if (prep_cmd_ok(sb, &pc, got))
+		if (prep_cmd_ok(sb, &pc, policy, got))
 			prep_clone(sb, &pc, fds, got);
 		else
 			for (i = 0; i < got; i++)
@@ -448,7 +469,7 @@ sandbox_prep_policy_ok(const struct sandbox *sb, size_t policy)
  * better; what a child needs comes with each command).
  */
 static int
-prep_fork(struct sandbox *sb, struct sandbox_spawner *sw)
+prep_fork(struct sandbox *sb, struct sandbox_spawner *sw, size_t policy)
 {
 	int	 sv[2];
 	pid_t	 pid;
@@ -467,23 +488,59 @@ prep_fork(struct sandbox *sb, struct sandbox_spawner *sw)
 		if (sv[1] > 3)
 			(void)close_range(3, (unsigned int)sv[1] - 1, 0);
 		(void)close_range((unsigned int)sv[1] + 1, ~0U, 0);
-		prep_spawner(sb, sv[1]);
+		prep_spawner(sb, sv[1], policy);
 	}
 	(void)close(sv[1]);
 	sw->sw_fd = sv[0];
 	sw->sw_pid = pid;
 	sw->sw_slot = -1;
+	sw->sw_policy = policy;
 	return 0;
 }
 
+/* the same filters, whole and split: one policy's spawners serve both */
+static int
+prep_alike(const struct filter_prog *a, const struct filter_prog *b)
+{
+	return a->fp_len == b->fp_len && a->fp_outer_len == b->fp_outer_len &&
+	    a->fp_inner_len == b->fp_inner_len &&
+	    a->fp_has_floor == b->fp_has_floor &&
+	    a->fp_exec_self == b->fp_exec_self &&
+	    memcmp(a->fp_insns, b->fp_insns, a->fp_len *
+	    sizeof(*a->fp_insns)) == 0 &&
+	    (a->fp_outer == NULL) == (b->fp_outer == NULL) &&
+	    (a->fp_outer == NULL || (memcmp(a->fp_outer, b->fp_outer,
+	    a->fp_outer_len * sizeof(*a->fp_outer)) == 0 &&
+	    memcmp(a->fp_inner, b->fp_inner, a->fp_inner_len *
+	    sizeof(*a->fp_inner)) == 0));
+}
+
+/*
+ * n spawners for each policy whose children may take their request after
+ * their filter, for the first PREP_POLICIES of them; a policy alike an
+ * earlier one (two CGI directories of the default policy) shares its.
+ */
 int
 sandbox_prep_start(struct sandbox *sb, size_t n, char *err, size_t errsz)
 {
-	size_t	 i;
+	size_t	 i, j, npol = 0;
 
-	for (i = 0; i < sb->sb_npolicy && i < 32; i++)
-		if (!sb->sb_policy[i].fp_exec_self && prep_probe(sb, i))
+	for (i = 0; i < sb->sb_npolicy && i < 32; i++) {
+		sb->sb_prep_owner[i] = i;
+		for (j = 0; j < i; j++)
+			if (prep_alike(&sb->sb_policy[i], &sb->sb_policy[j])) {
+				sb->sb_prep_owner[i] = sb->sb_prep_owner[j];
+				break;
+			}
+		if (sb->sb_prep_owner[i] != i) {
+			if (sb->sb_prep_policies & (1U << sb->sb_prep_owner[i]))
+				sb->sb_prep_policies |= 1U << i;
+		} else if (npol < PREP_POLICIES &&
+		    !sb->sb_policy[i].fp_exec_self && prep_probe(sb, i)) {
 			sb->sb_prep_policies |= 1U << i;
+			npol++;
+		}
+	}
 	if (sb->sb_prep_policies == 0) {
 		snprintf(err, errsz, "no policy lets a child take its request "
 		    "after its filter (recvmsg, dup3, close, chdir, write, "
@@ -491,8 +548,8 @@ sandbox_prep_start(struct sandbox *sb, size_t n, char *err, size_t errsz)
 		return -1;
 	}
 	if ((sb->sb_prep = calloc(sb->sb_nslots, sizeof(*sb->sb_prep))) ==
-	    NULL || (sb->sb_spawner = calloc(n, sizeof(*sb->sb_spawner))) ==
-	    NULL) {
+	    NULL || (sb->sb_spawner = calloc(n * npol,
+	    sizeof(*sb->sb_spawner))) == NULL) {
 		snprintf(err, errsz, "the spawners: %s", strerror(errno));
 		sandbox_prep_stop(sb);
 		return -1;
@@ -500,14 +557,18 @@ sandbox_prep_start(struct sandbox *sb, size_t n, char *err, size_t errsz)
 	for (i = 0; i < sb->sb_nslots; i++)
 		sb->sb_prep[i].sp_chan = sb->sb_prep[i].sp_status =
 		    sb->sb_prep[i].sp_pidfd = sb->sb_prep[i].sp_cg_slot = -1;
-	for (i = 0; i < n; i++) {
-		if (prep_fork(sb, &sb->sb_spawner[i]) == -1) {
-			snprintf(err, errsz, "a spawner: %s", strerror(errno));
-			sandbox_prep_stop(sb);
-			return -1;
+	for (i = 0; i < sb->sb_npolicy && i < 32; i++)
+		for (j = 0; j < n && sb->sb_prep_owner[i] == i &&
+		    (sb->sb_prep_policies & (1U << i)); j++) {
+			if (prep_fork(sb, &sb->sb_spawner[sb->sb_nspawner],
+			    i) == -1) {
+				snprintf(err, errsz, "a spawner: %s",
+				    strerror(errno));
+				sandbox_prep_stop(sb);
+				return -1;
+			}
+			sb->sb_nspawner++;
 		}
-		sb->sb_nspawner++;
-	}
 	return 0;
 }
 
@@ -529,7 +590,8 @@ sandbox_prep_ask(struct sandbox *sb, size_t slot, size_t policy)
 	}
 	for (i = 0; i < sb->sb_nspawner && sw == NULL; i++)
 		if (sb->sb_spawner[i].sw_fd != -1 &&
-		    sb->sb_spawner[i].sw_slot == -1)
+		    sb->sb_spawner[i].sw_slot == -1 &&
+		    sb->sb_spawner[i].sw_policy == sb->sb_prep_owner[policy])
 			sw = &sb->sb_spawner[i];
 	if (sw == NULL) {
 		errno = EBUSY;
