@@ -63,7 +63,7 @@ FUZZ_LIB_fuzz_userdir      := daemon/userdir.c daemon/config.c \
 			      daemon/config_listen.c \
 			      $(wildcard daemon/config_kw*.c)
 FUZZ_LIB_fuzz_policy       := sandbox/filter_parse.c sandbox/filter.c \
-			      sandbox/filter_merge.c \
+			      sandbox/filter_merge.c sandbox/filter_split.c \
 			      sandbox/policy_data.S
 FUZZ_LIB     := $(sort $(foreach t,$(FUZZ_SRCS:tests/fuzz/%.c=%),\
 		    $(FUZZ_LIB_$(t))))
