@@ -102,8 +102,8 @@ split_rest(const struct filter_policy *pol, const struct split_set *ss,
 		if (split_is_bit(c)) {
 			bits |= c->fc_mask;
 			nbits++;
-		} else if (c->fc_op == FILTER_OP_MASKED_EQ && c->fc_value == 0 &&
-		    c->fc_mask != 0 && none == 0)
+		} else if (c->fc_op == FILTER_OP_MASKED_EQ &&
+		    c->fc_value == 0 && c->fc_mask != 0 && none == 0)
 			none = c->fc_mask;
 		else if (c->fc_op == FILTER_OP_EQ && eq == 0)
 			eq = i + 1;
@@ -123,7 +123,8 @@ split_rest(const struct filter_policy *pol, const struct split_set *ss,
 		    bits, 0 };
 		return 0;
 	}
-	if (nbits > 0 || none != 0 || ss->ss_n != (size_t)(eq != 0) + (size_t)(ne != 0))
+	if (nbits > 0 || none != 0 ||
+	    ss->ss_n != (size_t)(eq != 0) + (size_t)(ne != 0))
 		return -1;
 	if (eq != 0 && ne != 0)
 		return pol->fpo_rules[ss->ss_idx[eq - 1]].fr_cmp[0].fc_value ==
@@ -199,8 +200,8 @@ split_outer(const struct filter_policy *pol, struct filter_policy *outer)
  * children then install pol itself.
  */
 int
-filter_split_policy(const struct filter_policy *pol, struct filter_policy *outer,
-    struct filter_policy *inner)
+filter_split_policy(const struct filter_policy *pol,
+    struct filter_policy *outer, struct filter_policy *inner)
 {
 	static struct split_set	 ss;
 	size_t			 i;

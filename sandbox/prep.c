@@ -17,11 +17,11 @@
  * the load average for as long as the child waits.  Each spawner serves
  * one policy: when it splits (filter_split.c), the spawner installs its
  * outer filter once and each child only the small inner one, so that the
- * kernel compiles the policy once per spawner, not once per child.  The child is the
- * executor's (CLONE_PARENT) and says hello to it first: the kernel
- * attaches its pid (SO_PASSCRED), and the executor, which alone can reap
- * it, opens its pidfd.  The executor then supervises it like any other,
- * through the pidfd and the status pipe.
+ * kernel compiles the policy once per spawner, not once per child.  The
+ * child is the executor's (CLONE_PARENT) and says hello to it first: the
+ * kernel attaches its pid (SO_PASSCRED), and the executor, which alone
+ * can reap it, opens its pidfd.  The executor then supervises it like any
+ * other, through the pidfd and the status pipe.
  *
  * Trusts: the executor (a spawner's only peer, root like it); a child
  * takes its request from the executor alone, through a socket pair made
@@ -56,7 +56,7 @@
 #define PREP_MAGIC	0x63676a70U	/* "cgjp" */
 #define PREP_HELLO_MS	2000		/* a discard waits this at most */
 #define PREP_NAME	"cgijail-spawn"
-#define PREP_POLICIES	4		/* policies with spawners of their own */
+#define PREP_POLICIES	4		/* policies with their own spawners */
 
 /*
  * executor -> spawner: make a child for this slot; along come its socket

@@ -248,7 +248,8 @@ t_compare(const struct filter_prog *fp, uint32_t arch, uint32_t nr,
 				    "%#llx %#llx %#llx: whole %#x, split %#x",
 				    arch, nr, (unsigned long long)sd.args[0],
 				    (unsigned long long)sd.args[1],
-				    (unsigned long long)sd.args[2], whole, split);
+				    (unsigned long long)sd.args[2], whole,
+				    split);
 			++*n;
 		}
 }
@@ -314,7 +315,8 @@ START_TEST(test_split_inner_is_the_list)
 		ck_assert_msg(filter_split_call(inner.fpo_rules[i].fr_syscall),
 		    "%s in the inner filter", inner.fpo_rules[i].fr_name);
 	for (i = 0; i < outer.fpo_nrules; i++)
-		ck_assert_msg(!filter_split_call(outer.fpo_rules[i].fr_syscall) ||
+		ck_assert_msg(!filter_split_call(
+		    outer.fpo_rules[i].fr_syscall) ||
 		    (outer.fpo_rules[i].fr_action == FILTER_ACT_ALLOW &&
 		    outer.fpo_rules[i].fr_ncmp == 0),
 		    "%s restricted in the outer filter",
