@@ -84,14 +84,16 @@ merge_disjoint(const struct filter_rule *f, const struct filter_rule *p)
 	return 0;
 }
 
-/* the rules of one syscall, as pointers into a policy */
-struct merge_set {
-	const struct filter_rule	*ms_rule[FILTER_RULES_MAX];
-	size_t				 ms_n;
-	const struct filter_rule	*ms_uncond;	/* alone if set */
-};
+/* a single bit of an argument set: "argN &BIT == BIT" */
+int
+filter_cmp_is_bit(const struct filter_cmp *c)
+{
+	return c->fc_op == FILTER_OP_MASKED_EQ && c->fc_mask != 0 &&
+	    c->fc_value == c->fc_mask && (c->fc_mask & (c->fc_mask - 1)) == 0;
+}
 
-static void
+/* the rules of one syscall, as pointers into a policy */
+void
 merge_collect(const struct filter_policy *fpo, int nr, struct merge_set *ms)
 {
 	size_t	 i;
@@ -131,9 +133,7 @@ merge_rest(struct filter_rule *r, const struct merge_set *fl)
 			n = SIZE_MAX;
 			continue;
 		}
-		if (c->fc_op != FILTER_OP_MASKED_EQ || c->fc_value !=
-		    c->fc_mask || c->fc_mask == 0 ||
-		    (c->fc_mask & (c->fc_mask - 1)) != 0 || n == SIZE_MAX ||
+		if (!filter_cmp_is_bit(c) || n == SIZE_MAX ||
 		    (n > 0 && c->fc_arg != rest.fc_arg))
 			return -1;
 		rest = (struct filter_cmp){ c->fc_arg, FILTER_OP_MASKED_EQ,

@@ -2,7 +2,7 @@
 /*
  * filter_split.c: a script policy (the floor merged in) as two stacked
  * filters that give every call the policy's own action: an outer one, the
- * policy with the calls of FILTER_SPLIT_CALLS allowed whatever their
+ * policy with the calls of split_calls[] allowed whatever their
  * arguments, installed once by a spawner (sandbox/prep.c) and inherited by
  * each child it makes; and an inner one, those calls as the policy has
  * them and every other allowed, a few dozen instructions that each child
@@ -51,30 +51,6 @@ filter_split_call(int nr)
 	return 0;
 }
 
-/* the rules of one call, by index into pol */
-struct split_set {
-	size_t	 ss_idx[FILTER_RULES_MAX];
-	size_t	 ss_n;
-};
-
-static void
-split_collect(const struct filter_policy *pol, int nr, struct split_set *ss)
-{
-	size_t	 i;
-
-	ss->ss_n = 0;
-	for (i = 0; i < pol->fpo_nrules; i++)
-		if (pol->fpo_rules[i].fr_syscall == nr)
-			ss->ss_idx[ss->ss_n++] = i;
-}
-
-static int
-split_is_bit(const struct filter_cmp *c)
-{
-	return c->fc_op == FILTER_OP_MASKED_EQ && c->fc_mask != 0 &&
-	    c->fc_value == c->fc_mask && (c->fc_mask & (c->fc_mask - 1)) == 0;
-}
-
 /*
  * The arguments none of a call's conditional rules match, as one rule of
  * the default's action, in *rest; 1 if they match every call already (no
@@ -84,7 +60,7 @@ split_is_bit(const struct filter_cmp *c)
  * them"; one value of one argument, "==" and "!=" (personality).
  */
 static int
-split_rest(const struct filter_policy *pol, const struct split_set *ss,
+split_rest(const struct filter_policy *pol, const struct merge_set *ms,
     struct filter_rule *rest)
 {
 	const struct filter_cmp	*c;
@@ -92,14 +68,14 @@ split_rest(const struct filter_policy *pol, const struct split_set *ss,
 	size_t			 i, eq = 0, ne = 0, nbits = 0;
 	unsigned int		 arg = 0;
 
-	for (i = 0; i < ss->ss_n; i++) {
-		if (pol->fpo_rules[ss->ss_idx[i]].fr_ncmp != 1)
+	for (i = 0; i < ms->ms_n; i++) {
+		if (ms->ms_rule[i]->fr_ncmp != 1)
 			return -1;
-		c = &pol->fpo_rules[ss->ss_idx[i]].fr_cmp[0];
+		c = &ms->ms_rule[i]->fr_cmp[0];
 		if (i > 0 && c->fc_arg != arg)
 			return -1;
 		arg = c->fc_arg;
-		if (split_is_bit(c)) {
+		if (filter_cmp_is_bit(c)) {
 			bits |= c->fc_mask;
 			nbits++;
 		} else if (c->fc_op == FILTER_OP_MASKED_EQ &&
@@ -112,7 +88,7 @@ split_rest(const struct filter_policy *pol, const struct split_set *ss,
 		else
 			return -1;
 	}
-	*rest = pol->fpo_rules[ss->ss_idx[0]];
+	*rest = *ms->ms_rule[0];
 	rest->fr_action = pol->fpo_default;
 	rest->fr_errno = pol->fpo_default_errno;
 	rest->fr_ncmp = 1;
@@ -124,13 +100,12 @@ split_rest(const struct filter_policy *pol, const struct split_set *ss,
 		return 0;
 	}
 	if (nbits > 0 || none != 0 ||
-	    ss->ss_n != (size_t)(eq != 0) + (size_t)(ne != 0))
+	    ms->ms_n != (size_t)(eq != 0) + (size_t)(ne != 0))
 		return -1;
 	if (eq != 0 && ne != 0)
-		return pol->fpo_rules[ss->ss_idx[eq - 1]].fr_cmp[0].fc_value ==
-		    pol->fpo_rules[ss->ss_idx[ne - 1]].fr_cmp[0].fc_value ? 1 :
-		    -1;
-	c = &pol->fpo_rules[ss->ss_idx[eq != 0 ? eq - 1 : ne - 1]].fr_cmp[0];
+		return ms->ms_rule[eq - 1]->fr_cmp[0].fc_value ==
+		    ms->ms_rule[ne - 1]->fr_cmp[0].fc_value ? 1 : -1;
+	c = &ms->ms_rule[eq != 0 ? eq - 1 : ne - 1]->fr_cmp[0];
 	rest->fr_cmp[0] = (struct filter_cmp){ arg, eq != 0 ? FILTER_OP_NE :
 	    FILTER_OP_EQ, 0, c->fc_value };
 	return 0;
@@ -138,15 +113,15 @@ split_rest(const struct filter_policy *pol, const struct split_set *ss,
 
 /* one call of the list into the inner filter: the policy's action, all */
 static int
-split_inner(const struct filter_policy *pol, int nr, struct split_set *ss,
+split_inner(const struct filter_policy *pol, int nr, struct merge_set *ms,
     struct filter_policy *inner)
 {
 	struct filter_rule	 r;
 	size_t			 i;
 	int			 cover;
 
-	split_collect(pol, nr, ss);
-	if (ss->ss_n == 0) {
+	merge_collect(pol, nr, ms);
+	if (ms->ms_n == 0) {
 		if (pol->fpo_default == FILTER_ACT_ALLOW)
 			return 0;
 		memset(&r, 0, sizeof(r));
@@ -157,15 +132,14 @@ split_inner(const struct filter_policy *pol, int nr, struct split_set *ss,
 		return filter_push(inner, &r);
 	}
 	/* the parser keeps an unconditional rule alone; the merge too */
-	if (pol->fpo_rules[ss->ss_idx[0]].fr_ncmp == 0)
-		return ss->ss_n == 1 ? filter_push(inner,
-		    &pol->fpo_rules[ss->ss_idx[0]]) : -1;
+	if (ms->ms_uncond != NULL)
+		return ms->ms_n == 1 ? filter_push(inner, ms->ms_uncond) : -1;
 	cover = pol->fpo_default == FILTER_ACT_ALLOW ? 1 :
-	    split_rest(pol, ss, &r);
+	    split_rest(pol, ms, &r);
 	if (cover == -1)
 		return -1;
-	for (i = 0; i < ss->ss_n; i++)
-		if (filter_push(inner, &pol->fpo_rules[ss->ss_idx[i]]) == -1)
+	for (i = 0; i < ms->ms_n; i++)
+		if (filter_push(inner, ms->ms_rule[i]) == -1)
 			return -1;
 	return cover == 1 ? 0 : filter_push(inner, &r);
 }
@@ -203,7 +177,7 @@ int
 filter_split_policy(const struct filter_policy *pol,
     struct filter_policy *outer, struct filter_policy *inner)
 {
-	static struct split_set	 ss;
+	struct merge_set	 ms;
 	size_t			 i;
 
 	memset(outer, 0, sizeof(*outer));
@@ -212,7 +186,7 @@ filter_split_policy(const struct filter_policy *pol,
 	outer->fpo_default_errno = pol->fpo_default_errno;
 	inner->fpo_default = FILTER_ACT_ALLOW;
 	for (i = 0; i < sizeof(split_calls) / sizeof(split_calls[0]); i++)
-		if (split_inner(pol, split_calls[i], &ss, inner) == -1)
+		if (split_inner(pol, split_calls[i], &ms, inner) == -1)
 			goto fail;
 	if (split_outer(pol, outer) == -1)
 		goto fail;

@@ -180,6 +180,15 @@ int	caps_no_new_privs(void);			/* child */
 int	filter_err(char *err, size_t errsz, const char *fname, int line,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 int	filter_push(struct filter_policy *, const struct filter_rule *);
+/* filter_merge.c, for filter_split.c too: the rules of one syscall */
+struct merge_set {
+	const struct filter_rule	*ms_rule[FILTER_RULES_MAX];
+	size_t				 ms_n;
+	const struct filter_rule	*ms_uncond;	/* alone if set */
+};
+void	merge_collect(const struct filter_policy *, int nr,
+	    struct merge_set *);
+int	filter_cmp_is_bit(const struct filter_cmp *);
 
 /* rootless.c: what the jail does differently in a user namespace */
 unsigned long	rootless_locked_flags(const char *path);
