@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -28,6 +29,8 @@
 #include "userdir.h"
 
 #define PARENT_UID_SHOW		4	/* processes named in the refusal */
+#define PARENT_UID_LOOKS	5	/* looks at the range before refusing */
+#define PARENT_UID_PAUSE_NS	40000000L	/* between two looks */
 /* the landlock ABI that scopes the front's signals to its own domain */
 #define PARENT_LANDLOCK_SCOPE	6
 
@@ -59,24 +62,33 @@ parent_check_landlock(const struct config *cfg, char *err, size_t errsz)
 /*
  * The script uids must be ours alone: a process already running with one
  * could signal or trace our scripts.  On SIGHUP the range still in use
- * (old) is left out: its processes are our own scripts.
+ * (old) is left out: its processes are our own scripts.  A cgijail that
+ * has just ended lets go of its uids (the lock's file closes with its
+ * other files) a moment before the kernel kills the children it leaves
+ * (their parent-death signal): a few looks apart before refusing.
  */
 int
 parent_check_uids(const struct config *cfg, const struct config *old,
     char *err, size_t errsz)
 {
 	struct sandbox_uid_user	 su[PARENT_UID_SHOW];
+	struct timespec		 pause = { 0, PARENT_UID_PAUSE_NS };
 	char			 where[PATH_MAX + 32];
 	char			 who[PARENT_UID_SHOW * 112];
 	unsigned		 first = cfg->cf_script_uid_first;
 	size_t			 i, n = 0;
-	int			 r;
+	int			 looks, r;
 
 	/* rootless scripts take no uid from the range */
 	if (rootless_active())
 		return 0;
-	r = sandbox_check_uids(cfg, old ? old->cf_script_uid_first : 0,
-	    old ? old->cf_script_uid_count : 0, su, PARENT_UID_SHOW);
+	for (looks = 1;; looks++) {
+		r = sandbox_check_uids(cfg, old ? old->cf_script_uid_first : 0,
+		    old ? old->cf_script_uid_count : 0, su, PARENT_UID_SHOW);
+		if (r <= 0 || looks == PARENT_UID_LOOKS)
+			break;
+		(void)nanosleep(&pause, NULL);
+	}
 	if (r == 0)
 		return 0;
 	if (r == -1) {

@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <pwd.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,11 @@
 #define CHECK_COMM_MAX		15	/* TASK_COMM_LEN - 1 */
 
 #define CHECK_X32_BIT	0x40000000
+/* a task's flags (include/linux/sched.h): it has begun its exit */
+#define CHECK_PF_EXITING	0x00000004ULL
+#define CHECK_SIGKILL_BIT	(1ULL << (SIGKILL - 1))
+#define CHECK_STAT_FLAGS	6	/* fields after the name: flags */
+#define CHECK_STAT_SIGNAL	28	/* and its pending signals */
 
 struct check_ns {
 	const char	*cn_name;
@@ -285,6 +291,82 @@ check_read_status(int procfd, const char *pid, char *buf, size_t bufsz)
 	return 0;
 }
 
+/*
+ * One task's /proc/.../stat text: 1 if it never runs a user instruction
+ * again, being a zombie (or dead), past the start of its exit
+ * (PF_EXITING), or with SIGKILL pending; 0 if it may; -1 if the text is
+ * not a stat line.  The name, field 2, may hold anything, spaces and
+ * parentheses too: the fields are counted from its last ')'.
+ */
+int
+check_stat_going(const char *stat)
+{
+	const char		*p;
+	char			*end;
+	unsigned long long	 v;
+	int			 i;
+
+	if ((p = strrchr(stat, ')')) == NULL || p[1] != ' ' || p[2] == '\0' ||
+	    p[3] != ' ')
+		return -1;
+	if (p[2] == 'Z' || p[2] == 'X' || p[2] == 'x')
+		return 1;
+	for (p += 3, i = 1; i <= CHECK_STAT_SIGNAL; i++, p = end) {
+		if (*p++ != ' ')
+			return -1;
+		if (*p == '-')		/* tpgid, priority, nice */
+			p++;
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = strtoull(p, &end, 10);
+		if (i == CHECK_STAT_FLAGS && (v & CHECK_PF_EXITING))
+			return 1;
+		if (i == CHECK_STAT_SIGNAL)	/* and more fields after */
+			return *end != ' ' ? -1 : (v & CHECK_SIGKILL_BIT) != 0;
+	}
+	return -1;
+}
+
+/*
+ * Has every thread of process pid ended, or begun to end (a process
+ * whose main thread has ended runs on in the others)?  Such a process
+ * can signal or trace nothing any more.  One that has gone meanwhile
+ * has ended too.
+ */
+static int
+check_proc_going(int procfd, const char *pid)
+{
+	struct dirent	*de;
+	DIR		*d;
+	char		 path[NAME_MAX + 32], buf[1024];
+	ssize_t		 n;
+	int		 fd, dfd, going = 1;
+
+	(void)snprintf(path, sizeof(path), "%s/task", pid);
+	if ((dfd = openat(procfd, path, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return errno == ENOENT;
+	if ((d = fdopendir(dfd)) == NULL) {
+		(void)close(dfd);
+		return 0;
+	}
+	while (going && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		(void)snprintf(path, sizeof(path), "%s/stat", de->d_name);
+		if ((fd = openat(dirfd(d), path, O_RDONLY | O_CLOEXEC)) == -1)
+			continue;	/* reaped meanwhile */
+		n = read(fd, buf, sizeof(buf) - 1);
+		(void)close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		going = check_stat_going(buf) == 1;
+	}
+	(void)closedir(d);
+	return going;
+}
+
 /* the process's name from its status text, escaped: anyone may set it */
 static void
 check_status_name(const char *status, char *dst, size_t dstsz)
@@ -330,6 +412,8 @@ sandbox_check_uids(const struct config *cfg, uid_t skip_first,
 			continue;	/* one process per uid is enough */
 		/* a script of a running cgijail: its uid is held */
 		if (lockfd != -1 && userns_uid_held(lockfd, uid) == 1)
+			continue;
+		if (check_proc_going(dirfd(d), de->d_name))
 			continue;
 		users[n].su_uid = uid;
 		users[n].su_pid = (pid_t)strtol(de->d_name, NULL, 10);

@@ -194,7 +194,12 @@ int	filter_cmp_is_bit(const struct filter_cmp *);
 unsigned long	rootless_locked_flags(const char *path);
 int	rootless_proc_under(const char *hostproc, const char *target);
 
-/* check.c: one line of --check; check_rootless.c: its rootless lines */
+/*
+ * check.c: one line of --check; whether a task's /proc stat line says it
+ * has ended or is ending (1), may run on (0), or is no stat line (-1);
+ * check_rootless.c: its rootless lines
+ */
+int	check_stat_going(const char *stat);
 void	check_line(FILE *, const char *layer, const char *state,
 	    const char *note);
 int	check_rootless_mode(FILE *);
