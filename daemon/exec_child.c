@@ -112,13 +112,20 @@ exec_child_claim(struct exec *ex, uint64_t reqid, const char *script,
 {
 	struct exec_child	*c;
 	ssize_t			 pol = -1;
+	int			 scr;
 
-	/* a program of the document root: a child made ahead may take it */
-	if (user < 0 && sc->sc_interp == NULL && sc->sc_kind == EXEC_KIND_ELF) {
+	/* of the document root: a child made ahead may take it */
+	scr = sc->sc_interp != NULL || sc->sc_kind != EXEC_KIND_ELF;
+	if (user < 0) {
 		pol = (ssize_t)sc->sc_policy;
+		if (pol == ex->ex_prep_policy && scr == ex->ex_prep_script)
+			ex->ex_prep_streak++;
+		else
+			ex->ex_prep_streak = 1;
 		ex->ex_prep_policy = pol;
+		ex->ex_prep_script = scr;
 	}
-	if ((c = exec_prep_slot(ex, pol)) == NULL)
+	if ((c = exec_prep_slot(ex, pol, scr)) == NULL)
 		fatalx("no free child slot");	/* callers checked */
 	if ((c->ec_timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK |
 	    TFD_CLOEXEC)) == -1)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * exec_prep.c: which slots hold a child prepared ahead, and for which
- * policy (sandbox/prep.c makes them).  Once a program of the document
- * root has run, after each turn of the loop with nothing queued, up to
- * EXEC_PREPARED children of the policy last used are asked for, in the
+ * policy and kind, a program's or a script's (sandbox/prep.c makes
+ * them).  Once a program or a script of the document root has run, after
+ * each turn of the loop with nothing queued, up to EXEC_PREPARED children
+ * of the policy and kind last used are asked for, in the
  * highest free slots, one per free spawner (EXEC_SPAWNERS).  Under load
  * too: a child applies its layers in its spawner's time, on whichever
  * core is free, while the executor goes on with other requests; made on
@@ -44,7 +45,7 @@ exec_prep_unwatch(struct exec *ex, size_t slot)
 {
 	enum sandbox_prep_state	 st;
 
-	st = sandbox_prep_state(&ex->ex_sb, slot, NULL);
+	st = sandbox_prep_state(&ex->ex_sb, slot, NULL, NULL);
 	if (st != SBX_PREP_NONE)
 		(void)epoll_ctl(ex->ex_epfd, EPOLL_CTL_DEL, st ==
 		    SBX_PREP_ASKED ? ex->ex_sb.sb_prep[slot].sp_chan :
@@ -57,7 +58,7 @@ exec_prep_watch(struct exec *ex, size_t slot)
 {
 	enum sandbox_prep_state	 st;
 
-	st = sandbox_prep_state(&ex->ex_sb, slot, NULL);
+	st = sandbox_prep_state(&ex->ex_sb, slot, NULL, NULL);
 	if (st != SBX_PREP_NONE)
 		exec_watch(ex, EPOLL_CTL_ADD, st == SBX_PREP_ASKED ?
 		    ex->ex_sb.sb_prep[slot].sp_chan :
@@ -92,7 +93,8 @@ exec_prep_event(struct exec *ex, size_t slot)
 	struct sandbox_failure	 fail;
 
 	if (slot >= ex->ex_nslots ||
-	    sandbox_prep_state(&ex->ex_sb, slot, NULL) == SBX_PREP_NONE)
+	    sandbox_prep_state(&ex->ex_sb, slot, NULL, NULL) ==
+	    SBX_PREP_NONE)
 		return;		/* a stale event */
 	exec_prep_unwatch(ex, slot);
 	if (sandbox_prep_event(&ex->ex_sb, slot, &fail) == -1) {
@@ -120,21 +122,25 @@ exec_prep_spawned(struct exec *ex, size_t slot, int taken)
 	lost->sf_errno = 0;
 }
 
-/* a free slot for a request: policy -1 when no prepared child fits it */
+/*
+ * a free slot for a request, of a program or a script: policy -1 when no
+ * prepared child fits it
+ */
 struct exec_child *
-exec_prep_slot(struct exec *ex, ssize_t policy)
+exec_prep_slot(struct exec *ex, ssize_t policy, int script)
 {
 	const struct sandbox	*sb = &ex->ex_sb;
 	enum sandbox_prep_state	 st;
 	ssize_t			 none = -1, other = -1;
 	size_t			 i, pol;
+	int			 scr;
 
 	for (i = 0; i < ex->ex_nslots; i++) {
 		if (ex->ex_child[i].ec_used)
 			continue;
-		st = sandbox_prep_state(sb, i, &pol);
+		st = sandbox_prep_state(sb, i, &pol, &scr);
 		if (st == SBX_PREP_READY && policy >= 0 &&
-		    pol == (size_t)policy)
+		    pol == (size_t)policy && scr == script)
 			return &ex->ex_child[i];
 		if (st == SBX_PREP_NONE && none == -1)
 			none = (ssize_t)i;
@@ -146,12 +152,33 @@ exec_prep_slot(struct exec *ex, ssize_t policy)
 	return none == -1 ? NULL : &ex->ex_child[none];
 }
 
+/* one waiting child that is not of the kind last used goes: 1, else 0 */
+static int
+exec_prep_make_way(struct exec *ex)
+{
+	size_t	 i, pol;
+	int	 scr;
+
+	for (i = 0; i < ex->ex_nslots; i++) {
+		if (ex->ex_child[i].ec_used || sandbox_prep_state(&ex->ex_sb,
+		    i, &pol, &scr) != SBX_PREP_READY ||
+		    (pol == (size_t)ex->ex_prep_policy &&
+		    scr == ex->ex_prep_script))
+			continue;
+		exec_prep_unwatch(ex, i);
+		sandbox_prep_discard(&ex->ex_sb, i);
+		return 1;
+	}
+	return 0;
+}
+
 void
 exec_prep_refill(struct exec *ex)
 {
 	struct sandbox		*sb = &ex->ex_sb;
 	enum sandbox_prep_state	 st;
 	size_t			 i, pol, mine = 0, all = 0;
+	int			 scr;
 
 	if (ex->ex_qlen > 0 || ex->ex_stopping ||
 	    ex->ex_prep_failed >= EXEC_PREP_FAILS || ex->ex_prep_policy < 0 ||
@@ -160,24 +187,31 @@ exec_prep_refill(struct exec *ex)
 	    ex->ex_nslots - ex->ex_nrunning <= 2 * EXEC_PREPARED))
 		return;
 	for (i = 0; i < ex->ex_nslots; i++) {
-		st = sandbox_prep_state(sb, i, &pol);
+		st = sandbox_prep_state(sb, i, &pol, &scr);
 		if (st == SBX_PREP_NONE)
 			continue;
 		all++;
-		if (pol == (size_t)ex->ex_prep_policy)
+		if (pol == (size_t)ex->ex_prep_policy &&
+		    scr == ex->ex_prep_script)
 			mine++;
 	}
 	/*
-	 * Another policy's children wait for their own requests, within 2x;
-	 * one slot at least is left without any.
+	 * Another policy's children, or the other kind's, wait for their own
+	 * requests, within 2x; one slot at least is left without any.  With
+	 * no room left for one of the kind asked for twice in a row, one of
+	 * theirs makes way (requests that alternate keep theirs).
 	 */
+	if (mine == 0 && ex->ex_prep_streak >= 2 && (all >= 2 *
+	    EXEC_PREPARED || all + 1 >= ex->ex_nslots) &&
+	    exec_prep_make_way(ex))
+		all--;
 	for (i = ex->ex_nslots; i-- > 0 && mine < EXEC_PREPARED &&
 	    all < 2 * EXEC_PREPARED && all + 1 < ex->ex_nslots;) {
 		if (ex->ex_child[i].ec_used ||
-		    sandbox_prep_state(sb, i, NULL) != SBX_PREP_NONE)
+		    sandbox_prep_state(sb, i, NULL, NULL) != SBX_PREP_NONE)
 			continue;
-		if (sandbox_prep_ask(sb, i, (size_t)ex->ex_prep_policy) ==
-		    -1) {
+		if (sandbox_prep_ask(sb, i, (size_t)ex->ex_prep_policy,
+		    ex->ex_prep_script) == -1) {
 			if (errno != EBUSY)
 				log_warn("preparing a child in slot %zu", i);
 			return;

@@ -112,6 +112,8 @@ struct exec {
 	int			 ex_mx_armed;
 	int			 ex_mx_dirty;
 	ssize_t			 ex_prep_policy;	/* the last one used */
+	int			 ex_prep_script;	/* by a script */
+	unsigned int		 ex_prep_streak;	/* its, in a row */
 	unsigned int		 ex_prep_failed;	/* in a row */
 	union {
 		struct msg_exec_req	 req;
@@ -173,7 +175,8 @@ void		exec_prep_refill(struct exec *);
 void		exec_prep_event(struct exec *, size_t slot);
 void		exec_prep_spawned(struct exec *, size_t slot, int taken);
 void		exec_prep_unwatch(struct exec *, size_t slot);
-struct exec_child *exec_prep_slot(struct exec *, ssize_t policy);
+struct exec_child *exec_prep_slot(struct exec *, ssize_t policy,
+		    int script);
 
 /* exec_queue.c */
 void		exec_tick_arm(struct exec *, int on);

@@ -161,6 +161,7 @@ enum sandbox_prep_state {
 struct sandbox_prep {
 	enum sandbox_prep_state	 sp_state;
 	size_t			 sp_policy;
+	int			 sp_script;	/* for a script, not a program */
 	size_t			 sp_spawner;
 	int			 sp_chan;	/* its hello, then its request */
 	int			 sp_status;	/* as sch_statusfd */
@@ -244,12 +245,15 @@ int	sandbox_started(struct sandbox_child *, struct sandbox_failure *);
 int	sandbox_user_clone(const struct sandbox_user *, int rwfd, int *tree,
 	    int *rw);
 /*
- * Children prepared ahead (sandbox/prep.c): each has every layer applied
- * and waits for one request, which sandbox_spawn() then hands it when the
- * slot and the request fit (a program of the document root, exec'd by
- * its descriptor, under a policy that lets the child take the request
- * after its filter).  Spawners, processes forked from the executor, make
- * them; they are the executor's children (CLONE_PARENT).
+ * Children prepared ahead (sandbox/prep.c): each waits for one request,
+ * which sandbox_spawn() then hands it when the slot and the request fit
+ * (of the document root, under a policy that lets the child take the
+ * request after its filter).  One for a program, exec'd by its
+ * descriptor, has every layer applied; one for a script has its jail
+ * made (namespaces, cgroups, mounts) and applies the rest, the script's
+ * copy first, once the request has come.  Spawners, processes forked
+ * from the executor, make them; they are the executor's children
+ * (CLONE_PARENT).
  * sandbox_prep_start(): n spawners, which keep no descriptor of ours
  * but their channel, for the policies that allow it; -1 with err when
  * none can.
@@ -258,12 +262,14 @@ int	sandbox_prep_start(struct sandbox *, size_t n, char *err,
 	    size_t errsz);
 int	sandbox_prep_policy_ok(const struct sandbox *, size_t policy);
 /*
- * Ask for a child in a free slot: 0, or -1 (EBUSY: no spawner is free).
+ * Ask for a child in a free slot, for a program or (script) a script:
+ * 0, or -1 (EBUSY: no spawner is free).
  * Then watch sp_chan for its hello while it is SBX_PREP_ASKED, sp_pidfd
  * for its end once SBX_PREP_READY (sandbox_prep_event()), until
  * sandbox_spawn() or sandbox_prep_discard() takes the slot.
  */
-int	sandbox_prep_ask(struct sandbox *, size_t slot, size_t policy);
+int	sandbox_prep_ask(struct sandbox *, size_t slot, size_t policy,
+	    int script);
 /*
  * What was watched spoke: its hello (1: it is ready; 0: nothing yet), or
  * its end before its request (-1: *fail says where, SBX_STEP_NONE if it
@@ -272,7 +278,7 @@ int	sandbox_prep_ask(struct sandbox *, size_t slot, size_t policy);
 int	sandbox_prep_event(struct sandbox *, size_t slot,
 	    struct sandbox_failure *fail);
 enum sandbox_prep_state sandbox_prep_state(const struct sandbox *,
-	    size_t slot, size_t *policy);
+	    size_t slot, size_t *policy, int *script);
 /* the slot is needed otherwise: its child is killed and reaped */
 void	sandbox_prep_discard(struct sandbox *, size_t slot);
 /* at the executor's end: the spawners and every waiting child go */

@@ -22,9 +22,10 @@
 /*
  * What a spawner and a prepared child call before the inner filter: the
  * command and the hello, the clone into new namespaces, the jail's
- * mounts, identity, capabilities, limits, landlock, cgroups and signals,
- * and the inner filter itself.  A call missing here that a policy refuses
- * fails the child's step, logged; it is never let through.
+ * mounts, a script's copy, identity, capabilities, limits, landlock,
+ * cgroups and signals, and the inner filter itself.  A call missing here
+ * that a policy refuses fails the child's step, logged; it is never let
+ * through.
  */
 static const int split_calls[] = {
 	SYS_recvmsg, SYS_sendmsg, SYS_ppoll, SYS_close, SYS_close_range,
@@ -38,6 +39,8 @@ static const int split_calls[] = {
 	SYS_capset, SYS_prctl, SYS_prlimit64, SYS_setrlimit, SYS_seccomp,
 	SYS_landlock_create_ruleset, SYS_landlock_add_rule,
 	SYS_landlock_restrict_self, SYS_rt_sigaction, SYS_rt_sigprocmask,
+	/* a script's copy, made by a child prepared for a script */
+	SYS_fstat, SYS_newfstatat, SYS_pread64, SYS_chmod, SYS_fchmod,
 };
 
 int

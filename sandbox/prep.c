@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * prep.c: children prepared ahead.  A child of the document root's
- * program is made before its request comes and applies every layer of
- * spawn.c up to and including its seccomp filter; then it waits on a
+ * prep.c: children prepared ahead.  A child for a program of the
+ * document root is made before its request comes and applies every layer
+ * of spawn.c up to and including its seccomp filter; then it waits on a
  * socket for one request (its stdio, the validated file, its directory,
- * argv and environment) and execs.  It serves that one request and no
- * other.
+ * argv and environment) and execs.  A child for a script makes its jail
+ * (namespaces, cgroups, descriptors, mounts) and waits there, root still:
+ * the script's copy, which its request names, is a mount; then the rest,
+ * and it execs the interpreter.  Each serves one request and no other.
  *
  * Spawners make them: processes forked from the executor once it is
  * confined, which do nothing else.  A spawner clones its child sharing
@@ -59,15 +61,17 @@
 #define PREP_POLICIES	4		/* policies with their own spawners */
 
 /*
- * executor -> spawner: make a child for this slot; along come its socket
- * end, the status pipe's write and read ends, the slot's user namespace
- * and its cgroup.procs files (bit i of pc_cgmask: the i-th is there)
+ * executor -> spawner: make a child for this slot, for a program or for
+ * a script; along come its socket end, the status pipe's write and read
+ * ends, the slot's user namespace and its cgroup.procs files (bit i of
+ * pc_cgmask: the i-th is there)
  */
 struct prep_cmd {
 	uint32_t	pc_slot;
 	uint32_t	pc_policy;
 	uint32_t	pc_cgmask;
 	uint32_t	pc_nfds;
+	uint32_t	pc_script;	/* 1: for a script, 0: a program */
 };
 
 /* child -> executor, first: hello (the kernel adds its credentials) */
@@ -75,20 +79,26 @@ struct prep_hello {
 	uint32_t	ph_magic;
 };
 
-/* executor -> child: the request; strings NUL-ended, one after another */
+/*
+ * executor -> child: the request; strings NUL-ended, one after another:
+ * the directory, the file to execve and the script (a script's; empty
+ * for a program, which is exec'd by its descriptor), argv[], envp[]
+ */
 struct prep_req {
 	uint32_t	rq_magic;
 	uint32_t	rq_argc;
 	uint32_t	rq_envc;
 	uint32_t	rq_len;
-	char		rq_data[PREP_DATA_MAX];	/* cwd, argv[], envp[] */
+	char		rq_data[PREP_DATA_MAX];
 };
+#define PREP_REQ_HEAD	3		/* cwd, path, script */
 
 /*
  * The child's request and its pointers: in the spawner's memory, which
  * its one child at a time shares while the spawner waits for it.
  */
 static struct prep_req	 prep_rx;
+static char		*prep_head[PREP_REQ_HEAD];	/* cwd, path, script */
 static char		*prep_argv[PREP_ARGV_MAX + 1];
 static char		*prep_envp[PREP_ENV_MAX + 1];
 /* the executor's outgoing request, made in place */
@@ -215,15 +225,17 @@ prep_child_request(int *fds)
 	    argc > PREP_ARGV_MAX || envc > PREP_ENV_MAX || len == 0 ||
 	    len > sizeof(prep_rx.rq_data) || prep_rx.rq_data[len - 1] != '\0')
 		goto bad;
-	/* cwd first, then argc + envc strings, nothing after */
-	for (i = 0; i < 1 + argc + envc; i++) {
+	/* cwd, path, script, then argc + envc strings, nothing after */
+	for (i = 0; i < PREP_REQ_HEAD + argc + envc; i++) {
 		if (off >= len)
 			goto bad;
 		p = prep_rx.rq_data + off;
-		if (i > 0 && i <= argc)
-			prep_argv[i - 1] = p;
-		else if (i > argc)
-			prep_envp[i - 1 - argc] = p;
+		if (i < PREP_REQ_HEAD)
+			prep_head[i] = p;
+		else if (i < PREP_REQ_HEAD + argc)
+			prep_argv[i - PREP_REQ_HEAD] = p;
+		else
+			prep_envp[i - PREP_REQ_HEAD - argc] = p;
 		while (off < len && prep_rx.rq_data[off] != '\0')
 			off++;
 		off++;
@@ -256,9 +268,25 @@ prep_child_fds(const int *fds)
 	return 0;
 }
 
+/* under the outer filter, the inner one gives the policy whole */
+static int SPAWN_NO_ASAN
+prep_seccomp(const struct sandbox *sb, size_t policy)
+{
+	const struct filter_prog	*fp = &sb->sb_policy[policy];
+
+	return prep_outer_on ? filter_install_bpf(fp->fp_inner,
+	    fp->fp_inner_len) : spawn_seccomp(sb, policy);
+}
+
 /*
  * child: hello first, as root, before any step; a failed hello means the
- * executor is gone: nothing to prepare for.
+ * executor is gone: nothing to prepare for.  A program's child applies
+ * every layer and its filter, then takes its request.  A script's takes
+ * it once its jail is made (namespaces, cgroups, mounts), as root still:
+ * the script's copy is a mount, which needs the host's user namespace;
+ * then it applies the rest, in the order of a child made for its
+ * request, and execs the file the request names (an interpreter, or the
+ * script's copy itself).
  */
 static void SPAWN_NO_ASAN __attribute__((noreturn))
 prep_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
@@ -266,16 +294,17 @@ prep_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
 {
 	const struct prep_hello	 hello = { PREP_MAGIC };
 	const int		 st = SPAWN_FD_STATUS;
+	struct sandbox_spawn	 req;
 	int			 fds[PREP_NFDS];
 
 	if (prep_send(ss->ss_stdin, &hello, sizeof(hello), NULL, 0) == -1)
 		_exit(127);
-	spawn_layers(sb, ss, sa);
-	/* under the outer filter, the inner one gives the policy whole */
-	SPAWN_STEP(st, SBX_STEP_SECCOMP, prep_outer_on ?
-	    filter_install_bpf(sb->sb_policy[ss->ss_policy].fp_inner,
-	    sb->sb_policy[ss->ss_policy].fp_inner_len) :
-	    spawn_seccomp(sb, ss->ss_policy));
+	spawn_layers_jail(sb, ss, sa);
+	if (ss->ss_execat) {
+		spawn_layers_user(sb, ss);
+		SPAWN_STEP(st, SBX_STEP_SECCOMP, prep_seccomp(sb,
+		    ss->ss_policy));
+	}
 	/* ready: from here on, only what the request needs */
 	if (prep_child_request(fds) == -1) {
 		if (errno == 0)		/* the executor went away: no request */
@@ -283,9 +312,24 @@ prep_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
 		spawn_die(st, SBX_STEP_FDS);
 	}
 	SPAWN_STEP(st, SBX_STEP_FDS, prep_child_fds(fds));
-	SPAWN_STEP(st, SBX_STEP_CWD, (int)syscall(SYS_chdir, prep_rx.rq_data));
-	(void)syscall(SYS_execveat, SPAWN_FD_EXEC, "", prep_argv, prep_envp,
-	    AT_EMPTY_PATH);
+	if (!ss->ss_execat) {
+		req = *ss;
+		req.ss_exec_fd = SPAWN_FD_EXEC;
+		req.ss_path = prep_head[1];
+		req.ss_script = prep_head[2];
+		req.ss_argv = prep_argv;
+		req.ss_envp = prep_envp;
+		req.ss_cwd = prep_head[0];
+		spawn_layers_user(sb, &req);
+	}
+	SPAWN_STEP(st, SBX_STEP_CWD, (int)syscall(SYS_chdir, prep_head[0]));
+	if (!ss->ss_execat) {
+		SPAWN_STEP(st, SBX_STEP_SECCOMP, prep_seccomp(sb,
+		    ss->ss_policy));
+		(void)syscall(SYS_execve, prep_head[1], prep_argv, prep_envp);
+	} else
+		(void)syscall(SYS_execveat, SPAWN_FD_EXEC, "", prep_argv,
+		    prep_envp, AT_EMPTY_PATH);
 	spawn_die(st, SBX_STEP_EXEC);
 }
 
@@ -327,7 +371,7 @@ prep_clone(struct sandbox *sb, const struct prep_cmd *pc, const int *fds,
 	memset(&ss, 0, sizeof(ss));
 	ss.ss_stdin = ss.ss_stdout = ss.ss_stderr = fds[0];
 	ss.ss_exec_fd = fds[0];
-	ss.ss_execat = 1;
+	ss.ss_execat = !pc->pc_script;
 	ss.ss_policy = pc->pc_policy;
 	ss.ss_slot = pc->pc_slot;
 	ss.ss_tree = ss.ss_rw = -1;
@@ -356,6 +400,7 @@ prep_cmd_ok(const struct sandbox *sb, const struct prep_cmd *pc,
 	    sb->sb_prep_owner[pc->pc_policy] == policy &&
 	    (sb->sb_prep_policies & (1U << pc->pc_policy)) &&
 	    pc->pc_cgmask < (1U << LIMITS_CG_FDS) && pc->pc_nfds == nfds &&
+	    pc->pc_script <= 1 &&
 	    nfds == 4 + (size_t)__builtin_popcount(pc->pc_cgmask);
 }
 
@@ -573,7 +618,7 @@ sandbox_prep_start(struct sandbox *sb, size_t n, char *err, size_t errsz)
 }
 
 int
-sandbox_prep_ask(struct sandbox *sb, size_t slot, size_t policy)
+sandbox_prep_ask(struct sandbox *sb, size_t slot, size_t policy, int script)
 {
 	struct sandbox_spawner	*sw = NULL;
 	struct sandbox_prep	*sp;
@@ -613,6 +658,7 @@ sandbox_prep_ask(struct sandbox *sb, size_t slot, size_t policy)
 	(void)setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
 	pc.pc_slot = (uint32_t)slot;
 	pc.pc_policy = (uint32_t)policy;
+	pc.pc_script = script != 0;
 	fds[0] = sv[1];
 	fds[1] = st[1];
 	fds[2] = st[0];
@@ -637,6 +683,7 @@ sandbox_prep_ask(struct sandbox *sb, size_t slot, size_t policy)
 	sw->sw_slot = (ssize_t)slot;
 	sp->sp_state = SBX_PREP_ASKED;
 	sp->sp_policy = policy;
+	sp->sp_script = script != 0;
 	sp->sp_spawner = (size_t)(sw - sb->sb_spawner);
 	sp->sp_chan = sv[0];
 	sp->sp_status = st[0];
@@ -789,12 +836,15 @@ sandbox_prep_event(struct sandbox *sb, size_t slot,
 }
 
 enum sandbox_prep_state
-sandbox_prep_state(const struct sandbox *sb, size_t slot, size_t *policy)
+sandbox_prep_state(const struct sandbox *sb, size_t slot, size_t *policy,
+    int *script)
 {
 	if (sb->sb_prep == NULL || slot >= sb->sb_nslots)
 		return SBX_PREP_NONE;
 	if (policy != NULL)
 		*policy = sb->sb_prep[slot].sp_policy;
+	if (script != NULL)
+		*script = sb->sb_prep[slot].sp_script;
 	return sb->sb_prep[slot].sp_state;
 }
 
@@ -831,16 +881,21 @@ sandbox_prep_discard(struct sandbox *sb, size_t slot)
 static int
 prep_pack(const struct sandbox_spawn *ss)
 {
-	size_t	 off = 0, n, i;
-	char	*const *v;
-	int	 pass;
+	const char	*head[PREP_REQ_HEAD];
+	size_t		 off = 0, n, i;
+	char *const	*v;
+	int		 pass;
 
+	head[0] = ss->ss_cwd;
+	head[1] = ss->ss_execat ? "" : ss->ss_path;
+	head[2] = ss->ss_execat ? "" : ss->ss_script;
 	memset(&prep_tx, 0, offsetof(struct prep_req, rq_data));
 	prep_tx.rq_magic = PREP_MAGIC;
 	for (pass = 0; pass < 3; pass++) {
 		v = pass == 1 ? ss->ss_argv : ss->ss_envp;
-		for (i = 0; pass == 0 ? i < 1 : v[i] != NULL; i++) {
-			const char	*s = pass == 0 ? ss->ss_cwd : v[i];
+		for (i = 0; pass == 0 ? i < PREP_REQ_HEAD : v[i] != NULL;
+		    i++) {
+			const char	*s = pass == 0 ? head[i] : v[i];
 
 			n = strlen(s) + 1;
 			if (n > sizeof(prep_tx.rq_data) - off ||
@@ -882,7 +937,9 @@ prep_take(struct sandbox *sb, const struct sandbox_spawn *ss,
 	if (sp->sp_state == SBX_PREP_NONE)
 		return -1;
 	if (sp->sp_state != SBX_PREP_READY || ss->ss_user != NULL ||
-	    !ss->ss_execat || sp->sp_policy != ss->ss_policy ||
+	    sp->sp_script != !ss->ss_execat || (!ss->ss_execat &&
+	    (ss->ss_path == NULL || ss->ss_script == NULL)) ||
+	    sp->sp_policy != ss->ss_policy ||
 	    ss->ss_stdin < 0 || ss->ss_stdout < 0 || ss->ss_stderr < 0 ||
 	    prep_pack(ss) == -1) {
 		sandbox_prep_discard(sb, ss->ss_slot);
@@ -922,12 +979,14 @@ sandbox_prep_stop(struct sandbox *sb)
 {
 	size_t	 i;
 
-	/* a waiting child reads EOF and exits; a spawner too */
+	/*
+	 * Each waiting child is killed and reaped, out of its slot's cgroup
+	 * before the cgroups go (sandbox_fini()); then each spawner reads
+	 * EOF and exits.
+	 */
 	for (i = 0; sb->sb_prep != NULL && i < sb->sb_nslots; i++)
-		if (sb->sb_prep[i].sp_chan != -1) {
-			(void)close(sb->sb_prep[i].sp_chan);
-			sb->sb_prep[i].sp_chan = -1;
-		}
+		if (sb->sb_prep[i].sp_state != SBX_PREP_NONE)
+			sandbox_prep_discard(sb, i);
 	for (i = 0; i < sb->sb_nspawner; i++)
 		if (sb->sb_spawner[i].sw_fd != -1) {
 			(void)close(sb->sb_spawner[i].sw_fd);

@@ -75,8 +75,10 @@ void	spawn_die(int statusfd, enum sandbox_step)
 int	spawn_fds(const struct sandbox_spawn *, int statusfd, int userns,
 	    int shared);					/* child */
 int	spawn_seccomp(const struct sandbox *, size_t policy);	/* child */
-void	spawn_layers(const struct sandbox *, const struct sandbox_spawn *,
-	    const struct spawn_arg *);				/* child */
+void	spawn_layers_jail(const struct sandbox *,
+	    const struct sandbox_spawn *, const struct spawn_arg *);
+void	spawn_layers_user(const struct sandbox *,
+	    const struct sandbox_spawn *);			/* child */
 /* userns -1: a dup of the slot's (or the student's own) */
 int	spawn_arg_init(struct spawn_arg *, const struct sandbox *,
 	    const struct sandbox_spawn *, const int *cgfds, int statusfd,

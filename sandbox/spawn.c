@@ -135,13 +135,16 @@ spawn_exec(const struct sandbox_spawn *ss)
  * once the mounts are done, which need the host's; setns gives a full
  * bounding set and default securebits in it, so both are dropped after
  * it).  Raw system calls, no allocation.  Returns only if all applied.
+ * In two halves: the jail (namespaces, cgroups, descriptors, mounts),
+ * which does not depend on the script; then the script's copy and what
+ * makes the child the script's user, which a child prepared for a
+ * script (prep.c) applies once its request has come.
  */
 void SPAWN_NO_ASAN
-spawn_layers(const struct sandbox *sb, const struct sandbox_spawn *ss,
+spawn_layers_jail(const struct sandbox *sb, const struct sandbox_spawn *ss,
     const struct spawn_arg *sa)
 {
 	const int			 statusfd = sa->sa_statusfd;
-	const struct sandbox_user	*su = ss->ss_user;
 	const int			 st = SPAWN_FD_STATUS;
 
 	SPAWN_STEP(statusfd, SBX_STEP_CLONE, ns_child_enter(sb->sb_sig_reset));
@@ -150,9 +153,17 @@ spawn_layers(const struct sandbox *sb, const struct sandbox_spawn *ss,
 	    sa->sa_userns, sa->sa_shared));
 	SPAWN_STEP(st, SBX_STEP_MOUNTS, jail_child_mounts(sb, ss,
 	    SPAWN_FD_USERNS));
-	if (su != NULL)
+	if (ss->ss_user != NULL)
 		SPAWN_STEP(st, SBX_STEP_USERDIR, jail_user_child_tree(sb, ss,
 		    SPAWN_FD_TREE));
+}
+
+void SPAWN_NO_ASAN
+spawn_layers_user(const struct sandbox *sb, const struct sandbox_spawn *ss)
+{
+	const struct sandbox_user	*su = ss->ss_user;
+	const int			 st = SPAWN_FD_STATUS;
+
 	if (!ss->ss_execat)
 		SPAWN_STEP(st, SBX_STEP_SCRIPT, jail_child_script(sb,
 		    su != NULL ? su->su_path : sb->sb_docroot, ss->ss_script,
@@ -180,7 +191,8 @@ spawn_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
 {
 	const int	 st = SPAWN_FD_STATUS;
 
-	spawn_layers(sb, ss, sa);
+	spawn_layers_jail(sb, ss, sa);
+	spawn_layers_user(sb, ss);
 	SPAWN_STEP(st, SBX_STEP_CWD, (int)syscall(SYS_chdir, ss->ss_cwd));
 	SPAWN_STEP(st, SBX_STEP_SECCOMP, spawn_seccomp(sb, ss->ss_policy));
 	(void)spawn_exec(ss);

@@ -51,13 +51,42 @@ def _prepared(d):
     return next(iter(_all_prepared(d)), None)
 
 
+def _for_scripts(d):
+    """The executor's children that wait for a script's request: root
+    still, our binary, but in a pid namespace of their own (a spawner
+    is in the executor's)."""
+    ex = d.wait_pids()['executor']
+    own, out = proc_exe(ex), []
+    try:
+        mine = os.readlink('/proc/%d/ns/pid' % ex)
+    except OSError:
+        return out
+    for p in proc_descendants(ex):
+        try:
+            root = proc_status(p)['Uid'].split()[0] == '0'
+            ns = os.readlink('/proc/%d/ns/pid' % p)
+        except (OSError, KeyError, IndexError):
+            continue
+        if root and proc_exe(p) == own and ns != mine:
+            out.append(p)
+    return out
+
+
+# a script (#! line) that shows the jail it finds: jailinfo, exec'd in
+# place (the same process), or sysprobe with the query
+INFO_SH = ('#!/bin/sh\nexec ./jailinfo\n', 0o755)
+PROBE_SH = ('#!/bin/sh\nexec ./sysprobe\n', 0o755)
+
+
 def _cold_and_warm(files, path):
     """(cold response, warm response) of one path, from a fresh daemon."""
     rx = r'started, pid \d+, spawn \d+ us(, prepared ahead)?'
     ended = r'executor rid=\d+ \w+: cgi\[\d+\] [^:]*: (.*) \(\d+ us\)$'
+    ready = _for_scripts if path.split('?')[0].endswith('.sh') else \
+        _prepared
     with Daemon(files, args=['--debug']) as d:
         cold = d.get(path)
-        assert wait_until(lambda: _prepared(d), 5.0), (
+        assert wait_until(lambda: ready(d), 5.0), (
             'no child was prepared after the first program ended\n' +
             d.log_tail())
         warm = d.get(path)
@@ -70,9 +99,7 @@ def _cold_and_warm(files, path):
         (warm.status, warm.body if warm.status == 200 else how[1])
 
 
-def test_a_prepared_child_is_the_same_jail():
-    cold, warm = _cold_and_warm({'cgi-bin/jailinfo': helper('jailinfo')},
-                                '/cgi-bin/jailinfo')
+def _same_jail(cold, warm):
     assert cold[0] == 200 and warm[0] == 200, (cold, warm)
     # the prepared child has the default policy as two stacked filters,
     # its spawner's outer one and its own inner one (filter_split.c):
@@ -99,11 +126,78 @@ def test_a_prepared_child_is_the_same_jail():
     assert 'fd 0 pipe' in text and 'fd 3 ' not in text, text
 
 
-def test_the_filter_refuses_the_same_calls():
-    files = {'cgi-bin/sysprobe': helper('sysprobe')}
+def test_a_prepared_child_is_the_same_jail():
+    _same_jail(*_cold_and_warm({'cgi-bin/jailinfo': helper('jailinfo')},
+                               '/cgi-bin/jailinfo'))
 
+
+def test_a_script_prepared_ahead_is_the_same_jail():
+    """A script's child is prepared up to its jail and takes the request
+    as root; then the script's copy, its user and the rest: the very
+    jail of a child made for the request (the script execs jailinfo in
+    place, in the same process)."""
+    _same_jail(*_cold_and_warm({'cgi-bin/info.sh': INFO_SH,
+                                'cgi-bin/jailinfo': helper('jailinfo')},
+                               '/cgi-bin/info.sh'))
+
+
+def test_a_child_prepared_for_a_script_holds_only_its_jail():
+    """While it waits: root, but in namespaces of its own and its slot's
+    cgroup, under its spawner's filter, holding its channel, its status
+    pipe and its slot's user namespace, nothing else (no listener, no
+    channel of the executor's, no file of the host's)."""
+    files = {'cgi-bin/info.sh': INFO_SH,
+             'cgi-bin/jailinfo': helper('jailinfo')}
+    with Daemon(files, args=['--debug']) as d:
+        assert_status(d.get('/cgi-bin/info.sh'), 200)
+        kids = wait_until(lambda: _for_scripts(d), 5.0)
+        assert kids, d.log_tail()
+        ex = d.wait_pids()['executor']
+        with open('/proc/%d/cgroup' % ex) as f:
+            excg = f.read()
+
+        def wrong(p):
+            """What is not so yet (it said hello before its layers)."""
+            # the executor is in a network namespace of its own already
+            for ns, other in (('pid', ex), ('mnt', ex), ('ipc', ex),
+                              ('uts', ex), ('net', os.getpid())):
+                if os.readlink('/proc/%d/ns/%s' % (p, ns)) == \
+                        os.readlink('/proc/%d/ns/%s' % (other, ns)):
+                    return 'the %s namespace is the executor\'s' % ns
+            with open('/proc/%d/cgroup' % p) as f:
+                cg = f.read()
+            if cg == excg or not re.search(
+                    r'^\d+:[^:\n]*:\S*cgijail\S*/s\d+$', cg, re.M):
+                return 'not in its slot\'s cgroup: %r' % cg
+            st = proc_status(p)
+            if st['NoNewPrivs'] != '1' or st['Seccomp'] != '2':
+                return 'no filter: %r' % st
+            fds = proc_fds(p)
+            kinds = sorted(t.split(':')[0] for t in fds.values())
+            # 0-2 and 4 its channel, 3 its status pipe, 5 the slot's
+            # user namespace
+            if kinds != ['pipe', 'socket', 'socket', 'socket', 'socket',
+                         'user']:
+                return 'descriptors %r' % fds
+            return None
+        for p in kids:
+            assert wait_until(lambda: wrong(p) is None, 5.0), (p, wrong(p))
+
+
+def test_the_filter_refuses_the_same_calls():
+    _filter_refuses_the_same_calls({'cgi-bin/sysprobe': helper('sysprobe')},
+                                   '/cgi-bin/sysprobe?')
+
+
+def test_a_scripts_filter_refuses_the_same_calls():
+    _filter_refuses_the_same_calls({'cgi-bin/probe.sh': PROBE_SH,
+                                    'cgi-bin/sysprobe': helper('sysprobe')},
+                                   '/cgi-bin/probe.sh?')
+
+
+def _filter_refuses_the_same_calls(files, path):
     def one(probe):
-        cold, warm = _cold_and_warm(files, '/cgi-bin/sysprobe?' + probe)
+        cold, warm = _cold_and_warm(files, path + probe)
         # an answer, or a 500 for a call the filter killed (SIGSYS)
         if not ((cold[0] == 500 and 'SIGSYS' in cold[1]) or
                 (cold[0] == 200 and b'probe=' + probe.encode() in
@@ -130,24 +224,61 @@ def test_a_request_that_needs_its_slot_gets_it():
                                         timeout=15).status, [0, 1], 2)
         assert out == [200, 200], (out, d.log_tail())
         assert first not in proc_descendants(d.wait_pids()['executor'])
-        # the next program finds a child prepared again
-        assert wait_until(lambda: _prepared(d), 5.0), d.log_tail()
+        # the child made now is of the kind last used, a script's, and
+        # with room for one only, it makes way when programs come twice
+        # in a row: the next finds one of theirs
         assert_status(d.get('/cgi-bin/jailinfo?again'), 200)
+        assert _for_scripts(d) and not _prepared(d), d.log_tail()
+        assert_status(d.get('/cgi-bin/jailinfo?again2'), 200)
+        assert wait_until(lambda: _prepared(d), 5.0), d.log_tail()
+        assert not _for_scripts(d)
+        assert_status(d.get('/cgi-bin/jailinfo?warm'), 200)
         assert d.wait_log(r'jailinfo: started, pid \d+, spawn \d+ us, '
                           r'prepared ahead', 3.0), d.log_tail()
 
 
+def _cgroup_dirs(pid):
+    """The directories of pid's slot cgroups on this host (v1 and v2)."""
+    out = []
+    with open('/proc/%d/cgroup' % pid) as f:
+        for ln in f.read().splitlines():
+            _, ctrl, path = ln.split(':', 2)
+            if not re.search(r'/s\d+$', path):
+                continue
+            top = '/sys/fs/cgroup' if ctrl == '' else None
+            for c in ctrl.split(','):
+                for cand in ('/sys/fs/cgroup/' + c,
+                             '/sys/fs/cgroup/' + ctrl):
+                    if top is None and os.path.isdir(cand):
+                        top = cand
+            if top is not None:
+                out.append(top + path)
+    return out
+
+
 def test_nothing_prepared_outlives_the_daemon():
-    files = {'cgi-bin/jailinfo': helper('jailinfo')}
-    d = Daemon(files)
-    with d:
-        assert_status(d.get('/cgi-bin/jailinfo'), 200)
-        child = wait_until(lambda: _prepared(d), 5.0)
-        assert child, d.log_tail()
-        ex = d.wait_pids()['executor']
-        ours = [ex] + proc_descendants(ex)
-    assert wait_until(lambda: not [p for p in ours if proc_exe(p)], 5.0), [
-        (p, proc_exe(p)) for p in ours if proc_exe(p)]
+    """Neither a program's child nor a script's, nor their slots'
+    cgroups: the executor kills and reaps each before it removes them."""
+    files = {'cgi-bin/jailinfo': helper('jailinfo'),
+             'cgi-bin/info.sh': INFO_SH}
+    for path, ready in (('/cgi-bin/jailinfo', _prepared),
+                        ('/cgi-bin/info.sh', _for_scripts)):
+        d = Daemon(files)
+        with d:
+            assert_status(d.get(path), 200)
+            child = wait_until(lambda: ready(d), 5.0)
+            assert child, d.log_tail()
+            # past its cgroup step: the slot's groups are named
+            dirs = wait_until(lambda: _cgroup_dirs(
+                child if isinstance(child, int) else child[0]), 5.0)
+            assert dirs and all(os.path.isdir(x) for x in dirs), dirs
+            ex = d.wait_pids()['executor']
+            ours = [ex] + proc_descendants(ex)
+        assert wait_until(lambda: not [p for p in ours if proc_exe(p)],
+                          5.0), [(p, proc_exe(p)) for p in ours
+                                 if proc_exe(p)]
+        left = [x for x in dirs if os.path.isdir(x)]
+        assert not left, 'cgroups left after the stop: %r' % left
 
 
 def test_a_prepared_child_killed_before_its_request():

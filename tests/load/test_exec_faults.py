@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: ISC
 """
 test_exec_faults: spawning a script must not copy the executor, neither
-its memory nor its descriptors.  A child
+its memory nor its descriptors.  (Measured where the executor makes each
+child itself: a policy that says "exec self" gets none prepared ahead.)
+A child
 made by a plain clone gets a copy-on-write image of the executor's
 memory: every page the executor then writes faults and is copied, the
 child's page tables are built and torn down, and its exec throws it all
@@ -22,8 +24,9 @@ shows N for each child.
 
 import os
 import re
+import tempfile
 
-from cgijail_test import Daemon, fixture
+from cgijail_test import REPO, Daemon, helper
 from loadkit import Strace, fetch, run_threads
 
 REQUESTS = 200
@@ -41,7 +44,7 @@ def _minflt(pid):
 
 
 def _ok(d, tag):
-    r = fetch(d, '/cgi-bin/ok.sh?%d' % tag, None, 30.0)
+    r = fetch(d, '/cgi-bin/fdlist?%d' % tag, None, 30.0)
     return None if r.status == 200 else '%d: %d' % (tag, r.status)
 
 
@@ -54,9 +57,25 @@ def _run(d, n, conc):
     assert not bad, bad[:5]
 
 
+def _exec_self_policy():
+    """The default policy with "exec self": no child is prepared ahead
+    for it, so the executor makes each (a spawner's children copy the
+    spawner's few descriptors, not the executor's)."""
+    path = os.path.join(tempfile.mkdtemp(prefix='cgijail-policy-'),
+                        'exec-self.policy')
+    with open(os.path.join(REPO, 'policy', 'default.policy')) as f:
+        text = f.read()
+    with open(path, 'w') as f:
+        f.write(text + '\nexec self\n')
+    os.chmod(os.path.dirname(path), 0o755)
+    return path
+
+
 def test_spawning_does_not_copy_the_executor():
-    with Daemon({'cgi-bin/ok.sh': fixture('ok.sh')},
-                config_lines=['max-scripts 16']) as d:
+    with Daemon({'cgi-bin/fdlist': helper('fdlist')},
+                config_lines=['max-scripts 16',
+                              'cgi-dir /cgi-bin %s' % _exec_self_policy()]
+                ) as d:
         executor = d.wait_pids()['executor']
         # every slot and buffer used once before counting
         _run(d, 64, 16)
@@ -75,15 +94,17 @@ MAX_COPIED = 96
 
 
 def test_a_child_copies_only_the_requests_descriptors():
-    with Daemon({'cgi-bin/ok.sh': fixture('ok.sh')},
-                config_lines=['max-scripts 64']) as d:
+    policy = _exec_self_policy()
+    with Daemon({'cgi-bin/fdlist': helper('fdlist')},
+                config_lines=['max-scripts 64',
+                              'cgi-dir /cgi-bin %s' % policy]) as d:
         executor = d.wait_pids()['executor']
-        assert fetch(d, '/cgi-bin/ok.sh?warm').status == 200
+        assert fetch(d, '/cgi-bin/fdlist?warm').status == 200
         held = len(os.listdir('/proc/%d/fd' % executor))
         assert held > MAX_COPIED + 64, held
         with Strace([executor], ['-f', '-e',
                                  'trace=close_range,clone,clone3'],
-                    lambda: fetch(d, '/cgi-bin/ok.sh?probe')) as st:
+                    lambda: fetch(d, '/cgi-bin/fdlist?probe')) as st:
             _run(d, 40, 8)
     lines = st.lines
     clones = [ln for ln in lines if re.search(r'clone3?\(', ln) and

@@ -101,13 +101,24 @@ def test_under_load_requests_still_find_a_child_prepared():
     path, the executor waiting for each child's layers in turn.  Now
     they are prepared while scripts run too (each spawner on the other
     core), and most requests of a busy program take one."""
-    started = r'fdlist: started, pid \d+, spawn \d+ us(, prepared ahead)?$'
-    with Daemon({'cgi-bin/fdlist': helper('fdlist')},
-                args=['--debug']) as d:
-        assert fetch(d, '/cgi-bin/fdlist?warm').status == 200
+    _under_load({'cgi-bin/fdlist': helper('fdlist')}, 'fdlist')
+
+
+def test_under_load_a_script_finds_a_child_prepared():
+    """A script's child used to be made from nothing on every request's
+    path (only programs had children prepared).  Now one is prepared up
+    to its jail, and takes the request there."""
+    _under_load({'cgi-bin/ok.sh': fixture('ok.sh')}, 'ok.sh')
+
+
+def _under_load(files, name):
+    started = (r'%s: started, pid \d+, spawn \d+ us(, prepared ahead)?$' %
+               re.escape(name))
+    with Daemon(files, args=['--debug']) as d:
+        assert fetch(d, '/cgi-bin/%s?warm' % name).status == 200
 
         def client(n):
-            return [fetch(d, '/cgi-bin/fdlist?%d.%d' % (n, i)).status
+            return [fetch(d, '/cgi-bin/%s?%d.%d' % (name, n, i)).status
                     for i in range(PER_CLIENT)]
         out = run_threads(client, [(n,) for n in range(CLIENTS)], 120)
         assert all(x == [200] * PER_CLIENT for x in out), out
