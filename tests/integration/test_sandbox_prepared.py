@@ -72,6 +72,22 @@ def _for_scripts(d):
     return out
 
 
+def _scripts_ready(d):
+    """Children for scripts past their jail's layers, waiting for their
+    request: their descriptors are down to the final few (the hello that
+    makes them ready in the executor's eyes came before their layers)."""
+    out = []
+    for p in _for_scripts(d):
+        try:
+            kinds = sorted(t.split(':')[0] for t in proc_fds(p).values())
+        except OSError:
+            continue
+        if kinds == ['pipe', 'socket', 'socket', 'socket', 'socket',
+                     'user']:
+            out.append(p)
+    return out
+
+
 # a script (#! line) that shows the jail it finds: jailinfo, exec'd in
 # place (the same process), or sysprobe with the query
 INFO_SH = ('#!/bin/sh\nexec ./jailinfo\n', 0o755)
@@ -82,7 +98,7 @@ def _cold_and_warm(files, path):
     """(cold response, warm response) of one path, from a fresh daemon."""
     rx = r'started, pid \d+, spawn \d+ us(, prepared ahead)?'
     ended = r'executor rid=\d+ \w+: cgi\[\d+\] [^:]*: (.*) \(\d+ us\)$'
-    ready = _for_scripts if path.split('?')[0].endswith('.sh') else \
+    ready = _scripts_ready if path.split('?')[0].endswith('.sh') else \
         _prepared
     with Daemon(files, args=['--debug']) as d:
         cold = d.get(path)
