@@ -502,9 +502,12 @@ front_main(struct config *cfg)
 	confine_front(front_cfg, &id);
 	proc_ready();
 	for (;;) {
-		/* TLS plaintext already read waits for no event: no sleep */
+		/*
+		 * TLS plaintext already read waits for no event, nor do
+		 * access lines not yet sent: no sleep
+		 */
 		n = epoll_wait(front_epfd, evs, FRONT_EVENTS,
-		    front_tls_npending() > 0 ? 0 : -1);
+		    front_tls_npending() > 0 || log_access_waiting() ? 0 : -1);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
@@ -515,8 +518,14 @@ front_main(struct config *cfg)
 		while ((c = front_tls_next_pending(&pending)) != NULL)
 			front_dispatch(&c->c_ev, EPOLLIN);
 		front_reap_dead();
-		/* this turn's access lines in one message to the parent */
-		log_access_flush();
+		/*
+		 * the access lines of this turn and of those before it in
+		 * one message to the parent: once a turn finds nothing to
+		 * do, or once they are due (a busy loop would otherwise send
+		 * one message for every two or three lines)
+		 */
+		if (n == 0 || log_access_due())
+			log_access_flush();
 		/* queued log lines go out when the parent can take them */
 		front_ev_set(&front_parent_ev, EPOLLIN |
 		    (log_pending() ? EPOLLOUT : 0));

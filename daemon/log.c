@@ -333,8 +333,20 @@ log_emit_access(const char *lines, size_t len, long pid)
 		log_write_fd(log_acc.ld_fd, buf, out, count);
 }
 
-/* front: the access lines of this turn of the loop (log.h) */
+/* front: the access lines not yet sent (log.h), the first since when */
+#define LOG_ACCESS_DUE_BYTES	(MSG_ACCESS_BATCH / 2)
+#define LOG_ACCESS_DUE_MS	50
 static struct msg_access	log_acc_batch;
+static uint64_t			log_acc_since_ms;
+
+static uint64_t
+log_now_ms(void)
+{
+	struct timespec	ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 void
 log_access_flush(void)
@@ -343,12 +355,29 @@ log_access_flush(void)
 
 	if (len == 0)
 		return;
-	/* queued whole if the parent cannot take it now; lost only when
-	 * the queue is full, and then counted as log_send_parent() says */
+	/*
+	 * Cut to its lines.  Queued whole if the parent cannot take it now;
+	 * lost only when the queue is full, and then counted as
+	 * log_send_parent() says.
+	 */
 	(void)log_send_parent(MSG_ACCESS, 0, &log_acc_batch,
-	    sizeof(log_acc_batch));
+	    offsetof(struct msg_access, ma_lines) + len);
 	memset(log_acc_batch.ma_lines, 0, len);
 	log_acc_batch.ma_len = 0;
+}
+
+int
+log_access_waiting(void)
+{
+	return log_acc_batch.ma_len > 0;
+}
+
+int
+log_access_due(void)
+{
+	return log_acc_batch.ma_len >= LOG_ACCESS_DUE_BYTES ||
+	    (log_acc_batch.ma_len > 0 &&
+	    log_now_ms() - log_acc_since_ms >= LOG_ACCESS_DUE_MS);
 }
 
 void
@@ -360,6 +389,8 @@ log_access_add(const char *line)
 		return;
 	if (log_acc_batch.ma_len + n + 1 > sizeof(log_acc_batch.ma_lines))
 		log_access_flush();
+	if (log_acc_batch.ma_len == 0)
+		log_acc_since_ms = log_now_ms();
 	memcpy(log_acc_batch.ma_lines + log_acc_batch.ma_len, line, n);
 	log_acc_batch.ma_lines[log_acc_batch.ma_len + n] = '\0';
 	log_acc_batch.ma_len += (uint32_t)(n + 1);

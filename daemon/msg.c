@@ -23,11 +23,17 @@
 
 /* the protocol, one row per type; anything not in it is a violation */
 struct msg_rule {
-	size_t		 mr_size;	/* payload size, exactly */
+	size_t		 mr_size;	/* payload size: exactly, or at most */
 	int		 mr_nfds;	/* descriptors, exactly */
 	unsigned int	 mr_from;	/* roles that may send it */
 	int		 mr_reqid;	/* must name a request */
 	const char	*(*mr_check)(const unsigned char *);
+	/*
+	 * A payload sent cut to what it uses: the size it says it has
+	 * (len bytes of it are there), which must be len exactly; its
+	 * check reads no further.  NULL: always mr_size.
+	 */
+	size_t		(*mr_used)(const unsigned char *, size_t len);
 };
 
 /* one char[] field of msg_exec_req: terminated, and each byte allowed */
@@ -48,6 +54,7 @@ static const char	*msg_check_kill(const unsigned char *);
 static const char	*msg_check_ready(const unsigned char *);
 static const char	*msg_check_mx_exec(const unsigned char *);
 static const char	*msg_check_mx_parent(const unsigned char *);
+static size_t		 msg_used_access(const unsigned char *, size_t);
 
 static const struct msg_rule msg_rules[MSG_TYPE_MAX] = {
 	/* -> parent */
@@ -55,7 +62,7 @@ static const struct msg_rule msg_rules[MSG_TYPE_MAX] = {
 	    MSG_ROLE(PROC_FRONT) | MSG_ROLE(PROC_EXECUTOR), 0, msg_check_log },
 	/* -> parent */
 	[MSG_ACCESS] = { sizeof(struct msg_access), 0,
-	    MSG_ROLE(PROC_FRONT), 0, msg_check_access },
+	    MSG_ROLE(PROC_FRONT), 0, msg_check_access, msg_used_access },
 	/* -> front, executor */
 	[MSG_SHUTDOWN] = { sizeof(struct msg_shutdown), 0,
 	    MSG_ROLE(PROC_PARENT), 0, msg_check_shutdown },
@@ -187,6 +194,17 @@ msg_check_log(const unsigned char *p)
 	    msg_c_text) == -1)
 		return "ml_text unterminated or not escaped";
 	return NULL;
+}
+
+/* ma_len, then that many bytes of lines, and nothing after them */
+static size_t
+msg_used_access(const unsigned char *p, size_t len)
+{
+	size_t	 head = offsetof(struct msg_access, ma_lines);
+
+	if (len < head)
+		return len + 1;		/* not even ma_len: never its size */
+	return head + msg_u32(p, offsetof(struct msg_access, ma_len));
 }
 
 /* ma_len bytes of lines: each non-empty, short, escaped, terminated */
@@ -484,6 +502,17 @@ msg_payload_size(enum msg_type type)
 	return mr != NULL ? mr->mr_size : 0;
 }
 
+/* the whole struct, or (mr_used) no more of it than it says it uses */
+static int
+msg_size_wrong(const struct msg_rule *mr, const void *payload, size_t len)
+{
+	if (payload == NULL || len == 0 || len > mr->mr_size)
+		return 1;
+	if (mr->mr_used == NULL)
+		return len != mr->mr_size;
+	return mr->mr_used(payload, len) != len;
+}
+
 int
 msg_validate(enum msg_type type, const void *payload, size_t len, int nfds,
     enum proc_role from, const char **why)
@@ -493,7 +522,7 @@ msg_validate(enum msg_type type, const void *payload, size_t len, int nfds,
 
 	if (mr == NULL)
 		w = "unknown type";
-	else if (len != mr->mr_size || payload == NULL)
+	else if (msg_size_wrong(mr, payload, len))
 		w = "wrong payload size";
 	else if (nfds != mr->mr_nfds)
 		w = "wrong descriptor count";
@@ -514,7 +543,7 @@ msg_send_ok(enum msg_type type, uint64_t reqid, const void *payload,
 {
 	const struct msg_rule	*mr = msg_rule(type);
 
-	if (mr == NULL || len != mr->mr_size || payload == NULL ||
+	if (mr == NULL || msg_size_wrong(mr, payload, len) ||
 	    nfds != mr->mr_nfds || (nfds > 0 && fds == NULL) ||
 	    (mr->mr_reqid && reqid == 0))
 		return -1;

@@ -43,11 +43,16 @@ int	log_pending(void);
 void	log_flush(void);
 /*
  * front: an access line (escaped, shorter than MSG_ACCESS_MAX) joins the
- * batch, which goes to the parent as one MSG_ACCESS at the end of the
- * loop's turn (log_access_flush()), when full, or before any other line
+ * batch, which goes to the parent as one MSG_ACCESS, cut to its lines
+ * (log_access_flush()): once a turn of the loop finds nothing to do
+ * (log_access_waiting(): look without sleeping), once due (half a
+ * message, or the first line LOG_ACCESS_DUE_MS old), when full, or
+ * before any other line
  */
 void	log_access_add(const char *line);
 void	log_access_flush(void);
+int	log_access_waiting(void);
+int	log_access_due(void);
 
 /*
  * parent only: destinations ("" stderr, "syslog" to the socket *_sock,

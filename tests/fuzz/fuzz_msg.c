@@ -256,6 +256,19 @@ fz_check_accepted(enum msg_type t, const union fz_payload *p)
 	}
 }
 
+/* an access batch's size by its ma_len, 0 if it has none */
+static size_t
+fz_access_len(const void *pl, size_t len)
+{
+	uint32_t	 ma_len;
+
+	if (len < offsetof(struct msg_access, ma_lines))
+		return 0;
+	memcpy(&ma_len, (const unsigned char *)pl +
+	    offsetof(struct msg_access, ma_len), sizeof(ma_len));
+	return offsetof(struct msg_access, ma_lines) + ma_len;
+}
+
 /* the envelope: size, descriptors and sender decide before any field */
 static void
 fz_one(enum msg_type t, const void *pl, size_t len, int nfds,
@@ -273,7 +286,10 @@ fz_one(enum msg_type t, const void *pl, size_t len, int nfds,
 	}
 	FZ_CHECK((unsigned int)t < MSG_TYPE_MAX && fz_spec[t].sp_size != 0);
 	FZ_CHECK(msg_payload_size(t) == fz_spec[t].sp_size);
-	FZ_CHECK(len == fz_spec[t].sp_size && nfds == fz_spec[t].sp_nfds);
+	FZ_CHECK(nfds == fz_spec[t].sp_nfds);
+	/* access lines travel cut to ma_len; every other type whole */
+	FZ_CHECK(t == MSG_ACCESS ? len == fz_access_len(pl, len) &&
+	    len <= fz_spec[t].sp_size : len == fz_spec[t].sp_size);
 	FZ_CHECK((unsigned int)from < PROC_MAX &&
 	    (fz_spec[t].sp_from & FZ_R(from)) != 0);
 }
@@ -307,6 +323,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	off %= len;
 	n = size < len - off ? size : len - off;
 	memcpy(fz_p.raw + off, data, n);
+	if (t == MSG_ACCESS && fz_access_len(&fz_p, len) <= len)
+		len = fz_access_len(&fz_p, len);
 	fz_one(t, &fz_p, len, nfds, from);
 	if (msg_validate(t, &fz_p, len, fz_spec[t].sp_nfds, fz_sender(t),
 	    NULL) == 0)

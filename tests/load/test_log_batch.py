@@ -78,3 +78,39 @@ def test_access_lines_reach_the_parent_in_batches_whole_and_in_order():
     assert len(msgs) <= MAX_MESSAGES, (
         'the parent received %d messages for %d requests: one per access '
         'line, not batched' % (len(msgs), REQUESTS))
+
+
+# a header, ma_len and a line or two; the whole struct is 8 KiB
+MAX_MESSAGE = 1024
+
+
+def test_a_batch_carries_its_lines_only():
+    """Each message used to carry the whole 8 KiB struct for a line or
+    two of it: 8 KiB copied through the socket and into the parent per
+    turn of the front's loop.  It is now cut to its lines."""
+    with Daemon({'index.html': b'<p>cut</p>\n'}) as d:
+        parent = d.proc.pid
+        out = '/tmp/cgijail-log-cut.%d' % os.getpid()
+        p = _strace(parent, out)
+        try:
+            def attached():
+                d.get('/index.html?probe')
+                return os.path.exists(out) and os.path.getsize(out) > 0
+            assert wait_until(attached, 10.0, 0.2), 'strace never attached'
+            for i in range(5):
+                assert d.get('/index.html?one%d' % i).status == 200
+            assert wait_until(lambda: 'GET /index.html?one4 ' in d.log(),
+                              10.0), d.log_tail(5)
+        finally:
+            p.send_signal(signal.SIGINT)
+            p.wait(timeout=10)
+        with open(out) as f:
+            calls = f.read()
+        os.unlink(out)
+    # MSG_ACCESS is type 2 (msg.h): the header's first bytes "\2\0"
+    sizes = [int(n) for n in re.findall(
+        r'msg_iov=\[\{iov_base="\\2\\0.*\) = (\d+)$', calls, re.M)]
+    assert sizes, calls[-2000:]
+    assert max(sizes) <= MAX_MESSAGE, (
+        'the parent received messages of %r bytes for one access line '
+        'each: the whole batch struct, not the line' % sizes)

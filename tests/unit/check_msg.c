@@ -100,7 +100,8 @@ good_payload(enum msg_type type, union msg_any *p)
 		/* two lines, as a turn of the front's loop batches them */
 		memcpy(p->acc.ma_lines, GOOD_ACCESS, sizeof(GOOD_ACCESS));
 		p->acc.ma_len = sizeof(GOOD_ACCESS);
-		return sizeof(p->acc);
+		/* sent cut to its lines */
+		return offsetof(struct msg_access, ma_lines) + p->acc.ma_len;
 	case MSG_SHUTDOWN:
 		p->sd.ms_grace_ms = 3000;
 		return sizeof(p->sd);
@@ -181,7 +182,11 @@ START_TEST(test_msg_accepts_every_type)
 	size_t		 len;
 
 	len = good_payload(good_types[_i].gt_type, &p);
-	ck_assert_uint_eq(msg_payload_size(good_types[_i].gt_type), len);
+	if (good_types[_i].gt_type == MSG_ACCESS)
+		ck_assert_uint_le(len, msg_payload_size(MSG_ACCESS));
+	else
+		ck_assert_uint_eq(msg_payload_size(good_types[_i].gt_type),
+		    len);
 	ck_assert_int_eq(msg_validate(good_types[_i].gt_type, &p, len,
 	    good_types[_i].gt_nfds, good_types[_i].gt_from, &why), 0);
 	ck_assert_ptr_null(why);
@@ -201,8 +206,10 @@ START_TEST(test_msg_rejects_wrong_envelope)
 	int			 n = good_types[_i].gt_nfds, r;
 
 	len = good_payload(t, &p);
-	ck_assert_int_eq(msg_validate(t, &p, len - 1, n,
-	    good_types[_i].gt_from, &why), -1);
+	/* access lines travel cut to their length: one byte less is a lie */
+	ck_assert_int_eq(msg_validate(t, &p, t == MSG_ACCESS ?
+	    offsetof(struct msg_access, ma_lines) + p.acc.ma_len - 1 :
+	    len - 1, n, good_types[_i].gt_from, &why), -1);
 	ck_assert_str_eq(why, "wrong payload size");
 	ck_assert_int_eq(msg_validate(t, &p, len + 1, n,
 	    good_types[_i].gt_from, &why), -1);
@@ -354,6 +361,9 @@ static const struct field_case field_cases[] = {
 	    B(""), 128, -1 },
 };
 
+/* an access batch's payload, cut to ma_len bytes of lines */
+#define A_CUT(len)	(offsetof(struct msg_access, ma_lines) + (size_t)(len))
+
 /* a batch of access lines: its length, its end, each line's */
 START_TEST(test_msg_access_batches)
 {
@@ -368,7 +378,8 @@ START_TEST(test_msg_access_batches)
 	} cases[] = {
 		{ 0, 0, -1, "ma_len out of range" },
 		{ 1, 0, -1, "ma_len out of range" },
-		{ MSG_ACCESS_BATCH + 1, 0, -1, "ma_len out of range" },
+		/* more than a batch: more than the whole struct, too */
+		{ MSG_ACCESS_BATCH + 1, 0, -1, "wrong payload size" },
 		{ 2, 1, 0, NULL },				/* "x" */
 		{ 4, 1, 0, NULL },				/* "x" "x" */
 		{ MSG_ACCESS_MAX, MSG_ACCESS_MAX - 1, 0, NULL },
@@ -392,8 +403,8 @@ START_TEST(test_msg_access_batches)
 		if (cases[i].len == 5)
 			a.ma_lines[4] = 'x';	/* "x" "x" "x": no end */
 		why = NULL;
-		ck_assert_msg(msg_validate(MSG_ACCESS, &a, sizeof(a), 0,
-		    PROC_FRONT, &why) == cases[i].want, "case %zu: %s", i,
+		ck_assert_msg(msg_validate(MSG_ACCESS, &a, A_CUT(cases[i].len),
+		    0, PROC_FRONT, &why) == cases[i].want, "case %zu: %s", i,
 		    why ? why : "ok");
 		if (cases[i].why != NULL)
 			ck_assert_str_eq(why, cases[i].why);
@@ -402,14 +413,42 @@ START_TEST(test_msg_access_batches)
 	memset(&a, 0, sizeof(a));
 	memcpy(a.ma_lines, "ab\0\0cd", 7);
 	a.ma_len = 7;
-	ck_assert_int_eq(msg_validate(MSG_ACCESS, &a, sizeof(a), 0,
+	ck_assert_int_eq(msg_validate(MSG_ACCESS, &a, A_CUT(7), 0,
 	    PROC_FRONT, &why), -1);
 	ck_assert_str_eq(why, "ma_lines: an empty line");
+	/*
+	 * Sent cut to its lines: the payload is exactly ma_lines' offset
+	 * plus ma_len, no byte more or less, whatever the whole struct's
+	 * size (an 8 KiB copy per batch of two or three lines before).
+	 */
+	memset(&a, 0, sizeof(a));
+	memcpy(a.ma_lines, "ab\0cde\0", 7);
+	a.ma_len = 7;
+	ck_assert_int_eq(msg_validate(MSG_ACCESS, &a,
+	    offsetof(struct msg_access, ma_lines) + 7, 0, PROC_FRONT, &why), 0);
+	ck_assert_int_eq(msg_validate(MSG_ACCESS, &a,
+	    offsetof(struct msg_access, ma_lines) + 6, 0, PROC_FRONT, &why), -1);
+	ck_assert_str_eq(why, "wrong payload size");
+	ck_assert_int_eq(msg_validate(MSG_ACCESS, &a,
+	    offsetof(struct msg_access, ma_lines) + 8, 0, PROC_FRONT, &why), -1);
+	ck_assert_str_eq(why, "wrong payload size");
+	ck_assert_int_eq(msg_validate(MSG_ACCESS, &a, 3, 0, PROC_FRONT, &why),
+	    -1);
+	ck_assert_int_eq(msg_validate(MSG_ACCESS, &a, 0, 0, PROC_FRONT, &why),
+	    -1);
+	ck_assert_int_eq(msg_send_ok(MSG_ACCESS, 0, &a,
+	    offsetof(struct msg_access, ma_lines) + 7, NULL, 0), 0);
+	ck_assert_int_eq(msg_send_ok(MSG_ACCESS, 0, &a,
+	    offsetof(struct msg_access, ma_lines) + 9, NULL, 0), -1);
+	/* a length past the whole struct is no batch either */
+	a.ma_len = MSG_ACCESS_BATCH + 1;
+	ck_assert_int_eq(msg_validate(MSG_ACCESS, &a, sizeof(a) + 1, 0,
+	    PROC_FRONT, &why), -1);
 	/* a line never reaches past ma_len into what follows */
 	memset(&a, 0, sizeof(a));
 	memcpy(a.ma_lines, "ab\0cd", 5);	/* "cd" has no NUL in ma_len */
 	a.ma_len = 5;
-	ck_assert_int_eq(msg_validate(MSG_ACCESS, &a, sizeof(a), 0,
+	ck_assert_int_eq(msg_validate(MSG_ACCESS, &a, A_CUT(5), 0,
 	    PROC_FRONT, &why), -1);
 }
 END_TEST
@@ -423,10 +462,12 @@ START_TEST(test_msg_field_table)
 	int			 rc;
 
 	len = good_payload(c->fl_type, &p);
-	ck_assert_uint_le(c->fl_off + c->fl_fill, len);
-	ck_assert_uint_le(c->fl_off + c->fl_len, len);
+	ck_assert_uint_le(c->fl_off + c->fl_fill,
+	    msg_payload_size(c->fl_type));
+	ck_assert_uint_le(c->fl_off + c->fl_len, msg_payload_size(c->fl_type));
 	memset(p.raw + c->fl_off, 'A', c->fl_fill);
 	memcpy(p.raw + c->fl_off, c->fl_bytes, c->fl_len);
+	/* access lines: ma_len as before, the bytes it covers changed */
 	rc = msg_validate(c->fl_type, &p, len,
 	    c->fl_type == MSG_EXEC_REQ ? 3 : 0,
 	    c->fl_type == MSG_EXEC_STARTED ? PROC_EXECUTOR : PROC_FRONT, &why);
