@@ -2,7 +2,7 @@
 /*
  * log.c: the log API for every role (OpenBSD log.c shape).
  * Children format a line and send it to the parent as MSG_LOG (the
- * front's access lines batched, one MSG_ACCESS per turn of its loop);
+ * front's access lines batched, one MSG_ACCESS once its loop is idle);
  * only the parent writes to stderr, the log files or syslog
  * (log_syslog.c).
  * Trusts nobody: every line is escaped before it is written.

@@ -2,7 +2,8 @@
 /*
  * msg.h: the wire protocol between parent, front and executor.
  * SOCK_SEQPACKET, one sendmsg = one message: a msg_hdr, then exactly one
- * fixed-size payload per type, descriptors in SCM_RIGHTS.  The receiver
+ * fixed-size payload per type (a batch of access lines: cut to ma_len,
+ * exactly), descriptors in SCM_RIGHTS.  The receiver
  * trusts nothing: msg_recv_checked() checks size, descriptor count, sender
  * role and every field (msg_validate()); a violation is fatal for the
  * receiver (proc_recv(), in proc.c: this file knows nothing of logging).
@@ -49,8 +50,8 @@ struct msg_log {
 static_assert(sizeof(struct msg_log) == 4 + MSG_LOG_TEXT_MAX, "msg_log");
 
 /*
- * Access lines, batched by the front (one message per turn of its loop,
- * not per request): ma_len bytes of one or more lines, each non-empty,
+ * Access lines, batched by the front (one message once its loop is idle
+ * or the batch is due, not per request; sent cut to ma_len): ma_len bytes of one or more lines, each non-empty,
  * shorter than MSG_ACCESS_MAX, NUL-terminated and escaped as ml_text.
  */
 #define MSG_ACCESS_MAX		4096	/* one line, its NUL included */

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: ISC
 """
 test_log_batch: the front sends its access lines to the parent in
-batches, one message per turn of its loop, not one per request (each
+batches, one message once its loop is idle, not one per request (each
 message woke the parent: 9 % of the front's samples and a quarter of a
 core in the parent at 14,000 static requests/s).  strace on the parent
 counts the messages it receives while 4 connections pipeline 50
