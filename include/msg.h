@@ -51,8 +51,9 @@ static_assert(sizeof(struct msg_log) == 4 + MSG_LOG_TEXT_MAX, "msg_log");
 
 /*
  * Access lines, batched by the front (one message once its loop is idle
- * or the batch is due, not per request; sent cut to ma_len): ma_len bytes of one or more lines, each non-empty,
- * shorter than MSG_ACCESS_MAX, NUL-terminated and escaped as ml_text.
+ * or the batch is due, not per request; sent cut to ma_len): ma_len
+ * bytes of one or more lines, each non-empty, shorter than
+ * MSG_ACCESS_MAX, NUL-terminated and escaped as ml_text.
  */
 #define MSG_ACCESS_MAX		4096	/* one line, its NUL included */
 #define MSG_ACCESS_BATCH	8192	/* two of the longest lines at least */
