@@ -59,35 +59,36 @@ static size_t		 msg_used_access(const unsigned char *, size_t);
 static const struct msg_rule msg_rules[MSG_TYPE_MAX] = {
 	/* -> parent */
 	[MSG_LOG] = { sizeof(struct msg_log), 0,
-	    MSG_ROLE(PROC_FRONT) | MSG_ROLE(PROC_EXECUTOR), 0, msg_check_log },
+	    MSG_ROLE(PROC_FRONT) | MSG_ROLE(PROC_EXECUTOR), 0, msg_check_log,
+	    NULL },
 	/* -> parent */
 	[MSG_ACCESS] = { sizeof(struct msg_access), 0,
 	    MSG_ROLE(PROC_FRONT), 0, msg_check_access, msg_used_access },
 	/* -> front, executor */
 	[MSG_SHUTDOWN] = { sizeof(struct msg_shutdown), 0,
-	    MSG_ROLE(PROC_PARENT), 0, msg_check_shutdown },
+	    MSG_ROLE(PROC_PARENT), 0, msg_check_shutdown, NULL },
 	/* -> executor: the script's stdin, stdout and stderr */
 	[MSG_EXEC_REQ] = { sizeof(struct msg_exec_req), 3,
-	    MSG_ROLE(PROC_FRONT), 1, msg_check_exec_req },
+	    MSG_ROLE(PROC_FRONT), 1, msg_check_exec_req, NULL },
 	/* -> front */
 	[MSG_EXEC_STARTED] = { sizeof(struct msg_exec_started), 0,
-	    MSG_ROLE(PROC_EXECUTOR), 1, msg_check_started },
+	    MSG_ROLE(PROC_EXECUTOR), 1, msg_check_started, NULL },
 	/* -> front */
 	[MSG_EXEC_DONE] = { sizeof(struct msg_exec_done), 0,
-	    MSG_ROLE(PROC_EXECUTOR), 1, msg_check_done },
+	    MSG_ROLE(PROC_EXECUTOR), 1, msg_check_done, NULL },
 	/* -> executor */
 	[MSG_EXEC_KILL] = { sizeof(struct msg_exec_kill), 0,
-	    MSG_ROLE(PROC_FRONT), 1, msg_check_kill },
+	    MSG_ROLE(PROC_FRONT), 1, msg_check_kill, NULL },
 	/* -> parent */
 	[MSG_READY] = { sizeof(struct msg_ready), 0,
 	    MSG_ROLE(PROC_FRONT) | MSG_ROLE(PROC_EXECUTOR), 0,
-	    msg_check_ready },
+	    msg_check_ready, NULL },
 	/* -> front */
 	[MSG_METRICS_EXEC] = { sizeof(struct msg_metrics_exec), 0,
-	    MSG_ROLE(PROC_EXECUTOR), 0, msg_check_mx_exec },
+	    MSG_ROLE(PROC_EXECUTOR), 0, msg_check_mx_exec, NULL },
 	/* -> front */
 	[MSG_METRICS_PARENT] = { sizeof(struct msg_metrics_parent), 0,
-	    MSG_ROLE(PROC_PARENT), 0, msg_check_mx_parent },
+	    MSG_ROLE(PROC_PARENT), 0, msg_check_mx_parent, NULL },
 };
 
 /* log lines arrive escaped: no control byte may reach a terminal */
