@@ -33,18 +33,33 @@ def _strace(pid, out):
         raise Skip('strace is not installed (make deps)')
 
 
+def _parent_messages(d, tag, send, logged):
+    """The recvmsg calls strace sees the parent make while send() runs,
+    until logged() holds (it returns what the test needs of the log)."""
+    out = '/tmp/cgijail-log-%s.%d' % (tag, os.getpid())
+    p = _strace(d.proc.pid, out)
+    try:
+        def attached():
+            d.get('/index.html?probe')
+            return os.path.exists(out) and os.path.getsize(out) > 0
+        assert wait_until(attached, 10.0, 0.2), 'strace never attached'
+        with open(out) as f:
+            skip = len(f.readlines())
+        send()
+        seen = wait_until(logged, 10.0)
+        assert seen, 'access lines missing:\n%s' % d.log_tail(5)
+    finally:
+        p.send_signal(signal.SIGINT)
+        p.wait(timeout=10)
+    with open(out) as f:
+        calls = f.readlines()[skip:]
+    os.unlink(out)
+    return calls, seen
+
+
 def test_access_lines_reach_the_parent_in_batches_whole_and_in_order():
     with Daemon({'index.html': b'<p>batch</p>\n'}) as d:
-        parent = d.proc.pid
-        out = '/tmp/cgijail-log-batch.%d' % os.getpid()
-        p = _strace(parent, out)
-        try:
-            def attached():
-                d.get('/index.html?probe')
-                return os.path.exists(out) and os.path.getsize(out) > 0
-            assert wait_until(attached, 10.0, 0.2), 'strace never attached'
-            with open(out) as f:
-                skip = len(f.readlines())
+        def send():
             conns = [Conn(d) for _ in range(CONNS)]
             try:
                 for k, c in enumerate(conns):
@@ -58,18 +73,10 @@ def test_access_lines_reach_the_parent_in_batches_whole_and_in_order():
                 for c in conns:
                     c.close()
 
-            def logged():
-                lines = re.findall(r'GET /index\.html\?c(\d+)r(\d+) ',
-                                   d.log())
-                return lines if len(lines) == REQUESTS else None
-            lines = wait_until(logged, 10.0)
-            assert lines, 'access lines missing:\n%s' % d.log_tail(5)
-        finally:
-            p.send_signal(signal.SIGINT)
-            p.wait(timeout=10)
-        with open(out) as f:
-            calls = f.readlines()[skip:]
-        os.unlink(out)
+        def logged():
+            lines = re.findall(r'GET /index\.html\?c(\d+)r(\d+) ', d.log())
+            return lines if len(lines) == REQUESTS else None
+        calls, lines = _parent_messages(d, 'batch', send, logged)
     # in order within each connection, none twice
     for k in range(CONNS):
         seq = [int(r) for c, r in lines if int(c) == k]
@@ -89,28 +96,16 @@ def test_a_batch_carries_its_lines_only():
     two of it: 8 KiB copied through the socket and into the parent per
     turn of the front's loop.  It is now cut to its lines."""
     with Daemon({'index.html': b'<p>cut</p>\n'}) as d:
-        parent = d.proc.pid
-        out = '/tmp/cgijail-log-cut.%d' % os.getpid()
-        p = _strace(parent, out)
-        try:
-            def attached():
-                d.get('/index.html?probe')
-                return os.path.exists(out) and os.path.getsize(out) > 0
-            assert wait_until(attached, 10.0, 0.2), 'strace never attached'
+        def send():
             for i in range(5):
                 assert d.get('/index.html?one%d' % i).status == 200
-            assert wait_until(lambda: 'GET /index.html?one4 ' in d.log(),
-                              10.0), d.log_tail(5)
-        finally:
-            p.send_signal(signal.SIGINT)
-            p.wait(timeout=10)
-        with open(out) as f:
-            calls = f.read()
-        os.unlink(out)
+        calls, _ = _parent_messages(
+            d, 'cut', send, lambda: 'GET /index.html?one4 ' in d.log())
     # MSG_ACCESS is type 2 (msg.h): the header's first bytes "\2\0"
     sizes = [int(n) for n in re.findall(
-        r'msg_iov=\[\{iov_base="\\2\\0.*\) = (\d+)$', calls, re.M)]
-    assert sizes, calls[-2000:]
+        r'msg_iov=\[\{iov_base="\\2\\0.*\) = (\d+)$', ''.join(calls),
+        re.M)]
+    assert sizes, ''.join(calls)[-2000:]
     assert max(sizes) <= MAX_MESSAGE, (
         'the parent received messages of %r bytes for one access line '
         'each: the whole batch struct, not the line' % sizes)
