@@ -284,6 +284,20 @@ front_timeouts(void)
 		exit(0);
 }
 
+/*
+ * Bytes the client has sent that the front has not read: a request under
+ * way.  Closing the socket over them would reset the connection, and the
+ * client would have neither its answer nor a clean close to retry on.
+ */
+static int
+front_conn_unread(const struct front_conn *c)
+{
+	char	 b;
+
+	return front_tls_unread(c) ||
+	    recv(c->c_ev.fe_fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+}
+
 static void
 front_begin_stop(void)
 {
@@ -298,13 +312,14 @@ front_begin_stop(void)
 		front_ev_del(&front_listen[i]);
 	/*
 	 * Idle keep-alive connections go now (a client retries a request
-	 * on a reused connection); one just accepted has had no chance to
-	 * send its request yet: it gets its answer, or the deadline.
+	 * on a reused connection), unless a request has arrived on one
+	 * unread; one just accepted has had no chance to send its request
+	 * yet: it gets its answer, or the deadline.
 	 */
 	for (c = front_conns; c != NULL; c = next) {
 		next = c->c_next;
 		if (c->c_state == FRONT_S_HEAD && c->c_inlen == 0 &&
-		    c->c_served > 0)
+		    c->c_served > 0 && !front_conn_unread(c))
 			front_conn_close(c);
 		else
 			c->c_close_after = 1;

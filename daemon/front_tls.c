@@ -104,6 +104,12 @@ front_tls_buffered(const struct front_tls *t)
 	return t->t_rxoff < t->t_rxlen || t->t_rxmore;
 }
 
+int
+front_tls_unread(const struct front_conn *c)
+{
+	return c->c_tls != NULL && front_tls_buffered(c->c_tls);
+}
+
 /* a new connection on a tls listener; -1 without memory or context */
 int
 front_tls_start(struct front_conn *c)

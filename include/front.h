@@ -319,6 +319,8 @@ void	front_tls_notify(struct front_conn *);
 void	front_tls_end(struct front_conn *, int clean);
 struct front_conn *front_tls_next_pending(size_t *budget);
 size_t	front_tls_npending(void);
+/* plaintext libtls has read for the connection and it has not taken */
+int	front_tls_unread(const struct front_conn *);
 
 /* front_auth.c: the verifier's files (keys.h's k_auth), taken over */
 struct confine_ident;

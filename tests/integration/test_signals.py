@@ -52,6 +52,35 @@ def test_sigterm_with_idle_keepalive_connection():
     assert _port_free(d)
 
 
+def test_sigterm_answers_a_request_already_on_an_idle_connection():
+    """A keep-alive connection idle when the stop begins is closed, but
+    not over a request that has already arrived unread: closing a socket
+    with unread bytes resets it, and the client (haproxy, say) gets
+    neither the answer nor a clean close to retry on.  The front is
+    stopped while the parent's shutdown and then the request queue up
+    for it, so that it sees the shutdown first: deterministic."""
+    d = Daemon({'index.html': 'i\n'})
+    front = d.wait_pids()['front']
+    with d.connect() as c:
+        c.request('GET', '/index.html')
+        assert_status(c.read_response(), 200)
+        os.kill(front, signal.SIGSTOP)
+        try:
+            d.send_signal(signal.SIGTERM)
+            # the parent's MSG_SHUTDOWN waits in the front's socket
+            assert d.wait_log('stopping', 3.0), d.log_tail()
+            time.sleep(0.2)
+            c.request('GET', '/index.html?second')
+            time.sleep(0.2)
+        finally:
+            os.kill(front, signal.SIGCONT)
+        r = c.read_response()
+        assert_status(r, 200)
+        assert r.body == b'i\n', r
+        assert c.closed(2.0), 'the connection stays open'
+    assert d.stop(None, timeout=5.0) == 0
+
+
 def test_sigterm_lets_inflight_download_finish():
     """A 10 MiB download under way when SIGTERM arrives still completes
     if the client keeps reading, and the daemon then exits 0."""
