@@ -137,6 +137,7 @@ exec_child_claim(struct exec *ex, uint64_t reqid, const char *script,
 	c->ec_gen = ++ex->ex_gen;
 	c->ec_reqid = reqid;
 	c->ec_kill = 0;
+	c->ec_eof_killed = 0;
 	c->ec_kill_why = NULL;
 	c->ec_cpu_usec = 0;
 	strlcpy(c->ec_script, script, sizeof(c->ec_script));
@@ -368,7 +369,14 @@ exec_child_status(struct exec *ex, struct exec_child *c)
 		return;
 	if ((r = exec_child_read_status(ex, c, &fail, 1)) == 0)
 		return;
-	if (r == 1)
+	/*
+	 * The end of file comes with an exec and with a death alike: after
+	 * our kill (its client went, the server stops), it cannot tell
+	 * whether the child started; its reaping says it was cancelled.
+	 */
+	if (r == 1 && c->ec_kill != 0 && c->ec_kill != MSG_END_TIMEOUT)
+		c->ec_eof_killed = 1;
+	else if (r == 1)
 		exec_child_running(ex, c);
 	else {
 		exec_start_failed(ex, c, &fail);
@@ -487,10 +495,22 @@ exec_child_unstarted(struct exec *ex, struct exec_child *c)
 
 	if (c->ec_started != 0)
 		return c->ec_started == 1 ? 0 : -1;
-	r = exec_child_read_status(ex, c, &fail, 0);
+	r = c->ec_eof_killed ? 1 : exec_child_read_status(ex, c, &fail, 0);
 	if (r == 1 && c->ec_kill == 0) {
 		exec_child_running(ex, c);
 		return 0;
+	}
+	/*
+	 * Killed by us before it was seen to start, no step failed: its
+	 * client went or the server stops.  No failure of its own, and not
+	 * said as one (a start that timed out is).
+	 */
+	if (r != -1 && c->ec_kill != 0 && c->ec_kill != MSG_END_TIMEOUT) {
+		exec_reqlog(LOG_LVL_INFO, c->ec_reqid, c->ec_script,
+		    "killed before it was seen to start: %s", c->ec_kill_why);
+		exec_reply_started(ex, c->ec_reqid, MSG_EXEC_FAILED, 0,
+		    ECANCELED, "killed before it started");
+		return -1;
 	}
 	if (r != -1) {
 		fail.sf_step = SBX_STEP_EXEC;

@@ -15,6 +15,7 @@ daemon.
 import os
 import re
 import signal
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from cgijail_test import (Daemon, assert_status, fixture, helper,
@@ -334,6 +335,42 @@ def test_a_prepared_child_killed_before_its_request():
             assert_status(d.get('/cgi-bin/jailinfo?cold%d' % n), 200)
         assert not _prepared(d), d.log_tail()
         assert len(re.findall('prepared ahead', d.log())) == before
+
+
+def test_a_child_killed_before_it_starts_is_no_failure_and_no_start():
+    """A request whose client leaves before its script has exec'd: the
+    child is killed, and the log says so.  Its status pipe's end of
+    file, which an exec and a death both give, was taken for an exec
+    ("started … prepared ahead", then "killed"), or in the other order
+    for a failed exec ("sandbox step execve failed: Operation
+    canceled").  The prepared children are stopped (SIGSTOP), so that
+    the one handed the request cannot exec before the client leaves."""
+    files = {'cgi-bin/jailinfo': helper('jailinfo')}
+    with Daemon(files, args=['--debug']) as d:
+        assert_status(d.get('/cgi-bin/jailinfo'), 200)
+        children = wait_until(lambda: len(_all_prepared(d)) == 2 and
+                              _all_prepared(d), 5.0)
+        assert children, d.log_tail()
+        for p in children:
+            os.kill(p, signal.SIGSTOP)
+        c = d.connect()
+        try:
+            c.request('GET', '/cgi-bin/jailinfo?left')
+            time.sleep(0.5)         # handed to a stopped child
+        finally:
+            c.close()
+        assert d.wait_log(r'jailinfo: killed before it was seen to start: '
+                          r'client gone', 5.0), d.log_tail()
+        log = d.log()
+        assert 'sandbox step' not in log, d.log_tail()
+        assert not re.search(r'started, pid \d+, spawn \d+ us, prepared',
+                             log), d.log_tail()
+        for p in children:
+            try:
+                os.kill(p, signal.SIGCONT)
+            except OSError:
+                pass
+        assert_status(d.get('/cgi-bin/jailinfo?after'), 200)
 
 
 def _spawners(ex):
