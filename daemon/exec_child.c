@@ -137,7 +137,6 @@ exec_child_claim(struct exec *ex, uint64_t reqid, const char *script,
 	c->ec_gen = ++ex->ex_gen;
 	c->ec_reqid = reqid;
 	c->ec_kill = 0;
-	c->ec_eof_killed = 0;
 	c->ec_kill_why = NULL;
 	c->ec_cpu_usec = 0;
 	strlcpy(c->ec_script, script, sizeof(c->ec_script));
@@ -372,11 +371,12 @@ exec_child_status(struct exec *ex, struct exec_child *c)
 	/*
 	 * The end of file comes with an exec and with a death alike: after
 	 * our kill (its client went, the server stops), it cannot tell
-	 * whether the child started; its reaping says it was cancelled.
+	 * whether the child started; its reaping says it was cancelled (the
+	 * pipe is closed now, which sandbox_started() reads as that end).
 	 */
 	if (r == 1 && c->ec_kill != 0 && c->ec_kill != MSG_END_TIMEOUT)
-		c->ec_eof_killed = 1;
-	else if (r == 1)
+		return;
+	if (r == 1)
 		exec_child_running(ex, c);
 	else {
 		exec_start_failed(ex, c, &fail);
@@ -495,7 +495,7 @@ exec_child_unstarted(struct exec *ex, struct exec_child *c)
 
 	if (c->ec_started != 0)
 		return c->ec_started == 1 ? 0 : -1;
-	r = c->ec_eof_killed ? 1 : exec_child_read_status(ex, c, &fail, 0);
+	r = exec_child_read_status(ex, c, &fail, 0);
 	if (r == 1 && c->ec_kill == 0) {
 		exec_child_running(ex, c);
 		return 0;

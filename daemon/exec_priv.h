@@ -67,7 +67,6 @@ struct exec_child {
 	struct sandbox_child	 ec_sch;
 	int			 ec_timerfd;	/* start bound, then timeout */
 	int			 ec_kill;	/* 0 or an enum msg_exec_end */
-	int			 ec_eof_killed;	/* status EOF after our kill */
 	ssize_t			 ec_user;	/* a student's, or < 0 */
 	const char		*ec_kill_why;
 	struct timespec		 ec_start;
