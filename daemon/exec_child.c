@@ -486,6 +486,11 @@ exec_waitid(int pidfd, siginfo_t *si, int options, uint64_t *cpu_usec)
  * Reaped before its status pipe spoke: it exec'd and ended at once (the
  * front hears STARTED, then DONE), or a step failed, or we killed it
  * before it could start.  0: go on to report its end; -1: it never ran.
+ * The pipe's end of file may not have come yet: a spawner holds its own
+ * copy of a prepared child's write end from its clone to its close, and
+ * a loaded machine may not run it in between while the child takes its
+ * request, execs and ends.  Only the child writes a failure record, and
+ * it is dead: an empty pipe says what the end of file would.
  */
 static int
 exec_child_unstarted(struct exec *ex, struct exec_child *c)
@@ -495,7 +500,8 @@ exec_child_unstarted(struct exec *ex, struct exec_child *c)
 
 	if (c->ec_started != 0)
 		return c->ec_started == 1 ? 0 : -1;
-	r = exec_child_read_status(ex, c, &fail, 0);
+	if ((r = exec_child_read_status(ex, c, &fail, 0)) == 0)
+		r = 1;
 	if (r == 1 && c->ec_kill == 0) {
 		exec_child_running(ex, c);
 		return 0;

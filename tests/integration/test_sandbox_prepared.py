@@ -12,13 +12,15 @@ it, a student's script never runs in it, and nothing of it outlives the
 daemon.
 """
 
+import contextlib
 import os
 import re
 import signal
+import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from cgijail_test import (Daemon, assert_status, fixture, helper,
+from cgijail_test import (Daemon, Skip, assert_status, fixture, helper,
                           is_script_uid, proc_descendants, proc_exe,
                           proc_fds, proc_status, wait_until)
 
@@ -380,16 +382,76 @@ def test_a_child_killed_before_it_starts_is_no_failure_and_no_start():
 
 
 def _spawners(ex):
-    """The executor's children that run its binary as root."""
+    """The executor's children that run its binary as root, in its pid
+    namespace (a child prepared for a script is root too, in its own)."""
     own, out = proc_exe(ex), []
+    try:
+        mine = os.readlink('/proc/%d/ns/pid' % ex)
+    except OSError:
+        return out
     for p in proc_descendants(ex):
         try:
             root = proc_status(p)['Uid'].split()[0] == '0'
+            ns = os.readlink('/proc/%d/ns/pid' % p)
         except (OSError, KeyError, IndexError):
             continue
-        if root and proc_exe(p) == own:
+        if root and proc_exe(p) == own and ns == mine:
             out.append(p)
     return out
+
+
+@contextlib.contextmanager
+def _spawners_slow_to_let_go(d, delay):
+    """strace holds each of the executor's spawners on each of its
+    close(2)s for delay seconds, from before the first program has run
+    (nothing is prepared until then, the spawners wait for a command).
+    Once a program has run, each spawner clones a child, then closes
+    its copies of what it passed: the second close is its copy of the
+    child's status pipe's write end.  The child is ready long before:
+    what a loaded machine does when it leaves a spawner unscheduled
+    between its clone and its closes (CI saw it under ASan)."""
+    ex = d.wait_pids()['executor']
+    spawners = wait_until(lambda: len(_spawners(ex)) == 2 and
+                          _spawners(ex), 5.0)
+    assert spawners, d.log_tail()
+    cmd = ['strace', '-qq', '-o', '/dev/null', '-e', 'trace=close', '-e',
+           'inject=close:delay_enter=%gs' % delay]
+    for p in spawners:
+        cmd += ['-p', str(p)]
+    try:
+        st = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise Skip('strace is not installed (make deps)')
+    try:
+        assert wait_until(lambda: all(
+            proc_status(p).get('TracerPid', '0') == str(st.pid)
+            for p in spawners), 10.0), 'strace never attached'
+        yield spawners
+    finally:
+        st.kill()
+        st.wait()
+
+
+def test_a_child_reaped_before_its_spawner_lets_go_of_its_pipe():
+    """A prepared child that exec'd its program, answered and ended was
+    reported a failed exec ("sandbox step execve failed: Operation
+    canceled", a 500): the executor reaped it while its status pipe
+    showed no end of file yet, its spawner still holding a copy of the
+    write end.  Only the child writes a failure record, and it is dead:
+    an empty pipe then says that no step failed, as the end of file
+    would have."""
+    files = {'cgi-bin/fdlist': helper('fdlist')}
+    with Daemon(files, args=['--debug']) as d:
+        with _spawners_slow_to_let_go(d, 2.0):
+            assert_status(d.get('/cgi-bin/fdlist?cold'), 200)
+            # ready at once; their spawners let go 4 s after the clone
+            assert wait_until(lambda: len(_all_prepared(d)) == 2, 3.0), \
+                d.log_tail()
+            assert_status(d.get('/cgi-bin/fdlist?late-eof'), 200)
+            assert d.wait_log(r'fdlist: started, pid \d+, spawn \d+ us, '
+                              r'prepared ahead', 3.0), d.log_tail()
+        assert 'sandbox step' not in d.log(), d.log_tail()
 
 
 def test_spawners_hold_nothing_of_the_executors_and_die_with_it():
