@@ -609,6 +609,21 @@ front_cgi_started(struct front_conn *c, const struct msg_exec_started *es)
 
 	if (es->es_result != MSG_EXEC_OK) {
 		fc->fc_done = 1;	/* nothing runs: nothing to kill */
+		/*
+		 * Its head went out already (the executor's word comes on
+		 * its own channel, the script's output on its pipe): no
+		 * error page can follow, only a body cut short, if it is
+		 * not whole yet.
+		 */
+		if (fc->fc_head_sent) {
+			if (fc->fc_answered)
+				return;
+			front_cgi_log(fc, LOG_LVL_WARN, "the executor says it "
+			    "did not start, after its response head: %s; "
+			    "body cut", es->es_reason);
+			front_cgi_cut(c);
+			return;
+		}
 		(void)snprintf(why, sizeof(why), "the executor did not run "
 		    "the script: %s", es->es_reason);
 		front_cgi_fail(c, front_cgi_result_status(es->es_result), why);

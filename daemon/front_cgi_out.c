@@ -256,7 +256,7 @@ front_cgi_parse_head(struct front_conn *c)
  * than closed: a clean FIN would pass the cut body off as whole.  The
  * script is not killed: its stdout is over, and it may still be at work.
  */
-static void
+void
 front_cgi_cut(struct front_conn *c)
 {
 	struct front_cgi	*fc = c->c_cgi;

@@ -32,6 +32,7 @@
 void	front_cgi_log(struct front_cgi *, enum log_level, const char *,
 	    ...) __attribute__((format(printf, 3, 4)));
 void	front_cgi_fail(struct front_conn *, int status, const char *why);
+void	front_cgi_cut(struct front_conn *);
 void	front_cgi_finish(struct front_conn *);
 void	front_cgi_drop_body(struct front_conn *);
 int64_t	front_cgi_body_unsent(const struct front_conn *);
