@@ -33,8 +33,11 @@ MAX_PER_KEEPALIVE = 6
 MAX_SENDS_PER_SMALL = 1
 # Connection: close: accept4 (and its EAGAIN), epoll_ctl, recv, the
 # check, one send, shutdown, the client's FIN, close, the loop's share
-# (12); 21 before
-MAX_PER_CLOSE = 13
+# (11 to 12 on a quiet machine); 21 before.  On a loaded one, the
+# request may come a turn after its accept, and the access line is sent
+# more often by itself (a batch goes when a turn finds nothing to do):
+# 13.3 seen once, with four other test runs beside it
+MAX_PER_CLOSE = 14
 SEND_CALLS = ('sendto', 'sendmsg', 'sendfile', 'sendfile64', 'writev',
               'write')
 
