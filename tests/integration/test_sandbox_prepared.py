@@ -468,9 +468,11 @@ def test_a_verdict_after_the_head_cuts_the_body():
         'part one\\n"\n[ "$QUERY_STRING" = cold ] || exec sleep 30\n',
         0o755)}
     with Daemon(files, args=['--debug']) as d:
-        with _spawners_slow_to_let_go(d, 4.0):
+        # the spawners let go 12 s after the clone: a child ready within
+        # 5 s has its start timed out before
+        with _spawners_slow_to_let_go(d, 6.0):
             assert_status(d.get('/cgi-bin/part.sh?cold'), 200)
-            assert wait_until(lambda: len(_scripts_ready(d)) >= 1, 3.0), \
+            assert wait_until(lambda: len(_scripts_ready(d)) >= 1, 5.0), \
                 d.log_tail()
             raw = d.request(b'GET /cgi-bin/part.sh?stays HTTP/1.1\r\n'
                             b'Host: x\r\n\r\n', timeout=15.0)
