@@ -352,33 +352,50 @@ def test_a_child_killed_before_it_starts_is_no_failure_and_no_start():
     ("started … prepared ahead", then "killed"), or in the other order
     for a failed exec ("sandbox step execve failed: Operation
     canceled").  The prepared children are stopped (SIGSTOP), so that
-    the one handed the request cannot exec before the client leaves."""
+    the one handed the request cannot exec before the client leaves.
+    Here the executor sees the end of file first."""
     files = {'cgi-bin/jailinfo': helper('jailinfo')}
     with Daemon(files, args=['--debug']) as d:
         assert_status(d.get('/cgi-bin/jailinfo'), 200)
-        children = wait_until(lambda: len(_all_prepared(d)) == 2 and
-                              _all_prepared(d), 5.0)
-        assert children, d.log_tail()
-        for p in children:
-            os.kill(p, signal.SIGSTOP)
-        c = d.connect()
+        _killed_before_it_starts(d)
+
+
+def test_a_child_killed_before_it_starts_reaped_first():
+    """The same, its end seen first through its pidfd: its spawner
+    holds the status pipe's write end, so no end of file comes before
+    the reap (it was "sandbox step execve failed: Operation canceled",
+    a start failure in the metrics)."""
+    files = {'cgi-bin/jailinfo': helper('jailinfo')}
+    with Daemon(files, args=['--debug']) as d:
+        with _spawners_slow_to_let_go(d, 3.0):
+            assert_status(d.get('/cgi-bin/jailinfo'), 200)
+            _killed_before_it_starts(d)
+
+
+def _killed_before_it_starts(d):
+    children = wait_until(lambda: len(_all_prepared(d)) == 2 and
+                          _all_prepared(d), 5.0)
+    assert children, d.log_tail()
+    for p in children:
+        os.kill(p, signal.SIGSTOP)
+    c = d.connect()
+    try:
+        c.request('GET', '/cgi-bin/jailinfo?left')
+        time.sleep(0.5)         # handed to a stopped child
+    finally:
+        c.close()
+    assert d.wait_log(r'jailinfo: killed before it was seen to start: '
+                      r'client gone', 5.0), d.log_tail()
+    log = d.log()
+    assert 'sandbox step' not in log, d.log_tail()
+    assert not re.search(r'started, pid \d+, spawn \d+ us, prepared',
+                         log), d.log_tail()
+    for p in children:
         try:
-            c.request('GET', '/cgi-bin/jailinfo?left')
-            time.sleep(0.5)         # handed to a stopped child
-        finally:
-            c.close()
-        assert d.wait_log(r'jailinfo: killed before it was seen to start: '
-                          r'client gone', 5.0), d.log_tail()
-        log = d.log()
-        assert 'sandbox step' not in log, d.log_tail()
-        assert not re.search(r'started, pid \d+, spawn \d+ us, prepared',
-                             log), d.log_tail()
-        for p in children:
-            try:
-                os.kill(p, signal.SIGCONT)
-            except OSError:
-                pass
-        assert_status(d.get('/cgi-bin/jailinfo?after'), 200)
+            os.kill(p, signal.SIGCONT)
+        except OSError:
+            pass
+    assert_status(d.get('/cgi-bin/jailinfo?after'), 200)
 
 
 def _spawners(ex):
