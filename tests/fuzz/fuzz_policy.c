@@ -4,19 +4,160 @@
  * compiler (sandbox/filter_parse.c, filter.c).  Any input must either
  * fail with a "fuzz.policy:LINE: message" error and no rules, or parse
  * into rules that respect every documented bound and compile into
- * well-formed BPF.
+ * well-formed BPF.  A policy that splits in two (filter_split.c: the
+ * outer part a spawner installs, the inner one each child adds) must
+ * give every call what the policy whole gives: both are run here on the
+ * calls the policy names and a few others, with the values its rules
+ * compare and single bits in each argument.
  */
 #include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/audit.h>
 #include <linux/filter.h>
 #include <seccomp.h>
 
 #include "sandbox.h"
+#include "../unit/bpf_run.h"
 
 #define FUZZ_NAME	"fuzz.policy"
+#define FUZZ_NRS	64	/* calls compared, at most */
+#define FUZZ_VALS	32	/* argument values, at most */
+
+/* what the policy's rules name and compare, for the split's check */
+static uint64_t		 fuzz_nr[FUZZ_NRS];
+static size_t		 fuzz_nnr;
+static uint64_t		 fuzz_val[FUZZ_VALS];
+static size_t		 fuzz_nval;
+
+/* v into set[] (*n of max), once */
+static void
+fuzz_add(uint64_t *set, size_t *n, size_t max, uint64_t v)
+{
+	size_t	 i;
+
+	for (i = 0; i < *n; i++)
+		if (set[i] == v)
+			return;
+	if (*n < max)
+		set[(*n)++] = v;
+}
+
+#define fuzz_add_nr(nr)	fuzz_add(fuzz_nr, &fuzz_nnr, FUZZ_NRS, \
+			    (uint64_t)(nr))
+#define fuzz_add_val(v)	fuzz_add(fuzz_val, &fuzz_nval, FUZZ_VALS, (v))
+
+/* a policy's calls (only those with conditions: cond) and values */
+static void
+fuzz_collect_rules(const struct filter_policy *fpo, int cond)
+{
+	const struct filter_cmp	*c;
+	size_t			 i, j;
+
+	for (i = 0; i < fpo->fpo_nrules; i++) {
+		if (cond && fpo->fpo_rules[i].fr_ncmp == 0)
+			continue;
+		fuzz_add_nr(fpo->fpo_rules[i].fr_syscall);
+		for (j = 0; j < fpo->fpo_rules[i].fr_ncmp; j++) {
+			c = &fpo->fpo_rules[i].fr_cmp[j];
+			fuzz_add_val(c->fc_value);
+			fuzz_add_val(c->fc_value + 1);
+			fuzz_add_val(c->fc_value - 1);
+			fuzz_add_val(c->fc_value | ~c->fc_mask);
+		}
+	}
+}
+
+/*
+ * The calls and values of a parsed policy, then the floors' conditional
+ * ones (merged into what the fuzzed policy compiles to), and some calls
+ * of no rule: the default's, and the inner list's.
+ */
+static void
+fuzz_collect(const struct filter_policy *fpo)
+{
+	static struct filter_policy	 floor[2];
+	static int			 parsed;
+	char				 err[FILTER_ERR_MAX];
+
+	if (!parsed) {
+		assert(filter_parse(sandbox_floor_policy,
+		    sandbox_floor_policy_len, "floor", &floor[0], err,
+		    sizeof(err)) == 0);
+		assert(filter_parse(sandbox_floor_nonet_policy,
+		    sandbox_floor_nonet_policy_len, "nonet", &floor[1], err,
+		    sizeof(err)) == 0);
+		parsed = 1;
+	}
+	fuzz_nnr = fuzz_nval = 0;
+	fuzz_add_val(0);
+	fuzz_add_val(~0ULL);
+	fuzz_collect_rules(fpo, 0);
+	fuzz_collect_rules(&floor[0], 1);
+	fuzz_collect_rules(&floor[1], 1);
+	fuzz_add_nr(0);
+	fuzz_add_nr(39);	/* getpid */
+	fuzz_add_nr(56);	/* clone */
+	fuzz_add_nr(157);	/* prctl */
+	fuzz_add_nr(165);	/* mount */
+	fuzz_add_nr(321);	/* bpf */
+	fuzz_add_nr(511);
+}
+
+/* the whole program's answer and the stacked pair's, for one call */
+static void
+fuzz_same(const struct filter_prog *fp, const struct seccomp_data *sd)
+{
+	uint32_t	 whole, outer, inner;
+
+	assert(bpf_run(fp->fp_insns, fp->fp_len, sd, &whole) == 0);
+	assert(bpf_run(fp->fp_outer, fp->fp_outer_len, sd, &outer) == 0);
+	assert(bpf_run(fp->fp_inner, fp->fp_inner_len, sd, &inner) == 0);
+	assert(whole == bpf_stacked(outer, inner));
+}
+
+static void
+fuzz_check_split(const struct filter_prog *fp)
+{
+	struct seccomp_data	 sd;
+	size_t			 i, v, a;
+	int			 b;
+
+	if (fp->fp_outer == NULL)
+		return;
+	assert(fp->fp_inner != NULL && fp->fp_outer_len > 0 &&
+	    fp->fp_inner_len > 0);
+	for (i = 0; i < fuzz_nnr; i++) {
+		memset(&sd, 0, sizeof(sd));
+		sd.arch = AUDIT_ARCH_X86_64;
+		sd.nr = (int)fuzz_nr[i];
+		fuzz_same(fp, &sd);
+		sd.nr = (int)(fuzz_nr[i] | 0x40000000);	/* x32 */
+		fuzz_same(fp, &sd);
+		sd.arch = AUDIT_ARCH_I386;
+		sd.nr = (int)fuzz_nr[i];
+		fuzz_same(fp, &sd);
+		sd.arch = AUDIT_ARCH_X86_64;
+		sd.nr = (int)fuzz_nr[i];
+		for (a = 0; a < 6; a++) {
+			for (v = 0; v < fuzz_nval; v++) {
+				memset(sd.args, 0, sizeof(sd.args));
+				sd.args[a] = fuzz_val[v];
+				/* and another argument at once, for two */
+				sd.args[(a + 1) % 6] = fuzz_val[(v * 7) %
+				    fuzz_nval];
+				fuzz_same(fp, &sd);
+			}
+			for (b = 0; b < 64; b += 7) {
+				memset(sd.args, 0, sizeof(sd.args));
+				sd.args[a] = 1ULL << b;
+				fuzz_same(fp, &sd);
+			}
+		}
+	}
+}
 
 static size_t
 fuzz_lines(const uint8_t *data, size_t size)
@@ -114,6 +255,7 @@ fuzz_compile(const uint8_t *data, size_t size)
 	assert(filter_compile_script((const char *)data, size, FUZZ_NAME,
 	    FILTER_FLOOR_NONET, &b, err, sizeof(err)) == 0);
 	fuzz_check_bpf(&b);
+	fuzz_check_split(&b);
 	filter_free(&b);
 }
 
@@ -140,6 +282,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (size_t)fpo.fpo_default_line <= lines);
 	for (i = 0; i < fpo.fpo_nrules; i++)
 		fuzz_check_rule(&fpo.fpo_rules[i], lines);
+	fuzz_collect(&fpo);
 	filter_policy_free(&fpo);
 	assert(fpo.fpo_rules == NULL);
 	fuzz_compile(data, size);

@@ -24,6 +24,7 @@
 
 #include "sandbox.h"
 #include "../../sandbox/sandbox_priv.h"
+#include "bpf_run.h"
 #include "unit_policy.h"
 
 #define T_DEFAULT	"policy/default.policy"
@@ -62,90 +63,20 @@ static uint32_t
 t_run(const struct sock_filter *f, unsigned short len,
     const struct seccomp_data *sd)
 {
-	uint32_t	 a = 0, x = 0, mem[BPF_MEMWORDS], k;
-	size_t		 pc = 0;
-	const uint8_t	*d = (const uint8_t *)sd;
+	uint32_t	 ret;
 
-	memset(mem, 0, sizeof(mem));
-	while (pc < len) {
-		k = f[pc].k;
-		switch (f[pc].code) {
-		case BPF_LD | BPF_W | BPF_ABS:
-			if (k > sizeof(*sd) - 4)
-				ck_abort_msg("load beyond seccomp_data: %u", k);
-			memcpy(&a, d + k, 4);
-			break;
-		case BPF_LD | BPF_MEM:
-			if (k >= BPF_MEMWORDS)
-				ck_abort_msg("scratch word %u", k);
-			a = mem[k];
-			break;
-		case BPF_LDX | BPF_MEM:
-			if (k >= BPF_MEMWORDS)
-				ck_abort_msg("scratch word %u", k);
-			x = mem[k];
-			break;
-		case BPF_ST:
-			if (k >= BPF_MEMWORDS)
-				ck_abort_msg("scratch word %u", k);
-			mem[k] = a;
-			break;
-		case BPF_STX:
-			if (k >= BPF_MEMWORDS)
-				ck_abort_msg("scratch word %u", k);
-			mem[k] = x;
-			break;
-		case BPF_ALU | BPF_AND | BPF_K:
-			a &= k;
-			break;
-		case BPF_ALU | BPF_OR | BPF_K:
-			a |= k;
-			break;
-		case BPF_MISC | BPF_TAX:
-			x = a;
-			break;
-		case BPF_MISC | BPF_TXA:
-			a = x;
-			break;
-		case BPF_JMP | BPF_JA:
-			pc += k;
-			break;
-		case BPF_JMP | BPF_JEQ | BPF_K:
-			pc += a == k ? f[pc].jt : f[pc].jf;
-			break;
-		case BPF_JMP | BPF_JGT | BPF_K:
-			pc += a > k ? f[pc].jt : f[pc].jf;
-			break;
-		case BPF_JMP | BPF_JGE | BPF_K:
-			pc += a >= k ? f[pc].jt : f[pc].jf;
-			break;
-		case BPF_JMP | BPF_JSET | BPF_K:
-			pc += (a & k) != 0 ? f[pc].jt : f[pc].jf;
-			break;
-		case BPF_RET | BPF_K:
-			return k;
-		case BPF_RET | BPF_A:
-			return a;
-		default:
-			ck_abort_msg("BPF opcode %#x at %zu: not interpreted",
-			    f[pc].code, pc);
-		}
-		pc++;
-	}
-	ck_abort_msg("BPF program ran off its end");
-	return 0;
+	if (bpf_run(f, len, sd, &ret) == -1)
+		ck_abort_msg("BPF instruction %u: not interpreted, or a load "
+		    "beyond seccomp_data, or the end of the program", ret);
+	return ret;
 }
 
 /* as the kernel stacks them: the lowest action; a tie, the newer one */
 static uint32_t
 t_stacked(const struct filter_prog *fp, const struct seccomp_data *sd)
 {
-	uint32_t	 outer, inner;
-
-	inner = t_run(fp->fp_inner, fp->fp_inner_len, sd);
-	outer = t_run(fp->fp_outer, fp->fp_outer_len, sd);
-	return (int32_t)(outer & SECCOMP_RET_ACTION_FULL) <
-	    (int32_t)(inner & SECCOMP_RET_ACTION_FULL) ? outer : inner;
+	return bpf_stacked(t_run(fp->fp_outer, fp->fp_outer_len, sd),
+	    t_run(fp->fp_inner, fp->fp_inner_len, sd));
 }
 
 static char *
