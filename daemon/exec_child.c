@@ -357,6 +357,13 @@ exec_child_read_status(struct exec *ex, struct exec_child *c,
 	return r;
 }
 
+/* killed by us for its client or the stop, not for its time */
+static int
+exec_child_cancelled(const struct exec_child *c)
+{
+	return c->ec_kill != 0 && c->ec_kill != MSG_END_TIMEOUT;
+}
+
 /* the status pipe spoke: exec'd, or a step failed (it exits by itself) */
 void
 exec_child_status(struct exec *ex, struct exec_child *c)
@@ -374,7 +381,7 @@ exec_child_status(struct exec *ex, struct exec_child *c)
 	 * whether the child started; its reaping says it was cancelled (the
 	 * pipe is closed now, which sandbox_started() reads as that end).
 	 */
-	if (r == 1 && c->ec_kill != 0 && c->ec_kill != MSG_END_TIMEOUT)
+	if (r == 1 && exec_child_cancelled(c))
 		return;
 	if (r == 1)
 		exec_child_running(ex, c);
@@ -511,17 +518,16 @@ exec_child_unstarted(struct exec *ex, struct exec_child *c)
 	 * client went or the server stops.  No failure of its own, and not
 	 * said as one (a start that timed out is).
 	 */
-	if (r != -1 && c->ec_kill != 0 && c->ec_kill != MSG_END_TIMEOUT) {
+	if (r == 1 && exec_child_cancelled(c)) {
 		exec_reqlog(LOG_LVL_INFO, c->ec_reqid, c->ec_script,
 		    "killed before it was seen to start: %s", c->ec_kill_why);
 		exec_reply_started(ex, c->ec_reqid, MSG_EXEC_FAILED, 0,
 		    ECANCELED, "killed before it started");
 		return -1;
 	}
-	if (r != -1) {
+	if (r == 1) {		/* what is left: its start timed out */
 		fail.sf_step = SBX_STEP_EXEC;
-		fail.sf_errno = c->ec_kill == MSG_END_TIMEOUT ? ETIMEDOUT :
-		    ECANCELED;
+		fail.sf_errno = ETIMEDOUT;
 	}
 	exec_start_failed(ex, c, &fail);
 	return -1;
