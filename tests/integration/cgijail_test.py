@@ -197,6 +197,14 @@ def helper_path(name):
     return p
 
 
+def host_int80_segfaults():
+    """Without the sandbox, does int 0x80 even exist on this kernel?  (A
+    guest of some hypervisors faults on it, ia32 emulation on or not.)"""
+    p = subprocess.run([helper_path('sysprobe'), 'int80'],
+                       capture_output=True, timeout=10)
+    return p.returncode == -11
+
+
 # ---- ports -------------------------------------------------------------
 
 def _family(addr):

@@ -21,7 +21,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from cgijail_test import (Daemon, Skip, assert_status, fixture, helper,
-                          is_script_uid, proc_descendants, proc_exe,
+                          host_int80_segfaults, is_script_uid, proc_descendants, proc_exe,
                           proc_fds, proc_status, wait_until)
 
 PROBES = ('getpid', 'mount', 'ptrace-attach', 'unshare-user', 'keyctl',
@@ -215,12 +215,18 @@ def test_a_scripts_filter_refuses_the_same_calls():
 
 
 def _filter_refuses_the_same_calls(files, path):
+    no_int80 = host_int80_segfaults()
+
     def one(probe):
         cold, warm = _cold_and_warm(files, path + probe)
-        # an answer, or a 500 for a call the filter killed (SIGSYS)
+        # an answer, or a 500 for a call the filter killed (SIGSYS); a
+        # kernel with no i386 entry at all faults on int 0x80 outside
+        # the jail too, so there SIGSEGV is its answer (the same both)
         if not ((cold[0] == 500 and 'SIGSYS' in cold[1]) or
                 (cold[0] == 200 and b'probe=' + probe.encode() in
-                 cold[1])):
+                 cold[1]) or
+                (probe == 'int80' and no_int80 and cold[0] == 500 and
+                 'SIGSEGV' in cold[1])):
             return '%s: no probe answer: %r' % (probe, cold)
         if cold != warm:
             return '%s: cold %r, prepared %r' % (probe, cold, warm)

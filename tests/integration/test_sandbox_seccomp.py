@@ -7,11 +7,10 @@ int 0x80 entry, the x32 ABI); the next request is served as usual.
 """
 
 import re
-import subprocess
 
 from cgijail_test import (Daemon, assert_error_page, assert_status,
-                          assert_still_serving, fixture, helper, helper_path,
-                          rid_of, wait_until)
+                          assert_still_serving, fixture, helper,
+                          host_int80_segfaults, rid_of, wait_until)
 
 
 PROBES = ('ptrace-traceme', 'ptrace-attach', 'mount', 'unshare-user',
@@ -31,13 +30,6 @@ def outcome_line(d, rid):
                 return m.group(1)
         return None
     return wait_until(find, 3.0)
-
-
-def host_int80_segfaults():
-    """Without the sandbox, does int 0x80 even exist on this kernel?"""
-    p = subprocess.run([helper_path('sysprobe'), 'int80'],
-                       capture_output=True, timeout=10)
-    return p.returncode == -11
 
 
 def judge(d, probe, r, no_int80):
