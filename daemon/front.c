@@ -162,7 +162,8 @@ front_conn_new(int fd, const struct sockaddr_storage *ss, int nodelay)
 		return NULL;
 	if (!nodelay)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	c->c_ev = (struct front_ev){ FRONT_EV_CLIENT, fd, 0, c };
+	c->c_ev = (struct front_ev){ .fe_kind = FRONT_EV_CLIENT, .fe_fd = fd,
+	    .fe_conn = c };
 	c->c_file_fd = -1;
 	c->c_ops = &front_client_ops;
 	front_conn_addr(ss, c->c_peer_addr, sizeof(c->c_peer_addr),
@@ -199,7 +200,14 @@ front_conn_start(struct front_conn *c, unsigned opts,
 		return;
 	}
 	c->c_proxy_sniff = (opts & CONFIG_LISTEN_PROXY) != 0;
-	front_conn_open(c);
+	if (opts & CONFIG_LISTEN_TLS) {
+		front_conn_open(c);
+		return;
+	}
+	if (front_conn_first_recv(c) > 0)
+		front_process(c);
+	if (!c->c_dead && front_ev_commit(&c->c_ev) == -1)
+		front_conn_close(c);
 }
 
 /*
@@ -456,7 +464,7 @@ front_setup(struct confine_ident *id)
 		if (front_metrics_listener(fd))
 			front_metrics_fd = fd;
 		front_listen[front_nlisten++] =
-		    (struct front_ev){ FRONT_EV_LISTEN, fd, 0, NULL };
+		    (struct front_ev){ .fe_kind = FRONT_EV_LISTEN, .fe_fd = fd };
 	}
 	/* what each of them is, and the TLS keys: read once, then closed */
 	front_tls_init(PROC_FD_KEYS, front_listen_opts, FRONT_LISTEN_MAX,
@@ -490,11 +498,12 @@ front_setup(struct confine_ident *id)
 	front_exec_fd = PROC_FD_PEER;
 	fcntl(PROC_FD_PEER, F_SETFL, O_NONBLOCK);
 	fcntl(PROC_FD_PARENT, F_SETFL, O_NONBLOCK);
-	front_exec_ev = (struct front_ev){ FRONT_EV_EXEC, PROC_FD_PEER, 0,
-	    NULL };
-	front_parent_ev = (struct front_ev){ FRONT_EV_PARENT, PROC_FD_PARENT,
-	    0, NULL };
-	front_timer_ev = (struct front_ev){ FRONT_EV_TIMER, tfd, 0, NULL };
+	front_exec_ev = (struct front_ev){ .fe_kind = FRONT_EV_EXEC,
+	    .fe_fd = PROC_FD_PEER };
+	front_parent_ev = (struct front_ev){ .fe_kind = FRONT_EV_PARENT,
+	    .fe_fd = PROC_FD_PARENT };
+	front_timer_ev = (struct front_ev){ .fe_kind = FRONT_EV_TIMER,
+	    .fe_fd = tfd };
 	front_ev_set(&front_exec_ev, EPOLLIN);
 	front_ev_set(&front_parent_ev, EPOLLIN);
 	front_ev_set(&front_timer_ev, EPOLLIN);

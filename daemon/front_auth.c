@@ -61,8 +61,8 @@ struct front_auth_fails {
 
 static uint8_t			*front_auth_blob;
 static size_t			 front_auth_blob_len;
-static struct front_ev		 front_auth_ev = { FRONT_EV_AUTH, -1, 0,
-				    NULL };
+static struct front_ev		 front_auth_ev = { .fe_kind = FRONT_EV_AUTH,
+				    .fe_fd = -1 };
 static struct front_auth_pending front_auth_pend[FRONT_AUTH_PENDING_MAX];
 static size_t			 front_auth_phead, front_auth_pn;
 static struct front_auth_cached	 front_auth_cache[FRONT_AUTH_CACHE_MAX];

@@ -174,9 +174,12 @@ front_cgi_new(struct front_conn *c, const char *script, const char *path_info,
 
 	if ((fc = calloc(1, sizeof(*fc))) == NULL)
 		return NULL;
-	fc->fc_in = (struct front_ev){ FRONT_EV_CGI_IN, -1, 0, c };
-	fc->fc_out = (struct front_ev){ FRONT_EV_CGI_OUT, -1, 0, c };
-	fc->fc_err = (struct front_ev){ FRONT_EV_CGI_ERR, -1, 0, c };
+	fc->fc_in = (struct front_ev){ .fe_kind = FRONT_EV_CGI_IN, .fe_fd = -1,
+	    .fe_conn = c };
+	fc->fc_out = (struct front_ev){ .fe_kind = FRONT_EV_CGI_OUT,
+	    .fe_fd = -1, .fe_conn = c };
+	fc->fc_err = (struct front_ev){ .fe_kind = FRONT_EV_CGI_ERR,
+	    .fe_fd = -1, .fe_conn = c };
 	fc->fc_resp_left = -1;
 	fc->fc_reqid = c->c_reqid;
 	/*

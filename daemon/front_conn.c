@@ -89,6 +89,10 @@ front_ev_set(struct front_ev *ev, uint32_t events)
 	if (ev->fe_kind == FRONT_EV_CLIENT && ev->fe_conn != NULL &&
 	    ev->fe_conn->c_tls != NULL)
 		events = front_tls_events(ev->fe_conn, events);
+	if (ev->fe_deferred) {
+		ev->fe_events = events;		/* front_ev_commit() asks */
+		return 0;
+	}
 	if (ev->fe_fd == -1 || ev->fe_events == events)
 		return 0;
 	op = ev->fe_events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
@@ -103,12 +107,26 @@ front_ev_set(struct front_ev *ev, uint32_t events)
 	return 0;
 }
 
+/* a deferred registration made: what its owner asked for meanwhile */
+int
+front_ev_commit(struct front_ev *ev)
+{
+	uint32_t	events = ev->fe_events;
+
+	if (!ev->fe_deferred)
+		return 0;
+	ev->fe_deferred = 0;
+	ev->fe_events = 0;
+	return front_ev_set(ev, events);
+}
+
 void
 front_ev_del(struct front_ev *ev)
 {
 	if (ev->fe_fd == -1)
 		return;
 	/* a client socket is the front's alone: its close takes it out */
+	ev->fe_deferred = 0;
 	if (ev->fe_kind == FRONT_EV_CLIENT)
 		ev->fe_events = 0;
 	else
@@ -509,6 +527,25 @@ front_reap_dead(void)
 	front_conn_release_batch();
 }
 
+/*
+ * The request just answered was the client's last (it did not ask to
+ * keep the connection, and RFC 9112 9.6 forbids it to send another), it
+ * had no body, and nothing came after it: no byte of the client's can be
+ * unread, so closing now sends a FIN after the response, never a reset,
+ * and there is nothing to wait for.  Anything else lingers: bytes may
+ * still be on their way, and a close with some unread would reset the
+ * connection under the response.  TLS says it ends first (front_linger).
+ */
+static int
+front_conn_client_done(const struct front_conn *c)
+{
+	const struct http_request	*r = c->c_req;
+
+	return c->c_tls == NULL && c->c_inlen == 0 && r != NULL &&
+	    r->hr_result > 0 && !r->hr_keepalive &&
+	    r->hr_content_length <= 0 && !r->hr_chunked;
+}
+
 /* after a refused body: stop sending, read and drop what comes, close */
 static void
 front_linger(struct front_conn *c)
@@ -558,6 +595,11 @@ front_request_done(struct front_conn *c)
 	front_access_log(c);
 	c->c_served++;
 	front_file_close(c);
+	if ((c->c_close_after || front_stopping) &&
+	    front_conn_client_done(c)) {
+		front_conn_close(c);
+		return;
+	}
 	if (c->c_close_after || front_stopping) {
 		front_linger(c);
 		return;
@@ -600,6 +642,26 @@ front_conn_gone(struct front_conn *c)
 }
 
 /* the PROXY header is read, or none is due: TLS first, or the request */
+/*
+ * A plain connection just accepted: its request is most often there
+ * already, so it is read at once, and the socket joins the epoll set only
+ * if it must wait (for its request, a send, a script, its next request):
+ * one answered and closed at once never joins it.  With nothing yet, its
+ * buffers go back until its first byte.  1: bytes came (parse them).
+ */
+int
+front_conn_first_recv(struct front_conn *c)
+{
+	int	r;
+
+	c->c_state = FRONT_S_HEAD;
+	c->c_ev.fe_deferred = 1;
+	c->c_ev.fe_events = EPOLLIN;
+	if ((r = front_conn_recv(c)) == 0)
+		front_conn_release(c);
+	return r;
+}
+
 void
 front_conn_open(struct front_conn *c)
 {

@@ -81,6 +81,8 @@ struct front_ev {
 	int			 fe_fd;
 	uint32_t		 fe_events;	/* currently registered */
 	struct front_conn	*fe_conn;
+	/* not in the epoll set yet: fe_events is what it will ask for */
+	int			 fe_deferred;
 };
 
 enum front_state {
@@ -241,6 +243,8 @@ extern int		 front_stopping;	/* front.c: shutting down */
 uint64_t	front_now_ms(void);
 uint64_t	front_now_us(void);
 int		front_ev_set(struct front_ev *, uint32_t events);
+/* one made with fe_deferred set joins the epoll set now, if it asked */
+int		front_ev_commit(struct front_ev *);
 void		front_ev_del(struct front_ev *);
 int		front_out_append(struct front_conn *, const void *, size_t);
 int		front_out_printf(struct front_conn *, const char *, ...)
@@ -267,6 +271,8 @@ int		front_conn_recv(struct front_conn *);
 int		front_conn_gone(struct front_conn *);
 /* accepted (and its PROXY header read): TLS, or the request head */
 void		front_conn_open(struct front_conn *);
+/* a plain one: its request read before it joins the epoll set */
+int		front_conn_first_recv(struct front_conn *);
 void		front_conn_addr(const struct sockaddr_storage *, char *,
 		    size_t, uint16_t *);
 void		front_conn_local(struct front_conn *);
