@@ -595,13 +595,11 @@ front_request_done(struct front_conn *c)
 	front_access_log(c);
 	c->c_served++;
 	front_file_close(c);
-	if ((c->c_close_after || front_stopping) &&
-	    front_conn_client_done(c)) {
-		front_conn_close(c);
-		return;
-	}
 	if (c->c_close_after || front_stopping) {
-		front_linger(c);
+		if (front_conn_client_done(c))
+			front_conn_close(c);
+		else
+			front_linger(c);
 		return;
 	}
 	c->c_state = FRONT_S_HEAD;
@@ -641,7 +639,6 @@ front_conn_gone(struct front_conn *c)
 	return n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR);
 }
 
-/* the PROXY header is read, or none is due: TLS first, or the request */
 /*
  * A plain connection just accepted: its request is most often there
  * already, so it is read at once, and the socket joins the epoll set only
@@ -662,6 +659,7 @@ front_conn_first_recv(struct front_conn *c)
 	return r;
 }
 
+/* the PROXY header is read, or none is due: TLS first, or the request */
 void
 front_conn_open(struct front_conn *c)
 {
