@@ -7,7 +7,7 @@ time, so that nothing is shared between requests and the count is the
 request's own.  Before: a keep-alive 4 KiB request took 11 calls (the
 symlink walk's openat2/fstat/close, the file's openat2/fstat, the head
 and the body in two sends, the close) and a Connection: close one 21;
-now 5 and 12.  lighttpd takes 3 (read, pread, writev) on a keep-alive
+now 4 and 6.  lighttpd takes 3 (read, pread, writev) on a keep-alive
 connection, plus its buffered log writes.  Counts only: no timing is
 asserted.
 """
@@ -31,12 +31,13 @@ MAX_PER_KEEPALIVE = 6
 # at most one call that sends bytes to the client per small response
 # (head and body together); 2 before
 MAX_SENDS_PER_SMALL = 1
-# Connection: close: accept4 (and its EAGAIN), recv, the check, one
-# send, close, the loop's share (7 to 8 on a quiet machine); 21, then 12
-# before.  On a loaded one, the request may come after its accept (then
-# an EAGAIN and an epoll_ctl), and the access line is sent more often by
-# itself (a batch goes when a turn finds nothing to do); with the old
-# shutdown and wait for the client's FIN, 13.3 was seen for 11 quiet
+# Connection: close: accept4, recv, the check, one send, close, the
+# loop's share (5.7 on a quiet machine, brk included: slowed by strace,
+# the front takes several connections in one turn and its buffers go
+# back at the turn's end); 21, then 11 before.  On a loaded machine the
+# request may come after its accept (then an EAGAIN and an epoll_ctl),
+# and the access line is sent more often by itself (a batch goes when a
+# turn finds nothing to do): the old 11 became 13.3 there
 MAX_PER_CLOSE = 10
 SEND_CALLS = ('sendto', 'sendmsg', 'sendfile', 'sendfile64', 'writev',
               'write')
