@@ -171,7 +171,7 @@ FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -DLIBBSD_OPENBSD_VIS -g -O1 -Iinclude $(PK
 	       -fsanitize=fuzzer,address,undefined -DCGIJAIL_FUZZ
 fuzz: $(FUZZ_BINS)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(POLICY_EMBED) \
-	    $(wildcard include/*.h daemon/*.h sandbox/*.h tests/unit/bpf_run.h)
+	    $(wildcard include/*.h daemon/*.h sandbox/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_$*) $(PKG_LIBS)
 

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/syscall.h>
+
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <seccomp.h>
@@ -97,13 +99,13 @@ fuzz_collect(const struct filter_policy *fpo)
 	fuzz_collect_rules(fpo, 0);
 	fuzz_collect_rules(&floor[0], 1);
 	fuzz_collect_rules(&floor[1], 1);
-	fuzz_add_nr(0);
-	fuzz_add_nr(39);	/* getpid */
-	fuzz_add_nr(56);	/* clone */
-	fuzz_add_nr(157);	/* prctl */
-	fuzz_add_nr(165);	/* mount */
-	fuzz_add_nr(321);	/* bpf */
-	fuzz_add_nr(511);
+	fuzz_add_nr(SYS_read);
+	fuzz_add_nr(SYS_getpid);
+	fuzz_add_nr(SYS_clone);
+	fuzz_add_nr(SYS_prctl);
+	fuzz_add_nr(SYS_mount);
+	fuzz_add_nr(SYS_bpf);
+	fuzz_add_nr(511);	/* none yet */
 }
 
 /* the whole program's answer and the stacked pair's, for one call */

