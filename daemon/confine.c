@@ -301,11 +301,13 @@ confine_auth(const struct confine_ident *id)
  * What a spawn needs, and nothing else (sandbox/: the jail is built in
  * sandbox_init(), before this).  The child drops all of these itself
  * before execve; here they bound what a compromised executor holds.
- * Not kept: CAP_SYS_CHROOT and CAP_FOWNER (no per-request chroot or
- * chmod), CAP_SYS_RESOURCE (limits are only ever lowered).
+ * Not kept: CAP_FOWNER (no chmod of others' files), CAP_SYS_RESOURCE
+ * (limits are only ever lowered).
  */
 static const cap_value_t confine_exec_keep[] = {
 	CAP_SYS_ADMIN,		/* clone namespaces, mount /proc and /tmp */
+	CAP_SYS_CHROOT,		/* a spawner enters a script child's mount
+				 * namespace to make its copy (setns) */
 	CAP_SETUID,		/* become the script user */
 	CAP_SETGID,		/* its group, no supplementary groups */
 	CAP_SETPCAP,		/* the child empties its bounding set */

@@ -34,6 +34,10 @@ exec_prep_init(struct exec *ex)
 	if (sandbox_prep_start(&ex->ex_sb, EXEC_SPAWNERS, err,
 	    sizeof(err)) == -1)
 		log_info("scripts start when their request comes: %s", err);
+	else if (!sandbox_prep_scripts_ok(&ex->ex_sb))
+		log_info("interpreted scripts start when their request comes: "
+		    "no entering their children's mount namespaces (setns: "
+		    "CAP_SYS_CHROOT)");
 }
 
 /*
@@ -183,6 +187,7 @@ exec_prep_refill(struct exec *ex)
 	if (ex->ex_qlen > 0 || ex->ex_stopping ||
 	    ex->ex_prep_failed >= EXEC_PREP_FAILS || ex->ex_prep_policy < 0 ||
 	    !sandbox_prep_policy_ok(sb, (size_t)ex->ex_prep_policy) ||
+	    (ex->ex_prep_script && !sandbox_prep_scripts_ok(sb)) ||
 	    (ex->ex_nrunning > 0 &&
 	    ex->ex_nslots - ex->ex_nrunning <= 2 * EXEC_PREPARED))
 		return;

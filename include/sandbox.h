@@ -137,6 +137,9 @@ struct sandbox {
 	/* userdir: one per account of the configuration's table */
 	struct sandbox_user	*sb_users;
 	size_t			 sb_nusers;
+	/* the jail's mount namespace, the executor's: where a spawner goes
+	 * back to from a script child's, whose copy it made (prep.c) */
+	int			 sb_mntns;
 	char			*sb_stack;		/* the child's, spawn.c */
 	char			*sb_stack_map;		/* with its guard page */
 	int			 sb_inited;
@@ -147,6 +150,7 @@ struct sandbox {
 	/* whose spawners make a policy's children: the first one alike */
 	size_t			 sb_prep_owner[SANDBOX_POLICY_MAX];
 	uint32_t		 sb_prep_policies;	/* bit i: may */
+	int			 sb_prep_scripts;	/* copies: may */
 	/* one found dead when a request came (SBX_STEP_NONE: none) */
 	struct sandbox_failure	 sb_prep_lost;
 };
@@ -249,18 +253,21 @@ int	sandbox_user_clone(const struct sandbox_user *, int rwfd, int *tree,
  * which sandbox_spawn() then hands it when the slot and the request fit
  * (of the document root, under a policy that lets the child take the
  * request after its filter).  One for a program, exec'd by its
- * descriptor, has every layer applied; one for a script has its jail
- * made (namespaces, cgroups, mounts) and applies the rest, the script's
- * copy first, once the request has come.  Spawners, processes forked
- * from the executor, make them; they are the executor's children
- * (CLONE_PARENT).
+ * descriptor, has every layer applied; so has one for a script, whose
+ * copy its spawner makes in the child's mount namespace once the request
+ * has come.  Spawners, processes forked from the executor, make them;
+ * they are the executor's children (CLONE_PARENT).
  * sandbox_prep_start(): n spawners, which keep no descriptor of ours
- * but their channel, for the policies that allow it; -1 with err when
- * none can.
+ * but their channel and the jail's mount namespace, for the policies
+ * that allow it; -1 with err when none can.
+ * sandbox_prep_scripts_ok(): may a spawner enter a child's mount
+ * namespace (it needs CAP_SYS_CHROOT, which an old unit file may not
+ * give)?  If not, scripts start when their request comes.
  */
 int	sandbox_prep_start(struct sandbox *, size_t n, char *err,
 	    size_t errsz);
 int	sandbox_prep_policy_ok(const struct sandbox *, size_t policy);
+int	sandbox_prep_scripts_ok(const struct sandbox *);
 /*
  * Ask for a child in a free slot, for a program or (script) a script:
  * 0, or -1 (EBUSY: no spawner is free).

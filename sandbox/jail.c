@@ -166,12 +166,19 @@ jail_bind(const char *src, const char *dst, unsigned long flags,
 	return 0;
 }
 
-/* a private /tmp tmpfs as base: new root at /newroot, host at /oldroot */
+/*
+ * a private /tmp tmpfs as base: new root at /newroot, host at /oldroot;
+ * the new mount namespace kept open (by the host's /proc, which the jail
+ * has not)
+ */
 static int
-jail_enter_base(char *err, size_t errsz)
+jail_enter_base(struct sandbox *sb, char *err, size_t errsz)
 {
 	if (unshare(CLONE_NEWNS) == -1)
 		return jail_fail(err, errsz, "unshare", "mount namespace");
+	if ((sb->sb_mntns = open("/proc/self/ns/mnt", O_RDONLY |
+	    O_CLOEXEC)) == -1)
+		return jail_fail(err, errsz, "open", "/proc/self/ns/mnt");
 	/* nothing we mount may propagate back to the host */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
 		return jail_fail(err, errsz, "make private", "/");
@@ -499,7 +506,7 @@ jail_build(struct sandbox *sb, const struct config *cfg, char *err,
 		goto out;
 	for (i = 0; i < cfg->cf_nbind; i++)
 		sb->sb_bind_isdir[i] = js[i].js_isdir;
-	if (jail_enter_base(err, errsz) == -1 ||
+	if (jail_enter_base(sb, err, errsz) == -1 ||
 	    jail_system(err, errsz) == -1 ||
 	    jail_etc(sb, err, errsz) == -1 ||
 	    jail_dev(err, errsz) == -1 ||

@@ -1,20 +1,24 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * prep.c: children prepared ahead.  A child for a program of the
- * document root is made before its request comes and applies every layer
- * of spawn.c up to and including its seccomp filter; then it waits on a
- * socket for one request (its stdio, the validated file, its directory,
- * argv and environment) and execs.  A child for a script makes its jail
- * (namespaces, cgroups, descriptors, mounts) and waits there, root still:
- * the script's copy, which its request names, is a mount; then the rest,
- * and it execs the interpreter.  Each serves one request and no other.
+ * prep.c: children prepared ahead.  A child is made before its request
+ * comes and applies every layer of spawn.c up to and including its
+ * seccomp filter; then it waits on a socket for one request (its stdio,
+ * the validated file, its directory, argv and environment) and execs.
+ * A script's child cannot make the script's copy itself, which its
+ * request names: the copy is a mount, and the child has left the host's
+ * user namespace by then.  Its spawner makes it: root still, it enters
+ * the child's mount namespace, which no script has run in, mounts the
+ * copy there, goes back to its own and tells the child, which execs the
+ * interpreter.  Each child serves one request and no other.
  *
  * Spawners make them: processes forked from the executor once it is
  * confined, which do nothing else.  A spawner clones its child sharing
  * its memory, so nothing is copied and the exec drops nothing, and then
  * sleeps in ppoll until the child has exec'd or died (the end of file of
  * its status pipe), for as long as the child waits for a request; it
- * touches nothing the child uses meanwhile, not even errno (raw calls).
+ * touches nothing the child uses meanwhile, not even errno (raw calls),
+ * but when a call of a script's copy fails (the child then dies of that
+ * failure, whose errno it is sent).
  * Not CLONE_VFORK: a vfork wait is uninterruptible and would count in
  * the load average for as long as the child waits.  Each spawner serves
  * one policy: when it splits (filter_split.c), the spawner installs its
@@ -56,6 +60,7 @@
 #define PREP_ENV_MAX	512
 #define PREP_DATA_MAX	(96 * 1024)	/* cwd, argv, environment */
 #define PREP_MAGIC	0x63676a70U	/* "cgjp" */
+#define PREP_MAGIC_COPY	0x63676a63U	/* "cgjc" */
 #define PREP_HELLO_MS	2000		/* a discard waits this at most */
 #define PREP_NAME	"cgijail-spawn"
 #define PREP_POLICIES	4		/* policies with their own spawners */
@@ -72,6 +77,33 @@ struct prep_cmd {
 	uint32_t	pc_cgmask;
 	uint32_t	pc_nfds;
 	uint32_t	pc_script;	/* 1: for a script, 0: a program */
+};
+
+/*
+ * executor -> spawner, with a script's request to its child: the copy is
+ * to be made, of the validated file (which comes along) at the script's
+ * path, NUL-ended
+ */
+struct prep_copy {
+	uint32_t	cp_magic;
+	uint32_t	cp_slot;
+	char		cp_script[PATH_MAX];
+};
+
+/* a spawner's command or copy (the message's length tells which) */
+union prep_order {
+	struct prep_cmd		po_cmd;
+	struct prep_copy	po_copy;
+};
+
+/*
+ * child -> spawner, once its jail is made: its mount namespace, as a
+ * descriptor; spawner -> child, once the copy is made: 0, or the errno
+ * of the step that failed
+ */
+struct prep_note {
+	uint32_t	pn_magic;
+	int32_t		pn_err;
 };
 
 /* child -> executor, first: hello (the kernel adds its credentials) */
@@ -101,8 +133,11 @@ static struct prep_req	 prep_rx;
 static char		*prep_head[PREP_REQ_HEAD];	/* cwd, path, script */
 static char		*prep_argv[PREP_ARGV_MAX + 1];
 static char		*prep_envp[PREP_ENV_MAX + 1];
-/* the executor's outgoing request, made in place */
+/* a spawner's incoming order */
+static union prep_order	 prep_order;
+/* the executor's outgoing request and copy order, made in place */
 static struct prep_req	 prep_tx;
+static struct prep_copy	 prep_copy_tx;
 /* a spawner's: its policy's outer filter is on (its children's too) */
 static int		 prep_outer_on;
 
@@ -279,14 +314,54 @@ prep_seccomp(const struct sandbox *sb, size_t policy)
 }
 
 /*
+ * child of a script, its jail made: its mount namespace to its spawner,
+ * which makes the script's copy there once the request has come
+ */
+static int SPAWN_NO_ASAN
+prep_child_ns(void)
+{
+	const struct prep_note	 note = { PREP_MAGIC_COPY, 0 };
+	int			 fd, r;
+
+	fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/ns/mnt",
+	    O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	r = prep_send(SPAWN_FD_COPY, &note, sizeof(note), &fd, 1) == -1 ?
+	    -1 : 0;
+	(void)syscall(SYS_close, fd);
+	return r;
+}
+
+/* child of a script, its request taken: the copy is made, or why not */
+static int SPAWN_NO_ASAN
+prep_child_copied(void)
+{
+	struct prep_note	 note;
+	ssize_t			 n;
+
+	n = prep_recv(SPAWN_FD_COPY, &note, sizeof(note), NULL, 0, 0, NULL);
+	if (n != (ssize_t)sizeof(note) || note.pn_magic != PREP_MAGIC_COPY) {
+		/* its spawner died, or said something else */
+		errno = n == -1 && errno != 0 ? errno : EPIPE;
+		return -1;
+	}
+	if (note.pn_err != 0) {
+		errno = note.pn_err > 0 ? note.pn_err : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * child: hello first, as root, before any step; a failed hello means the
- * executor is gone: nothing to prepare for.  A program's child applies
- * every layer and its filter, then takes its request.  A script's takes
- * it once its jail is made (namespaces, cgroups, mounts), as root still:
- * the script's copy is a mount, which needs the host's user namespace;
- * then it applies the rest, in the order of a child made for its
- * request, and execs the file the request names (an interpreter, or the
- * script's copy itself).
+ * executor is gone: nothing to prepare for.  Then every layer and its
+ * filter, and it takes its request.  A script's child hands its mount
+ * namespace to its spawner first, between its jail and its user, and
+ * once its request has come waits for its spawner to have made the
+ * script's copy there, before its directory (which may be in the copy's
+ * overlay) and its execve of the file the request names (an
+ * interpreter, or the script's copy itself).
  */
 static void SPAWN_NO_ASAN __attribute__((noreturn))
 prep_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
@@ -294,40 +369,28 @@ prep_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
 {
 	const struct prep_hello	 hello = { PREP_MAGIC };
 	const int		 st = SPAWN_FD_STATUS;
-	struct sandbox_spawn	 req;
 	int			 fds[PREP_NFDS];
 
 	if (prep_send(ss->ss_stdin, &hello, sizeof(hello), NULL, 0) == -1)
 		_exit(127);
 	spawn_layers_jail(sb, ss, sa);
-	if (ss->ss_execat) {
-		spawn_layers_user(sb, ss);
-		SPAWN_STEP(st, SBX_STEP_SECCOMP, prep_seccomp(sb,
-		    ss->ss_policy));
-	}
+	if (!ss->ss_execat)
+		SPAWN_STEP(st, SBX_STEP_MOUNTS, prep_child_ns());
+	spawn_layers_user(sb, ss);
+	SPAWN_STEP(st, SBX_STEP_SECCOMP, prep_seccomp(sb, ss->ss_policy));
 	/* ready: from here on, only what the request needs */
 	if (prep_child_request(fds) == -1) {
 		if (errno == 0)		/* the executor went away: no request */
 			_exit(0);
 		spawn_die(st, SBX_STEP_FDS);
 	}
+	if (!ss->ss_execat)
+		SPAWN_STEP(st, SBX_STEP_SCRIPT, prep_child_copied());
 	SPAWN_STEP(st, SBX_STEP_FDS, prep_child_fds(fds));
-	if (!ss->ss_execat) {
-		req = *ss;
-		req.ss_exec_fd = SPAWN_FD_EXEC;
-		req.ss_path = prep_head[1];
-		req.ss_script = prep_head[2];
-		req.ss_argv = prep_argv;
-		req.ss_envp = prep_envp;
-		req.ss_cwd = prep_head[0];
-		spawn_layers_user(sb, &req);
-	}
 	SPAWN_STEP(st, SBX_STEP_CWD, (int)syscall(SYS_chdir, prep_head[0]));
-	if (!ss->ss_execat) {
-		SPAWN_STEP(st, SBX_STEP_SECCOMP, prep_seccomp(sb,
-		    ss->ss_policy));
+	if (!ss->ss_execat)
 		(void)syscall(SYS_execve, prep_head[1], prep_argv, prep_envp);
-	} else
+	else
 		(void)syscall(SYS_execveat, SPAWN_FD_EXEC, "", prep_argv,
 		    prep_envp, AT_EMPTY_PATH);
 	spawn_die(st, SBX_STEP_EXEC);
@@ -342,17 +405,128 @@ prep_entry(void *arg)
 }
 
 /*
+ * spawner: a script's copy, in its child's mount namespace, from the
+ * validated file; 0 or the errno of what failed.  Then back to the
+ * jail's namespace, the executor's: a spawner that could not would make
+ * its next children from a script's, so it tells the child and ends.
+ */
+static int32_t
+prep_copy_make(const struct sandbox *sb, int ns, const struct prep_copy *cp,
+    int file, int chan)
+{
+	const struct prep_note	 fail = { PREP_MAGIC_COPY, EIO };
+	int32_t			 err = 0;
+
+	if (syscall(SYS_setns, ns, CLONE_NEWNS) == -1)
+		return errno;
+	if (jail_child_script(sb, sb->sb_docroot, cp->cp_script, file) == -1)
+		err = errno != 0 ? errno : EIO;
+	if (syscall(SYS_setns, sb->sb_mntns, CLONE_NEWNS) == -1) {
+		(void)prep_send(chan, &fail, sizeof(fail), NULL, 0);
+		_exit(1);
+	}
+	return err;
+}
+
+/*
+ * spawner: the executor's next order, if it is a copy for this child:
+ * 2, the copy made (or not) and told to the child; 1 if there was none
+ * (a wake-up for nothing, or a copy for another, dropped); 0 if the
+ * order is not a copy (a command for the next child, left for the
+ * spawner's loop once this child has gone) or at the executor's end.
+ */
+static int
+prep_copy_serve(const struct sandbox *sb, const struct prep_cmd *pc, int cmd,
+    int chan, int *ns)
+{
+	const struct prep_copy	*cp = &prep_order.po_copy;
+	struct prep_note	 note = { PREP_MAGIC_COPY, 0 };
+	uint32_t		 magic;
+	size_t			 got = 0;
+	ssize_t			 n;
+	int			 file = -1, nsfd;
+
+	n = (ssize_t)syscall(SYS_recvfrom, cmd, &magic, sizeof(magic),
+	    MSG_PEEK | MSG_DONTWAIT, NULL, NULL);
+	if (n == -1)
+		return errno == EAGAIN || errno == EINTR ? 1 : 0;
+	if (n != (ssize_t)sizeof(magic) || magic != PREP_MAGIC_COPY)
+		return 0;
+	n = prep_recv(cmd, &prep_order, sizeof(prep_order), &file, 0, 1,
+	    &got);
+	if (n != (ssize_t)sizeof(*cp) || got != 1 || cp->cp_slot !=
+	    pc->pc_slot || memchr(cp->cp_script, '\0',
+	    sizeof(cp->cp_script)) == NULL) {
+		if (got == 1)
+			(void)close(file);
+		return n == -1 && errno == 0 ? 0 : 1;
+	}
+	/* the child hands over its namespace once its jail is made */
+	if (*ns == -1) {
+		struct prep_note	 hers;
+
+		if (prep_recv(chan, &hers, sizeof(hers), &nsfd, 1, 1, NULL) !=
+		    (ssize_t)sizeof(hers) || hers.pn_magic != PREP_MAGIC_COPY) {
+			(void)close(file);
+			return 2;	/* it died: nobody to copy for */
+		}
+		*ns = nsfd;
+	}
+	note.pn_err = prep_copy_make(sb, *ns, cp, file, chan);
+	(void)prep_send(chan, &note, sizeof(note), NULL, 0);
+	(void)close(file);
+	return 2;
+}
+
+/*
+ * spawner, while its script's child lives: take its mount namespace
+ * when it hands it over, make the copy when the executor orders it, and
+ * wait, as for any child, for its exec or its end.  The order comes
+ * before any command for the next child (one channel, in order); it
+ * never comes for a child that is discarded unused.
+ */
+static void
+prep_wait_script(const struct sandbox *sb, const struct prep_cmd *pc,
+    int cmd, int chan, int status)
+{
+	struct pollfd	 pfd[3] = { { status, 0, 0 }, { chan, POLLIN, 0 },
+			    { cmd, POLLIN, 0 } };
+	struct prep_note note;
+	int		 ns = -1, nsfd;
+
+	for (;;) {
+		if (syscall(SYS_ppoll, pfd, 3, NULL, NULL, 0) < 1)
+			continue;
+		if (pfd[0].revents != 0)
+			break;		/* exec'd or died */
+		if (pfd[1].revents != 0) {
+			if (ns == -1 && prep_recv(chan, &note, sizeof(note),
+			    &nsfd, 1, 1, NULL) == (ssize_t)sizeof(note) &&
+			    note.pn_magic == PREP_MAGIC_COPY)
+				ns = nsfd;
+			pfd[1].fd = -1;	/* one message, or its end */
+		}
+		if (pfd[2].revents != 0 &&
+		    prep_copy_serve(sb, pc, cmd, chan, &ns) != 1)
+			pfd[2].fd = -1;	/* one copy, or none to come */
+	}
+	if (ns != -1)
+		(void)close(ns);
+}
+
+/*
  * spawner: one child for the command's slot, and sleep until it has
  * exec'd or died: until no one holds the status pipe's write end (the
  * child's copy goes at its exec or its end, after its memory, ours, has
  * been let go).  Events 0: only that end is reported, not the record a
  * failed step leaves for the executor.  Its socket end stands in for its
- * stdio and its file until the request replaces them.  A clone that
- * fails is written on the status pipe like any failed step.
+ * stdio and its file until the request replaces them; a script's child
+ * also has a channel to us.  A clone that fails is written on the status
+ * pipe like any failed step.
  */
 static void
 prep_clone(struct sandbox *sb, const struct prep_cmd *pc, const int *fds,
-    size_t nfds)
+    size_t nfds, int cmd)
 {
 	struct sandbox_spawn	 ss;
 	struct spawn_arg	 sa;
@@ -361,9 +535,9 @@ prep_clone(struct sandbox *sb, const struct prep_cmd *pc, const int *fds,
 		int32_t		 step;
 		int32_t		 err;
 	}			 rec = { SBX_STEP_CLONE, 0 };
-	int			 cgfds[LIMITS_CG_FDS];
+	int			 cgfds[LIMITS_CG_FDS], chan[2] = { -1, -1 };
 	size_t			 i, next = 4;
-	long			 pid;
+	long			 pid = -1;
 
 	for (i = 0; i < LIMITS_CG_FDS; i++)
 		cgfds[i] = (pc->pc_cgmask & (1U << i)) && next < nfds ?
@@ -377,18 +551,31 @@ prep_clone(struct sandbox *sb, const struct prep_cmd *pc, const int *fds,
 	ss.ss_tree = ss.ss_rw = -1;
 	(void)spawn_arg_init(&sa, sb, &ss, cgfds, fds[1], fds[3]);
 	sa.sa_shared = 0;
-	pid = clone(prep_entry, sb->sb_stack + SPAWN_STACK_SIZE, PREP_FLAGS,
-	    &sa);
-	if (pid == -1) {
+	if (pc->pc_script && socketpair(AF_UNIX, SOCK_SEQPACKET |
+	    SOCK_CLOEXEC, 0, chan) == -1)
 		rec.err = errno;
-		(void)syscall(SYS_write, fds[1], &rec, sizeof(rec));
+	else {
+		sa.sa_copyfd = chan[1];
+		pid = clone(prep_entry, sb->sb_stack + SPAWN_STACK_SIZE,
+		    PREP_FLAGS, &sa);
+		if (pid == -1)
+			rec.err = errno;
 	}
+	if (pid == -1)
+		(void)syscall(SYS_write, fds[1], &rec, sizeof(rec));
 	/* the child runs in our memory: raw calls, errno untouched */
 	for (i = 0; i < nfds; i++)
 		if (i != 2)
 			(void)syscall(SYS_close, fds[i]);
-	while (pid != -1 && syscall(SYS_ppoll, &pfd, 1, NULL, NULL, 0) != 1)
+	if (chan[1] != -1)
+		(void)syscall(SYS_close, chan[1]);
+	if (pid != -1 && pc->pc_script)
+		prep_wait_script(sb, pc, cmd, chan[0], fds[2]);
+	while (pid != -1 && !pc->pc_script &&
+	    syscall(SYS_ppoll, &pfd, 1, NULL, NULL, 0) != 1)
 		;
+	if (chan[0] != -1)
+		(void)syscall(SYS_close, chan[0]);
 	(void)syscall(SYS_close, fds[2]);
 }
 
@@ -431,12 +618,24 @@ prep_spawner(struct sandbox *sb, int fd, size_t policy)
 	    filter_install_bpf(fp->fp_outer, fp->fp_outer_len) == 0)
 		prep_outer_on = 1;
 	for (;;) {
-		n = prep_recv(fd, &pc, sizeof(pc), fds, 4, PREP_CMD_FDS, &got);
-		/* the executor's EOF ends it; anything else is a broken peer */
-		if (n != (ssize_t)sizeof(pc))
+		n = prep_recv(fd, &prep_order, sizeof(prep_order), fds, 1,
+		    PREP_CMD_FDS, &got);
+		/*
+		 * the executor's EOF ends it; a copy whose child died before
+		 * we read it is dropped; anything else is a broken peer
+		 */
+		if (n == (ssize_t)sizeof(prep_order.po_copy) &&
+		    prep_order.po_copy.cp_magic == PREP_MAGIC_COPY) {
+			for (i = 0; i < got; i++)
+				(void)close(fds[i]);
+			continue;
+		}
+		if (n != (ssize_t)sizeof(prep_order.po_cmd))
 			_exit(n == -1 && errno == 0 ? 0 : 1);
+		/* ours: a copy order for its child comes in the same place */
+		pc = prep_order.po_cmd;
 		if (prep_cmd_ok(sb, &pc, policy, got))
-			prep_clone(sb, &pc, fds, got);
+			prep_clone(sb, &pc, fds, got, fd);
 		else
 			for (i = 0; i < got; i++)
 				(void)close(fds[i]);
@@ -501,6 +700,34 @@ prep_probe(const struct sandbox *sb, size_t policy)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+/*
+ * May a spawner enter a script child's mount namespace to make its copy,
+ * and come back?  A throwaway child, confined as a spawner is, joins the
+ * jail's namespace, which it is in already: the same permission checks,
+ * nothing changed.
+ */
+static int
+prep_probe_setns(const struct sandbox *sb)
+{
+	int	 status;
+	pid_t	 pid;
+
+	if ((pid = fork()) == -1)
+		return 0;
+	if (pid == 0)
+		_exit(setns(sb->sb_mntns, CLONE_NEWNS) == 0 ? 0 : 1);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return 0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+int
+sandbox_prep_scripts_ok(const struct sandbox *sb)
+{
+	return sb->sb_prep != NULL && sb->sb_prep_scripts;
+}
+
 int
 sandbox_prep_policy_ok(const struct sandbox *sb, size_t policy)
 {
@@ -510,8 +737,9 @@ sandbox_prep_policy_ok(const struct sandbox *sb, size_t policy)
 
 /*
  * One spawner, forked now; -1 with errno.  It keeps no descriptor of
- * ours but its channel (a child copies its table: the smaller the
- * better; what a child needs comes with each command).
+ * ours but its channel and the jail's mount namespace (a child copies
+ * its table: the smaller the better; what a child needs comes with each
+ * command).
  */
 static int
 prep_fork(struct sandbox *sb, struct sandbox_spawner *sw, size_t policy)
@@ -530,9 +758,14 @@ prep_fork(struct sandbox *sb, struct sandbox_spawner *sw, size_t policy)
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1 ||
 		    getppid() == 1)
 			_exit(1);
+		/* and the jail's namespace, to come back to from a child's */
+		if (sb->sb_mntns != sv[1] + 1 && dup3(sb->sb_mntns, sv[1] + 1,
+		    O_CLOEXEC) == -1)
+			_exit(1);
+		sb->sb_mntns = sv[1] + 1;
 		if (sv[1] > 3)
 			(void)close_range(3, (unsigned int)sv[1] - 1, 0);
-		(void)close_range((unsigned int)sv[1] + 1, ~0U, 0);
+		(void)close_range((unsigned int)sv[1] + 2, ~0U, 0);
 		prep_spawner(sb, sv[1], policy);
 	}
 	(void)close(sv[1]);
@@ -586,6 +819,7 @@ sandbox_prep_start(struct sandbox *sb, size_t n, char *err, size_t errsz)
 			npol++;
 		}
 	}
+	sb->sb_prep_scripts = prep_probe_setns(sb);
 	if (sb->sb_prep_policies == 0) {
 		snprintf(err, errsz, "no policy lets a child take its request "
 		    "after its filter (recvmsg, dup3, close, chdir, write, "
@@ -629,7 +863,8 @@ sandbox_prep_ask(struct sandbox *sb, size_t slot, size_t policy, int script)
 	size_t			 i, nfds;
 
 	if (!sandbox_prep_policy_ok(sb, policy) || slot >= sb->sb_nslots ||
-	    sb->sb_prep[slot].sp_state != SBX_PREP_NONE) {
+	    sb->sb_prep[slot].sp_state != SBX_PREP_NONE ||
+	    (script && !sb->sb_prep_scripts)) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -916,6 +1151,25 @@ prep_pack(const struct sandbox_spawn *ss)
 	return 0;
 }
 
+/* the order for a script's copy, to the spawner of the slot's child */
+static int
+prep_order_copy(struct sandbox *sb, const struct sandbox_prep *sp,
+    const struct sandbox_spawn *ss)
+{
+	if (sp->sp_spawner >= sb->sb_nspawner ||
+	    sb->sb_spawner[sp->sp_spawner].sw_fd == -1) {
+		errno = ESRCH;
+		return -1;
+	}
+	memset(&prep_copy_tx, 0, sizeof(prep_copy_tx));
+	prep_copy_tx.cp_magic = PREP_MAGIC_COPY;
+	prep_copy_tx.cp_slot = (uint32_t)ss->ss_slot;
+	(void)strlcpy(prep_copy_tx.cp_script, ss->ss_script,
+	    sizeof(prep_copy_tx.cp_script));
+	return prep_send(sb->sb_spawner[sp->sp_spawner].sw_fd, &prep_copy_tx,
+	    sizeof(prep_copy_tx), &ss->ss_exec_fd, 1) == -1 ? -1 : 0;
+}
+
 /*
  * sandbox_spawn(): the slot's prepared child takes the request if both
  * fit; 0 with *ch filled, or -1: spawn the usual way (a child in the
@@ -938,7 +1192,8 @@ prep_take(struct sandbox *sb, const struct sandbox_spawn *ss,
 		return -1;
 	if (sp->sp_state != SBX_PREP_READY || ss->ss_user != NULL ||
 	    sp->sp_script != !ss->ss_execat || (!ss->ss_execat &&
-	    (ss->ss_path == NULL || ss->ss_script == NULL)) ||
+	    (ss->ss_path == NULL || ss->ss_script == NULL ||
+	    strlen(ss->ss_script) >= sizeof(prep_copy_tx.cp_script))) ||
 	    sp->sp_policy != ss->ss_policy ||
 	    ss->ss_stdin < 0 || ss->ss_stdout < 0 || ss->ss_stderr < 0 ||
 	    prep_pack(ss) == -1) {
@@ -953,12 +1208,16 @@ prep_take(struct sandbox *sb, const struct sandbox_spawn *ss,
 	fds[2] = ss->ss_stderr;
 	fds[3] = ss->ss_exec_fd;
 	/*
-	 * EPIPE: it died preparing, and its record says why.  Any other
-	 * failure leaves it waiting for nothing: it is killed, and reported
-	 * so, rather than left to its start timer.
+	 * A script's copy is its spawner's to make, first: it sets about it
+	 * while the child takes the request.  EPIPE: the child died
+	 * preparing, and its record says why.  Any other failure leaves it
+	 * waiting for nothing: it is killed, and reported so, rather than
+	 * left to its start timer.
 	 */
-	if (prep_send(sp->sp_chan, &prep_tx, offsetof(struct prep_req,
-	    rq_data) + prep_tx.rq_len, fds, PREP_NFDS) == -1 && errno != EPIPE)
+	if ((!ss->ss_execat && prep_order_copy(sb, sp, ss) == -1) ||
+	    (prep_send(sp->sp_chan, &prep_tx, offsetof(struct prep_req,
+	    rq_data) + prep_tx.rq_len, fds, PREP_NFDS) == -1 &&
+	    errno != EPIPE))
 		(void)syscall(SYS_pidfd_send_signal, sp->sp_pidfd, SIGKILL,
 		    NULL, 0);
 	ch->sch_prepared = 1;

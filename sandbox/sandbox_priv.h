@@ -26,6 +26,8 @@
 #define SPAWN_FD_EXEC		4	/* the validated file */
 #define SPAWN_FD_USERNS		5	/* the slot's user namespace */
 #define SPAWN_FD_TREE		6	/* userdir: the student's tree */
+/* a child prepared for a script (never a student's): its spawner */
+#define SPAWN_FD_COPY		6
 #define SPAWN_FD_RW		7	/* userdir: its writable directory */
 #define SPAWN_FD_FIRST_FREE	8
 
@@ -48,6 +50,7 @@ struct spawn_arg {
 	int				 sa_statusfd;
 	int				 sa_userns;	/* the slot's, or -1 */
 	int				 sa_shared;	/* CLONE_FILES */
+	int				 sa_copyfd;	/* prep.c's, or -1 */
 };
 
 /* what a failing step writes on the status pipe */
@@ -72,8 +75,8 @@ struct spawn_record {
 
 void	spawn_die(int statusfd, enum sandbox_step)
 	    __attribute__((noreturn));				/* child */
-int	spawn_fds(const struct sandbox_spawn *, int statusfd, int userns,
-	    int shared);					/* child */
+int	spawn_fds(const struct sandbox_spawn *, const struct spawn_arg *);
+							/* child */
 int	spawn_seccomp(const struct sandbox *, size_t policy);	/* child */
 void	spawn_layers_jail(const struct sandbox *,
 	    const struct sandbox_spawn *, const struct spawn_arg *);

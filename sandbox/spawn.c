@@ -83,14 +83,15 @@ spawn_die(int statusfd, enum sandbox_step step)
  * no source is overwritten.
  */
 int
-spawn_fds(const struct sandbox_spawn *ss, int statusfd, int userns,
-    int shared)
+spawn_fds(const struct sandbox_spawn *ss, const struct spawn_arg *sa)
 {
-	int	 src[SPAWN_FD_FIRST_FREE] = { ss->ss_stdin, ss->ss_stdout,
-		    ss->ss_stderr, statusfd, ss->ss_exec_fd, userns,
-		    ss->ss_user != NULL ? ss->ss_tree : -1,
+	const int	 shared = sa->sa_shared;
+	int		 src[SPAWN_FD_FIRST_FREE] = { ss->ss_stdin,
+		    ss->ss_stdout, ss->ss_stderr, sa->sa_statusfd,
+		    ss->ss_exec_fd, sa->sa_userns,
+		    ss->ss_user != NULL ? ss->ss_tree : sa->sa_copyfd,
 		    ss->ss_user != NULL ? ss->ss_rw : -1 };
-	int	 i, top = SPAWN_FD_FIRST_FREE - 1;
+	int		 i, top = SPAWN_FD_FIRST_FREE - 1;
 
 	for (i = 0; i < SPAWN_FD_FIRST_FREE; i++)
 		if (src[i] > top)
@@ -135,10 +136,11 @@ spawn_exec(const struct sandbox_spawn *ss)
  * once the mounts are done, which need the host's; setns gives a full
  * bounding set and default securebits in it, so both are dropped after
  * it).  Raw system calls, no allocation.  Returns only if all applied.
- * In two halves: the jail (namespaces, cgroups, descriptors, mounts),
- * which does not depend on the script; then the script's copy and what
- * makes the child the script's user, which a child prepared for a
- * script (prep.c) applies once its request has come.
+ * In three parts: the jail (namespaces, cgroups, descriptors, mounts),
+ * which does not depend on the script; a script's copy, which does; and
+ * what makes the child the script's user, which does not again.  A child
+ * prepared for a script (prep.c) applies the first and the last ahead,
+ * and its spawner makes the copy once the request has come.
  */
 void SPAWN_NO_ASAN
 spawn_layers_jail(const struct sandbox *sb, const struct sandbox_spawn *ss,
@@ -149,13 +151,24 @@ spawn_layers_jail(const struct sandbox *sb, const struct sandbox_spawn *ss,
 
 	SPAWN_STEP(statusfd, SBX_STEP_CLONE, ns_child_enter(sb->sb_sig_reset));
 	SPAWN_STEP(statusfd, SBX_STEP_CGROUP, limits_cgroup_join(sa->sa_cgfds));
-	SPAWN_STEP(statusfd, SBX_STEP_FDS, spawn_fds(ss, statusfd,
-	    sa->sa_userns, sa->sa_shared));
+	SPAWN_STEP(statusfd, SBX_STEP_FDS, spawn_fds(ss, sa));
 	SPAWN_STEP(st, SBX_STEP_MOUNTS, jail_child_mounts(sb, ss,
 	    SPAWN_FD_USERNS));
 	if (ss->ss_user != NULL)
 		SPAWN_STEP(st, SBX_STEP_USERDIR, jail_user_child_tree(sb, ss,
 		    SPAWN_FD_TREE));
+}
+
+/* child, still root in the host's user namespace: a script's copy */
+static void SPAWN_NO_ASAN
+spawn_layer_script(const struct sandbox *sb, const struct sandbox_spawn *ss)
+{
+	const struct sandbox_user	*su = ss->ss_user;
+
+	if (!ss->ss_execat)
+		SPAWN_STEP(SPAWN_FD_STATUS, SBX_STEP_SCRIPT, jail_child_script(
+		    sb, su != NULL ? su->su_path : sb->sb_docroot,
+		    ss->ss_script, SPAWN_FD_EXEC));
 }
 
 void SPAWN_NO_ASAN
@@ -164,10 +177,6 @@ spawn_layers_user(const struct sandbox *sb, const struct sandbox_spawn *ss)
 	const struct sandbox_user	*su = ss->ss_user;
 	const int			 st = SPAWN_FD_STATUS;
 
-	if (!ss->ss_execat)
-		SPAWN_STEP(st, SBX_STEP_SCRIPT, jail_child_script(sb,
-		    su != NULL ? su->su_path : sb->sb_docroot, ss->ss_script,
-		    SPAWN_FD_EXEC));
 	if (su != NULL)
 		SPAWN_STEP(st, SBX_STEP_USERDIR_RW, jail_user_child_rw(ss,
 		    SPAWN_FD_RW));
@@ -192,6 +201,7 @@ spawn_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
 	const int	 st = SPAWN_FD_STATUS;
 
 	spawn_layers_jail(sb, ss, sa);
+	spawn_layer_script(sb, ss);
 	spawn_layers_user(sb, ss);
 	SPAWN_STEP(st, SBX_STEP_CWD, (int)syscall(SYS_chdir, ss->ss_cwd));
 	SPAWN_STEP(st, SBX_STEP_SECCOMP, spawn_seccomp(sb, ss->ss_policy));
@@ -262,6 +272,7 @@ spawn_arg_init(struct spawn_arg *sa, const struct sandbox *sb,
 	sa->sa_cgfds = cgfds;
 	sa->sa_statusfd = statusfd;
 	sa->sa_shared = ss->ss_user == NULL;
+	sa->sa_copyfd = -1;
 	if (userns != -1)
 		sa->sa_userns = userns;
 	else
@@ -488,6 +499,7 @@ spawn_fds_aside(struct sandbox *sb)
 		spawn_fd_aside(&sb->sb_users[i].su_tree);
 	}
 	limits_slots_fds(sb, spawn_fd_aside);
+	spawn_fd_aside(&sb->sb_mntns);
 }
 
 /* the child's stack, made once: the guard page below it stays PROT_NONE */
@@ -526,6 +538,7 @@ sandbox_init(struct sandbox *sb, const struct config *cfg,
 	sb->sb_sig_reset = ns_signals_changed();
 	sb->sb_cg_pids_fd = sb->sb_cg_mem_fd = sb->sb_cg_cpu_fd = -1;
 	sb->sb_cg2_fd = sb->sb_cg_cpu_procs_fd = -1;
+	sb->sb_mntns = -1;
 	if (spawn_stack_init(sb, err, errsz) == -1 ||
 	    caps_init(sb, cfg, err, errsz) == -1 ||
 	    spawn_docroot(sb, cfg, err, errsz) == -1 ||
@@ -572,6 +585,9 @@ sandbox_fini(struct sandbox *sb)
 	userns_fini(sb);
 	free(sb->sb_prep);
 	sb->sb_prep = NULL;
+	if (sb->sb_mntns != -1)
+		(void)close(sb->sb_mntns);
+	sb->sb_mntns = -1;
 	if (sb->sb_stack_map != NULL)
 		(void)munmap(sb->sb_stack_map, (size_t)(sb->sb_stack -
 		    sb->sb_stack_map) + SPAWN_STACK_SIZE);

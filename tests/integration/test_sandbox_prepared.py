@@ -21,7 +21,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from cgijail_test import (Daemon, Skip, assert_status, fixture, helper,
-                          host_int80_segfaults, is_script_uid, proc_descendants, proc_exe,
+                          host_int80_segfaults, is_script_uid, proc_children,
+                          proc_descendants, proc_exe,
                           proc_fds, proc_status, wait_until)
 
 PROBES = ('getpid', 'mount', 'ptrace-attach', 'unshare-user', 'keyctl',
@@ -34,9 +35,19 @@ def _parallel(fn, args, n):
         return list(pool.map(fn, args))
 
 
+def _copy_channel(p):
+    """Does p hold a script child's copy channel (a socket at fd 6, which
+    its spawner answers once the script's copy is made)?"""
+    try:
+        return proc_fds(p).get(6, '').startswith('socket:')
+    except OSError:
+        return False
+
+
 def _all_prepared(d):
-    """The executor's children that wait for a request: each has taken
-    the script's uid (every layer is on) and still runs our binary."""
+    """The executor's children that wait for a program's request: each
+    has taken the script's uid (every layer is on), still runs our
+    binary and holds no copy channel."""
     ex = d.wait_pids()['executor']
     own, out = proc_exe(ex), []
     for p in proc_descendants(ex):
@@ -44,7 +55,8 @@ def _all_prepared(d):
             uid = int(proc_status(p)['Uid'].split()[0])
         except (OSError, KeyError, ValueError, IndexError):
             continue
-        if is_script_uid(uid) and proc_exe(p) == own:
+        if is_script_uid(uid) and proc_exe(p) == own and \
+                not _copy_channel(p):
             out.append(p)
     return out
 
@@ -55,9 +67,9 @@ def _prepared(d):
 
 
 def _for_scripts(d):
-    """The executor's children that wait for a script's request: root
-    still, our binary, but in a pid namespace of their own (a spawner
-    is in the executor's)."""
+    """The executor's children prepared for a script's request: our
+    binary, in a pid namespace of their own (a spawner is in the
+    executor's), holding a copy channel."""
     ex = d.wait_pids()['executor']
     own, out = proc_exe(ex), []
     try:
@@ -66,27 +78,25 @@ def _for_scripts(d):
         return out
     for p in proc_descendants(ex):
         try:
-            root = proc_status(p)['Uid'].split()[0] == '0'
             ns = os.readlink('/proc/%d/ns/pid' % p)
-        except (OSError, KeyError, IndexError):
+        except OSError:
             continue
-        if root and proc_exe(p) == own and ns != mine:
+        if proc_exe(p) == own and ns != mine and _copy_channel(p):
             out.append(p)
     return out
 
 
 def _scripts_ready(d):
-    """Children for scripts past their jail's layers, waiting for their
-    request: their descriptors are down to the final few (the hello that
-    makes them ready in the executor's eyes came before their layers)."""
+    """Children for scripts past every layer, waiting for their request:
+    they have taken the script's uid (the hello that makes them ready in
+    the executor's eyes came before their layers)."""
     out = []
     for p in _for_scripts(d):
         try:
-            kinds = sorted(t.split(':')[0] for t in proc_fds(p).values())
-        except OSError:
+            uid = int(proc_status(p)['Uid'].split()[0])
+        except (OSError, KeyError, ValueError, IndexError):
             continue
-        if kinds == ['pipe', 'socket', 'socket', 'socket', 'socket',
-                     'user']:
+        if is_script_uid(uid):
             out.append(p)
     return out
 
@@ -160,20 +170,34 @@ def test_a_script_prepared_ahead_is_the_same_jail():
                                '/cgi-bin/info.sh'))
 
 
-def test_a_child_prepared_for_a_script_holds_only_its_jail():
-    """While it waits: root, but in namespaces of its own and its slot's
-    cgroup, under its spawner's filter, holding its channel, its status
-    pipe and its slot's user namespace, nothing else (no listener, no
-    channel of the executor's, no file of the host's)."""
+def test_a_child_prepared_for_a_script_waits_locked_down():
+    """While it waits, a script's child is as locked down as a
+    program's: its slot's uid, no capability in any set, no_new_privs,
+    the whole filter, in namespaces of its own and its slot's cgroup,
+    holding its channel, its status pipe, its slot's user namespace and
+    its copy channel to its spawner, nothing else (no listener, no
+    channel of the executor's, no file of the host's).  It used to wait
+    as root, with its layers still to apply on the request's path.  Its
+    spawner, which makes the script's copy in the child's mount
+    namespace, is back in the executor's once the copy is made."""
     files = {'cgi-bin/info.sh': INFO_SH,
              'cgi-bin/jailinfo': helper('jailinfo')}
     with Daemon(files, args=['--debug']) as d:
-        assert_status(d.get('/cgi-bin/info.sh'), 200)
+        for _ in range(3):
+            assert_status(d.get('/cgi-bin/info.sh'), 200)
         kids = wait_until(lambda: _for_scripts(d), 5.0)
         assert kids, d.log_tail()
         ex = d.wait_pids()['executor']
         with open('/proc/%d/cgroup' % ex) as f:
             excg = f.read()
+        spawners = [sp for sp in proc_children(ex)
+                    if proc_exe(sp) == proc_exe(ex) and
+                    os.readlink('/proc/%d/ns/pid' % sp) ==
+                    os.readlink('/proc/%d/ns/pid' % ex)]
+        assert spawners, 'no spawner'
+        # its own filter (the inner part, or the policy whole) on its
+        # spawner's
+        want = str(int(proc_status(spawners[0])['Seccomp_filters']) + 1)
 
         def wrong(p):
             """What is not so yet (it said hello before its layers)."""
@@ -189,18 +213,36 @@ def test_a_child_prepared_for_a_script_holds_only_its_jail():
                     r'^\d+:[^:\n]*:\S*cgijail\S*/s\d+$', cg, re.M):
                 return 'not in its slot\'s cgroup: %r' % cg
             st = proc_status(p)
+            uid = int(st['Uid'].split()[0])
+            if not is_script_uid(uid) or \
+                    any(int(x) != uid for x in st['Uid'].split()):
+                return 'uid %r: not its slot\'s' % st['Uid']
+            for cap in ('CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb'):
+                if int(st[cap], 16) != 0:
+                    return '%s %s' % (cap, st[cap])
             if st['NoNewPrivs'] != '1' or st['Seccomp'] != '2':
                 return 'no filter: %r' % st
+            if st['Seccomp_filters'] != want:
+                return 'filters %s, not its spawner\'s and its own %s' % (
+                    st['Seccomp_filters'], want)
+            if os.readlink('/proc/%d/ns/user' % p) == \
+                    os.readlink('/proc/%d/ns/user' % ex):
+                return 'still in the host\'s user namespace'
             fds = proc_fds(p)
             kinds = sorted(t.split(':')[0] for t in fds.values())
             # 0-2 and 4 its channel, 3 its status pipe, 5 the slot's
-            # user namespace
+            # user namespace, 6 its copy channel
             if kinds != ['pipe', 'socket', 'socket', 'socket', 'socket',
-                         'user']:
+                         'socket', 'user'] or not _copy_channel(p):
                 return 'descriptors %r' % fds
             return None
         for p in kids:
             assert wait_until(lambda: wrong(p) is None, 5.0), (p, wrong(p))
+        # each spawner is in the executor's mount namespace again
+        mnt = os.readlink('/proc/%d/ns/mnt' % ex)
+        for sp in spawners:
+            assert os.readlink('/proc/%d/ns/mnt' % sp) == mnt, sp
+
 
 
 def test_the_filter_refuses_the_same_calls():
@@ -485,23 +527,22 @@ def test_a_verdict_after_the_head_cuts_the_body():
     only cut the body short, as any failure after the head does.  A
     true one: the spawner holds the status pipe past the 5 s the
     executor gives a start, so the running script is killed as one
-    that did not start in time."""
-    files = {'cgi-bin/part.sh': (
-        '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\n'
-        'part one\\n"\n[ "$QUERY_STRING" = cold ] || exec sleep 30\n',
-        0o755)}
+    that did not start in time.  A program: a script's spawner has let
+    go of the pipe before it makes the script's copy, which the script
+    waits for."""
+    files = {'cgi-bin/part': helper('partsleep')}
     with Daemon(files, args=['--debug']) as d:
         # the spawners let go 12 s after the clone: a child ready within
         # 5 s has its start timed out before
         with _spawners_slow_to_let_go(d, 6.0):
-            assert_status(d.get('/cgi-bin/part.sh?cold'), 200)
-            assert wait_until(lambda: len(_scripts_ready(d)) >= 1, 5.0), \
+            assert_status(d.get('/cgi-bin/part?cold'), 200)
+            assert wait_until(lambda: len(_all_prepared(d)) >= 1, 5.0), \
                 d.log_tail()
-            raw = d.request(b'GET /cgi-bin/part.sh?stays HTTP/1.1\r\n'
+            raw = d.request(b'GET /cgi-bin/part?stays HTTP/1.1\r\n'
                             b'Host: x\r\n\r\n', timeout=15.0)
-            assert d.wait_log(r'part\.sh: .*(did not start|execve failed)',
+            assert d.wait_log(r'part: .*(did not start|execve failed)',
                               3.0), d.log_tail()
-            assert d.wait_log(r'part\.sh: the executor says it did not '
+            assert d.wait_log(r'part: the executor says it did not '
                               r'start, after its response head: .*; body '
                               r'cut', 3.0), d.log_tail()
         assert raw.startswith(b'HTTP/1.1 200 '), raw
@@ -511,8 +552,10 @@ def test_a_verdict_after_the_head_cuts_the_body():
 
 
 def test_spawners_hold_nothing_of_the_executors_and_die_with_it():
-    """A spawner keeps its channel and stdio, nothing else of the
-    executor's (its channels, cgroup and namespace descriptors); killed,
+    """A spawner keeps its channel, stdio and the jail's mount namespace
+    (the executor's own, to come back to from a script child's), nothing
+    else of the executor's (its channels, cgroup and user namespace
+    descriptors); killed,
     the executor takes its spawners and its waiting child along, and the
     parent's new executor prepares again."""
     files = {'cgi-bin/jailinfo': helper('jailinfo')}
@@ -526,13 +569,16 @@ def test_spawners_hold_nothing_of_the_executors_and_die_with_it():
         assert children, d.log_tail()
         spawners = _spawners(ex)
         assert len(spawners) == 2, spawners
+        mnt = os.readlink('/proc/%d/ns/mnt' % ex)
         for s in spawners:
             fds = proc_fds(s)
-            # stdio, its channel, and while its child waits, that child's
-            # status pipe (its read end)
-            held = [t for n, t in fds.items() if n > 2]
+            # stdio, its channel, the executor's mount namespace, and
+            # while its child waits, that child's status pipe (its read
+            # end)
+            held = [t for n, t in fds.items() if n > 2 and t != mnt]
             assert len(held) <= 2 and all(
                 t.startswith(('socket:', 'pipe:')) for t in held), fds
+            assert list(fds.values()).count(mnt) == 1, (mnt, fds)
         os.kill(ex, signal.SIGKILL)
         gone = children + spawners
         assert wait_until(lambda: not [p for p in gone if proc_exe(p)],
@@ -542,3 +588,40 @@ def test_spawners_hold_nothing_of_the_executors_and_die_with_it():
         assert wait_until(lambda: d.answers(timeout=0.5), 5.0)
         assert_status(d.get('/cgi-bin/jailinfo?again', timeout=15), 200)
         assert wait_until(lambda: _prepared(d), 5.0), d.log_tail()
+
+
+def test_without_cap_sys_chroot_scripts_start_cold():
+    """A spawner enters a script child's mount namespace to make its
+    copy, which needs CAP_SYS_CHROOT: a unit file older than that (its
+    CapabilityBoundingSet without it) made every prepared script fail
+    its copy ("sandbox step script bind failed: Operation not
+    permitted", a 500).  Without it, scripts start when their request
+    comes, as they did before children were prepared for them, and
+    programs still take children prepared ahead."""
+    if subprocess.call(['sh', '-c', 'command -v setpriv'],
+                       stdout=subprocess.DEVNULL) != 0:
+        raise Skip('setpriv is not installed (util-linux)')
+    files = {'cgi-bin/ok.sh': fixture('ok.sh'),
+             'cgi-bin/jailinfo': helper('jailinfo')}
+    d = Daemon(files, args=['--debug'], start=False)
+    inner = d.argv
+    d.argv = lambda: ['setpriv', '--bounding-set=-sys_chroot', '--'] + \
+        inner()
+    with d.start():
+        for i in range(4):
+            r = d.get('/cgi-bin/ok.sh?%d' % i)
+            assert_status(r, 200)
+            assert r.body == b'ok', r
+            time.sleep(0.2)
+        assert d.wait_log(r'interpreted scripts start when their request '
+                          r'comes', 3.0), d.log_tail()
+        assert 'script bind failed' not in d.log(), d.log_tail()
+        started = re.findall(r'ok\.sh: started, pid \d+, spawn \d+ us'
+                             r'(, prepared ahead)?$', d.log(), re.M)
+        assert started == [''] * 4, started
+        # programs are still prepared for
+        assert_status(d.get('/cgi-bin/jailinfo?cold'), 200)
+        assert wait_until(lambda: _prepared(d), 5.0), d.log_tail()
+        assert_status(d.get('/cgi-bin/jailinfo?warm'), 200)
+        assert d.wait_log(r'jailinfo: started, pid \d+, spawn \d+ us, '
+                          r'prepared ahead', 3.0), d.log_tail()

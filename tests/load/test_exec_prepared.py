@@ -31,9 +31,10 @@ MAX_ON_PATH = 80
 MIN_JAIL_CALLS = 60
 
 
-def _paths(lines, executor):
-    """For each request: the calls from the executor's recvmsg of it to
-    the script's execveat, all processes counted, resumptions not."""
+def _paths(lines, executor, name):
+    """For each request: the calls from the executor's receipt of it (its
+    recvmsg with the request's descriptors) to the exec of name, all
+    processes counted, resumptions not."""
     out, start = [], None
     for i, ln in enumerate(lines):
         m = re.match(r'(\d+) +(.*)', ln)
@@ -44,35 +45,42 @@ def _paths(lines, executor):
                 'SCM_RIGHTS' in call):
             start = i
         elif start is not None and re.match(r'execve(at)?\(', call) and \
-                'fdlist' in call:
+                name in call:
             out.append([x for x in lines[start:i + 1]
                         if 'resumed>' not in x])
             start = None
     return out
 
 
-def test_the_jail_is_made_before_the_request():
+def _traced(name):
+    """strace's lines (the executor, its spawners and every child either
+    makes) over REQUESTS requests for name, one at a time with a pause
+    after each, so that the next child is ready; the paths of those."""
     with Daemon({'cgi-bin/fdlist': helper('fdlist'),
                  'cgi-bin/ok.sh': fixture('ok.sh')},
                 config_lines=['max-scripts 8']) as d:
         executor = d.wait_pids()['executor']
         for i in range(4):
-            assert fetch(d, '/cgi-bin/fdlist?warm%d' % i).status == 200
+            assert fetch(d, '/cgi-bin/%s?warm%d' % (name, i)).status == 200
         time.sleep(0.5)
         with Strace([executor] + proc_children(executor),
                      ['-f', '-s', '256'],
                      lambda: fetch(d, '/cgi-bin/ok.sh?probe')) as st:
             time.sleep(0.5)
             for i in range(REQUESTS):
-                r = fetch(d, '/cgi-bin/fdlist?%d' % i)
+                r = fetch(d, '/cgi-bin/%s?%d' % (name, i))
                 assert r.status == 200, r.status
                 # the next child is prepared while nothing waits
                 time.sleep(0.3)
-    lines = st.lines
-    paths = _paths(lines, executor)
+    paths = _paths(st.lines, executor, name)
     assert len(paths) >= REQUESTS - 2, (
         'strace saw %d of %d requests reach their exec' %
         (len(paths), REQUESTS))
+    return st.lines, paths
+
+
+def test_the_jail_is_made_before_the_request():
+    lines, paths = _traced('fdlist')
     counts = sorted(len(x) for x in paths)
     median = counts[len(counts) // 2]
     print('calls from the request to its exec: %r' % counts)
@@ -84,6 +92,43 @@ def test_the_jail_is_made_before_the_request():
     # the prepared child did apply the layers: they are in the trace
     layered = [ln for ln in lines if 'PR_CAPBSET_DROP' in ln or
                'landlock_restrict_self' in ln or 'SECCOMP' in ln]
+    assert len(layered) >= MIN_JAIL_CALLS, (
+        'only %d layer calls traced: strace did not follow the children '
+        'that were prepared' % len(layered))
+
+
+# calls of a layer: none of them may be left on a script's request path
+LAYER_CALL = re.compile(r'PR_CAPBSET_DROP|landlock_|SECCOMP|setresuid\(|'
+                        r'setgroups\(|capset\(|prlimit64\(|setrlimit\(|'
+                        r'PR_SET_NO_NEW_PRIVS|PR_SET_SECUREBITS')
+
+
+def test_a_scripts_layers_are_applied_before_its_request():
+    """A script's child used to wait for its request as root, with only
+    its jail made: the script's copy is a mount, which needs the host's
+    user namespace, so its identity, bounding set, capabilities, rlimits,
+    landlock and filter all came after the request, on its path (60 of
+    the 159 calls from the executor's receipt of the request to the
+    exec).  Now the child applies every
+    layer ahead, as a program's child does, and its spawner, root still,
+    makes the copy in the child's mount namespace: what is left on the
+    path is the copy, the handover and the execve."""
+    lines, paths = _traced('ok.sh')
+    on_path = sorted(len([x for x in p if LAYER_CALL.search(x)])
+                     for p in paths)
+    print('layer calls between a script request and its exec: %r; '
+          'calls in all: %r' % (on_path, sorted(len(p) for p in paths)))
+    median = on_path[len(on_path) // 2]
+    worst = max(paths, key=lambda p: len([x for x in p
+                                          if LAYER_CALL.search(x)]))
+    assert median == 0, (
+        '%d layer calls between the executor\'s receipt of a script '
+        'request and its exec (median of %d): the child applied its '
+        'layers on the request\'s path:\n%s' % (
+            median, len(on_path), ''.join(
+                x for x in worst if LAYER_CALL.search(x))[:3000]))
+    # they were applied: ahead, by the children the trace followed
+    layered = [ln for ln in lines if LAYER_CALL.search(ln)]
     assert len(layered) >= MIN_JAIL_CALLS, (
         'only %d layer calls traced: strace did not follow the children '
         'that were prepared' % len(layered))
