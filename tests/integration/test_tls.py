@@ -193,14 +193,17 @@ def test_tls_rest_of_a_record_is_not_forgotten():
 
 def test_tls_client_gone_kills_its_script():
     """A TLS client that leaves while its script has not answered: the
-    script is killed, as on plain HTTP, and the daemon goes on."""
+    script is killed, as on plain HTTP, and the daemon goes on.  On a
+    loaded machine (CI under ASan) the script may not have been seen to
+    start within the half second: killed all the same."""
     with ListenersDaemon(['tls'], _files()) as d:
         c = d.tls_connect()
         c.request('GET', '/cgi-bin/slow.sh')
         time.sleep(0.5)
         c.close()
-        assert d.wait_log(r'cgi\[\d+\] /cgi-bin/slow.sh: killed: client '
-                          r'gone', 5), d.log_tail()
+        assert d.wait_log(r'cgi\[\d+\] /cgi-bin/slow.sh: killed( before it '
+                          r'was seen to start)?: client gone', 5), \
+            d.log_tail()
         assert _curl(d, '/index.html').stdout == b'hello over tls\n'
 
 
