@@ -625,3 +625,42 @@ def test_without_cap_sys_chroot_scripts_start_cold():
         assert_status(d.get('/cgi-bin/jailinfo?warm'), 200)
         assert d.wait_log(r'jailinfo: started, pid \d+, spawn \d+ us, '
                           r'prepared ahead', 3.0), d.log_tail()
+
+
+def test_a_scripts_copy_stays_in_its_childs_namespace():
+    """The spawner makes each script's copy in the child's own mount
+    namespace and goes back to the jail's: a copy made in its own would
+    be in every later child's (a script rewritten since would still run
+    as it was), and in the executor's mount table.  The script is
+    rewritten before each request: each answers with what it was when
+    its request came, and neither the executor nor a spawner ever shows
+    the copy's tmpfs or overlay."""
+    files = {'cgi-bin/v.sh': (
+        '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\nv0"\n',
+        0o755)}
+    with Daemon(files, args=['--debug']) as d:
+        ex = d.wait_pids()['executor']
+        path = d.path('cgi-bin/v.sh')
+        for i in range(1, 9):
+            tmp = path + '.new'
+            with open(tmp, 'w') as f:
+                f.write('#!/bin/sh\nprintf "Content-Type: text/plain'
+                        '\\r\\n\\r\\nv%d"\n' % i)
+            os.chmod(tmp, 0o755)
+            os.rename(tmp, path)
+            r = d.get('/cgi-bin/v.sh')
+            assert_status(r, 200)
+            assert r.body == b'v%d' % i, (i, r.body)
+            # the next child is prepared while nothing waits
+            wait_until(lambda: _scripts_ready(d), 2.0)
+        started = re.findall(r'v\.sh: started, pid \d+, spawn \d+ us'
+                             r'(, prepared ahead)?$', d.log(), re.M)
+        assert started.count(', prepared ahead') >= 4, started
+        for p in [ex] + proc_children(ex):
+            try:
+                with open('/proc/%d/mountinfo' % p) as f:
+                    mi = f.read()
+            except OSError:
+                continue
+            assert '.cgijail-script' not in mi and ' overlay ' not in mi, \
+                (p, mi)
