@@ -190,10 +190,7 @@ def test_a_child_prepared_for_a_script_waits_locked_down():
         ex = d.wait_pids()['executor']
         with open('/proc/%d/cgroup' % ex) as f:
             excg = f.read()
-        spawners = [sp for sp in proc_children(ex)
-                    if proc_exe(sp) == proc_exe(ex) and
-                    os.readlink('/proc/%d/ns/pid' % sp) ==
-                    os.readlink('/proc/%d/ns/pid' % ex)]
+        spawners = _spawners(ex)
         assert spawners, 'no spawner'
         # its own filter (the inner part, or the policy whole) on its
         # spawner's
@@ -448,7 +445,7 @@ def _killed_before_it_starts(d):
 
 def _spawners(ex):
     """The executor's children that run its binary as root, in its pid
-    namespace (a child prepared for a script is root too, in its own)."""
+    namespace (a child prepared ahead is in its own)."""
     own, out = proc_exe(ex), []
     try:
         mine = os.readlink('/proc/%d/ns/pid' % ex)
