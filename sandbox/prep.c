@@ -428,6 +428,23 @@ prep_copy_make(const struct sandbox *sb, int ns, const struct prep_copy *cp,
 	return err;
 }
 
+/* spawner: the child's mount namespace, which it hands over; -1 if none */
+static int
+prep_take_ns(int chan)
+{
+	struct prep_note	 note;
+	int			 nsfd;
+
+	if (prep_recv(chan, &note, sizeof(note), &nsfd, 1, 1, NULL) !=
+	    (ssize_t)sizeof(note))
+		return -1;
+	if (note.pn_magic != PREP_MAGIC_COPY) {
+		(void)close(nsfd);
+		return -1;
+	}
+	return nsfd;
+}
+
 /*
  * spawner: the executor's next order, if it is a copy for this child:
  * 2, the copy made (or not) and told to the child; 1 if there was none
@@ -444,7 +461,7 @@ prep_copy_serve(const struct sandbox *sb, const struct prep_cmd *pc, int cmd,
 	uint32_t		 magic;
 	size_t			 got = 0;
 	ssize_t			 n;
-	int			 file = -1, nsfd;
+	int			 file = -1;
 
 	n = (ssize_t)syscall(SYS_recvfrom, cmd, &magic, sizeof(magic),
 	    MSG_PEEK | MSG_DONTWAIT, NULL, NULL);
@@ -462,15 +479,9 @@ prep_copy_serve(const struct sandbox *sb, const struct prep_cmd *pc, int cmd,
 		return n == -1 && errno == 0 ? 0 : 1;
 	}
 	/* the child hands over its namespace once its jail is made */
-	if (*ns == -1) {
-		struct prep_note	 hers;
-
-		if (prep_recv(chan, &hers, sizeof(hers), &nsfd, 1, 1, NULL) !=
-		    (ssize_t)sizeof(hers) || hers.pn_magic != PREP_MAGIC_COPY) {
-			(void)close(file);
-			return 2;	/* it died: nobody to copy for */
-		}
-		*ns = nsfd;
+	if (*ns == -1 && (*ns = prep_take_ns(chan)) == -1) {
+		(void)close(file);
+		return 2;	/* it died: nobody to copy for */
 	}
 	note.pn_err = prep_copy_make(sb, *ns, cp, file, chan);
 	(void)prep_send(chan, &note, sizeof(note), NULL, 0);
@@ -479,20 +490,19 @@ prep_copy_serve(const struct sandbox *sb, const struct prep_cmd *pc, int cmd,
 }
 
 /*
- * spawner, while its script's child lives: take its mount namespace
- * when it hands it over, make the copy when the executor orders it, and
- * wait, as for any child, for its exec or its end.  The order comes
- * before any command for the next child (one channel, in order); it
- * never comes for a child that is discarded unused.
+ * spawner, while its child lives: wait for its exec or its end; a
+ * script's child also hands over its mount namespace, and the executor
+ * orders its copy.  The order comes before any command for the next
+ * child (one channel, in order); it never comes for a child that is
+ * discarded unused.  A program's child has no channel to us (chan -1).
  */
 static void
-prep_wait_script(const struct sandbox *sb, const struct prep_cmd *pc,
-    int cmd, int chan, int status)
+prep_wait(const struct sandbox *sb, const struct prep_cmd *pc, int cmd,
+    int chan, int status)
 {
 	struct pollfd	 pfd[3] = { { status, 0, 0 }, { chan, POLLIN, 0 },
-			    { cmd, POLLIN, 0 } };
-	struct prep_note note;
-	int		 ns = -1, nsfd;
+			    { chan != -1 ? cmd : -1, POLLIN, 0 } };
+	int		 ns = -1;
 
 	for (;;) {
 		if (syscall(SYS_ppoll, pfd, 3, NULL, NULL, 0) < 1)
@@ -500,10 +510,8 @@ prep_wait_script(const struct sandbox *sb, const struct prep_cmd *pc,
 		if (pfd[0].revents != 0)
 			break;		/* exec'd or died */
 		if (pfd[1].revents != 0) {
-			if (ns == -1 && prep_recv(chan, &note, sizeof(note),
-			    &nsfd, 1, 1, NULL) == (ssize_t)sizeof(note) &&
-			    note.pn_magic == PREP_MAGIC_COPY)
-				ns = nsfd;
+			if (ns == -1)
+				ns = prep_take_ns(chan);
 			pfd[1].fd = -1;	/* one message, or its end */
 		}
 		if (pfd[2].revents != 0 &&
@@ -530,7 +538,6 @@ prep_clone(struct sandbox *sb, const struct prep_cmd *pc, const int *fds,
 {
 	struct sandbox_spawn	 ss;
 	struct spawn_arg	 sa;
-	struct pollfd		 pfd = { fds[2], 0, 0 };
 	struct {
 		int32_t		 step;
 		int32_t		 err;
@@ -569,11 +576,8 @@ prep_clone(struct sandbox *sb, const struct prep_cmd *pc, const int *fds,
 			(void)syscall(SYS_close, fds[i]);
 	if (chan[1] != -1)
 		(void)syscall(SYS_close, chan[1]);
-	if (pid != -1 && pc->pc_script)
-		prep_wait_script(sb, pc, cmd, chan[0], fds[2]);
-	while (pid != -1 && !pc->pc_script &&
-	    syscall(SYS_ppoll, &pfd, 1, NULL, NULL, 0) != 1)
-		;
+	if (pid != -1)
+		prep_wait(sb, pc, cmd, chan[0], fds[2]);
 	if (chan[0] != -1)
 		(void)syscall(SYS_close, chan[0]);
 	(void)syscall(SYS_close, fds[2]);
