@@ -541,6 +541,7 @@ front_main(struct config *cfg)
 		pending = front_tls_npending();
 		while ((c = front_tls_next_pending(&pending)) != NULL)
 			front_dispatch(&c->c_ev, EPOLLIN);
+		front_route_checks();
 		front_reap_dead();
 		/*
 		 * the access lines of this turn and of those before it in

@@ -34,6 +34,7 @@
 int			 front_epfd = -1;
 struct front_conn	*front_conns;
 int			 front_nconns;
+uint64_t		 front_recvs;
 int			 front_stopping;
 static struct front_conn *front_dead;
 static struct front_cgi	*front_dead_cgi;
@@ -586,6 +587,7 @@ front_conn_recv(struct front_conn *c)
 	}
 	front_metrics_in(c, (size_t)n);
 	c->c_inlen += (size_t)n;
+	c->c_rgen = ++front_recvs;
 	return 1;
 }
 

@@ -53,6 +53,10 @@ front_refuse(struct front_conn *c, int status, const char *path,
 /* one reason for every name that is not a student served: no probing */
 #define FRONT_ROUTE_NOUSER	"no such user directory"
 
+/* requests for kept files waiting for the end of the turn, in order */
+static struct front_conn	*front_route_waiting;
+static struct front_conn	**front_route_tail = &front_route_waiting;
+
 /* why a path could not be resolved beneath the document root */
 static const char *
 front_route_errno_why(int error)
@@ -392,6 +396,64 @@ front_route_static(struct front_conn *c, const struct front_tree *t,
 }
 
 /*
+ * The file kept open for path, if any (static_cache.c).  A change made
+ * before the request was sent must be seen, so the cache's change queue
+ * is read after the request came.  A connection already in the epoll set
+ * waits for the end of this turn (FRONT_S_CHECK), where one read serves
+ * every request of the turn (front_route_checks()).  One just accepted
+ * (which, answered at once, never joins the set) and a script's local
+ * redirect are checked here.  NULL, in FRONT_S_CHECK: it waits.
+ */
+static struct static_cache_ent *
+front_route_kept(struct front_conn *c, const char *path)
+{
+	struct static_cache_ent	*ent;
+	int			 due;
+
+	if ((ent = static_cache_get(path, c->c_rgen, &due)) != NULL || !due)
+		return ent;
+	if (c->c_ev.fe_deferred || c->c_redirects > 0 ||
+	    c->c_state != FRONT_S_HEAD) {
+		static_cache_look(front_recvs);
+		return static_cache_get(path, c->c_rgen, &due);
+	}
+	c->c_state = FRONT_S_CHECK;
+	c->c_check_next = NULL;
+	*front_route_tail = c;
+	front_route_tail = &c->c_check_next;
+	return NULL;
+}
+
+/*
+ * The end of a turn: one read of the change queue, after every request
+ * of the turn came, then the requests that waited for it, routed again
+ * from the start (nothing before the cache's lookup has an effect that
+ * a second pass would repeat).  A connection closed meanwhile is
+ * skipped; it is freed only after this (front_reap_dead()).
+ */
+void
+front_route_checks(void)
+{
+	struct front_conn	*c, *next;
+	struct http_request	*r;
+
+	while ((c = front_route_waiting) != NULL) {
+		front_route_waiting = NULL;
+		front_route_tail = &front_route_waiting;
+		static_cache_look(front_recvs);
+		for (; c != NULL; c = next) {
+			next = c->c_check_next;
+			c->c_check_next = NULL;
+			if (c->c_dead || c->c_state != FRONT_S_CHECK)
+				continue;
+			c->c_state = FRONT_S_HEAD;
+			r = c->c_req;
+			front_route(c, r->hr_path, r->hr_query, 0);
+		}
+	}
+}
+
+/*
  * Below a root (the document root, or a student's tree): the real
  * location decides.  A script in a tree is named by its URL, prefix
  * included, so the executor knows whose it is.
@@ -415,10 +477,11 @@ front_route_tree(struct front_conn *c, const struct front_tree *t,
 	}
 	/* a file served before by this very path: it is its real path */
 	if (t->ft_fd == front_docroot_fd &&
-	    (ent = static_cache_get(path)) != NULL) {
+	    (ent = front_route_kept(c, path)) == NULL &&
+	    c->c_state == FRONT_S_CHECK)
+		return;		/* front_route_checks() comes back */
+	if (ent != NULL)
 		strlcpy(real, path, sizeof(real));
-		cache = 0;
-	}
 	/* the log names the path as the client does: /~NAME/ included */
 	(void)snprintf(shown, sizeof(shown), "%s%s", t->ft_prefix, path);
 	/* decide on the real location: symlinks resolved, beneath only */

@@ -4,10 +4,12 @@
  * that named them beneath the document root (no symlink on the way): a
  * request for that exact path again needs neither the symlink walk nor an
  * open.  Every directory on the path, and the file, is watched (inotify)
- * from before the file is opened; any event empties the cache, and every
- * hit reads the queue first, after its request was received, so a change
- * made before a request was sent is always seen.  Front role; trusts
- * nothing on disk.
+ * from before the file is opened; any event empties the cache, and a hit
+ * is served only after a read of the queue that came after its request
+ * was received, so a change made before a request was sent is always
+ * seen.  One read serves every request received before it: the front
+ * reads the queue once for the hits of a turn of its loop.  Front role;
+ * trusts nothing on disk.
  */
 #include <sys/inotify.h>
 #include <sys/mman.h>
@@ -39,6 +41,8 @@ static struct static_cache_ent	*static_cache_slot[STATIC_CACHE_SLOTS];
 static int			 static_cache_ifd = -1;
 static int			 static_cache_on;
 static dev_t			 static_cache_dev;
+/* the front's read number when the queue was last read */
+static uint64_t			 static_cache_looked;
 
 /* file systems whose every change inotify sees (not NFS, FUSE, ...) */
 static int
@@ -154,15 +158,29 @@ static_cache_changed(void)
 }
 
 struct static_cache_ent *
-static_cache_get(const char *path)
+static_cache_get(const char *path, uint64_t rgen, int *due)
 {
 	struct static_cache_ent	*e;
 
+	*due = 0;
 	if (!static_cache_on ||
 	    (e = static_cache_slot[static_cache_hash(path)]) == NULL ||
-	    strcmp(e->se_path, path) != 0 || static_cache_changed())
+	    strcmp(e->se_path, path) != 0)
 		return NULL;
+	if (rgen > static_cache_looked) {
+		*due = 1;
+		return NULL;
+	}
 	return e;
+}
+
+void
+static_cache_look(uint64_t now)
+{
+	if (!static_cache_on)
+		return;
+	(void)static_cache_changed();
+	static_cache_looked = now;
 }
 
 /* "/", "/a", "/a/b", then the file "/a/b/f" itself: -1 if one fails */

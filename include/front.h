@@ -92,7 +92,9 @@ enum front_state {
 	FRONT_S_CGI,		/* a script is running for this request */
 	FRONT_S_PROXY,		/* reading a trusted sender's PROXY header */
 	FRONT_S_TLS,		/* the TLS handshake */
-	FRONT_S_AUTH		/* waiting for the password verifier */
+	FRONT_S_AUTH,		/* waiting for the password verifier */
+	FRONT_S_CHECK		/* a kept file's: its change check, due at
+				 * the end of this turn (front_route.c) */
 };
 
 /*
@@ -201,6 +203,8 @@ struct front_conn {
 	size_t			 c_outcap;
 	int			 c_dead;
 	int			 c_in_process;
+	uint64_t		 c_rgen;	/* front_recvs at its last bytes */
+	struct front_conn	*c_check_next;	/* FRONT_S_CHECK's list */
 	int			 c_redirects;
 	int			 c_file_fd;
 	struct static_cache_ent	*c_file_ent;	/* c_file_fd is its, or NULL */
@@ -240,6 +244,8 @@ extern int		 front_epfd;	/* the loop's; created by front.c */
 extern struct front_conn *front_conns;	/* every open connection */
 extern int		 front_nconns;
 extern int		 front_stopping;	/* front.c: shutting down */
+/* front_conn.c: reads that brought client bytes, in order, so far */
+extern uint64_t		 front_recvs;
 uint64_t	front_now_ms(void);
 uint64_t	front_now_us(void);
 int		front_ev_set(struct front_ev *, uint32_t events);
@@ -389,6 +395,8 @@ front_metrics_request(const struct front_conn *c)
 /* front_route.c */
 void	front_route(struct front_conn *, const char *path,
 	    const char *query, int redirects);
+/* the end of a turn: the requests that wait for the cache's check */
+void	front_route_checks(void);
 
 /* front_userdir.c: the trees confine_front_root() opened, one per account */
 void	front_userdir_init(int *trees, size_t ntrees);

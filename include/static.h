@@ -10,6 +10,8 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 
+#include <stdint.h>
+
 #include "config.h"
 #include "http.h"
 
@@ -87,8 +89,15 @@ struct static_cache_ent {
 };
 /* before the drop: on only when the root is on a local file system */
 void	static_cache_init(int rootfd);
-/* path's entry, after a look at the change queue; NULL: walk and open */
-struct static_cache_ent *static_cache_get(const char *path);
+/*
+ * path's entry, if the change queue was read after the request's bytes
+ * came (in the front's read number rgen).  NULL: walk and open; but if
+ * *due is 1 there is one, and a look at the queue comes first.
+ */
+struct static_cache_ent *static_cache_get(const char *path, uint64_t rgen,
+	    int *due);
+/* read the change queue: it covers every request that came by read now */
+void	static_cache_look(uint64_t now);
 /* after path was served as itself (no link on the way): keep it open */
 void	static_cache_add(int rootfd, const char *path);
 /* out of descriptors: every entry goes; how many there were */

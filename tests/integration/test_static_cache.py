@@ -9,11 +9,15 @@ never).  Replace by rename, rewrite in place (same size, other size,
 through another hard link), delete, chmod of the file and of a
 directory above it, a symlink swapped in (to a file inside, to one
 outside the root, to a dot file, into the CGI directory), a directory
-replaced by another and by a symlink, and a change while a big file is
-still being sent from the kept descriptor.
+replaced by another and by a symlink, a change while a big file is
+still being sent from the kept descriptor, and a change seen by every
+request of one turn of the front's loop (which share one look at the
+change queue).
 """
 
 import os
+import signal
+import socket
 import threading
 import time
 
@@ -258,3 +262,72 @@ def test_mapped_file_cut_short_while_served_never_kills_the_front():
         with open(d.path('m.bin'), 'wb') as f:
             f.write(a)
         assert d.get('/m.bin').body == a
+
+
+def _read_responses(sock, n):
+    """n responses (Content-Length bodies) from one socket, in order."""
+    data, out = b'', []
+    sock.settimeout(10)
+    while len(out) < n:
+        end = data.find(b'\r\n\r\n')
+        if end >= 0:
+            head = data[:end].decode('latin-1')
+            clen = int([ln.split(':', 1)[1] for ln in head.split('\r\n')
+                        if ln.lower().startswith('content-length:')][0])
+            if len(data) >= end + 4 + clen:
+                out.append((head.split(' ', 2)[1],
+                            data[end + 4:end + 4 + clen]))
+                data = data[end + 4 + clen:]
+                continue
+        b = sock.recv(65536)
+        assert b, 'connection closed after %d responses' % len(out)
+        data += b
+    return out
+
+
+def test_a_change_is_seen_by_every_request_of_one_turn():
+    """Requests that reach the front together share one look at the
+    change queue, made after all of them came.  With the front stopped,
+    the file is replaced, then eight kept-alive connections (each in
+    the epoll set, the file kept) send a request each, one sends two
+    pipelined, and a new connection sends one: the front's next turn
+    finds them all, and every answer is the new file."""
+    with Daemon(FILES) as d:
+        old = b'old contents\n'
+        _warm(d, '/f.txt', old)
+        conns = []
+        try:
+            for _ in range(8):
+                s = socket.create_connection((d.bind, d.port), timeout=10)
+                conns.append(s)
+                s.sendall(b'GET /f.txt HTTP/1.1\r\nHost: x\r\n\r\n')
+                assert _read_responses(s, 1) == [('200', old)]
+            front = d.wait_pids()['front']
+            for i in range(ROUNDS):
+                body = b'turn %d: new contents %s\n' % (i, b'y' * i)
+                os.kill(front, signal.SIGSTOP)
+                try:
+                    tmp = d.path('.f.tmp')
+                    _write(tmp, body)
+                    os.rename(tmp, d.path('f.txt'))
+                    req = b'GET /f.txt HTTP/1.1\r\nHost: x\r\n\r\n'
+                    for j, s in enumerate(conns):
+                        s.sendall(req * (2 if j == 0 else 1))
+                    fresh = socket.create_connection((d.bind, d.port),
+                                                     timeout=10)
+                    fresh.sendall(req)
+                    time.sleep(0.2)     # every request in its socket
+                finally:
+                    os.kill(front, signal.SIGCONT)
+                try:
+                    for j, s in enumerate(conns):
+                        n = 2 if j == 0 else 1
+                        assert _read_responses(s, n) == [('200', body)] * n, \
+                            (i, j)
+                    assert _read_responses(fresh, 1) == [('200', body)], i
+                finally:
+                    fresh.close()
+        finally:
+            for s in conns:
+                s.close()
+        d.assert_not_restarted()

@@ -8,8 +8,9 @@ request's own.  Before: a keep-alive 4 KiB request took 11 calls (the
 symlink walk's openat2/fstat/close, the file's openat2/fstat, the head
 and the body in two sends, the close) and a Connection: close one 21;
 now 4 and 6.  lighttpd takes 3 (read, pread, writev) on a keep-alive
-connection, plus its buffered log writes.  Counts only: no timing is
-asserted.
+connection, plus its buffered log writes.  Requests that reach the
+front together (one turn of its loop) share one look at the cache's
+change queue.  Counts only: no timing is asserted.
 """
 
 import os
@@ -28,6 +29,8 @@ REQUESTS = 40
 # and mapped body, the access line's share, epoll_wait (5), and room for
 # the loop's tick; 11 before
 MAX_PER_KEEPALIVE = 6
+# keep-alive connections whose requests the front finds in one turn
+TOGETHER = 8
 # at most one call that sends bytes to the client per small response
 # (head and body together); 2 before
 MAX_SENDS_PER_SMALL = 1
@@ -194,3 +197,57 @@ def test_close_small_file_calls_per_connection():
     assert per <= MAX_PER_CLOSE, (
         '%.2f calls per Connection: close static request, at most %d '
         'expected (%s)' % (per, MAX_PER_CLOSE, _summary(t.lines)))
+
+
+def _inotify_fds(pid):
+    fds = set()
+    for fd in os.listdir('/proc/%d/fd' % pid):
+        try:
+            if os.readlink('/proc/%d/fd/%s' % (pid, fd)) == \
+                    'anon_inode:inotify':
+                fds.add(fd)
+        except OSError:
+            pass
+    return fds
+
+
+def test_requests_of_one_turn_share_one_change_check():
+    """TOGETHER keep-alive connections, each with the file served once
+    (so each is in the front's epoll set and the file is kept), send a
+    request each while the front is stopped: its next turn finds them
+    all.  Each request must be answered after a look at the change
+    queue that came after its bytes were received; one look after all
+    of them serves them all.  Before: one read of the queue for each."""
+    with Daemon(_files()) as d:
+        conns = [Conn(d) for _ in range(TOGETHER)]
+        try:
+            for c in conns:
+                c.request('GET', '/f4k.bin')
+                assert c.read_response().body == SMALL
+            front = d.wait_pids()['front']
+            queue = _inotify_fds(front)
+            assert queue, 'the front has no inotify descriptor: no cache'
+            with _Traced(d) as t:
+                os.kill(front, signal.SIGSTOP)
+                try:
+                    for c in conns:
+                        c.request('GET', '/f4k.bin')
+                    time.sleep(0.3)     # every request is in its socket
+                finally:
+                    os.kill(front, signal.SIGCONT)
+                for c in conns:
+                    r = c.read_response()
+                    assert r.status == 200 and r.body == SMALL, r
+        finally:
+            for c in conns:
+                c.close()
+    looks = [ln for ln in t.lines
+             if re.match(r'^read\((\d+),', ln) and
+             re.match(r'^read\((\d+),', ln).group(1) in queue]
+    print('%d requests in one turn: %d reads of the change queue (%s)' %
+          (TOGETHER, len(looks), _summary(t.lines)))
+    # the probe's connection may take a turn of its own (closed, or a
+    # late FIN): 2 at most
+    assert 1 <= len(looks) <= 2, (
+        '%d reads of the change queue for %d requests found in one turn: '
+        'one each (%s)' % (len(looks), TOGETHER, _summary(t.lines)))
