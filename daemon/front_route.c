@@ -412,8 +412,7 @@ front_route_kept(struct front_conn *c, const char *path)
 
 	if ((ent = static_cache_get(path, c->c_rgen, &due)) != NULL || !due)
 		return ent;
-	if (c->c_ev.fe_deferred || c->c_redirects > 0 ||
-	    c->c_state != FRONT_S_HEAD) {
+	if (c->c_ev.fe_deferred || c->c_redirects > 0) {
 		static_cache_look(front_recvs);
 		return static_cache_get(path, c->c_rgen, &due);
 	}

@@ -17,7 +17,6 @@ change queue).
 
 import os
 import signal
-import socket
 import threading
 import time
 
@@ -264,27 +263,6 @@ def test_mapped_file_cut_short_while_served_never_kills_the_front():
         assert d.get('/m.bin').body == a
 
 
-def _read_responses(sock, n):
-    """n responses (Content-Length bodies) from one socket, in order."""
-    data, out = b'', []
-    sock.settimeout(10)
-    while len(out) < n:
-        end = data.find(b'\r\n\r\n')
-        if end >= 0:
-            head = data[:end].decode('latin-1')
-            clen = int([ln.split(':', 1)[1] for ln in head.split('\r\n')
-                        if ln.lower().startswith('content-length:')][0])
-            if len(data) >= end + 4 + clen:
-                out.append((head.split(' ', 2)[1],
-                            data[end + 4:end + 4 + clen]))
-                data = data[end + 4 + clen:]
-                continue
-        b = sock.recv(65536)
-        assert b, 'connection closed after %d responses' % len(out)
-        data += b
-    return out
-
-
 def test_a_change_is_seen_by_every_request_of_one_turn():
     """Requests that reach the front together share one look at the
     change queue, made after all of them came.  With the front stopped,
@@ -295,13 +273,12 @@ def test_a_change_is_seen_by_every_request_of_one_turn():
     with Daemon(FILES) as d:
         old = b'old contents\n'
         _warm(d, '/f.txt', old)
-        conns = []
+        conns = [Conn(d) for _ in range(8)]
         try:
-            for _ in range(8):
-                s = socket.create_connection((d.bind, d.port), timeout=10)
-                conns.append(s)
-                s.sendall(b'GET /f.txt HTTP/1.1\r\nHost: x\r\n\r\n')
-                assert _read_responses(s, 1) == [('200', old)]
+            for c in conns:
+                c.request('GET', '/f.txt')
+                r = c.read_response()
+                assert r.status == 200 and r.body == old, (r.status, r.body)
             front = d.wait_pids()['front']
             for i in range(ROUNDS):
                 body = b'turn %d: new contents %s\n' % (i, b'y' * i)
@@ -310,24 +287,22 @@ def test_a_change_is_seen_by_every_request_of_one_turn():
                     tmp = d.path('.f.tmp')
                     _write(tmp, body)
                     os.rename(tmp, d.path('f.txt'))
-                    req = b'GET /f.txt HTTP/1.1\r\nHost: x\r\n\r\n'
-                    for j, s in enumerate(conns):
-                        s.sendall(req * (2 if j == 0 else 1))
-                    fresh = socket.create_connection((d.bind, d.port),
-                                                     timeout=10)
-                    fresh.sendall(req)
+                    for j, c in enumerate(conns):
+                        for _ in range(2 if j == 0 else 1):
+                            c.request('GET', '/f.txt')
+                    fresh = Conn(d)
+                    fresh.request('GET', '/f.txt')
                     time.sleep(0.2)     # every request in its socket
                 finally:
                     os.kill(front, signal.SIGCONT)
                 try:
-                    for j, s in enumerate(conns):
-                        n = 2 if j == 0 else 1
-                        assert _read_responses(s, n) == [('200', body)] * n, \
-                            (i, j)
-                    assert _read_responses(fresh, 1) == [('200', body)], i
+                    for j, c in enumerate(conns + [fresh]):
+                        for r in c.read_responses(2 if j == 0 else 1):
+                            assert r.status == 200 and r.body == body, \
+                                (i, j, r.status, r.body)
                 finally:
                     fresh.close()
         finally:
-            for s in conns:
-                s.close()
+            for c in conns:
+                c.close()
         d.assert_not_restarted()
