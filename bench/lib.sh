@@ -111,6 +111,27 @@ bench_cpu_ours() {
 	    split($i, a, /[ms]/); t += a[1] * 60 + a[2] }; print t }' "$1"
 }
 
+# the machine's busy clock ticks (user, nice, system, irq, softirq)
+bench_cpu_busy() {
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat
+}
+
+# now: the machine's busy ticks and our reaped children's seconds (wrk's
+# runs), on one line; call it in the main shell, not in $(...)
+bench_cpu_mark() {
+	times >"$WORK/times.mark"
+	echo "$(bench_cpu_busy) $(bench_cpu_ours "$WORK/times.mark")"
+}
+
+# between two marks: the ticks the machine spent on anything but our own
+# processes (the server under test, its scripts, the kernel's work for
+# them), and the clock rate
+bench_cpu_server() {
+	awk -v hz="$(getconf CLK_TCK)" 'NR == 1 { m = $1; o = $2 }
+	    NR == 2 { printf "%d %d\n", ($1 - m) - ($2 - o) * hz + 0.5, hz }' \
+	    "$1" "$2"
+}
+
 # the median of numbers on stdin, one per line
 bench_median() {
 	sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }'

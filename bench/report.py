@@ -54,13 +54,28 @@ def parse_wrk(path):
             "errors": v[2] + sum(v[4:]), "read": v[3]}
 
 
+def cpu_us(path, requests):
+    """a run's server CPU time per request in µs (bench_cpu_server's
+    "TICKS HZ" file), or None"""
+    f = read(path).split()
+    if len(f) != 2 or not all(x.lstrip("-").isdigit() for x in f) or \
+            int(f[0]) < 0 or int(f[1]) <= 0 or requests <= 0:
+        return None
+    return int(f[0]) / int(f[1]) * 1e6 / requests
+
+
 def cell(work, row, server, rounds):
     """the median of the rounds for one row and server, or None"""
-    runs = [parse_wrk(os.path.join(work, "res", f"{row}.{server}.{r}"))
-            for r in range(1, rounds + 1)]
-    runs = [r for r in runs if r is not None]
+    runs = []
+    for r in range(1, rounds + 1):
+        path = os.path.join(work, "res", f"{row}.{server}.{r}")
+        run = parse_wrk(path)
+        if run is not None:
+            run["cpu"] = cpu_us(path + ".cpu", run["requests"])
+            runs.append(run)
     if not runs:
         return None
+    cpus = [r["cpu"] for r in runs if r["cpu"] is not None]
     runs.sort(key=lambda r: r["rps"])
     mid = runs[(len(runs) - 1) // 2]
     req = sum(r["requests"] for r in runs)
@@ -70,7 +85,8 @@ def cell(work, row, server, rounds):
             "p50": statistics.median(r["pct"].get(50.0, 0) for r in runs),
             "p99": statistics.median(r["pct"].get(99.0, 0) for r in runs),
             "curve": mid["pct"], "rounds": len(runs), "errors": err,
-            "valid": err <= ERR_MAX * req}
+            "valid": err <= ERR_MAX * req,
+            "cpu": statistics.median(cpus) if cpus else None}
 
 
 def load_rows(work):
@@ -103,6 +119,13 @@ def fmt_rps(c):
     return s if c["valid"] else s + " †"
 
 
+def fmt_cpu(c):
+    if c is None or c["cpu"] is None:
+        return "—"
+    s = f"{c['cpu']:,.1f}" if c["cpu"] < 100 else f"{c['cpu']:,.0f}"
+    return s if c["valid"] else s + " †"
+
+
 def fmt_lat(c):
     if c is None:
         return "—"
@@ -132,38 +155,70 @@ def target(row, cells):
     return what, " / ".join("yes" if x else "no" for x in ok)
 
 
+def table(title, hdr, tail, rows, res, fmt, extra):
+    """one table: a line per workload, a column per server (fmt of its
+    cell), then the columns named in tail (tail's alignments), which
+    extra(row, cells) gives"""
+    out = [f"### {title}", "",
+           "| workload | " + " | ".join(hdr) + " | " +
+           " | ".join(t for t, _ in tail) + " |",
+           "|---|" + "---:|" * len(SERVERS) + "".join(a + "|"
+                                                     for _, a in tail)]
+    for row in rows:
+        cells = res[row["id"]]
+        out.append(f"| {row['label']} | " +
+                   " | ".join(fmt(cells.get(s)) for s in SERVERS) +
+                   " | " + " | ".join(extra(row, cells)) + " |")
+    return out
+
+
+def rps_extra(row, cells):
+    b, j = best(cells), cells.get("cgijail")
+    return [LABEL[b] if b else "—",
+            ratio(j and j["rps"], b and cells[b]["rps"])] + \
+        list(target(row, cells))
+
+
+def lat_extra(row, cells):
+    b, j = best(cells), cells.get("cgijail")
+    return [ratio(j and j[k], b and cells[b][k]) for k in ("p50", "p99")]
+
+
+def cpu_extra(row, cells):
+    b, j = best(cells), cells.get("cgijail")
+    least = [s for s in PEERS if cells.get(s) and cells[s]["valid"] and
+             cells[s]["cpu"] is not None]
+    least = min(least, key=lambda s: cells[s]["cpu"]) if least else None
+    return [ratio(j and j["cpu"], b and cells[b]["cpu"]),
+            LABEL[least] if least else "—"]
+
+
 def tables(rows, res, up):
     hdr = [LABEL[s] + ("" if up.get(s) == "up" else " (missing)")
            for s in SERVERS]
-    out = ["### Throughput (req/s, median of the rounds)", "",
-           "| workload | " + " | ".join(hdr) +
-           " | best peer | cgijail ÷ best | target | met |",
-           "|---|" + "---:|" * len(SERVERS) + "---|---:|---|---|"]
-    for row in rows:
-        cells = res[row["id"]]
-        b, j = best(cells), cells.get("cgijail")
-        what, met = target(row, cells)
-        out.append(f"| {row['label']} | " +
-                   " | ".join(fmt_rps(cells.get(s)) for s in SERVERS) +
-                   f" | {LABEL[b] if b else '—'} | "
-                   f"{ratio(j and j['rps'], b and cells[b]['rps'])} | "
-                   f"{what} | {met} |")
-    out += ["", "### Latency (ms, p50 / p99, median of the rounds)", "",
-            "| workload | " + " | ".join(hdr) +
-            " | p50 ÷ best peer's | p99 ÷ best peer's |",
-            "|---|" + "---:|" * len(SERVERS) + "---:|---:|"]
-    for row in rows:
-        cells = res[row["id"]]
-        b, j = best(cells), cells.get("cgijail")
-        r = [ratio(j and j[k], b and cells[b][k]) for k in ("p50", "p99")]
-        out.append(f"| {row['label']} | " +
-                   " | ".join(fmt_lat(cells.get(s)) for s in SERVERS) +
-                   f" | {r[0]} | {r[1]} |")
+    out = table("Throughput (req/s, median of the rounds)", hdr,
+                [("best peer", "---"), ("cgijail ÷ best", "---:"),
+                 ("target", "---"), ("met", "---")],
+                rows, res, fmt_rps, rps_extra)
+    out += [""] + table("Latency (ms, p50 / p99, median of the rounds)", hdr,
+                        [("p50 ÷ best peer's", "---:"),
+                         ("p99 ÷ best peer's", "---:")],
+                        rows, res, fmt_lat, lat_extra)
+    out += [""] + table("Server CPU time per request (µs, median of the "
+                        "rounds; less is better)", hdr,
+                        [("cgijail ÷ best peer's", "---:"),
+                         ("least of the peers", "---")],
+                        rows, res, fmt_cpu, cpu_extra)
     out += ["", "— no result (missing server, wrong answer or failed "
             "run); † more than 1 % of requests failed (socket errors, "
             "timeouts or non-2xx): not counted as best. The best peer is "
-            "the one with the most req/s in the row; the latency ratios "
-            "are to that same peer."]
+            "the one with the most req/s in the row; the latency and CPU "
+            "ratios are to that same peer. CPU time is the machine's busy "
+            "time over the wrk run (user, nice, system, irq, softirq) less "
+            "wrk's own, divided by the requests wrk counted: the server, "
+            "its scripts however they are reaped and the kernel's work for "
+            "them (bench/README.md). It moves less than req/s when wrk and "
+            "the server share the cores."]
     return out
 
 

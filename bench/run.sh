@@ -130,9 +130,13 @@ bench_rows() {
 			for s in "${SERVERS[@]}"; do
 				grep -q "^$s	$path	ok" "$WORK/checks.tsv" ||
 				    continue
+				bench_cpu_mark >"$WORK/mark.0"
 				bench_wrk "$WORK/res/$id.$s.$r" \
 				    "http://127.0.0.1:$(bench_port "$s")$path" \
 				    "$conns" "$close" "$body"
+				bench_cpu_mark >"$WORK/mark.1"
+				bench_cpu_server "$WORK/mark.0" "$WORK/mark.1" \
+				    >"$WORK/res/$id.$s.$r.cpu"
 			done
 		done
 		echo "$id	$(cat /proc/loadavg)" >>"$WORK/load.tsv"
