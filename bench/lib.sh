@@ -101,8 +101,12 @@ bench_wrk() {
 	    >"$out" 2>&1 || echo "BENCH failed wrk exit $?" >>"$out"
 }
 
-# user + nice + system time of the whole machine, in clock ticks
-bench_cpu_all() { awk '$1 == "cpu" { print $2 + $3 + $4 }' /proc/stat; }
+# user + nice + system time of the whole machine, in clock ticks; with
+# "irq", irq and softirq time too (a server's loopback work lands there)
+bench_cpu_all() {
+	awk -v irq="${1:-}" '$1 == "cpu" {
+	    print $2 + $3 + $4 + (irq == "irq" ? $7 + $8 : 0) }' /proc/stat
+}
 
 # user + system seconds of every process of ours that has been reaped,
 # from `times` run in the main shell (a subshell's children are not ours)
@@ -111,16 +115,11 @@ bench_cpu_ours() {
 	    split($i, a, /[ms]/); t += a[1] * 60 + a[2] }; print t }' "$1"
 }
 
-# the machine's busy clock ticks (user, nice, system, irq, softirq)
-bench_cpu_busy() {
-	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat
-}
-
 # now: the machine's busy ticks and our reaped children's seconds (wrk's
 # runs), on one line; call it in the main shell, not in $(...)
 bench_cpu_mark() {
 	times >"$WORK/times.mark"
-	echo "$(bench_cpu_busy) $(bench_cpu_ours "$WORK/times.mark")"
+	echo "$(bench_cpu_all irq) $(bench_cpu_ours "$WORK/times.mark")"
 }
 
 # between two marks: the ticks the machine spent on anything but our own
