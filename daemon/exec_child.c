@@ -323,7 +323,8 @@ exec_child_running(struct exec *ex, struct exec_child *c)
 	exec_reqlog(LOG_LVL_DEBUG, c->ec_reqid, c->ec_script, "started, pid "
 	    "%d, spawn %llu us%s", (int)c->ec_sch.sch_pid,
 	    (unsigned long long)spent, c->ec_sch.sch_prepared ?
-	    ", prepared ahead" : "");
+	    ", prepared ahead" : c->ec_sch.sch_spawned ?
+	    ", made by a spawner" : "");
 	if (c->ec_kill == 0)
 		(void)exec_arm(c, sec == 0 ? 0 : sec > spent / 1000000 ?
 		    sec - spent / 1000000 : 1);
@@ -375,13 +376,16 @@ exec_child_status(struct exec *ex, struct exec_child *c)
 		return;
 	if ((r = exec_child_read_status(ex, c, &fail, 1)) == 0)
 		return;
+	/* exec'd or failed: a spawner that slept on it is free */
+	sandbox_spawner_done(&ex->ex_sb, &c->ec_sch);
 	/*
 	 * The end of file comes with an exec and with a death alike: after
-	 * our kill (its client went, the server stops), it cannot tell
-	 * whether the child started; its reaping says it was cancelled (the
-	 * pipe is closed now, which sandbox_started() reads as that end).
+	 * our kill (its client went, the server stops, its start timed out)
+	 * it cannot tell whether the child started; its reaping says it was
+	 * cancelled, or did not start in time (the pipe is closed now, which
+	 * sandbox_started() reads as that end).
 	 */
-	if (r == 1 && exec_child_cancelled(c))
+	if (r == 1 && c->ec_kill != 0)
 		return;
 	if (r == 1)
 		exec_child_running(ex, c);

@@ -18,10 +18,29 @@
 #include <sys/epoll.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "exec_priv.h"
+
+/* which spawner is which, for --debug (and the tests that look) */
+static void
+exec_prep_log_spawners(const struct exec *ex)
+{
+	const struct sandbox	*sb = &ex->ex_sb;
+	char			 ahead[128] = "", students[128] = "", pid[16];
+	size_t			 i;
+
+	for (i = 0; i < sb->sb_nspawner; i++) {
+		(void)snprintf(pid, sizeof(pid), " %d",
+		    (int)sb->sb_spawner[i].sw_pid);
+		(void)strlcat(sb->sb_spawner[i].sw_students ? students : ahead,
+		    pid, sizeof(ahead));
+	}
+	log_debug("spawners: for children prepared ahead%s; for students' "
+	    "requests%s", ahead, students[0] != '\0' ? students : " none");
+}
 
 void
 exec_prep_init(struct exec *ex)
@@ -31,13 +50,17 @@ exec_prep_init(struct exec *ex)
 	ex->ex_prep_policy = -1;	/* none until a program has run */
 	if (ex->ex_nslots <= 1)
 		return;
-	if (sandbox_prep_start(&ex->ex_sb, EXEC_SPAWNERS, err,
+	if (sandbox_prep_start(&ex->ex_sb, EXEC_SPAWNERS,
+	    ex->ex_sb.sb_nusers > 0 ? EXEC_SPAWNERS_USERDIR : 0, err,
 	    sizeof(err)) == -1)
 		log_info("scripts start when their request comes: %s", err);
-	else if (!sandbox_prep_scripts_ok(&ex->ex_sb))
-		log_info("interpreted scripts start when their request comes: "
-		    "no entering their children's mount namespaces (setns: "
-		    "CAP_SYS_CHROOT)");
+	else {
+		exec_prep_log_spawners(ex);
+		if (!sandbox_prep_scripts_ok(&ex->ex_sb))
+			log_info("interpreted scripts start when their request "
+			    "comes: no entering their children's mount "
+			    "namespaces (setns: CAP_SYS_CHROOT)");
+	}
 }
 
 /*

@@ -174,12 +174,16 @@ struct sandbox_prep {
 	int			 sp_cg_slot;	/* as sch_cg_slot */
 };
 
-/* a process that makes prepared children, one at a time */
+/*
+ * a process that makes children, one at a time: prepared ones, or
+ * (students) students' children when their request comes
+ */
 struct sandbox_spawner {
 	int			 sw_fd;		/* -1: gone */
 	pid_t			 sw_pid;
 	ssize_t			 sw_slot;	/* whose child it makes, or -1 */
 	size_t			 sw_policy;	/* the one its children run */
+	int			 sw_students;	/* for students' requests only */
 };
 
 struct sandbox_spawn {
@@ -212,6 +216,9 @@ struct sandbox_spawn {
 
 struct sandbox_child {
 	int		 sch_prepared;	/* a prepared child took it */
+	int		 sch_spawned;	/* a spawner made it for it */
+	/* 1 + the spawner that sleeps on it until its exec, or 0 */
+	int		 sch_spawner;
 	pid_t		 sch_pid;
 	int		 sch_pidfd;	/* closed by sandbox_release() */
 	int		 sch_statusfd;	/* a failure record, or EOF at exec */
@@ -259,13 +266,21 @@ int	sandbox_user_clone(const struct sandbox_user *, int rwfd, int *tree,
  * they are the executor's children (CLONE_PARENT).
  * sandbox_prep_start(): n spawners, which keep no descriptor of ours
  * but their channel and the jail's mount namespace, for the policies
- * that allow it; -1 with err when none can.
+ * that allow it, and nstudents more that make students' children when
+ * their request comes (sandbox_spawn(), never ahead: whose would it
+ * be?); -1 with err when none can.
  * sandbox_prep_scripts_ok(): may a spawner enter a child's mount
  * namespace (it needs CAP_SYS_CHROOT, which an old unit file may not
  * give)?  If not, scripts start when their request comes.
  */
-int	sandbox_prep_start(struct sandbox *, size_t n, char *err,
-	    size_t errsz);
+int	sandbox_prep_start(struct sandbox *, size_t n, size_t nstudents,
+	    char *err, size_t errsz);
+/*
+ * A student's child that a spawner made has exec'd, or failed, or is
+ * reaped: its spawner, which slept on it, is free for the next one.
+ * sandbox_release() calls it too.
+ */
+void	sandbox_spawner_done(struct sandbox *, struct sandbox_child *);
 int	sandbox_prep_policy_ok(const struct sandbox *, size_t policy);
 int	sandbox_prep_scripts_ok(const struct sandbox *);
 /*

@@ -20,10 +20,11 @@
 #include "sandbox_priv.h"
 
 /*
- * What a spawner and a prepared child call before the inner filter: the
- * command and the hello, the clone into new namespaces, the jail's
- * mounts, a script's copy, identity, capabilities, limits, landlock,
- * cgroups and signals, and the inner filter itself.  A call missing here
+ * What a spawner and a child it makes (prepared ahead, or a student's made
+ * for its request) call before the inner filter: the command, the hello
+ * and the request, the clone into new namespaces, the jail's mounts, a
+ * student's tree, a script's copy, identity, capabilities, limits,
+ * landlock, cgroups and signals, and the inner filter itself.  A call missing here
  * that a policy refuses fails the child's step, logged; it is never let
  * through.
  */
@@ -39,7 +40,7 @@ static const int split_calls[] = {
 	SYS_capset, SYS_prctl, SYS_prlimit64, SYS_setrlimit, SYS_seccomp,
 	SYS_landlock_create_ruleset, SYS_landlock_add_rule,
 	SYS_landlock_restrict_self, SYS_rt_sigaction, SYS_rt_sigprocmask,
-	/* a script's copy, made by a child prepared for a script */
+	/* a script's copy (its spawner's, or a student's child's own) */
 	SYS_fstat, SYS_newfstatat, SYS_pread64, SYS_chmod, SYS_fchmod,
 };
 

@@ -11,6 +11,14 @@
  * copy there, goes back to its own and tells the child, which execs the
  * interpreter.  Each child serves one request and no other.
  *
+ * A student's child is never made ahead (whose would it be?), but its
+ * spawner makes it when its request comes: spawners of their own (userdir
+ * on) clone it, it says hello, takes the request at once and then takes
+ * the steps of a child the executor makes itself (spawn_child()), under
+ * the inner filter only.  The executor waits for no exec of a student's
+ * child, which the student's own processes may stop: its spawner sleeps
+ * on it instead, and is busy until sandbox_spawner_done().
+ *
  * Spawners make them: processes forked from the executor once it is
  * confined, which do nothing else.  A spawner clones its child sharing
  * its memory, so nothing is copied and the exec drops nothing, and then
@@ -54,8 +62,11 @@
 
 #define PREP_FLAGS	(CLONE_PARENT | CLONE_VM | NS_CLONE_FLAGS)
 #define PREP_NFDS	4		/* stdin, stdout, stderr, the file */
-/* a command's: socket, status pipe both ends, user namespace, cgroups */
-#define PREP_CMD_FDS	(4 + LIMITS_CG_FDS)
+/*
+ * a command's: socket, status pipe both ends, user namespace, cgroups,
+ * and a student's tree and writable directory
+ */
+#define PREP_CMD_FDS	(4 + LIMITS_CG_FDS + 2)
 #define PREP_ARGV_MAX	3		/* a program's argv: itself, NULL */
 #define PREP_ENV_MAX	512
 #define PREP_DATA_MAX	(96 * 1024)	/* cwd, argv, environment */
@@ -68,8 +79,9 @@
 /*
  * executor -> spawner: make a child for this slot, for a program or for
  * a script; along come its socket end, the status pipe's write and read
- * ends, the slot's user namespace and its cgroup.procs files (bit i of
- * pc_cgmask: the i-th is there)
+ * ends, the slot's user namespace (a student's: theirs) and its
+ * cgroup.procs files (bit i of pc_cgmask: the i-th is there), then a
+ * student's tree and its writable directory (pc_rw)
  */
 struct prep_cmd {
 	uint32_t	pc_slot;
@@ -77,6 +89,8 @@ struct prep_cmd {
 	uint32_t	pc_cgmask;
 	uint32_t	pc_nfds;
 	uint32_t	pc_script;	/* 1: for a script, 0: a program */
+	uint32_t	pc_user;	/* 1 + a student's index, 0: none */
+	uint32_t	pc_rw;		/* 1: the student's writable dir */
 };
 
 /*
@@ -140,6 +154,8 @@ static struct prep_req	 prep_tx;
 static struct prep_copy	 prep_copy_tx;
 /* a spawner's: its policy's outer filter is on (its children's too) */
 static int		 prep_outer_on;
+/* a student's child's writable directory, where it shows in the jail */
+static char		 prep_rw_path[PATH_MAX];
 
 /* a message of one buffer, with room for control data (or none) */
 static void
@@ -242,13 +258,13 @@ prep_recv(int fd, void *buf, size_t len, int *fds, size_t min_fds,
  * anyway: a count or length out of bounds is a failure, not a guess.
  */
 static int SPAWN_NO_ASAN
-prep_child_request(int *fds)
+prep_child_request(int sock, int *fds)
 {
 	size_t	 argc, envc, i, off = 0, len;
 	ssize_t	 n;
 	char	*p;
 
-	if ((n = prep_recv(0, &prep_rx, sizeof(prep_rx), fds, PREP_NFDS,
+	if ((n = prep_recv(sock, &prep_rx, sizeof(prep_rx), fds, PREP_NFDS,
 	    PREP_NFDS, NULL)) == -1)
 		return -1;
 	argc = prep_rx.rq_argc;
@@ -307,10 +323,7 @@ prep_child_fds(const int *fds)
 static int SPAWN_NO_ASAN
 prep_seccomp(const struct sandbox *sb, size_t policy)
 {
-	const struct filter_prog	*fp = &sb->sb_policy[policy];
-
-	return prep_outer_on ? filter_install_bpf(fp->fp_inner,
-	    fp->fp_inner_len) : spawn_seccomp(sb, policy);
+	return spawn_seccomp(sb, policy, prep_outer_on);
 }
 
 /*
@@ -379,7 +392,7 @@ prep_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
 	spawn_layers_user(sb, ss);
 	SPAWN_STEP(st, SBX_STEP_SECCOMP, prep_seccomp(sb, ss->ss_policy));
 	/* ready: from here on, only what the request needs */
-	if (prep_child_request(fds) == -1) {
+	if (prep_child_request(0, fds) == -1) {
 		if (errno == 0)		/* the executor went away: no request */
 			_exit(0);
 		spawn_die(st, SBX_STEP_FDS);
@@ -402,6 +415,50 @@ prep_entry(void *arg)
 	const struct spawn_arg	*sa = arg;
 
 	prep_child(sa->sa_sb, sa->sa_ss, sa);
+}
+
+/*
+ * child of a student's request, made when it came: hello first, as
+ * root, as any child of a spawner; then the request, which is there
+ * already; then spawn_child(), the very steps of a child the executor
+ * makes itself, in its order: the jail, the script's copy (as root
+ * still: no spawner's help), the student's identity and the rest, under
+ * the inner filter only when its spawner has the outer one on.  The
+ * student may stop it once it has their uid: only its spawner waits for
+ * it meanwhile, and its start timer ends it.
+ */
+static void SPAWN_NO_ASAN __attribute__((noreturn))
+prep_student_child(const struct sandbox *sb, const struct sandbox_spawn *ss0,
+    const struct spawn_arg *sa0)
+{
+	const struct prep_hello	 hello = { PREP_MAGIC };
+	struct sandbox_spawn	 ss = *ss0;
+	struct spawn_arg	 sa = *sa0;
+	int			 fds[PREP_NFDS];
+
+	if (prep_send(ss0->ss_stdin, &hello, sizeof(hello), NULL, 0) == -1)
+		_exit(127);
+	if (prep_child_request(ss0->ss_stdin, fds) == -1)
+		spawn_die(sa0->sa_statusfd, SBX_STEP_FDS);
+	ss.ss_stdin = fds[0];
+	ss.ss_stdout = fds[1];
+	ss.ss_stderr = fds[2];
+	ss.ss_exec_fd = fds[3];
+	ss.ss_cwd = prep_head[0];
+	ss.ss_path = ss.ss_execat ? NULL : prep_head[1];
+	ss.ss_script = ss.ss_execat ? NULL : prep_head[2];
+	ss.ss_argv = prep_argv;
+	ss.ss_envp = prep_envp;
+	sa.sa_ss = &ss;
+	spawn_child(sb, &ss, &sa);
+}
+
+static int SPAWN_NO_ASAN
+prep_student_entry(void *arg)
+{
+	const struct spawn_arg	*sa = arg;
+
+	prep_student_child(sa->sa_sb, sa->sa_ss, sa);
 }
 
 /*
@@ -529,8 +586,9 @@ prep_wait(const struct sandbox *sb, const struct prep_cmd *pc, int cmd,
  * been let go).  Events 0: only that end is reported, not the record a
  * failed step leaves for the executor.  Its socket end stands in for its
  * stdio and its file until the request replaces them; a script's child
- * also has a channel to us.  A clone that fails is written on the status
- * pipe like any failed step.
+ * also has a channel to us.  A student's child takes its request at
+ * once and makes its script's copy itself.  A clone that fails is
+ * written on the status pipe like any failed step.
  */
 static void
 prep_clone(struct sandbox *sb, const struct prep_cmd *pc, const int *fds,
@@ -556,12 +614,29 @@ prep_clone(struct sandbox *sb, const struct prep_cmd *pc, const int *fds,
 	ss.ss_policy = pc->pc_policy;
 	ss.ss_slot = pc->pc_slot;
 	ss.ss_tree = ss.ss_rw = -1;
+	if (pc->pc_user != 0) {
+		/* the table is the executor's at our fork: it never changes */
+		ss.ss_user = &sb->sb_users[pc->pc_user - 1];
+		ss.ss_tree = fds[next++];
+		ss.ss_rw = pc->pc_rw ? fds[next++] : -1;
+		ss.ss_rw_path = prep_rw_path;
+		if ((size_t)snprintf(prep_rw_path, sizeof(prep_rw_path),
+		    "%s/%s", ss.ss_user->su_path,
+		    sb->sb_cfg->cf_userdir_writable) >= sizeof(prep_rw_path))
+			rec.err = ENAMETOOLONG;
+	}
 	(void)spawn_arg_init(&sa, sb, &ss, cgfds, fds[1], fds[3]);
 	sa.sa_shared = 0;
-	if (pc->pc_script && socketpair(AF_UNIX, SOCK_SEQPACKET |
-	    SOCK_CLOEXEC, 0, chan) == -1)
+	sa.sa_inner = prep_outer_on;
+	if (rec.err == 0 && pc->pc_user != 0) {
+		pid = clone(prep_student_entry, sb->sb_stack +
+		    SPAWN_STACK_SIZE, PREP_FLAGS, &sa);
+		if (pid == -1)
+			rec.err = errno;
+	} else if (rec.err == 0 && pc->pc_script && socketpair(AF_UNIX,
+	    SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) == -1)
 		rec.err = errno;
-	else {
+	else if (rec.err == 0) {
 		sa.sa_copyfd = chan[1];
 		pid = clone(prep_entry, sb->sb_stack + SPAWN_STACK_SIZE,
 		    PREP_FLAGS, &sa);
@@ -591,8 +666,10 @@ prep_cmd_ok(const struct sandbox *sb, const struct prep_cmd *pc,
 	    sb->sb_prep_owner[pc->pc_policy] == policy &&
 	    (sb->sb_prep_policies & (1U << pc->pc_policy)) &&
 	    pc->pc_cgmask < (1U << LIMITS_CG_FDS) && pc->pc_nfds == nfds &&
-	    pc->pc_script <= 1 &&
-	    nfds == 4 + (size_t)__builtin_popcount(pc->pc_cgmask);
+	    pc->pc_script <= 1 && pc->pc_user <= sb->sb_nusers &&
+	    pc->pc_rw <= (pc->pc_user != 0) &&
+	    nfds == 4 + (size_t)__builtin_popcount(pc->pc_cgmask) +
+	    (pc->pc_user != 0) + pc->pc_rw;
 }
 
 /*
@@ -677,7 +754,7 @@ prep_probe(const struct sandbox *sb, size_t policy)
 		if (prep_send(sv[0], &pc, sizeof(pc), fds, 2) == -1 ||
 		    (nul = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1 ||
 		    caps_no_new_privs() == -1 ||
-		    spawn_seccomp(sb, policy) == -1)
+		    spawn_seccomp(sb, policy, 0) == -1)
 			_exit(2);
 		if (prep_recv(sv[1], &pc, sizeof(pc), got, 2, 2, NULL) !=
 		    (ssize_t)sizeof(pc) ||
@@ -799,11 +876,13 @@ prep_alike(const struct filter_prog *a, const struct filter_prog *b)
 
 /*
  * n spawners for each policy whose children may take their request after
- * their filter, for the first PREP_POLICIES of them; a policy alike an
- * earlier one (two CGI directories of the default policy) shares its.
+ * their filter, for the first PREP_POLICIES of them, and nstudents more
+ * for students' requests; a policy alike an earlier one (two CGI
+ * directories of the default policy) shares its.
  */
 int
-sandbox_prep_start(struct sandbox *sb, size_t n, char *err, size_t errsz)
+sandbox_prep_start(struct sandbox *sb, size_t n, size_t nstudents,
+    char *err, size_t errsz)
 {
 	size_t	 i, j, npol = 0;
 
@@ -831,7 +910,7 @@ sandbox_prep_start(struct sandbox *sb, size_t n, char *err, size_t errsz)
 		return -1;
 	}
 	if ((sb->sb_prep = calloc(sb->sb_nslots, sizeof(*sb->sb_prep))) ==
-	    NULL || (sb->sb_spawner = calloc(n * npol,
+	    NULL || (sb->sb_spawner = calloc((n + nstudents) * npol,
 	    sizeof(*sb->sb_spawner))) == NULL) {
 		snprintf(err, errsz, "the spawners: %s", strerror(errno));
 		sandbox_prep_stop(sb);
@@ -841,7 +920,7 @@ sandbox_prep_start(struct sandbox *sb, size_t n, char *err, size_t errsz)
 		sb->sb_prep[i].sp_chan = sb->sb_prep[i].sp_status =
 		    sb->sb_prep[i].sp_pidfd = sb->sb_prep[i].sp_cg_slot = -1;
 	for (i = 0; i < sb->sb_npolicy && i < 32; i++)
-		for (j = 0; j < n && sb->sb_prep_owner[i] == i &&
+		for (j = 0; j < n + nstudents && sb->sb_prep_owner[i] == i &&
 		    (sb->sb_prep_policies & (1U << i)); j++) {
 			if (prep_fork(sb, &sb->sb_spawner[sb->sb_nspawner],
 			    i) == -1) {
@@ -850,7 +929,7 @@ sandbox_prep_start(struct sandbox *sb, size_t n, char *err, size_t errsz)
 				sandbox_prep_stop(sb);
 				return -1;
 			}
-			sb->sb_nspawner++;
+			sb->sb_spawner[sb->sb_nspawner++].sw_students = j >= n;
 		}
 	return 0;
 }
@@ -875,6 +954,7 @@ sandbox_prep_ask(struct sandbox *sb, size_t slot, size_t policy, int script)
 	for (i = 0; i < sb->sb_nspawner && sw == NULL; i++)
 		if (sb->sb_spawner[i].sw_fd != -1 &&
 		    sb->sb_spawner[i].sw_slot == -1 &&
+		    !sb->sb_spawner[i].sw_students &&
 		    sb->sb_spawner[i].sw_policy == sb->sb_prep_owner[policy])
 			sw = &sb->sb_spawner[i];
 	if (sw == NULL) {
@@ -1235,6 +1315,171 @@ prep_take(struct sandbox *sb, const struct sandbox_spawn *ss,
 	sp->sp_pid = -1;
 	sp->sp_state = SBX_PREP_NONE;
 	return 0;
+}
+
+/* a free spawner for students' children of the policy, or NULL */
+static struct sandbox_spawner *
+prep_student_spawner(struct sandbox *sb, size_t policy)
+{
+	size_t	 i;
+
+	for (i = 0; i < sb->sb_nspawner; i++)
+		if (sb->sb_spawner[i].sw_fd != -1 &&
+		    sb->sb_spawner[i].sw_slot == -1 &&
+		    sb->sb_spawner[i].sw_students &&
+		    sb->sb_spawner[i].sw_policy == sb->sb_prep_owner[policy])
+			return &sb->sb_spawner[i];
+	return NULL;
+}
+
+/*
+ * The child's hello (it comes before any step, as root: nobody can stop
+ * it before that), within PREP_HELLO_MS: 1, else 0 with *fail filled
+ * from the status pipe (a clone that failed) or, if there is no record,
+ * as a spawner that does not answer, which is not used again.
+ */
+static int
+prep_student_hello(struct sandbox *sb, struct sandbox_spawner *sw,
+    struct sandbox_prep *sp, struct sandbox_failure *fail)
+{
+	struct pollfd	 pfd = { sp->sp_chan, POLLIN, 0 };
+
+	if (poll(&pfd, 1, PREP_HELLO_MS) == 1 && prep_read_hello(sp) == 1)
+		return 1;
+	prep_failure(sp, fail);
+	if (fail->sf_step == SBX_STEP_NONE) {
+		fail->sf_step = SBX_STEP_CLONE;
+		fail->sf_errno = ETIMEDOUT;
+		(void)close(sw->sw_fd);
+		sw->sw_fd = -1;
+	}
+	return 0;
+}
+
+/*
+ * sandbox_spawn(): a student's child, made by a free spawner for
+ * students now (never ahead: whose would it be?), instead of by a copy
+ * of the executor.  0 with *ch filled; 1 failed, *fail says why and
+ * nothing runs; -1 not here (no such spawner is free, a policy or a
+ * request that a spawner's child cannot take): the usual way.  The
+ * request follows the child's hello; the spawner sleeps on the child
+ * until it has exec'd or died, and is busy until sandbox_spawner_done().
+ */
+int
+prep_student(struct sandbox *sb, const struct sandbox_spawn *ss,
+    struct sandbox_child *ch, struct sandbox_failure *fail)
+{
+	struct sandbox_spawner	*sw;
+	struct sandbox_prep	 sp;
+	struct prep_cmd		 pc;
+	int			 sv[2], st[2], fds[PREP_CMD_FDS], on = 1, r;
+	int			 cgfds[LIMITS_CG_FDS], req[PREP_NFDS];
+	size_t			 i, nfds;
+
+	if (sb->sb_prep == NULL || ss->ss_user == NULL ||
+	    ss->ss_user < sb->sb_users ||
+	    ss->ss_user >= sb->sb_users + sb->sb_nusers ||
+	    !sandbox_prep_policy_ok(sb, ss->ss_policy) ||
+	    ss->ss_exec_also[0] != NULL || ss->ss_stdin < 0 ||
+	    ss->ss_stdout < 0 || ss->ss_stderr < 0 ||
+	    (sw = prep_student_spawner(sb, ss->ss_policy)) == NULL ||
+	    prep_pack(ss) == -1)
+		return -1;
+	memset(&pc, 0, sizeof(pc));
+	memset(&sp, 0, sizeof(sp));
+	if (limits_cgroup_create(sb, ss->ss_user->su_limits, ch, ss->ss_slot,
+	    cgfds) == -1) {
+		fail->sf_step = SBX_STEP_CGROUP;
+		fail->sf_errno = errno;
+		return 1;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
+		fail->sf_step = SBX_STEP_CLONE;
+		fail->sf_errno = errno;
+		(void)limits_cgroup_release(sb, ch);
+		return 1;
+	}
+	if (pipe2(st, O_CLOEXEC) == -1) {
+		fail->sf_step = SBX_STEP_CLONE;
+		fail->sf_errno = errno;
+		(void)close(sv[0]);
+		(void)close(sv[1]);
+		(void)limits_cgroup_release(sb, ch);
+		return 1;
+	}
+	/* a record is read only once it is there: never a wait */
+	(void)fcntl(st[0], F_SETFL, O_NONBLOCK);
+	(void)setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
+	pc.pc_slot = (uint32_t)ss->ss_slot;
+	pc.pc_policy = (uint32_t)ss->ss_policy;
+	pc.pc_script = !ss->ss_execat;
+	pc.pc_user = (uint32_t)(ss->ss_user - sb->sb_users) + 1;
+	pc.pc_rw = ss->ss_rw != -1;
+	fds[0] = sv[1];
+	fds[1] = st[1];
+	fds[2] = st[0];
+	fds[3] = ss->ss_user->su_userns;
+	nfds = 4;
+	for (i = 0; i < LIMITS_CG_FDS; i++)
+		if (cgfds[i] != -1) {
+			pc.pc_cgmask |= 1U << i;
+			fds[nfds++] = cgfds[i];
+		}
+	fds[nfds++] = ss->ss_tree;
+	if (ss->ss_rw != -1)
+		fds[nfds++] = ss->ss_rw;
+	pc.pc_nfds = (uint32_t)nfds;
+	r = prep_send(sw->sw_fd, &pc, sizeof(pc), fds, nfds) == -1 ? -1 : 0;
+	(void)close(sv[1]);
+	(void)close(st[1]);
+	sp.sp_chan = sv[0];
+	sp.sp_status = st[0];
+	if (r == -1) {
+		/* a spawner gone: nothing was made, the usual way then */
+		(void)close(sw->sw_fd);
+		sw->sw_fd = -1;
+		(void)close(sv[0]);
+		(void)close(st[0]);
+		(void)limits_cgroup_release(sb, ch);
+		return -1;
+	}
+	sw->sw_slot = (ssize_t)ss->ss_slot;
+	if (!prep_student_hello(sb, sw, &sp, fail)) {
+		/*
+		 * A child that says hello later finds nobody and ends before
+		 * any step (a zombie of ours: its pid never came, and only a
+		 * spawner that stopped answering leaves one)
+		 */
+		sw->sw_slot = -1;
+		(void)close(sv[0]);
+		(void)close(st[0]);
+		(void)limits_cgroup_release(sb, ch);
+		return 1;
+	}
+	req[0] = ss->ss_stdin;
+	req[1] = ss->ss_stdout;
+	req[2] = ss->ss_stderr;
+	req[3] = ss->ss_exec_fd;
+	/* a child that cannot have its request must not wait for it */
+	if (prep_send(sv[0], &prep_tx, offsetof(struct prep_req, rq_data) +
+	    prep_tx.rq_len, req, PREP_NFDS) == -1 && errno != EPIPE)
+		(void)syscall(SYS_pidfd_send_signal, sp.sp_pidfd, SIGKILL,
+		    NULL, 0);
+	(void)close(sv[0]);
+	ch->sch_spawned = 1;
+	ch->sch_spawner = (int)(sw - sb->sb_spawner) + 1;
+	ch->sch_pid = sp.sp_pid;
+	ch->sch_pidfd = sp.sp_pidfd;
+	ch->sch_statusfd = st[0];
+	return 0;
+}
+
+void
+sandbox_spawner_done(struct sandbox *sb, struct sandbox_child *ch)
+{
+	if (ch->sch_spawner > 0 && (size_t)ch->sch_spawner <= sb->sb_nspawner)
+		sb->sb_spawner[ch->sch_spawner - 1].sw_slot = -1;
+	ch->sch_spawner = 0;
 }
 
 void

@@ -51,6 +51,8 @@ struct spawn_arg {
 	int				 sa_userns;	/* the slot's, or -1 */
 	int				 sa_shared;	/* CLONE_FILES */
 	int				 sa_copyfd;	/* prep.c's, or -1 */
+	/* its spawner's outer filter is on: it installs the inner one */
+	int				 sa_inner;
 };
 
 /* what a failing step writes on the status pipe */
@@ -77,7 +79,10 @@ void	spawn_die(int statusfd, enum sandbox_step)
 	    __attribute__((noreturn));				/* child */
 int	spawn_fds(const struct sandbox_spawn *, const struct spawn_arg *);
 							/* child */
-int	spawn_seccomp(const struct sandbox *, size_t policy);	/* child */
+int	spawn_seccomp(const struct sandbox *, size_t policy, int inner);
+							/* child */
+void	spawn_child(const struct sandbox *, const struct sandbox_spawn *,
+	    const struct spawn_arg *) __attribute__((noreturn));	/* child */
 void	spawn_layers_jail(const struct sandbox *,
 	    const struct sandbox_spawn *, const struct spawn_arg *);
 void	spawn_layers_user(const struct sandbox *,
@@ -90,6 +95,9 @@ int	spawn_check(const struct sandbox *, const struct sandbox_spawn *);
 
 /* prep.c: children prepared ahead (the executor's side) */
 int	prep_take(struct sandbox *, const struct sandbox_spawn *,
+	    struct sandbox_child *, struct sandbox_failure *);
+/* a student's child, made by a spawner now: 0, 1 failed, -1 not here */
+int	prep_student(struct sandbox *, const struct sandbox_spawn *,
 	    struct sandbox_child *, struct sandbox_failure *);
 
 /* ns.c */

@@ -8,7 +8,8 @@
  * happened.  The child shares the executor's memory and the executor
  * waits for its exec (CLONE_VM | CLONE_VFORK): nothing is copied for a
  * child that is about to exec; a student's child is the exception
- * (spawn_flags()).  Trusts the executor's already validated request.
+ * (spawn_flags()), made by a spawner (prep.c) when one is free.  Trusts
+ * the executor's already validated request.
  */
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -113,11 +114,19 @@ spawn_fds(const struct sandbox_spawn *ss, const struct spawn_arg *sa)
 	return (int)syscall(SYS_close_range, SPAWN_FD_FIRST_FREE, ~0U, 0);
 }
 
-/* child: the floor unless merged in, the policy; one prctl each */
+/*
+ * child: the floor unless merged in, the policy; one prctl each.  Under
+ * its spawner's outer filter (inner), the inner one gives the policy
+ * whole (filter_split.c).
+ */
 int
-spawn_seccomp(const struct sandbox *sb, size_t policy)
+spawn_seccomp(const struct sandbox *sb, size_t policy, int inner)
 {
-	return filter_install_policy(&sb->sb_floor, &sb->sb_policy[policy]);
+	const struct filter_prog	*fp = &sb->sb_policy[policy];
+
+	if (inner)
+		return filter_install_bpf(fp->fp_inner, fp->fp_inner_len);
+	return filter_install_policy(&sb->sb_floor, fp);
 }
 
 static int
@@ -193,8 +202,11 @@ spawn_layers_user(const struct sandbox *sb, const struct sandbox_spawn *ss)
 	    sb->sb_policy[ss->ss_policy].fp_exec_self, SPAWN_FD_EXEC));
 }
 
-/* child: every layer, the script's directory, the filter, its exec */
-static void SPAWN_NO_ASAN __attribute__((noreturn))
+/*
+ * child: every layer, the script's directory, the filter, its exec; a
+ * student's child that a spawner makes (prep.c) takes the same steps
+ */
+void SPAWN_NO_ASAN __attribute__((noreturn))
 spawn_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
     const struct spawn_arg *sa)
 {
@@ -204,7 +216,8 @@ spawn_child(const struct sandbox *sb, const struct sandbox_spawn *ss,
 	spawn_layer_script(sb, ss);
 	spawn_layers_user(sb, ss);
 	SPAWN_STEP(st, SBX_STEP_CWD, (int)syscall(SYS_chdir, ss->ss_cwd));
-	SPAWN_STEP(st, SBX_STEP_SECCOMP, spawn_seccomp(sb, ss->ss_policy));
+	SPAWN_STEP(st, SBX_STEP_SECCOMP, spawn_seccomp(sb, ss->ss_policy,
+	    sa->sa_inner));
 	(void)spawn_exec(ss);
 	spawn_die(st, SBX_STEP_EXEC);
 }
@@ -225,8 +238,10 @@ spawn_entry(void *arg)
  * uid is its slot's alone (sandbox/userns.c) and the child is not
  * dumpable once it has it.  A student's child takes the student's uid,
  * which the student's own processes may signal: a SIGSTOP between that
- * and the exec would freeze the executor in the wait.  So it gets a copy,
- * and a stopped one is its start timer's to kill.
+ * and the exec would freeze the executor in the wait.  So a spawner for
+ * students makes it (prep.c), which sleeps on it in the executor's stead;
+ * only when none is free does it get a copy here.  A stopped one is its
+ * start timer's to kill, either way.
  */
 static int
 spawn_flags(const struct sandbox_spawn *ss)
@@ -273,6 +288,7 @@ spawn_arg_init(struct spawn_arg *sa, const struct sandbox *sb,
 	sa->sa_statusfd = statusfd;
 	sa->sa_shared = ss->ss_user == NULL;
 	sa->sa_copyfd = -1;
+	sa->sa_inner = 0;
 	if (userns != -1)
 		sa->sa_userns = userns;
 	else
@@ -289,7 +305,7 @@ sandbox_spawn(struct sandbox *sb, const struct sandbox_spawn *ss,
 	uint64_t		 oldmask;
 	int			 cgfds[LIMITS_CG_FDS], st[2], pidfd = -1;
 	long			 pid;
-	int			 save;
+	int			 save, r;
 
 	memset(ch, 0, sizeof(*ch));
 	ch->sch_pid = ch->sch_pidfd = ch->sch_statusfd = -1;
@@ -302,6 +318,9 @@ sandbox_spawn(struct sandbox *sb, const struct sandbox_spawn *ss,
 	/* a child made ready for this slot: it needs only the request */
 	if (prep_take(sb, ss, ch, &sb->sb_prep_lost) == 0)
 		return 0;
+	/* a student's: made by a spawner now, if one is free */
+	if ((r = prep_student(sb, ss, ch, fail)) != -1)
+		return r == 0 ? 0 : -1;
 	if (pipe2(st, O_CLOEXEC) == -1)
 		return spawn_fail(fail, SBX_STEP_CLONE, errno);
 	if (limits_cgroup_create(sb, ss->ss_user != NULL ?
@@ -378,6 +397,7 @@ sandbox_release(struct sandbox *sb, struct sandbox_child *ch)
 {
 	uint32_t	 flags;
 
+	sandbox_spawner_done(sb, ch);
 	flags = limits_cgroup_release(sb, ch);
 	if (ch->sch_pidfd >= 0)
 		(void)close(ch->sch_pidfd);

@@ -8,6 +8,7 @@ Trusts nothing the daemon sends: every read is bounded in size and time.
 """
 
 import collections
+import contextlib
 import ctypes
 import os
 import pwd
@@ -18,6 +19,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -1425,3 +1427,44 @@ def processes_of(uid, comm=None):
                 comm is None or st.get('Name') == comm):
             out.append(int(d))
     return out
+
+
+def get_in_thread(d, path, out, timeout=20):
+    """d.get(path) in a thread of its own, started: (status, seconds) is
+    appended to out, or (repr of the exception, seconds)."""
+    def run():
+        t0 = time.monotonic()
+        try:
+            r = d.get(path, timeout=timeout)
+            out.append((r.status, time.monotonic() - t0))
+        except Exception as e:          # reported by the caller
+            out.append((repr(e), time.monotonic() - t0))
+    t = threading.Thread(target=run)
+    t.start()
+    return t
+
+
+@contextlib.contextmanager
+def strace_held(pids, call, delay, follow=False):
+    """strace holds each of pids (follow: and each child they make from
+    then on) on each of its `call`s for delay seconds, until the block
+    ends; what a loaded machine does to a process it leaves unscheduled
+    there.  Skip without strace."""
+    cmd = ['strace', '-qq', '-o', '/dev/null'] + (['-f'] if follow else []) \
+        + ['-e', 'trace=%s' % call, '-e',
+           'inject=%s:delay_enter=%gs' % (call, delay)]
+    for p in pids:
+        cmd += ['-p', str(p)]
+    try:
+        st = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise Skip('strace is not installed (make deps)')
+    try:
+        assert wait_until(lambda: all(
+            proc_status(p).get('TracerPid', '0') == str(st.pid)
+            for p in pids), 10.0), 'strace never attached'
+        yield pids
+    finally:
+        st.kill()
+        st.wait()

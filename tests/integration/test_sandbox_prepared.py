@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from cgijail_test import (Daemon, Skip, assert_status, fixture, helper,
                           host_int80_segfaults, is_script_uid, proc_children,
                           proc_descendants, proc_exe,
-                          proc_fds, proc_status, wait_until)
+                          proc_fds, proc_status, strace_held, wait_until)
 
 PROBES = ('getpid', 'mount', 'ptrace-attach', 'unshare-user', 'keyctl',
           'bpf', 'setuid0', 'chroot', 'af-netlink', 'af-unix', 'exec-other',
@@ -480,23 +480,8 @@ def _spawners_slow_to_let_go(d, delay):
     spawners = wait_until(lambda: len(_spawners(ex)) == 2 and
                           _spawners(ex), 5.0)
     assert spawners, d.log_tail()
-    cmd = ['strace', '-qq', '-o', '/dev/null', '-e', 'trace=close', '-e',
-           'inject=close:delay_enter=%gs' % delay]
-    for p in spawners:
-        cmd += ['-p', str(p)]
-    try:
-        st = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    except FileNotFoundError:
-        raise Skip('strace is not installed (make deps)')
-    try:
-        assert wait_until(lambda: all(
-            proc_status(p).get('TracerPid', '0') == str(st.pid)
-            for p in spawners), 10.0), 'strace never attached'
+    with strace_held(spawners, 'close', delay):
         yield spawners
-    finally:
-        st.kill()
-        st.wait()
 
 
 def test_a_child_reaped_before_its_spawner_lets_go_of_its_pipe():

@@ -9,11 +9,10 @@ lowers one student's limits and no one else's.
 """
 
 import os
-import threading
 import time
 
-from cgijail_test import (Daemon, Students, assert_status, fixture, helper,
-                          processes_of, wait_until)
+from cgijail_test import (Daemon, Students, assert_status, fixture,
+                          get_in_thread, helper, processes_of, wait_until)
 
 SLEEP_SH = ('#!/bin/sh\nprintf "Content-Type: text/plain\\n\\n"\n'
             'echo started\nexec sleep "${QUERY_STRING:-1}"\n', 0o755)
@@ -26,19 +25,6 @@ LIMITS_SH = ('#!/bin/sh\nprintf "Content-Type: text/plain\\n\\n"\n'
 def _daemon(lines):
     return Daemon({'index.html': 'main\n', 'cgi-bin/ok.sh': fixture('ok.sh')},
                   config_lines=['userdir public_html'] + lines, start=False)
-
-
-def _get_async(d, path, out, timeout=20):
-    def run():
-        t0 = time.monotonic()
-        try:
-            r = d.get(path, timeout=timeout)
-            out.append((r.status, time.monotonic() - t0))
-        except Exception as e:          # reported by the caller
-            out.append((repr(e), time.monotonic() - t0))
-    t = threading.Thread(target=run)
-    t.start()
-    return t
 
 
 def test_fork_bomb_of_one_student_leaves_the_others_served():
@@ -74,7 +60,7 @@ def test_max_scripts_caps_one_student_while_another_is_served():
         uid = s.uid(alice)
         results, threads = [], []
         for _ in range(6):
-            threads.append(_get_async(d, '/~%s/cgi-bin/sleep.sh?0.6' %
+            threads.append(get_in_thread(d, '/~%s/cgi-bin/sleep.sh?0.6' %
                                       alice, results))
         peak, seen, bob_took = 0, [], None
         deadline = time.monotonic() + 6.0
