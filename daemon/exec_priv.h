@@ -36,7 +36,7 @@
 #define EXEC_PREPARED		2	/* children made ahead, per policy */
 #define EXEC_SPAWNERS		2	/* each makes one at a time */
 /* and for students' requests, with userdir */
-#define EXEC_SPAWNERS_USERDIR	2
+#define EXEC_SPAWNERS_USERDIR	4
 #define EXEC_PREP_FAILS		3	/* unused, in a row: then none are */
 /* whose a script is (exec_userdir_of()): a student's index, or these */
 #define EXEC_USER_NONE		((ssize_t)-1)	/* the document root's */

@@ -81,9 +81,14 @@ def _student_jail(lines, path):
         assert re.search(r'^status Uid:\s+%d\s+%d\s+%d\s+%d$' % (
             uid, uid, uid, uid), text, re.M), text
         assert 'cwd %s' % s.path(alice, 'cgi-bin') in text, text
-        # two daemons, two students: the same names in both
+        gid = s.gid(alice)
+        assert re.search(r'^status Gid:\s+%d\s+%d\s+%d\s+%d$' % (
+            gid, gid, gid, gid), text, re.M), text
+        # two daemons, two students: the same names and ids in both
         text = text.replace(s.path(alice), '<TREE>').replace(d.docroot,
                                                              '<ROOT>')
+        text = re.sub(r'^(status (?:Uid|Gid):).*$', r'\1 <ID>', text,
+                      flags=re.M)
         return text, _how_started(d, target)
 
 
