@@ -15,6 +15,10 @@ WORK=$(mktemp -d /tmp/cgijail-bench.XXXXXX)
 chmod 755 "$WORK"
 # process groups we started (each server runs under setsid)
 PGIDS=()
+# the student whose ~/public_html the userdir rows ask for: an account
+# made for the run (home in $WORK), removed at its end (bench_student)
+BENCH_STUDENT=cjbench$(($$ % 100000))
+BENCH_STUDENT_MADE=0
 # Debian packages of the peers, and what the run needs besides
 BENCH_PKGS=(lighttpd nginx fcgiwrap apache2 wrk gnuplot-nox python3 curl)
 
@@ -38,6 +42,8 @@ bench_stop_all() {
 # BENCH_KEEP=1 keeps the work directory (configs, logs, raw wrk output)
 bench_cleanup() {
 	bench_stop_all
+	[ "$BENCH_STUDENT_MADE" = 1 ] && { userdel "$BENCH_STUDENT" ||
+	    userdel -f "$BENCH_STUDENT"; } >/dev/null 2>&1
 	if [ "${BENCH_KEEP:-0}" = 1 ]; then
 		echo "bench: kept $WORK" >&2
 	else

@@ -35,10 +35,34 @@ bench_docroot() {
 	chown "$BENCH_USER" "$WORK/logs" "$WORK/run"
 }
 
-# cgijail with every layer, its access log on stderr as it writes it
+# a student's ~/public_html/cgi-bin with the same two hellos, for the
+# userdir rows: an account of our own, home in $WORK, its files its own
+# and readable by all (the peers run them as $BENCH_USER); without it
+# those rows have no result
+bench_student() {
+	local h=$WORK/home/$BENCH_STUDENT
+	mkdir -p "$WORK/home"
+	if getent passwd "$BENCH_STUDENT" >/dev/null ||
+	    ! useradd -M -d "$h" -s /usr/sbin/nologin "$BENCH_STUDENT" \
+	    >/dev/null 2>&1; then
+		echo "bench: no account $BENCH_STUDENT: the userdir rows" \
+		    "have no result" >&2
+		return 0
+	fi
+	BENCH_STUDENT_MADE=1
+	mkdir -p "$h/public_html/cgi-bin"
+	cp "$WORK/root/cgi-bin/hello-c" "$WORK/root/cgi-bin/hello.sh" \
+	    "$h/public_html/cgi-bin/"
+	chown -R "$BENCH_STUDENT:" "$h"
+	chmod -R go-w,a+rX "$h"
+}
+
+# cgijail with every layer, its access log on stderr as it writes it;
+# students' pages under /~NAME/ (userdir), which is one line of config
 bench_start_cgijail() {
-	bench_spawn "$WORK/logs/cgijail.log" "$CGIJAIL" -b 127.0.0.1 \
-	    -d "$WORK/root" "$1"
+	echo "userdir public_html" >"$WORK/cgijail.conf"
+	bench_spawn "$WORK/logs/cgijail.log" "$CGIJAIL" -c "$WORK/cgijail.conf" \
+	    -b 127.0.0.1 -d "$WORK/root" "$1"
 }
 
 bench_start_lighttpd() {
@@ -50,10 +74,11 @@ server.username = "$BENCH_USER"
 server.groupname = "$BENCH_USER"
 server.pid-file = "$WORK/run/lighttpd.pid"
 server.errorlog = "$WORK/logs/lighttpd-error.log"
-server.modules = ( "mod_access", "mod_cgi", "mod_accesslog" )
+server.modules = ( "mod_access", "mod_userdir", "mod_cgi", "mod_accesslog" )
 accesslog.filename = "$WORK/logs/lighttpd-access.log"
 server.max-connections = 1024
-\$HTTP["url"] =~ "^/cgi-bin/" { cgi.assign = ( "" => "" ) }
+userdir.path = "public_html"
+\$HTTP["url"] =~ "^/(~[^/]+/)?cgi-bin/" { cgi.assign = ( "" => "" ) }
 mimetype.assign = ( ".html" => "text/html",
     ".bin" => "application/octet-stream" )
 CONF
@@ -94,6 +119,11 @@ http {
 			fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
 			fastcgi_pass unix:$WORK/run/fcgiwrap.sock;
 		}
+		location ~ ^/~(?<u>[a-z0-9]+)/cgi-bin/(?<s>[^/]+)\$ {
+			include /etc/nginx/fastcgi_params;
+			fastcgi_param SCRIPT_FILENAME $WORK/home/\$u/public_html/cgi-bin/\$s;
+			fastcgi_pass unix:$WORK/run/fcgiwrap.sock;
+		}
 	}
 }
 CONF
@@ -121,6 +151,7 @@ LoadModule mime_module $m/mod_mime.so
 LoadModule alias_module $m/mod_alias.so
 LoadModule dir_module $m/mod_dir.so
 LoadModule cgid_module $m/mod_cgid.so
+LoadModule userdir_module $m/mod_userdir.so
 TypesConfig /etc/mime.types
 ErrorLog $WORK/logs/apache-error.log
 LogFormat "%h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\"" combined
@@ -137,6 +168,14 @@ DocumentRoot $WORK/root
 	Require all granted
 </Directory>
 ScriptAlias /cgi-bin/ $WORK/root/cgi-bin/
+UserDir public_html
+<Directory $WORK/home/*/public_html>
+	Require all granted
+</Directory>
+<Directory $WORK/home/*/public_html/cgi-bin>
+	Options +ExecCGI
+	SetHandler cgi-script
+</Directory>
 CONF
 	bench_spawn "$WORK/logs/apache.out" apache2 -f "$WORK/apache2.conf" \
 	    -DFOREGROUND

@@ -30,6 +30,8 @@ ROWS=(
 	"post-close1|POST 64 KiB echo, close, c=1|/cgi-bin/echo|1|1|65536|cgi1|cgi"
 	"post-ka16|POST 64 KiB echo, keep-alive, c=16|/cgi-bin/echo|16|0|65536|cgi16|cgi"
 	"env-py-close1|python3 env dump, close, c=1|/cgi-bin/env.py|1|1|0|none|cgi"
+	"student-c-close1|a student's C hello (~/public_html/cgi-bin), close, c=1|/~$BENCH_STUDENT/cgi-bin/hello-c|1|1|0|none|cgi"
+	"student-sh-close1|a student's /bin/sh hello, close, c=1|/~$BENCH_STUDENT/cgi-bin/hello.sh|1|1|0|none|cgi"
 	"static-4k-ka16|static 4 KiB, keep-alive, c=16|/4k.bin|16|0|0|lighttpd|static"
 	"static-1m-ka16|static 1 MiB, keep-alive, c=16|/1m.bin|16|0|0|lighttpd|static"
 	"static-4k-close16|static 4 KiB, close, c=16|/4k.bin|16|1|0|best|static"
@@ -68,7 +70,7 @@ bench_check() {
 	*/env.py)
 		curl -s --max-time 10 -o "$got" "$url" &&
 		    grep -q '^GATEWAY_INTERFACE=CGI/1.1' "$got" ;;
-	/cgi-bin/*)
+	/cgi-bin/* | /~*/cgi-bin/*)
 		curl -s --max-time 10 -o "$got" "$url" &&
 		    [ "$(cat "$got")" = hello ] ;;
 	*)
@@ -193,6 +195,7 @@ main() {
 	[ "$WHICH" = mem ] && { main_mem; return; }
 	bench_select
 	bench_docroot
+	bench_student
 	bench_versions
 	bench_quiet
 	t0=$SECONDS
