@@ -20,6 +20,8 @@ SHORT = {"hello-c-close1": "C hello\\nclose c=1",
          "post-close1": "POST 64 KiB\\nclose c=1",
          "post-ka16": "POST 64 KiB\\nkeep-alive c=16",
          "env-py-close1": "python3 env\\nclose c=1",
+         "student-c-close1": "student C hello\\nclose c=1",
+         "student-sh-close1": "student sh hello\\nclose c=1",
          "static-4k-ka16": "4 KiB\\nkeep-alive c=16",
          "static-1m-ka16": "1 MiB\\nkeep-alive c=16",
          "static-4k-close16": "4 KiB\\nclose c=16"}

@@ -29,17 +29,18 @@ static void
 exec_prep_log_spawners(const struct exec *ex)
 {
 	const struct sandbox	*sb = &ex->ex_sb;
-	char			 ahead[128] = "", students[128] = "", pid[16];
+	char			 pids[2][128] = { "", "" }, pid[16];
 	size_t			 i;
 
+	/* pids[0]: those that prepare ahead, pids[1]: students' */
 	for (i = 0; i < sb->sb_nspawner; i++) {
 		(void)snprintf(pid, sizeof(pid), " %d",
 		    (int)sb->sb_spawner[i].sw_pid);
-		(void)strlcat(sb->sb_spawner[i].sw_students ? students : ahead,
-		    pid, sizeof(ahead));
+		(void)strlcat(pids[sb->sb_spawner[i].sw_students != 0], pid,
+		    sizeof(pids[0]));
 	}
 	log_debug("spawners: for children prepared ahead%s; for students' "
-	    "requests%s", ahead, students[0] != '\0' ? students : " none");
+	    "requests%s", pids[0], pids[1][0] != '\0' ? pids[1] : " none");
 }
 
 void
