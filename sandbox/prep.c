@@ -934,6 +934,62 @@ sandbox_prep_start(struct sandbox *sb, size_t n, size_t nstudents,
 	return 0;
 }
 
+/*
+ * A command to spawner sw, pc filled but for its descriptors: a socket
+ * pair for the child's hello (ours with SO_PASSCRED: the kernel tells its
+ * pid, as we see it), its status pipe (our end non-blocking: a record is
+ * read only once it is there), the user namespace, the slot's cgroup
+ * files, and a student's tree and writable directory (-1: none).  Our
+ * ends go in sp; 0, or -1 with errno and nothing left open.
+ */
+static int
+prep_command(struct sandbox_spawner *sw, struct prep_cmd *pc, int userns,
+    const int *cgfds, int tree, int rw, struct sandbox_prep *sp)
+{
+	int	 sv[2], st[2], fds[PREP_CMD_FDS], on = 1, save;
+	size_t	 i, nfds = 4;
+	ssize_t	 r;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		return -1;
+	if (pipe2(st, O_CLOEXEC) == -1) {
+		save = errno;
+		(void)close(sv[0]);
+		(void)close(sv[1]);
+		errno = save;
+		return -1;
+	}
+	(void)fcntl(st[0], F_SETFL, O_NONBLOCK);
+	(void)setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
+	fds[0] = sv[1];
+	fds[1] = st[1];
+	fds[2] = st[0];
+	fds[3] = userns;
+	for (i = 0; i < LIMITS_CG_FDS; i++)
+		if (cgfds[i] != -1) {
+			pc->pc_cgmask |= 1U << i;
+			fds[nfds++] = cgfds[i];
+		}
+	if (tree != -1)
+		fds[nfds++] = tree;
+	if (rw != -1)
+		fds[nfds++] = rw;
+	pc->pc_nfds = (uint32_t)nfds;
+	r = prep_send(sw->sw_fd, pc, sizeof(*pc), fds, nfds);
+	save = errno;
+	(void)close(sv[1]);
+	(void)close(st[1]);
+	if (r == -1) {
+		(void)close(sv[0]);
+		(void)close(st[0]);
+		errno = save;
+		return -1;
+	}
+	sp->sp_chan = sv[0];
+	sp->sp_status = st[0];
+	return 0;
+}
+
 int
 sandbox_prep_ask(struct sandbox *sb, size_t slot, size_t policy, int script)
 {
@@ -941,9 +997,8 @@ sandbox_prep_ask(struct sandbox *sb, size_t slot, size_t policy, int script)
 	struct sandbox_prep	*sp;
 	struct sandbox_child	 ch;
 	struct prep_cmd		 pc;
-	int			 sv[2], st[2], fds[PREP_CMD_FDS], on = 1, r;
 	int			 cgfds[LIMITS_CG_FDS];
-	size_t			 i, nfds;
+	size_t			 i;
 
 	if (!sandbox_prep_policy_ok(sb, policy) || slot >= sb->sb_nslots ||
 	    sb->sb_prep[slot].sp_state != SBX_PREP_NONE ||
@@ -966,53 +1021,24 @@ sandbox_prep_ask(struct sandbox *sb, size_t slot, size_t policy, int script)
 	memset(&pc, 0, sizeof(pc));
 	if (limits_cgroup_create(sb, NULL, &ch, slot, cgfds) == -1)
 		return -1;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
-		goto fail;
-	if (pipe2(st, O_CLOEXEC) == -1) {
-		(void)close(sv[0]);
-		(void)close(sv[1]);
-		goto fail;
-	}
-	/* the kernel tells its pid, as we see it, with its hello */
-	(void)setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
 	pc.pc_slot = (uint32_t)slot;
 	pc.pc_policy = (uint32_t)policy;
 	pc.pc_script = script != 0;
-	fds[0] = sv[1];
-	fds[1] = st[1];
-	fds[2] = st[0];
-	fds[3] = sb->sb_userns[slot];
-	nfds = 4;
-	for (i = 0; i < LIMITS_CG_FDS; i++)
-		if (cgfds[i] != -1) {
-			pc.pc_cgmask |= 1U << i;
-			fds[nfds++] = cgfds[i];
-		}
-	pc.pc_nfds = (uint32_t)nfds;
-	r = prep_send(sw->sw_fd, &pc, sizeof(pc), fds, nfds) == -1 ? -1 : 0;
-	(void)close(sv[1]);
-	(void)close(st[1]);
-	if (r == -1) {
-		(void)close(sv[0]);
-		(void)close(st[0]);
-		goto fail;
+	if (prep_command(sw, &pc, sb->sb_userns[slot], cgfds, -1, -1,
+	    sp) == -1) {
+		(void)limits_cgroup_release(sb, &ch);
+		return -1;
 	}
-	(void)fcntl(st[0], F_SETFL, O_NONBLOCK);
-	(void)fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	(void)fcntl(sp->sp_chan, F_SETFL, O_NONBLOCK);
 	sw->sw_slot = (ssize_t)slot;
 	sp->sp_state = SBX_PREP_ASKED;
 	sp->sp_policy = policy;
 	sp->sp_script = script != 0;
 	sp->sp_spawner = (size_t)(sw - sb->sb_spawner);
-	sp->sp_chan = sv[0];
-	sp->sp_status = st[0];
 	sp->sp_cg_slot = ch.sch_cg_slot;
 	sp->sp_pid = -1;
 	sp->sp_pidfd = -1;
 	return 0;
-fail:
-	(void)limits_cgroup_release(sb, &ch);
-	return -1;
 }
 
 /*
@@ -1339,8 +1365,8 @@ prep_student_spawner(struct sandbox *sb, size_t policy)
  * as a spawner that does not answer, which is not used again.
  */
 static int
-prep_student_hello(struct sandbox *sb, struct sandbox_spawner *sw,
-    struct sandbox_prep *sp, struct sandbox_failure *fail)
+prep_student_hello(struct sandbox_spawner *sw, struct sandbox_prep *sp,
+    struct sandbox_failure *fail)
 {
 	struct pollfd	 pfd = { sp->sp_chan, POLLIN, 0 };
 
@@ -1372,9 +1398,7 @@ prep_student(struct sandbox *sb, const struct sandbox_spawn *ss,
 	struct sandbox_spawner	*sw;
 	struct sandbox_prep	 sp;
 	struct prep_cmd		 pc;
-	int			 sv[2], st[2], fds[PREP_CMD_FDS], on = 1, r;
 	int			 cgfds[LIMITS_CG_FDS], req[PREP_NFDS];
-	size_t			 i, nfds;
 
 	if (sb->sb_prep == NULL || ss->ss_user == NULL ||
 	    ss->ss_user < sb->sb_users ||
@@ -1393,66 +1417,31 @@ prep_student(struct sandbox *sb, const struct sandbox_spawn *ss,
 		fail->sf_errno = errno;
 		return 1;
 	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
-		fail->sf_step = SBX_STEP_CLONE;
-		fail->sf_errno = errno;
-		(void)limits_cgroup_release(sb, ch);
-		return 1;
-	}
-	if (pipe2(st, O_CLOEXEC) == -1) {
-		fail->sf_step = SBX_STEP_CLONE;
-		fail->sf_errno = errno;
-		(void)close(sv[0]);
-		(void)close(sv[1]);
-		(void)limits_cgroup_release(sb, ch);
-		return 1;
-	}
-	/* a record is read only once it is there: never a wait */
-	(void)fcntl(st[0], F_SETFL, O_NONBLOCK);
-	(void)setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
 	pc.pc_slot = (uint32_t)ss->ss_slot;
 	pc.pc_policy = (uint32_t)ss->ss_policy;
 	pc.pc_script = !ss->ss_execat;
 	pc.pc_user = (uint32_t)(ss->ss_user - sb->sb_users) + 1;
 	pc.pc_rw = ss->ss_rw != -1;
-	fds[0] = sv[1];
-	fds[1] = st[1];
-	fds[2] = st[0];
-	fds[3] = ss->ss_user->su_userns;
-	nfds = 4;
-	for (i = 0; i < LIMITS_CG_FDS; i++)
-		if (cgfds[i] != -1) {
-			pc.pc_cgmask |= 1U << i;
-			fds[nfds++] = cgfds[i];
+	if (prep_command(sw, &pc, ss->ss_user->su_userns, cgfds, ss->ss_tree,
+	    ss->ss_rw, &sp) == -1) {
+		/* nothing was made: the usual way then (a spawner gone) */
+		if (errno == EPIPE || errno == ECONNRESET) {
+			(void)close(sw->sw_fd);
+			sw->sw_fd = -1;
 		}
-	fds[nfds++] = ss->ss_tree;
-	if (ss->ss_rw != -1)
-		fds[nfds++] = ss->ss_rw;
-	pc.pc_nfds = (uint32_t)nfds;
-	r = prep_send(sw->sw_fd, &pc, sizeof(pc), fds, nfds) == -1 ? -1 : 0;
-	(void)close(sv[1]);
-	(void)close(st[1]);
-	sp.sp_chan = sv[0];
-	sp.sp_status = st[0];
-	if (r == -1) {
-		/* a spawner gone: nothing was made, the usual way then */
-		(void)close(sw->sw_fd);
-		sw->sw_fd = -1;
-		(void)close(sv[0]);
-		(void)close(st[0]);
 		(void)limits_cgroup_release(sb, ch);
 		return -1;
 	}
 	sw->sw_slot = (ssize_t)ss->ss_slot;
-	if (!prep_student_hello(sb, sw, &sp, fail)) {
+	if (!prep_student_hello(sw, &sp, fail)) {
 		/*
 		 * A child that says hello later finds nobody and ends before
 		 * any step (a zombie of ours: its pid never came, and only a
 		 * spawner that stopped answering leaves one)
 		 */
 		sw->sw_slot = -1;
-		(void)close(sv[0]);
-		(void)close(st[0]);
+		(void)close(sp.sp_chan);
+		(void)close(sp.sp_status);
 		(void)limits_cgroup_release(sb, ch);
 		return 1;
 	}
@@ -1461,16 +1450,17 @@ prep_student(struct sandbox *sb, const struct sandbox_spawn *ss,
 	req[2] = ss->ss_stderr;
 	req[3] = ss->ss_exec_fd;
 	/* a child that cannot have its request must not wait for it */
-	if (prep_send(sv[0], &prep_tx, offsetof(struct prep_req, rq_data) +
-	    prep_tx.rq_len, req, PREP_NFDS) == -1 && errno != EPIPE)
+	if (prep_send(sp.sp_chan, &prep_tx, offsetof(struct prep_req,
+	    rq_data) + prep_tx.rq_len, req, PREP_NFDS) == -1 &&
+	    errno != EPIPE)
 		(void)syscall(SYS_pidfd_send_signal, sp.sp_pidfd, SIGKILL,
 		    NULL, 0);
-	(void)close(sv[0]);
+	(void)close(sp.sp_chan);
 	ch->sch_spawned = 1;
 	ch->sch_spawner = (int)(sw - sb->sb_spawner) + 1;
 	ch->sch_pid = sp.sp_pid;
 	ch->sch_pidfd = sp.sp_pidfd;
-	ch->sch_statusfd = st[0];
+	ch->sch_statusfd = sp.sp_status;
 	return 0;
 }
 
