@@ -90,6 +90,9 @@ struct sandbox_user {
 	const char		*su_path;	/* HOME/DIR, in the table */
 	const struct config_limits *su_limits;
 	struct sandbox_rlimits	 su_rl;
+	/* the jail's passwd, then its group, naming the student too */
+	char			*su_etc;
+	size_t			 su_passwd_len, su_group_len;
 };
 
 struct sandbox_failure {

@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,56 @@
 /* the tmpfs a tree's path is made on, read-only once it is */
 #define JAIL_USER_TOP_OPTS	"size=64k,nr_inodes=256,mode=0755"
 #define JAIL_USER_TOP_FLAGS	(MS_NOSUID | MS_NODEV | MS_NOEXEC)
+/* the one a student's passwd and group are written on: a page each */
+#define JAIL_USER_ETC_OPTS	"size=8k,nr_inodes=4,mode=0755"
+
+/*
+ * The jail's passwd and group for a student's script: root and the
+ * script user, as every script's jail has them, and the student, so that
+ * id -un, whoami and getpwuid() name them; no classmate.  Home as passwd
+ * gives it (HOME/DIR less DIR), no shell.  The group is named as the
+ * host names it (here, as caps_init() names the script user's); one
+ * without a name it could hold is left out, as on a host without it.
+ */
+static int
+jail_user_etc(const struct sandbox *sb, const struct config *cfg,
+    const struct userdir_account *a, struct sandbox_user *su)
+{
+	const struct group	*gr;
+	char			 pw[USERDIR_PATH_MAX + 256], gb[256];
+	size_t			 plen = strlen(a->ua_path);
+	size_t			 dlen = strlen(cfg->cf_userdir);
+	int			 home, n, m;
+
+	/* HOME/DIR as the table has it; "/DIR" is a home of "/" */
+	home = plen > dlen + 1 ? (int)(plen - dlen - 1) : 1;
+	n = snprintf(pw, sizeof(pw), "root:x:0:0::/:/usr/sbin/nologin\n"
+	    "%s:x:%u:%u:%s:/nonexistent:/usr/sbin/nologin\n"
+	    "%s:x:%u:%u:%s:%.*s:/usr/sbin/nologin\n", sb->sb_user,
+	    (unsigned)sb->sb_uid, (unsigned)sb->sb_gid, sb->sb_user,
+	    a->ua_name, (unsigned)a->ua_uid, (unsigned)a->ua_gid, a->ua_name,
+	    home, a->ua_path);
+	gr = getgrgid(a->ua_gid);
+	if (gr != NULL && userdir_name_ok(gr->gr_name, strlen(gr->gr_name)))
+		m = snprintf(gb, sizeof(gb), "root:x:0:\n%s:x:%u:\n%s:x:%u:\n",
+		    sb->sb_group, (unsigned)sb->sb_gid, gr->gr_name,
+		    (unsigned)a->ua_gid);
+	else
+		m = snprintf(gb, sizeof(gb), "root:x:0:\n%s:x:%u:\n",
+		    sb->sb_group, (unsigned)sb->sb_gid);
+	if (n < 0 || (size_t)n >= sizeof(pw) || m < 0 ||
+	    (size_t)m >= sizeof(gb)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((su->su_etc = malloc((size_t)n + (size_t)m)) == NULL)
+		return -1;
+	memcpy(su->su_etc, pw, (size_t)n);
+	memcpy(su->su_etc + n, gb, (size_t)m);
+	su->su_passwd_len = (size_t)n;
+	su->su_group_len = (size_t)m;
+	return 0;
+}
 
 /* identities and limits: before the jail (the namespaces need /proc) */
 int
@@ -63,6 +114,11 @@ jail_user_init(struct sandbox *sb, const struct config *cfg, char *err,
 		if (limits_rlimit_set(&su->su_rl, &a->ua_limits, nproc, err,
 		    errsz) == -1)
 			return -1;
+		if (jail_user_etc(sb, cfg, a, su) == -1) {
+			snprintf(err, errsz, "userdir: %s: the jail's passwd: "
+			    "%s", a->ua_name, strerror(errno));
+			return -1;
+		}
 		if (userns_identity(su->su_uid, su->su_gid, &su->su_userns) ==
 		    -1) {
 			snprintf(err, errsz, "userdir: %s: user namespace for "
@@ -123,6 +179,7 @@ jail_user_fini(struct sandbox *sb)
 			(void)close(sb->sb_users[i].su_userns);
 		if (sb->sb_users[i].su_tree != -1)
 			(void)close(sb->sb_users[i].su_tree);
+		free(sb->sb_users[i].su_etc);
 	}
 	free(sb->sb_users);
 	sb->sb_users = NULL;
@@ -167,10 +224,49 @@ sandbox_user_clone(const struct sandbox_user *su, int rwfd, int *tree,
 }
 
 /*
- * child, after its /proc and /tmp: the document root gone (below /tmp it
- * was never put back), then the tree at its own path: below /tmp on the
- * private tmpfs, else below a small tmpfs over the path's top directory
- * (which hides whatever else the jail has there), read-only once made.
+ * child, after its /proc and /tmp: the student's passwd and group, each
+ * a file of a small tmpfs stacked over /tmp for the moment it takes to
+ * write them and bind each, read-only, over the jail's; the tmpfs is
+ * then gone from every path, and the script's /tmp is its own again.
+ */
+static int
+jail_user_child_etc(const struct sandbox_user *su)
+{
+	static const char *const src[2] = { "/tmp/passwd", "/tmp/group" };
+	static const char *const dst[2] = { "/etc/passwd", "/etc/group" };
+	const char	*text[2] = { su->su_etc,
+			    su->su_etc + su->su_passwd_len };
+	const size_t	 len[2] = { su->su_passwd_len, su->su_group_len };
+	ssize_t		 w;
+	int		 fd, i;
+
+	if (mount("cgijail", "/tmp", "tmpfs", JAIL_USER_TOP_FLAGS,
+	    JAIL_USER_ETC_OPTS) == -1)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		if ((fd = (int)syscall(SYS_openat, AT_FDCWD, src[i], O_WRONLY |
+		    O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)) == -1)
+			return -1;
+		w = syscall(SYS_write, fd, text[i], len[i]);
+		(void)syscall(SYS_close, fd);
+		if (w != (ssize_t)len[i]) {
+			errno = w == -1 ? errno : ENOSPC;
+			return -1;
+		}
+		if (mount(src[i], dst[i], NULL, MS_BIND, NULL) == -1 ||
+		    mount(NULL, dst[i], NULL, MS_REMOUNT | MS_BIND | MS_RDONLY |
+		    JAIL_USER_TOP_FLAGS, NULL) == -1)
+			return -1;
+	}
+	return umount2("/tmp", MNT_DETACH);
+}
+
+/*
+ * child, after its /proc and /tmp: its passwd and group; the document
+ * root gone (below /tmp it was never put back); then the tree at its own
+ * path: below /tmp on the private tmpfs, else below a small tmpfs over
+ * the path's top directory (which hides whatever else the jail has
+ * there), read-only once made.
  */
 int
 jail_user_child_tree(const struct sandbox *sb, const struct sandbox_spawn *ss,
@@ -179,8 +275,9 @@ jail_user_child_tree(const struct sandbox *sb, const struct sandbox_spawn *ss,
 	const char	*path = ss->ss_user->su_path;
 	char		 top[PATH_MAX];
 
-	if (!sb->sb_docroot_under_tmp && umount2(sb->sb_docroot,
-	    MNT_DETACH) == -1)
+	if (jail_user_child_etc(ss->ss_user) == -1 ||
+	    (!sb->sb_docroot_under_tmp && umount2(sb->sb_docroot,
+	    MNT_DETACH) == -1))
 		return -1;
 	if (jail_under_tmp(path))
 		return jail_child_mkpath(path, 1) == -1 ? -1 :

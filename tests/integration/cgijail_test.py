@@ -1328,10 +1328,11 @@ class Students:
             cls._run(['userdel', '-f', name])
 
     def add(self, tag, public=True, system=False, home_mode=0o711,
-            dir_mode=0o755, via_link=False):
+            dir_mode=0o755, via_link=False, group=None):
         """A new account 'cjt' + tag + a random suffix; its name.
         via_link: its home is named through an absolute symlink (as
-        /home -> /srv/home is)."""
+        /home -> /srv/home is).  group: an existing group as its
+        primary one, instead of a group of its own."""
         name = '%s%s%04x' % (self.PREFIX, tag, random.randrange(1 << 16))
         home = os.path.join(self.base, name)
         if via_link:
@@ -1345,6 +1346,8 @@ class Students:
                 '-c', self.GECOS % os.getpid()]
         if system:
             argv.append('-r')
+        if group is not None:
+            argv += ['-N', '-g', group]
         p = self._run(argv + [name])
         if p.returncode != 0:
             raise DaemonError('useradd %s: %s' % (name, p.stderr.strip()))

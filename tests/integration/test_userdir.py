@@ -10,8 +10,10 @@ owned by another user or writable by its group is refused (403, the
 reason in the log); root, nobody, a system account, an unknown name, an
 account without the directory and one whose directory is unsafe all
 get the same 404; the main site runs as before; a script's stderr lines
-name the student and the request id.  Accounts are made with useradd in
-a temporary directory and removed afterwards (cgijail_test.Students).
+name the student and the request id; the jail's passwd and group name
+the student (id -un works) and no classmate.  Accounts are made with
+useradd in a temporary directory and removed afterwards
+(cgijail_test.Students).
 """
 
 import os
@@ -291,6 +293,74 @@ def test_main_document_root_scripts_run_as_before():
         assert kv['root'] == d.docroot, kv
         r = d.get('/secret.txt')
         assert r.body == b'MAIN-DOCROOT-SECRET\n', r
+
+
+NAMES_SH = ('#!/bin/sh\nprintf "Content-Type: text/plain\\n\\n"\n'
+            'echo "user=$(id -un)"\necho "group=$(id -gn)"\n'
+            'echo "whoami=$(whoami)"\n'
+            'echo "py=$(python3 -c \'import os, pwd; p = pwd.getpwuid('
+            'os.getuid()); print(p.pw_name, p.pw_dir, p.pw_shell)\')"\n'
+            'echo "passwd=$(cut -d: -f1,3,4 /etc/passwd | tr \'\\n\' \' \')"\n'
+            'echo "groups=$(cut -d: -f1,3 /etc/group | tr \'\\n\' \' \')"\n'
+            'echo "tmp=$(ls -A /tmp | tr \'\\n\' \' \')"\n'
+            'echo names-done >&2\n', 0o755)
+
+
+def _names(d, target):
+    """What NAMES_SH at target says, once its stderr is all logged:
+    only its last line (no "cannot find name for user ID")."""
+    r = d.get(target)
+    assert_status(r, 200)
+    rid = rid_of(d, target)
+    assert d.wait_log(r'cgi\[%d\] .*: names-done$' % rid, 5), d.log_tail()
+    said = [ln for ln in d.log().splitlines()
+            if re.search(r'front rid=%d .*cgi\[%d\] ' % (rid, rid), ln)]
+    assert len(said) == 1, said
+    return _kv(r.body)
+
+
+def _named(extra):
+    with Students() as s, _daemon(extra, files={'cgi-bin/names.sh':
+                                                NAMES_SH}) as d:
+        alice, bob = _two(s)
+        carol = s.add('carol', group='users')
+        for who in (alice, bob, carol):
+            s.write(who, 'cgi-bin/names.sh', NAMES_SH)
+        _start(d)
+        for who, group in ((alice, alice), (bob, bob), (carol, 'users')):
+            kv = _names(d, '/~%s/cgi-bin/names.sh' % who)
+            uid, gid = s.uid(who), s.gid(who)
+            assert (kv['user'], kv['whoami'], kv['group']) == (
+                who, who, group), (who, kv)
+            assert kv['py'] == '%s %s /usr/sbin/nologin' % (
+                who, s.home(who)), (who, kv)
+            assert sorted(kv['passwd'].split()) == sorted([
+                'root:0:0', 'nobody:65534:65534',
+                '%s:%d:%d' % (who, uid, gid)]), (who, kv)
+            assert sorted(kv['groups'].split()) == sorted([
+                'root:0', 'nogroup:65534', '%s:%d' % (group, gid)]), (
+                    who, kv)
+            # nothing left in /tmp but the script's copy, as before
+            assert kv['tmp'].split() == ['.cgijail-script'], (who, kv)
+        kv = _names(d, '/cgi-bin/names.sh')
+        assert (kv['user'], kv['group']) == ('nobody', 'nogroup'), kv
+        assert kv['passwd'].split() == ['root:0:0', 'nobody:65534:65534'], kv
+        assert kv['groups'].split() == ['root:0', 'nogroup:65534'], kv
+
+
+def test_a_student_is_named_in_its_jail_and_no_classmate_is():
+    """The jail's passwd and group name the student (id -un, whoami,
+    python's pwd, with the home passwd gives it) beside root and the
+    script user, and no other student; a primary group shared by the
+    class is named as the host names it.  The main root's scripts see
+    the two ids they always did.  Children made by a spawner."""
+    _named([])
+
+
+def test_a_student_is_named_in_a_jail_the_executor_makes_too():
+    """The same, each child a copy of the executor (max-scripts 1: no
+    spawners)."""
+    _named(['max-scripts 1'])
 
 
 def test_stderr_lines_name_the_student_and_the_request():
