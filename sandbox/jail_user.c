@@ -47,19 +47,25 @@ jail_user_etc(const struct sandbox *sb, const struct config *cfg,
     const struct userdir_account *a, struct sandbox_user *su)
 {
 	const struct group	*gr;
+	const char		*hp = a->ua_path;
 	char			 pw[USERDIR_PATH_MAX + 256], gb[256];
 	size_t			 plen = strlen(a->ua_path);
 	size_t			 dlen = strlen(cfg->cf_userdir);
 	int			 home, n, m;
 
-	/* HOME/DIR as the table has it; "/DIR" is a home of "/" */
+	/* HOME/DIR as the table has it; "/DIR" is a home of "/"; a home
+	 * with a ':' (which a passwd file cannot hold) is none */
 	home = plen > dlen + 1 ? (int)(plen - dlen - 1) : 1;
+	if (memchr(a->ua_path, ':', (size_t)home) != NULL) {
+		hp = "/nonexistent";
+		home = (int)strlen(hp);
+	}
 	n = snprintf(pw, sizeof(pw), "root:x:0:0::/:/usr/sbin/nologin\n"
 	    "%s:x:%u:%u:%s:/nonexistent:/usr/sbin/nologin\n"
 	    "%s:x:%u:%u:%s:%.*s:/usr/sbin/nologin\n", sb->sb_user,
 	    (unsigned)sb->sb_uid, (unsigned)sb->sb_gid, sb->sb_user,
 	    a->ua_name, (unsigned)a->ua_uid, (unsigned)a->ua_gid, a->ua_name,
-	    home, a->ua_path);
+	    home, hp);
 	gr = getgrgid(a->ua_gid);
 	if (gr != NULL && userdir_name_ok(gr->gr_name, strlen(gr->gr_name)))
 		m = snprintf(gb, sizeof(gb), "root:x:0:\n%s:x:%u:\n%s:x:%u:\n",
