@@ -97,6 +97,7 @@ struct exec {
 	int			 ex_parent;
 	uint32_t		 ex_parent_events;
 	int			 ex_tick;
+	int			 ex_sweeping;	/* spawners to reap: ticks on */
 	int			 ex_front_gone;
 	int			 ex_stopping;
 	int			 ex_in_queue_run;

@@ -21,6 +21,8 @@ exec_tick_arm(struct exec *ex, int on)
 {
 	struct itimerspec	its;
 
+	/* each second also while a retired spawner is still to reap */
+	on = on || ex->ex_sweeping;
 	memset(&its, 0, sizeof(its));
 	if (on) {
 		its.it_value.tv_sec = 1;
@@ -113,6 +115,10 @@ exec_queue_expire(struct exec *ex)
 
 	if (read(ex->ex_tick, &ticks, sizeof(ticks)) != sizeof(ticks))
 		return;
+	if (ex->ex_sweeping && sandbox_prep_sweep(&ex->ex_sb) == 0) {
+		ex->ex_sweeping = 0;
+		exec_tick_arm(ex, ex->ex_qlen > 0);
+	}
 	while (i < ex->ex_qlen) {
 		q = ex->ex_queue[i];
 		us = exec_usec_since(&q->eq_since);

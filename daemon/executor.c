@@ -500,6 +500,10 @@ exec_loop(struct exec *ex)
 		if (ex->ex_front_gone)
 			exec_finish(ex, "the front stopped reading");
 		exec_prep_refill(ex);
+		if (!ex->ex_sweeping && sandbox_prep_retired(&ex->ex_sb) > 0) {
+			ex->ex_sweeping = 1;
+			exec_tick_arm(ex, 1);
+		}
 		exec_watch_log(ex);
 		exec_metrics_flush(ex);
 	}

@@ -187,6 +187,10 @@ struct sandbox_spawner {
 	ssize_t			 sw_slot;	/* whose child it makes, or -1 */
 	size_t			 sw_policy;	/* the one its children run */
 	int			 sw_students;	/* for students' requests only */
+	/* gone or given up: to reap, with the channel of a child it may
+	 * still make for the request it did not answer in time (or -1) */
+	int			 sw_retired;
+	int			 sw_late;
 };
 
 struct sandbox_spawn {
@@ -306,6 +310,13 @@ enum sandbox_prep_state sandbox_prep_state(const struct sandbox *,
 	    size_t slot, size_t *policy, int *script);
 /* the slot is needed otherwise: its child is killed and reaped */
 void	sandbox_prep_discard(struct sandbox *, size_t slot);
+/*
+ * Spawners gone or given up (one that did not answer a student's request
+ * in time) and what they made late: how many are still to reap; each
+ * call reaps what has ended, without waiting.  Call while it says > 0.
+ */
+int	sandbox_prep_retired(const struct sandbox *);
+int	sandbox_prep_sweep(struct sandbox *);
 /* at the executor's end: the spawners and every waiting child go */
 void	sandbox_prep_stop(struct sandbox *);
 /* kill the whole pid namespace of a child (SIGKILL to its pid 1) */

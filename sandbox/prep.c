@@ -854,6 +854,8 @@ prep_fork(struct sandbox *sb, struct sandbox_spawner *sw, size_t policy)
 	sw->sw_pid = pid;
 	sw->sw_slot = -1;
 	sw->sw_policy = policy;
+	sw->sw_retired = 0;
+	sw->sw_late = -1;
 	return 0;
 }
 
@@ -1099,7 +1101,8 @@ prep_read_hello(struct sandbox_prep *sp)
 	ssize_t			 n;
 
 	prep_msg(&msg, &iov, cm.buf, sizeof(cm.buf));
-	if ((n = recvmsg(sp->sp_chan, &msg, MSG_CMSG_CLOEXEC)) == -1)
+	if ((n = recvmsg(sp->sp_chan, &msg, MSG_CMSG_CLOEXEC |
+	    MSG_DONTWAIT)) == -1)
 		return errno == EAGAIN || errno == EINTR ? 0 : -1;
 	for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c))
 		if (c->cmsg_level == SOL_SOCKET &&
@@ -1358,6 +1361,15 @@ prep_student_spawner(struct sandbox *sb, size_t policy)
 	return NULL;
 }
 
+/* a spawner used no more: it ends on its channel's EOF, to be reaped */
+static void
+prep_retire(struct sandbox_spawner *sw)
+{
+	(void)close(sw->sw_fd);
+	sw->sw_fd = -1;
+	sw->sw_retired = 1;
+}
+
 /*
  * The child's hello (it comes before any step, as root: nobody can stop
  * it before that), within PREP_HELLO_MS: 1, else 0 with *fail filled
@@ -1376,8 +1388,7 @@ prep_student_hello(struct sandbox_spawner *sw, struct sandbox_prep *sp,
 	if (fail->sf_step == SBX_STEP_NONE) {
 		fail->sf_step = SBX_STEP_CLONE;
 		fail->sf_errno = ETIMEDOUT;
-		(void)close(sw->sw_fd);
-		sw->sw_fd = -1;
+		prep_retire(sw);
 	}
 	return 0;
 }
@@ -1425,22 +1436,23 @@ prep_student(struct sandbox *sb, const struct sandbox_spawn *ss,
 	if (prep_command(sw, &pc, ss->ss_user->su_userns, cgfds, ss->ss_tree,
 	    ss->ss_rw, &sp) == -1) {
 		/* nothing was made: the usual way then (a spawner gone) */
-		if (errno == EPIPE || errno == ECONNRESET) {
-			(void)close(sw->sw_fd);
-			sw->sw_fd = -1;
-		}
+		if (errno == EPIPE || errno == ECONNRESET)
+			prep_retire(sw);
 		(void)limits_cgroup_release(sb, ch);
 		return -1;
 	}
 	sw->sw_slot = (ssize_t)ss->ss_slot;
 	if (!prep_student_hello(sw, &sp, fail)) {
 		/*
-		 * A child that says hello later finds nobody and ends before
-		 * any step (a zombie of ours: its pid never came, and only a
-		 * spawner that stopped answering leaves one)
+		 * A child that says hello later is ours to reap, its pid
+		 * unknown until then: the spawner that did not answer keeps
+		 * its channel (sandbox_prep_sweep())
 		 */
 		sw->sw_slot = -1;
-		(void)close(sp.sp_chan);
+		if (sw->sw_retired && sw->sw_late == -1)
+			sw->sw_late = sp.sp_chan;
+		else
+			(void)close(sp.sp_chan);
 		(void)close(sp.sp_status);
 		(void)limits_cgroup_release(sb, ch);
 		return 1;
@@ -1472,6 +1484,57 @@ sandbox_spawner_done(struct sandbox *sb, struct sandbox_child *ch)
 	ch->sch_spawner = 0;
 }
 
+int
+sandbox_prep_retired(const struct sandbox *sb)
+{
+	size_t	 i;
+	int	 n = 0;
+
+	for (i = 0; i < sb->sb_nspawner; i++)
+		n += sb->sb_spawner[i].sw_retired != 0;
+	return n;
+}
+
+/*
+ * A late child's hello names it (its pid cannot be another's meanwhile:
+ * nobody but us reaps it): killed and reaped.  Its channel at EOF says
+ * none will come.  Then the spawner, once it has read its own EOF.
+ */
+int
+sandbox_prep_sweep(struct sandbox *sb)
+{
+	struct sandbox_spawner	*sw;
+	struct sandbox_prep	 sp;
+	size_t			 i;
+	pid_t			 w;
+	int			 r;
+
+	for (i = 0; i < sb->sb_nspawner; i++) {
+		sw = &sb->sb_spawner[i];
+		if (!sw->sw_retired)
+			continue;
+		if (sw->sw_late != -1) {
+			memset(&sp, 0, sizeof(sp));
+			sp.sp_chan = sw->sw_late;
+			if ((r = prep_read_hello(&sp)) == 1) {
+				(void)syscall(SYS_pidfd_send_signal,
+				    sp.sp_pidfd, SIGKILL, NULL, 0);
+				(void)syscall(SYS_waitid, P_PIDFD, sp.sp_pidfd,
+				    NULL, WEXITED, NULL);
+				(void)close(sp.sp_pidfd);
+			}
+			if (r == 0)
+				continue;
+			(void)close(sw->sw_late);
+			sw->sw_late = -1;
+		}
+		w = waitpid(sw->sw_pid, NULL, WNOHANG);
+		if (w == sw->sw_pid || (w == -1 && errno == ECHILD))
+			sw->sw_retired = 0;
+	}
+	return sandbox_prep_retired(sb);
+}
+
 void
 sandbox_prep_stop(struct sandbox *sb)
 {
@@ -1485,11 +1548,16 @@ sandbox_prep_stop(struct sandbox *sb)
 	for (i = 0; sb->sb_prep != NULL && i < sb->sb_nslots; i++)
 		if (sb->sb_prep[i].sp_state != SBX_PREP_NONE)
 			sandbox_prep_discard(sb, i);
-	for (i = 0; i < sb->sb_nspawner; i++)
+	for (i = 0; i < sb->sb_nspawner; i++) {
 		if (sb->sb_spawner[i].sw_fd != -1) {
 			(void)close(sb->sb_spawner[i].sw_fd);
 			sb->sb_spawner[i].sw_fd = -1;
 		}
+		if (sb->sb_spawner[i].sw_late != -1) {
+			(void)close(sb->sb_spawner[i].sw_late);
+			sb->sb_spawner[i].sw_late = -1;
+		}
+	}
 	free(sb->sb_spawner);
 	sb->sb_spawner = NULL;
 	sb->sb_nspawner = 0;

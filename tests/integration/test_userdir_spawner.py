@@ -12,18 +12,22 @@ each child before its exec (so that the stop lands there, between its
 identity and its exec), stalls nobody else.  The document root's scripts
 and another student's are answered at once meanwhile, the student's own
 requests end (their start timer, or their timeout, never a hang), and
-once the student stops, their scripts are made by a spawner again.
+once the student stops, their scripts are made by a spawner again.  A
+spawner that does not answer in time leaves no zombie: neither itself
+nor the child it makes late.
 """
 
 import contextlib
+import os
 import re
+import signal
 import subprocess
 import sys
 import time
 
 from cgijail_test import (Daemon, Students, assert_status, fixture,
-                          get_in_thread, helper, processes_of, rid_of,
-                          strace_held, wait_until)
+                          get_in_thread, helper, proc_children, proc_comm,
+                          processes_of, rid_of, strace_held, wait_until)
 
 OK_SH = ('#!/bin/sh\nprintf "Content-Type: text/plain\\n\\nok"\n', 0o755)
 ID_SH = ('#!/bin/sh\nprintf "Content-Type: text/plain\\n\\n"\n'
@@ -229,3 +233,55 @@ def test_a_student_who_stops_their_own_children_stalls_nobody_else():
         assert r.body == b'ok', r
         assert _how_started(d, '/~%s/cgi-bin/ok.sh?after' % alice) == \
             ', made by a spawner', d.log_tail()
+
+
+def _zombies_of(pid):
+    """Children of pid that have ended and are not reaped."""
+    out = []
+    for k in proc_children(pid):
+        try:
+            with open('/proc/%d/stat' % k) as f:
+                if f.read().rsplit(')', 1)[1].split()[0] == 'Z':
+                    out.append(k)
+        except OSError:
+            pass
+    return out
+
+
+def test_a_spawner_that_does_not_answer_in_time_leaves_no_zombie():
+    """A spawner for students that does not answer within 2 s (here
+    stopped by root: on a machine that overloaded it is not scheduled)
+    is used no more, and its request fails; once it runs again, the
+    child it then makes for that request finds nobody and ends, and so
+    does the spawner: the executor reaps both, nothing is left behind."""
+    with Students() as s, _daemon() as d:
+        alice = s.add('alice')
+        s.write(alice, 'cgi-bin/ok.sh', OK_SH)
+        d.start()
+        target = '/~%s/cgi-bin/ok.sh' % alice
+        assert_status(d.get(target + '?before'), 200)
+        ex = d.wait_pids()['executor']
+        spawners = _student_spawners(d)
+        assert not _zombies_of(ex), _zombies_of(ex)
+        for p in spawners:
+            os.kill(p, signal.SIGSTOP)
+        try:
+            r = d.get(target + '?stopped', timeout=10)
+            assert_status(r, 500)
+        finally:
+            for p in spawners:
+                os.kill(p, signal.SIGCONT)
+        # the one that did not answer: retired; its late child and then
+        # itself end, and are reaped
+        def swept():
+            zombies = _zombies_of(ex)
+            alive = [p for p in spawners if proc_comm(p) and
+                     p not in zombies]
+            return not zombies and len(alive) == len(spawners) - 1
+        assert wait_until(swept, 6.0), (_zombies_of(ex), [
+            proc_comm(p) for p in spawners], d.log_tail())
+        # the others go on making alice's children
+        r = d.get(target + '?after')
+        assert_status(r, 200)
+        assert _how_started(d, target + '?after') == ', made by a spawner', \
+            d.log_tail()
