@@ -65,6 +65,28 @@ exec_prep_init(struct exec *ex)
 }
 
 /*
+ * Each second while a spawner is retired (sandbox_prep_sweep()): what
+ * has ended is reaped, and each spawner reaped is replaced.
+ */
+void
+exec_prep_sweep(struct exec *ex)
+{
+	struct sandbox	*sb = &ex->ex_sb;
+	uint64_t	 before = sb->sb_spawners_replaced;
+
+	if (sandbox_prep_sweep(sb) == 0) {
+		ex->ex_sweeping = 0;
+		exec_tick_arm(ex, ex->ex_qlen > 0);
+	}
+	if (sb->sb_spawners_replaced != before) {
+		log_info("replaced %llu spawner(s) that ended or stopped "
+		    "answering",
+		    (unsigned long long)(sb->sb_spawners_replaced - before));
+		exec_prep_log_spawners(ex);
+	}
+}
+
+/*
  * Out of the epoll set before anything may close it: epoll watches the
  * file, and a student's child may hold a copy of it for a moment.
  */

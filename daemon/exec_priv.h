@@ -175,6 +175,7 @@ void		exec_metrics_send(struct exec *);
 /* exec_prep.c: children made before their request (sandbox/prep.c) */
 void		exec_prep_init(struct exec *);
 void		exec_prep_refill(struct exec *);
+void		exec_prep_sweep(struct exec *);
 void		exec_prep_event(struct exec *, size_t slot);
 void		exec_prep_spawned(struct exec *, size_t slot, int taken);
 void		exec_prep_unwatch(struct exec *, size_t slot);

@@ -115,10 +115,8 @@ exec_queue_expire(struct exec *ex)
 
 	if (read(ex->ex_tick, &ticks, sizeof(ticks)) != sizeof(ticks))
 		return;
-	if (ex->ex_sweeping && sandbox_prep_sweep(&ex->ex_sb) == 0) {
-		ex->ex_sweeping = 0;
-		exec_tick_arm(ex, ex->ex_qlen > 0);
-	}
+	if (ex->ex_sweeping)
+		exec_prep_sweep(ex);
 	while (i < ex->ex_qlen) {
 		q = ex->ex_queue[i];
 		us = exec_usec_since(&q->eq_since);

@@ -150,6 +150,7 @@ struct sandbox {
 	struct sandbox_prep	*sb_prep;		/* sb_nslots */
 	struct sandbox_spawner	*sb_spawner;
 	size_t			 sb_nspawner;
+	uint64_t		 sb_spawners_replaced;	/* sweep's count */
 	/* whose spawners make a policy's children: the first one alike */
 	size_t			 sb_prep_owner[SANDBOX_POLICY_MAX];
 	uint32_t		 sb_prep_policies;	/* bit i: may */
@@ -313,7 +314,9 @@ void	sandbox_prep_discard(struct sandbox *, size_t slot);
 /*
  * Spawners gone or given up (one that did not answer a student's request
  * in time) and what they made late: how many are still to reap; each
- * call reaps what has ended, without waiting.  Call while it says > 0.
+ * call reaps what has ended, without waiting, and forks a spawner in
+ * the place of each one reaped (sb_spawners_replaced counts them).
+ * Call while it says > 0.
  */
 int	sandbox_prep_retired(const struct sandbox *);
 int	sandbox_prep_sweep(struct sandbox *);

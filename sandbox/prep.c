@@ -1498,7 +1498,8 @@ sandbox_prep_retired(const struct sandbox *sb)
 /*
  * A late child's hello names it (its pid cannot be another's meanwhile:
  * nobody but us reaps it): killed and reaped.  Its channel at EOF says
- * none will come.  Then the spawner, once it has read its own EOF.
+ * none will come.  Then the spawner, once it has read its own EOF, and
+ * a new one forked in its place, as at the start.
  */
 int
 sandbox_prep_sweep(struct sandbox *sb)
@@ -1507,7 +1508,7 @@ sandbox_prep_sweep(struct sandbox *sb)
 	struct sandbox_prep	 sp;
 	size_t			 i;
 	pid_t			 w;
-	int			 r;
+	int			 r, students;
 
 	for (i = 0; i < sb->sb_nspawner; i++) {
 		sw = &sb->sb_spawner[i];
@@ -1529,8 +1530,16 @@ sandbox_prep_sweep(struct sandbox *sb)
 			sw->sw_late = -1;
 		}
 		w = waitpid(sw->sw_pid, NULL, WNOHANG);
-		if (w == sw->sw_pid || (w == -1 && errno == ECHILD))
-			sw->sw_retired = 0;
+		if (w != sw->sw_pid && (w != -1 || errno != ECHILD))
+			continue;
+		/* in its place, another (if none can be made, one fewer) */
+		sw->sw_retired = 0;
+		sw->sw_pid = -1;
+		students = sw->sw_students;
+		if (prep_fork(sb, sw, sw->sw_policy) == 0) {
+			sw->sw_students = students;
+			sb->sb_spawners_replaced++;
+		}
 	}
 	return sandbox_prep_retired(sb);
 }

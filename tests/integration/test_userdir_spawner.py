@@ -13,8 +13,8 @@ identity and its exec), stalls nobody else.  The document root's scripts
 and another student's are answered at once meanwhile, the student's own
 requests end (their start timer, or their timeout, never a hang), and
 once the student stops, their scripts are made by a spawner again.  A
-spawner that does not answer in time leaves no zombie: neither itself
-nor the child it makes late.
+spawner that does not answer in time leaves no zombie, neither itself
+nor the child it makes late, and is replaced.
 """
 
 import contextlib
@@ -252,8 +252,9 @@ def test_a_spawner_that_does_not_answer_in_time_leaves_no_zombie():
     """A spawner for students that does not answer within 2 s (here
     stopped by root: on a machine that overloaded it is not scheduled)
     is used no more, and its request fails; once it runs again, the
-    child it then makes for that request finds nobody and ends, and so
-    does the spawner: the executor reaps both, nothing is left behind."""
+    child it then makes for that request is killed, and the spawner
+    ends: the executor reaps both, nothing is left behind, and forks a
+    spawner in its place."""
     with Students() as s, _daemon() as d:
         alice = s.add('alice')
         s.write(alice, 'cgi-bin/ok.sh', OK_SH)
@@ -272,7 +273,7 @@ def test_a_spawner_that_does_not_answer_in_time_leaves_no_zombie():
             for p in spawners:
                 os.kill(p, signal.SIGCONT)
         # the one that did not answer: retired; its late child and then
-        # itself end, and are reaped
+        # itself end, and are reaped; another is forked in its place
         def swept():
             zombies = _zombies_of(ex)
             alive = [p for p in spawners if proc_comm(p) and
@@ -280,7 +281,19 @@ def test_a_spawner_that_does_not_answer_in_time_leaves_no_zombie():
             return not zombies and len(alive) == len(spawners) - 1
         assert wait_until(swept, 6.0), (_zombies_of(ex), [
             proc_comm(p) for p in spawners], d.log_tail())
-        # the others go on making alice's children
+        assert d.wait_log(r'executor .*replaced 1 spawner\(s\) that ended '
+                          r'or stopped answering', 3.0), d.log_tail()
+        now = wait_until(lambda: [
+            [int(p) for p in m.split()] for m in re.findall(
+                r"for students' requests((?: \d+)+)", d.log())][1:], 3.0)
+        assert now, d.log_tail()
+        now = now[-1]
+        assert len(now) == len(spawners) and \
+            len(set(now) - set(spawners)) == 1, (spawners, now)
+        new = (set(now) - set(spawners)).pop()
+        assert proc_comm(new) == 'cgijail-spawn' and new in \
+            proc_children(ex), (new, proc_children(ex))
+        # the others, and the new one, go on making alice's children
         r = d.get(target + '?after')
         assert_status(r, 200)
         assert _how_started(d, target + '?after') == ', made by a spawner', \
