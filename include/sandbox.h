@@ -171,6 +171,7 @@ struct sandbox_prep {
 	size_t			 sp_policy;
 	int			 sp_script;	/* for a script, not a program */
 	size_t			 sp_spawner;
+	pid_t			 sp_spawner_pid; /* not one in its place */
 	int			 sp_chan;	/* its hello, then its request */
 	int			 sp_status;	/* as sch_statusfd */
 	pid_t			 sp_pid;
@@ -227,6 +228,7 @@ struct sandbox_child {
 	int		 sch_spawned;	/* a spawner made it for it */
 	/* 1 + the spawner that sleeps on it until its exec, or 0 */
 	int		 sch_spawner;
+	pid_t		 sch_spawner_pid; /* that one, not one in its place */
 	pid_t		 sch_pid;
 	int		 sch_pidfd;	/* closed by sandbox_release() */
 	int		 sch_statusfd;	/* a failure record, or EOF at exec */

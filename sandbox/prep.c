@@ -859,6 +859,18 @@ prep_fork(struct sandbox *sb, struct sandbox_spawner *sw, size_t policy)
 	return 0;
 }
 
+/*
+ * A spawner used no more: it ends on its channel's EOF (or has ended:
+ * its channel broke), to be reaped and replaced (sandbox_prep_sweep())
+ */
+static void
+prep_retire(struct sandbox_spawner *sw)
+{
+	(void)close(sw->sw_fd);
+	sw->sw_fd = -1;
+	sw->sw_retired = 1;
+}
+
 /* the same filters, whole and split: one policy's spawners serve both */
 static int
 prep_alike(const struct filter_prog *a, const struct filter_prog *b)
@@ -999,7 +1011,7 @@ sandbox_prep_ask(struct sandbox *sb, size_t slot, size_t policy, int script)
 	struct sandbox_prep	*sp;
 	struct sandbox_child	 ch;
 	struct prep_cmd		 pc;
-	int			 cgfds[LIMITS_CG_FDS];
+	int			 cgfds[LIMITS_CG_FDS], save;
 	size_t			 i;
 
 	if (!sandbox_prep_policy_ok(sb, policy) || slot >= sb->sb_nslots ||
@@ -1028,7 +1040,11 @@ sandbox_prep_ask(struct sandbox *sb, size_t slot, size_t policy, int script)
 	pc.pc_script = script != 0;
 	if (prep_command(sw, &pc, sb->sb_userns[slot], cgfds, -1, -1,
 	    sp) == -1) {
+		save = errno;
+		if (errno == EPIPE || errno == ECONNRESET)
+			prep_retire(sw);
 		(void)limits_cgroup_release(sb, &ch);
+		errno = save;
 		return -1;
 	}
 	(void)fcntl(sp->sp_chan, F_SETFL, O_NONBLOCK);
@@ -1037,6 +1053,7 @@ sandbox_prep_ask(struct sandbox *sb, size_t slot, size_t policy, int script)
 	sp->sp_policy = policy;
 	sp->sp_script = script != 0;
 	sp->sp_spawner = (size_t)(sw - sb->sb_spawner);
+	sp->sp_spawner_pid = sw->sw_pid;
 	sp->sp_cg_slot = ch.sch_cg_slot;
 	sp->sp_pid = -1;
 	sp->sp_pidfd = -1;
@@ -1055,7 +1072,7 @@ prep_release_spawner(struct sandbox *sb, struct sandbox_prep *sp)
 	if (sp->sp_spawner >= sb->sb_nspawner)
 		return;		/* the spawners are stopped */
 	sw = &sb->sb_spawner[sp->sp_spawner];
-	if (sw->sw_slot == sp - sb->sb_prep)
+	if (sw->sw_pid == sp->sp_spawner_pid && sw->sw_slot == sp - sb->sb_prep)
 		sw->sw_slot = -1;
 }
 
@@ -1264,13 +1281,37 @@ prep_pack(const struct sandbox_spawn *ss)
 	return 0;
 }
 
+/*
+ * The spawner that made sp's child is there still (not one in its place,
+ * nor ended: its channel hung up, it is retired now)?
+ */
+static int
+prep_spawner_there(struct sandbox *sb, const struct sandbox_prep *sp)
+{
+	struct sandbox_spawner	*sw;
+	struct pollfd		 pfd;
+
+	if (sp->sp_spawner >= sb->sb_nspawner)
+		return 0;
+	sw = &sb->sb_spawner[sp->sp_spawner];
+	if (sw->sw_fd == -1 || sw->sw_pid != sp->sp_spawner_pid)
+		return 0;
+	pfd.fd = sw->sw_fd;
+	pfd.events = 0;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR))) {
+		prep_retire(sw);
+		return 0;
+	}
+	return 1;
+}
+
 /* the order for a script's copy, to the spawner of the slot's child */
 static int
 prep_order_copy(struct sandbox *sb, const struct sandbox_prep *sp,
     const struct sandbox_spawn *ss)
 {
-	if (sp->sp_spawner >= sb->sb_nspawner ||
-	    sb->sb_spawner[sp->sp_spawner].sw_fd == -1) {
+	if (!prep_spawner_there(sb, sp)) {
 		errno = ESRCH;
 		return -1;
 	}
@@ -1279,8 +1320,13 @@ prep_order_copy(struct sandbox *sb, const struct sandbox_prep *sp,
 	prep_copy_tx.cp_slot = (uint32_t)ss->ss_slot;
 	(void)strlcpy(prep_copy_tx.cp_script, ss->ss_script,
 	    sizeof(prep_copy_tx.cp_script));
-	return prep_send(sb->sb_spawner[sp->sp_spawner].sw_fd, &prep_copy_tx,
-	    sizeof(prep_copy_tx), &ss->ss_exec_fd, 1) == -1 ? -1 : 0;
+	if (prep_send(sb->sb_spawner[sp->sp_spawner].sw_fd, &prep_copy_tx,
+	    sizeof(prep_copy_tx), &ss->ss_exec_fd, 1) == -1) {
+		if (errno == EPIPE || errno == ECONNRESET)
+			prep_retire(&sb->sb_spawner[sp->sp_spawner]);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -1308,8 +1354,10 @@ prep_take(struct sandbox *sb, const struct sandbox_spawn *ss,
 	    (ss->ss_path == NULL || ss->ss_script == NULL ||
 	    strlen(ss->ss_script) >= sizeof(prep_copy_tx.cp_script))) ||
 	    sp->sp_policy != ss->ss_policy ||
+	    (sp->sp_script && !prep_spawner_there(sb, sp)) ||
 	    ss->ss_stdin < 0 || ss->ss_stdout < 0 || ss->ss_stderr < 0 ||
 	    prep_pack(ss) == -1) {
+		/* a script's child whose spawner is gone gets no copy */
 		sandbox_prep_discard(sb, ss->ss_slot);
 		return -1;
 	}
@@ -1359,15 +1407,6 @@ prep_student_spawner(struct sandbox *sb, size_t policy)
 		    sb->sb_spawner[i].sw_policy == sb->sb_prep_owner[policy])
 			return &sb->sb_spawner[i];
 	return NULL;
-}
-
-/* a spawner used no more: it ends on its channel's EOF, to be reaped */
-static void
-prep_retire(struct sandbox_spawner *sw)
-{
-	(void)close(sw->sw_fd);
-	sw->sw_fd = -1;
-	sw->sw_retired = 1;
 }
 
 /*
@@ -1470,6 +1509,7 @@ prep_student(struct sandbox *sb, const struct sandbox_spawn *ss,
 	(void)close(sp.sp_chan);
 	ch->sch_spawned = 1;
 	ch->sch_spawner = (int)(sw - sb->sb_spawner) + 1;
+	ch->sch_spawner_pid = sw->sw_pid;
 	ch->sch_pid = sp.sp_pid;
 	ch->sch_pidfd = sp.sp_pidfd;
 	ch->sch_statusfd = sp.sp_status;
@@ -1479,7 +1519,8 @@ prep_student(struct sandbox *sb, const struct sandbox_spawn *ss,
 void
 sandbox_spawner_done(struct sandbox *sb, struct sandbox_child *ch)
 {
-	if (ch->sch_spawner > 0 && (size_t)ch->sch_spawner <= sb->sb_nspawner)
+	if (ch->sch_spawner > 0 && (size_t)ch->sch_spawner <= sb->sb_nspawner &&
+	    sb->sb_spawner[ch->sch_spawner - 1].sw_pid == ch->sch_spawner_pid)
 		sb->sb_spawner[ch->sch_spawner - 1].sw_slot = -1;
 	ch->sch_spawner = 0;
 }

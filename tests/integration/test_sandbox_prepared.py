@@ -9,7 +9,8 @@ seccomp, signals, session, rlimits, cgroups, mounts, descriptors,
 environment, directory, and what the filter and landlock refuse.  Then
 what is around it: a request that needs the prepared child's slot gets
 it, a student's script never runs in it, and nothing of it outlives the
-daemon.
+daemon.  A spawner that ends is replaced, and a script's child it made is
+not used (no one would make its copy).
 """
 
 import contextlib
@@ -650,3 +651,79 @@ def test_a_scripts_copy_stays_in_its_childs_namespace():
                 continue
             assert '.cgijail-script' not in mi and ' overlay ' not in mi, \
                 (p, mi)
+
+
+def test_a_spawner_that_ends_is_replaced():
+    """Both spawners that prepare children are killed (the OOM killer,
+    a crash): each is reaped and another forked in its place, and
+    children are prepared ahead again, instead of every request after
+    starting cold until a reload."""
+    files = {'cgi-bin/jailinfo': helper('jailinfo')}
+    with Daemon(files, args=['--debug']) as d:
+        assert_status(d.get('/cgi-bin/jailinfo?first'), 200)
+        assert wait_until(lambda: _prepared(d), 5.0), d.log_tail()
+        m = re.search(r'spawners: for children prepared ahead((?: \d+)+);',
+                      d.log())
+        assert m, d.log_tail()
+        old = [int(p) for p in m.group(1).split()]
+        for p in old:
+            os.kill(p, signal.SIGKILL)
+        # the children prepared before are used up, then more are asked
+        # for: of spawners that are gone
+        replaced = r'replaced \d+ spawner\(s\) that ended or stopped answering'
+        for n in range(20):
+            assert_status(d.get('/cgi-bin/jailinfo?after%d' % n), 200)
+            if len(re.findall(r'spawners: for children prepared ahead',
+                              d.log())) >= 2 and \
+                    re.search(replaced, d.log()):
+                break
+            time.sleep(0.3)
+        assert re.search(replaced, d.log()), d.log_tail()
+        ex = d.wait_pids()['executor']
+        now = _spawners(ex)
+        assert not set(old) & set(now), (old, now)
+        assert wait_until(lambda: not [
+            p for p in proc_children(ex) if p in old], 3.0)
+        # and children are prepared ahead again
+        seen = len(re.findall('prepared ahead', d.log()))
+        for n in range(10):
+            wait_until(lambda: _prepared(d), 2.0)
+            assert_status(d.get('/cgi-bin/jailinfo?again%d' % n), 200)
+            if len(re.findall('prepared ahead', d.log())) > seen:
+                break
+        assert len(re.findall('prepared ahead', d.log())) > seen, \
+            d.log_tail()
+
+
+def test_a_script_child_whose_spawner_ended_is_not_used():
+    """A child prepared for a script gets its copy from the spawner that
+    made it.  That spawner killed, the next script's request does not
+    take the child, which would wait for a copy that no one makes (or be
+    killed and its request fail): it is discarded and the request starts
+    the usual way, answered at once; the spawner is replaced, and
+    children are prepared for scripts again."""
+    files = {'cgi-bin/ok.sh': fixture('ok.sh')}
+    with Daemon(files, args=['--debug']) as d:
+        assert_status(d.get('/cgi-bin/ok.sh?first'), 200)
+        assert wait_until(lambda: _scripts_ready(d), 5.0), d.log_tail()
+        m = re.search(r'spawners: for children prepared ahead((?: \d+)+);',
+                      d.log())
+        assert m, d.log_tail()
+        for p in [int(p) for p in m.group(1).split()]:
+            os.kill(p, signal.SIGKILL)
+        for n in range(3):
+            t0 = time.monotonic()
+            r = d.get('/cgi-bin/ok.sh?after%d' % n, timeout=10)
+            took = time.monotonic() - t0
+            assert_status(r, 200)
+            assert took < 2.0, (n, took, d.log_tail())
+        assert d.wait_log(r'replaced \d+ spawner\(s\)', 3.0), d.log_tail()
+        seen = len(re.findall('ok.sh: started, .* prepared ahead', d.log()))
+        for n in range(10):
+            wait_until(lambda: _scripts_ready(d), 2.0)
+            assert_status(d.get('/cgi-bin/ok.sh?again%d' % n), 200)
+            if len(re.findall('ok.sh: started, .* prepared ahead',
+                              d.log())) > seen:
+                break
+        assert len(re.findall('ok.sh: started, .* prepared ahead',
+                              d.log())) > seen, d.log_tail()
