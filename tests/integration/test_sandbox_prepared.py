@@ -653,6 +653,29 @@ def test_a_scripts_copy_stays_in_its_childs_namespace():
                 (p, mi)
 
 
+def _kill_prep_spawners(d):
+    """SIGKILL to the spawners that prepare children; their pids."""
+    m = re.search(r'spawners: for children prepared ahead((?: \d+)+);',
+                  d.log())
+    assert m, d.log_tail()
+    old = [int(p) for p in m.group(1).split()]
+    for p in old:
+        os.kill(p, signal.SIGKILL)
+    return old
+
+
+def _prepared_again(d, path, started, ready):
+    """A request for path is handed a child prepared ahead again (a new
+    line matching started), waiting for ready(d) before each."""
+    seen = len(re.findall(started, d.log()))
+    for n in range(10):
+        wait_until(lambda: ready(d), 2.0)
+        assert_status(d.get('%s?again%d' % (path, n)), 200)
+        if len(re.findall(started, d.log())) > seen:
+            return
+    raise AssertionError('nothing prepared ahead again:\n' + d.log_tail())
+
+
 def test_a_spawner_that_ends_is_replaced():
     """Both spawners that prepare children are killed (the OOM killer,
     a crash): each is reaped and another forked in its place, and
@@ -662,12 +685,7 @@ def test_a_spawner_that_ends_is_replaced():
     with Daemon(files, args=['--debug']) as d:
         assert_status(d.get('/cgi-bin/jailinfo?first'), 200)
         assert wait_until(lambda: _prepared(d), 5.0), d.log_tail()
-        m = re.search(r'spawners: for children prepared ahead((?: \d+)+);',
-                      d.log())
-        assert m, d.log_tail()
-        old = [int(p) for p in m.group(1).split()]
-        for p in old:
-            os.kill(p, signal.SIGKILL)
+        old = _kill_prep_spawners(d)
         # the children prepared before are used up, then more are asked
         # for: of spawners that are gone
         replaced = r'replaced \d+ spawner\(s\) that ended or stopped answering'
@@ -684,15 +702,8 @@ def test_a_spawner_that_ends_is_replaced():
         assert not set(old) & set(now), (old, now)
         assert wait_until(lambda: not [
             p for p in proc_children(ex) if p in old], 3.0)
-        # and children are prepared ahead again
-        seen = len(re.findall('prepared ahead', d.log()))
-        for n in range(10):
-            wait_until(lambda: _prepared(d), 2.0)
-            assert_status(d.get('/cgi-bin/jailinfo?again%d' % n), 200)
-            if len(re.findall('prepared ahead', d.log())) > seen:
-                break
-        assert len(re.findall('prepared ahead', d.log())) > seen, \
-            d.log_tail()
+        _prepared_again(d, '/cgi-bin/jailinfo',
+                        'jailinfo: started, .* prepared ahead', _prepared)
 
 
 def test_a_script_child_whose_spawner_ended_is_not_used():
@@ -706,11 +717,7 @@ def test_a_script_child_whose_spawner_ended_is_not_used():
     with Daemon(files, args=['--debug']) as d:
         assert_status(d.get('/cgi-bin/ok.sh?first'), 200)
         assert wait_until(lambda: _scripts_ready(d), 5.0), d.log_tail()
-        m = re.search(r'spawners: for children prepared ahead((?: \d+)+);',
-                      d.log())
-        assert m, d.log_tail()
-        for p in [int(p) for p in m.group(1).split()]:
-            os.kill(p, signal.SIGKILL)
+        _kill_prep_spawners(d)
         for n in range(3):
             t0 = time.monotonic()
             r = d.get('/cgi-bin/ok.sh?after%d' % n, timeout=10)
@@ -718,12 +725,5 @@ def test_a_script_child_whose_spawner_ended_is_not_used():
             assert_status(r, 200)
             assert took < 2.0, (n, took, d.log_tail())
         assert d.wait_log(r'replaced \d+ spawner\(s\)', 3.0), d.log_tail()
-        seen = len(re.findall('ok.sh: started, .* prepared ahead', d.log()))
-        for n in range(10):
-            wait_until(lambda: _scripts_ready(d), 2.0)
-            assert_status(d.get('/cgi-bin/ok.sh?again%d' % n), 200)
-            if len(re.findall('ok.sh: started, .* prepared ahead',
-                              d.log())) > seen:
-                break
-        assert len(re.findall('ok.sh: started, .* prepared ahead',
-                              d.log())) > seen, d.log_tail()
+        _prepared_again(d, '/cgi-bin/ok.sh',
+                        'ok.sh: started, .* prepared ahead', _scripts_ready)
