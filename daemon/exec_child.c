@@ -69,6 +69,18 @@ exec_start_failed(struct exec *ex, struct exec_child *c,
 	const char	*step = sandbox_step_name(fail->sf_step);
 	char		 reason[1024], hint[512];
 
+	/* its start timer's kill: no step failed, it was not let run */
+	if (fail->sf_step == SBX_STEP_EXEC && fail->sf_errno == ETIMEDOUT) {
+		snprintf(reason, sizeof(reason), "did not start within %d s",
+		    EXEC_START_MAX_SEC);
+		exec_reqlog(LOG_LVL_WARN, c->ec_reqid, c->ec_script,
+		    "%s: killed before its exec (stopped, or the machine too "
+		    "busy)", reason);
+		exec_metrics_start_failed(ex);
+		exec_reply_started(ex, c->ec_reqid, MSG_EXEC_FAILED, 0,
+		    ETIMEDOUT, reason);
+		return;
+	}
 	exec_hint_failure(c, fail->sf_step, fail->sf_errno, hint,
 	    sizeof(hint));
 	/* the front's copy is cut to es_reason; the log has all of it */

@@ -136,7 +136,4 @@ exec_hint_failure(const struct exec_child *c, int step, int err, char *buf,
 	else if (err == EACCES)
 		snprintf(buf, bufsz, "the jail may not run it (its policy "
 		    "lets a script run only itself and its interpreter)");
-	else if (err == ETIMEDOUT)
-		snprintf(buf, bufsz, "the sandbox did not start it within "
-		    "%d s", EXEC_START_MAX_SEC);
 }
