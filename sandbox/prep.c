@@ -871,6 +871,23 @@ prep_retire(struct sandbox_spawner *sw)
 	sw->sw_retired = 1;
 }
 
+/* to a spawner: one whose channel is broken (it has ended) is retired */
+static ssize_t
+prep_send_spawner(struct sandbox_spawner *sw, const void *buf, size_t len,
+    const int *fds, size_t nfds)
+{
+	ssize_t	 r;
+	int	 save;
+
+	if ((r = prep_send(sw->sw_fd, buf, len, fds, nfds)) == -1 &&
+	    (errno == EPIPE || errno == ECONNRESET)) {
+		save = errno;
+		prep_retire(sw);
+		errno = save;
+	}
+	return r;
+}
+
 /* the same filters, whole and split: one policy's spawners serve both */
 static int
 prep_alike(const struct filter_prog *a, const struct filter_prog *b)
@@ -989,7 +1006,7 @@ prep_command(struct sandbox_spawner *sw, struct prep_cmd *pc, int userns,
 	if (rw != -1)
 		fds[nfds++] = rw;
 	pc->pc_nfds = (uint32_t)nfds;
-	r = prep_send(sw->sw_fd, pc, sizeof(*pc), fds, nfds);
+	r = prep_send_spawner(sw, pc, sizeof(*pc), fds, nfds);
 	save = errno;
 	(void)close(sv[1]);
 	(void)close(st[1]);
@@ -1041,8 +1058,6 @@ sandbox_prep_ask(struct sandbox *sb, size_t slot, size_t policy, int script)
 	if (prep_command(sw, &pc, sb->sb_userns[slot], cgfds, -1, -1,
 	    sp) == -1) {
 		save = errno;
-		if (errno == EPIPE || errno == ECONNRESET)
-			prep_retire(sw);
 		(void)limits_cgroup_release(sb, &ch);
 		errno = save;
 		return -1;
@@ -1320,13 +1335,9 @@ prep_order_copy(struct sandbox *sb, const struct sandbox_prep *sp,
 	prep_copy_tx.cp_slot = (uint32_t)ss->ss_slot;
 	(void)strlcpy(prep_copy_tx.cp_script, ss->ss_script,
 	    sizeof(prep_copy_tx.cp_script));
-	if (prep_send(sb->sb_spawner[sp->sp_spawner].sw_fd, &prep_copy_tx,
-	    sizeof(prep_copy_tx), &ss->ss_exec_fd, 1) == -1) {
-		if (errno == EPIPE || errno == ECONNRESET)
-			prep_retire(&sb->sb_spawner[sp->sp_spawner]);
-		return -1;
-	}
-	return 0;
+	return prep_send_spawner(&sb->sb_spawner[sp->sp_spawner],
+	    &prep_copy_tx, sizeof(prep_copy_tx), &ss->ss_exec_fd, 1) == -1 ?
+	    -1 : 0;
 }
 
 /*
@@ -1475,8 +1486,6 @@ prep_student(struct sandbox *sb, const struct sandbox_spawn *ss,
 	if (prep_command(sw, &pc, ss->ss_user->su_userns, cgfds, ss->ss_tree,
 	    ss->ss_rw, &sp) == -1) {
 		/* nothing was made: the usual way then (a spawner gone) */
-		if (errno == EPIPE || errno == ECONNRESET)
-			prep_retire(sw);
 		(void)limits_cgroup_release(sb, ch);
 		return -1;
 	}
