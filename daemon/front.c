@@ -282,6 +282,9 @@ front_timeouts(void)
 			c->c_deadline_ms = 0;
 			front_error(c, 408);
 		} else if (c->c_state == FRONT_S_CGI && c->c_cgi != NULL &&
+		    c->c_cgi->fc_awaiting)
+			front_cgi_body_timeout(c);
+		else if (c->c_state == FRONT_S_CGI && c->c_cgi != NULL &&
 		    !c->c_cgi->fc_collecting && c->c_outlen == c->c_outoff)
 			front_cgi_deadline(c);	/* the relay's own clock */
 		else

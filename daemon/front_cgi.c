@@ -240,10 +240,117 @@ front_cgi_launch(struct front_conn *c, int64_t clen)
 		return;
 	}
 	fc->fc_launched = 1;
+	front_shed_track(c, FRONT_SHED_NONE);	/* being served */
 	front_ev_set(&fc->fc_out, EPOLLIN);
 	front_ev_set(&fc->fc_err, EPOLLIN);
 	front_cgi_body_events(c);
 	c->c_deadline_ms = 0;	/* the executor owns the script's time */
+}
+
+/*
+ * What a script's body must hold before it starts: all of it, or as much
+ * as c_in holds (FRONT_IN_MAX, 24 KiB), the rest then streamed.  Until
+ * then no script runs, so a body that does not come holds no script
+ * slot (max-scripts), only its connection: under the head's clock, and
+ * shed like one still sending its head.
+ */
+static int
+front_cgi_body_ahead(const struct front_conn *c)
+{
+	const struct front_cgi	*fc = c->c_cgi;
+
+	return fc->fc_body_left == 0 ||
+	    (uint64_t)fc->fc_body_left <= c->c_inlen ||
+	    c->c_inlen >= FRONT_IN_MAX;
+}
+
+/* a body still coming before its script starts: its clock, its queue */
+static void
+front_cgi_await_body(struct front_conn *c)
+{
+	front_shed_track(c, FRONT_SHED_HEAD);
+	front_ev_set(&c->c_ev, EPOLLIN | EPOLLRDHUP);
+	c->c_deadline_ms = front_now_ms() + FRONT_BODY_TIMEOUT_MS;
+}
+
+/* bytes of it came: the script starts once enough are in */
+static void
+front_cgi_body_came(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+
+	if (!front_cgi_body_ahead(c)) {
+		c->c_deadline_ms = front_now_ms() + FRONT_BODY_TIMEOUT_MS;
+		return;
+	}
+	fc->fc_awaiting = 0;
+	front_cgi_launch(c, c->c_req->hr_content_length);
+}
+
+/* FRONT_BODY_TIMEOUT_MS without a byte of a body whose script waits */
+void
+front_cgi_body_timeout(struct front_conn *c)
+{
+	c->c_deadline_ms = 0;
+	front_cgi_fail(c, 408, "the request body stopped coming");
+}
+
+/*
+ * What the de-chunked bodies may hold at once, all connections together:
+ * twice max-body, at least FRONT_BODIES_MIN.  One more gets 503.
+ */
+static size_t	front_cgi_bodies;
+
+static size_t
+front_cgi_bodies_max(void)
+{
+	uint64_t	max = 2 * front_cfg->cf_max_body_bytes;
+
+	if (max < FRONT_BODIES_MIN)
+		max = FRONT_BODIES_MIN;
+	return max > SIZE_MAX ? SIZE_MAX : (size_t)max;
+}
+
+/* room for 16 KiB more of a de-chunked body: 0, or -1 (a status set) */
+static int
+front_cgi_body_grow(struct front_cgi *fc, int *status)
+{
+	uint64_t	 limit = front_cfg->cf_max_body_bytes + 16384;
+	size_t		 cap;
+	char		*nb;
+
+	if (fc->fc_body_cap - fc->fc_body_len >= 16384)
+		return 0;
+	/* doubling, but never past what max-body can need */
+	cap = fc->fc_body_cap ? fc->fc_body_cap * 2 : 65536;
+	if (cap > limit)
+		cap = (size_t)limit;
+	if (cap - fc->fc_body_len < 16384) {
+		*status = 413;		/* http_chunked_decode() says first */
+		return -1;
+	}
+	if (cap - fc->fc_body_cap > front_cgi_bodies_max() - front_cgi_bodies) {
+		*status = 503;
+		return -1;
+	}
+	if ((nb = realloc(fc->fc_body, cap)) == NULL) {
+		*status = 503;
+		return -1;
+	}
+	front_cgi_bodies += cap - fc->fc_body_cap;
+	fc->fc_body = nb;
+	fc->fc_body_cap = cap;
+	return 0;
+}
+
+/* its de-chunked body given back */
+void
+front_cgi_body_free(struct front_cgi *fc)
+{
+	front_cgi_bodies -= fc->fc_body_cap;
+	free(fc->fc_body);
+	fc->fc_body = NULL;
+	fc->fc_body_cap = fc->fc_body_len = fc->fc_body_off = 0;
 }
 
 /*
@@ -255,20 +362,15 @@ front_cgi_dechunk(struct front_conn *c)
 {
 	struct front_cgi	*fc = c->c_cgi;
 	size_t			 used, outlen;
-	char			*nb;
-	int			 rc;
+	int			 rc, status;
 
 	for (;;) {
-		if (fc->fc_body_cap - fc->fc_body_len < 16384) {
-			size_t cap = fc->fc_body_cap ? fc->fc_body_cap * 2 :
-			    65536;
-
-			if ((nb = realloc(fc->fc_body, cap)) == NULL) {
-				front_cgi_fail(c, 413, "out of memory");
-				return;
-			}
-			fc->fc_body = nb;
-			fc->fc_body_cap = cap;
+		if (front_cgi_body_grow(fc, &status) == -1) {
+			c->c_close_after = 1;
+			front_cgi_fail(c, status, status == 503 ? "the front "
+			    "holds as many chunked bodies as it may" :
+			    "chunked request body too large");
+			return;
 		}
 		outlen = fc->fc_body_cap - fc->fc_body_len;
 		rc = http_chunked_decode(&fc->fc_dechunk, c->c_in, c->c_inlen,
@@ -320,6 +422,7 @@ front_cgi_start(struct front_conn *c, const char *script,
 	c->c_state = FRONT_S_CGI;
 	if (r->hr_chunked) {
 		fc->fc_collecting = 1;
+		front_shed_track(c, FRONT_SHED_HEAD);
 		http_chunked_init(&fc->fc_dechunk);
 		if (r->hr_expect_continue && r->hr_minor == 1 &&
 		    c->c_inlen == 0) {
@@ -334,7 +437,19 @@ front_cgi_start(struct front_conn *c, const char *script,
 	}
 	fc->fc_body_left = r->hr_content_length > 0 ?
 	    r->hr_content_length : 0;
-	front_cgi_launch(c, r->hr_content_length);
+	if (front_cgi_body_ahead(c)) {
+		front_cgi_launch(c, r->hr_content_length);
+		return;
+	}
+	/* the client may wait for this before it sends the body */
+	fc->fc_awaiting = 1;
+	if (r->hr_expect_continue && r->hr_minor == 1 && c->c_inlen == 0) {
+		front_out_append(c, "HTTP/1.1 100 Continue\r\n\r\n", 25);
+		front_flush(c);
+		if (c->c_dead)
+			return;
+	}
+	front_cgi_await_body(c);
 }
 
 /*
@@ -505,6 +620,50 @@ front_cgi_body_events(struct front_conn *c)
 	if (c->c_outlen > c->c_outoff)
 		ev |= EPOLLOUT;
 	front_ev_set(&c->c_ev, ev);
+	/*
+	 * A running script waits for the rest of its body: the client has
+	 * FRONT_BODY_TIMEOUT_MS for each next byte (not while the script is
+	 * the one that does not read, nor once it has answered).
+	 */
+	if (fc->fc_answered)
+		return;
+	if (!(ev & EPOLLIN) || fc->fc_body_left <= (int64_t)c->c_inlen)
+		fc->fc_stall_ms = 0;
+	else if (fc->fc_stall_ms == 0)
+		fc->fc_stall_ms = front_now_ms() + FRONT_BODY_TIMEOUT_MS;
+	if (c->c_outlen == c->c_outoff)
+		front_cgi_arm(c);
+}
+
+/*
+ * The relay's own clock: the DONE awaited after its stdout ended, or the
+ * next byte of its body, whichever is first (none: the executor's).
+ */
+void
+front_cgi_arm(struct front_conn *c)
+{
+	const struct front_cgi	*fc = c->c_cgi;
+	uint64_t		 d = fc->fc_wait_ms;
+
+	if (fc->fc_stall_ms != 0 && (d == 0 || fc->fc_stall_ms < d))
+		d = fc->fc_stall_ms;
+	c->c_deadline_ms = d;
+}
+
+/* a running script's body stopped coming: it is killed, the client told */
+static void
+front_cgi_body_stalled(struct front_conn *c)
+{
+	struct front_cgi	*fc = c->c_cgi;
+
+	front_cgi_log(fc, LOG_LVL_WARN, "the request body stopped coming "
+	    "(%d s without a byte): script killed",
+	    FRONT_BODY_TIMEOUT_MS / 1000);
+	front_cgi_kill(fc);
+	if (fc->fc_head_sent)
+		front_cgi_cut(c);
+	else
+		front_cgi_fail(c, 408, "the request body stopped coming");
 }
 
 /*
@@ -556,6 +715,11 @@ front_cgi_client_readable(struct front_conn *c)
 			front_cgi_dechunk(c);
 		return;
 	}
+	if (fc != NULL && fc->fc_awaiting) {
+		if (front_conn_recv(c) > 0)
+			front_cgi_body_came(c);
+		return;
+	}
 	if (fc == NULL || fc->fc_body_left == 0 || fc->fc_body != NULL ||
 	    c->c_inlen >= FRONT_IN_MAX) {
 		/* only a hang-up is expected here: is the client gone? */
@@ -569,9 +733,10 @@ front_cgi_client_readable(struct front_conn *c)
 	/* a client gone mid-body is closed by the connection layer */
 	if (front_conn_recv(c) <= 0)
 		return;
-	/* the script's time is the executor's; a drain's is the client's */
-	c->c_deadline_ms = fc->fc_answered ? front_now_ms() +
-	    FRONT_IO_TIMEOUT_MS : 0;
+	/* a drain's time is the client's; the next byte has its own clock */
+	if (fc->fc_answered)
+		c->c_deadline_ms = front_now_ms() + FRONT_IO_TIMEOUT_MS;
+	fc->fc_stall_ms = 0;
 	front_cgi_write_stdin(c);
 }
 
@@ -607,7 +772,6 @@ static void
 front_cgi_started(struct front_conn *c, const struct msg_exec_started *es)
 {
 	struct front_cgi	*fc = c->c_cgi;
-	const struct http_request *r = c->c_req;
 	char			 why[256];
 
 	if (es->es_result != MSG_EXEC_OK) {
@@ -632,18 +796,11 @@ front_cgi_started(struct front_conn *c, const struct msg_exec_started *es)
 		front_cgi_fail(c, front_cgi_result_status(es->es_result), why);
 		return;
 	}
-	fc->fc_started = 1;
 	/*
-	 * The client may wait for this before it sends the body; only while
-	 * no byte of the final response has gone out (an nph- head counts),
-	 * else the client would take it for a part of that response.
+	 * Started: nothing more to do.  A 100 Continue went out before its
+	 * body was read (front_cgi_start()), never after: a script starts
+	 * only once the client sends its body.
 	 */
-	if (r->hr_expect_continue && r->hr_minor == 1 && fc->fc_body == NULL &&
-	    fc->fc_body_left > 0 && c->c_inlen == 0 && !fc->fc_head_sent &&
-	    !fc->fc_answered && !front_cgi_redirect_pending(fc)) {
-		front_out_append(c, "HTTP/1.1 100 Continue\r\n\r\n", 25);
-		front_flush(c);
-	}
 }
 
 static void
@@ -722,6 +879,8 @@ front_cgi_deadline(struct front_conn *c)
 		front_conn_close(c);
 	} else if (fc->fc_wait_ms != 0 && front_now_ms() >= fc->fc_wait_ms)
 		front_cgi_stdout_judge(c);	/* it lives on: it answered */
+	else if (fc->fc_stall_ms != 0 && front_now_ms() >= fc->fc_stall_ms)
+		front_cgi_body_stalled(c);
 	else
-		c->c_deadline_ms = fc->fc_wait_ms;
+		front_cgi_arm(c);
 }

@@ -26,7 +26,7 @@
 static struct front_cgi	*front_cgi_late;
 
 /* the script is to end now, if it may still run; DONE will follow */
-static void
+void
 front_cgi_kill(struct front_cgi *fc)
 {
 	struct msg_exec_kill	 ek = { 0 };
@@ -58,10 +58,9 @@ front_cgi_release(struct front_conn *c)
 		front_ev_del(&fc->fc_out);
 	free(fc->fc_obuf);
 	free(fc->fc_resp);
-	free(fc->fc_body);
+	front_cgi_body_free(fc);
 	fc->fc_obuf = NULL;
 	fc->fc_resp = NULL;
-	fc->fc_body = NULL;
 	if (!fc->fc_launched || (!fc->fc_done &&
 	    front_exec_cancel(fc->fc_reqid)))
 		fc->fc_done = 1;	/* never sent: nothing runs */
@@ -230,10 +229,9 @@ front_cgi_late_free(struct front_cgi *fc)
 	front_ev_del(&fc->fc_err);
 	free(fc->fc_obuf);
 	free(fc->fc_resp);
-	free(fc->fc_body);
+	front_cgi_body_free(fc);
 	fc->fc_obuf = NULL;
 	fc->fc_resp = NULL;
-	fc->fc_body = NULL;
 	front_defer_free(fc);
 }
 

@@ -494,6 +494,6 @@ front_cgi_output_drained(struct front_conn *c)
 		return;
 	if (fc->fc_out.fe_fd != -1)
 		front_ev_set(&fc->fc_out, EPOLLIN);
-	if (fc->fc_wait_ms != 0)
-		c->c_deadline_ms = fc->fc_wait_ms;	/* flush moved it */
+	if (fc->fc_wait_ms != 0 || fc->fc_stall_ms != 0)
+		front_cgi_arm(c);	/* flush moved it */
 }

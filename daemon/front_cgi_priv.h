@@ -33,6 +33,7 @@ void	front_cgi_log(struct front_cgi *, enum log_level, const char *,
 	    ...) __attribute__((format(printf, 3, 4)));
 void	front_cgi_fail(struct front_conn *, int status, const char *why);
 void	front_cgi_cut(struct front_conn *);
+void	front_cgi_body_free(struct front_cgi *);
 void	front_cgi_finish(struct front_conn *);
 void	front_cgi_drop_body(struct front_conn *);
 int64_t	front_cgi_body_unsent(const struct front_conn *);
@@ -52,6 +53,7 @@ void	front_cgi_release(struct front_conn *);
 int	front_cgi_read_stderr(struct front_cgi *);
 void	front_cgi_take_stderr(struct front_cgi *);
 void	front_cgi_late_add(struct front_cgi *);
+void	front_cgi_kill(struct front_cgi *);
 struct front_cgi *front_cgi_late_lookup(uint64_t reqid);
 void	front_cgi_late_end(struct front_cgi *);
 

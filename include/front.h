@@ -58,6 +58,8 @@
 #define FRONT_HEAD_TIMEOUT_MS	10000	/* request head: 408 */
 #define FRONT_IDLE_TIMEOUT_MS	5000	/* keep-alive between requests */
 #define FRONT_IO_TIMEOUT_MS	60000	/* no progress while sending/reading */
+#define FRONT_BODY_TIMEOUT_MS	10000	/* a CGI body's next byte: 408 */
+#define FRONT_BODIES_MIN	(128 * 1024 * 1024)	/* de-chunked, all */
 #define FRONT_STDERR_MAX	(64 * 1024)	/* logged per request */
 
 enum front_ev_kind {
@@ -110,7 +112,7 @@ struct front_cgi {
 	int			 fc_answered;	/* response complete: never killed */
 	int			 fc_out_drop;	/* the rest of stdout is dropped */
 	uint64_t		 fc_wait_ms;	/* stdout ended: DONE awaited until */
-	int			 fc_started;	/* executor said OK */
+	uint64_t		 fc_stall_ms;	/* the body's next byte, until */
 	int			 fc_done;	/* executor said DONE */
 	int			 fc_end;	/* enum msg_exec_end */
 	int			 fc_code;
@@ -123,6 +125,7 @@ struct front_cgi {
 	int64_t			 fc_resp_left;	/* script Content-Length */
 	struct http_chunked	 fc_dechunk;
 	int			 fc_collecting;	/* de-chunking the body */
+	int			 fc_awaiting;	/* reading its body's first part */
 	int			 fc_launched;	/* EXEC_REQ sent */
 	char			*fc_body;	/* de-chunked body */
 	size_t			 fc_body_len;
@@ -418,6 +421,8 @@ void	front_cgi_dispatch_exec(void);
 struct front_conn *front_cgi_lookup(uint64_t reqid);
 /* the connection's deadline passed while its relay waits */
 void	front_cgi_deadline(struct front_conn *);
+void	front_cgi_body_timeout(struct front_conn *);
+void	front_cgi_arm(struct front_conn *);
 
 /* front_cgi_out.c */
 void	front_cgi_output_drained(struct front_conn *);

@@ -5,7 +5,10 @@ upload and a chunked POST arrive intact (checked by sha256); a script
 that writes 10 MiB before it reads its 10 MiB body completes (flow
 control both ways); a script that never reads its body leaves the
 connection either in step or closed, never desynchronised; Expect:
-100-continue gets its interim answer before the body is sent.
+100-continue gets its interim answer before the body is sent.  The
+chunked bodies the front holds while it de-chunks them are bounded in
+all (twice max-body, at least 128 MiB): one more gets 503, and the
+front's memory stays within that bound.
 """
 
 import hashlib
@@ -14,7 +17,8 @@ import os
 import threading
 import time
 
-from cgijail_test import Daemon, assert_status, build_request
+from cgijail_test import (Daemon, ProtocolError, SANITIZER, assert_status,
+                          build_request)
 
 UPLOAD = r'''#!/usr/bin/python3
 import email.parser, email.policy, hashlib, json, os, sys
@@ -280,3 +284,58 @@ def test_expect_100_continue():
                 '1.1', d.hostport))
             r = c.read_response('POST', interim=True, timeout=5)
             assert_status(r, 404)
+
+
+def _rss_kib(pid):
+    with open('/proc/%d/status' % pid) as f:
+        for ln in f:
+            if ln.startswith('VmRSS:'):
+                return int(ln.split()[1])
+    return 0
+
+
+def test_chunked_bodies_held_at_once_are_bounded():
+    """Three clients each send 60 MiB of a chunked body and never its
+    last chunk (max-body 64M: each is within it).  Two fit the front's
+    128 MiB for bodies being de-chunked; the third gets 503 at once and
+    the front's RSS stays under 200 MiB (before, each was held whole:
+    the front grew by 64-128 MiB per such client, without bound)."""
+    chunk = b'%x\r\n' % (1 << 20) + b'c' * (1 << 20) + b'\r\n'
+    with Daemon(FILES) as d:
+        front = d.wait_pids()['front']
+        conns = [d.connect(timeout=30) for _ in range(3)]
+        try:
+            for c in conns:
+                c.send(build_request('POST', '/cgi-bin/sum.py', [
+                    ('Transfer-Encoding', 'chunked')], None, '1.1',
+                    d.hostport))
+            statuses = []
+            for c in conns:
+                try:
+                    for _ in range(60):
+                        c.send(chunk)
+                except OSError:
+                    pass        # refused: the 503 is read below
+            for c in conns:
+                try:
+                    r = c.read_response('POST', timeout=2)
+                    statuses.append(r.status)
+                except (TimeoutError, ProtocolError):
+                    statuses.append(None)       # still held: no answer
+            rss = _rss_kib(front)
+            assert statuses.count(503) == 1 and statuses.count(None) == 2, \
+                statuses
+            # ASan keeps what realloc frees in quarantine (256 MiB)
+            if not SANITIZER:
+                assert rss < 200 * 1024, 'front RSS %d KiB' % rss
+        finally:
+            for c in conns:
+                c.close()
+        # the memory is given back: another chunked POST is served
+        with d.connect(timeout=10) as c:
+            c.send(build_request('POST', '/cgi-bin/sum.py', [
+                ('Transfer-Encoding', 'chunked')], None, '1.1',
+                d.hostport) + chunk + b'0\r\n\r\n')
+            r = c.read_response('POST')
+            assert_status(r, 200)
+            assert json.loads(r.body)['len'] == 1 << 20

@@ -4,7 +4,8 @@ test_hardening_http: the response side stays in step with the client.
 A script that answers before reading its body never gets a
 "100 Continue" sent after its final head has begun (with Content-Length
 the 25 bytes would be taken as body and the script's own last bytes left
-in front of the next response: a desync behind a keep-alive proxy); a
+in front of the next response: a desync behind a keep-alive proxy): the
+100 goes before the script starts, which waits for its body; a
 body the script did not read is either read and dropped, so the next
 pipelined request is answered, or the answer says Connection: close.
 A PATH_INFO of any accepted length reaches the script whole (or the
@@ -45,19 +46,28 @@ def _expect_once(d, script, want):
     """One POST with Expect: 100-continue to a script that answers at
     once; the final response must be right, nothing may follow it
     unasked, and the next request on the connection must be answered
-    correctly (the body is sent late, as a proxy that already committed
-    to it would).  Returns None or what went wrong."""
+    correctly.  The body goes once the 100 has come, as a client sends
+    it: a script starts only once its body is in (the 100 used to be
+    sent when the executor said the script had started, and could then
+    come after the script's own head).  Returns None or what went
+    wrong."""
     with d.connect(timeout=10) as c:
         c.send(('POST /cgi-bin/%s HTTP/1.1\r\nHost: %s\r\n'
                 'Content-Length: %d\r\nExpect: 100-continue\r\n'
                 'Content-Type: text/plain\r\n\r\n' % (
                     script, d.hostport, len(BODY))).encode())
+        sent = False
         try:
             r = c.read_response('POST', interim=True)
             while r.status == 100:
+                if not sent:
+                    c.send(BODY)
+                    sent = True
                 r = c.read_response('POST', interim=True)
         except ProtocolError as e:
             return 'broken response: %s' % e
+        if not sent:
+            return 'no 100 Continue before the final response'
         if r.status != 200 or r.body != want:
             return 'final response %d %r (a late 100 in the body?)' % (
                 r.status, r.body[:80])
@@ -67,8 +77,8 @@ def _expect_once(d, script, want):
             return 'bytes after the final response: %r' % bytes(c.buf[:80])
         if (r.get('Connection') or '').lower() == 'close' or c.eof:
             return None
-        c.send(BODY + ('GET /static.txt HTTP/1.1\r\nHost: %s\r\n\r\n' %
-                       d.hostport).encode())
+        c.send(('GET /static.txt HTTP/1.1\r\nHost: %s\r\n\r\n' %
+                d.hostport).encode())
         try:
             r2 = c.read_response('GET')
         except (ProtocolError, TimeoutError) as e:
@@ -95,19 +105,20 @@ def test_expect_100_never_after_the_final_head():
 
 def test_unread_body_then_pipelined_request():
     """The script answers before the client has sent its whole declared
-    body; the rest of the body and a pipelined request follow."""
+    body (it starts once the first 24 KiB are in); the rest of the body
+    and a pipelined request follow."""
     with Daemon(_files()) as d:
         for script, want in (('early.sh', b'early'),
                              ('chunked.sh', b'early-chunked')):
             with d.connect(timeout=10) as c:
                 c.send(('POST /cgi-bin/%s HTTP/1.1\r\nHost: %s\r\n'
-                        'Content-Length: 10000\r\n\r\n' % (
-                            script, d.hostport)).encode() + b'x' * 100)
+                        'Content-Length: 40000\r\n\r\n' % (
+                            script, d.hostport)).encode() + b'x' * 30000)
                 r = c.read_response('POST')
                 assert r.status == 200 and r.body == want, r
                 closing = (r.get('Connection') or '').lower() == 'close'
                 try:
-                    c.send(b'x' * 9900 + ('GET /static.txt HTTP/1.1\r\n'
+                    c.send(b'x' * 10000 + ('GET /static.txt HTTP/1.1\r\n'
                                           'Host: %s\r\n\r\n' %
                                           d.hostport).encode())
                 except OSError:
