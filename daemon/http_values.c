@@ -255,11 +255,12 @@ http_range_parse(const char *s, off_t size, off_t *off, off_t *len)
 
 /* [W/]"etagc*" at p: the opaque part in *tag, *n; the end, or NULL */
 static const char *
-http_etag_scan(const char *p, const char **tag, size_t *n)
+http_etag_scan(const char *p, const char **tag, size_t *n, int *weak)
 {
 	const char	*q;
 
-	if (p[0] == 'W' && p[1] == '/')
+	*weak = p[0] == 'W' && p[1] == '/';
+	if (*weak)
 		p += 2;
 	if (*p != '"')
 		return NULL;
@@ -272,32 +273,52 @@ http_etag_scan(const char *p, const char **tag, size_t *n)
 	return q + 1;
 }
 
-/* RFC 9110 13.1.2: weak comparison, so W/ is ignored on both sides */
-int
-http_etag_match(const char *inm, const char *etag)
+/*
+ * RFC 9110 13.1.2: does the list (or "*") name etag?  Weak comparison
+ * ignores W/ on both sides; strong comparison (If-Match) matches no
+ * weak tag.
+ */
+static int
+http_etag_list(const char *list, const char *etag, int strong)
 {
 	const char	*a, *b, *end;
 	size_t		 alen, blen;
+	int		 aweak, bweak;
 
-	if (inm == NULL || etag == NULL ||
-	    (end = http_etag_scan(etag, &b, &blen)) == NULL || *end != '\0')
+	if (list == NULL || etag == NULL || (end = http_etag_scan(etag, &b,
+	    &blen, &bweak)) == NULL || *end != '\0')
 		return 0;
-	while (*inm == ' ' || *inm == '\t')
-		inm++;
-	if (inm[0] == '*' && inm[strspn(inm + 1, " \t") + 1] == '\0')
-		return 1;
+	while (*list == ' ' || *list == '\t')
+		list++;
+	if (list[0] == '*' && list[strspn(list + 1, " \t") + 1] == '\0')
+		return 1;	/* any current representation */
+	if (strong && bweak)
+		return 0;
 	for (;;) {
-		while (*inm == ' ' || *inm == '\t' || *inm == ',')
-			inm++;
-		if (*inm == '\0' || (inm = http_etag_scan(inm, &a,
-		    &alen)) == NULL)
+		while (*list == ' ' || *list == '\t' || *list == ',')
+			list++;
+		if (*list == '\0' || (list = http_etag_scan(list, &a,
+		    &alen, &aweak)) == NULL)
 			return 0;
-		if (alen == blen && memcmp(a, b, alen) == 0)
+		if (alen == blen && memcmp(a, b, alen) == 0 &&
+		    (!strong || !aweak))
 			return 1;
-		inm += strspn(inm, " \t");
-		if (*inm != ',' && *inm != '\0')
+		list += strspn(list, " \t");
+		if (*list != ',' && *list != '\0')
 			return 0;
 	}
+}
+
+int
+http_etag_match(const char *inm, const char *etag)
+{
+	return http_etag_list(inm, etag, 0);
+}
+
+int
+http_etag_match_strong(const char *im, const char *etag)
+{
+	return http_etag_list(im, etag, 1);
 }
 
 int

@@ -206,6 +206,25 @@ static_join(char *dst, size_t dstsz, const char *rel, const char *name)
 	return (n < 0 || (size_t)n >= dstsz) ? -1 : 0;
 }
 
+/*
+ * If-Match (strong comparison), else If-Unmodified-Since: false is 412,
+ * before any other condition (RFC 9110 13.1.1, 13.1.4, 13.2.2)
+ */
+static int
+static_precondition_failed(const struct http_request *req, const char *etag,
+    time_t mtime)
+{
+	const char *v;
+	time_t since;
+
+	if ((v = http_field_get(req, "If-Match")) != NULL)
+		return !http_etag_match_strong(v, etag);
+	if ((v = http_field_get(req, "If-Unmodified-Since")) == NULL ||
+	    http_date_parse(v, &since) == -1)
+		return 0;
+	return mtime > since;
+}
+
 /* If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2) */
 static int
 static_not_modified(const struct http_request *req, const char *etag,
@@ -222,7 +241,12 @@ static_not_modified(const struct http_request *req, const char *etag,
 	return mtime <= since;
 }
 
-/* If-Range: a strong, exact ETag or the exact Last-Modified date */
+/*
+ * If-Range: a strong, exact ETag, or the exact Last-Modified date when it
+ * is a strong validator: a second at least before the response's Date
+ * (RFC 9110 13.1.5, 8.8.2.2); a file changed within its second may
+ * change again, same size, under the same date.
+ */
 static int
 static_if_range_ok(const struct http_request *req, const char *etag,
     time_t mtime)
@@ -236,7 +260,8 @@ static_if_range_ok(const struct http_request *req, const char *etag,
 		return strcmp(v, etag) == 0;
 	if (v[0] == 'W' && v[1] == '/')
 		return 0;
-	return http_date_parse(v, &date) == 0 && date == mtime;
+	return http_date_parse(v, &date) == 0 && date == mtime &&
+	    mtime < time(NULL);
 }
 
 /* 206 or 416 if a single satisfiable Range applies; else leave the 200 */
@@ -305,6 +330,11 @@ static_serve_file(const struct http_request *req, int fd,
 
 	out->sr_fd = fd;
 	static_validators(st, etag, sizeof(etag), date, sizeof(date));
+	if (static_precondition_failed(req, etag, st->st_mtim.tv_sec)) {
+		static_fail(out, 412, "a precondition (If-Match, "
+		    "If-Unmodified-Since) is false");
+		return;
+	}
 	if (static_not_modified(req, etag, st->st_mtim.tv_sec)) {
 		static_fail(out, 304, NULL);
 		if (static_hdr_add(out, "ETag: %s", etag) == -1 ||
@@ -742,6 +772,8 @@ static_serve_open(int fd, const struct stat *st, const char *head,
 	if (head != NULL && head[0] != '\0' &&
 	    http_field_get(req, "If-None-Match") == NULL &&
 	    http_field_get(req, "If-Modified-Since") == NULL &&
+	    http_field_get(req, "If-Match") == NULL &&
+	    http_field_get(req, "If-Unmodified-Since") == NULL &&
 	    (req->hr_method != HTTP_M_GET ||
 	    http_field_get(req, "Range") == NULL) &&
 	    strlcpy(out->sr_headers, head, sizeof(out->sr_headers)) <

@@ -150,6 +150,8 @@ int	http_date_parse(const char *, time_t *);
 int	http_range_parse(const char *, off_t size, off_t *off, off_t *len);
 /* true if the If-None-Match list matches etag (weak comparison) */
 int	http_etag_match(const char *inm, const char *etag);
+/* true if the If-Match list matches etag (strong: no W/ on either side) */
+int	http_etag_match_strong(const char *im, const char *etag);
 /* "token" check: tchar+ (RFC 9110 5.6.2) */
 int	http_is_token(const char *, size_t);
 /* HTML-escape into dst; returns bytes written or -1 if too small */

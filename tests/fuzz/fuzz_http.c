@@ -144,6 +144,14 @@ fuzz_helpers(const struct http_request *r)
 	if ((v = http_field_get(r, "if-none-match")) != NULL)
 		FUZZ_ASSERT(http_etag_match(v, "W/\"x\"") ==
 		    http_etag_match(v, "\"x\""));
+	/* strong comparison matches only where weak does, a weak tag
+	 * only as "*" does (which matches every tag) */
+	if ((v = http_field_get(r, "if-match")) != NULL) {
+		FUZZ_ASSERT(!http_etag_match_strong(v, "\"x\"") ||
+		    http_etag_match(v, "\"x\""));
+		FUZZ_ASSERT(!http_etag_match_strong(v, "W/\"x\"") ||
+		    http_etag_match_strong(v, "\"x\""));
+	}
 	rc = http_html_escape(buf, sizeof(buf), r->hr_target);
 	FUZZ_ASSERT(rc >= 0 && (size_t)rc == strlen(buf));
 	FUZZ_ASSERT(strpbrk(buf, "<>\"'") == NULL);

@@ -114,6 +114,78 @@ def test_conditional_requests():
         assert not bad, '\n'.join(bad)
 
 
+def test_preconditions_fail_with_412():
+    """If-Match (strong comparison) and If-Unmodified-Since: false means
+    412, and they come before Range and If-None-Match (RFC 9110 13.1.1,
+    13.1.4, 13.2.2); they used to be ignored."""
+    with Daemon(FILES) as d:
+        r = d.get('/notes.txt')
+        etag, lm = r.get('ETag'), r.get('Last-Modified')
+        old = 'Sat, 01 Jan 2000 00:00:00 GMT'
+        later = 'Fri, 01 Jan 2100 00:00:00 GMT'
+        cases = [
+            ({'If-Match': '"nope"'}, 412),
+            ({'If-Match': 'W/' + etag}, 412),
+            ({'If-Match': '"nope", ' + etag}, 200),
+            ({'If-Match': etag}, 200),
+            ({'If-Match': '*'}, 200),
+            ({'If-Unmodified-Since': old}, 412),
+            ({'If-Unmodified-Since': lm}, 200),
+            ({'If-Unmodified-Since': later}, 200),
+            ({'If-Unmodified-Since': 'not a date'}, 200),
+            # If-Match wins over If-Unmodified-Since (13.2.2)
+            ({'If-Match': etag, 'If-Unmodified-Since': old}, 200),
+            ({'If-Unmodified-Since': old, 'Range': 'bytes=0-3'}, 412),
+            ({'If-Match': '"nope"', 'If-None-Match': etag}, 412),
+        ]
+        bad = []
+        for hdrs, want in cases:
+            g = d.get('/notes.txt', hdrs)
+            if g.status != want:
+                bad.append('%r -> %d, want %d' % (hdrs, g.status, want))
+            elif want == 412:
+                try:
+                    assert_error_page(g, 412, d)
+                except AssertionError as e:
+                    bad.append('%r: %s' % (hdrs, e))
+        assert not bad, '\n'.join(bad)
+
+
+def test_if_range_date_needs_a_strong_last_modified():
+    """If-Range with a date is true only when Last-Modified is strong, at
+    least a second before the response's Date (RFC 9110 13.1.5,
+    8.8.2.2).  A file rewritten within the second of its Last-Modified,
+    same size, used to give 206 of the new bytes to a client resuming the
+    old ones."""
+    with Daemon(FILES) as d:
+        path = os.path.join(d.docroot, 'fresh.txt')
+        shown = 0
+        for _ in range(5):
+            # early in a second, so the two requests fall within it
+            time.sleep(1.0 - time.time() % 1.0 + 0.05)
+            with open(path, 'wb') as f:
+                f.write(b'abcdefgh')
+            lm = d.get('/fresh.txt').get('Last-Modified')
+            g = d.get('/fresh.txt', {'Range': 'bytes=0-1', 'If-Range': lm})
+            if g.get('Date') != lm:
+                continue        # the second turned meanwhile
+            assert_status(g, 200)
+            assert g.body == b'abcdefgh', g.body
+            shown += 1
+        assert shown > 0, 'no request within the second of its file'
+        # an old file: its Last-Modified is strong, the range is served
+        past = time.time() - 3600
+        os.utime(path, (past, past))
+        r = d.get('/fresh.txt')
+        lm = r.get('Last-Modified')
+        g = d.get('/fresh.txt', {'Range': 'bytes=0-1', 'If-Range': lm})
+        assert_status(g, 206)
+        assert g.body == b'ab', g.body
+        g = d.get('/fresh.txt', {'Range': 'bytes=0-1',
+                                 'If-Range': r.get('ETag')})
+        assert_status(g, 206)
+
+
 def test_single_range_is_206():
     with Daemon(FILES) as d:
         size = len(DIGITS)

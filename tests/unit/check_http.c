@@ -1003,6 +1003,36 @@ START_TEST(test_http_etag_null)
 {
 	ck_assert_int_eq(http_etag_match(NULL, "\"a\""), 0);
 	ck_assert_int_eq(http_etag_match("*", NULL), 0);
+	ck_assert_int_eq(http_etag_match_strong(NULL, "\"a\""), 0);
+	ck_assert_int_eq(http_etag_match_strong("*", NULL), 0);
+}
+END_TEST
+
+/* If-Match: strong comparison (RFC 9110 13.1.2's table, and lists) */
+static const struct etag_case etag_strong_cases[] = {
+	{ "\"1\"", "\"1\"", 1 },
+	{ "W/\"1\"", "\"1\"", 0 },
+	{ "\"1\"", "W/\"1\"", 0 },
+	{ "W/\"1\"", "W/\"1\"", 0 },
+	{ "W/\"1\"", "W/\"2\"", 0 },
+	{ "\"1\"", "\"2\"", 0 },
+	{ "W/\"1\", \"1\"", "\"1\"", 1 },
+	{ "\"x\", \"1\" , \"y\"", "\"1\"", 1 },
+	{ "*", "\"1\"", 1 },
+	{ "*", "W/\"1\"", 1 },
+	{ "\"1\" junk", "\"1\"", 1 },
+	{ "junk, \"1\"", "\"1\"", 0 },
+	{ "", "\"1\"", 0 },
+};
+#define NETAG_STRONG	(sizeof(etag_strong_cases) / \
+			    sizeof(etag_strong_cases[0]))
+
+START_TEST(test_http_etag_strong_table)
+{
+	const struct etag_case	*c = &etag_strong_cases[_i];
+
+	ck_assert_msg(http_etag_match_strong(c->inm, c->etag) == c->match,
+	    "strong etag %s vs %s", c->inm, c->etag);
 }
 END_TEST
 
@@ -1137,6 +1167,7 @@ http_suite(void)
 	tcase_add_loop_test(tc, test_http_range_table, 0, NRANGE);
 	tcase_add_loop_test(tc, test_http_etag_table, 0, NETAG);
 	tcase_add_test(tc, test_http_etag_null);
+	tcase_add_loop_test(tc, test_http_etag_strong_table, 0, NETAG_STRONG);
 	tcase_add_loop_test(tc, test_http_escape_table, 0, NESCAPE);
 	tcase_add_loop_test(tc, test_http_reason_table, 0, NREASON);
 	tcase_add_loop_test(tc, test_http_token_table, 0, NTOKEN);
