@@ -77,7 +77,7 @@ exec_start_failed(struct exec *ex, struct exec_child *c,
 		    "%s: killed before its exec (stopped, or the machine too "
 		    "busy)", reason);
 		exec_metrics_start_failed(ex);
-		exec_reply_started(ex, c->ec_reqid, MSG_EXEC_FAILED, 0,
+		exec_reply_started(ex, c->ec_reqid, MSG_EXEC_FAILED,
 		    ETIMEDOUT, reason);
 		return;
 	}
@@ -94,7 +94,7 @@ exec_start_failed(struct exec *ex, struct exec_child *c,
 	    "sandbox step %s failed: %s%s%s", step, strerror(fail->sf_errno),
 	    hint[0] ? "; " : "", hint);
 	exec_metrics_start_failed(ex);
-	exec_reply_started(ex, c->ec_reqid, MSG_EXEC_FAILED, 0,
+	exec_reply_started(ex, c->ec_reqid, MSG_EXEC_FAILED,
 	    fail->sf_errno, reason);
 }
 
@@ -320,15 +320,18 @@ exec_start(struct exec *ex, uint64_t reqid, const struct msg_exec_req *req,
 	exec_close_fds(fds, MSG_FDS_MAX);
 }
 
-/* the child exec'd: the front hears of it, the timeout starts */
+/*
+ * The child exec'd: the timeout starts.  The front is not told: it waits
+ * for nothing but the script's output and DONE (a 100 Continue went out
+ * before the body was read), so a STARTED would only wake it, once per
+ * request, for nothing; only a start that failed is sent.
+ */
 static void
 exec_child_running(struct exec *ex, struct exec_child *c)
 {
 	uint64_t	sec = ex->ex_cfg->cf_timeout_sec, spent;
 
 	c->ec_started = 1;
-	exec_reply_started(ex, c->ec_reqid, MSG_EXEC_OK, c->ec_sch.sch_pid, 0,
-	    "");
 	spent = exec_usec_since(&c->ec_start);
 	exec_metrics_spawned(ex, spent);
 	/* clone to execve, every layer applied (bench/cgi.sh reads this) */
@@ -537,7 +540,7 @@ exec_child_unstarted(struct exec *ex, struct exec_child *c)
 	if (r == 1 && exec_child_cancelled(c)) {
 		exec_reqlog(LOG_LVL_INFO, c->ec_reqid, c->ec_script,
 		    "killed before it was seen to start: %s", c->ec_kill_why);
-		exec_reply_started(ex, c->ec_reqid, MSG_EXEC_FAILED, 0,
+		exec_reply_started(ex, c->ec_reqid, MSG_EXEC_FAILED,
 		    ECANCELED, "killed before it started");
 		return -1;
 	}

@@ -135,7 +135,7 @@ void		exec_watch(struct exec *, int op, int fd, uint32_t events,
 void		exec_send(struct exec *, enum msg_type, uint64_t reqid,
 		    const void *, size_t);
 void		exec_reply_started(struct exec *, uint64_t reqid,
-		    enum msg_exec_result, pid_t, int err, const char *reason);
+		    enum msg_exec_result, int err, const char *reason);
 void		exec_refuse(struct exec *, uint64_t reqid, const char *script,
 		    enum msg_exec_result, int err, const char *reason);
 

@@ -245,13 +245,12 @@ exec_send(struct exec *ex, enum msg_type type, uint64_t reqid,
 
 void
 exec_reply_started(struct exec *ex, uint64_t reqid, enum msg_exec_result res,
-    pid_t pid, int err, const char *reason)
+    int err, const char *reason)
 {
 	struct msg_exec_started	es;
 
-	memset(&es, 0, sizeof(es));
+	memset(&es, 0, sizeof(es));	/* es_pid 0: no script runs */
 	es.es_result = res;
-	es.es_pid = pid;
 	es.es_errno = err;
 	strlcpy(es.es_reason, reason, sizeof(es.es_reason));
 	exec_send(ex, MSG_EXEC_STARTED, reqid, &es, sizeof(es));
@@ -267,7 +266,7 @@ exec_refuse(struct exec *ex, uint64_t reqid, const char *script,
 	};
 	enum log_level	lvl;
 
-	exec_reply_started(ex, reqid, res, 0, err, reason);
+	exec_reply_started(ex, reqid, res, err, reason);
 	exec_metrics_refused(ex, res);
 	lvl = res == MSG_EXEC_NOTFOUND ? LOG_LVL_INFO : LOG_LVL_WARN;
 	exec_reqlog(lvl, reqid, script, "%s: %s",

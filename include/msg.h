@@ -23,7 +23,7 @@ enum msg_type {
 	MSG_ACCESS,		/* front -> parent: access log lines */
 	MSG_SHUTDOWN,		/* parent -> front/executor: drain and exit */
 	MSG_EXEC_REQ,		/* front -> executor: run a script (3 fds) */
-	MSG_EXEC_STARTED,	/* executor -> front: pid or refusal */
+	MSG_EXEC_STARTED,	/* executor -> front: a refusal, a failed start */
 	MSG_EXEC_DONE,		/* executor -> front: how the script ended */
 	MSG_EXEC_KILL,		/* front -> executor: client gone, kill it */
 	MSG_READY,		/* front/executor -> parent: set up, confined */
@@ -140,7 +140,7 @@ enum msg_exec_result {
 
 struct msg_exec_started {
 	int32_t		es_result;	/* enum msg_exec_result */
-	int32_t		es_pid;		/* host pid, for the log only; >= 0 */
+	int32_t		es_pid;		/* 0: only failed starts are sent */
 	int32_t		es_errno;	/* when failed: why; >= 0 */
 	char		es_reason[128];	/* short, for the log; 0x20-0x7e */
 };
