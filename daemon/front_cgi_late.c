@@ -135,12 +135,14 @@ static void
 front_cgi_stderr_line(struct front_cgi *fc, const char *line, size_t len)
 {
 	size_t	tl;
+	int	logged;
 
-	if (fc->fc_err_logged >= FRONT_STDERR_MAX ||
-	    front_cgi_log_stderr(fc, line, len) == -1)
+	logged = fc->fc_err_logged < FRONT_STDERR_MAX &&
+	    front_cgi_log_stderr(fc, line, len) == 0;
+	if (!logged)
 		fc->fc_err_dropped += len + 1;
 	fc->fc_err_logged += len + 1;
-	/* the tail, for --debug pages */
+	/* the tail, for --debug pages, and for the log past the cap */
 	tl = strlen(fc->fc_tail);
 	if (len >= CGI_TAIL_MAX)
 		len = CGI_TAIL_MAX - 1;
@@ -149,10 +151,41 @@ front_cgi_stderr_line(struct front_cgi *fc, const char *line, size_t len)
 
 		memmove(fc->fc_tail, fc->fc_tail + cut, tl - cut + 1);
 		tl -= cut;
+		fc->fc_tail_cut = 1;
 	}
 	memcpy(fc->fc_tail + tl, line, len);
 	fc->fc_tail[tl + len] = '\n';
 	fc->fc_tail[tl + len + 1] = '\0';
+	fc->fc_tail_unlogged = logged ? 0 : fc->fc_tail_unlogged + len + 1;
+	if (fc->fc_tail_unlogged > tl + len + 1)
+		fc->fc_tail_unlogged = tl + len + 1;
+}
+
+/*
+ * Past the cap: how much was not logged, then the whole lines of the
+ * tail that were not (a traceback comes last); those are not counted.
+ */
+static void
+front_cgi_stderr_lost(struct front_cgi *fc)
+{
+	const char	*t = fc->fc_tail, *end = t + strlen(t), *p, *nl;
+	size_t		 tail;
+
+	p = end - fc->fc_tail_unlogged;
+	if (p == t && fc->fc_tail_cut && (nl = memchr(p, '\n',
+	    (size_t)(end - p))) != NULL)
+		p = nl + 1;		/* cut by the tail's bound: not whole */
+	tail = (size_t)(end - p);
+	if (tail > fc->fc_err_dropped)
+		tail = 0;		/* cannot be: then log none of it */
+	front_cgi_log(fc, LOG_LVL_WARN, "%zu more bytes of stderr not "
+	    "logged%s", fc->fc_err_dropped - tail, tail > 0 ?
+	    "; its last lines follow" : "");
+	for (end = p + tail; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		(void)front_cgi_log_stderr(fc, p, (size_t)(nl - p));
+	}
 }
 
 /* stderr ended, or the script did: the partial line, what was lost */
@@ -163,8 +196,7 @@ front_cgi_stderr_end(struct front_cgi *fc)
 		front_cgi_stderr_line(fc, fc->fc_ebuf, fc->fc_elen);
 	fc->fc_elen = 0;
 	if (fc->fc_err_dropped > 0)
-		front_cgi_log(fc, LOG_LVL_WARN, "%zu more bytes of stderr not "
-		    "logged", fc->fc_err_dropped);
+		front_cgi_stderr_lost(fc);
 	fc->fc_err_dropped = 0;
 	front_ev_del(&fc->fc_err);
 }

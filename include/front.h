@@ -141,6 +141,8 @@ struct front_cgi {
 	size_t			 fc_err_logged;
 	size_t			 fc_err_dropped;
 	char			 fc_tail[2048 + 1];	/* stderr, for --debug */
+	size_t			 fc_tail_unlogged; /* its last bytes, lines not logged */
+	int			 fc_tail_cut;	/* its first line may be cut */
 	char			 fc_script[1024];
 	struct front_cgi	*fc_next_dead;
 	struct front_cgi	*fc_next_late;
