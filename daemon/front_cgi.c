@@ -63,12 +63,22 @@ static void
 front_cgi_pack_headers(const struct http_request *r, char *dst, size_t dstsz,
     int authenticated)
 {
-	size_t	 i, off = 0, nl, vl;
-	const char *n, *v;
+	size_t	 i, off = 0, nl, vl, alen = 0;
+	const char *n, *v, *auth;
+	char	 host[HTTP_HOST_MAX + 8];
 
+	/* RFC 9112 3.2.2: the target's authority is the Host */
+	auth = http_target_authority(r, &alen);
+	if (auth != NULL && alen < sizeof(host)) {
+		memcpy(host, auth, alen);
+		host[alen] = '\0';
+	} else
+		auth = NULL;
 	for (i = 0; i < r->hr_nfields; i++) {
 		n = http_field_name(r, i);
 		v = http_field_value(r, i);
+		if (auth != NULL && strcasecmp(n, "Host") == 0)
+			v = host;
 		nl = strlen(n);
 		vl = strlen(v);
 		if (nl == 0 || nl > 64 || strspn(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

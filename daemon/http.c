@@ -217,6 +217,29 @@ http_target_parse(struct http_request *req, size_t n)
 	return http_absolute_form(req, t, n);
 }
 
+/*
+ * An absolute-form target's authority (host and port as sent, which
+ * http_absolute_form() checked), for what replaces the Host field (RFC
+ * 9112 3.2.2); NULL for every other form.
+ */
+const char *
+http_target_authority(const struct http_request *req, size_t *len)
+{
+	const char	*t = req->hr_target;
+	size_t		 off;
+
+	if (t[0] == '/' || t[0] == '*' || req->hr_method == HTTP_M_CONNECT)
+		return NULL;
+	if (strncasecmp(t, "http://", 7) == 0)
+		off = 7;
+	else if (strncasecmp(t, "https://", 8) == 0)
+		off = 8;
+	else
+		return NULL;
+	*len = strcspn(t + off, "/?");
+	return *len > 0 ? t + off : NULL;
+}
+
 /* The scanner has checked the bytes of each part; check the shape. */
 static int
 http_reqline_end(struct http_request *req, const char *buf, size_t start,

@@ -100,6 +100,8 @@ int	http_parse_request(struct http_request *, const char *buf, size_t len);
 
 /* first field with that name (case-insensitive), or NULL */
 const char *http_field_get(const struct http_request *, const char *name);
+/* an absolute-form target's authority as sent (*len bytes), else NULL */
+const char *http_target_authority(const struct http_request *, size_t *len);
 /* field name/value by index */
 const char *http_field_name(const struct http_request *, size_t);
 const char *http_field_value(const struct http_request *, size_t);

@@ -127,8 +127,14 @@ fuzz_helpers(const struct http_request *r)
 	char		 d[30];
 	off_t		 off, len;
 	time_t		 t, t2;
+	size_t		 alen;
 	int		 rc;
 
+	/* an authority lies within the target, and is one */
+	if ((v = http_target_authority(r, &alen)) != NULL)
+		FUZZ_ASSERT(alen > 0 && v + alen <= r->hr_target +
+		    strlen(r->hr_target) && memchr(v, '/', alen) == NULL &&
+		    memchr(v, '?', alen) == NULL);
 	if ((v = http_field_get(r, "range")) != NULL) {
 		rc = http_range_parse(v, 1000, &off, &len);
 		FUZZ_ASSERT(rc == 1 || rc == 0 || rc == -1 || rc == -416);

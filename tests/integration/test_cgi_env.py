@@ -190,6 +190,26 @@ def test_env_lying_host_port_and_head():
         assert r.body == b''
 
 
+def test_env_absolute_form_host_is_the_targets():
+    """RFC 9112 3.2.2: with an absolute-form target the Host field is
+    ignored and the target's authority used: HTTP_HOST is it too, as
+    SERVER_NAME already was (HTTP_HOST used to keep the Host sent)."""
+    with Daemon(FILES) as d:
+        for target, host, name in (
+                ('http://target.example:81/cgi-bin/env.py?q=1',
+                 'target.example:81', 'target.example'),
+                ('http://Target.Example/cgi-bin/env.py', 'Target.Example',
+                 'target.example'),
+                ('https://[::1]:8443/cgi-bin/env.py', '[::1]:8443',
+                 '[::1]')):
+            raw = ('GET %s HTTP/1.1\r\nHost: other\r\n'
+                   'Connection: close\r\n\r\n' % target).encode()
+            out, _ = _dump(d, raw)
+            e = out['env']
+            assert e['HTTP_HOST'] == host, (target, e['HTTP_HOST'])
+            assert e['SERVER_NAME'] == name, (target, e['SERVER_NAME'])
+
+
 def test_env_pass_authorization_on():
     with Daemon(FILES, config_lines=['pass-authorization on']) as d:
         raw = (b'GET /cgi-bin/env.py HTTP/1.1\r\nHost: h\r\n'

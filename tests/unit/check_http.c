@@ -1008,6 +1008,44 @@ START_TEST(test_http_etag_null)
 }
 END_TEST
 
+/* RFC 9112 3.2.2: an absolute-form target's authority, as sent */
+static const struct {
+	const char	*raw;
+	const char	*auth;		/* NULL: none */
+} authority_cases[] = {
+	{ "GET http://target.example:81/a?q HTTP/1.1\r\nHost: o\r\n\r\n",
+	    "target.example:81" },
+	{ "GET HTTP://Up.Case/ HTTP/1.1\r\nHost: o\r\n\r\n", "Up.Case" },
+	{ "GET https://[::1]:8443?x HTTP/1.1\r\nHost: o\r\n\r\n",
+	    "[::1]:8443" },
+	{ "GET http://h HTTP/1.1\r\nHost: o\r\n\r\n", "h" },
+	{ "GET /a HTTP/1.1\r\nHost: o\r\n\r\n", NULL },
+	{ "OPTIONS * HTTP/1.1\r\nHost: o\r\n\r\n", NULL },
+	{ "CONNECT h:443 HTTP/1.1\r\nHost: h\r\n\r\n", NULL },
+};
+#define NAUTH	(sizeof(authority_cases) / sizeof(authority_cases[0]))
+
+START_TEST(test_http_target_authority)
+{
+	const char	*a;
+	size_t		 n = 0;
+	int		 rc;
+
+	http_request_reset(&req_a);
+	rc = http_parse_request(&req_a, authority_cases[_i].raw,
+	    strlen(authority_cases[_i].raw));
+	ck_assert_int_gt(rc, 0);
+	a = http_target_authority(&req_a, &n);
+	if (authority_cases[_i].auth == NULL)
+		ck_assert_ptr_null(a);
+	else {
+		ck_assert_ptr_nonnull(a);
+		ck_assert_uint_eq(n, strlen(authority_cases[_i].auth));
+		ck_assert_int_eq(memcmp(a, authority_cases[_i].auth, n), 0);
+	}
+}
+END_TEST
+
 /* If-Match: strong comparison (RFC 9110 13.1.2's table, and lists) */
 static const struct etag_case etag_strong_cases[] = {
 	{ "\"1\"", "\"1\"", 1 },
@@ -1168,6 +1206,7 @@ http_suite(void)
 	tcase_add_loop_test(tc, test_http_etag_table, 0, NETAG);
 	tcase_add_test(tc, test_http_etag_null);
 	tcase_add_loop_test(tc, test_http_etag_strong_table, 0, NETAG_STRONG);
+	tcase_add_loop_test(tc, test_http_target_authority, 0, NAUTH);
 	tcase_add_loop_test(tc, test_http_escape_table, 0, NESCAPE);
 	tcase_add_loop_test(tc, test_http_reason_table, 0, NREASON);
 	tcase_add_loop_test(tc, test_http_token_table, 0, NTOKEN);
