@@ -283,6 +283,23 @@ front_cgi_await_body(struct front_conn *c)
 	c->c_deadline_ms = front_now_ms() + FRONT_BODY_TIMEOUT_MS;
 }
 
+/*
+ * A client that asked waits for this before it sends its body: sent
+ * before any body is read (none has come yet), so never after a byte of
+ * the final response.  -1: the connection died sending it.
+ */
+static int
+front_cgi_continue(struct front_conn *c)
+{
+	const struct http_request	*r = c->c_req;
+
+	if (!r->hr_expect_continue || r->hr_minor != 1 || c->c_inlen != 0)
+		return 0;
+	front_out_append(c, "HTTP/1.1 100 Continue\r\n\r\n", 25);
+	front_flush(c);
+	return c->c_dead ? -1 : 0;
+}
+
 /* bytes of it came: the script starts once enough are in */
 static void
 front_cgi_body_came(struct front_conn *c)
@@ -290,7 +307,7 @@ front_cgi_body_came(struct front_conn *c)
 	struct front_cgi	*fc = c->c_cgi;
 
 	if (!front_cgi_body_ahead(c)) {
-		c->c_deadline_ms = front_now_ms() + FRONT_BODY_TIMEOUT_MS;
+		front_cgi_await_body(c);	/* its clock starts again */
 		return;
 	}
 	fc->fc_awaiting = 0;
@@ -434,14 +451,8 @@ front_cgi_start(struct front_conn *c, const char *script,
 		fc->fc_collecting = 1;
 		front_shed_track(c, FRONT_SHED_HEAD);
 		http_chunked_init(&fc->fc_dechunk);
-		if (r->hr_expect_continue && r->hr_minor == 1 &&
-		    c->c_inlen == 0) {
-			front_out_append(c, "HTTP/1.1 100 Continue\r\n\r\n",
-			    25);
-			front_flush(c);
-			if (c->c_dead)
-				return;
-		}
+		if (front_cgi_continue(c) == -1)
+			return;
 		front_cgi_dechunk(c);
 		return;
 	}
@@ -451,14 +462,9 @@ front_cgi_start(struct front_conn *c, const char *script,
 		front_cgi_launch(c, r->hr_content_length);
 		return;
 	}
-	/* the client may wait for this before it sends the body */
 	fc->fc_awaiting = 1;
-	if (r->hr_expect_continue && r->hr_minor == 1 && c->c_inlen == 0) {
-		front_out_append(c, "HTTP/1.1 100 Continue\r\n\r\n", 25);
-		front_flush(c);
-		if (c->c_dead)
-			return;
-	}
+	if (front_cgi_continue(c) == -1)
+		return;
 	front_cgi_await_body(c);
 }
 
